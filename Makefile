@@ -1,0 +1,83 @@
+# apic — the API compiler and its runtime, libapic.
+#
+#   make            build build/apic, build/libapic.a, build/libapic.so
+#   make test       build and run every cmocka suite
+#   make sanitize   the same tests built with ASan + UBSan, in build/san
+#   make valgrind   the same tests under valgrind (leaks are errors)
+#   make demo       the main job: see README.md
+#   make fuzz       build the libFuzzer targets with clang, in build/fuzz
+#   make clean
+#
+# Each part of the project adds its rules in its own fragment (generator/generator.mk,
+# runtime/runtime.mk, tests/*/*.mk, ...), included below; this file holds what they share.
+
+VERSION  := 0.1.0
+BUILD    ?= build
+PKGS      = libuv libcurl libcjson
+TEST_PKGS = cmocka libmicrohttpd
+
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wwrite-strings
+WERROR  ?= -Werror
+OPT     ?= -O2 -g
+SAN_OPT  = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all -fsanitize=address,undefined
+SAN_LD   = -fsanitize=address,undefined
+
+# Install missing Debian packages before anything asks pkg-config (not for clean).
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+DEPS_STATUS := $(shell sh scripts/install-deps.sh --if-missing >&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error build dependencies are missing: see the message above)
+endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS))
+
+INCLUDES    = -Iruntime/include -Igenerator -I$(BUILD)/generator
+ALL_CFLAGS  = $(WARN) $(WERROR) $(OPT) -D_POSIX_C_SOURCE=200809L $(INCLUDES) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
+
+# Filled by the fragments.
+ALL_TARGETS  :=
+TEST_BINS    :=
+FUZZ_TARGETS :=
+ALL_OBJS     :=
+
+.PHONY: all test sanitize valgrind demo fuzz clean
+all:
+
+include $(sort $(wildcard generator/*.mk runtime/*.mk tests/*/*.mk examples/*.mk bench/*.mk))
+
+all: $(ALL_TARGETS)
+
+# Runs every suite even when one fails, then fails if any did.
+TEST_TIMEOUT ?= 600
+test: all $(TEST_BINS)
+	@fail=0; for t in $(TEST_BINS); do \
+	  echo "== $$t"; timeout $(TEST_TIMEOUT) $(TEST_WRAP) $$t || { echo "FAILED: $$t"; fail=1; }; \
+	done; exit $$fail
+
+sanitize:
+	$(MAKE) BUILD=build/san OPT="$(SAN_OPT)" LDSAN="$(SAN_LD)" test
+
+VALGRIND = valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+           --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
+valgrind:
+	$(MAKE) BUILD=build/vg OPT="-O0 -g" TEST_WRAP="$(VALGRIND)" APIC_UNDER_VALGRIND=1 test
+
+demo: all
+	sh scripts/demo.sh $(BUILD)
+
+fuzz: $(FUZZ_TARGETS)
+
+clean:
+	rm -rf build
+
+# One rule compiles every C file; fragments add flags per directory with target-specific
+# EXTRA_CFLAGS (e.g. $(BUILD)/runtime/%.o: EXTRA_CFLAGS = -fPIC).
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(ALL_OBJS:.o=.d)
