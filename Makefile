@@ -47,7 +47,7 @@ ALL_OBJS     :=
 .PHONY: all test sanitize valgrind demo fuzz clean
 all:
 
-include $(sort $(wildcard generator/*.mk runtime/*.mk tests/*/*.mk examples/*.mk bench/*.mk))
+include $(sort $(wildcard generator/*.mk runtime/*.mk mock/*.mk tests/*/*.mk examples/*.mk bench/*.mk))
 
 all: $(ALL_TARGETS)
 
