@@ -6,7 +6,8 @@
 #include "commands.h"
 
 const apic_command apic_commands[] = {
-    /* {"check", cmd_check, "read spec files and report errors", cmd_check_usage}, */
+    {"check", cmd_check, "read spec files and report errors", cmd_check_usage},
+    {"dump", cmd_dump, "print the resolved spec as JSON", cmd_dump_usage},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -1,0 +1,93 @@
+/* The arena every AST node and string is allocated from. */
+#include "ast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_SIZE 16384
+
+typedef struct block {
+  struct block *next;
+  size_t used, size;
+  max_align_t data[]; /* aligned for any node */
+} block;
+
+struct ast_arena {
+  block *head;
+};
+
+ast_arena *ast_arena_new(void)
+{
+  return calloc(1, sizeof(ast_arena));
+}
+
+void ast_arena_free(ast_arena *a)
+{
+  if (a == NULL)
+    return;
+  for (block *b = a->head, *next; b != NULL; b = next) {
+    next = b->next;
+    free(b);
+  }
+  free(a);
+}
+
+void *ast_alloc(ast_arena *a, size_t size)
+{
+  size_t align = sizeof(max_align_t);
+  size = (size + align - 1) / align * align;
+  block *b = a->head;
+  if (b == NULL || b->size - b->used < size) {
+    size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
+    b = malloc(sizeof(block) + cap);
+    if (b == NULL)
+      return NULL;
+    b->used = 0;
+    b->size = cap;
+    b->next = a->head;
+    a->head = b;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += size;
+  memset(p, 0, size);
+  return p;
+}
+
+char *ast_strndup(ast_arena *a, const char *s, size_t n)
+{
+  char *p = ast_alloc(a, n + 1);
+  if (p != NULL) {
+    memcpy(p, s, n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+char *ast_strdup(ast_arena *a, const char *s)
+{
+  return ast_strndup(a, s, strlen(s));
+}
+
+const annotation *find_anno(const annotation *list, const char *name)
+{
+  for (; list != NULL; list = list->next)
+    if (strcmp(list->name, name) == 0)
+      return list;
+  return NULL;
+}
+
+const char *anno_string(const annotation *list, const char *name)
+{
+  const annotation *a = find_anno(list, name);
+  if (a == NULL || a->args == NULL || a->args->val.kind != VAL_STRING)
+    return NULL;
+  return a->args->val.text;
+}
+
+const char *field_wire(const field *f)
+{
+  const char *w = anno_string(f->annos, "json");
+  if (w == NULL)
+    w = anno_string(f->annos, "header");
+  return w != NULL ? w : f->name;
+}

@@ -1,0 +1,206 @@
+/* The spec's abstract syntax tree. Every node carries its location. All nodes and strings
+ * live in one arena (ast_arena) and are freed together, so a parse that stops half-way
+ * (syntax errors, out of memory) never leaks. */
+#ifndef APIC_AST_H
+#define APIC_AST_H
+
+#include <stddef.h>
+
+typedef struct loc {
+  int file; /* index in the source table (source.h) */
+  int line; /* 1-based */
+  int col;  /* 1-based, in bytes */
+} loc;
+
+/* ---- arena ---------------------------------------------------------------------------- */
+
+typedef struct ast_arena ast_arena;
+ast_arena *ast_arena_new(void);
+void ast_arena_free(ast_arena *a);
+/* Zeroed memory; aborts nothing: returns NULL when out of memory. */
+void *ast_alloc(ast_arena *a, size_t size);
+char *ast_strndup(ast_arena *a, const char *s, size_t n);
+char *ast_strdup(ast_arena *a, const char *s);
+
+/* ---- values (defaults, annotation arguments) ---------------------------------------- */
+
+typedef enum value_kind {
+  VAL_STRING,
+  VAL_INT,
+  VAL_FLOAT,
+  VAL_BOOL,
+  VAL_NULL,
+  VAL_IDENT,      /* an enum value name, e.g. `= active` */
+  VAL_EMPTY_LIST, /* `[]` */
+} value_kind;
+
+typedef struct value {
+  value_kind kind;
+  loc at;
+  const char *text; /* VAL_STRING (unescaped), VAL_IDENT, and the spelling of numbers */
+  long long i;      /* VAL_INT, VAL_BOOL */
+  double f;         /* VAL_FLOAT (and VAL_INT as a double) */
+} value;
+
+/* ---- annotations: @name or @name(args) ------------------------------------------------ */
+
+typedef struct arg {
+  struct arg *next;
+  const char *key; /* NULL for positional */
+  loc key_at;
+  value val;
+} arg;
+
+typedef struct annotation {
+  struct annotation *next;
+  const char *name;
+  loc at;
+  arg *args;
+  int has_parens;
+} annotation;
+
+/* ---- types ------------------------------------------------------------------------------ */
+
+typedef enum type_kind {
+  TYPE_NAMED, /* a scalar, model or enum, resolved by the checker */
+  TYPE_ARRAY, /* T[] */
+  TYPE_GENERIC, /* NAME<T>: map<T>, and page<T> / stream<T> in return position */
+} type_kind;
+
+typedef enum resolved_kind {
+  R_UNRESOLVED,
+  R_STRING,
+  R_INT,
+  R_FLOAT,
+  R_BOOL,
+  R_DATETIME,
+  R_DATE,
+  R_ANY,
+  R_MODEL,
+  R_ENUM,
+  R_ARRAY,
+  R_MAP,
+  R_PAGE,
+  R_STREAM,
+} resolved_kind;
+
+struct decl;
+
+typedef struct type {
+  type_kind kind;
+  loc at;
+  const char *name;     /* TYPE_NAMED, TYPE_GENERIC */
+  struct type *inner;   /* TYPE_ARRAY, TYPE_GENERIC */
+  resolved_kind rk;     /* set by the checker */
+  struct decl *target;  /* R_MODEL, R_ENUM: the declaration */
+} type;
+
+/* ---- fields and parameters ----------------------------------------------------------- */
+
+typedef struct doc {
+  const char **lines;
+  int count;
+} doc;
+
+typedef struct field {
+  struct field *next;
+  const char *name;
+  loc at;
+  doc doc;
+  type *type;
+  int optional;
+  int nullable;
+  value *def; /* default, or NULL */
+  annotation *annos;
+} field;
+
+/* ---- declarations -------------------------------------------------------------------- */
+
+typedef struct enum_value {
+  struct enum_value *next;
+  const char *name;
+  loc at;
+  doc doc;
+  const char *wire; /* NULL: same as name */
+  annotation *annos;
+} enum_value;
+
+typedef enum op_part_kind { PART_PATH, PART_QUERY, PART_HEADERS } op_part_kind;
+
+typedef enum return_kind { RET_NONE, RET_TYPE } return_kind;
+
+typedef struct operation {
+  struct operation *next;
+  const char *name;
+  loc at;
+  doc doc;
+  const char *method;
+  loc method_at;
+  const char *path;
+  loc path_at;
+  field *path_params;   /* declared in path(...) */
+  field *query_params;
+  field *header_params;
+  int has_path, has_query, has_headers; /* for "declared twice" on the part itself */
+  type *body;
+  type *ret; /* NULL: no result */
+  struct name_ref *errors; /* errors(...) */
+  int has_errors;
+  annotation *annos;
+} operation;
+
+typedef struct name_ref {
+  struct name_ref *next;
+  const char *name;
+  loc at;
+} name_ref;
+
+typedef enum decl_kind { D_API, D_IMPORT, D_ENUM, D_MODEL, D_ERROR, D_RESOURCE } decl_kind;
+
+typedef struct api_item {
+  struct api_item *next;
+  const char *key;
+  loc at;
+  value val;
+  const char *call;      /* `auth = header("X")`: "header", val holds "X" */
+} api_item;
+
+typedef struct decl {
+  struct decl *next;
+  decl_kind kind;
+  const char *name; /* api name, type name, resource name; import: the path */
+  loc at;
+  doc doc;
+  annotation *annos;
+  /* D_API */
+  api_item *items;
+  /* D_ENUM */
+  enum_value *values;
+  /* D_MODEL, D_ERROR */
+  field *fields;
+  /* D_ERROR */
+  const char *status; /* "404" or "4XX" */
+  loc status_at;
+  /* D_RESOURCE */
+  const char *path;
+  operation *ops;
+  /* checker scratch */
+  int visit;
+} decl;
+
+/* One parsed file. */
+typedef struct ast_file {
+  int file; /* source index */
+  decl *decls;
+} ast_file;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* The annotation named name (without '@'), or NULL. */
+const annotation *find_anno(const annotation *list, const char *name);
+/* A field's or parameter's wire name: @json("..."), @header("...") for headers, else its name. */
+const char *field_wire(const field *f);
+/* The string argument of @name("..."), or NULL (also when given without one). */
+const char *anno_string(const annotation *list, const char *name);
+
+#endif

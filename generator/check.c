@@ -1,0 +1,740 @@
+/* Semantic checks: names resolve, nothing is declared twice, defaults and constraints fit
+ * their types, paths and parameters agree, models do not contain themselves by value, and
+ * every name is a usable C identifier once prefixed. Each error carries the location of the
+ * construct at fault; the checker keeps going after an error. */
+#include <ctype.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datetime.h"
+#include "frontend.h"
+#include "names.h"
+
+#define MAX_PATH_PARAMS 32
+
+typedef struct checker {
+  spec *s;
+  diag *d;
+  name_table types;     /* models, enums, errors */
+  name_table resources;
+  name_table c_names;   /* snake_case names of everything the SDK prefixes */
+  decl *api;
+} checker;
+
+/* ---- annotations ---------------------------------------------------------------------- */
+
+typedef enum arg_type { ARG_NONE, ARG_STRING, ARG_NUMBER, ARG_UINT, ARG_OPT_STRING } arg_type;
+
+typedef struct anno_rule {
+  const char *name;
+  arg_type arg;
+} anno_rule;
+
+static const anno_rule FIELD_ANNOS[] = {
+    {"json", ARG_STRING},   {"deprecated", ARG_OPT_STRING}, {"sensitive", ARG_NONE},
+    {"min", ARG_NUMBER},    {"max", ARG_NUMBER},            {"min_len", ARG_UINT},
+    {"max_len", ARG_UINT},  {"pattern", ARG_STRING},        {"header", ARG_STRING},
+    {NULL, ARG_NONE}};
+static const anno_rule DECL_ANNOS[] = {{"deprecated", ARG_OPT_STRING}, {NULL, ARG_NONE}};
+static const anno_rule OP_ANNOS[] = {
+    {"idempotent", ARG_NONE}, {"timeout", ARG_UINT},  {"retries", ARG_UINT},
+    {"deprecated", ARG_OPT_STRING}, {"paginate", ARG_NONE /* keyed args, checked apart */},
+    {NULL, ARG_NONE}};
+
+static void list_rules(const anno_rule *rules, char *buf, size_t size)
+{
+  size_t len = 0;
+  buf[0] = '\0';
+  for (const anno_rule *r = rules; r->name != NULL && len < size; r++)
+    len += (size_t)snprintf(buf + len, size - len, "%s@%s", r == rules ? "" : ", ", r->name);
+}
+
+/* Checks that every annotation is known here, given once, with the right argument. */
+static void check_annos(checker *c, const annotation *annos, const anno_rule *rules, const char *where)
+{
+  for (const annotation *a = annos; a != NULL; a = a->next) {
+    const anno_rule *r = rules;
+    while (r->name != NULL && strcmp(r->name, a->name) != 0)
+      r++;
+    if (r->name == NULL) {
+      char allowed[256];
+      list_rules(rules, allowed, sizeof allowed);
+      diag_error(c->d, a->at, "unknown annotation '@%s' on %s; expected one of %s", a->name, where, allowed);
+      continue;
+    }
+    for (const annotation *b = annos; b != a; b = b->next)
+      if (strcmp(b->name, a->name) == 0) {
+        diag_error(c->d, a->at, "'@%s' given twice", a->name);
+        break;
+      }
+    if (strcmp(a->name, "paginate") == 0)
+      continue;
+    int nargs = 0;
+    for (const arg *g = a->args; g != NULL; g = g->next)
+      nargs++;
+    const arg *g = a->args;
+    int ok = 1;
+    switch (r->arg) {
+    case ARG_NONE: ok = nargs == 0 && !a->has_parens; break;
+    case ARG_OPT_STRING: ok = nargs == 0 || (nargs == 1 && g->val.kind == VAL_STRING && g->key == NULL); break;
+    case ARG_STRING: ok = nargs == 1 && g->val.kind == VAL_STRING && g->key == NULL; break;
+    case ARG_NUMBER: ok = nargs == 1 && (g->val.kind == VAL_INT || g->val.kind == VAL_FLOAT) && g->key == NULL; break;
+    case ARG_UINT: ok = nargs == 1 && g->val.kind == VAL_INT && g->val.i >= 0 && g->key == NULL; break;
+    }
+    if (!ok) {
+      static const char *const want[] = {"no argument", "one string", "one number",
+                                         "one whole number >= 0", "at most one string"};
+      diag_error(c->d, a->at, "'@%s' takes %s", a->name, want[r->arg]);
+    }
+  }
+}
+
+/* ---- types -------------------------------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  resolved_kind kind;
+} SCALARS[] = {{"string", R_STRING}, {"int", R_INT},   {"float", R_FLOAT}, {"bool", R_BOOL},
+               {"datetime", R_DATETIME}, {"date", R_DATE}, {"any", R_ANY}};
+
+static void unknown_type(checker *c, const type *t)
+{
+  const char *best = NULL;
+  size_t best_dist = (size_t)-1;
+  for (size_t i = 0; i < sizeof SCALARS / sizeof SCALARS[0]; i++) {
+    size_t dist = edit_distance(t->name, SCALARS[i].name);
+    if (dist < best_dist)
+      best = SCALARS[i].name, best_dist = dist;
+  }
+  const char *near = name_table_nearest(&c->types, t->name, &best_dist);
+  if (near != NULL)
+    best = near;
+  if (best != NULL && best_dist <= similar_enough(t->name))
+    diag_error(c->d, t->at, "unknown type '%s'; did you mean '%s'?", t->name, best);
+  else
+    diag_error(c->d, t->at, "unknown type '%s'", t->name);
+}
+
+/* Resolves t. `where` says what generics are allowed: 0 field/param, 1 operation result. */
+static int resolve_type(checker *c, type *t, int in_result)
+{
+  switch (t->kind) {
+  case TYPE_ARRAY:
+    if (!resolve_type(c, t->inner, 0))
+      return 0;
+    t->rk = R_ARRAY;
+    return 1;
+  case TYPE_GENERIC:
+    if (strcmp(t->name, "map") == 0)
+      t->rk = R_MAP;
+    else if (in_result && strcmp(t->name, "page") == 0)
+      t->rk = R_PAGE;
+    else if (in_result && strcmp(t->name, "stream") == 0)
+      t->rk = R_STREAM;
+    else {
+      diag_error(c->d, t->at, in_result ? "unknown generic type '%s<...>'; expected map, page or stream"
+                                        : "unknown generic type '%s<...>'; expected map<T>", t->name);
+      return 0;
+    }
+    if (!resolve_type(c, t->inner, 0))
+      return 0;
+    if ((t->rk == R_PAGE || t->rk == R_STREAM) && t->inner->rk != R_MODEL) {
+      diag_error(c->d, t->inner->at, "%s<...> takes a model", t->name);
+      return 0;
+    }
+    return 1;
+  case TYPE_NAMED:
+    for (size_t i = 0; i < sizeof SCALARS / sizeof SCALARS[0]; i++)
+      if (strcmp(t->name, SCALARS[i].name) == 0) {
+        t->rk = SCALARS[i].kind;
+        return 1;
+      }
+    decl *d = name_table_get(&c->types, t->name);
+    if (d == NULL) {
+      unknown_type(c, t);
+      return 0;
+    }
+    if (d->kind == D_ERROR) {
+      diag_error(c->d, t->at, "'%s' is an error, not a model; errors cannot be used as types", t->name);
+      return 0;
+    }
+    t->rk = d->kind == D_ENUM ? R_ENUM : R_MODEL;
+    t->target = d;
+    return 1;
+  }
+  return 0;
+}
+
+static int is_scalar(resolved_kind k)
+{
+  return k == R_STRING || k == R_INT || k == R_FLOAT || k == R_BOOL || k == R_DATETIME ||
+         k == R_DATE || k == R_ENUM;
+}
+
+/* ---- defaults and constraints ----------------------------------------------------------- */
+
+static const char *type_word(const type *t)
+{
+  switch (t->rk) {
+  case R_STRING: return "a string";
+  case R_INT: return "an int";
+  case R_FLOAT: return "a float";
+  case R_BOOL: return "a bool";
+  case R_DATETIME: return "a datetime";
+  case R_DATE: return "a date";
+  case R_ANY: return "any";
+  case R_MODEL: return "a model";
+  case R_ENUM: return "an enum";
+  case R_ARRAY: return "an array";
+  case R_MAP: return "a map";
+  default: return "this type";
+  }
+}
+
+static int find_enum_value(const decl *e, const char *name)
+{
+  for (const enum_value *v = e->values; v != NULL; v = v->next)
+    if (strcmp(v->name, name) == 0)
+      return 1;
+  return 0;
+}
+
+static void check_default(checker *c, const field *f)
+{
+  const value *v = f->def;
+  const type *t = f->type;
+  if (v == NULL || t->rk == R_UNRESOLVED)
+    return;
+  int ok;
+  switch (v->kind) {
+  case VAL_NULL: ok = f->nullable || t->rk == R_ANY; break;
+  case VAL_STRING:
+    ok = t->rk == R_STRING || t->rk == R_ANY ||
+         (t->rk == R_DATETIME && rfc3339_valid(v->text)) || (t->rk == R_DATE && date_valid(v->text));
+    break;
+  case VAL_INT: ok = t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_ANY; break;
+  case VAL_FLOAT: ok = t->rk == R_FLOAT || t->rk == R_ANY; break;
+  case VAL_BOOL: ok = t->rk == R_BOOL || t->rk == R_ANY; break;
+  case VAL_EMPTY_LIST: ok = t->rk == R_ARRAY; break;
+  case VAL_IDENT:
+    if (t->rk == R_ENUM && !find_enum_value(t->target, v->text)) {
+      diag_error(c->d, v->at, "'%s' is not a value of enum '%s'", v->text, t->target->name);
+      return;
+    }
+    ok = t->rk == R_ENUM;
+    break;
+  default: ok = 0;
+  }
+  if (!ok)
+    diag_error(c->d, v->at, "default '%s' does not fit %s '%s' (%s)", v->text ? v->text : "?",
+               f->optional ? "optional field" : "field", f->name, type_word(t));
+}
+
+static const arg *anno_arg(const annotation *a)
+{
+  return a != NULL ? a->args : NULL;
+}
+
+static void check_constraints(checker *c, const field *f)
+{
+  const type *t = f->type;
+  if (t->rk == R_UNRESOLVED)
+    return;
+  const annotation *min = find_anno(f->annos, "min"), *max = find_anno(f->annos, "max");
+  const annotation *minl = find_anno(f->annos, "min_len"), *maxl = find_anno(f->annos, "max_len");
+  const annotation *pat = find_anno(f->annos, "pattern");
+  int numeric = t->rk == R_INT || t->rk == R_FLOAT;
+  int sized = t->rk == R_STRING || t->rk == R_ARRAY || t->rk == R_MAP;
+  if (min != NULL && !numeric)
+    diag_error(c->d, min->at, "'@min' applies to int and float, not to %s", type_word(t));
+  if (max != NULL && !numeric)
+    diag_error(c->d, max->at, "'@max' applies to int and float, not to %s", type_word(t));
+  if (minl != NULL && !sized)
+    diag_error(c->d, minl->at, "'@min_len' applies to strings, arrays and maps, not to %s", type_word(t));
+  if (maxl != NULL && !sized)
+    diag_error(c->d, maxl->at, "'@max_len' applies to strings, arrays and maps, not to %s", type_word(t));
+  if (pat != NULL && t->rk != R_STRING)
+    diag_error(c->d, pat->at, "'@pattern' applies to strings, not to %s", type_word(t));
+
+  const arg *a1 = anno_arg(min), *a2 = anno_arg(max);
+  if (a1 != NULL && a2 != NULL && a1->val.f > a2->val.f)
+    diag_error(c->d, min->at, "'@min(%s)' is above '@max(%s)'", a1->val.text, a2->val.text);
+  a1 = anno_arg(minl), a2 = anno_arg(maxl);
+  if (a1 != NULL && a2 != NULL && a1->val.kind == VAL_INT && a2->val.kind == VAL_INT && a1->val.i > a2->val.i)
+    diag_error(c->d, minl->at, "'@min_len(%lld)' is above '@max_len(%lld)'", a1->val.i, a2->val.i);
+
+  const value *v = f->def;
+  if (v != NULL && numeric && (v->kind == VAL_INT || v->kind == VAL_FLOAT)) {
+    if ((a1 = anno_arg(min)) != NULL && v->f < a1->val.f)
+      diag_error(c->d, v->at, "default %s is below '@min(%s)'", v->text, a1->val.text);
+    if ((a2 = anno_arg(max)) != NULL && v->f > a2->val.f)
+      diag_error(c->d, v->at, "default %s is above '@max(%s)'", v->text, a2->val.text);
+  }
+  const arg *pa = anno_arg(pat);
+  if (pa != NULL && pa->val.kind == VAL_STRING) {
+    regex_t re;
+    if (regcomp(&re, pa->val.text, REG_EXTENDED | REG_NOSUB) != 0) {
+      diag_error(c->d, pat->at, "'@pattern' is not a valid POSIX extended regular expression");
+    } else {
+      if (v != NULL && v->kind == VAL_STRING && regexec(&re, v->text, 0, NULL, 0) != 0)
+        diag_error(c->d, v->at, "default \"%s\" does not match '@pattern'", v->text);
+      regfree(&re);
+    }
+  }
+}
+
+/* ---- fields ------------------------------------------------------------------------------- */
+
+static void check_identifier(checker *c, const char *name, loc at, const char *what)
+{
+  if (is_c_keyword(name))
+    diag_error(c->d, at, "%s '%s' is a C keyword; choose another name (use @json for the wire name)", what, name);
+  else if (name[0] == '_')
+    diag_error(c->d, at, "%s '%s' starts with '_', which C reserves at file scope; choose another name", what, name);
+}
+
+/* Fields of a model or error, or parameters: `kind` is "field" or "parameter". @header is
+ * allowed on error fields and header parameters. */
+static void check_fields(checker *c, field *fields, int allow_header, const char *kind)
+{
+  for (field *f = fields; f != NULL; f = f->next) {
+    check_identifier(c, f->name, f->at, kind);
+    for (const field *g = fields; g != f; g = g->next) {
+      if (strcmp(g->name, f->name) == 0) {
+        diag_error(c->d, f->at, "duplicate %s '%s'", kind, f->name);
+        diag_note(c->d, g->at, "'%s' first declared here", g->name);
+        break;
+      }
+      if (strcmp(field_wire(g), field_wire(f)) == 0) {
+        diag_error(c->d, f->at, "%s '%s' has the same wire name \"%s\" as '%s'", kind, f->name,
+                   field_wire(f), g->name);
+        break;
+      }
+    }
+    check_annos(c, f->annos, FIELD_ANNOS, kind);
+    const annotation *h = find_anno(f->annos, "header");
+    if (h != NULL && !allow_header && strcmp(kind, "field") == 0)
+      diag_error(c->d, h->at, "'@header' is for error fields and header parameters");
+    if (resolve_type(c, f->type, 0)) {
+      if (h != NULL && !is_scalar(f->type->rk))
+        diag_error(c->d, h->at, "a '@header' field must have a scalar type");
+      check_default(c, f);
+      check_constraints(c, f);
+    }
+  }
+}
+
+/* ---- declarations --------------------------------------------------------------------------- */
+
+static void declare(checker *c, name_table *t, decl *d, const char *what)
+{
+  decl *prev = name_table_get(t, d->name);
+  if (prev != NULL) {
+    diag_error(c->d, d->at, "duplicate %s name '%s'", what, d->name);
+    diag_note(c->d, prev->at, "'%s' first declared here", prev->name);
+    return;
+  }
+  if (name_table_put(t, d->name, d) != 0)
+    diag_plain(c->d, "out of memory");
+}
+
+/* Two names that become one C identifier once case-converted (TaskState and task_state). */
+static void claim_c_name(checker *c, const char *snake, loc at, const char *name, const char *what)
+{
+  decl *prev = name_table_get(&c->c_names, snake);
+  if (prev != NULL) {
+    diag_error(c->d, at, "%s '%s' would collide with '%s' in the generated C (both become '%s')", what,
+               name, prev->name, snake);
+    diag_note(c->d, prev->at, "'%s' declared here", prev->name);
+    return;
+  }
+  decl *holder = ast_alloc(c->s->arena, sizeof *holder);
+  char *key = ast_strdup(c->s->arena, snake);
+  if (holder == NULL || key == NULL || name_table_put(&c->c_names, key, holder) != 0) {
+    diag_plain(c->d, "out of memory");
+    return;
+  }
+  holder->name = name;
+  holder->at = at;
+}
+
+static void check_enum(checker *c, decl *e)
+{
+  check_annos(c, e->annos, DECL_ANNOS, "an enum");
+  if (e->values == NULL)
+    diag_error(c->d, e->at, "enum '%s' has no values", e->name);
+  for (enum_value *v = e->values; v != NULL; v = v->next) {
+    check_annos(c, v->annos, DECL_ANNOS, "an enum value");
+    char upper[256];
+    upper_case(v->name, upper, sizeof upper);
+    if (strcmp(upper, "UNKNOWN") == 0)
+      diag_error(c->d, v->at, "enum value '%s' clashes with the generated '_UNKNOWN' member", v->name);
+    for (const enum_value *w = e->values; w != v; w = w->next) {
+      char other[256];
+      upper_case(w->name, other, sizeof other);
+      if (strcmp(w->name, v->name) == 0 || strcmp(upper, other) == 0) {
+        diag_error(c->d, v->at, "duplicate enum value '%s' in '%s'", v->name, e->name);
+        diag_note(c->d, w->at, "'%s' first declared here", w->name);
+        break;
+      }
+      if (strcmp(v->wire ? v->wire : v->name, w->wire ? w->wire : w->name) == 0) {
+        diag_error(c->d, v->at, "enum value '%s' has the same wire value as '%s'", v->name, w->name);
+        break;
+      }
+    }
+  }
+}
+
+static void check_error_status(checker *c, decl *e, decl **by_status)
+{
+  const char *s = e->status;
+  int index;
+  if (isdigit((unsigned char)s[0]) && (s[1] == 'X' || s[1] == 'x')) {
+    if (s[0] != '4' && s[0] != '5') {
+      diag_error(c->d, e->status_at, "error status class '%s' must be 4XX or 5XX", s);
+      return;
+    }
+    index = 600 + (s[0] - '0');
+  } else {
+    long n = strtol(s, NULL, 10);
+    if (strlen(s) != 3 || n < 400 || n > 599) {
+      diag_error(c->d, e->status_at, "error status '%s' must be from 400 to 599, or 4XX/5XX", s);
+      return;
+    }
+    index = (int)n;
+  }
+  if (by_status[index] != NULL) {
+    diag_error(c->d, e->status_at, "errors '%s' and '%s' are both bound to status %s", by_status[index]->name,
+               e->name, s);
+    diag_note(c->d, by_status[index]->at, "'%s' declared here", by_status[index]->name);
+    return;
+  }
+  by_status[index] = e;
+}
+
+/* A model that reaches itself through required, non-null, by-value model fields would be a C
+ * struct containing itself. Optional, nullable, array and map fields are pointers or counts.
+ * Depth-first with colours (0 new, 1 on the current path, 2 done): linear in the fields. */
+static void find_cycles(checker *c, decl *m)
+{
+  m->visit = 1;
+  for (field *f = m->fields; f != NULL; f = f->next) {
+    if (f->optional || f->nullable || f->type->rk != R_MODEL)
+      continue;
+    decl *t = f->type->target;
+    if (t->visit == 1)
+      diag_error(c->d, f->at,
+                 "field '%s' holds model '%s' by value, which holds '%s' by value: the struct would contain "
+                 "itself; make a field on the way optional, nullable or an array",
+                 f->name, t->name, m->name);
+    else if (t->visit == 0)
+      find_cycles(c, t);
+  }
+  m->visit = 2;
+}
+
+/* ---- operations ------------------------------------------------------------------------------- */
+
+static const char *const METHODS[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", NULL};
+
+static const field *find_field(const field *list, const char *name)
+{
+  for (; list != NULL; list = list->next)
+    if (strcmp(list->name, name) == 0)
+      return list;
+  return NULL;
+}
+
+/* Collects {name} placeholders of the full path into names[]; returns how many, or -1. */
+static int path_placeholders(checker *c, const operation *op, const char *path, char names[][128], loc at)
+{
+  int n = 0;
+  for (const char *p = path; *p != '\0'; p++) {
+    if (*p == '}') {
+      diag_error(c->d, at, "unbalanced '}' in path \"%s\"", path);
+      return -1;
+    }
+    if (*p != '{')
+      continue;
+    const char *end = strchr(p, '}');
+    size_t len = end != NULL ? (size_t)(end - p - 1) : 0;
+    if (end == NULL || len == 0 || len >= 128 || !is_identifier(p + 1, len)) {
+      diag_error(c->d, at, "bad path parameter in \"%s\": write {name}", path);
+      return -1;
+    }
+    if (n == MAX_PATH_PARAMS) {
+      diag_error(c->d, at, "more than %d path parameters", MAX_PATH_PARAMS);
+      return -1;
+    }
+    memcpy(names[n], p + 1, len);
+    names[n][len] = '\0';
+    for (int i = 0; i < n; i++)
+      if (strcmp(names[i], names[n]) == 0) {
+        diag_error(c->d, at, "path parameter '%s' appears twice in \"%s\" (operation '%s')", names[n], path, op->name);
+        return -1;
+      }
+    n++;
+    p = end;
+  }
+  return n;
+}
+
+static void check_params(checker *c, operation *op, field *params, const char *part, int allow_arrays)
+{
+  check_fields(c, params, strcmp(part, "headers") == 0, "parameter");
+  for (field *p = params; p != NULL; p = p->next) {
+    const annotation *h = find_anno(p->annos, "header");
+    if (h != NULL && strcmp(part, "headers") != 0)
+      diag_error(c->d, h->at, "'@header' is for header parameters; this is a %s parameter", part);
+    resolved_kind k = p->type->rk;
+    if (k == R_UNRESOLVED)
+      continue;
+    int ok = is_scalar(k) || (allow_arrays && k == R_ARRAY && is_scalar(p->type->inner->rk));
+    if (!ok)
+      diag_error(c->d, p->type->at, "%s parameter '%s' of operation '%s' must be a scalar or enum%s", part,
+                 p->name, op->name, allow_arrays ? ", or an array of those" : "");
+  }
+}
+
+static void check_paginate(checker *c, operation *op, const annotation *a)
+{
+  const type *ret = op->ret;
+  if (ret == NULL || ret->rk != R_PAGE) {
+    diag_error(c->d, a->at, "'@paginate' needs a page<Model> result");
+    return;
+  }
+  const decl *page = ret->inner->target;
+  const char *items = NULL, *next = NULL, *param = NULL, *offset = NULL;
+  for (const arg *g = a->args; g != NULL; g = g->next) {
+    const char **slot = NULL;
+    if (g->key == NULL || g->val.kind != VAL_STRING) {
+      diag_error(c->d, a->at, "'@paginate' takes key: \"value\" pairs (items, next, param, offset)");
+      return;
+    }
+    if (strcmp(g->key, "items") == 0) slot = &items;
+    else if (strcmp(g->key, "next") == 0) slot = &next;
+    else if (strcmp(g->key, "param") == 0) slot = &param;
+    else if (strcmp(g->key, "offset") == 0) slot = &offset;
+    if (slot == NULL) {
+      diag_error(c->d, g->key_at, "unknown '@paginate' key '%s'; expected items, next, param or offset", g->key);
+      return;
+    }
+    *slot = g->val.text;
+  }
+  if (items == NULL) {
+    diag_error(c->d, a->at, "'@paginate' needs items: \"FIELD\" (the page's array of items)");
+    return;
+  }
+  const field *f = find_field(page->fields, items);
+  if (f == NULL || f->type->rk != R_ARRAY)
+    diag_error(c->d, a->at, "'@paginate' items \"%s\": page model '%s' has no array field '%s'", items,
+               page->name, items);
+  if (offset != NULL) {
+    if (next != NULL || param != NULL)
+      diag_error(c->d, a->at, "'@paginate' takes either offset, or next and param");
+    const field *q = find_field(op->query_params, offset);
+    if (q == NULL || q->type->rk != R_INT)
+      diag_error(c->d, a->at, "'@paginate' offset \"%s\": operation '%s' has no int query parameter '%s'",
+                 offset, op->name, offset);
+    return;
+  }
+  if (next == NULL || param == NULL) {
+    diag_error(c->d, a->at, "'@paginate' needs next and param (cursor paging) or offset");
+    return;
+  }
+  f = find_field(page->fields, next);
+  if (f == NULL || (f->type->rk != R_STRING && f->type->rk != R_INT))
+    diag_error(c->d, a->at, "'@paginate' next \"%s\": page model '%s' has no string field '%s'", next,
+               page->name, next);
+  if (find_field(op->query_params, param) == NULL)
+    diag_error(c->d, a->at, "'@paginate' param \"%s\": operation '%s' has no query parameter '%s'", param,
+               op->name, param);
+}
+
+static void check_op_errors(checker *c, operation *op)
+{
+  for (const name_ref *n = op->errors; n != NULL; n = n->next) {
+    decl *d = name_table_get(&c->types, n->name);
+    if (d != NULL && d->kind == D_ERROR)
+      continue;
+    size_t dist = (size_t)-1;
+    const char *near = name_table_nearest(&c->types, n->name, &dist);
+    if (near != NULL && dist <= similar_enough(n->name))
+      diag_error(c->d, n->at, "unknown error '%s'; did you mean '%s'?", n->name, near);
+    else
+      diag_error(c->d, n->at, "unknown error '%s'", n->name);
+  }
+}
+
+static void check_operation(checker *c, decl *r, operation *op)
+{
+  const char *const *m = METHODS;
+  while (*m != NULL && strcmp(*m, op->method) != 0)
+    m++;
+  if (*m == NULL)
+    diag_error(c->d, op->method_at, "unknown HTTP method '%s'; expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS",
+               op->method);
+  if (op->path[0] != '\0' && op->path[0] != '/')
+    diag_error(c->d, op->path_at, "operation path \"%s\" must be empty or start with '/'", op->path);
+  if (op->has_path > 1 || op->has_query > 1 || op->has_headers > 1 || op->has_errors > 1)
+    diag_error(c->d, op->at, "operation '%s' declares path(), query(), headers() or errors() twice", op->name);
+  check_annos(c, op->annos, OP_ANNOS, "an operation");
+
+  char full[2048];
+  int len = snprintf(full, sizeof full, "%s%s", r->path, op->path);
+  char names[MAX_PATH_PARAMS][128];
+  int n = len > 0 && (size_t)len < sizeof full ? path_placeholders(c, op, full, names, op->path_at) : -1;
+
+  check_params(c, op, op->path_params, "path", 0);
+  for (const field *p = op->path_params; p != NULL && n >= 0; p = p->next) {
+    int found = 0;
+    for (int i = 0; i < n; i++)
+      found |= strcmp(names[i], p->name) == 0;
+    if (!found)
+      diag_error(c->d, p->at, "path parameter '%s' is declared but \"%s\" has no {%s}", p->name, full, p->name);
+    if (p->optional)
+      diag_error(c->d, p->at, "path parameter '%s' cannot be optional", p->name);
+  }
+  check_params(c, op, op->query_params, "query", 1);
+  check_params(c, op, op->header_params, "headers", 0);
+  for (const field *q = op->query_params; q != NULL; q = q->next) {
+    for (int i = 0; i < n; i++)
+      if (strcmp(names[i], q->name) == 0)
+        diag_error(c->d, q->at, "query parameter '%s' has the name of a path parameter", q->name);
+    if (find_field(op->header_params, q->name) != NULL)
+      diag_error(c->d, q->at, "query parameter '%s' has the name of a header parameter", q->name);
+  }
+  for (int i = 0; i < n; i++)
+    if (find_field(op->header_params, names[i]) != NULL)
+      diag_error(c->d, op->at, "header parameter '%s' has the name of a path parameter", names[i]);
+
+  if (op->body != NULL && resolve_type(c, op->body, 0)) {
+    const type *b = op->body->rk == R_ARRAY ? op->body->inner : op->body;
+    if (b->rk != R_MODEL)
+      diag_error(c->d, op->body->at, "a body must be a model or an array of models");
+  }
+  if (op->ret != NULL && resolve_type(c, op->ret, 1) && op->ret->rk == R_MAP)
+    diag_error(c->d, op->ret->at, "an operation returns a model, T[], page<Model> or stream<Model>");
+  const annotation *pg = find_anno(op->annos, "paginate");
+  if (pg != NULL)
+    check_paginate(c, op, pg);
+  else if (op->ret != NULL && op->ret->rk == R_PAGE)
+    diag_error(c->d, op->ret->at, "a page<...> result needs '@paginate(...)' on the operation");
+  check_op_errors(c, op);
+}
+
+static void check_resource(checker *c, decl *r)
+{
+  check_annos(c, r->annos, DECL_ANNOS, "a resource");
+  if (r->path[0] != '/' && r->path[0] != '\0')
+    diag_error(c->d, r->at, "resource path \"%s\" must start with '/'", r->path);
+  for (operation *op = r->ops; op != NULL; op = op->next) {
+    for (const operation *o = r->ops; o != op; o = o->next)
+      if (strcmp(o->name, op->name) == 0) {
+        diag_error(c->d, op->at, "duplicate operation '%s' in resource '%s'", op->name, r->name);
+        diag_note(c->d, o->at, "'%s' first declared here", o->name);
+        break;
+      }
+    char snake[512];
+    snprintf(snake, sizeof snake, "%s_%s", r->name, op->name);
+    snake_case(snake, snake, sizeof snake);
+    claim_c_name(c, snake, op->at, op->name, "operation");
+    check_operation(c, r, op);
+  }
+}
+
+/* ---- the api block ----------------------------------------------------------------------------- */
+
+static void check_api(checker *c)
+{
+  decl *api = c->s->api;
+  for (decl *d = c->s->decls; d != NULL; d = d->next)
+    if (d->kind == D_API && d != api)
+      diag_error(c->d, d->at, api != NULL ? "a second 'api' block; only the root file may have one"
+                                          : "an 'api' block belongs in the root file, not in an import");
+  if (api == NULL) {
+    diag_error(c->d, (loc){0, 1, 1}, "the spec has no 'api NAME { ... }' block");
+    return;
+  }
+  check_identifier(c, api->name, api->at, "api name");
+  int seen_title = 0, seen_version = 0, seen_url = 0;
+  for (const api_item *it = api->items; it != NULL; it = it->next) {
+    int is_string = it->val.kind == VAL_STRING && it->call == NULL;
+    if (strcmp(it->key, "title") == 0 || strcmp(it->key, "version") == 0 || strcmp(it->key, "base_url") == 0) {
+      if (!is_string)
+        diag_error(c->d, it->val.at, "'%s' takes a string", it->key);
+      seen_title |= strcmp(it->key, "title") == 0;
+      seen_version |= strcmp(it->key, "version") == 0;
+      seen_url |= strcmp(it->key, "base_url") == 0;
+    } else if (strcmp(it->key, "auth") == 0) {
+      int bearer = it->call == NULL && it->val.kind == VAL_IDENT &&
+                   (strcmp(it->val.text, "bearer") == 0 || strcmp(it->val.text, "none") == 0);
+      int header = it->call != NULL && strcmp(it->call, "header") == 0 && it->val.text[0] != '\0';
+      if (!bearer && !header)
+        diag_error(c->d, it->val.at, "'auth' is bearer, none or header(\"Header-Name\")");
+    } else {
+      diag_error(c->d, it->at, "unknown api setting '%s'; expected title, version, base_url or auth", it->key);
+    }
+    for (const api_item *o = api->items; o != it; o = o->next)
+      if (strcmp(o->key, it->key) == 0)
+        diag_error(c->d, it->at, "'%s' set twice", it->key);
+  }
+  if (!seen_title)
+    diag_warning(c->d, api->at, "api '%s' has no title", api->name);
+  if (!seen_version)
+    diag_warning(c->d, api->at, "api '%s' has no version", api->name);
+  if (!seen_url)
+    diag_warning(c->d, api->at, "api '%s' has no base_url", api->name);
+}
+
+int spec_check(spec *s)
+{
+  checker c;
+  memset(&c, 0, sizeof c);
+  c.s = s;
+  c.d = &s->diag;
+  if (name_table_init(&c.types) != 0 || name_table_init(&c.resources) != 0 || name_table_init(&c.c_names) != 0) {
+    diag_plain(c.d, "out of memory");
+    goto out;
+  }
+  check_api(&c);
+  decl *by_status[606] = {NULL};
+  for (decl *d = s->decls; d != NULL; d = d->next) {
+    if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR) {
+      check_identifier(&c, d->name, d->at, "type name");
+      declare(&c, &c.types, d, "type");
+      char snake[512];
+      snake_case(d->name, snake, sizeof snake);
+      claim_c_name(&c, snake, d->at, d->name, d->kind == D_ERROR ? "error" : "type");
+    } else if (d->kind == D_RESOURCE) {
+      check_identifier(&c, d->name, d->at, "resource name");
+      declare(&c, &c.resources, d, "resource");
+    }
+  }
+  for (decl *d = s->decls; d != NULL; d = d->next) {
+    switch (d->kind) {
+    case D_ENUM: check_enum(&c, d); break;
+    case D_MODEL:
+      check_annos(&c, d->annos, DECL_ANNOS, "a model");
+      check_fields(&c, d->fields, 0, "field");
+      break;
+    case D_ERROR:
+      check_annos(&c, d->annos, DECL_ANNOS, "an error");
+      check_fields(&c, d->fields, 1, "field");
+      check_error_status(&c, d, by_status);
+      break;
+    case D_RESOURCE: check_resource(&c, d); break;
+    default: break;
+    }
+  }
+  for (decl *d = s->decls; d != NULL; d = d->next)
+    if (d->kind == D_MODEL && d->visit == 0)
+      find_cycles(&c, d);
+out:
+  name_table_free(&c.types);
+  name_table_free(&c.resources);
+  name_table_free(&c.c_names);
+  return c.d->errors;
+}

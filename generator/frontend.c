@@ -1,0 +1,234 @@
+/* Reading spec files and following their imports. Each file is read once (identified by its
+ * real path); an import cycle is an error at the import that closes it. */
+/* realpath() is X/Open. */
+#define _XOPEN_SOURCE 700
+
+#include "frontend.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "parse.h"
+
+#define MAX_SPEC_BYTES (64u << 20) /* a spec larger than this is surely not one */
+#define MAX_IMPORT_DEPTH 64
+
+typedef struct loaded {
+  char *real;  /* realpath, the file's identity */
+  int done;    /* 0 while its imports are being read: seeing it again is a cycle */
+} loaded;
+
+typedef struct loader {
+  spec *s;
+  loaded *files;
+  int nfiles;
+  decl **tail; /* where the next file's declarations go */
+} loader;
+
+/* Reads a whole file (or stdin) into a NUL-terminated buffer. Sets *err to a message. */
+static char *read_all(const char *path, size_t *out_size, const char **err)
+{
+  FILE *f = stdin;
+  if (strcmp(path, "-") != 0) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+      *err = strerror(errno);
+      return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      *err = "is a directory";
+      return NULL;
+    }
+    f = fopen(path, "rb");
+    if (f == NULL) {
+      *err = strerror(errno);
+      return NULL;
+    }
+  }
+  size_t cap = 4096, size = 0;
+  char *buf = malloc(cap);
+  while (buf != NULL) {
+    size += fread(buf + size, 1, cap - size - 1, f);
+    if (size < cap - 1)
+      break;
+    if (cap > MAX_SPEC_BYTES) {
+      free(buf);
+      buf = NULL;
+      *err = "file too large (over 64 MiB)";
+      break;
+    }
+    char *grown = realloc(buf, cap * 2);
+    if (grown == NULL)
+      free(buf);
+    buf = grown;
+    cap *= 2;
+  }
+  if (buf == NULL && *err == NULL)
+    *err = "out of memory";
+  if (buf != NULL && ferror(f)) {
+    *err = strerror(errno);
+    free(buf);
+    buf = NULL;
+  }
+  if (f != stdin)
+    fclose(f);
+  if (buf != NULL) {
+    buf[size] = '\0';
+    *out_size = size;
+  }
+  return buf;
+}
+
+/* "dir/of/importer/" + path, unless path is absolute or the importer has no directory. */
+static char *join_import(const char *importer, const char *path)
+{
+  const char *slash = strrchr(importer, '/');
+  size_t dir = (path[0] == '/' || slash == NULL) ? 0 : (size_t)(slash - importer) + 1;
+  char *out = malloc(dir + strlen(path) + 1);
+  if (out != NULL) {
+    memcpy(out, importer, dir);
+    strcpy(out + dir, path);
+  }
+  return out;
+}
+
+static int load_file(loader *ld, const char *path, const loc *from, int depth);
+
+static int find_loaded(const loader *ld, const char *real)
+{
+  for (int i = 0; i < ld->nfiles; i++)
+    if (strcmp(ld->files[i].real, real) == 0)
+      return i;
+  return -1;
+}
+
+static void follow_import(loader *ld, int file, const decl *d, int depth)
+{
+  spec *s = ld->s;
+  const char *importer = diag_file_name(&s->diag, file);
+  if (d->name[0] == '\0') {
+    diag_error(&s->diag, d->at, "empty import path");
+    return;
+  }
+  char *path = join_import(importer, d->name);
+  if (path == NULL) {
+    diag_plain(&s->diag, "out of memory");
+    return;
+  }
+  load_file(ld, path, &d->at, depth + 1);
+  free(path);
+}
+
+/* Reads, parses and appends one file's declarations after those of its imports. */
+static int load_file(loader *ld, const char *path, const loc *from, int depth)
+{
+  spec *s = ld->s;
+  char real[PATH_MAX];
+  const char *err = NULL;
+  if (strcmp(path, "-") == 0)
+    strcpy(real, "-");
+  else if (realpath(path, real) == NULL)
+    err = strerror(errno);
+  if (err == NULL) {
+    int seen = find_loaded(ld, real);
+    if (seen >= 0) {
+      if (!ld->files[seen].done)
+        diag_error(&s->diag, *from, "import cycle: '%s' imports itself (directly or through others)", path);
+      return 0;
+    }
+    if (depth > MAX_IMPORT_DEPTH) {
+      diag_error(&s->diag, *from, "imports nested more than %d deep", MAX_IMPORT_DEPTH);
+      return 0;
+    }
+  }
+  size_t size = 0;
+  char *text = err == NULL ? read_all(path, &size, &err) : NULL;
+  if (text == NULL) {
+    if (from != NULL)
+      diag_error(&s->diag, *from, "cannot import '%s': %s", path, err);
+    else
+      diag_plain(&s->diag, "cannot read '%s': %s", path, err);
+    return -1;
+  }
+  loaded *grown = realloc(ld->files, (size_t)(ld->nfiles + 1) * sizeof *grown);
+  char *id = strdup(real);
+  int file = grown != NULL && id != NULL ? diag_add_source(&s->diag, path, text, size) : -1;
+  if (grown != NULL)
+    ld->files = grown;
+  if (file < 0) {
+    if (grown == NULL || id == NULL)
+      free(text);
+    free(id);
+    diag_plain(&s->diag, "out of memory");
+    return -1;
+  }
+  int me = ld->nfiles++;
+  ld->files[me] = (loaded){id, 0};
+
+  decl *decls = parse_file(s->arena, &s->diag, file);
+  for (const decl *d = decls; d != NULL; d = d->next)
+    if (d->kind == D_IMPORT)
+      follow_import(ld, file, d, depth);
+  ld->files[me].done = 1;
+
+  for (decl *d = decls, *next; d != NULL; d = next) {
+    next = d->next;
+    if (d->kind == D_IMPORT)
+      continue;
+    if (d->kind == D_API && from == NULL && s->api == NULL)
+      s->api = d;
+    d->next = NULL;
+    *ld->tail = d;
+    ld->tail = &d->next;
+  }
+  return 0;
+}
+
+int spec_load(spec *s, const char *path, FILE *diag_out)
+{
+  memset(s, 0, sizeof *s);
+  diag_init(&s->diag, diag_out);
+  s->arena = ast_arena_new();
+  if (s->arena == NULL) {
+    diag_plain(&s->diag, "out of memory");
+    s->io_error = 1;
+    return -1;
+  }
+  loader ld = {s, NULL, 0, &s->decls};
+  int rc = load_file(&ld, path, NULL, 0);
+  for (int i = 0; i < ld.nfiles; i++)
+    free(ld.files[i].real);
+  free(ld.files);
+  if (rc != 0)
+    s->io_error = 1;
+  return rc;
+}
+
+void spec_free(spec *s)
+{
+  ast_arena_free(s->arena);
+  s->arena = NULL;
+  diag_free(&s->diag);
+}
+
+cJSON *apic_frontend_load(const char *path, FILE *diag_out, int *out_status)
+{
+  spec s;
+  cJSON *json = NULL;
+  if (spec_load(&s, path, diag_out) != 0) {
+    *out_status = EXIT_USAGE;
+  } else if (spec_check(&s) != 0 || s.diag.errors != 0) {
+    *out_status = EXIT_SPEC;
+  } else {
+    json = spec_dump(&s);
+    *out_status = json != NULL ? EXIT_OK : EXIT_USAGE;
+    if (json == NULL)
+      diag_plain(&s.diag, "out of memory");
+  }
+  spec_free(&s);
+  return json;
+}

@@ -1,0 +1,38 @@
+/* The front end as one call: read a spec and its imports, parse, check, and hand back the
+ * resolved spec as JSON (docs/spec-json.md). */
+#ifndef APIC_FRONTEND_H
+#define APIC_FRONTEND_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "ast.h"
+#include "diag.h"
+
+/* A loaded spec: every file's declarations, imports first, in one arena. */
+typedef struct spec {
+  ast_arena *arena;
+  diag diag;
+  decl *decls; /* all files, imports first (import decls themselves left out) */
+  decl *api;   /* the root file's api block, or NULL */
+  int io_error;
+} spec;
+
+/* Reads and parses path ("-" = stdin) and, recursively, its imports. Returns 0, or -1 when
+ * the root file could not be read (an I/O error, reported). Syntax errors are counted in
+ * s->diag. Call spec_free() in every case. */
+int spec_load(spec *s, const char *path, FILE *diag_out);
+/* Resolves names and runs the semantic checks (check.c); returns the error count. */
+int spec_check(spec *s);
+/* The resolved spec as JSON (dump.c); NULL when out of memory. Only after a clean check. */
+cJSON *spec_dump(const spec *s);
+void spec_free(spec *s);
+
+/* Reads, parses and checks the spec at path ("-" = stdin), imports included. Diagnostics go to
+   diag_out (may be NULL to discard). Returns the resolved spec as a cJSON tree (caller frees
+   with cJSON_Delete) or NULL; *out_status is 0 (EXIT_OK), 1 (spec errors) or 2 (I/O). Warnings
+   do not make it fail. */
+cJSON *apic_frontend_load(const char *path, FILE *diag_out, int *out_status);
+
+#endif

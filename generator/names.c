@@ -1,0 +1,184 @@
+/* Names: the checker's tables and the C-identifier rules. */
+#include "names.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash(const char *s)
+{
+  uint64_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *s != '\0'; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+int name_table_init(name_table *t)
+{
+  t->cap = 64;
+  t->count = 0;
+  t->keys = calloc(t->cap, sizeof *t->keys);
+  t->vals = calloc(t->cap, sizeof *t->vals);
+  return t->keys != NULL && t->vals != NULL ? 0 : -1;
+}
+
+void name_table_free(name_table *t)
+{
+  free(t->keys);
+  free(t->vals);
+  t->keys = NULL;
+  t->vals = NULL;
+}
+
+static size_t slot(const name_table *t, const char *key)
+{
+  size_t i = (size_t)hash(key) & (t->cap - 1);
+  while (t->keys[i] != NULL && strcmp(t->keys[i], key) != 0)
+    i = (i + 1) & (t->cap - 1);
+  return i;
+}
+
+decl *name_table_get(const name_table *t, const char *key)
+{
+  if (t->keys == NULL)
+    return NULL;
+  size_t i = slot(t, key);
+  return t->keys[i] != NULL ? t->vals[i] : NULL;
+}
+
+static int grow(name_table *t)
+{
+  name_table bigger = {calloc(t->cap * 2, sizeof(char *)), calloc(t->cap * 2, sizeof(decl *)), t->cap * 2, 0};
+  if (bigger.keys == NULL || bigger.vals == NULL) {
+    name_table_free(&bigger);
+    return -1;
+  }
+  for (size_t i = 0; i < t->cap; i++)
+    if (t->keys[i] != NULL) {
+      size_t j = slot(&bigger, t->keys[i]);
+      bigger.keys[j] = t->keys[i];
+      bigger.vals[j] = t->vals[i];
+      bigger.count++;
+    }
+  name_table_free(t);
+  *t = bigger;
+  return 0;
+}
+
+int name_table_put(name_table *t, const char *key, decl *val)
+{
+  if (t->keys == NULL || ((t->count + 1) * 4 > t->cap * 3 && grow(t) != 0))
+    return -1;
+  size_t i = slot(t, key);
+  if (t->keys[i] == NULL)
+    t->count++;
+  t->keys[i] = key;
+  t->vals[i] = val;
+  return 0;
+}
+
+const char *name_table_nearest(const name_table *t, const char *name, size_t *out_dist)
+{
+  const char *best = NULL;
+  for (size_t i = 0; t->keys != NULL && i < t->cap; i++) {
+    if (t->keys[i] == NULL)
+      continue;
+    size_t d = edit_distance(name, t->keys[i]);
+    if (d < *out_dist) {
+      *out_dist = d;
+      best = t->keys[i];
+    }
+  }
+  return best;
+}
+
+/* Levenshtein distance, case-insensitive (Task vs task is distance 0 for suggestions), on
+ * the first 64 bytes: suggestions for longer names add nothing. */
+size_t edit_distance(const char *a, const char *b)
+{
+  enum { MAX = 64 };
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > MAX)
+    la = MAX;
+  if (lb > MAX)
+    lb = MAX;
+  size_t row[MAX + 1];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+      size_t best = diag + cost;
+      if (up + 1 < best)
+        best = up + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+size_t similar_enough(const char *name)
+{
+  size_t n = strlen(name) / 3;
+  return n < 1 ? 1 : n > 3 ? 3 : n;
+}
+
+int is_c_keyword(const char *name)
+{
+  /* C11 keywords, and names <stdbool.h> and friends make macros. */
+  static const char *const words[] = {
+      "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
+      "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+      "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+      "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic",
+      "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local", "bool", "true", "false", "NULL",
+      "errno", "assert", "asm", "typeof", NULL};
+  for (const char *const *w = words; *w != NULL; w++)
+    if (strcmp(*w, name) == 0)
+      return 1;
+  return 0;
+}
+
+int is_identifier(const char *s, size_t len)
+{
+  if (len == 0 || isdigit((unsigned char)s[0]))
+    return 0;
+  for (size_t i = 0; i < len; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+      return 0;
+  return 1;
+}
+
+void snake_case(const char *in, char *out, size_t size)
+{
+  char tmp[512];
+  size_t o = 0, n = strlen(in);
+  for (size_t i = 0; i < n && o + 2 < sizeof tmp; i++) {
+    unsigned char ch = (unsigned char)in[i];
+    if (isupper(ch) && i > 0 && in[i - 1] != '_') {
+      int prev_lower = islower((unsigned char)in[i - 1]) || isdigit((unsigned char)in[i - 1]);
+      int next_lower = i + 1 < n && islower((unsigned char)in[i + 1]);
+      if (prev_lower || (isupper((unsigned char)in[i - 1]) && next_lower))
+        tmp[o++] = '_';
+    }
+    tmp[o++] = (char)tolower(ch);
+  }
+  tmp[o] = '\0';
+  snprintf(out, size, "%s", tmp);
+}
+
+void upper_case(const char *in, char *out, size_t size)
+{
+  size_t i = 0;
+  for (; in[i] != '\0' && i + 1 < size; i++)
+    out[i] = (char)toupper((unsigned char)in[i]);
+  out[i] = '\0';
+}

@@ -1,0 +1,35 @@
+/* Names: a string-keyed table, C-identifier rules, case conversion, and "did you mean". */
+#ifndef APIC_NAMES_H
+#define APIC_NAMES_H
+
+#include <stddef.h>
+
+#include "ast.h"
+
+/* Open addressing, keys borrowed (they live in the AST arena). */
+typedef struct name_table {
+  const char **keys;
+  decl **vals;
+  size_t cap, count;
+} name_table;
+
+int name_table_init(name_table *t);
+void name_table_free(name_table *t);
+decl *name_table_get(const name_table *t, const char *key);
+int name_table_put(name_table *t, const char *key, decl *val); /* 0, or -1 out of memory */
+/* The key closest to name by edit distance (NULL if empty); *out_dist gets the distance if it
+ * beats the value already there. */
+const char *name_table_nearest(const name_table *t, const char *name, size_t *out_dist);
+
+size_t edit_distance(const char *a, const char *b);
+/* The largest distance at which a suggestion still helps for a name of this length. */
+size_t similar_enough(const char *name);
+
+int is_c_keyword(const char *name);
+int is_identifier(const char *s, size_t len);
+/* TaskState -> task_state, HTTPError -> http_error, tasks_get -> tasks_get. Truncates to size. */
+void snake_case(const char *in, char *out, size_t size);
+/* in_progress -> IN_PROGRESS. */
+void upper_case(const char *in, char *out, size_t size);
+
+#endif
