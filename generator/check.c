@@ -20,6 +20,7 @@ typedef struct checker {
   name_table types;     /* models, enums, errors */
   name_table resources;
   name_table c_names;   /* snake_case names of everything the SDK prefixes */
+  int syntax_errors;    /* errors before checking: some checks would only echo them */
   decl *api;
 } checker;
 
@@ -126,13 +127,15 @@ static int resolve_type(checker *c, type *t, int in_result)
       return 0;
     t->rk = R_ARRAY;
     return 1;
-  case TYPE_GENERIC:
+  case TYPE_GENERIC: {
+    /* t->rk is set only once the whole type is valid: later checks trust a resolved kind. */
+    resolved_kind k = R_UNRESOLVED;
     if (strcmp(t->name, "map") == 0)
-      t->rk = R_MAP;
+      k = R_MAP;
     else if (in_result && strcmp(t->name, "page") == 0)
-      t->rk = R_PAGE;
+      k = R_PAGE;
     else if (in_result && strcmp(t->name, "stream") == 0)
-      t->rk = R_STREAM;
+      k = R_STREAM;
     else {
       diag_error(c->d, t->at, in_result ? "unknown generic type '%s<...>'; expected map, page or stream"
                                         : "unknown generic type '%s<...>'; expected map<T>", t->name);
@@ -140,11 +143,13 @@ static int resolve_type(checker *c, type *t, int in_result)
     }
     if (!resolve_type(c, t->inner, 0))
       return 0;
-    if ((t->rk == R_PAGE || t->rk == R_STREAM) && t->inner->rk != R_MODEL) {
+    if ((k == R_PAGE || k == R_STREAM) && t->inner->rk != R_MODEL) {
       diag_error(c->d, t->inner->at, "%s<...> takes a model", t->name);
       return 0;
     }
+    t->rk = k;
     return 1;
+  }
   case TYPE_NAMED:
     for (size_t i = 0; i < sizeof SCALARS / sizeof SCALARS[0]; i++)
       if (strcmp(t->name, SCALARS[i].name) == 0) {
@@ -328,16 +333,20 @@ static void check_fields(checker *c, field *fields, int allow_header, const char
 
 /* ---- declarations --------------------------------------------------------------------------- */
 
-static void declare(checker *c, name_table *t, decl *d, const char *what)
+/* Returns 0 when the name is new (and now taken). */
+static int declare(checker *c, name_table *t, decl *d, const char *what)
 {
   decl *prev = name_table_get(t, d->name);
   if (prev != NULL) {
     diag_error(c->d, d->at, "duplicate %s name '%s'", what, d->name);
     diag_note(c->d, prev->at, "'%s' first declared here", prev->name);
-    return;
+    return -1;
   }
-  if (name_table_put(t, d->name, d) != 0)
+  if (name_table_put(t, d->name, d) != 0) {
     diag_plain(c->d, "out of memory");
+    return -1;
+  }
+  return 0;
 }
 
 /* Two names that become one C identifier once case-converted (TaskState and task_state). */
@@ -363,7 +372,7 @@ static void claim_c_name(checker *c, const char *snake, loc at, const char *name
 static void check_enum(checker *c, decl *e)
 {
   check_annos(c, e->annos, DECL_ANNOS, "an enum");
-  if (e->values == NULL)
+  if (e->values == NULL && c->syntax_errors == 0)
     diag_error(c->d, e->at, "enum '%s' has no values", e->name);
   for (enum_value *v = e->values; v != NULL; v = v->next) {
     check_annos(c, v->annos, DECL_ANNOS, "an enum value");
@@ -655,7 +664,8 @@ static void check_api(checker *c)
       diag_error(c->d, d->at, api != NULL ? "a second 'api' block; only the root file may have one"
                                           : "an 'api' block belongs in the root file, not in an import");
   if (api == NULL) {
-    diag_error(c->d, (loc){0, 1, 1}, "the spec has no 'api NAME { ... }' block");
+    if (c->syntax_errors == 0) /* after syntax errors, the block may just not have parsed */
+      diag_error(c->d, (loc){0, 1, 1}, "the spec has no 'api NAME { ... }' block");
     return;
   }
   check_identifier(c, api->name, api->at, "api name");
@@ -695,6 +705,7 @@ int spec_check(spec *s)
   memset(&c, 0, sizeof c);
   c.s = s;
   c.d = &s->diag;
+  c.syntax_errors = s->diag.errors;
   if (name_table_init(&c.types) != 0 || name_table_init(&c.resources) != 0 || name_table_init(&c.c_names) != 0) {
     diag_plain(c.d, "out of memory");
     goto out;
@@ -704,10 +715,11 @@ int spec_check(spec *s)
   for (decl *d = s->decls; d != NULL; d = d->next) {
     if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR) {
       check_identifier(&c, d->name, d->at, "type name");
-      declare(&c, &c.types, d, "type");
-      char snake[512];
-      snake_case(d->name, snake, sizeof snake);
-      claim_c_name(&c, snake, d->at, d->name, d->kind == D_ERROR ? "error" : "type");
+      if (declare(&c, &c.types, d, "type") == 0) {
+        char snake[512];
+        snake_case(d->name, snake, sizeof snake);
+        claim_c_name(&c, snake, d->at, d->name, d->kind == D_ERROR ? "error" : "type");
+      }
     } else if (d->kind == D_RESOURCE) {
       check_identifier(&c, d->name, d->at, "resource name");
       declare(&c, &c.resources, d, "resource");

@@ -24,6 +24,8 @@ typedef struct loaded {
 
 typedef struct loader {
   spec *s;
+  const char *root_text; /* spec_load_text: the root file's bytes, instead of reading it */
+  size_t root_size;
   loaded *files;
   int nfiles;
   decl **tail; /* where the next file's declarations go */
@@ -129,8 +131,8 @@ static int load_file(loader *ld, const char *path, const loc *from, int depth)
   spec *s = ld->s;
   char real[PATH_MAX];
   const char *err = NULL;
-  if (strcmp(path, "-") == 0)
-    strcpy(real, "-");
+  if (strcmp(path, "-") == 0 || (from == NULL && ld->root_text != NULL))
+    snprintf(real, sizeof real, "%s", path);
   else if (realpath(path, real) == NULL)
     err = strerror(errno);
   if (err == NULL) {
@@ -146,7 +148,18 @@ static int load_file(loader *ld, const char *path, const loc *from, int depth)
     }
   }
   size_t size = 0;
-  char *text = err == NULL ? read_all(path, &size, &err) : NULL;
+  char *text = NULL;
+  if (from == NULL && ld->root_text != NULL) {
+    size = ld->root_size;
+    if ((text = malloc(size + 1)) == NULL)
+      err = "out of memory";
+    else {
+      memcpy(text, ld->root_text, size);
+      text[size] = '\0';
+    }
+  } else if (err == NULL) {
+    text = read_all(path, &size, &err);
+  }
   if (text == NULL) {
     if (from != NULL)
       diag_error(&s->diag, *from, "cannot import '%s': %s", path, err);
@@ -188,7 +201,7 @@ static int load_file(loader *ld, const char *path, const loc *from, int depth)
   return 0;
 }
 
-int spec_load(spec *s, const char *path, FILE *diag_out)
+static int load(spec *s, const char *path, const char *text, size_t size, FILE *diag_out)
 {
   memset(s, 0, sizeof *s);
   diag_init(&s->diag, diag_out);
@@ -198,7 +211,7 @@ int spec_load(spec *s, const char *path, FILE *diag_out)
     s->io_error = 1;
     return -1;
   }
-  loader ld = {s, NULL, 0, &s->decls};
+  loader ld = {s, text, size, NULL, 0, &s->decls};
   int rc = load_file(&ld, path, NULL, 0);
   for (int i = 0; i < ld.nfiles; i++)
     free(ld.files[i].real);
@@ -206,6 +219,16 @@ int spec_load(spec *s, const char *path, FILE *diag_out)
   if (rc != 0)
     s->io_error = 1;
   return rc;
+}
+
+int spec_load(spec *s, const char *path, FILE *diag_out)
+{
+  return load(s, path, NULL, 0, diag_out);
+}
+
+int spec_load_text(spec *s, const char *name, const char *text, size_t size, FILE *diag_out)
+{
+  return load(s, name, text != NULL ? text : "", size, diag_out);
 }
 
 void spec_free(spec *s)

@@ -23,6 +23,8 @@ typedef struct spec {
  * the root file could not be read (an I/O error, reported). Syntax errors are counted in
  * s->diag. Call spec_free() in every case. */
 int spec_load(spec *s, const char *path, FILE *diag_out);
+/* The same for text in memory, named name (imports are resolved relative to it). */
+int spec_load_text(spec *s, const char *name, const char *text, size_t size, FILE *diag_out);
 /* Resolves names and runs the semantic checks (check.c); returns the error count. */
 int spec_check(spec *s);
 /* The resolved spec as JSON (dump.c); NULL when out of memory. Only after a clean check. */

@@ -1,5 +1,4 @@
 /* apic: the command-line entry. Dispatches to the subcommands in generator/cmd_*.c. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,17 +9,6 @@ const apic_command apic_commands[] = {
     {"dump", cmd_dump, "print the resolved spec as JSON", cmd_dump_usage},
     {NULL, NULL, NULL, NULL},
 };
-
-int usage_error(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("apic: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputs("\n", stderr);
-  return EXIT_USAGE;
-}
 
 static void print_help(FILE *out)
 {

@@ -94,8 +94,8 @@ const char *name_table_nearest(const name_table *t, const char *name, size_t *ou
   return best;
 }
 
-/* Levenshtein distance, case-insensitive (Task vs task is distance 0 for suggestions), on
- * the first 64 bytes: suggestions for longer names add nothing. */
+/* Edit distance with transpositions (optimal string alignment), case-insensitive, on the first
+ * 64 bytes: Taks is one edit from Task, and suggestions for longer names add nothing. */
 size_t edit_distance(const char *a, const char *b)
 {
   enum { MAX = 64 };
@@ -104,25 +104,30 @@ size_t edit_distance(const char *a, const char *b)
     la = MAX;
   if (lb > MAX)
     lb = MAX;
-  size_t row[MAX + 1];
+  size_t rows[3][MAX + 1], *two = rows[0], *one = rows[1], *cur = rows[2];
   for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
+    one[j] = j;
   for (size_t i = 1; i <= la; i++) {
-    size_t diag = row[0];
-    row[0] = i;
+    cur[0] = i;
+    int ca = tolower((unsigned char)a[i - 1]);
     for (size_t j = 1; j <= lb; j++) {
-      size_t up = row[j];
-      size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-      size_t best = diag + cost;
-      if (up + 1 < best)
-        best = up + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
+      int cb = tolower((unsigned char)b[j - 1]);
+      size_t best = one[j - 1] + (ca == cb ? 0 : 1);
+      if (one[j] + 1 < best)
+        best = one[j] + 1;
+      if (cur[j - 1] + 1 < best)
+        best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) && tolower((unsigned char)a[i - 2]) == cb &&
+          two[j - 2] + 1 < best)
+        best = two[j - 2] + 1;
+      cur[j] = best;
     }
+    size_t *t = two;
+    two = one;
+    one = cur;
+    cur = t;
   }
-  return row[lb];
+  return one[lb];
 }
 
 size_t similar_enough(const char *name)

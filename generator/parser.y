@@ -28,6 +28,7 @@ struct parse_ctx {
   const char *what;      /* "field", "operation", ...: for "expected ';' after field 'x'" */
   const char *what_name;
   YYLTYPE prev, cur;     /* the last two tokens' locations */
+  int prev_tok, cur_tok; /* and their kinds */
 };
 }
 
@@ -65,6 +66,8 @@ static int yylex(YYSTYPE *v, YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx
   int t = apicyylex(v, l, scanner);
   ctx->prev = ctx->cur;
   ctx->cur = *l;
+  ctx->prev_tok = ctx->cur_tok;
+  ctx->cur_tok = t;
   return t;
 }
 
@@ -474,18 +477,28 @@ static void token_text(struct parse_ctx *ctx, const YYLTYPE *l, char *buf, size_
 static int yyreport_syntax_error(const yypcontext_t *yctx, yyscan_t scanner, struct parse_ctx *ctx)
 {
   (void)scanner;
-  yysymbol_kind_t expected[6];
-  int n = yypcontext_expected_tokens(yctx, expected, 6);
+  yysymbol_kind_t all[YYNTOKENS], expected[YYNTOKENS];
+  int total = yypcontext_expected_tokens(yctx, all, YYNTOKENS), n = 0, takes_name = 0;
+  for (int i = 0; i < total; i++)
+    takes_name |= all[i] == YYSYMBOL_IDENT;
+  /* Keywords are names too where a name fits, and a doc comment fits before most things:
+   * listing them would bury the useful part of the message. */
+  for (int i = 0; i < total; i++)
+    if (all[i] != YYSYMBOL_DOC && all[i] != YYSYMBOL_TRAILING_DOC &&
+        !(takes_name && all[i] >= YYSYMBOL_KW_API && all[i] <= YYSYMBOL_KW_ERRORS))
+      expected[n++] = all[i];
   yysymbol_kind_t got = yypcontext_token(yctx);
   const YYLTYPE *at = yypcontext_location(yctx);
 
-  if (got == YYSYMBOL_DOC || got == YYSYMBOL_TRAILING_DOC) {
-    diag_error(ctx->diag, L(ctx, *at), "a doc comment ('///') cannot stand here: it documents nothing; use '//'");
+  if (got == YYSYMBOL_DOC || got == YYSYMBOL_TRAILING_DOC ||
+      (got == YYSYMBOL_YYEOF && (ctx->prev_tok == DOC || ctx->prev_tok == TRAILING_DOC))) {
+    const YYLTYPE *doc_at = got == YYSYMBOL_YYEOF ? &ctx->prev : at;
+    diag_error(ctx->diag, L(ctx, *doc_at), "a doc comment ('///') cannot stand here: it documents nothing; use '//'");
     return 0;
   }
   char msg[512];
   size_t len = 0;
-  if (n <= 0) {
+  if (n <= 0 || n > 5) {
     len = (size_t)snprintf(msg, sizeof msg, "unexpected %s", token_name(got));
   } else {
     len = (size_t)snprintf(msg, sizeof msg, "expected ");
@@ -496,16 +509,19 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, yyscan_t scanner, str
   /* "expected ';' after field 'x'" points just past the previous token, as clang does, when
    * the missing token belongs at the end of the previous line. */
   YYLTYPE where = *at;
-  int after = n == 1 && ctx->what != NULL && ctx->prev.last_line < at->first_line;
-  if (after && len < sizeof msg)
-    len += (size_t)snprintf(msg + len, sizeof msg - len, " after %s '%s'", ctx->what, ctx->what_name);
+  int semi = 0;
+  for (int i = 0; i < n; i++)
+    semi |= strcmp(yysymbol_name(expected[i]), "';'") == 0;
+  int after = semi && ctx->what != NULL && ctx->prev.last_line < at->first_line;
+  if (after)
+    len = (size_t)snprintf(msg, sizeof msg, "expected ';' after %s '%s'", ctx->what, ctx->what_name);
   if (after) {
     where.first_line = ctx->prev.last_line;
     where.first_column = ctx->prev.last_column;
   } else if (len < sizeof msg) {
     char text[48];
     token_text(ctx, at, text, sizeof text);
-    if (got == YYSYMBOL_YYEOF)
+    if (got == YYSYMBOL_YYEOF && n > 0 && n <= 5)
       snprintf(msg + len, sizeof msg - len, " at end of file");
     else if (text[0] != '\0')
       snprintf(msg + len, sizeof msg - len, " before '%s'", text);

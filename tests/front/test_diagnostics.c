@@ -1,0 +1,131 @@
+/* One golden per diagnostic class: the exact first line (file, line, column, message). */
+#include "front_test.h"
+
+typedef struct golden {
+  const char *text;
+  const char *expected;
+} golden;
+
+#define A API_BLOCK /* line 1; declarations start on line 2 */
+
+static const golden GOLDENS[] = {
+    /* syntax */
+    {A "model M {\n  id: string\n  name: string;\n}", "t.api:3:13: error: expected ';' after field 'id'"},
+    {A "model M { id string; }", "t.api:2:14: error: expected ':' before 'string'"},
+    {A "model M { id: string; ", "t.api:2:22: error: expected a name or '}' at end of file"},
+    {A "model M { a: string; } $", "t.api:2:24: error: unexpected character '$'"},
+    {A "model M { a: string = \"x; }", "t.api:2:23: error: missing terminating '\"' character"},
+    {A "model M { a: string = \"\\q\"; }", "t.api:2:24: error: unknown escape sequence '\\q'"},
+    {A "model M { a: int = 99999999999999999999; }", "t.api:2:20: error: integer '99999999999999999999' does not fit in 64 bits"},
+    {A "model M { }\n/// dangling\n", "t.api:3:1: error: a doc comment ('///') cannot stand here: it documents nothing; use '//'"},
+    /* names */
+    {A "model M { a: Strng; }", "t.api:2:14: error: unknown type 'Strng'; did you mean 'string'?"},
+    {A "model Task { a: string; }\nmodel N { t: Taks; }", "t.api:3:14: error: unknown type 'Taks'; did you mean 'Task'?"},
+    {A "model M { a: string; }\nenum M { x; }", "t.api:3:6: error: duplicate type name 'M'"},
+    {A "model M { a: string; a: int; }", "t.api:2:22: error: duplicate field 'a'"},
+    {A "model M { a: string; b: int @json(\"a\"); }", "t.api:2:22: error: field 'b' has the same wire name \"a\" as 'a'"},
+    {A "enum E { x; y; x; }", "t.api:2:16: error: duplicate enum value 'x' in 'E'"},
+    {A "enum E { unknown; }", "t.api:2:10: error: enum value 'unknown' clashes with the generated '_UNKNOWN' member"},
+    {A "model TaskState { a: string; }\nmodel task_state { a: string; }",
+     "t.api:3:7: error: type 'task_state' would collide with 'TaskState' in the generated C (both become 'task_state')"},
+    {A "model M { int: string; }", "t.api:2:11: error: field 'int' is a C keyword; choose another name (use @json for the wire name)"},
+    {A "resource r \"/r\" { a: GET \"\"; a: POST \"\"; }", "t.api:2:30: error: duplicate operation 'a' in resource 'r'"},
+    /* defaults and constraints */
+    {A "model M { n: int = \"x\"; }", "t.api:2:20: error: default 'x' does not fit field 'n' (an int)"},
+    {A "enum E { a; }\nmodel M { e: E = b; }", "t.api:3:18: error: 'b' is not a value of enum 'E'"},
+    {A "model M { s: string = null; }", "t.api:2:23: error: default 'null' does not fit field 's' (a string)"},
+    {A "model M { d: datetime = \"2024-02-30T00:00:00Z\"; }", "t.api:2:25: error: default '2024-02-30T00:00:00Z' does not fit field 'd' (a datetime)"},
+    {A "model M { b: bool @min(1); }", "t.api:2:19: error: '@min' applies to int and float, not to a bool"},
+    {A "model M { n: int @min(5) @max(1); }", "t.api:2:18: error: '@min(5)' is above '@max(1)'"},
+    {A "model M { n: int = 0 @min(1); }", "t.api:2:20: error: default 0 is below '@min(1)'"},
+    {A "model M { s: string @pattern(\"(\"); }", "t.api:2:21: error: '@pattern' is not a valid POSIX extended regular expression"},
+    {A "model M { s: string @frob; }", "t.api:2:21: error: unknown annotation '@frob' on field; expected one of @json, @deprecated, @sensitive, @min, @max, @min_len, @max_len, @pattern, @header"},
+    {A "model M { s: string @max_len(\"x\"); }", "t.api:2:21: error: '@max_len' takes one whole number >= 0"},
+    {A "model M { s: string @header(\"X\"); }", "t.api:2:21: error: '@header' is for error fields and header parameters"},
+    /* structure */
+    {A "model A { b: B; }\nmodel B { a: A; }",
+     "t.api:3:11: error: field 'a' holds model 'A' by value, which holds 'B' by value: the struct would contain itself; make a field on the way optional, nullable or an array"},
+    {A "error E1 404 { }\nerror E2 404 { }", "t.api:3:10: error: errors 'E1' and 'E2' are both bound to status 404"},
+    {A "error E 200 { }", "t.api:2:9: error: error status '200' must be from 400 to 599, or 4XX/5XX"},
+    {A "error E 3XX { }", "t.api:2:9: error: error status class '3XX' must be 4XX or 5XX"},
+    /* operations */
+    {A "resource r \"/r\" { g: GET \"/{id}/{id}\"; }", "t.api:2:26: error: path parameter 'id' appears twice in \"/r/{id}/{id}\" (operation 'g')"},
+    {A "resource r \"/r\" { g: GET \"/{id}\" path(x: int); }", "t.api:2:39: error: path parameter 'x' is declared but \"/r/{id}\" has no {x}"},
+    {A "resource r \"/r\" { g: GET \"/{id}\" query(id?: string); }", "t.api:2:40: error: query parameter 'id' has the name of a path parameter"},
+    {A "resource r \"/r\" { g: FETCH \"\"; }", "t.api:2:22: error: unknown HTTP method 'FETCH'; expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS"},
+    {A "model P { items: string[]; }\nresource r \"/r\" { l: GET \"\" query(c?: string) -> page<P> @paginate(items: \"items\", next: \"n\", param: \"c\"); }",
+     "t.api:3:58: error: '@paginate' next \"n\": page model 'P' has no string field 'n'"},
+    {A "model P { items: string[]; }\nresource r \"/r\" { l: GET \"\" -> page<P>; }",
+     "t.api:3:32: error: a page<...> result needs '@paginate(...)' on the operation"},
+    {A "error NotFound 404 { }\nresource r \"/r\" { g: GET \"\" errors(NotFund); }", "t.api:3:36: error: unknown error 'NotFund'; did you mean 'NotFound'?"},
+    {A "resource r \"/r\" { g: GET \"\" body string; }", "t.api:2:34: error: a body must be a model or an array of models"},
+    /* api */
+    {"model M { a: string; }", "t.api:1:1: error: the spec has no 'api NAME { ... }' block"},
+    {"api t { colour = \"red\"; }", "t.api:1:9: error: unknown api setting 'colour'; expected title, version, base_url or auth"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; auth = basic; }", "t.api:1:60: error: 'auth' is bearer, none or header(\"Header-Name\")"},
+};
+
+static void test_goldens(void **state)
+{
+  (void)state;
+  int failures = 0;
+  for (size_t i = 0; i < sizeof GOLDENS / sizeof GOLDENS[0]; i++) {
+    char *got = first_diag(GOLDENS[i].text);
+    if (strcmp(got, GOLDENS[i].expected) != 0) {
+      fprintf(stderr, "golden %zu:\n  want: %s\n  got:  %s\n", i, GOLDENS[i].expected, got);
+      failures++;
+    }
+    free(got);
+  }
+  assert_int_equal(failures, 0);
+}
+
+/* The whole shape: location line, the quoted source line, the caret under the column. */
+static void test_source_line_and_caret(void **state)
+{
+  (void)state;
+  spec s;
+  char *out = NULL;
+  check_text(&s, "t.api", A "model M {\n\tid: Strng;\n}", &out);
+  spec_free(&s);
+  assert_string_equal(out, "t.api:3:6: error: unknown type 'Strng'; did you mean 'string'?\n"
+                           "  \tid: Strng;\n"
+                           "  \t    ^\n");
+  free(out);
+}
+
+/* Recovery: errors in several declarations are all reported in one run. */
+static void test_several_errors_per_run(void **state)
+{
+  (void)state;
+  spec s;
+  int errors = check_text(&s, "t.api", A "model A { x int; y: string; }\nmodel B { z: Nope; }\nenum C { a b; }\nmodel D { ok: string; }", NULL);
+  int have_d = 0;
+  for (decl *d = s.decls; d != NULL; d = d->next)
+    have_d |= strcmp(d->name, "D") == 0;
+  spec_free(&s);
+  assert_int_equal(errors, 3);
+  assert_true(have_d);
+}
+
+static void test_warnings_do_not_fail(void **state)
+{
+  (void)state;
+  spec s;
+  int errors = check_text(&s, "t.api", "api t { }", NULL);
+  int warnings = s.diag.warnings;
+  spec_free(&s);
+  assert_int_equal(errors, 0);
+  assert_int_equal(warnings, 3);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_goldens),
+      cmocka_unit_test(test_source_line_and_caret),
+      cmocka_unit_test(test_several_errors_per_run),
+      cmocka_unit_test(test_warnings_do_not_fail),
+  };
+  return cmocka_run_group_tests_name("front: diagnostics", tests, NULL, NULL);
+}

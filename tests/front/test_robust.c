@@ -1,0 +1,140 @@
+/* Whatever the input, the front end ends with a verdict: no crash, hang, leak or sanitizer
+ * report. Truncations and seeded mutations of the shipped specs, garbage, huge lines, deep
+ * nesting. (Run under `make sanitize` and `make valgrind` for the memory half of the claim.) */
+#include "front_test.h"
+
+static char *slurp(const char *path, size_t *out_len)
+{
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  char *buf = malloc(1 << 20);
+  assert_non_null(buf);
+  *out_len = fread(buf, 1, (1 << 20) - 1, f);
+  buf[*out_len] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* Runs the front end on bytes; returns the error count. spec_load_text copies the bytes. */
+static int run_bytes(const char *bytes, size_t len)
+{
+  spec s;
+  int errors = -1;
+  if (spec_load_text(&s, "spec/fuzz.api", bytes, len, NULL) == 0) {
+    spec_check(&s);
+    errors = s.diag.errors;
+    cJSON *json = errors == 0 ? spec_dump(&s) : NULL;
+    cJSON_Delete(json);
+  }
+  spec_free(&s);
+  return errors;
+}
+
+/* Every prefix of each shipped spec: a truncated file is an error, never a crash. */
+static void test_truncations(void **state)
+{
+  (void)state;
+  const char *files[] = {"spec/torale.api", "spec/bloomy.api"};
+  for (size_t f = 0; f < 2; f++) {
+    size_t len;
+    char *text = slurp(files[f], &len);
+    assert_int_equal(run_bytes(text, len), 0); /* the whole file is clean */
+    size_t step = getenv("APIC_UNDER_VALGRIND") != NULL ? 97 : 1;
+    int errors_seen = 0;
+    for (size_t n = 0; n < len; n += step)
+      errors_seen += run_bytes(text, n) > 0;
+    assert_true(errors_seen > 0);
+    free(text);
+  }
+}
+
+/* Seeded mutations: flip, delete, duplicate and insert bytes. */
+static void test_mutations(void **state)
+{
+  (void)state;
+  size_t len;
+  char *text = slurp("spec/torale.api", &len);
+  char *buf = malloc(len * 2 + 16);
+  assert_non_null(buf);
+  unsigned seed = 12345;
+  int rounds = getenv("APIC_UNDER_VALGRIND") != NULL ? 60 : 3000;
+  for (int r = 0; r < rounds; r++) {
+    memcpy(buf, text, len);
+    size_t n = len;
+    for (int k = 0; k < 1 + r % 4; k++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t at = (seed >> 8) % n;
+      switch ((seed >> 4) % 4) {
+      case 0: buf[at] = (char)(seed >> 16); break;                           /* flip */
+      case 1: memmove(buf + at, buf + at + 1, n - at - 1); n--; break;       /* delete */
+      case 2: memmove(buf + at + 1, buf + at, n - at); n++; break;           /* duplicate */
+      default: memmove(buf + at + 1, buf + at, n - at); buf[at] = "{}();:<>[]@\"/?|="[seed % 16]; n++;
+      }
+    }
+    assert_true(run_bytes(buf, n) >= 0);
+  }
+  free(buf);
+  free(text);
+}
+
+static void test_garbage_and_nuls(void **state)
+{
+  (void)state;
+  char bytes[4096];
+  unsigned seed = 7;
+  for (size_t i = 0; i < sizeof bytes; i++) {
+    seed = seed * 1103515245u + 12345u;
+    bytes[i] = (char)(seed >> 16);
+  }
+  assert_true(run_bytes(bytes, sizeof bytes) > 0);
+  const char nul[] = "api t {\0 title = \"a\0b\"; }";
+  assert_true(run_bytes(nul, sizeof nul - 1) > 0);
+  const char utf8[] = "api t { title = \"\xff\xfe\xc3\"; }\nmodel \xe2\x82\xac { }";
+  assert_true(run_bytes(utf8, sizeof utf8 - 1) > 0);
+}
+
+static void test_ten_megabyte_line(void **state)
+{
+  (void)state;
+  size_t len = 10u << 20;
+  char *big = malloc(len);
+  assert_non_null(big);
+  memset(big, 'a', len);
+  assert_int_equal(run_bytes(big, len), 1); /* one name, then end of file: one error */
+  memset(big, '@', len);
+  assert_true(run_bytes(big, len) > 0);
+  free(big);
+}
+
+static void test_deep_nesting(void **state)
+{
+  (void)state;
+  const char *head = API_BLOCK "model M { a: ";
+  size_t depth = 200000, hl = strlen(head);
+  char *text = malloc(hl + depth * 5 + 64);
+  assert_non_null(text);
+  strcpy(text, head);
+  size_t n = hl;
+  for (size_t i = 0; i < depth; i++)
+    memcpy(text + n, "map<", 4), n += 4;
+  memcpy(text + n, "string", 6), n += 6;
+  for (size_t i = 0; i < depth; i++)
+    text[n++] = '>';
+  n += (size_t)sprintf(text + n, "; }");
+  assert_true(run_bytes(text, n) > 0); /* too deep for the parser's stack: an error, not a crash */
+  free(text);
+  /* Nesting a real spec might use parses fine. */
+  assert_int_equal(run_bytes(API_BLOCK "model M { a: map<map<map<string[][]>>>; }", strlen(API_BLOCK) + 41), 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_truncations),
+      cmocka_unit_test(test_mutations),
+      cmocka_unit_test(test_garbage_and_nuls),
+      cmocka_unit_test(test_ten_megabyte_line),
+      cmocka_unit_test(test_deep_nesting),
+  };
+  return cmocka_run_group_tests_name("front: robustness", tests, NULL, NULL);
+}
