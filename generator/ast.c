@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_SIZE 16384
+#define BLOCK_SIZE (64 * 1024)
 
 typedef struct block {
   struct block *next;
@@ -32,12 +32,12 @@ void ast_arena_free(ast_arena *a)
   free(a);
 }
 
-void *ast_alloc(ast_arena *a, size_t size)
+/* Carves size bytes aligned to align from the newest block, or starts a new block. */
+static void *carve(ast_arena *a, size_t size, size_t align)
 {
-  size_t align = sizeof(max_align_t);
-  size = (size + align - 1) / align * align;
   block *b = a->head;
-  if (b == NULL || b->size - b->used < size) {
+  size_t at = b != NULL ? (b->used + align - 1) / align * align : 0;
+  if (b == NULL || at > b->size || b->size - at < size) {
     size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
     b = malloc(sizeof(block) + cap);
     if (b == NULL)
@@ -46,16 +46,23 @@ void *ast_alloc(ast_arena *a, size_t size)
     b->size = cap;
     b->next = a->head;
     a->head = b;
+    at = 0;
   }
-  void *p = (char *)b->data + b->used;
-  b->used += size;
-  memset(p, 0, size);
+  b->used = at + size;
+  return (char *)b->data + at;
+}
+
+void *ast_alloc(ast_arena *a, size_t size)
+{
+  void *p = carve(a, size, sizeof(max_align_t));
+  if (p != NULL)
+    memset(p, 0, size);
   return p;
 }
 
 char *ast_strndup(ast_arena *a, const char *s, size_t n)
 {
-  char *p = ast_alloc(a, n + 1);
+  char *p = carve(a, n + 1, 1); /* text needs neither alignment nor zeroing */
   if (p != NULL) {
     memcpy(p, s, n);
     p[n] = '\0';
