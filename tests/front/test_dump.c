@@ -60,7 +60,7 @@ static void test_torale_spot_checks(void **state)
   int status;
   cJSON *spec_json = apic_frontend_load("spec/torale.api", stderr, &status);
   assert_non_null(spec_json);
-  assert_string_equal(cJSON_GetStringValue(cJSON_GetArrayItem(at(spec_json, "files"), 1)), "spec/common.api");
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetArrayItem(at(spec_json, "files"), 1)), "spec/common/errors.api");
   cJSON *tasks = named(at(spec_json, "resources"), "tasks");
   cJSON *list = named(at(tasks, "operations"), "list");
   assert_string_equal(cJSON_GetStringValue(at(list, "full_path")), "/tasks");
