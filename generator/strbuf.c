@@ -1,0 +1,83 @@
+/* A growable byte buffer. */
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(strbuf *b, size_t more)
+{
+  if (b->failed)
+    return -1;
+  if (b->len + more + 1 <= b->cap)
+    return 0;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + more + 1) {
+    if (cap > ((size_t)-1) / 2) {
+      b->failed = 1;
+      return -1;
+    }
+    cap *= 2;
+  }
+  char *grown = realloc(b->data, cap);
+  if (grown == NULL) {
+    b->failed = 1;
+    return -1;
+  }
+  b->data = grown;
+  b->cap = cap;
+  return 0;
+}
+
+void sb_append(strbuf *b, const char *s, size_t n)
+{
+  if (reserve(b, n) != 0)
+    return;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void sb_puts(strbuf *b, const char *s)
+{
+  sb_append(b, s, strlen(s));
+}
+
+void sb_printf(strbuf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || reserve(b, (size_t)n) != 0) {
+    b->failed = 1;
+    return;
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+char *sb_take(strbuf *b, size_t *out_len)
+{
+  if (b->failed || reserve(b, 0) != 0) {
+    sb_free(b);
+    return NULL;
+  }
+  char *data = b->data;
+  if (out_len != NULL)
+    *out_len = b->len;
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return data;
+}
+
+void sb_free(strbuf *b)
+{
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+  b->failed = 0;
+}

@@ -1,0 +1,25 @@
+/* A growable byte buffer. Operations record failure (out of memory) instead of returning it,
+ * so a run of appends needs one check at the end. */
+#ifndef APIC_STRBUF_H
+#define APIC_STRBUF_H
+
+#include <stddef.h>
+
+typedef struct strbuf {
+  char *data; /* NUL-terminated when not NULL */
+  size_t len, cap;
+  int failed;
+} strbuf;
+
+void sb_append(strbuf *b, const char *s, size_t n);
+void sb_puts(strbuf *b, const char *s);
+void sb_printf(strbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Hands the data over (caller frees) and resets b; NULL if anything failed. */
+char *sb_take(strbuf *b, size_t *out_len);
+void sb_free(strbuf *b);
+
+#endif

@@ -1,0 +1,8 @@
+# Renderer suites: the official mustache spec, and our own cases (errors, limits).
+RENDER_TESTS := mustache_spec mustache
+RENDER_BINS  := $(RENDER_TESTS:%=$(BUILD)/tests/render/test_%)
+TEST_BINS    += $(RENDER_BINS)
+ALL_OBJS     += $(RENDER_TESTS:%=$(BUILD)/tests/render/test_%.o)
+
+$(BUILD)/tests/render/test_%: $(BUILD)/tests/render/test_%.o $(GEN_LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
