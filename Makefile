@@ -45,6 +45,7 @@ FUZZ_TARGETS :=
 ALL_OBJS     :=
 
 .PHONY: all test sanitize valgrind demo fuzz clean
+.SECONDARY: # keep objects built through pattern chains (test binaries)
 all:
 
 include $(sort $(wildcard generator/*.mk runtime/*.mk mock/*.mk tests/*/*.mk examples/*.mk bench/*.mk))

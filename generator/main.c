@@ -8,6 +8,7 @@ const apic_command apic_commands[] = {
     {"check", cmd_check, "read spec files and report errors", cmd_check_usage},
     {"dump", cmd_dump, "print the resolved spec as JSON", cmd_dump_usage},
     {"render", cmd_render, "render one mustache template with JSON data", cmd_render_usage},
+    {"generate", cmd_generate, "write the SDK for a spec", cmd_generate_usage},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -67,6 +67,7 @@ char *sb_take(strbuf *b, size_t *out_len)
     return NULL;
   }
   char *data = b->data;
+  data[b->len] = '\0'; /* an empty buffer was never written */
   if (out_len != NULL)
     *out_len = b->len;
   b->data = NULL;

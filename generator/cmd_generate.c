@@ -1,0 +1,45 @@
+/* apic generate SPEC -o DIR [--templates DIR] [--check] [--dry-run] */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "generate.h"
+
+const char cmd_generate_usage[] =
+    "usage: apic generate SPEC -o DIR [--templates DIR] [--check | --dry-run]\n\n"
+    "Writes the SDK for one spec into DIR, from the templates built into apic.\n"
+    "Output is deterministic to the byte. Files whose content did not change are not\n"
+    "rewritten (their mtime is kept); files an earlier run wrote that the spec no longer\n"
+    "produces are removed (DIR/.apic-manifest lists them); nothing outside DIR is touched.\n\n"
+    "  -o DIR            the output directory (created if needed)\n"
+    "  --templates DIR   use DIR/PATH instead of the built-in template PATH where it exists\n"
+    "                    (e.g. DIR/README.md.mustache); see docs/templates.md\n"
+    "  --check           write nothing; list the files that would change, appear or go,\n"
+    "                    and exit 1 if there are any (for CI)\n"
+    "  --dry-run         write nothing; list what would be written\n";
+
+int cmd_generate(int argc, char **argv)
+{
+  gen_options o = {NULL, NULL, NULL, 0, 0, stdout};
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+      o.out_dir = argv[++i];
+    else if (strcmp(argv[i], "--templates") == 0 && i + 1 < argc)
+      o.templates_dir = argv[++i];
+    else if (strcmp(argv[i], "--check") == 0)
+      o.check = 1;
+    else if (strcmp(argv[i], "--dry-run") == 0)
+      o.dry_run = 1;
+    else if (argv[i][0] == '-' && argv[i][1] != '\0')
+      return usage_error("generate: unknown option '%s' (see apic help generate)", argv[i]);
+    else if (o.spec_path == NULL)
+      o.spec_path = argv[i];
+    else
+      return usage_error("generate: give one spec file");
+  }
+  if (o.spec_path == NULL || o.out_dir == NULL)
+    return usage_error("generate: need a SPEC and -o DIR (see apic help generate)");
+  if (o.check && o.dry_run)
+    return usage_error("generate: --check and --dry-run do not go together");
+  return apic_generate(&o);
+}

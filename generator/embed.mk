@@ -1,0 +1,15 @@
+# Templates are compiled into apic: generator/embed turns every file under templates/ into
+# C data ($(BUILD)/generator/templates_data.c), rebuilt whenever a template changes.
+TEMPLATE_FILES := $(sort $(shell find templates -type f 2>/dev/null))
+GEN_EXTRA_OBJS += $(BUILD)/generator/templates_data.o
+
+$(BUILD)/embed: generator/embed/embed.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(WERROR) -O1 $(LDSAN) -o $@ $<
+
+$(BUILD)/generator/templates_data.c: $(BUILD)/embed $(TEMPLATE_FILES) generator/embed.mk
+	@mkdir -p $(@D)
+	$(BUILD)/embed templates $(TEMPLATE_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/generator/templates_data.o: $(BUILD)/generator/templates_data.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -1,0 +1,414 @@
+/* apic generate: render every entry of templates/files.json against the view model, then
+ * bring the output directory in line: write what changed (atomically), leave what did not
+ * (its mtime too), remove what an earlier run wrote that is no longer produced (listed in the
+ * directory's manifest). Nothing outside the output directory is touched. */
+#include "generate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "frontend.h"
+#include "mustache.h"
+#include "strbuf.h"
+#include "templates.h"
+#include "viewmodel.h"
+
+#define MANIFEST ".apic-manifest"
+
+typedef struct output {
+  char *path; /* relative to the output directory */
+  char *text;
+  size_t len;
+} output;
+
+typedef struct loaded_text {
+  struct loaded_text *next;
+  char *path, *text;
+  size_t len;
+} loaded_text;
+
+typedef struct gen {
+  const gen_options *o;
+  loaded_text *overrides; /* templates read from --templates DIR, kept for the run */
+  output *outs;
+  size_t nouts, cap;
+  mustache_env env;
+} gen;
+
+/* ---- files ---------------------------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *out_len)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  strbuf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    sb_append(&b, chunk, n);
+  int bad = ferror(f);
+  fclose(f);
+  sb_append(&b, "", 0);
+  if (bad) {
+    sb_free(&b);
+    return NULL;
+  }
+  return sb_take(&b, out_len);
+}
+
+/* mkdir -p for the directories above path. */
+static int make_parents(const char *path)
+{
+  char buf[4096];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+    return -1;
+  for (char *p = buf + 1; *p != '\0'; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+      return -1;
+    *p = '/';
+  }
+  return 0;
+}
+
+/* Writes through a temporary file and rename, so a reader never sees half a file. */
+static int write_atomic(const char *path, const char *text, size_t len)
+{
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.apic-tmp", path);
+  if (make_parents(path) != 0)
+    return -1;
+  FILE *f = fopen(tmp, "wb");
+  if (f == NULL)
+    return -1;
+  int bad = fwrite(text, 1, len, f) != len;
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+/* An output path must stay inside the output directory: relative, no "..", no empty parts. */
+static int safe_path(const char *p)
+{
+  if (p[0] == '\0' || p[0] == '/' || strcmp(p, MANIFEST) == 0)
+    return 0;
+  for (const char *s = p; *s != '\0';) {
+    const char *e = strchr(s, '/');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+      return 0;
+    s += n + (e != NULL);
+  }
+  return 1;
+}
+
+/* ---- templates -------------------------------------------------------------------------------- */
+
+/* The template at a path relative to templates/: from --templates DIR when it has it, else the
+ * one built in. NULL when neither has it. */
+static const char *template_text(gen *g, const char *rel, size_t *len)
+{
+  if (g->o->templates_dir != NULL) {
+    for (loaded_text *l = g->overrides; l != NULL; l = l->next)
+      if (strcmp(l->path, rel) == 0) {
+        *len = l->len;
+        return l->text;
+      }
+    strbuf p = {0};
+    sb_printf(&p, "%s/%s", g->o->templates_dir, rel);
+    char *text = p.failed ? NULL : read_file(p.data, len);
+    sb_free(&p);
+    loaded_text *l = text != NULL ? calloc(1, sizeof *l) : NULL;
+    if (l != NULL && (l->path = strdup(rel)) != NULL) {
+      l->text = text;
+      l->len = *len;
+      l->next = g->overrides;
+      g->overrides = l;
+      return text;
+    }
+    free(l);
+    free(text);
+  }
+  for (const embedded_template *t = embedded_templates; t->path != NULL; t++)
+    if (strcmp(t->path, rel) == 0) {
+      *len = t->len;
+      return t->text;
+    }
+  return NULL;
+}
+
+static const char *load_partial(void *ud, const char *name, size_t *len)
+{
+  char rel[1024];
+  snprintf(rel, sizeof rel, "%s.mustache", name);
+  return template_text(ud, rel, len);
+}
+
+static mustache *parse_template(gen *g, const char *rel)
+{
+  size_t len;
+  const char *text = template_text(g, rel, &len);
+  if (text == NULL) {
+    fprintf(stderr, "apic: no template '%s'\n", rel);
+    return NULL;
+  }
+  char *err = NULL;
+  mustache *t = mustache_parse(rel, text, len, &err);
+  if (t == NULL) {
+    fprintf(stderr, "%s\n", err);
+    free(err);
+  }
+  return t;
+}
+
+/* ---- rendering --------------------------------------------------------------------------------- */
+
+static int add_output(gen *g, char *path, char *text, size_t len)
+{
+  for (size_t i = 0; i < g->nouts; i++)
+    if (strcmp(g->outs[i].path, path) == 0) {
+      fprintf(stderr, "apic: two templates write '%s'\n", path);
+      return -1;
+    }
+  if (g->nouts == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 16;
+    output *grown = realloc(g->outs, cap * sizeof *grown);
+    if (grown == NULL)
+      return -1;
+    g->outs = grown;
+    g->cap = cap;
+  }
+  g->outs[g->nouts++] = (output){path, text, len};
+  return 0;
+}
+
+/* Renders one files.json entry for one context stack. */
+static int render_one(gen *g, const mustache *body, const mustache *out_path, const cJSON *const *stack, int depth,
+                      const char *tmpl)
+{
+  char *err = NULL;
+  char *path = mustache_render(out_path, stack, depth, &g->env, NULL, &err);
+  if (path == NULL || !safe_path(path)) {
+    fprintf(stderr, "apic: %s: output path '%s' %s\n", tmpl, path ? path : "", err ? err : "leaves the output directory");
+    free(path);
+    free(err);
+    return -1;
+  }
+  size_t len;
+  char *text = mustache_render(body, stack, depth, &g->env, &len, &err);
+  if (text == NULL) {
+    fprintf(stderr, "%s: error: %s\n", tmpl, err);
+    free(err);
+    free(path);
+    return -1;
+  }
+  if (add_output(g, path, text, len) != 0) {
+    free(path);
+    free(text);
+    return -1;
+  }
+  return 0;
+}
+
+static int render_entry(gen *g, const cJSON *view, const cJSON *entry)
+{
+  const char *tmpl = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "template"));
+  const char *out = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "output"));
+  const cJSON *each = cJSON_GetObjectItemCaseSensitive(entry, "each");
+  if (tmpl == NULL || out == NULL || (each != NULL && !cJSON_IsString(each))) {
+    fprintf(stderr, "apic: files.json: each entry needs \"template\" and \"output\" strings\n");
+    return -1;
+  }
+  char *err = NULL;
+  mustache *body = parse_template(g, tmpl);
+  mustache *out_path = mustache_parse("files.json output", out, strlen(out), &err);
+  int rc = 0;
+  if (body == NULL || out_path == NULL) {
+    if (err != NULL)
+      fprintf(stderr, "%s\n", err);
+    rc = -1;
+  } else if (each == NULL) {
+    rc = render_one(g, body, out_path, &view, 1, tmpl);
+  } else {
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(view, each->valuestring), *item;
+    cJSON_ArrayForEach(item, list)
+    {
+      const cJSON *stack[] = {view, item};
+      if ((rc = render_one(g, body, out_path, stack, 2, tmpl)) != 0)
+        break;
+    }
+  }
+  free(err);
+  mustache_free(body);
+  mustache_free(out_path);
+  return rc;
+}
+
+static int render_all(gen *g, const cJSON *view)
+{
+  size_t len;
+  const char *index = template_text(g, "files.json", &len);
+  cJSON *entries = index != NULL ? cJSON_ParseWithLength(index, len) : NULL;
+  if (!cJSON_IsArray(entries)) {
+    fprintf(stderr, "apic: templates/files.json is missing or not a JSON array\n");
+    cJSON_Delete(entries);
+    return -1;
+  }
+  int rc = 0;
+  const cJSON *e;
+  cJSON_ArrayForEach(e, entries)
+  if (rc == 0)
+    rc = render_entry(g, view, e);
+  cJSON_Delete(entries);
+  return rc;
+}
+
+/* ---- bringing the directory in line ---------------------------------------------------------------- */
+
+static char *joined(const char *dir, const char *rel)
+{
+  strbuf b = {0};
+  sb_printf(&b, "%s/%s", dir, rel);
+  return sb_take(&b, NULL);
+}
+
+static int same_as_disk(const char *dir, const output *o)
+{
+  char *path = joined(dir, o->path);
+  size_t len = 0;
+  char *old = path != NULL ? read_file(path, &len) : NULL;
+  int same = old != NULL && len == o->len && memcmp(old, o->text, len) == 0;
+  free(old);
+  free(path);
+  return same;
+}
+
+static int produced(const gen *g, const char *rel)
+{
+  for (size_t i = 0; i < g->nouts; i++)
+    if (strcmp(g->outs[i].path, rel) == 0)
+      return 1;
+  return 0;
+}
+
+/* The manifest: one relative path per line, in output order. */
+static char *manifest_text(const gen *g, size_t *len)
+{
+  strbuf b = {0};
+  for (size_t i = 0; i < g->nouts; i++)
+    sb_printf(&b, "%s\n", g->outs[i].path);
+  sb_append(&b, "", 0);
+  return sb_take(&b, len);
+}
+
+static int sync_dir(gen *g)
+{
+  const gen_options *o = g->o;
+  int changes = 0, failed = 0, written = 0, kept = 0, removed = 0;
+  for (size_t i = 0; i < g->nouts; i++) {
+    const output *out = &g->outs[i];
+    if (same_as_disk(o->out_dir, out)) {
+      kept++;
+      if (o->dry_run)
+        fprintf(o->report, "unchanged %s\n", out->path);
+      continue;
+    }
+    changes++;
+    if (o->check || o->dry_run) {
+      fprintf(o->report, "%s %s\n", o->check ? "would write" : "write", out->path);
+      continue;
+    }
+    char *path = joined(o->out_dir, out->path);
+    if (path == NULL || write_atomic(path, out->text, out->len) != 0) {
+      fprintf(stderr, "apic: cannot write '%s': %s\n", path ? path : out->path, strerror(errno));
+      failed = 1;
+    } else {
+      written++;
+    }
+    free(path);
+  }
+  /* Files the previous run wrote and this one does not: stale. */
+  char *mpath = joined(o->out_dir, MANIFEST);
+  size_t mlen = 0;
+  char *old = mpath != NULL ? read_file(mpath, &mlen) : NULL;
+  for (char *line = old, *nl; line != NULL && *line != '\0'; line = nl + 1) {
+    if ((nl = strchr(line, '\n')) == NULL)
+      break;
+    *nl = '\0';
+    if (!safe_path(line) || produced(g, line))
+      continue;
+    char *path = joined(o->out_dir, line);
+    struct stat st;
+    if (path != NULL && stat(path, &st) == 0) {
+      changes++;
+      if (o->check || o->dry_run)
+        fprintf(o->report, "%s %s\n", o->check ? "would remove" : "remove", line);
+      else if (unlink(path) == 0)
+        removed++;
+      else
+        failed = 1;
+    }
+    free(path);
+  }
+  free(old);
+  size_t len;
+  char *manifest = manifest_text(g, &len);
+  output m = {(char *)MANIFEST, manifest, len};
+  if (manifest == NULL || mpath == NULL)
+    failed = 1;
+  else if (!same_as_disk(o->out_dir, &m) && !o->check && !o->dry_run && write_atomic(mpath, manifest, len) != 0)
+    failed = 1;
+  free(manifest);
+  free(mpath);
+  if (!o->check && !o->dry_run)
+    fprintf(stderr, "apic: %s: %d written, %d unchanged, %d removed\n", o->out_dir, written, kept, removed);
+  if (failed)
+    return EXIT_USAGE;
+  return o->check && changes > 0 ? EXIT_SPEC : EXIT_OK;
+}
+
+int apic_generate(const gen_options *o)
+{
+  int status;
+  cJSON *spec_json = apic_frontend_load(o->spec_path, stderr, &status);
+  if (spec_json == NULL)
+    return status;
+  char *err = NULL;
+  cJSON *view = apic_viewmodel_build(spec_json, o->spec_path, &err);
+  cJSON_Delete(spec_json);
+  if (view == NULL) {
+    fprintf(stderr, "apic: %s\n", err);
+    free(err);
+    return EXIT_SPEC;
+  }
+  gen g;
+  memset(&g, 0, sizeof g);
+  g.o = o;
+  g.env = (mustache_env){0, load_partial, &g, NULL};
+  status = render_all(&g, view) != 0 ? EXIT_SPEC : sync_dir(&g);
+  cJSON_Delete(view);
+  mustache_env_clear(&g.env);
+  for (size_t i = 0; i < g.nouts; i++) {
+    free(g.outs[i].path);
+    free(g.outs[i].text);
+  }
+  free(g.outs);
+  for (loaded_text *l = g.overrides, *next; l != NULL; l = next) {
+    next = l->next;
+    free(l->path);
+    free(l->text);
+    free(l);
+  }
+  return status;
+}

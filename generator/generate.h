@@ -1,0 +1,20 @@
+/* apic generate, as a function (the command and the tests call it). */
+#ifndef APIC_GENERATE_H
+#define APIC_GENERATE_H
+
+#include <stdio.h>
+
+typedef struct gen_options {
+  const char *spec_path;
+  const char *out_dir;
+  const char *templates_dir; /* NULL: only the built-in templates */
+  int check;                 /* write nothing; exit 1 when something would change */
+  int dry_run;               /* write nothing; list what would be written */
+  FILE *report;              /* where --check and --dry-run list files */
+} gen_options;
+
+/* Returns the exit status: 0 done (or, with check, nothing to change), 1 spec or template
+ * errors (or, with check, changes), 2 usage or I/O errors. */
+int apic_generate(const gen_options *o);
+
+#endif

@@ -1,0 +1,353 @@
+/* The view model: the resolved spec (docs/spec-json.md) with everything a template needs
+ * already computed, so templates hold no logic beyond sections. Keys: docs/templates.md. */
+#include "viewmodel.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "names.h"
+#include "strbuf.h"
+
+typedef struct vm {
+  const char *prefix; /* the api's name: torale */
+  int oom;
+} vm;
+
+static cJSON *ok(vm *v, cJSON *item)
+{
+  if (item == NULL)
+    v->oom = 1;
+  return item;
+}
+
+static const char *str(const cJSON *obj, const char *key)
+{
+  const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+  return s != NULL ? s : "";
+}
+
+static int flag(const cJSON *obj, const char *key)
+{
+  return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+static void add_str(vm *v, cJSON *obj, const char *key, const char *text)
+{
+  ok(v, cJSON_AddStringToObject(obj, key, text));
+}
+
+static void add_bool(vm *v, cJSON *obj, const char *key, int on)
+{
+  ok(v, cJSON_AddBoolToObject(obj, key, on));
+}
+
+/* prefix_snake(name): torale + TaskState -> torale_task_state; upper-cased on request. */
+static void c_name(vm *v, cJSON *obj, const char *key, const char *name, int upper)
+{
+  char snake[512], full[600];
+  snake_case(name, snake, sizeof snake);
+  snprintf(full, sizeof full, "%s_%s", v->prefix, snake);
+  if (upper)
+    upper_case(full, full, sizeof full);
+  add_str(v, obj, key, full);
+}
+
+/* Copies the doc lines and adds has_doc. */
+static void add_doc(vm *v, cJSON *out, const cJSON *in)
+{
+  const cJSON *lines = cJSON_GetObjectItemCaseSensitive(in, "doc");
+  cJSON *copy = lines != NULL ? cJSON_Duplicate(lines, 1) : cJSON_CreateArray();
+  if (!cJSON_AddItemToObject(out, "doc", ok(v, copy)))
+    v->oom = 1;
+  add_bool(v, out, "has_doc", cJSON_GetArraySize(lines) > 0);
+  const cJSON *dep = cJSON_GetObjectItemCaseSensitive(in, "deprecated");
+  add_bool(v, out, "is_deprecated", dep != NULL);
+  if (dep != NULL)
+    add_str(v, out, "deprecated", cJSON_GetStringValue(dep));
+}
+
+/* Marks the first and last element of every array built here (for separators). */
+static void mark_ends(vm *v, cJSON *arr)
+{
+  int n = cJSON_GetArraySize(arr), i = 0;
+  cJSON *it;
+  cJSON_ArrayForEach(it, arr)
+  {
+    add_bool(v, it, "first", i == 0);
+    add_bool(v, it, "last", i == n - 1);
+    i++;
+  }
+}
+
+/* The type as the spec writes it: string, Task[], map<string>. */
+static void type_text(const cJSON *t, strbuf *b)
+{
+  const char *kind = str(t, "kind");
+  if (strcmp(kind, "array") == 0) {
+    type_text(cJSON_GetObjectItemCaseSensitive(t, "items"), b);
+    sb_puts(b, "[]");
+  } else if (strcmp(kind, "map") == 0) {
+    sb_puts(b, "map<");
+    type_text(cJSON_GetObjectItemCaseSensitive(t, "values"), b);
+    sb_puts(b, ">");
+  } else if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0) {
+    sb_puts(b, str(t, "name"));
+  } else {
+    sb_puts(b, kind);
+  }
+}
+
+static void add_type(vm *v, cJSON *out, const cJSON *t)
+{
+  strbuf b = {0};
+  type_text(t, &b);
+  char *text = sb_take(&b, NULL);
+  if (text == NULL) {
+    v->oom = 1;
+    return;
+  }
+  add_str(v, out, "type", text);
+  free(text);
+  const char *kind = str(t, "kind");
+  static const char *const kinds[] = {"string", "int", "float", "bool", "datetime", "date",
+                                      "any",    "model", "enum", "array", "map"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    char key[32];
+    snprintf(key, sizeof key, "is_%s", kinds[i]);
+    add_bool(v, out, key, strcmp(kind, kinds[i]) == 0);
+  }
+  if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0)
+    c_name(v, out, "type_c_name", str(t, "name"), 0);
+}
+
+/* A field or parameter. */
+static cJSON *field_view(vm *v, const cJSON *f)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  add_str(v, o, "name", str(f, "name"));
+  add_str(v, o, "wire", str(f, "wire"));
+  add_type(v, o, cJSON_GetObjectItemCaseSensitive(f, "type"));
+  add_bool(v, o, "is_optional", flag(f, "optional"));
+  add_bool(v, o, "is_required", !flag(f, "optional"));
+  add_bool(v, o, "is_nullable", flag(f, "nullable"));
+  add_bool(v, o, "is_sensitive", flag(f, "sensitive"));
+  const cJSON *def = cJSON_GetObjectItemCaseSensitive(f, "default");
+  add_bool(v, o, "has_default", def != NULL);
+  if (def != NULL) {
+    char *text = cJSON_PrintUnformatted(def);
+    if (text == NULL)
+      v->oom = 1;
+    else
+      add_str(v, o, "default", text);
+    free(text);
+  }
+  const cJSON *header = cJSON_GetObjectItemCaseSensitive(f, "header");
+  add_bool(v, o, "has_header", header != NULL);
+  if (header != NULL)
+    add_str(v, o, "header", cJSON_GetStringValue(header));
+  /* Constraints as one line for docs: "min 1, max 10". */
+  const cJSON *cons = cJSON_GetObjectItemCaseSensitive(f, "constraints");
+  strbuf b = {0};
+  const cJSON *c;
+  cJSON_ArrayForEach(c, cons)
+  {
+    char *val = cJSON_PrintUnformatted(c);
+    sb_printf(&b, "%s%s %s", b.len ? ", " : "", c->string, val ? val : "?");
+    free(val);
+  }
+  char *text = sb_take(&b, NULL);
+  add_bool(v, o, "has_constraints", text != NULL && text[0] != '\0');
+  add_str(v, o, "constraints", text != NULL ? text : "");
+  free(text);
+  add_doc(v, o, f);
+  return o;
+}
+
+static void add_list(vm *v, cJSON *out, const char *key, const cJSON *in, cJSON *(*view)(vm *, const cJSON *))
+{
+  cJSON *arr = ok(v, cJSON_AddArrayToObject(out, key));
+  const cJSON *it;
+  cJSON_ArrayForEach(it, in)
+  if (arr != NULL && !cJSON_AddItemToArray(arr, view(v, it)))
+    v->oom = 1;
+  if (arr != NULL)
+    mark_ends(v, arr);
+}
+
+static cJSON *enum_value_view(vm *v, const cJSON *e)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  add_str(v, o, "name", str(e, "name"));
+  add_str(v, o, "wire", str(e, "wire"));
+  add_doc(v, o, e);
+  return o;
+}
+
+static cJSON *enum_view(vm *v, const cJSON *e)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  add_str(v, o, "name", str(e, "name"));
+  c_name(v, o, "c_name", str(e, "name"), 0);
+  c_name(v, o, "upper", str(e, "name"), 1);
+  add_doc(v, o, e);
+  add_list(v, o, "values", cJSON_GetObjectItemCaseSensitive(e, "values"), enum_value_view);
+  /* Each value's C constant: TORALE_TASK_STATE_ACTIVE. */
+  const char *upper = str(o, "upper");
+  cJSON *val;
+  cJSON_ArrayForEach(val, cJSON_GetObjectItemCaseSensitive(o, "values"))
+  {
+    char name[512], full[1100];
+    upper_case(str(val, "name"), name, sizeof name);
+    snprintf(full, sizeof full, "%s_%s", upper, name);
+    add_str(v, val, "c_const", full);
+  }
+  return o;
+}
+
+static cJSON *model_view(vm *v, const cJSON *m)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  add_str(v, o, "name", str(m, "name"));
+  c_name(v, o, "c_name", str(m, "name"), 0);
+  const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
+  if (status != NULL)
+    add_str(v, o, "status", status);
+  add_doc(v, o, m);
+  const cJSON *fields = cJSON_GetObjectItemCaseSensitive(m, "fields");
+  add_list(v, o, "fields", fields, field_view);
+  add_bool(v, o, "has_fields", cJSON_GetArraySize(fields) > 0);
+  return o;
+}
+
+static cJSON *op_view(vm *v, const cJSON *op)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  add_str(v, o, "name", str(op, "name"));
+  add_str(v, o, "method", str(op, "method"));
+  add_str(v, o, "full_path", str(op, "full_path"));
+  add_doc(v, o, op);
+  static const char *const lists[] = {"path_params", "query_params", "header_params"};
+  for (size_t i = 0; i < 3; i++) {
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(op, lists[i]);
+    add_list(v, o, lists[i], in, field_view);
+    char key[32];
+    snprintf(key, sizeof key, "has_%s", lists[i]);
+    add_bool(v, o, key, cJSON_GetArraySize(in) > 0);
+  }
+  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
+  add_bool(v, o, "has_body", body != NULL);
+  if (body != NULL) {
+    cJSON *b = ok(v, cJSON_AddObjectToObject(o, "body"));
+    if (b != NULL)
+      add_type(v, b, body);
+  }
+  const cJSON *ret = cJSON_GetObjectItemCaseSensitive(op, "returns");
+  const char *kind = str(ret, "kind");
+  add_bool(v, o, "returns_nothing", strcmp(kind, "none") == 0);
+  add_bool(v, o, "is_page", strcmp(kind, "page") == 0);
+  add_bool(v, o, "is_stream", strcmp(kind, "stream") == 0);
+  if (strcmp(kind, "none") != 0) {
+    cJSON *r = ok(v, cJSON_AddObjectToObject(o, "result"));
+    if (r != NULL)
+      add_type(v, r, cJSON_GetObjectItemCaseSensitive(ret, "type"));
+  }
+  add_bool(v, o, "is_idempotent", flag(op, "idempotent"));
+  const cJSON *errors = cJSON_GetObjectItemCaseSensitive(op, "errors");
+  if (errors != NULL && !cJSON_AddItemToObject(o, "errors", ok(v, cJSON_Duplicate(errors, 1))))
+    v->oom = 1;
+  add_bool(v, o, "has_errors", errors != NULL);
+  return o;
+}
+
+static cJSON *resource_view(vm *v, const cJSON *r)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  add_str(v, o, "name", str(r, "name"));
+  add_str(v, o, "path", str(r, "path"));
+  add_doc(v, o, r);
+  add_list(v, o, "operations", cJSON_GetObjectItemCaseSensitive(r, "operations"), op_view);
+  /* C names of operations: torale_tasks_get. */
+  cJSON *op;
+  cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(o, "operations"))
+  {
+    char joined[600];
+    snprintf(joined, sizeof joined, "%s_%s", str(r, "name"), str(op, "name"));
+    c_name(v, op, "c_name", joined, 0);
+  }
+  return o;
+}
+
+static cJSON *api_view(vm *v, const cJSON *api)
+{
+  cJSON *o = ok(v, cJSON_CreateObject());
+  if (o == NULL)
+    return NULL;
+  char lower[256], upper[256];
+  snake_case(str(api, "name"), lower, sizeof lower);
+  upper_case(lower, upper, sizeof upper);
+  add_str(v, o, "name", str(api, "name"));
+  add_str(v, o, "c_name", lower);
+  add_str(v, o, "upper", upper);
+  add_str(v, o, "title", str(api, "title"));
+  add_str(v, o, "version", str(api, "version"));
+  add_str(v, o, "base_url", str(api, "base_url"));
+  const cJSON *auth = cJSON_GetObjectItemCaseSensitive(api, "auth");
+  const char *scheme = str(auth, "scheme");
+  add_bool(v, o, "auth_bearer", strcmp(scheme, "bearer") == 0);
+  add_bool(v, o, "auth_header", strcmp(scheme, "header") == 0);
+  add_bool(v, o, "auth_none", strcmp(scheme, "none") == 0);
+  add_str(v, o, "auth_header_name", str(auth, "header"));
+  add_doc(v, o, api);
+  return o;
+}
+
+cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
+{
+  vm v = {NULL, 0};
+  *out_err = NULL;
+  const cJSON *api = cJSON_GetObjectItemCaseSensitive(spec, "api");
+  if (!cJSON_IsObject(api) || str(api, "name")[0] == '\0') {
+    *out_err = strdup("the spec has no api block");
+    return NULL;
+  }
+  cJSON *root = ok(&v, cJSON_CreateObject());
+  if (root == NULL) {
+    *out_err = strdup("out of memory");
+    return NULL;
+  }
+  char lower[256];
+  snake_case(str(api, "name"), lower, sizeof lower);
+  v.prefix = lower;
+  char header[1200];
+  snprintf(header, sizeof header, "generated by apic %s from %s; do not edit", APIC_VERSION, spec_path);
+  add_str(&v, root, "apic_version", APIC_VERSION);
+  add_str(&v, root, "spec_file", spec_path);
+  add_str(&v, root, "generated_line", header);
+  if (!cJSON_AddItemToObject(root, "api", api_view(&v, api)))
+    v.oom = 1;
+  add_list(&v, root, "enums", cJSON_GetObjectItemCaseSensitive(spec, "enums"), enum_view);
+  add_list(&v, root, "models", cJSON_GetObjectItemCaseSensitive(spec, "models"), model_view);
+  add_list(&v, root, "errors", cJSON_GetObjectItemCaseSensitive(spec, "errors"), model_view);
+  add_list(&v, root, "resources", cJSON_GetObjectItemCaseSensitive(spec, "resources"), resource_view);
+  if (v.oom) {
+    cJSON_Delete(root);
+    *out_err = strdup("out of memory");
+    return NULL;
+  }
+  return root;
+}
