@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "datetime.h"
+#include "apic/datetime.h"
 #include "frontend.h"
 #include "names.h"
 
@@ -217,7 +217,8 @@ static void check_default(checker *c, const field *f)
   case VAL_NULL: ok = f->nullable || t->rk == R_ANY; break;
   case VAL_STRING:
     ok = t->rk == R_STRING || t->rk == R_ANY ||
-         (t->rk == R_DATETIME && rfc3339_valid(v->text)) || (t->rk == R_DATE && date_valid(v->text));
+         (t->rk == R_DATETIME && apic_datetime_parse(v->text, NULL, NULL) == 0) ||
+         (t->rk == R_DATE && apic_date_valid(v->text));
     break;
   case VAL_INT: ok = t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_ANY; break;
   case VAL_FLOAT: ok = t->rk == R_FLOAT || t->rk == R_ANY; break;

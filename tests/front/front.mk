@@ -13,9 +13,9 @@ $(BUILD)/tests/front/test_%: $(BUILD)/tests/front/test_%.o $(BUILD)/tests/front/
 # libFuzzer target for the front end (make fuzz), built with clang from the sources in one step;
 # the scanner and parser come from the ordinary rules, in build/fuzz.
 FUZZ_TARGETS += build/fuzz/fuzz_front
-FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L \
+FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iruntime/include \
               -Igenerator -Ibuild/fuzz/generator $(PKG_CFLAGS)
-FRONT_SRCS = $(addprefix generator/,ast.c check.c datetime.c diag.c dump.c frontend.c names.c usage.c)
+FRONT_SRCS = $(addprefix generator/,ast.c check.c diag.c dump.c frontend.c names.c usage.c) runtime/src/datetime.c
 build/fuzz/fuzz_front: tests/front/fuzz_front.c $(FRONT_SRCS) generator/lexer.l generator/parser.y
 	$(MAKE) BUILD=build/fuzz build/fuzz/generator/parser.c build/fuzz/generator/lexer.c
 	clang $(FUZZ_CFLAGS) -Wno-unused-function -o $@ tests/front/fuzz_front.c \

@@ -1,0 +1,14 @@
+/* Shared inside runtime/src; never installed. */
+#ifndef APIC_INTERNAL_H
+#define APIC_INTERNAL_H
+
+#include <stddef.h>
+
+void *apic__malloc(size_t size);
+void *apic__calloc(size_t n, size_t size); /* checks n * size for overflow */
+void *apic__realloc(void *ptr, size_t size);
+void apic__free(void *ptr);
+char *apic__strndup(const char *s, size_t n); /* NUL-terminated copy of n bytes */
+int apic__strcasecmp(const char *a, const char *b);
+
+#endif

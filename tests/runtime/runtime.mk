@@ -1,0 +1,7 @@
+# libapic suites. Test binaries link the static library.
+RT_TESTS := core
+TEST_BINS += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%)
+ALL_OBJS  += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%.o)
+
+$(BUILD)/tests/runtime/test_%: $(BUILD)/tests/runtime/test_%.o $(BUILD)/libapic.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
