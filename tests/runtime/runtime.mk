@@ -1,5 +1,5 @@
 # libapic suites. Test binaries link the static library.
-RT_TESTS := core
+RT_TESTS := core model
 TEST_BINS += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%)
 ALL_OBJS  += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%.o)
 

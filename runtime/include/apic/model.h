@@ -1,0 +1,111 @@
+/* libapic: the table-driven model runtime behind every generated model. A generated model is a
+ * plain struct plus a table describing its fields (apic_model_desc); one path here decodes,
+ * encodes, copies, compares, validates and frees any of them.
+ *
+ * How a field is stored (the generated struct follows this, the table gives the offsets):
+ *   string, datetime, date   char *            NULL when absent or null
+ *   int / float / bool       int64_t / double / bool
+ *   enum                     the C enum (int) at offset, plus `char *` at aux_offset holding
+ *                            the wire text of a value this SDK does not know (_UNKNOWN = 0)
+ *   model                    the struct by value when required and not nullable, else a pointer
+ *   T[]                      `T *` at offset and `size_t` count at count_offset
+ *   map<T>, any              `cJSON *` (owned; a map is a JSON object, key order kept)
+ *   optional or nullable     plus an apic_presence at presence_offset: absent, null or present
+ */
+#ifndef APIC_MODEL_H
+#define APIC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "apic/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum apic_presence { APIC_ABSENT = 0, APIC_NULL = 1, APIC_PRESENT = 2 } apic_presence;
+
+typedef enum apic_type {
+  APIC_T_STRING, APIC_T_INT, APIC_T_FLOAT, APIC_T_BOOL, APIC_T_DATETIME, APIC_T_DATE,
+  APIC_T_ANY, APIC_T_ENUM, APIC_T_MODEL, APIC_T_ARRAY, APIC_T_MAP
+} apic_type;
+
+typedef struct apic_enum_desc {
+  const char *name;
+  const char *const *wire; /* wire[i] is the text of C value i + 1 */
+  int count;
+} apic_enum_desc;
+
+typedef struct apic_model_desc apic_model_desc;
+
+enum {
+  APIC_F_OPTIONAL = 1 << 0,
+  APIC_F_NULLABLE = 1 << 1,
+  APIC_F_HAS_MIN = 1 << 2,
+  APIC_F_HAS_MAX = 1 << 3,
+  APIC_F_HAS_MIN_LEN = 1 << 4,
+  APIC_F_HAS_MAX_LEN = 1 << 5,
+  APIC_F_HAS_DEFAULT = 1 << 6,
+  APIC_F_SENSITIVE = 1 << 7,
+  APIC_F_BY_POINTER = 1 << 8 /* a model field stored as a pointer */
+};
+
+typedef struct apic_field_desc {
+  const char *name;  /* the C name, for messages */
+  const char *wire;  /* the JSON key */
+  apic_type type;
+  apic_type item;    /* arrays: the element type; maps: the value type */
+  unsigned flags;
+  size_t offset, presence_offset, count_offset, aux_offset;
+  const apic_model_desc *model;  /* model fields and arrays of models */
+  const apic_enum_desc *enumd;   /* enum fields and arrays of enums */
+  double min, max;               /* with APIC_F_HAS_MIN / _MAX */
+  size_t min_len, max_len;       /* with APIC_F_HAS_MIN_LEN / _MAX_LEN */
+  const char *pattern;           /* POSIX extended regular expression, or NULL */
+  /* With APIC_F_HAS_DEFAULT: the default (strings and date-times in def_text, enums as C
+   * values in def_int; an array default is always empty). */
+  const char *def_text;
+  int64_t def_int;
+  double def_float;
+} apic_field_desc;
+
+struct apic_model_desc {
+  const char *name; /* the spec's name: "Task" */
+  size_t size;      /* sizeof the struct */
+  const apic_field_desc *fields;
+  size_t nfields;
+};
+
+/** @brief Fills obj with the defaults of the spec; no allocation except default strings.
+ *  @retval APIC_ERR_NOMEM (obj is then cleared). */
+APIC_EXPORT int apic_model_init(const apic_model_desc *m, void *obj);
+/** @brief Frees everything obj holds and zeroes it; obj itself is the caller's. NULL is fine. */
+APIC_EXPORT void apic_model_clear(const apic_model_desc *m, void *obj);
+/** @brief Deep copy into dst (which holds nothing yet). On failure dst is left cleared. */
+APIC_EXPORT int apic_model_copy(const apic_model_desc *m, void *dst, const void *src);
+/** @brief 1 when a and b hold the same values (absent, null and present kept apart). */
+APIC_EXPORT int apic_model_equal(const apic_model_desc *m, const void *a, const void *b);
+/** @brief Decodes json into obj (which holds nothing yet). Unknown fields are ignored; unknown
+ *  enum values become _UNKNOWN and keep their text. On failure obj is left cleared and *err
+ *  (if not NULL) names the JSON path: "$.items[3].created_at: expected an RFC 3339 date-time,
+ *  got 12". @retval APIC_ERR_DECODE, APIC_ERR_NOMEM. */
+APIC_EXPORT int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err);
+/** @brief Encodes obj; absent fields are left out, null ones written as null. Caller frees
+ *  with cJSON_Delete. NULL when out of memory. */
+APIC_EXPORT cJSON *apic_model_to_json(const apic_model_desc *m, const void *obj);
+/** @brief apic_model_from_json on text (len bytes, not necessarily NUL-terminated). */
+APIC_EXPORT int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size_t len, apic_error **err);
+/** @brief apic_model_to_json as compact text; caller frees with free(). */
+APIC_EXPORT char *apic_model_dump(const apic_model_desc *m, const void *obj);
+/** @brief Checks required fields, constraints, patterns, date-times and enum values.
+ *  @retval APIC_ERR_INVALID_ARG with *err naming the first problem by JSON path. */
+APIC_EXPORT int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

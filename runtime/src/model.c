@@ -1,0 +1,615 @@
+/* The table-driven model runtime (apic/model.h): one path for every generated model. */
+#include "apic/model.h"
+
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apic/datetime.h"
+#include "internal.h"
+
+#define MAX_DEPTH 64 /* nested models; deeper JSON is refused, not recursed into */
+#define PATH_MAX_LEN 480
+
+typedef struct path {
+  char buf[PATH_MAX_LEN + 16];
+  size_t len;
+} path;
+
+static size_t path_push(path *p, const char *fmt, const char *name, size_t index)
+{
+  size_t old = p->len;
+  if (p->len < PATH_MAX_LEN) {
+    int n = name != NULL ? snprintf(p->buf + p->len, PATH_MAX_LEN - p->len, fmt, name)
+                         : snprintf(p->buf + p->len, PATH_MAX_LEN - p->len, fmt, index);
+    p->len += n > 0 ? (size_t)n : 0;
+    if (p->len > PATH_MAX_LEN)
+      p->len = PATH_MAX_LEN;
+  }
+  return old;
+}
+
+static void path_pop(path *p, size_t old)
+{
+  p->len = old;
+  p->buf[old] = '\0';
+}
+
+typedef struct ctx {
+  path p;
+  apic_error **err;
+  int code; /* the first failure */
+} ctx;
+
+static int fail(ctx *c, int code, const char *fmt, const char *a, const char *b)
+{
+  if (c->code == 0) {
+    c->code = code;
+    if (c->err != NULL)
+      *c->err = apic_error_new(code, fmt, c->p.buf, a, b);
+  }
+  return code;
+}
+
+static void *at(const void *obj, size_t off)
+{
+  return (char *)obj + off;
+}
+
+static size_t elem_size(apic_type t, const apic_model_desc *m)
+{
+  switch (t) {
+  case APIC_T_INT: return sizeof(int64_t);
+  case APIC_T_FLOAT: return sizeof(double);
+  case APIC_T_BOOL: return sizeof(bool);
+  case APIC_T_ENUM: return sizeof(int);
+  case APIC_T_MODEL: return m->size;
+  case APIC_T_ANY:
+  case APIC_T_MAP: return sizeof(cJSON *);
+  default: return sizeof(char *);
+  }
+}
+
+static int is_text(apic_type t)
+{
+  return t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE;
+}
+
+/* ---- clear ------------------------------------------------------------------------------- */
+
+static void clear_value(apic_type t, const apic_model_desc *m, void *slot)
+{
+  if (is_text(t)) {
+    apic__free(*(char **)slot);
+    *(char **)slot = NULL;
+  } else if (t == APIC_T_ANY || t == APIC_T_MAP) {
+    cJSON_Delete(*(cJSON **)slot);
+    *(cJSON **)slot = NULL;
+  } else if (t == APIC_T_MODEL) {
+    apic_model_clear(m, slot);
+  }
+}
+
+static void clear_field(const apic_field_desc *f, void *obj)
+{
+  void *slot = at(obj, f->offset);
+  if (f->type == APIC_T_ARRAY) {
+    char *items = *(char **)slot;
+    size_t n = *(size_t *)at(obj, f->count_offset), size = elem_size(f->item, f->model);
+    for (size_t i = 0; items != NULL && i < n; i++)
+      clear_value(f->item, f->model, items + i * size);
+    apic__free(items);
+    *(char **)slot = NULL;
+    *(size_t *)at(obj, f->count_offset) = 0;
+  } else if (f->type == APIC_T_MODEL && (f->flags & APIC_F_BY_POINTER)) {
+    void *sub = *(void **)slot;
+    if (sub != NULL) {
+      apic_model_clear(f->model, sub);
+      apic__free(sub);
+    }
+    *(void **)slot = NULL;
+  } else {
+    clear_value(f->type, f->model, slot);
+  }
+  if (f->type == APIC_T_ENUM) {
+    apic__free(*(char **)at(obj, f->aux_offset));
+    *(char **)at(obj, f->aux_offset) = NULL;
+  }
+}
+
+void apic_model_clear(const apic_model_desc *m, void *obj)
+{
+  if (obj == NULL)
+    return;
+  for (size_t i = 0; i < m->nfields; i++)
+    clear_field(&m->fields[i], obj);
+  memset(obj, 0, m->size);
+}
+
+/* ---- init ---------------------------------------------------------------------------------- */
+
+int apic_model_init(const apic_model_desc *m, void *obj)
+{
+  memset(obj, 0, m->size);
+  for (size_t i = 0; i < m->nfields; i++) {
+    const apic_field_desc *f = &m->fields[i];
+    if (!(f->flags & APIC_F_HAS_DEFAULT))
+      continue;
+    void *slot = at(obj, f->offset);
+    switch (f->type) {
+    case APIC_T_INT: *(int64_t *)slot = f->def_int; break;
+    case APIC_T_FLOAT: *(double *)slot = f->def_float; break;
+    case APIC_T_BOOL: *(bool *)slot = f->def_int != 0; break;
+    case APIC_T_ENUM: *(int *)slot = (int)f->def_int; break;
+    case APIC_T_STRING:
+    case APIC_T_DATETIME:
+    case APIC_T_DATE:
+      if (f->def_text != NULL && (*(char **)slot = apic__strndup(f->def_text, strlen(f->def_text))) == NULL) {
+        apic_model_clear(m, obj);
+        return APIC_ERR_NOMEM;
+      }
+      break;
+    default: break; /* arrays default to empty */
+    }
+    if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE))
+      *(apic_presence *)at(obj, f->presence_offset) = APIC_PRESENT;
+  }
+  return 0;
+}
+
+/* ---- decode --------------------------------------------------------------------------------- */
+
+/* What a JSON value is, for messages: 12, "abc", null, true, an object, an array. */
+static void describe(const cJSON *j, char *buf, size_t size)
+{
+  if (cJSON_IsString(j))
+    snprintf(buf, size, "\"%.40s%s\"", j->valuestring, strlen(j->valuestring) > 40 ? "..." : "");
+  else if (cJSON_IsNumber(j))
+    snprintf(buf, size, "%.17g", j->valuedouble);
+  else if (cJSON_IsBool(j))
+    snprintf(buf, size, "%s", cJSON_IsTrue(j) ? "true" : "false");
+  else if (cJSON_IsNull(j))
+    snprintf(buf, size, "null");
+  else if (cJSON_IsArray(j))
+    snprintf(buf, size, "an array");
+  else
+    snprintf(buf, size, "an object");
+}
+
+static int expected(ctx *c, const char *what, const cJSON *j)
+{
+  char got[64];
+  describe(j, got, sizeof got);
+  return fail(c, APIC_ERR_DECODE, "%s: expected %s, got %s", what, got);
+}
+
+static int decode_model(ctx *c, const apic_model_desc *m, void *obj, const cJSON *j, int depth);
+
+static int decode_enum(const apic_enum_desc *e, const char *text)
+{
+  for (int i = 0; i < e->count; i++)
+    if (strcmp(e->wire[i], text) == 0)
+      return i + 1;
+  return 0;
+}
+
+/* Decodes one value of type t into slot (zeroed). Enum unknown text goes to *unknown when
+ * given (fields), and is dropped otherwise (array elements). */
+static int decode_value(ctx *c, apic_type t, const apic_field_desc *f, void *slot, const cJSON *j, char **unknown,
+                        int depth)
+{
+  switch (t) {
+  case APIC_T_STRING:
+  case APIC_T_DATETIME:
+  case APIC_T_DATE:
+    if (!cJSON_IsString(j))
+      return expected(c, t == APIC_T_STRING ? "a string" : t == APIC_T_DATE ? "an RFC 3339 date" : "an RFC 3339 date-time", j);
+    if (t == APIC_T_DATETIME && apic_datetime_parse(j->valuestring, NULL, NULL) != 0)
+      return expected(c, "an RFC 3339 date-time", j);
+    if (t == APIC_T_DATE && !apic_date_valid(j->valuestring))
+      return expected(c, "an RFC 3339 date", j);
+    if ((*(char **)slot = apic__strndup(j->valuestring, strlen(j->valuestring))) == NULL)
+      return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
+    return 0;
+  case APIC_T_INT: {
+    double d = cJSON_IsNumber(j) ? j->valuedouble : NAN;
+    if (!(d == floor(d) && fabs(d) <= 9007199254740992.0)) /* integral and exact in a double */
+      return expected(c, "an integer", j);
+    *(int64_t *)slot = (int64_t)d;
+    return 0;
+  }
+  case APIC_T_FLOAT:
+    if (!cJSON_IsNumber(j))
+      return expected(c, "a number", j);
+    *(double *)slot = j->valuedouble;
+    return 0;
+  case APIC_T_BOOL:
+    if (!cJSON_IsBool(j))
+      return expected(c, "true or false", j);
+    *(bool *)slot = cJSON_IsTrue(j);
+    return 0;
+  case APIC_T_ENUM:
+    if (!cJSON_IsString(j))
+      return expected(c, "a string (enum value)", j);
+    *(int *)slot = decode_enum(f->enumd, j->valuestring);
+    if (*(int *)slot == 0 && unknown != NULL &&
+        (*unknown = apic__strndup(j->valuestring, strlen(j->valuestring))) == NULL)
+      return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
+    return 0;
+  case APIC_T_MODEL:
+    return decode_model(c, f->model, slot, j, depth + 1);
+  case APIC_T_MAP:
+  case APIC_T_ANY: /* kept as JSON; a map must at least be an object */
+    if (t == APIC_T_MAP && !cJSON_IsObject(j))
+      return expected(c, "an object", j);
+    if ((*(cJSON **)slot = cJSON_Duplicate(j, 1)) == NULL)
+      return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
+    return 0;
+  default:
+    return fail(c, APIC_ERR_DECODE, "%s: unsupported type%s%s", "", "");
+  }
+}
+
+static int decode_array(ctx *c, const apic_field_desc *f, void *obj, const cJSON *j, int depth)
+{
+  if (!cJSON_IsArray(j))
+    return expected(c, "an array", j);
+  size_t n = (size_t)cJSON_GetArraySize(j), size = elem_size(f->item, f->model);
+  char *items = n > 0 ? apic__calloc(n, size) : NULL;
+  if (n > 0 && items == NULL)
+    return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
+  *(char **)at(obj, f->offset) = items;
+  size_t i = 0;
+  const cJSON *e;
+  cJSON_ArrayForEach(e, j)
+  {
+    size_t old = path_push(&c->p, "[%zu]", NULL, i);
+    /* The count grows with each element so a failure clears exactly what was decoded. */
+    *(size_t *)at(obj, f->count_offset) = i + 1;
+    int rc = decode_value(c, f->item, f, items + i * size, e, NULL, depth);
+    path_pop(&c->p, old);
+    if (rc != 0)
+      return rc;
+    i++;
+  }
+  return 0;
+}
+
+static int decode_field(ctx *c, const apic_field_desc *f, void *obj, const cJSON *j, int depth)
+{
+  int optional = f->flags & APIC_F_OPTIONAL, nullable = f->flags & APIC_F_NULLABLE;
+  apic_presence *presence = (optional || nullable) ? at(obj, f->presence_offset) : NULL;
+  if (j == NULL || (cJSON_IsNull(j) && optional && !nullable)) {
+    /* Absent; an optional field sent as null counts as absent too. */
+    if (!optional)
+      return fail(c, APIC_ERR_DECODE, "%s: required field missing%s%s", "", "");
+    return 0;
+  }
+  if (cJSON_IsNull(j) && nullable) {
+    *presence = APIC_NULL;
+    return 0;
+  }
+  int rc;
+  if (f->type == APIC_T_ARRAY) {
+    rc = decode_array(c, f, obj, j, depth);
+  } else if (f->type == APIC_T_MODEL && (f->flags & APIC_F_BY_POINTER)) {
+    void *sub = apic__calloc(1, f->model->size);
+    if (sub == NULL)
+      return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
+    *(void **)at(obj, f->offset) = sub;
+    rc = decode_model(c, f->model, sub, j, depth + 1);
+  } else {
+    char **unknown = f->type == APIC_T_ENUM ? (char **)at(obj, f->aux_offset) : NULL;
+    rc = decode_value(c, f->type, f, at(obj, f->offset), j, unknown, depth);
+  }
+  if (rc == 0 && presence != NULL)
+    *presence = APIC_PRESENT;
+  return rc;
+}
+
+static int decode_model(ctx *c, const apic_model_desc *m, void *obj, const cJSON *j, int depth)
+{
+  if (depth > MAX_DEPTH)
+    return fail(c, APIC_ERR_DECODE, "%s: nested too deep%s%s", "", "");
+  if (!cJSON_IsObject(j))
+    return expected(c, "an object", j);
+  for (size_t i = 0; i < m->nfields; i++) {
+    const apic_field_desc *f = &m->fields[i];
+    size_t old = path_push(&c->p, ".%s", f->wire, 0);
+    int rc = decode_field(c, f, obj, cJSON_GetObjectItemCaseSensitive(j, f->wire), depth);
+    path_pop(&c->p, old);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err)
+{
+  ctx c;
+  memset(&c, 0, sizeof c);
+  strcpy(c.p.buf, "$");
+  c.p.len = 1;
+  c.err = err;
+  if (err != NULL)
+    *err = NULL;
+  memset(obj, 0, m->size);
+  int rc = decode_model(&c, m, obj, json, 0);
+  if (rc != 0)
+    apic_model_clear(m, obj);
+  return rc;
+}
+
+int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size_t len, apic_error **err)
+{
+  memset(obj, 0, m->size);
+  if (err != NULL)
+    *err = NULL;
+  const char *end = NULL;
+  cJSON *json = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+  if (json == NULL) {
+    size_t off = end != NULL && end >= text ? (size_t)(end - text) : 0;
+    if (err != NULL)
+      *err = apic_error_new(APIC_ERR_DECODE, "$: not valid JSON (at byte %zu)", off);
+    return APIC_ERR_DECODE;
+  }
+  int rc = apic_model_from_json(m, obj, json, err);
+  cJSON_Delete(json);
+  return rc;
+}
+
+/* ---- encode --------------------------------------------------------------------------------- */
+
+static cJSON *encode_value(apic_type t, const apic_field_desc *f, const void *slot, const char *unknown)
+{
+  switch (t) {
+  case APIC_T_STRING:
+  case APIC_T_DATETIME:
+  case APIC_T_DATE: return *(char *const *)slot ? cJSON_CreateString(*(char *const *)slot) : cJSON_CreateNull();
+  case APIC_T_INT: return cJSON_CreateNumber((double)*(const int64_t *)slot);
+  case APIC_T_FLOAT: return cJSON_CreateNumber(*(const double *)slot);
+  case APIC_T_BOOL: return cJSON_CreateBool(*(const bool *)slot);
+  case APIC_T_ENUM: {
+    int v = *(const int *)slot;
+    if (v >= 1 && v <= f->enumd->count)
+      return cJSON_CreateString(f->enumd->wire[v - 1]);
+    return unknown != NULL ? cJSON_CreateString(unknown) : cJSON_CreateNull();
+  }
+  case APIC_T_MODEL: return apic_model_to_json(f->model, slot);
+  case APIC_T_ANY:
+  case APIC_T_MAP: return *(cJSON *const *)slot ? cJSON_Duplicate(*(cJSON *const *)slot, 1) : cJSON_CreateNull();
+  default: return NULL;
+  }
+}
+
+static cJSON *encode_field(const apic_field_desc *f, const void *obj)
+{
+  const void *slot = at(obj, f->offset);
+  if (f->type == APIC_T_ARRAY) {
+    cJSON *arr = cJSON_CreateArray();
+    const char *items = *(char *const *)slot;
+    size_t n = *(const size_t *)at(obj, f->count_offset), size = elem_size(f->item, f->model);
+    for (size_t i = 0; arr != NULL && i < n; i++)
+      if (!cJSON_AddItemToArray(arr, encode_value(f->item, f, items + i * size, NULL))) {
+        cJSON_Delete(arr);
+        arr = NULL;
+      }
+    return arr;
+  }
+  if (f->type == APIC_T_MODEL && (f->flags & APIC_F_BY_POINTER)) {
+    const void *sub = *(void *const *)slot;
+    return sub != NULL ? apic_model_to_json(f->model, sub) : cJSON_CreateNull();
+  }
+  const char *unknown = f->type == APIC_T_ENUM ? *(char *const *)at(obj, f->aux_offset) : NULL;
+  return encode_value(f->type, f, slot, unknown);
+}
+
+cJSON *apic_model_to_json(const apic_model_desc *m, const void *obj)
+{
+  cJSON *o = cJSON_CreateObject();
+  for (size_t i = 0; o != NULL && i < m->nfields; i++) {
+    const apic_field_desc *f = &m->fields[i];
+    cJSON *v;
+    if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE)) {
+      apic_presence p = *(const apic_presence *)at(obj, f->presence_offset);
+      if (p == APIC_ABSENT)
+        continue;
+      v = p == APIC_NULL ? cJSON_CreateNull() : encode_field(f, obj);
+    } else {
+      v = encode_field(f, obj);
+    }
+    if (v == NULL || !cJSON_AddItemToObject(o, f->wire, v)) {
+      cJSON_Delete(v);
+      cJSON_Delete(o);
+      return NULL;
+    }
+  }
+  return o;
+}
+
+char *apic_model_dump(const apic_model_desc *m, const void *obj)
+{
+  cJSON *j = apic_model_to_json(m, obj);
+  char *text = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+  cJSON_Delete(j);
+  return text;
+}
+
+/* ---- copy and equal (through the encoding: one definition of a model's value) ---------------- */
+
+int apic_model_copy(const apic_model_desc *m, void *dst, const void *src)
+{
+  memset(dst, 0, m->size);
+  cJSON *j = apic_model_to_json(m, src);
+  if (j == NULL)
+    return APIC_ERR_NOMEM;
+  /* A copy may hold what decoding refuses (a required string left NULL): copy field by field
+   * from the encoding, tolerating gaps. */
+  ctx c;
+  memset(&c, 0, sizeof c);
+  int rc = 0;
+  for (size_t i = 0; i < m->nfields && rc != APIC_ERR_NOMEM; i++) {
+    const apic_field_desc *f = &m->fields[i];
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, f->wire);
+    if (v == NULL || (cJSON_IsNull(v) && !(f->flags & APIC_F_NULLABLE)))
+      continue;
+    c.code = 0;
+    rc = decode_field(&c, f, dst, v, 0);
+    if (rc == APIC_ERR_DECODE)
+      rc = 0; /* a value the source held unchecked: left out of the copy */
+  }
+  cJSON_Delete(j);
+  if (rc != 0)
+    apic_model_clear(m, dst);
+  return rc;
+}
+
+int apic_model_equal(const apic_model_desc *m, const void *a, const void *b)
+{
+  cJSON *x = apic_model_to_json(m, a), *y = apic_model_to_json(m, b);
+  int same = x != NULL && y != NULL && cJSON_Compare(x, y, 1);
+  cJSON_Delete(x);
+  cJSON_Delete(y);
+  return same;
+}
+
+/* ---- validate ------------------------------------------------------------------------------ */
+
+static int validate_model(ctx *c, const apic_model_desc *m, const void *obj, int depth);
+
+static size_t utf8_length(const char *s)
+{
+  size_t n = 0;
+  for (; *s != '\0'; s++)
+    n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+static int validate_value(ctx *c, const apic_field_desc *f, apic_type t, const void *slot, const char *unknown,
+                          int depth)
+{
+  char num[64];
+  switch (t) {
+  case APIC_T_STRING:
+  case APIC_T_DATETIME:
+  case APIC_T_DATE: {
+    const char *s = *(char *const *)slot;
+    if (s == NULL)
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: required field missing%s%s", "", "");
+    if (t == APIC_T_DATETIME && apic_datetime_parse(s, NULL, NULL) != 0)
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: expected an RFC 3339 date-time, got \"%.40s\"%s", s, "");
+    if (t == APIC_T_DATE && !apic_date_valid(s))
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: expected an RFC 3339 date, got \"%.40s\"%s", s, "");
+    size_t len = utf8_length(s);
+    if ((f->flags & APIC_F_HAS_MIN_LEN) && len < f->min_len) {
+      snprintf(num, sizeof num, "%zu", f->min_len);
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: shorter than the minimum length %s%s", num, "");
+    }
+    if ((f->flags & APIC_F_HAS_MAX_LEN) && len > f->max_len) {
+      snprintf(num, sizeof num, "%zu", f->max_len);
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: longer than the maximum length %s%s", num, "");
+    }
+    if (f->pattern != NULL) {
+      regex_t re;
+      int bad = regcomp(&re, f->pattern, REG_EXTENDED | REG_NOSUB) != 0;
+      int miss = !bad && regexec(&re, s, 0, NULL, 0) != 0;
+      if (!bad)
+        regfree(&re);
+      if (bad || miss)
+        return fail(c, APIC_ERR_INVALID_ARG, "%s: does not match the pattern %.80s%s", f->pattern, "");
+    }
+    return 0;
+  }
+  case APIC_T_INT:
+  case APIC_T_FLOAT: {
+    double d = t == APIC_T_INT ? (double)*(const int64_t *)slot : *(const double *)slot;
+    if ((f->flags & APIC_F_HAS_MIN) && d < f->min) {
+      snprintf(num, sizeof num, "%.17g", f->min);
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: below the minimum %s%s", num, "");
+    }
+    if ((f->flags & APIC_F_HAS_MAX) && d > f->max) {
+      snprintf(num, sizeof num, "%.17g", f->max);
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: above the maximum %s%s", num, "");
+    }
+    return 0;
+  }
+  case APIC_T_ENUM: {
+    int v = *(const int *)slot;
+    if (v < 1 || v > f->enumd->count)
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: \"%.40s\" is not a value of %s", unknown ? unknown : "?",
+                  f->enumd->name);
+    return 0;
+  }
+  case APIC_T_MODEL: return validate_model(c, f->model, slot, depth + 1);
+  default: return 0;
+  }
+}
+
+static int validate_field(ctx *c, const apic_field_desc *f, const void *obj, int depth)
+{
+  if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE)) {
+    apic_presence p = *(const apic_presence *)at(obj, f->presence_offset);
+    if (p == APIC_ABSENT && !(f->flags & APIC_F_OPTIONAL))
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: required field missing%s%s", "", "");
+    if (p != APIC_PRESENT)
+      return 0;
+  }
+  const void *slot = at(obj, f->offset);
+  if (f->type == APIC_T_ARRAY) {
+    size_t n = *(const size_t *)at(obj, f->count_offset), size = elem_size(f->item, f->model);
+    char num[32];
+    if ((f->flags & APIC_F_HAS_MIN_LEN) && n < f->min_len) {
+      snprintf(num, sizeof num, "%zu", f->min_len);
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: fewer than %s items%s", num, "");
+    }
+    if ((f->flags & APIC_F_HAS_MAX_LEN) && n > f->max_len) {
+      snprintf(num, sizeof num, "%zu", f->max_len);
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: more than %s items%s", num, "");
+    }
+    const char *items = *(char *const *)slot;
+    for (size_t i = 0; i < n; i++) {
+      size_t old = path_push(&c->p, "[%zu]", NULL, i);
+      int rc = validate_value(c, f, f->item, items + i * size, NULL, depth);
+      path_pop(&c->p, old);
+      if (rc != 0)
+        return rc;
+    }
+    return 0;
+  }
+  if (f->type == APIC_T_MODEL && (f->flags & APIC_F_BY_POINTER)) {
+    const void *sub = *(void *const *)slot;
+    if (sub == NULL)
+      return fail(c, APIC_ERR_INVALID_ARG, "%s: required field missing%s%s", "", "");
+    return validate_model(c, f->model, sub, depth + 1);
+  }
+  const char *unknown = f->type == APIC_T_ENUM ? *(char *const *)at(obj, f->aux_offset) : NULL;
+  return validate_value(c, f, f->type, slot, unknown, depth);
+}
+
+static int validate_model(ctx *c, const apic_model_desc *m, const void *obj, int depth)
+{
+  if (depth > MAX_DEPTH)
+    return fail(c, APIC_ERR_INVALID_ARG, "%s: nested too deep%s%s", "", "");
+  for (size_t i = 0; i < m->nfields; i++) {
+    size_t old = path_push(&c->p, ".%s", m->fields[i].wire, 0);
+    int rc = validate_field(c, &m->fields[i], obj, depth);
+    path_pop(&c->p, old);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **err)
+{
+  ctx c;
+  memset(&c, 0, sizeof c);
+  strcpy(c.p.buf, "$");
+  c.p.len = 1;
+  c.err = err;
+  if (err != NULL)
+    *err = NULL;
+  return validate_model(&c, m, obj, 0);
+}
