@@ -59,7 +59,22 @@ static void c_name(vm *v, cJSON *obj, const char *key, const char *name, int upp
 static void add_doc(vm *v, cJSON *out, const cJSON *in)
 {
   const cJSON *lines = cJSON_GetObjectItemCaseSensitive(in, "doc");
-  cJSON *copy = lines != NULL ? cJSON_Duplicate(lines, 1) : cJSON_CreateArray();
+  cJSON *copy = cJSON_CreateArray();
+  const cJSON *line;
+  cJSON_ArrayForEach(line, lines)
+  {
+    /* Doc lines go into C comments: a "*" "/" inside would end one early. */
+    strbuf b = {0};
+    for (const char *p = cJSON_GetStringValue(line); p != NULL && *p != '\0'; p++) {
+      sb_append(&b, p, 1);
+      if (p[0] == '*' && p[1] == '/')
+        sb_append(&b, " ", 1);
+    }
+    char *text = sb_take(&b, NULL);
+    if (copy == NULL || text == NULL || !cJSON_AddItemToArray(copy, cJSON_CreateString(text)))
+      v->oom = 1;
+    free(text);
+  }
   if (!cJSON_AddItemToObject(out, "doc", ok(v, copy)))
     v->oom = 1;
   add_bool(v, out, "has_doc", cJSON_GetArraySize(lines) > 0);
@@ -121,6 +136,143 @@ static void add_type(vm *v, cJSON *out, const cJSON *t)
   }
   if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0)
     c_name(v, out, "type_c_name", str(t, "name"), 0);
+}
+
+/* A C string literal's body: quotes, backslashes and control bytes escaped. */
+static void add_c_string(vm *v, cJSON *obj, const char *key, const char *text)
+{
+  strbuf b = {0};
+  for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\')
+      sb_printf(&b, "\\%c", *p);
+    else if (*p < 0x20 || *p == 0x7f)
+      sb_printf(&b, "\\%03o", *p);
+    else
+      sb_append(&b, (const char *)p, 1);
+  }
+  char *out = sb_take(&b, NULL);
+  if (out == NULL)
+    v->oom = 1;
+  else
+    add_str(v, obj, key, out);
+  free(out);
+}
+
+/* The C storage of a value of type t (apic/model.h): "char *", "int64_t", "torale_task". */
+static const char *c_storage(vm *v, const cJSON *t, char *buf, size_t size)
+{
+  const char *kind = str(t, "kind");
+  if (strcmp(kind, "int") == 0) return "int64_t";
+  if (strcmp(kind, "float") == 0) return "double";
+  if (strcmp(kind, "bool") == 0) return "bool";
+  if (strcmp(kind, "any") == 0 || strcmp(kind, "map") == 0 || strcmp(kind, "array") == 0) return "cJSON *";
+  if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0) {
+    char snake[256];
+    snake_case(str(t, "name"), snake, sizeof snake);
+    snprintf(buf, size, "%s_%s", v->prefix, snake);
+    return buf;
+  }
+  return "char *"; /* string, datetime, date */
+}
+
+static const char *apic_kind(const char *kind)
+{
+  static const char *const names[][2] = {
+      {"string", "APIC_T_STRING"}, {"int", "APIC_T_INT"},     {"float", "APIC_T_FLOAT"}, {"bool", "APIC_T_BOOL"},
+      {"datetime", "APIC_T_DATETIME"}, {"date", "APIC_T_DATE"}, {"any", "APIC_T_ANY"},  {"enum", "APIC_T_ENUM"},
+      {"model", "APIC_T_MODEL"}, {"array", "APIC_T_ARRAY"},   {"map", "APIC_T_MAP"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(names[i][0], kind) == 0)
+      return names[i][1];
+  return "APIC_T_ANY";
+}
+
+/* How a model field is stored and described (apic/model.h): the member declarations, the
+ * table's type, item type and flags, and the pieces of its default. */
+static void add_c_field(vm *v, cJSON *o, const cJSON *f)
+{
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(f, "type");
+  const char *kind = str(t, "kind");
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(t, "items");
+  int optional = flag(f, "optional"), nullable = flag(f, "nullable");
+  int is_array = strcmp(kind, "array") == 0;
+  /* Arrays of arrays or maps are kept as JSON, like any. */
+  int json_array = is_array && (strcmp(str(items, "kind"), "array") == 0 || strcmp(str(items, "kind"), "map") == 0);
+  int by_pointer = strcmp(kind, "model") == 0 && (optional || nullable);
+  char tbuf[300], member[700];
+  const char *name = str(f, "name");
+  if (is_array && !json_array) {
+    const char *ct = c_storage(v, items, tbuf, sizeof tbuf);
+    snprintf(member, sizeof member, "%s%s*%s;\n  size_t %s_count;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", name, name);
+  } else {
+    const char *ct = c_storage(v, t, tbuf, sizeof tbuf);
+    size_t n = strlen(ct);
+    int star = by_pointer || ct[n - 1] == '*';
+    snprintf(member, sizeof member, "%s%s%s%s;", ct, by_pointer ? " *" : star ? "" : " ", name, "");
+  }
+  if (strcmp(kind, "enum") == 0)
+    snprintf(member + strlen(member), sizeof member - strlen(member), "\n  char *%s_unknown; /**< the text of a value this SDK does not know */", name);
+  if (optional || nullable)
+    snprintf(member + strlen(member), sizeof member - strlen(member), "\n  apic_presence has_%s;", name);
+  add_str(v, o, "c_decl", member);
+  add_str(v, o, "c_kind", json_array ? "APIC_T_ANY" : apic_kind(kind));
+  add_str(v, o, "c_item", is_array && !json_array ? apic_kind(str(items, "kind")) : "APIC_T_ANY");
+  add_bool(v, o, "has_count", is_array && !json_array);
+  add_bool(v, o, "has_presence", optional || nullable);
+  const char *ref = strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0 ? str(t, "name")
+                    : is_array && !json_array ? str(items, "name") : "";
+  const char *ref_kind = is_array && !json_array ? str(items, "kind") : kind;
+  add_bool(v, o, "refs_model", ref[0] != '\0' && strcmp(ref_kind, "model") == 0);
+  add_bool(v, o, "refs_enum", ref[0] != '\0' && strcmp(ref_kind, "enum") == 0);
+  if (ref[0] != '\0')
+    c_name(v, o, "ref_c_name", ref, 0);
+  add_str(v, o, "ref_name", ref);
+  strbuf flags = {0};
+  if (optional) sb_puts(&flags, " | APIC_F_OPTIONAL");
+  if (nullable) sb_puts(&flags, " | APIC_F_NULLABLE");
+  if (by_pointer) sb_puts(&flags, " | APIC_F_BY_POINTER");
+  if (flag(f, "sensitive")) sb_puts(&flags, " | APIC_F_SENSITIVE");
+  const cJSON *cons = cJSON_GetObjectItemCaseSensitive(f, "constraints");
+  static const char *const cflags[][2] = {{"min", "APIC_F_HAS_MIN"}, {"max", "APIC_F_HAS_MAX"},
+                                          {"min_len", "APIC_F_HAS_MIN_LEN"}, {"max_len", "APIC_F_HAS_MAX_LEN"}};
+  for (size_t i = 0; i < 4; i++) {
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(cons, cflags[i][0]);
+    if (c == NULL)
+      continue;
+    sb_printf(&flags, " | %s", cflags[i][1]);
+    char num[64];
+    snprintf(num, sizeof num, "%.17g", c->valuedouble);
+    char key[32];
+    snprintf(key, sizeof key, "c_%s", cflags[i][0]);
+    add_str(v, o, key, num);
+  }
+  const char *pattern = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cons, "pattern"));
+  if (pattern != NULL)
+    add_c_string(v, o, "c_pattern", pattern);
+  const cJSON *def = cJSON_GetObjectItemCaseSensitive(f, "default");
+  if (def != NULL && !cJSON_IsNull(def)) {
+    sb_puts(&flags, " | APIC_F_HAS_DEFAULT");
+    if (cJSON_IsString(def) && strcmp(kind, "enum") == 0) {
+      char snake[256], constant[256], full[600];
+      snake_case(str(t, "name"), snake, sizeof snake);
+      upper_case(def->valuestring, constant, sizeof constant);
+      snprintf(full, sizeof full, "%s_%s_%s", v->prefix, snake, constant);
+      upper_case(full, full, sizeof full);
+      add_str(v, o, "c_def_int", full);
+    } else if (cJSON_IsString(def)) {
+      add_c_string(v, o, "c_def_text", def->valuestring);
+    } else if (cJSON_IsBool(def)) {
+      add_str(v, o, "c_def_int", cJSON_IsTrue(def) ? "1" : "0");
+    } else if (cJSON_IsNumber(def)) {
+      char num[64];
+      snprintf(num, sizeof num, "%.17g", def->valuedouble);
+      add_str(v, o, strcmp(kind, "float") == 0 ? "c_def_float" : "c_def_int", num);
+    }
+  }
+  char *text = sb_take(&flags, NULL);
+  add_str(v, o, "c_flags", text != NULL && text[0] != '\0' ? text + 3 : "0");
+  free(text);
+  add_c_string(v, o, "c_wire", str(f, "wire"));
 }
 
 /* A field or parameter. */
@@ -186,6 +338,7 @@ static cJSON *enum_value_view(vm *v, const cJSON *e)
     return NULL;
   add_str(v, o, "name", str(e, "name"));
   add_str(v, o, "wire", str(e, "wire"));
+  add_c_string(v, o, "c_wire", str(e, "wire"));
   add_doc(v, o, e);
   return o;
 }
@@ -227,6 +380,14 @@ static cJSON *model_view(vm *v, const cJSON *m)
   const cJSON *fields = cJSON_GetObjectItemCaseSensitive(m, "fields");
   add_list(v, o, "fields", fields, field_view);
   add_bool(v, o, "has_fields", cJSON_GetArraySize(fields) > 0);
+  cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "fields"), *fo;
+  const cJSON *fi = fields != NULL ? fields->child : NULL;
+  cJSON_ArrayForEach(fo, out)
+  {
+    add_c_field(v, fo, fi);
+    add_str(v, fo, "owner", str(o, "c_name"));
+    fi = fi->next;
+  }
   return o;
 }
 
@@ -316,6 +477,50 @@ static cJSON *api_view(vm *v, const cJSON *api)
   return o;
 }
 
+/* Puts model m after the models it holds by value (depth first), once. */
+static void place_model(cJSON *models, cJSON *m, cJSON *out, int depth)
+{
+  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "placed_")) || depth > 10000)
+    return;
+  cJSON_AddTrueToObject(m, "placed_");
+  const cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m, "fields"))
+  {
+    if (!flag(f, "is_model") || flag(f, "is_optional") || flag(f, "is_nullable"))
+      continue;
+    cJSON *dep;
+    cJSON_ArrayForEach(dep, models)
+    if (strcmp(str(dep, "name"), str(f, "ref_name")) == 0)
+      place_model(models, dep, out, depth + 1);
+  }
+  cJSON_AddItemReferenceToArray(out, m);
+}
+
+/* The models in an order C can declare them: whoever holds a model by value comes after it. */
+static void order_models(vm *v, cJSON *root)
+{
+  cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
+  cJSON *order = ok(v, cJSON_CreateArray());
+  cJSON *m;
+  cJSON_ArrayForEach(m, models)
+  place_model(models, m, order, 0);
+  /* Replace the list by detached copies in the new order. */
+  cJSON *sorted = ok(v, cJSON_CreateArray());
+  cJSON *r;
+  cJSON_ArrayForEach(r, order)
+  {
+    cJSON *copy = cJSON_Duplicate(r, 1);
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "placed_");
+    if (sorted == NULL || !cJSON_AddItemToArray(sorted, ok(v, copy)))
+      v->oom = 1;
+  }
+  cJSON_Delete(order);
+  if (sorted != NULL) {
+    mark_ends(v, sorted);
+    cJSON_ReplaceItemInObjectCaseSensitive(root, "models_in_c_order", sorted);
+  }
+}
+
 cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
 {
   vm v = {NULL, 0};
@@ -344,6 +549,8 @@ cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out
   add_list(&v, root, "models", cJSON_GetObjectItemCaseSensitive(spec, "models"), model_view);
   add_list(&v, root, "errors", cJSON_GetObjectItemCaseSensitive(spec, "errors"), model_view);
   add_list(&v, root, "resources", cJSON_GetObjectItemCaseSensitive(spec, "resources"), resource_view);
+  ok(&v, cJSON_AddArrayToObject(root, "models_in_c_order"));
+  order_models(&v, root);
   if (v.oom) {
     cJSON_Delete(root);
     *out_err = strdup("out of memory");

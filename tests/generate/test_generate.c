@@ -116,7 +116,8 @@ static void test_stale_files_removed_others_untouched(void **state)
   assert_int_equal(access(path_in("s", "old.h"), F_OK), -1);
   assert_int_equal(access(path_in("s", "mine.txt"), F_OK), 0);
   char *m = slurp(path_in("s", ".apic-manifest"));
-  assert_string_equal(m, "README.md\n");
+  assert_non_null(strstr(m, "README.md\n"));
+  assert_null(strstr(m, "old.h"));
   free(m);
 }
 
