@@ -46,6 +46,7 @@ ALL_OBJS     :=
 
 .PHONY: all test sanitize valgrind demo fuzz clean
 .SECONDARY: # keep objects built through pattern chains (test binaries)
+.SECONDEXPANSION:
 all:
 
 include $(sort $(wildcard generator/*.mk runtime/*.mk mock/*.mk tests/*/*.mk examples/*.mk bench/*.mk))

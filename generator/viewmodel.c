@@ -374,8 +374,21 @@ static cJSON *model_view(vm *v, const cJSON *m)
   add_str(v, o, "name", str(m, "name"));
   c_name(v, o, "c_name", str(m, "name"), 0);
   const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
-  if (status != NULL)
+  if (status != NULL) { /* an error: its kind constant, accessor name and status test */
     add_str(v, o, "status", status);
+    char snake[256], shortname[256], kind[600];
+    snake_case(str(m, "name"), snake, sizeof snake);
+    size_t n = strlen(snake);
+    snprintf(shortname, sizeof shortname, "%.*s", (int)(n > 6 && strcmp(snake + n - 6, "_error") == 0 ? n - 6 : n), snake);
+    add_str(v, o, "short_name", shortname);
+    snprintf(kind, sizeof kind, "%s_ERROR_%s", v->prefix, shortname);
+    upper_case(kind, kind, sizeof kind);
+    add_str(v, o, "kind_const", kind);
+    int is_class = status[1] == 'X' || status[1] == 'x';
+    add_bool(v, o, "is_status_class", is_class);
+    char digit[2] = {status[0], '\0'};
+    add_str(v, o, "status_class_digit", is_class ? digit : "");
+  }
   add_doc(v, o, m);
   const cJSON *fields = cJSON_GetObjectItemCaseSensitive(m, "fields");
   add_list(v, o, "fields", fields, field_view);

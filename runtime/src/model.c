@@ -613,3 +613,50 @@ int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **
     *err = NULL;
   return validate_model(&c, m, obj, 0);
 }
+
+/* ---- fields from header text ------------------------------------------------------------- */
+
+int apic_model_set_text(const apic_model_desc *m, void *obj, const char *name, const char *text)
+{
+  const apic_field_desc *f = NULL;
+  for (size_t i = 0; i < m->nfields && f == NULL; i++)
+    if (strcmp(m->fields[i].name, name) == 0)
+      f = &m->fields[i];
+  if (f == NULL || text == NULL)
+    return APIC_ERR_INVALID_ARG;
+  void *slot = at(obj, f->offset);
+  char *end = NULL;
+  switch (f->type) {
+  case APIC_T_STRING: {
+    char *copy = apic__strndup(text, strlen(text));
+    if (copy == NULL)
+      return APIC_ERR_NOMEM;
+    apic__free(*(char **)slot);
+    *(char **)slot = copy;
+    break;
+  }
+  case APIC_T_INT: {
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end != '\0')
+      return APIC_ERR_INVALID_ARG;
+    *(int64_t *)slot = v;
+    break;
+  }
+  case APIC_T_FLOAT: {
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v))
+      return APIC_ERR_INVALID_ARG;
+    *(double *)slot = v;
+    break;
+  }
+  case APIC_T_BOOL:
+    if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+      return APIC_ERR_INVALID_ARG;
+    *(bool *)slot = text[0] == 't';
+    break;
+  default: return APIC_ERR_INVALID_ARG;
+  }
+  if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE))
+    *(apic_presence *)at(obj, f->presence_offset) = APIC_PRESENT;
+  return 0;
+}

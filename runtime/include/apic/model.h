@@ -105,6 +105,11 @@ APIC_EXPORT char *apic_model_dump(const apic_model_desc *m, const void *obj);
  *  @retval APIC_ERR_INVALID_ARG with *err naming the first problem by JSON path. */
 APIC_EXPORT int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **err);
 
+/** @brief Sets the scalar field named name (its C name) from text, as a response header gives
+ *  it: strings copied, numbers and booleans parsed. Marks it present.
+ *  @retval APIC_ERR_INVALID_ARG no such scalar field, or text does not parse as its type. */
+APIC_EXPORT int apic_model_set_text(const apic_model_desc *m, void *obj, const char *name, const char *text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,100 @@
+/* The generated typed errors: status to kind (exact before class), payloads from the body,
+ * @header fields from the response headers, transport kinds, the one-line message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bloomy/errors.h"
+#include "torale/errors.h"
+
+static apic_error *http_error(int status, const char *body, const char *header, const char *value)
+{
+  apic_error *e = apic_error_new(APIC_ERR_HTTP, "the server answered %d", status);
+  apic_error_set_status(e, status);
+  apic_error_set_request(e, "POST", "http://127.0.0.1:1/api/v1/tasks");
+  if (body != NULL)
+    apic_error_set_body(e, body, strlen(body));
+  if (header != NULL)
+    apic_error_add_header(e, header, value);
+  return e;
+}
+
+static void test_rate_limit_payload_and_header(void **state)
+{
+  (void)state;
+  torale_error *e = torale_error_from_apic(http_error(429, "{\"detail\":\"slow down\"}", "retry-after", "2.5"));
+  assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_RATE_LIMIT);
+  const torale_rate_limit_error *rl = torale_error_as_rate_limit(e);
+  assert_non_null(rl);
+  assert_string_equal(rl->detail, "slow down");
+  assert_int_equal(rl->has_retry_after, APIC_PRESENT);
+  assert_true(rl->retry_after == 2.5);
+  assert_null(torale_error_as_validation(e));
+  char line[512];
+  torale_error_str(e, line, sizeof line);
+  assert_string_equal(line, "RateLimitError: error status: the server answered 429: POST "
+                            "http://127.0.0.1:1/api/v1/tasks (status 429)");
+  torale_error_free(e);
+}
+
+static void test_exact_status_before_class(void **state)
+{
+  (void)state;
+  torale_error *e = torale_error_from_apic(http_error(422, "{\"detail\":\"$.name: too long\"}", NULL, NULL));
+  assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_VALIDATION);
+  assert_string_equal(torale_error_as_validation(e)->detail, "$.name: too long");
+  torale_error_free(e);
+  e = torale_error_from_apic(http_error(503, "<html>busy</html>", NULL, NULL));
+  assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_SERVER);
+  assert_null(torale_error_as_server(e)); /* the body is not the spec's payload... */
+  size_t len;
+  assert_string_equal(torale_error_body(e, &len), "<html>busy</html>"); /* ...but it is kept */
+  torale_error_free(e);
+  e = torale_error_from_apic(http_error(418, "{}", NULL, NULL));
+  assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_UNKNOWN_STATUS);
+  torale_error_free(e);
+  /* Bloomy has both 429 and a 4XX class: 429 is exact, 409 falls in the class. */
+  bloomy_error *b = bloomy_error_from_apic(http_error(409, "{\"message\":\"conflict\"}", NULL, NULL));
+  assert_int_equal(bloomy_error_kind_of(b), BLOOMY_ERROR_CLIENT);
+  assert_string_equal(bloomy_error_as_client(b)->message, "conflict");
+  bloomy_error_free(b);
+  b = bloomy_error_from_apic(http_error(429, "{}", "retry-after-ms", "1500"));
+  assert_int_equal(bloomy_error_kind_of(b), BLOOMY_ERROR_TOO_MANY_REQUESTS);
+  assert_int_equal(bloomy_error_as_too_many_requests(b)->retry_after_ms, 1500);
+  bloomy_error_free(b);
+}
+
+static void test_transport_kinds(void **state)
+{
+  (void)state;
+  struct { int code; torale_error_kind kind; const char *name; } cases[] = {
+      {APIC_ERR_CONNECT, TORALE_ERROR_CONNECTION, "CONNECTION"}, {APIC_ERR_TIMEOUT, TORALE_ERROR_TIMEOUT, "TIMEOUT"},
+      {APIC_ERR_CANCELLED, TORALE_ERROR_CANCELLED, "CANCELLED"}, {APIC_ERR_DECODE, TORALE_ERROR_DECODE, "DECODE"},
+      {APIC_ERR_INVALID_ARG, TORALE_ERROR_INVALID_ARGUMENT, "INVALID_ARGUMENT"},
+      {APIC_ERR_NOMEM, TORALE_ERROR_OTHER, "OTHER"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    torale_error *e = torale_error_from_apic(apic_error_new(cases[i].code, "x"));
+    assert_int_equal(torale_error_kind_of(e), cases[i].kind);
+    assert_string_equal(torale_error_kind_name(torale_error_kind_of(e)), cases[i].name);
+    assert_int_equal(torale_error_status(e), 0);
+    torale_error_free(e);
+  }
+  torale_error_free(NULL);
+  assert_int_equal(torale_error_kind_of(NULL), TORALE_ERROR_NONE);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_rate_limit_payload_and_header),
+      cmocka_unit_test(test_exact_status_before_class),
+      cmocka_unit_test(test_transport_kinds),
+  };
+  return cmocka_run_group_tests_name("models: generated errors", tests, NULL, NULL);
+}
