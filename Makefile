@@ -31,7 +31,7 @@ endif
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS))
 
 INCLUDES    = -Iruntime/include -Igenerator -I$(BUILD)/generator
