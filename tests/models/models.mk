@@ -19,3 +19,10 @@ $(BUILD)/clang-check/%.o: generated/$$(firstword $$(subst /, ,$$*))/src/$$(notdi
 
 $(BUILD)/tests/models/test_%: $(BUILD)/tests/models/test_%.o $(GEN_MODEL_OBJS) $(BUILD)/libapic.a | $(GEN_CLANG_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(TEST_LIBS)
+
+# Builds a copy of generated/torale with its own Makefile and CMakeLists.txt.
+TEST_BINS += $(BUILD)/tests/models/test_sdk_build
+ALL_OBJS  += $(BUILD)/tests/models/test_sdk_build.o
+$(BUILD)/tests/models/test_sdk_build.o: EXTRA_CFLAGS = -DLIBAPIC_A='"$(BUILD)/libapic.a"' -DDEP_LIBS='"$(PKG_LIBS) $(LDSAN)"'
+$(BUILD)/tests/models/test_sdk_build: $(BUILD)/tests/models/test_sdk_build.o | $(BUILD)/libapic.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
