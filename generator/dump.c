@@ -20,16 +20,27 @@ static cJSON *ok(dumper *d, cJSON *item)
   return item;
 }
 
+/* Keys are string literals (or live as long as the AST), added without a copy. */
+static cJSON *put(dumper *d, cJSON *obj, const char *key, cJSON *item)
+{
+  if (item == NULL || !cJSON_AddItemToObjectCS(obj, key, item)) {
+    cJSON_Delete(item);
+    d->oom = 1;
+    return NULL;
+  }
+  return item;
+}
+
 static void add_loc(dumper *d, cJSON *obj, loc at)
 {
   char buf[1200];
   snprintf(buf, sizeof buf, "%s:%d:%d", diag_file_name(&d->s->diag, at.file), at.line, at.col);
-  ok(d, cJSON_AddStringToObject(obj, "loc", buf));
+  put(d, obj, "loc", cJSON_CreateString(buf));
 }
 
 static void add_doc(dumper *d, cJSON *obj, doc dc)
 {
-  cJSON *arr = ok(d, cJSON_AddArrayToObject(obj, "doc"));
+  cJSON *arr = put(d, obj, "doc", cJSON_CreateArray());
   for (int i = 0; arr != NULL && i < dc.count; i++)
     if (!cJSON_AddItemToArray(arr, ok(d, cJSON_CreateString(dc.lines[i]))))
       d->oom = 1;
@@ -40,7 +51,7 @@ static void add_deprecated(dumper *d, cJSON *obj, const annotation *annos)
   const annotation *a = find_anno(annos, "deprecated");
   if (a != NULL) {
     const char *why = anno_string(annos, "deprecated");
-    ok(d, cJSON_AddStringToObject(obj, "deprecated", why != NULL ? why : ""));
+    put(d, obj, "deprecated", cJSON_CreateString(why != NULL ? why : ""));
   }
 }
 
@@ -55,13 +66,13 @@ static cJSON *type_json(dumper *d, const type *t)
   if (o == NULL)
     return NULL;
   const char *kind = t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved";
-  ok(d, cJSON_AddStringToObject(o, "kind", kind));
+  put(d, o, "kind", cJSON_CreateString(kind));
   if (t->rk == R_MODEL || t->rk == R_ENUM)
-    ok(d, cJSON_AddStringToObject(o, "name", t->target->name));
-  else if (t->rk == R_ARRAY && !cJSON_AddItemToObject(o, "items", type_json(d, t->inner)))
-    d->oom = 1;
-  else if (t->rk == R_MAP && !cJSON_AddItemToObject(o, "values", type_json(d, t->inner)))
-    d->oom = 1;
+    put(d, o, "name", cJSON_CreateString(t->target->name));
+  else if (t->rk == R_ARRAY)
+    put(d, o, "items", type_json(d, t->inner));
+  else if (t->rk == R_MAP)
+    put(d, o, "values", type_json(d, t->inner));
   return o;
 }
 
@@ -87,10 +98,9 @@ static void add_constraints(dumper *d, cJSON *obj, const annotation *annos)
     const annotation *a = find_anno(annos, names[i]);
     if (a == NULL || a->args == NULL)
       continue;
-    if (c == NULL && (c = ok(d, cJSON_AddObjectToObject(obj, "constraints"))) == NULL)
+    if (c == NULL && (c = put(d, obj, "constraints", cJSON_CreateObject())) == NULL)
       return;
-    if (!cJSON_AddItemToObject(c, names[i], value_json(d, &a->args->val)))
-      d->oom = 1;
+    put(d, c, names[i], value_json(d, &a->args->val));
   }
 }
 
@@ -100,23 +110,22 @@ static cJSON *field_json(dumper *d, const field *f, int is_param)
   cJSON *o = ok(d, cJSON_CreateObject());
   if (o == NULL)
     return NULL;
-  ok(d, cJSON_AddStringToObject(o, "name", f->name));
-  ok(d, cJSON_AddStringToObject(o, "wire", field_wire(f)));
-  if (!cJSON_AddItemToObject(o, "type", type_json(d, f->type)))
-    d->oom = 1;
-  ok(d, cJSON_AddBoolToObject(o, "optional", f->optional));
+  put(d, o, "name", cJSON_CreateString(f->name));
+  put(d, o, "wire", cJSON_CreateString(field_wire(f)));
+  put(d, o, "type", type_json(d, f->type));
+  put(d, o, "optional", cJSON_CreateBool(f->optional));
   if (!is_param)
-    ok(d, cJSON_AddBoolToObject(o, "nullable", f->nullable));
-  if (f->def != NULL && !cJSON_AddItemToObject(o, "default", value_json(d, f->def)))
-    d->oom = 1;
+    put(d, o, "nullable", cJSON_CreateBool(f->nullable));
+  if (f->def != NULL)
+    put(d, o, "default", value_json(d, f->def));
   add_constraints(d, o, f->annos);
   const char *header = anno_string(f->annos, "header");
   if (header != NULL && !is_param)
-    ok(d, cJSON_AddStringToObject(o, "header", header));
+    put(d, o, "header", cJSON_CreateString(header));
   if (!is_param)
     add_deprecated(d, o, f->annos);
   if (find_anno(f->annos, "sensitive") != NULL)
-    ok(d, cJSON_AddTrueToObject(o, "sensitive"));
+    put(d, o, "sensitive", cJSON_CreateTrue());
   add_doc(d, o, f->doc);
   add_loc(d, o, f->at);
   return o;
@@ -124,7 +133,7 @@ static cJSON *field_json(dumper *d, const field *f, int is_param)
 
 static void add_fields(dumper *d, cJSON *obj, const char *key, const field *list, int is_param)
 {
-  cJSON *arr = ok(d, cJSON_AddArrayToObject(obj, key));
+  cJSON *arr = put(d, obj, key, cJSON_CreateArray());
   for (; arr != NULL && list != NULL; list = list->next)
     if (!cJSON_AddItemToArray(arr, field_json(d, list, is_param)))
       d->oom = 1;
@@ -135,7 +144,7 @@ static cJSON *api_json(dumper *d, const decl *api)
   cJSON *o = ok(d, cJSON_CreateObject());
   if (o == NULL)
     return NULL;
-  ok(d, cJSON_AddStringToObject(o, "name", api->name));
+  put(d, o, "name", cJSON_CreateString(api->name));
   const char *title = "", *version = "", *url = "";
   const api_item *auth = NULL;
   for (const api_item *it = api->items; it != NULL; it = it->next) {
@@ -144,16 +153,16 @@ static cJSON *api_json(dumper *d, const decl *api)
     else if (strcmp(it->key, "base_url") == 0) url = it->val.text;
     else if (strcmp(it->key, "auth") == 0) auth = it;
   }
-  ok(d, cJSON_AddStringToObject(o, "title", title));
-  ok(d, cJSON_AddStringToObject(o, "version", version));
-  ok(d, cJSON_AddStringToObject(o, "base_url", url));
-  cJSON *a = ok(d, cJSON_AddObjectToObject(o, "auth"));
+  put(d, o, "title", cJSON_CreateString(title));
+  put(d, o, "version", cJSON_CreateString(version));
+  put(d, o, "base_url", cJSON_CreateString(url));
+  cJSON *a = put(d, o, "auth", cJSON_CreateObject());
   if (a != NULL) {
     if (auth != NULL && auth->call != NULL) {
-      ok(d, cJSON_AddStringToObject(a, "scheme", "header"));
-      ok(d, cJSON_AddStringToObject(a, "header", auth->val.text));
+      put(d, a, "scheme", cJSON_CreateString("header"));
+      put(d, a, "header", cJSON_CreateString(auth->val.text));
     } else {
-      ok(d, cJSON_AddStringToObject(a, "scheme", auth != NULL ? auth->val.text : "none"));
+      put(d, a, "scheme", cJSON_CreateString(auth != NULL ? auth->val.text : "none"));
     }
   }
   add_doc(d, o, api->doc);
@@ -166,19 +175,19 @@ static cJSON *enum_json(dumper *d, const decl *e)
   cJSON *o = ok(d, cJSON_CreateObject());
   if (o == NULL)
     return NULL;
-  ok(d, cJSON_AddStringToObject(o, "name", e->name));
+  put(d, o, "name", cJSON_CreateString(e->name));
   add_doc(d, o, e->doc);
   add_loc(d, o, e->at);
   add_deprecated(d, o, e->annos);
-  cJSON *arr = ok(d, cJSON_AddArrayToObject(o, "values"));
+  cJSON *arr = put(d, o, "values", cJSON_CreateArray());
   for (const enum_value *v = e->values; arr != NULL && v != NULL; v = v->next) {
     cJSON *vo = ok(d, cJSON_CreateObject());
     if (!cJSON_AddItemToArray(arr, vo)) {
       d->oom = 1;
       break;
     }
-    ok(d, cJSON_AddStringToObject(vo, "name", v->name));
-    ok(d, cJSON_AddStringToObject(vo, "wire", v->wire != NULL ? v->wire : v->name));
+    put(d, vo, "name", cJSON_CreateString(v->name));
+    put(d, vo, "wire", cJSON_CreateString(v->wire != NULL ? v->wire : v->name));
     add_deprecated(d, vo, v->annos);
     add_doc(d, vo, v->doc);
     add_loc(d, vo, v->at);
@@ -191,9 +200,9 @@ static cJSON *model_json(dumper *d, const decl *m)
   cJSON *o = ok(d, cJSON_CreateObject());
   if (o == NULL)
     return NULL;
-  ok(d, cJSON_AddStringToObject(o, "name", m->name));
+  put(d, o, "name", cJSON_CreateString(m->name));
   if (m->kind == D_ERROR)
-    ok(d, cJSON_AddStringToObject(o, "status", m->status));
+    put(d, o, "status", cJSON_CreateString(m->status));
   add_doc(d, o, m->doc);
   add_loc(d, o, m->at);
   add_deprecated(d, o, m->annos);
@@ -205,7 +214,7 @@ static cJSON *model_json(dumper *d, const decl *m)
  * located at the path literal. */
 static void add_path_params(dumper *d, cJSON *o, const operation *op, const char *full)
 {
-  cJSON *arr = ok(d, cJSON_AddArrayToObject(o, "path_params"));
+  cJSON *arr = put(d, o, "path_params", cJSON_CreateArray());
   for (const char *p = full; arr != NULL && (p = strchr(p, '{')) != NULL; p++) {
     const char *end = strchr(p, '}');
     if (end == NULL)
@@ -221,13 +230,13 @@ static void add_path_params(dumper *d, cJSON *o, const operation *op, const char
     } else {
       po = ok(d, cJSON_CreateObject());
       if (po != NULL) {
-        ok(d, cJSON_AddStringToObject(po, "name", name));
-        ok(d, cJSON_AddStringToObject(po, "wire", name));
-        cJSON *t = ok(d, cJSON_AddObjectToObject(po, "type"));
+        put(d, po, "name", cJSON_CreateString(name));
+        put(d, po, "wire", cJSON_CreateString(name));
+        cJSON *t = put(d, po, "type", cJSON_CreateObject());
         if (t != NULL)
-          ok(d, cJSON_AddStringToObject(t, "kind", "string"));
-        ok(d, cJSON_AddFalseToObject(po, "optional"));
-        ok(d, cJSON_AddArrayToObject(po, "doc"));
+          put(d, t, "kind", cJSON_CreateString("string"));
+        put(d, po, "optional", cJSON_CreateFalse());
+        put(d, po, "doc", cJSON_CreateArray());
         add_loc(d, po, op->path_at);
       }
     }
@@ -238,15 +247,15 @@ static void add_path_params(dumper *d, cJSON *o, const operation *op, const char
 
 static void add_returns(dumper *d, cJSON *o, const operation *op)
 {
-  cJSON *r = ok(d, cJSON_AddObjectToObject(o, "returns"));
+  cJSON *r = put(d, o, "returns", cJSON_CreateObject());
   if (r == NULL)
     return;
   const type *t = op->ret;
   const char *kind = t == NULL ? "none" : t->rk == R_PAGE ? "page" : t->rk == R_STREAM ? "stream"
                                         : t->rk == R_ARRAY ? "array" : "model";
-  ok(d, cJSON_AddStringToObject(r, "kind", kind));
-  if (t != NULL && !cJSON_AddItemToObject(r, "type", type_json(d, (t->rk == R_PAGE || t->rk == R_STREAM) ? t->inner : t)))
-    d->oom = 1;
+  put(d, r, "kind", cJSON_CreateString(kind));
+  if (t != NULL)
+    put(d, r, "type", type_json(d, (t->rk == R_PAGE || t->rk == R_STREAM) ? t->inner : t));
 }
 
 static void add_paginate(dumper *d, cJSON *o, const operation *op)
@@ -254,7 +263,7 @@ static void add_paginate(dumper *d, cJSON *o, const operation *op)
   const annotation *a = find_anno(op->annos, "paginate");
   if (a == NULL)
     return;
-  cJSON *p = ok(d, cJSON_AddObjectToObject(o, "paginate"));
+  cJSON *p = put(d, o, "paginate", cJSON_CreateObject());
   if (p == NULL)
     return;
   const char *items = NULL, *next = NULL, *param = NULL, *offset = NULL;
@@ -264,11 +273,11 @@ static void add_paginate(dumper *d, cJSON *o, const operation *op)
     else if (strcmp(g->key, "param") == 0) param = g->val.text;
     else if (strcmp(g->key, "offset") == 0) offset = g->val.text;
   }
-  ok(d, cJSON_AddStringToObject(p, "style", offset != NULL ? "offset" : "cursor"));
-  ok(d, cJSON_AddStringToObject(p, "items", items));
+  put(d, p, "style", cJSON_CreateString(offset != NULL ? "offset" : "cursor"));
+  put(d, p, "items", cJSON_CreateString(items));
   if (offset == NULL)
-    ok(d, cJSON_AddStringToObject(p, "next", next));
-  ok(d, cJSON_AddStringToObject(p, "param", offset != NULL ? offset : param));
+    put(d, p, "next", cJSON_CreateString(next));
+  put(d, p, "param", cJSON_CreateString(offset != NULL ? offset : param));
 }
 
 static cJSON *op_json(dumper *d, const decl *r, const operation *op)
@@ -278,31 +287,31 @@ static cJSON *op_json(dumper *d, const decl *r, const operation *op)
     return NULL;
   char full[2048];
   snprintf(full, sizeof full, "%s%s", r->path, op->path);
-  ok(d, cJSON_AddStringToObject(o, "name", op->name));
-  ok(d, cJSON_AddStringToObject(o, "method", op->method));
-  ok(d, cJSON_AddStringToObject(o, "path", op->path));
-  ok(d, cJSON_AddStringToObject(o, "full_path", full));
+  put(d, o, "name", cJSON_CreateString(op->name));
+  put(d, o, "method", cJSON_CreateString(op->method));
+  put(d, o, "path", cJSON_CreateString(op->path));
+  put(d, o, "full_path", cJSON_CreateString(full));
   add_doc(d, o, op->doc);
   add_loc(d, o, op->at);
   add_path_params(d, o, op, full);
   add_fields(d, o, "query_params", op->query_params, 1);
   add_fields(d, o, "header_params", op->header_params, 1);
-  if (op->body != NULL && !cJSON_AddItemToObject(o, "body", type_json(d, op->body)))
-    d->oom = 1;
+  if (op->body != NULL)
+    put(d, o, "body", type_json(d, op->body));
   add_returns(d, o, op);
   add_paginate(d, o, op);
   if (op->has_errors) {
-    cJSON *arr = ok(d, cJSON_AddArrayToObject(o, "errors"));
+    cJSON *arr = put(d, o, "errors", cJSON_CreateArray());
     for (const name_ref *n = op->errors; arr != NULL && n != NULL; n = n->next)
       if (!cJSON_AddItemToArray(arr, ok(d, cJSON_CreateString(n->name))))
         d->oom = 1;
   }
-  ok(d, cJSON_AddBoolToObject(o, "idempotent", find_anno(op->annos, "idempotent") != NULL));
+  put(d, o, "idempotent", cJSON_CreateBool(find_anno(op->annos, "idempotent") != NULL));
   const annotation *a = find_anno(op->annos, "timeout");
   if (a != NULL && a->args != NULL)
-    ok(d, cJSON_AddNumberToObject(o, "timeout_ms", (double)a->args->val.i));
+    put(d, o, "timeout_ms", cJSON_CreateNumber((double)a->args->val.i));
   if ((a = find_anno(op->annos, "retries")) != NULL && a->args != NULL)
-    ok(d, cJSON_AddNumberToObject(o, "retries", (double)a->args->val.i));
+    put(d, o, "retries", cJSON_CreateNumber((double)a->args->val.i));
   add_deprecated(d, o, op->annos);
   return o;
 }
@@ -312,11 +321,11 @@ static cJSON *resource_json(dumper *d, const decl *r)
   cJSON *o = ok(d, cJSON_CreateObject());
   if (o == NULL)
     return NULL;
-  ok(d, cJSON_AddStringToObject(o, "name", r->name));
-  ok(d, cJSON_AddStringToObject(o, "path", r->path));
+  put(d, o, "name", cJSON_CreateString(r->name));
+  put(d, o, "path", cJSON_CreateString(r->path));
   add_doc(d, o, r->doc);
   add_loc(d, o, r->at);
-  cJSON *arr = ok(d, cJSON_AddArrayToObject(o, "operations"));
+  cJSON *arr = put(d, o, "operations", cJSON_CreateArray());
   for (const operation *op = r->ops; arr != NULL && op != NULL; op = op->next)
     if (!cJSON_AddItemToArray(arr, op_json(d, r, op)))
       d->oom = 1;
@@ -325,7 +334,7 @@ static cJSON *resource_json(dumper *d, const decl *r)
 
 static void add_decls(dumper *d, cJSON *root, const char *key, decl_kind kind)
 {
-  cJSON *arr = ok(d, cJSON_AddArrayToObject(root, key));
+  cJSON *arr = put(d, root, key, cJSON_CreateArray());
   for (const decl *x = d->s->decls; arr != NULL && x != NULL; x = x->next) {
     if (x->kind != kind)
       continue;
@@ -343,14 +352,13 @@ cJSON *spec_dump(const spec *s)
     cJSON_Delete(root);
     return NULL;
   }
-  ok(&d, cJSON_AddStringToObject(root, "apic_version", APIC_VERSION));
-  ok(&d, cJSON_AddStringToObject(root, "file", diag_file_name(&s->diag, 0)));
-  cJSON *files = ok(&d, cJSON_AddArrayToObject(root, "files"));
+  put(&d, root, "apic_version", cJSON_CreateString(APIC_VERSION));
+  put(&d, root, "file", cJSON_CreateString(diag_file_name(&s->diag, 0)));
+  cJSON *files = put(&d, root, "files", cJSON_CreateArray());
   for (int i = 0; files != NULL && i < s->diag.nfiles; i++)
     if (!cJSON_AddItemToArray(files, ok(&d, cJSON_CreateString(s->diag.files[i].name))))
       d.oom = 1;
-  if (!cJSON_AddItemToObject(root, "api", api_json(&d, s->api)))
-    d.oom = 1;
+  put(&d, root, "api", api_json(&d, s->api));
   add_decls(&d, root, "enums", D_ENUM);
   add_decls(&d, root, "models", D_MODEL);
   add_decls(&d, root, "errors", D_ERROR);

@@ -34,14 +34,34 @@ static int flag(const cJSON *obj, const char *key)
   return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
+/* Keys are string literals, added without a copy (cJSON's "CS" calls): the view model of a
+ * large spec holds millions of them. */
+static void add_item(vm *v, cJSON *obj, const char *key, cJSON *item)
+{
+  if (item == NULL || !cJSON_AddItemToObjectCS(obj, key, item)) {
+    cJSON_Delete(item);
+    v->oom = 1;
+  }
+}
+
 static void add_str(vm *v, cJSON *obj, const char *key, const char *text)
 {
-  ok(v, cJSON_AddStringToObject(obj, key, text));
+  add_item(v, obj, key, cJSON_CreateString(text));
 }
 
 static void add_bool(vm *v, cJSON *obj, const char *key, int on)
 {
-  ok(v, cJSON_AddBoolToObject(obj, key, on));
+  add_item(v, obj, key, cJSON_CreateBool(on));
+}
+
+/* A flag only fields, parameters and types carry is stored only when true: to mustache a
+ * missing key is false, and most are false (a field has one kind out of eleven), which halves
+ * a big spec's view model. Keys that also occur on enclosing objects (has_doc, first, last...)
+ * must stay explicit, or a section would find the enclosing object's value instead. */
+static void add_flag(vm *v, cJSON *obj, const char *key, int on)
+{
+  if (on)
+    add_item(v, obj, key, cJSON_CreateTrue());
 }
 
 /* prefix_snake(name): torale + TaskState -> torale_task_state; upper-cased on request. */
@@ -75,8 +95,7 @@ static void add_doc(vm *v, cJSON *out, const cJSON *in)
       v->oom = 1;
     free(text);
   }
-  if (!cJSON_AddItemToObject(out, "doc", ok(v, copy)))
-    v->oom = 1;
+  add_item(v, out, "doc", copy);
   add_bool(v, out, "has_doc", cJSON_GetArraySize(lines) > 0);
   const cJSON *dep = cJSON_GetObjectItemCaseSensitive(in, "deprecated");
   add_bool(v, out, "is_deprecated", dep != NULL);
@@ -127,13 +146,12 @@ static void add_type(vm *v, cJSON *out, const cJSON *t)
   add_str(v, out, "type", text);
   free(text);
   const char *kind = str(t, "kind");
-  static const char *const kinds[] = {"string", "int", "float", "bool", "datetime", "date",
-                                      "any",    "model", "enum", "array", "map"};
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    char key[32];
-    snprintf(key, sizeof key, "is_%s", kinds[i]);
-    add_bool(v, out, key, strcmp(kind, kinds[i]) == 0);
-  }
+  static const char *const kinds[][2] = {
+      {"string", "is_string"}, {"int", "is_int"},   {"float", "is_float"}, {"bool", "is_bool"},
+      {"datetime", "is_datetime"}, {"date", "is_date"}, {"any", "is_any"},   {"model", "is_model"},
+      {"enum", "is_enum"},     {"array", "is_array"}, {"map", "is_map"}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    add_flag(v, out, kinds[i][1], strcmp(kind, kinds[i][0]) == 0);
   if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0)
     c_name(v, out, "type_c_name", str(t, "name"), 0);
 }
@@ -217,13 +235,13 @@ static void add_c_field(vm *v, cJSON *o, const cJSON *f)
   add_str(v, o, "c_decl", member);
   add_str(v, o, "c_kind", json_array ? "APIC_T_ANY" : apic_kind(kind));
   add_str(v, o, "c_item", is_array && !json_array ? apic_kind(str(items, "kind")) : "APIC_T_ANY");
-  add_bool(v, o, "has_count", is_array && !json_array);
-  add_bool(v, o, "has_presence", optional || nullable);
+  add_flag(v, o, "has_count", is_array && !json_array);
+  add_flag(v, o, "has_presence", optional || nullable);
   const char *ref = strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0 ? str(t, "name")
                     : is_array && !json_array ? str(items, "name") : "";
   const char *ref_kind = is_array && !json_array ? str(items, "kind") : kind;
-  add_bool(v, o, "refs_model", ref[0] != '\0' && strcmp(ref_kind, "model") == 0);
-  add_bool(v, o, "refs_enum", ref[0] != '\0' && strcmp(ref_kind, "enum") == 0);
+  add_flag(v, o, "refs_model", ref[0] != '\0' && strcmp(ref_kind, "model") == 0);
+  add_flag(v, o, "refs_enum", ref[0] != '\0' && strcmp(ref_kind, "enum") == 0);
   if (ref[0] != '\0')
     c_name(v, o, "ref_c_name", ref, 0);
   add_str(v, o, "ref_name", ref);
@@ -233,8 +251,10 @@ static void add_c_field(vm *v, cJSON *o, const cJSON *f)
   if (by_pointer) sb_puts(&flags, " | APIC_F_BY_POINTER");
   if (flag(f, "sensitive")) sb_puts(&flags, " | APIC_F_SENSITIVE");
   const cJSON *cons = cJSON_GetObjectItemCaseSensitive(f, "constraints");
-  static const char *const cflags[][2] = {{"min", "APIC_F_HAS_MIN"}, {"max", "APIC_F_HAS_MAX"},
-                                          {"min_len", "APIC_F_HAS_MIN_LEN"}, {"max_len", "APIC_F_HAS_MAX_LEN"}};
+  static const char *const cflags[][3] = {{"min", "APIC_F_HAS_MIN", "c_min"},
+                                          {"max", "APIC_F_HAS_MAX", "c_max"},
+                                          {"min_len", "APIC_F_HAS_MIN_LEN", "c_min_len"},
+                                          {"max_len", "APIC_F_HAS_MAX_LEN", "c_max_len"}};
   for (size_t i = 0; i < 4; i++) {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(cons, cflags[i][0]);
     if (c == NULL)
@@ -242,9 +262,7 @@ static void add_c_field(vm *v, cJSON *o, const cJSON *f)
     sb_printf(&flags, " | %s", cflags[i][1]);
     char num[64];
     snprintf(num, sizeof num, "%.17g", c->valuedouble);
-    char key[32];
-    snprintf(key, sizeof key, "c_%s", cflags[i][0]);
-    add_str(v, o, key, num);
+    add_str(v, o, cflags[i][2], num);
   }
   const char *pattern = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cons, "pattern"));
   if (pattern != NULL)
@@ -284,22 +302,22 @@ static cJSON *field_view(vm *v, const cJSON *f)
   add_str(v, o, "name", str(f, "name"));
   add_str(v, o, "wire", str(f, "wire"));
   add_type(v, o, cJSON_GetObjectItemCaseSensitive(f, "type"));
-  add_bool(v, o, "is_optional", flag(f, "optional"));
-  add_bool(v, o, "is_required", !flag(f, "optional"));
-  add_bool(v, o, "is_nullable", flag(f, "nullable"));
-  add_bool(v, o, "is_sensitive", flag(f, "sensitive"));
+  add_flag(v, o, "is_optional", flag(f, "optional"));
+  add_flag(v, o, "is_required", !flag(f, "optional"));
+  add_flag(v, o, "is_nullable", flag(f, "nullable"));
+  add_flag(v, o, "is_sensitive", flag(f, "sensitive"));
   const cJSON *def = cJSON_GetObjectItemCaseSensitive(f, "default");
-  add_bool(v, o, "has_default", def != NULL);
+  add_flag(v, o, "has_default", def != NULL);
   if (def != NULL) {
     char *text = cJSON_PrintUnformatted(def);
     if (text == NULL)
       v->oom = 1;
     else
       add_str(v, o, "default", text);
-    free(text);
+    cJSON_free(text);
   }
   const cJSON *header = cJSON_GetObjectItemCaseSensitive(f, "header");
-  add_bool(v, o, "has_header", header != NULL);
+  add_flag(v, o, "has_header", header != NULL);
   if (header != NULL)
     add_str(v, o, "header", cJSON_GetStringValue(header));
   /* Constraints as one line for docs: "min 1, max 10". */
@@ -310,10 +328,10 @@ static cJSON *field_view(vm *v, const cJSON *f)
   {
     char *val = cJSON_PrintUnformatted(c);
     sb_printf(&b, "%s%s %s", b.len ? ", " : "", c->string, val ? val : "?");
-    free(val);
+    cJSON_free(val);
   }
   char *text = sb_take(&b, NULL);
-  add_bool(v, o, "has_constraints", text != NULL && text[0] != '\0');
+  add_flag(v, o, "has_constraints", text != NULL && text[0] != '\0');
   add_str(v, o, "constraints", text != NULL ? text : "");
   free(text);
   add_doc(v, o, f);
@@ -322,7 +340,10 @@ static cJSON *field_view(vm *v, const cJSON *f)
 
 static void add_list(vm *v, cJSON *out, const char *key, const cJSON *in, cJSON *(*view)(vm *, const cJSON *))
 {
-  cJSON *arr = ok(v, cJSON_AddArrayToObject(out, key));
+  cJSON *arr = cJSON_CreateArray();
+  add_item(v, out, key, arr);
+  if (v->oom)
+    return;
   const cJSON *it;
   cJSON_ArrayForEach(it, in)
   if (arr != NULL && !cJSON_AddItemToArray(arr, view(v, it)))
@@ -413,19 +434,20 @@ static cJSON *op_view(vm *v, const cJSON *op)
   add_str(v, o, "method", str(op, "method"));
   add_str(v, o, "full_path", str(op, "full_path"));
   add_doc(v, o, op);
-  static const char *const lists[] = {"path_params", "query_params", "header_params"};
+  static const char *const lists[][2] = {{"path_params", "has_path_params"},
+                                         {"query_params", "has_query_params"},
+                                         {"header_params", "has_header_params"}};
   for (size_t i = 0; i < 3; i++) {
-    const cJSON *in = cJSON_GetObjectItemCaseSensitive(op, lists[i]);
-    add_list(v, o, lists[i], in, field_view);
-    char key[32];
-    snprintf(key, sizeof key, "has_%s", lists[i]);
-    add_bool(v, o, key, cJSON_GetArraySize(in) > 0);
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(op, lists[i][0]);
+    add_list(v, o, lists[i][0], in, field_view);
+    add_bool(v, o, lists[i][1], cJSON_GetArraySize(in) > 0);
   }
   const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
   add_bool(v, o, "has_body", body != NULL);
   if (body != NULL) {
-    cJSON *b = ok(v, cJSON_AddObjectToObject(o, "body"));
-    if (b != NULL)
+    cJSON *b = cJSON_CreateObject();
+    add_item(v, o, "body", b);
+    if (!v->oom)
       add_type(v, b, body);
   }
   const cJSON *ret = cJSON_GetObjectItemCaseSensitive(op, "returns");
@@ -434,14 +456,15 @@ static cJSON *op_view(vm *v, const cJSON *op)
   add_bool(v, o, "is_page", strcmp(kind, "page") == 0);
   add_bool(v, o, "is_stream", strcmp(kind, "stream") == 0);
   if (strcmp(kind, "none") != 0) {
-    cJSON *r = ok(v, cJSON_AddObjectToObject(o, "result"));
-    if (r != NULL)
+    cJSON *r = cJSON_CreateObject();
+    add_item(v, o, "result", r);
+    if (!v->oom)
       add_type(v, r, cJSON_GetObjectItemCaseSensitive(ret, "type"));
   }
   add_bool(v, o, "is_idempotent", flag(op, "idempotent"));
   const cJSON *errors = cJSON_GetObjectItemCaseSensitive(op, "errors");
-  if (errors != NULL && !cJSON_AddItemToObject(o, "errors", ok(v, cJSON_Duplicate(errors, 1))))
-    v->oom = 1;
+  if (errors != NULL)
+    add_item(v, o, "errors", cJSON_Duplicate(errors, 1));
   add_bool(v, o, "has_errors", errors != NULL);
   return o;
 }
@@ -490,48 +513,47 @@ static cJSON *api_view(vm *v, const cJSON *api)
   return o;
 }
 
-/* Puts model m after the models it holds by value (depth first), once. */
-static void place_model(cJSON *models, cJSON *m, cJSON *out, int depth)
+/* Puts model i after the models it holds by value (depth first), once: appends references
+ * (not copies) to out. */
+static void place_model(vm *v, cJSON **models, int n, int i, char *placed, cJSON *out)
 {
-  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "placed_")) || depth > 10000)
+  if (placed[i])
     return;
-  cJSON_AddTrueToObject(m, "placed_");
+  placed[i] = 1;
   const cJSON *f;
-  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m, "fields"))
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(models[i], "fields"))
   {
     if (!flag(f, "is_model") || flag(f, "is_optional") || flag(f, "is_nullable"))
       continue;
-    cJSON *dep;
-    cJSON_ArrayForEach(dep, models)
-    if (strcmp(str(dep, "name"), str(f, "ref_name")) == 0)
-      place_model(models, dep, out, depth + 1);
+    for (int k = 0; k < n; k++)
+      if (strcmp(str(models[k], "name"), str(f, "ref_name")) == 0)
+        place_model(v, models, n, k, placed, out);
   }
-  cJSON_AddItemReferenceToArray(out, m);
+  if (!cJSON_AddItemReferenceToArray(out, models[i]))
+    v->oom = 1;
 }
 
-/* The models in an order C can declare them: whoever holds a model by value comes after it. */
+/* The models in an order C can declare them: whoever holds a model by value comes after it.
+ * The front end refused cycles by value, so the order exists. */
 static void order_models(vm *v, cJSON *root)
 {
   cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
-  cJSON *order = ok(v, cJSON_CreateArray());
-  cJSON *m;
-  cJSON_ArrayForEach(m, models)
-  place_model(models, m, order, 0);
-  /* Replace the list by detached copies in the new order. */
-  cJSON *sorted = ok(v, cJSON_CreateArray());
-  cJSON *r;
-  cJSON_ArrayForEach(r, order)
-  {
-    cJSON *copy = cJSON_Duplicate(r, 1);
-    cJSON_DeleteItemFromObjectCaseSensitive(copy, "placed_");
-    if (sorted == NULL || !cJSON_AddItemToArray(sorted, ok(v, copy)))
-      v->oom = 1;
+  int n = cJSON_GetArraySize(models), i = 0;
+  cJSON **all = calloc((size_t)n + 1, sizeof *all);
+  char *placed = calloc((size_t)n + 1, 1);
+  cJSON *order = cJSON_CreateArray();
+  add_item(v, root, "models_in_c_order", order);
+  if (all == NULL || placed == NULL || v->oom) {
+    v->oom = 1;
+  } else {
+    cJSON *m;
+    cJSON_ArrayForEach(m, models)
+    all[i++] = m;
+    for (i = 0; i < n; i++)
+      place_model(v, all, n, i, placed, order);
   }
-  cJSON_Delete(order);
-  if (sorted != NULL) {
-    mark_ends(v, sorted);
-    cJSON_ReplaceItemInObjectCaseSensitive(root, "models_in_c_order", sorted);
-  }
+  free(all);
+  free(placed);
 }
 
 cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
@@ -562,7 +584,6 @@ cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out
   add_list(&v, root, "models", cJSON_GetObjectItemCaseSensitive(spec, "models"), model_view);
   add_list(&v, root, "errors", cJSON_GetObjectItemCaseSensitive(spec, "errors"), model_view);
   add_list(&v, root, "resources", cJSON_GetObjectItemCaseSensitive(spec, "resources"), resource_view);
-  ok(&v, cJSON_AddArrayToObject(root, "models_in_c_order"));
   order_models(&v, root);
   if (v.oom) {
     cJSON_Delete(root);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "internal.h"
 
 static void *std_malloc(void *ctx, size_t size) { (void)ctx; return malloc(size); }
@@ -14,17 +16,32 @@ static void *std_realloc(void *ctx, void *ptr, size_t size) { (void)ctx; return 
 static void std_free(void *ctx, void *ptr) { (void)ctx; free(ptr); }
 
 static apic_allocator current = {std_malloc, std_realloc, std_free, NULL};
+static int hooks_set; /* cJSON_InitHooks done for the current allocator */
 
 int apic_set_allocator(const apic_allocator *a)
 {
   if (a == NULL) {
     current = (apic_allocator){std_malloc, std_realloc, std_free, NULL};
-    return 0;
+  } else {
+    if (a->malloc == NULL || a->realloc == NULL || a->free == NULL)
+      return APIC_ERR_INVALID_ARG;
+    current = *a;
   }
-  if (a->malloc == NULL || a->realloc == NULL || a->free == NULL)
-    return APIC_ERR_INVALID_ARG;
-  current = *a;
+  hooks_set = 0;
+  apic__json_hooks();
   return 0;
+}
+
+static void *json_malloc(size_t size) { return apic__malloc(size); }
+
+void apic__json_hooks(void)
+{
+  if (hooks_set)
+    return;
+  /* Not cJSON's realloc path: with custom hooks cJSON falls back to malloc + copy. */
+  cJSON_Hooks h = {json_malloc, apic__free};
+  cJSON_InitHooks(&h);
+  hooks_set = 1;
 }
 
 void *apic__malloc(size_t size)

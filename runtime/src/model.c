@@ -13,34 +13,48 @@
 #define MAX_DEPTH 64 /* nested models; deeper JSON is refused, not recursed into */
 #define PATH_MAX_LEN 480
 
+/* Where the walk is: a stack of object keys and array indexes. The "$.a[3].b" text is built
+ * only when something fails, so a clean decode formats nothing. */
+typedef struct frame {
+  const char *key; /* NULL: an array index */
+  size_t index;
+} frame;
+
 typedef struct path {
+  frame frames[MAX_DEPTH * 2 + 8];
+  size_t depth;
   char buf[PATH_MAX_LEN + 16];
-  size_t len;
 } path;
 
-static size_t path_push(path *p, const char *fmt, const char *name, size_t index)
+static size_t path_push(path *p, const char *key, size_t index)
 {
-  size_t old = p->len;
-  if (p->len < PATH_MAX_LEN) {
-    int n = name != NULL ? snprintf(p->buf + p->len, PATH_MAX_LEN - p->len, fmt, name)
-                         : snprintf(p->buf + p->len, PATH_MAX_LEN - p->len, fmt, index);
-    p->len += n > 0 ? (size_t)n : 0;
-    if (p->len > PATH_MAX_LEN)
-      p->len = PATH_MAX_LEN;
-  }
-  return old;
+  if (p->depth < sizeof p->frames / sizeof p->frames[0])
+    p->frames[p->depth] = (frame){key, index};
+  return p->depth++;
 }
 
 static void path_pop(path *p, size_t old)
 {
-  p->len = old;
-  p->buf[old] = '\0';
+  p->depth = old;
+}
+
+static const char *path_text(path *p)
+{
+  size_t len = (size_t)snprintf(p->buf, sizeof p->buf, "$");
+  size_t n = p->depth < sizeof p->frames / sizeof p->frames[0] ? p->depth : sizeof p->frames / sizeof p->frames[0];
+  for (size_t i = 0; i < n && len < PATH_MAX_LEN; i++) {
+    int w = p->frames[i].key != NULL ? snprintf(p->buf + len, PATH_MAX_LEN - len, ".%s", p->frames[i].key)
+                                     : snprintf(p->buf + len, PATH_MAX_LEN - len, "[%zu]", p->frames[i].index);
+    len += w > 0 ? (size_t)w : 0;
+  }
+  return p->buf;
 }
 
 typedef struct ctx {
   path p;
   apic_error **err;
-  int code; /* the first failure */
+  int code;  /* the first failure */
+  int steal; /* the tree is ours to take strings from (cJSON shares our allocator) */
 } ctx;
 
 static int fail(ctx *c, int code, const char *fmt, const char *a, const char *b)
@@ -48,7 +62,7 @@ static int fail(ctx *c, int code, const char *fmt, const char *a, const char *b)
   if (c->code == 0) {
     c->code = code;
     if (c->err != NULL)
-      *c->err = apic_error_new(code, fmt, c->p.buf, a, b);
+      *c->err = apic_error_new(code, fmt, path_text(&c->p), a, b);
   }
   return code;
 }
@@ -210,6 +224,12 @@ static int decode_value(ctx *c, apic_type t, const apic_field_desc *f, void *slo
       return expected(c, "an RFC 3339 date-time", j);
     if (t == APIC_T_DATE && !apic_date_valid(j->valuestring))
       return expected(c, "an RFC 3339 date", j);
+    if (c->steal) { /* no copy: the string moves from the tree, which is deleted next */
+      *(char **)slot = j->valuestring;
+      ((cJSON *)j)->valuestring = NULL;
+      ((cJSON *)j)->type = cJSON_NULL;
+      return 0;
+    }
     if ((*(char **)slot = apic__strndup(j->valuestring, strlen(j->valuestring))) == NULL)
       return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
     return 0;
@@ -265,7 +285,7 @@ static int decode_array(ctx *c, const apic_field_desc *f, void *obj, const cJSON
   const cJSON *e;
   cJSON_ArrayForEach(e, j)
   {
-    size_t old = path_push(&c->p, "[%zu]", NULL, i);
+    size_t old = path_push(&c->p, NULL, i);
     /* The count grows with each element so a failure clears exactly what was decoded. */
     *(size_t *)at(obj, f->count_offset) = i + 1;
     int rc = decode_value(c, f->item, f, items + i * size, e, NULL, depth);
@@ -309,16 +329,30 @@ static int decode_field(ctx *c, const apic_field_desc *f, void *obj, const cJSON
   return rc;
 }
 
+/* The member named key. Members usually come in the spec's order, so the search starts after
+ * the previous match (*cursor) and wraps around: one step per field in the common case. */
+static const cJSON *find_member(const cJSON *obj, const char *key, const cJSON **cursor)
+{
+  for (const cJSON *it = *cursor; it != NULL; it = it->next)
+    if (it->string != NULL && strcmp(it->string, key) == 0)
+      return *cursor = it->next, it;
+  for (const cJSON *it = obj->child; it != *cursor; it = it->next)
+    if (it->string != NULL && strcmp(it->string, key) == 0)
+      return *cursor = it->next, it;
+  return NULL;
+}
+
 static int decode_model(ctx *c, const apic_model_desc *m, void *obj, const cJSON *j, int depth)
 {
   if (depth > MAX_DEPTH)
     return fail(c, APIC_ERR_DECODE, "%s: nested too deep%s%s", "", "");
   if (!cJSON_IsObject(j))
     return expected(c, "an object", j);
+  const cJSON *cursor = j->child;
   for (size_t i = 0; i < m->nfields; i++) {
     const apic_field_desc *f = &m->fields[i];
-    size_t old = path_push(&c->p, ".%s", f->wire, 0);
-    int rc = decode_field(c, f, obj, cJSON_GetObjectItemCaseSensitive(j, f->wire), depth);
+    size_t old = path_push(&c->p, f->wire, 0);
+    int rc = decode_field(c, f, obj, find_member(j, f->wire, &cursor), depth);
     path_pop(&c->p, old);
     if (rc != 0)
       return rc;
@@ -326,13 +360,13 @@ static int decode_model(ctx *c, const apic_model_desc *m, void *obj, const cJSON
   return 0;
 }
 
-int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err)
+static int from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err, int steal)
 {
   ctx c;
-  memset(&c, 0, sizeof c);
-  strcpy(c.p.buf, "$");
-  c.p.len = 1;
+  c.p.depth = 0;
+  c.code = 0;
   c.err = err;
+  c.steal = steal;
   if (err != NULL)
     *err = NULL;
   memset(obj, 0, m->size);
@@ -342,11 +376,22 @@ int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json,
   return rc;
 }
 
+int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err)
+{
+  return from_json(m, obj, json, err, 0);
+}
+
+int apic_model_from_json_take(const apic_model_desc *m, void *obj, cJSON *json, apic_error **err)
+{
+  return from_json(m, obj, json, err, 1);
+}
+
 int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size_t len, apic_error **err)
 {
   memset(obj, 0, m->size);
   if (err != NULL)
     *err = NULL;
+  apic__json_hooks();
   const char *end = NULL;
   cJSON *json = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   if (json == NULL) {
@@ -355,7 +400,7 @@ int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size
       *err = apic_error_new(APIC_ERR_DECODE, "$: not valid JSON (at byte %zu)", off);
     return APIC_ERR_DECODE;
   }
-  int rc = apic_model_from_json(m, obj, json, err);
+  int rc = from_json(m, obj, json, err, 1);
   cJSON_Delete(json);
   return rc;
 }
@@ -449,6 +494,7 @@ int apic_model_copy(const apic_model_desc *m, void *dst, const void *src)
    * from the encoding, tolerating gaps. */
   ctx c;
   memset(&c, 0, sizeof c);
+  c.steal = 1; /* the encoding is ours */
   int rc = 0;
   for (size_t i = 0; i < m->nfields && rc != APIC_ERR_NOMEM; i++) {
     const apic_field_desc *f = &m->fields[i];
@@ -570,7 +616,7 @@ static int validate_field(ctx *c, const apic_field_desc *f, const void *obj, int
     }
     const char *items = *(char *const *)slot;
     for (size_t i = 0; i < n; i++) {
-      size_t old = path_push(&c->p, "[%zu]", NULL, i);
+      size_t old = path_push(&c->p, NULL, i);
       int rc = validate_value(c, f, f->item, items + i * size, NULL, depth);
       path_pop(&c->p, old);
       if (rc != 0)
@@ -593,7 +639,7 @@ static int validate_model(ctx *c, const apic_model_desc *m, const void *obj, int
   if (depth > MAX_DEPTH)
     return fail(c, APIC_ERR_INVALID_ARG, "%s: nested too deep%s%s", "", "");
   for (size_t i = 0; i < m->nfields; i++) {
-    size_t old = path_push(&c->p, ".%s", m->fields[i].wire, 0);
+    size_t old = path_push(&c->p, m->fields[i].wire, 0);
     int rc = validate_field(c, &m->fields[i], obj, depth);
     path_pop(&c->p, old);
     if (rc != 0)
@@ -605,10 +651,10 @@ static int validate_model(ctx *c, const apic_model_desc *m, const void *obj, int
 int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **err)
 {
   ctx c;
-  memset(&c, 0, sizeof c);
-  strcpy(c.p.buf, "$");
-  c.p.len = 1;
+  c.p.depth = 0;
+  c.code = 0;
   c.err = err;
+  c.steal = 0;
   if (err != NULL)
     *err = NULL;
   return validate_model(&c, m, obj, 0);

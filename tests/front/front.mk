@@ -24,7 +24,9 @@ build/fuzz/fuzz_front: tests/front/fuzz_front.c $(FRONT_SRCS) generator/lexer.l 
 
 # A short run seeded with the shipped specs (CI runs it when clang is there).
 FUZZ_SECONDS ?= 20
-fuzz-run: build/fuzz/fuzz_front
+fuzz-run: build/fuzz/fuzz_front build/fuzz/fuzz_models
 	rm -rf build/fuzz/corpus-front && mkdir -p build/fuzz/corpus-front && cp spec/*.api spec/common/*.api tests/front/data/*.api build/fuzz/corpus-front/
 	build/fuzz/fuzz_front -max_total_time=$(FUZZ_SECONDS) -seed=1 -max_len=65536 build/fuzz/corpus-front
+	rm -rf build/fuzz/corpus-models && mkdir -p build/fuzz/corpus-models && cp tests/models/data/*.json build/fuzz/corpus-models/
+	build/fuzz/fuzz_models -max_total_time=$(FUZZ_SECONDS) -seed=1 -max_len=65536 build/fuzz/corpus-models
 .PHONY: fuzz-run

@@ -26,3 +26,10 @@ ALL_OBJS  += $(BUILD)/tests/models/test_sdk_build.o
 $(BUILD)/tests/models/test_sdk_build.o: EXTRA_CFLAGS = -DLIBAPIC_A='"$(BUILD)/libapic.a"' -DDEP_LIBS='"$(PKG_LIBS) $(LDSAN)"'
 $(BUILD)/tests/models/test_sdk_build: $(BUILD)/tests/models/test_sdk_build.o | $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# libFuzzer target: bytes into Torale's page of tasks (make fuzz; make fuzz-run runs it).
+FUZZ_TARGETS += build/fuzz/fuzz_models
+build/fuzz/fuzz_models: tests/models/fuzz_models.c $(wildcard generated/torale/src/*.c) $(wildcard runtime/src/*.c)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Iruntime/src -Igenerated/torale/include -o $@ $< $(wildcard generated/torale/src/*.c) \
+	  $(wildcard runtime/src/*.c) $(PKG_LIBS)

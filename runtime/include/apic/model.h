@@ -94,6 +94,11 @@ APIC_EXPORT int apic_model_equal(const apic_model_desc *m, const void *a, const 
  *  (if not NULL) names the JSON path: "$.items[3].created_at: expected an RFC 3339 date-time,
  *  got 12". @retval APIC_ERR_DECODE, APIC_ERR_NOMEM. */
 APIC_EXPORT int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err);
+/** @brief apic_model_from_json, allowed to move strings out of json instead of copying them
+ *  (json stays valid to delete, but its strings read as null afterwards). For a tree the caller
+ *  is about to delete: a response body. Needs cJSON to allocate through libapic's allocator, as
+ *  it does unless the program calls cJSON_InitHooks itself. */
+APIC_EXPORT int apic_model_from_json_take(const apic_model_desc *m, void *obj, cJSON *json, apic_error **err);
 /** @brief Encodes obj; absent fields are left out, null ones written as null. Caller frees
  *  with cJSON_Delete. NULL when out of memory. */
 APIC_EXPORT cJSON *apic_model_to_json(const apic_model_desc *m, const void *obj);

@@ -56,16 +56,29 @@ struct bloomy_bad_request_error {
   cJSON *errors;
   apic_presence has_errors;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_bad_request_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_bad_request_error_init(bloomy_bad_request_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_bad_request_error_clear(bloomy_bad_request_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_bad_request_error_free(bloomy_bad_request_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_bad_request_error_copy(bloomy_bad_request_error *dst, const bloomy_bad_request_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_bad_request_error_equal(const bloomy_bad_request_error *a, const bloomy_bad_request_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_bad_request_error_from_json(bloomy_bad_request_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_bad_request_error_to_json(const bloomy_bad_request_error *m);
+/** @brief bloomy_bad_request_error_from_json on len bytes of JSON text. */
 int bloomy_bad_request_error_parse(bloomy_bad_request_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_bad_request_error_dump(const bloomy_bad_request_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_bad_request_error_validate(const bloomy_bad_request_error *m, apic_error **err);
 
 /**
@@ -75,16 +88,29 @@ struct bloomy_unauthorized_error {
   char *message;
   apic_presence has_message;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_unauthorized_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_unauthorized_error_init(bloomy_unauthorized_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_unauthorized_error_clear(bloomy_unauthorized_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_unauthorized_error_free(bloomy_unauthorized_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_unauthorized_error_copy(bloomy_unauthorized_error *dst, const bloomy_unauthorized_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_unauthorized_error_equal(const bloomy_unauthorized_error *a, const bloomy_unauthorized_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_unauthorized_error_from_json(bloomy_unauthorized_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_unauthorized_error_to_json(const bloomy_unauthorized_error *m);
+/** @brief bloomy_unauthorized_error_from_json on len bytes of JSON text. */
 int bloomy_unauthorized_error_parse(bloomy_unauthorized_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_unauthorized_error_dump(const bloomy_unauthorized_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_unauthorized_error_validate(const bloomy_unauthorized_error *m, apic_error **err);
 
 /**
@@ -94,16 +120,29 @@ struct bloomy_not_found_error {
   char *message;
   apic_presence has_message;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_not_found_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_not_found_error_init(bloomy_not_found_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_not_found_error_clear(bloomy_not_found_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_not_found_error_free(bloomy_not_found_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_not_found_error_copy(bloomy_not_found_error *dst, const bloomy_not_found_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_not_found_error_equal(const bloomy_not_found_error *a, const bloomy_not_found_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_not_found_error_from_json(bloomy_not_found_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_not_found_error_to_json(const bloomy_not_found_error *m);
+/** @brief bloomy_not_found_error_from_json on len bytes of JSON text. */
 int bloomy_not_found_error_parse(bloomy_not_found_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_not_found_error_dump(const bloomy_not_found_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_not_found_error_validate(const bloomy_not_found_error *m, apic_error **err);
 
 /**
@@ -115,16 +154,29 @@ struct bloomy_too_many_requests_error {
   int64_t retry_after_ms;
   apic_presence has_retry_after_ms;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_too_many_requests_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_too_many_requests_error_init(bloomy_too_many_requests_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_too_many_requests_error_clear(bloomy_too_many_requests_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_too_many_requests_error_free(bloomy_too_many_requests_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_too_many_requests_error_copy(bloomy_too_many_requests_error *dst, const bloomy_too_many_requests_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_too_many_requests_error_equal(const bloomy_too_many_requests_error *a, const bloomy_too_many_requests_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_too_many_requests_error_from_json(bloomy_too_many_requests_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_too_many_requests_error_to_json(const bloomy_too_many_requests_error *m);
+/** @brief bloomy_too_many_requests_error_from_json on len bytes of JSON text. */
 int bloomy_too_many_requests_error_parse(bloomy_too_many_requests_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_too_many_requests_error_dump(const bloomy_too_many_requests_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_too_many_requests_error_validate(const bloomy_too_many_requests_error *m, apic_error **err);
 
 /**
@@ -134,16 +186,29 @@ struct bloomy_client_error {
   char *message;
   apic_presence has_message;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_client_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_client_error_init(bloomy_client_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_client_error_clear(bloomy_client_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_client_error_free(bloomy_client_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_client_error_copy(bloomy_client_error *dst, const bloomy_client_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_client_error_equal(const bloomy_client_error *a, const bloomy_client_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_client_error_from_json(bloomy_client_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_client_error_to_json(const bloomy_client_error *m);
+/** @brief bloomy_client_error_from_json on len bytes of JSON text. */
 int bloomy_client_error_parse(bloomy_client_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_client_error_dump(const bloomy_client_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_client_error_validate(const bloomy_client_error *m, apic_error **err);
 
 /**
@@ -153,16 +218,29 @@ struct bloomy_server_error {
   char *message;
   apic_presence has_message;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_server_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_server_error_init(bloomy_server_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_server_error_clear(bloomy_server_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_server_error_free(bloomy_server_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_server_error_copy(bloomy_server_error *dst, const bloomy_server_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_server_error_equal(const bloomy_server_error *a, const bloomy_server_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_server_error_from_json(bloomy_server_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_server_error_to_json(const bloomy_server_error *m);
+/** @brief bloomy_server_error_from_json on len bytes of JSON text. */
 int bloomy_server_error_parse(bloomy_server_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_server_error_dump(const bloomy_server_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_server_error_validate(const bloomy_server_error *m, apic_error **err);
 
 typedef struct bloomy_error bloomy_error;

@@ -81,16 +81,29 @@ struct bloomy_user {
   char *position;
   apic_presence has_position;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_user__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_user_init(bloomy_user *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_user_clear(bloomy_user *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_user_free(bloomy_user *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_user_copy(bloomy_user *dst, const bloomy_user *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_user_equal(const bloomy_user *a, const bloomy_user *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_user_from_json(bloomy_user *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_user_to_json(const bloomy_user *m);
+/** @brief bloomy_user_from_json on len bytes of JSON text. */
 int bloomy_user_parse(bloomy_user *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_user_dump(const bloomy_user *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_user_validate(const bloomy_user *m, apic_error **err);
 
 /**
@@ -106,16 +119,29 @@ struct bloomy_user_search_result {
   int64_t organization_id;
   apic_presence has_organization_id;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_user_search_result__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_user_search_result_init(bloomy_user_search_result *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_user_search_result_clear(bloomy_user_search_result *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_user_search_result_free(bloomy_user_search_result *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_user_search_result_copy(bloomy_user_search_result *dst, const bloomy_user_search_result *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_user_search_result_equal(const bloomy_user_search_result *a, const bloomy_user_search_result *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_user_search_result_from_json(bloomy_user_search_result *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_user_search_result_to_json(const bloomy_user_search_result *m);
+/** @brief bloomy_user_search_result_from_json on len bytes of JSON text. */
 int bloomy_user_search_result_parse(bloomy_user_search_result *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_user_search_result_dump(const bloomy_user_search_result *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err);
 
 /**
@@ -128,16 +154,29 @@ struct bloomy_meeting {
   char *title;
   apic_presence has_title;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_meeting__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_meeting_init(bloomy_meeting *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_meeting_clear(bloomy_meeting *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_meeting_free(bloomy_meeting *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_meeting_copy(bloomy_meeting *dst, const bloomy_meeting *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_meeting_equal(const bloomy_meeting *a, const bloomy_meeting *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_meeting_from_json(bloomy_meeting *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_meeting_to_json(const bloomy_meeting *m);
+/** @brief bloomy_meeting_from_json on len bytes of JSON text. */
 int bloomy_meeting_parse(bloomy_meeting *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_meeting_dump(const bloomy_meeting *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err);
 
 /**
@@ -149,16 +188,29 @@ struct bloomy_attendee {
   char *image_url;
   apic_presence has_image_url;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_attendee__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_attendee_init(bloomy_attendee *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_attendee_clear(bloomy_attendee *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_attendee_free(bloomy_attendee *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_attendee_copy(bloomy_attendee *dst, const bloomy_attendee *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_attendee_equal(const bloomy_attendee *a, const bloomy_attendee *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_attendee_from_json(bloomy_attendee *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_attendee_to_json(const bloomy_attendee *m);
+/** @brief bloomy_attendee_from_json on len bytes of JSON text. */
 int bloomy_attendee_parse(bloomy_attendee *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_attendee_dump(const bloomy_attendee *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err);
 
 /**
@@ -179,16 +231,29 @@ struct bloomy_issue {
   char *meeting_title;
   apic_presence has_meeting_title;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_issue__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_issue_init(bloomy_issue *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_issue_clear(bloomy_issue *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_issue_free(bloomy_issue *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_issue_copy(bloomy_issue *dst, const bloomy_issue *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_issue_equal(const bloomy_issue *a, const bloomy_issue *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_issue_from_json(bloomy_issue *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_issue_to_json(const bloomy_issue *m);
+/** @brief bloomy_issue_from_json on len bytes of JSON text. */
 int bloomy_issue_parse(bloomy_issue *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_issue_dump(const bloomy_issue *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_issue_validate(const bloomy_issue *m, apic_error **err);
 
 /**
@@ -209,16 +274,29 @@ struct bloomy_todo {
   char *user_name;
   apic_presence has_user_name;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_todo__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_todo_init(bloomy_todo *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_todo_clear(bloomy_todo *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_todo_free(bloomy_todo *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_todo_copy(bloomy_todo *dst, const bloomy_todo *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_todo_equal(const bloomy_todo *a, const bloomy_todo *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_todo_from_json(bloomy_todo *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_todo_to_json(const bloomy_todo *m);
+/** @brief bloomy_todo_from_json on len bytes of JSON text. */
 int bloomy_todo_parse(bloomy_todo *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_todo_dump(const bloomy_todo *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_todo_validate(const bloomy_todo *m, apic_error **err);
 
 /**
@@ -235,16 +313,29 @@ struct bloomy_create_todo {
   char *notes;
   apic_presence has_notes;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_create_todo__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_create_todo_init(bloomy_create_todo *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_create_todo_clear(bloomy_create_todo *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_create_todo_free(bloomy_create_todo *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_create_todo_copy(bloomy_create_todo *dst, const bloomy_create_todo *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_create_todo_equal(const bloomy_create_todo *a, const bloomy_create_todo *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_create_todo_from_json(bloomy_create_todo *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_create_todo_to_json(const bloomy_create_todo *m);
+/** @brief bloomy_create_todo_from_json on len bytes of JSON text. */
 int bloomy_create_todo_parse(bloomy_create_todo *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_create_todo_dump(const bloomy_create_todo *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err);
 
 /**
@@ -265,16 +356,29 @@ struct bloomy_metric {
   cJSON *scores;
   apic_presence has_scores;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_metric__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_metric_init(bloomy_metric *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_metric_clear(bloomy_metric *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_metric_free(bloomy_metric *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_metric_copy(bloomy_metric *dst, const bloomy_metric *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_metric_equal(const bloomy_metric *a, const bloomy_metric *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_metric_from_json(bloomy_metric *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_metric_to_json(const bloomy_metric *m);
+/** @brief bloomy_metric_from_json on len bytes of JSON text. */
 int bloomy_metric_parse(bloomy_metric *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_metric_dump(const bloomy_metric *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_metric_validate(const bloomy_metric *m, apic_error **err);
 
 /**
@@ -296,16 +400,29 @@ struct bloomy_meeting_details {
   bloomy_metric *metrics;
   size_t metrics_count;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_meeting_details__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_meeting_details_init(bloomy_meeting_details *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_meeting_details_clear(bloomy_meeting_details *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_meeting_details_free(bloomy_meeting_details *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_meeting_details_copy(bloomy_meeting_details *dst, const bloomy_meeting_details *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_meeting_details_equal(const bloomy_meeting_details *a, const bloomy_meeting_details *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_meeting_details_from_json(bloomy_meeting_details *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_meeting_details_to_json(const bloomy_meeting_details *m);
+/** @brief bloomy_meeting_details_from_json on len bytes of JSON text. */
 int bloomy_meeting_details_parse(bloomy_meeting_details *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_meeting_details_dump(const bloomy_meeting_details *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err);
 
 /**
@@ -317,16 +434,29 @@ struct bloomy_todo_page {
   char *next;
   apic_presence has_next;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_todo_page__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int bloomy_todo_page_init(bloomy_todo_page *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void bloomy_todo_page_clear(bloomy_todo_page *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void bloomy_todo_page_free(bloomy_todo_page *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int bloomy_todo_page_copy(bloomy_todo_page *dst, const bloomy_todo_page *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_todo_page_equal(const bloomy_todo_page *a, const bloomy_todo_page *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int bloomy_todo_page_from_json(bloomy_todo_page *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *bloomy_todo_page_to_json(const bloomy_todo_page *m);
+/** @brief bloomy_todo_page_from_json on len bytes of JSON text. */
 int bloomy_todo_page_parse(bloomy_todo_page *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *bloomy_todo_page_dump(const bloomy_todo_page *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err);
 
 #ifdef __cplusplus

@@ -53,16 +53,29 @@ struct torale_validation_error {
   /** What was wrong, naming the JSON path of the field. */
   char *detail;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_validation_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_validation_error_init(torale_validation_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_validation_error_clear(torale_validation_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_validation_error_free(torale_validation_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_validation_error_copy(torale_validation_error *dst, const torale_validation_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_validation_error_equal(const torale_validation_error *a, const torale_validation_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_validation_error_from_json(torale_validation_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_validation_error_to_json(const torale_validation_error *m);
+/** @brief torale_validation_error_from_json on len bytes of JSON text. */
 int torale_validation_error_parse(torale_validation_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_validation_error_dump(const torale_validation_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_validation_error_validate(const torale_validation_error *m, apic_error **err);
 
 /**
@@ -72,16 +85,29 @@ struct torale_authentication_error {
   char *detail;
   apic_presence has_detail;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_authentication_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_authentication_error_init(torale_authentication_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_authentication_error_clear(torale_authentication_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_authentication_error_free(torale_authentication_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_authentication_error_copy(torale_authentication_error *dst, const torale_authentication_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_authentication_error_equal(const torale_authentication_error *a, const torale_authentication_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_authentication_error_from_json(torale_authentication_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_authentication_error_to_json(const torale_authentication_error *m);
+/** @brief torale_authentication_error_from_json on len bytes of JSON text. */
 int torale_authentication_error_parse(torale_authentication_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_authentication_error_dump(const torale_authentication_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_authentication_error_validate(const torale_authentication_error *m, apic_error **err);
 
 /**
@@ -91,16 +117,29 @@ struct torale_not_found_error {
   char *detail;
   apic_presence has_detail;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_not_found_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_not_found_error_init(torale_not_found_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_not_found_error_clear(torale_not_found_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_not_found_error_free(torale_not_found_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_not_found_error_copy(torale_not_found_error *dst, const torale_not_found_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_not_found_error_equal(const torale_not_found_error *a, const torale_not_found_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_not_found_error_from_json(torale_not_found_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_not_found_error_to_json(const torale_not_found_error *m);
+/** @brief torale_not_found_error_from_json on len bytes of JSON text. */
 int torale_not_found_error_parse(torale_not_found_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_not_found_error_dump(const torale_not_found_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_not_found_error_validate(const torale_not_found_error *m, apic_error **err);
 
 /**
@@ -113,16 +152,29 @@ struct torale_rate_limit_error {
   double retry_after;
   apic_presence has_retry_after;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_rate_limit_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_rate_limit_error_init(torale_rate_limit_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_rate_limit_error_clear(torale_rate_limit_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_rate_limit_error_free(torale_rate_limit_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_rate_limit_error_copy(torale_rate_limit_error *dst, const torale_rate_limit_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_rate_limit_error_equal(const torale_rate_limit_error *a, const torale_rate_limit_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_rate_limit_error_from_json(torale_rate_limit_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_rate_limit_error_to_json(const torale_rate_limit_error *m);
+/** @brief torale_rate_limit_error_from_json on len bytes of JSON text. */
 int torale_rate_limit_error_parse(torale_rate_limit_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_rate_limit_error_dump(const torale_rate_limit_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_rate_limit_error_validate(const torale_rate_limit_error *m, apic_error **err);
 
 /**
@@ -132,16 +184,29 @@ struct torale_server_error {
   char *detail;
   apic_presence has_detail;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_server_error__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_server_error_init(torale_server_error *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_server_error_clear(torale_server_error *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_server_error_free(torale_server_error *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_server_error_copy(torale_server_error *dst, const torale_server_error *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_server_error_equal(const torale_server_error *a, const torale_server_error *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_server_error_from_json(torale_server_error *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_server_error_to_json(const torale_server_error *m);
+/** @brief torale_server_error_from_json on len bytes of JSON text. */
 int torale_server_error_parse(torale_server_error *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_server_error_dump(const torale_server_error *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_server_error_validate(const torale_server_error *m, apic_error **err);
 
 typedef struct torale_error torale_error;

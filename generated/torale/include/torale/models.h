@@ -107,16 +107,29 @@ struct torale_execution {
   cJSON *raw;
   apic_presence has_raw;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_execution__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_execution_init(torale_execution *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_execution_clear(torale_execution *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_execution_free(torale_execution *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_execution_copy(torale_execution *dst, const torale_execution *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_execution_equal(const torale_execution *a, const torale_execution *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_execution_from_json(torale_execution *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_execution_to_json(const torale_execution *m);
+/** @brief torale_execution_from_json on len bytes of JSON text. */
 int torale_execution_parse(torale_execution *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_execution_dump(const torale_execution *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_execution_validate(const torale_execution *m, apic_error **err);
 
 /**
@@ -149,16 +162,29 @@ struct torale_task {
   /** Share of sources that must agree, from 0 to 1. */
   double confidence_threshold;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_task__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_task_init(torale_task *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_task_clear(torale_task *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_task_free(torale_task *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_task_copy(torale_task *dst, const torale_task *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_task_equal(const torale_task *a, const torale_task *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_task_from_json(torale_task *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_task_to_json(const torale_task *m);
+/** @brief torale_task_from_json on len bytes of JSON text. */
 int torale_task_parse(torale_task *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_task_dump(const torale_task *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_task_validate(const torale_task *m, apic_error **err);
 
 /**
@@ -180,16 +206,29 @@ struct torale_create_task {
   int64_t cooldown_minutes;
   apic_presence has_cooldown_minutes;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_create_task__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_create_task_init(torale_create_task *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_create_task_clear(torale_create_task *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_create_task_free(torale_create_task *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_create_task_copy(torale_create_task *dst, const torale_create_task *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_create_task_equal(const torale_create_task *a, const torale_create_task *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_create_task_from_json(torale_create_task *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_create_task_to_json(const torale_create_task *m);
+/** @brief torale_create_task_from_json on len bytes of JSON text. */
 int torale_create_task_parse(torale_create_task *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_create_task_dump(const torale_create_task *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_create_task_validate(const torale_create_task *m, apic_error **err);
 
 /**
@@ -215,16 +254,29 @@ struct torale_update_task {
   size_t tags_count;
   apic_presence has_tags;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_update_task__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_update_task_init(torale_update_task *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_update_task_clear(torale_update_task *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_update_task_free(torale_update_task *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_update_task_copy(torale_update_task *dst, const torale_update_task *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_update_task_equal(const torale_update_task *a, const torale_update_task *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_update_task_from_json(torale_update_task *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_update_task_to_json(const torale_update_task *m);
+/** @brief torale_update_task_from_json on len bytes of JSON text. */
 int torale_update_task_parse(torale_update_task *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_update_task_dump(const torale_update_task *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_update_task_validate(const torale_update_task *m, apic_error **err);
 
 /**
@@ -239,16 +291,29 @@ struct torale_task_page {
   int64_t total;
   apic_presence has_total;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_task_page__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_task_page_init(torale_task_page *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_task_page_clear(torale_task_page *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_task_page_free(torale_task_page *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_task_page_copy(torale_task_page *dst, const torale_task_page *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_task_page_equal(const torale_task_page *a, const torale_task_page *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_task_page_from_json(torale_task_page *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_task_page_to_json(const torale_task_page *m);
+/** @brief torale_task_page_from_json on len bytes of JSON text. */
 int torale_task_page_parse(torale_task_page *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_task_page_dump(const torale_task_page *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_task_page_validate(const torale_task_page *m, apic_error **err);
 
 /**
@@ -265,16 +330,29 @@ struct torale_execution_event {
   apic_presence has_execution;
   char *at;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_execution_event__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_execution_event_init(torale_execution_event *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_execution_event_clear(torale_execution_event *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_execution_event_free(torale_execution_event *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_execution_event_copy(torale_execution_event *dst, const torale_execution_event *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_execution_event_equal(const torale_execution_event *a, const torale_execution_event *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_execution_event_from_json(torale_execution_event *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_execution_event_to_json(const torale_execution_event *m);
+/** @brief torale_execution_event_from_json on len bytes of JSON text. */
 int torale_execution_event_parse(torale_execution_event *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_execution_event_dump(const torale_execution_event *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_execution_event_validate(const torale_execution_event *m, apic_error **err);
 
 /**
@@ -293,16 +371,29 @@ struct torale_notification {
   cJSON *meta;
   apic_presence has_meta;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_notification__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_notification_init(torale_notification *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_notification_clear(torale_notification *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_notification_free(torale_notification *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_notification_copy(torale_notification *dst, const torale_notification *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_notification_equal(const torale_notification *a, const torale_notification *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_notification_from_json(torale_notification *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_notification_to_json(const torale_notification *m);
+/** @brief torale_notification_from_json on len bytes of JSON text. */
 int torale_notification_parse(torale_notification *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_notification_dump(const torale_notification *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_notification_validate(const torale_notification *m, apic_error **err);
 
 /**
@@ -313,16 +404,29 @@ struct torale_notification_page {
   size_t items_count;
   int64_t total;
 };
+/** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_notification_page__desc;
+/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
 int torale_notification_page_init(torale_notification_page *m);
+/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
 void torale_notification_page_clear(torale_notification_page *m);
+/** @brief Clears and frees a heap-allocated m. NULL is fine. */
 void torale_notification_page_free(torale_notification_page *m);
+/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
 int torale_notification_page_copy(torale_notification_page *dst, const torale_notification_page *src);
+/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_notification_page_equal(const torale_notification_page *a, const torale_notification_page *b);
+/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
+ *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
 int torale_notification_page_from_json(torale_notification_page *m, const cJSON *json, apic_error **err);
+/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
 cJSON *torale_notification_page_to_json(const torale_notification_page *m);
+/** @brief torale_notification_page_from_json on len bytes of JSON text. */
 int torale_notification_page_parse(torale_notification_page *m, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
 char *torale_notification_page_dump(const torale_notification_page *m);
+/** @brief Checks required fields, constraints and enum values before sending.
+ *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_notification_page_validate(const torale_notification_page *m, apic_error **err);
 
 #ifdef __cplusplus

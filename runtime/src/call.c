@@ -1,0 +1,480 @@
+/* One call's life: queued, attempts, back-off, and its single completion. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "internal.h"
+
+static void call_closed(uv_handle_t *h)
+{
+  apic_call *call = h->data;
+  if (--call->open_timers > 0)
+    return;
+  if (call->held)
+    return; /* apic_call_wait or apic_client_send frees it */
+  apic__client_call_gone(call->client, call);
+}
+
+static void free_causes(char **causes, unsigned n)
+{
+  for (unsigned i = 0; causes != NULL && i < n; i++)
+    apic__free(causes[i]);
+  apic__free(causes);
+}
+
+/* Frees what a finished call holds; the struct itself goes with apic__call_free. */
+void apic__call_free(apic_call *call)
+{
+  apic__free(call->method);
+  apic__free(call->url);
+  curl_slist_free_all(call->headers);
+  apic__free(call->body);
+  apic_response_free(call->resp);
+  free_causes(call->causes, call->attempts);
+  apic_response_free(call->result);
+  apic_error_free(call->error);
+  apic__free(call);
+}
+
+/* Delivers the result once and closes the call's timers. */
+static void deliver(apic_call *call, apic_response *resp, apic_error *err)
+{
+  call->state = CALL_DONE;
+  uv_timer_stop(&call->backoff);
+  uv_timer_stop(&call->deadline_timer);
+  call->delivered = 1;
+  if (call->cb != NULL) {
+    call->cb(call, err != NULL ? apic_error_code(err) : 0, resp, err, call->user_data);
+  } else {
+    call->result = resp;
+    call->error = err;
+  }
+  uv_close((uv_handle_t *)&call->backoff, call_closed);
+  uv_close((uv_handle_t *)&call->deadline_timer, call_closed);
+}
+
+static apic_error *make_error(apic_call *call, int code, const char *msg, apic_response *r)
+{
+  apic_error *e = apic_error_new(code, "%s", msg);
+  if (e == NULL)
+    return NULL;
+  apic_error_set_request(e, call->method, call->url);
+  apic_error_set_attempts(e, call->attempts);
+  if (r != NULL && r->status != 0) {
+    apic_error_set_status(e, r->status);
+    apic_error_set_body(e, r->body, r->body_len);
+    for (size_t i = 0; i < r->n_headers; i++)
+      apic_error_add_header(e, r->headers[i].name, r->headers[i].value);
+    const char *rid = apic_response_header(r, call->client->o.request_id_header);
+    if (rid != NULL)
+      apic_error_set_request_id(e, rid);
+    apic_error_set_retry_after_ms(e, apic__retry_after_ms(r, (int64_t)time(NULL) * 1000));
+  }
+  return e;
+}
+
+static void release_easy(apic_call *call)
+{
+  if (call->easy == NULL)
+    return;
+  apic__client_easy_release(call->client, call->easy);
+  call->easy = NULL;
+}
+
+/* The slot this call held in the client's concurrency limit is free again. */
+static void leave_flight(apic_call *call)
+{
+  if (call->sync || call->state != CALL_RUNNING)
+    return;
+  call->client->in_flight--;
+  apic__client_pump(call->client);
+}
+
+static void unqueue(apic_call *call)
+{
+  apic_client *c = call->client;
+  apic_call **pp = &c->qhead;
+  c->qtail = NULL;
+  while (*pp != NULL) {
+    if (*pp == call) {
+      *pp = call->qnext;
+      c->queued--;
+      continue;
+    }
+    c->qtail = *pp;
+    pp = &(*pp)->qnext;
+  }
+}
+
+static void on_end_hop(uv_timer_t *t)
+{
+  apic_call *call = t->data;
+  char msg[160];
+  if (call->end_code == APIC_ERR_TIMEOUT)
+    snprintf(msg, sizeof msg, "the call's deadline passed after %u attempts", call->attempts);
+  else
+    snprintf(msg, sizeof msg, "cancelled after %u attempts", call->attempts);
+  apic_error *e = make_error(call, call->end_code, msg, NULL);
+  deliver(call, NULL, e);
+}
+
+/* Stops whatever the call is doing and delivers code on the next loop turn (never inside the
+ * caller's stack, so a callback cancelling others is not re-entered). */
+void apic__call_end(apic_call *call, int code)
+{
+  if (call->state == CALL_DONE || call->state == CALL_ENDING)
+    return;
+  if (call->state == CALL_QUEUED)
+    unqueue(call);
+  if (call->state == CALL_RUNNING && call->easy != NULL) {
+    curl_multi_remove_handle(call->eng->multi, call->easy);
+    release_easy(call);
+  }
+  leave_flight(call);
+  call->state = CALL_ENDING;
+  call->end_code = code;
+  uv_timer_stop(&call->deadline_timer);
+  uv_timer_start(&call->backoff, on_end_hop, 0, 0);
+}
+
+void apic_call_cancel(apic_call *call)
+{
+  if (call != NULL)
+    apic__call_end(call, APIC_ERR_CANCELLED);
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+  apic__call_end(t->data, APIC_ERR_TIMEOUT);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+  apic_call *call = ud;
+  size_t len = size * n;
+  if (call->resp->body_len + len > call->body_cap) {
+    call->too_large = 1;
+    return 0;
+  }
+  return apic__response_append(call->resp, data, len) == 0 ? len : 0;
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *ud)
+{
+  apic_call *call = ud;
+  size_t len = size * n;
+  if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new status line: 1xx or redirect */
+    apic__response_clear_headers(call->resp);
+    return len;
+  }
+  const char *colon = memchr(line, ':', len);
+  if (colon == NULL)
+    return len;
+  size_t nlen = (size_t)(colon - line);
+  const char *v = colon + 1;
+  const char *end = line + len;
+  while (v < end && (*v == ' ' || *v == '\t'))
+    v++;
+  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+    end--;
+  if (apic__response_add_header(call->resp, line, nlen, v, (size_t)(end - v)) != 0)
+    return 0;
+  if (apic__strcasecmp(call->resp->headers[call->resp->n_headers - 1].name, "content-length") == 0 &&
+      strtoull(call->resp->headers[call->resp->n_headers - 1].value, NULL, 10) > call->body_cap) {
+    call->too_large = 1; /* refuse before reading a byte of it */
+    return 0;
+  }
+  return len;
+}
+
+static uint64_t remaining_ms(apic_call *call)
+{
+  if (call->deadline == 0)
+    return 0;
+  uint64_t now = uv_now(call->eng->loop);
+  return call->deadline > now ? call->deadline - now : 1;
+}
+
+static void setup_easy(apic_call *call, CURL *e)
+{
+  const apic_client_options *o = &call->client->o;
+  curl_easy_setopt(e, CURLOPT_URL, call->url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, call);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, call->errbuf);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, call->headers);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, call);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, call);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
+  uint64_t t = call->attempt_timeout_ms;
+  uint64_t left = remaining_ms(call);
+  if (left != 0 && (t == 0 || left < t))
+    t = left;
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+  if (o->ca_file != NULL)
+    curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+  if (o->proxy != NULL)
+    curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+  curl_easy_setopt(e, CURLOPT_SHARE, call->client->share);
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call->method);
+  if (strcmp(call->method, "HEAD") == 0)
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  if (call->body != NULL) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, call->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);
+  }
+}
+
+/* Starts one attempt now (the caller checked the concurrency limit). */
+void apic__call_launch(apic_call *call)
+{
+  apic_response *r = apic__response_new();
+  CURL *e = r == NULL ? NULL : apic__client_easy(call->client);
+  if (e == NULL) {
+    apic_response_free(r);
+    deliver(call, NULL, make_error(call, APIC_ERR_NOMEM, "out of memory starting a request", NULL));
+    return;
+  }
+  apic_response_free(call->resp);
+  call->resp = r;
+  call->too_large = 0;
+  call->errbuf[0] = '\0';
+  call->easy = e;
+  setup_easy(call, e);
+  if (!call->sync)
+    call->client->in_flight++;
+  call->state = CALL_RUNNING;
+  call->attempt_start = uv_now(call->eng->loop);
+  apic__engine_add(call->eng, call);
+}
+
+static void on_backoff_done(uv_timer_t *t)
+{
+  apic_call *call = t->data;
+  apic_client *c = call->client;
+  if (call->sync || c->o.max_concurrency == 0 || c->in_flight < c->o.max_concurrency) {
+    apic__call_launch(call);
+    return;
+  }
+  call->state = CALL_QUEUED; /* behind those already waiting */
+  call->qnext = NULL;
+  if (c->qtail != NULL)
+    c->qtail->qnext = call;
+  else
+    c->qhead = call;
+  c->qtail = call;
+  c->queued++;
+}
+
+static int remember_cause(apic_call *call, const char *cause)
+{
+  char **cs = apic__realloc(call->causes, call->attempts * sizeof *cs);
+  if (cs == NULL)
+    return APIC_ERR_NOMEM;
+  call->causes = cs;
+  cs[call->attempts - 1] = apic__strdup(cause);
+  return cs[call->attempts - 1] == NULL ? APIC_ERR_NOMEM : 0;
+}
+
+static void succeed(apic_call *call)
+{
+  apic_response *r = call->resp;
+  call->resp = NULL;
+  r->attempts = call->attempts;
+  r->causes = call->causes; /* attempts - 1 of them, the last slot unused */
+  call->causes = NULL;
+  apic__client_refund(call->client);
+  deliver(call, r, NULL);
+}
+
+static int classify(apic_call *call, CURLcode rc, char *cause, size_t size)
+{
+  if (call->too_large) {
+    snprintf(cause, size, "response body larger than %zu bytes", call->body_cap);
+    return APIC_ERR_TOO_LARGE;
+  }
+  if (rc != CURLE_OK) {
+    snprintf(cause, size, "%s%s%s", curl_easy_strerror(rc), call->errbuf[0] ? ": " : "", call->errbuf);
+    if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+        rc == CURLE_COULDNT_RESOLVE_PROXY)
+      return APIC_ERR_CONNECT;
+    return rc == CURLE_OPERATION_TIMEDOUT ? APIC_ERR_TIMEOUT : APIC_ERR_TRANSPORT;
+  }
+  snprintf(cause, size, "status %d", call->resp->status);
+  return call->resp->status >= 400 ? APIC_ERR_HTTP : 0;
+}
+
+/* Whether to try again, and after how long (*delay); may fill *retry_after past its cap. */
+static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *retry_after)
+{
+  apic_client *c = call->client;
+  *retry_after = -1;
+  if (code == APIC_ERR_TOO_LARGE || code == APIC_ERR_NOMEM || !call->may_retry)
+    return 0;
+  if (code == APIC_ERR_HTTP && !apic__retryable_status(call->resp))
+    return 0;
+  if (call->attempts > call->max_retries)
+    return 0;
+  if (code == APIC_ERR_HTTP)
+    *retry_after = apic__retry_after_ms(call->resp, (int64_t)time(NULL) * 1000);
+  if (*retry_after > (int64_t)c->o.retry_after_cap_ms)
+    return 0;
+  *delay = *retry_after >= 0 ? (uint64_t)*retry_after
+                             : apic__backoff_ms(&c->o, call->attempts - 1, apic__client_random(c));
+  if (call->deadline != 0 && uv_now(call->eng->loop) + *delay >= call->deadline)
+    return 0; /* the wait would outlast the call: end with this attempt's error */
+  return apic__client_take_token(c);
+}
+
+void apic__call_attempt_done(apic_call *call, CURLcode rc)
+{
+  long status = 0;
+  curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
+  call->resp->status = (int)status;
+  release_easy(call);
+  leave_flight(call);
+  call->attempts++;
+  char cause[CURL_ERROR_SIZE + 64];
+  int code = classify(call, rc, cause, sizeof cause);
+  uint64_t took = uv_now(call->eng->loop) - call->attempt_start;
+  apic__client_log(call->client, code == 0 ? APIC_LOG_INFO : APIC_LOG_WARN, "%s %s attempt %u: %s (%llu ms)",
+                   call->method, call->url, call->attempts, cause, (unsigned long long)took);
+  if (code == 0) {
+    succeed(call);
+    return;
+  }
+  uint64_t delay = 0;
+  int64_t retry_after;
+  if (should_retry(call, code, &delay, &retry_after) && remember_cause(call, cause) == 0) {
+    call->state = CALL_BACKOFF;
+    uv_timer_start(&call->backoff, on_backoff_done, delay, 0);
+    return;
+  }
+  apic_error *e = make_error(call, code, cause, call->resp);
+  if (e != NULL && retry_after > (int64_t)call->client->o.retry_after_cap_ms)
+    apic_error_prefix(e, "Retry-After beyond the cap");
+  deliver(call, NULL, e);
+}
+
+static int build_headers(apic_call *call, const apic_request *req, const char *key, apic_error **err)
+{
+  for (size_t i = 0; i < req->n_headers; i++) {
+    const char *h = req->headers[i];
+    if (h == NULL || !apic__header_value_ok(h) || strchr(h, ':') == NULL) {
+      *err = apic_error_new(APIC_ERR_INVALID_ARG, "header %zu is not one \"Name: value\" line", i);
+      return APIC_ERR_INVALID_ARG;
+    }
+    struct curl_slist *l = curl_slist_append(call->headers, h);
+    if (l == NULL)
+      return APIC_ERR_NOMEM;
+    call->headers = l;
+  }
+  if (key != NULL) {
+    char line[200];
+    if (!apic__header_value_ok(key) || strlen(key) > 150) {
+      *err = apic_error_new(APIC_ERR_INVALID_ARG, "idempotency key has CR/LF or is too long");
+      return APIC_ERR_INVALID_ARG;
+    }
+    snprintf(line, sizeof line, "Idempotency-Key: %s", key);
+    struct curl_slist *l = curl_slist_append(call->headers, line);
+    if (l == NULL)
+      return APIC_ERR_NOMEM;
+    call->headers = l;
+  }
+  return 0;
+}
+
+static void make_key(apic_client *c, char out[33])
+{
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; i++)
+    out[i] = hex[(int)(apic__client_random(c) * 16) & 15];
+  out[32] = '\0';
+}
+
+static int check_request(const apic_request *req, apic_error **err)
+{
+  if (req == NULL || req->method == NULL || req->url == NULL || req->method[0] == '\0' ||
+      strpbrk(req->method, " \r\n:") != NULL || (req->body == NULL && req->body_len != 0) ||
+      (strncmp(req->url, "http://", 7) != 0 && strncmp(req->url, "https://", 8) != 0) ||
+      strpbrk(req->url, " \r\n") != NULL) {
+    *err = apic_error_new(APIC_ERR_INVALID_ARG, "a request needs a method and an http(s) URL");
+    return APIC_ERR_INVALID_ARG;
+  }
+  return 0;
+}
+
+static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
+{
+  apic_client *c = call->client;
+  call->method = apic__strdup(req->method);
+  call->url = apic__strdup(req->url);
+  if (call->method == NULL || call->url == NULL)
+    return APIC_ERR_NOMEM;
+  if (req->body != NULL) {
+    call->body = apic__strndup(req->body, req->body_len);
+    if (call->body == NULL)
+      return APIC_ERR_NOMEM;
+    call->body_len = req->body_len;
+  }
+  int keyed = req->idempotency_key != NULL ||
+              (req->idempotent && !apic__method_idempotent(req->method));
+  call->may_retry = apic__method_idempotent(req->method) || req->idempotent || req->idempotency_key != NULL;
+  char key[33];
+  if (keyed && req->idempotency_key == NULL) {
+    uv_mutex_lock(&c->lock);
+    make_key(c, key);
+    uv_mutex_unlock(&c->lock);
+  }
+  int rc = build_headers(call, req, keyed ? (req->idempotency_key ? req->idempotency_key : key) : NULL, err);
+  if (rc != 0)
+    return rc;
+  call->max_retries = req->max_retries >= 0 ? (unsigned)req->max_retries : c->o.max_retries;
+  call->attempt_timeout_ms = req->attempt_timeout_ms ? req->attempt_timeout_ms : c->o.attempt_timeout_ms;
+  call->body_cap = c->o.max_body;
+  return 0;
+}
+
+/* A call with its timers on eng's loop, ready to be admitted; deadline armed. */
+int apic__call_new(apic_client *c, apic__engine *eng, const apic_request *req, apic_call **out,
+                   apic_error **err)
+{
+  *out = NULL;
+  int rc = check_request(req, err);
+  if (rc != 0)
+    return rc;
+  apic_call *call = apic__calloc(1, sizeof *call);
+  if (call == NULL)
+    return APIC_ERR_NOMEM;
+  call->client = c;
+  call->eng = eng;
+  rc = fill_call(call, req, err);
+  if (rc != 0) {
+    apic__call_free(call);
+    if (*err == NULL)
+      *err = apic_error_new(rc, "could not start the request");
+    return rc;
+  }
+  uv_timer_init(eng->loop, &call->backoff);
+  uv_timer_init(eng->loop, &call->deadline_timer);
+  call->backoff.data = call;
+  call->deadline_timer.data = call;
+  call->open_timers = 2;
+  uint64_t total = req->total_timeout_ms ? req->total_timeout_ms : c->o.total_timeout_ms;
+  if (total != 0) {
+    uv_update_time(eng->loop);
+    call->deadline = uv_now(eng->loop) + total;
+    uv_timer_start(&call->deadline_timer, on_deadline, total, 0);
+  }
+  *out = call;
+  return 0;
+}

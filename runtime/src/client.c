@@ -1,0 +1,458 @@
+/* The client: settings, the shared connection cache, the easy-handle pool, the FIFO queue
+ * behind max_concurrency, sync calls, and shutdown. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "internal.h"
+
+#define POOL_MAX 64
+
+static uv_once_t global_once = UV_ONCE_INIT;
+static int global_rc;
+
+static void global_init_once(void)
+{
+  global_rc = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : APIC_ERR_TRANSPORT;
+}
+
+int apic_global_init(void)
+{
+  uv_once(&global_once, global_init_once);
+  return global_rc;
+}
+
+void apic_client_options_init(apic_client_options *o)
+{
+  memset(o, 0, sizeof *o);
+  o->max_concurrency = 16;
+  o->connect_timeout_ms = 10000;
+  o->attempt_timeout_ms = 60000;
+  o->max_retries = 2;
+  o->backoff_initial_ms = 500;
+  o->backoff_max_ms = 8000;
+  o->retry_after_cap_ms = 60000;
+  o->retry_budget = 10;
+  o->max_body = (size_t)64 << 20;
+  o->log_level = APIC_LOG_INFO;
+}
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+  apic_client *c = ud;
+  (void)h;
+  (void)access;
+  uv_mutex_lock(&c->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+  apic_client *c = ud;
+  (void)h;
+  uv_mutex_unlock(&c->share_locks[data]);
+}
+
+static int copy_strings(apic_client *c)
+{
+  const char **fields[] = {&c->o.user_agent, &c->o.request_id_header, &c->o.ca_file, &c->o.proxy};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    if (*fields[i] == NULL)
+      continue;
+    *fields[i] = apic__strdup(*fields[i]);
+    if (*fields[i] == NULL)
+      return APIC_ERR_NOMEM;
+  }
+  return 0;
+}
+
+static void free_strings(apic_client *c)
+{
+  apic__free((char *)c->o.user_agent);
+  apic__free((char *)c->o.request_id_header);
+  apic__free((char *)c->o.ca_file);
+  apic__free((char *)c->o.proxy);
+}
+
+static int make_share(apic_client *c)
+{
+  for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    if (uv_mutex_init(&c->share_locks[i]) != 0)
+      return APIC_ERR_NOMEM;
+  c->share = curl_share_init();
+  if (c->share == NULL)
+    return APIC_ERR_NOMEM;
+  curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
+  curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+  curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
+  curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  return 0;
+}
+
+static void destroy(apic_client *c)
+{
+  for (size_t i = 0; i < c->n_pool; i++)
+    curl_easy_cleanup(c->pool[i]);
+  apic__free(c->pool);
+  if (c->share != NULL)
+    curl_share_cleanup(c->share);
+  for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    uv_mutex_destroy(&c->share_locks[i]);
+  uv_mutex_destroy(&c->lock);
+  free_strings(c);
+  apic__free(c);
+}
+
+static int check_options(const apic_client_options *o)
+{
+  if (o->backoff_initial_ms > o->backoff_max_ms || o->max_body == 0 || o->retry_budget < 0 ||
+      (o->user_agent != NULL && !apic__header_value_ok(o->user_agent)))
+    return APIC_ERR_INVALID_ARG;
+  return 0;
+}
+
+static int setup(apic_client *c, const apic_client_options *o)
+{
+  c->o = *o;
+  c->o.request_id_header = o->request_id_header ? o->request_id_header : "x-request-id";
+  c->o.user_agent = o->user_agent ? o->user_agent : "apic/0.1.0 libcurl/" LIBCURL_VERSION;
+  int rc = copy_strings(c);
+  if (rc == 0)
+    rc = make_share(c);
+  if (rc != 0)
+    return rc;
+  c->rng = uv_hrtime() ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
+  c->tokens = o->retry_budget;
+  if (o->loop == NULL) {
+    if (uv_loop_init(&c->own_loop) != 0)
+      return APIC_ERR_NOMEM;
+    c->owns_loop = 1;
+  }
+  rc = apic__engine_init(&c->eng, o->loop ? o->loop : &c->own_loop, c);
+  if (rc != 0 && c->owns_loop)
+    uv_loop_close(&c->own_loop);
+  return rc;
+}
+
+int apic_client_new(const apic_client_options *o, apic_client **out, apic_error **err)
+{
+  apic_client_options defaults;
+  *out = NULL;
+  if (o == NULL) {
+    apic_client_options_init(&defaults);
+    o = &defaults;
+  }
+  int rc = apic_global_init();
+  if (rc == 0 && check_options(o) != 0)
+    rc = APIC_ERR_INVALID_ARG;
+  apic_client *c = rc == 0 ? apic__calloc(1, sizeof *c) : NULL;
+  if (rc == 0 && c == NULL)
+    rc = APIC_ERR_NOMEM;
+  if (rc == 0 && uv_mutex_init(&c->lock) != 0) {
+    apic__free(c);
+    c = NULL;
+    rc = APIC_ERR_NOMEM;
+  }
+  if (c != NULL && (rc = setup(c, o)) != 0) {
+    destroy(c);
+    c = NULL;
+  }
+  if (rc != 0) {
+    if (err != NULL)
+      *err = apic_error_new(rc, "could not create the client");
+    return rc;
+  }
+  *out = c;
+  return 0;
+}
+
+uv_loop_t *apic_client_loop(apic_client *c)
+{
+  return c->eng.loop;
+}
+
+/* xorshift64*: jitter and idempotency keys need spread, not secrecy. Called under c->lock. */
+static double internal_random(apic_client *c)
+{
+  c->rng ^= c->rng >> 12;
+  c->rng ^= c->rng << 25;
+  c->rng ^= c->rng >> 27;
+  return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+double apic__client_random(apic_client *c)
+{
+  double r = c->o.random ? c->o.random(c->o.random_ctx) : internal_random(c);
+  return r < 0 || r >= 1 ? 0 : r;
+}
+
+int apic__client_take_token(apic_client *c)
+{
+  uv_mutex_lock(&c->lock);
+  int ok = c->tokens >= 1;
+  if (ok)
+    c->tokens -= 1;
+  uv_mutex_unlock(&c->lock);
+  if (!ok)
+    apic__client_log(c, APIC_LOG_WARN, "retry budget spent: not retrying");
+  return ok;
+}
+
+void apic__client_refund(apic_client *c)
+{
+  uv_mutex_lock(&c->lock);
+  c->tokens += 0.1;
+  if (c->tokens > c->o.retry_budget)
+    c->tokens = c->o.retry_budget;
+  uv_mutex_unlock(&c->lock);
+}
+
+CURL *apic__client_easy(apic_client *c)
+{
+  CURL *e = NULL;
+  uv_mutex_lock(&c->lock);
+  if (c->n_pool > 0)
+    e = c->pool[--c->n_pool];
+  uv_mutex_unlock(&c->lock);
+  return e != NULL ? e : curl_easy_init();
+}
+
+void apic__client_easy_release(apic_client *c, CURL *easy)
+{
+  curl_easy_reset(easy);
+  uv_mutex_lock(&c->lock);
+  if (c->pool == NULL)
+    c->pool = apic__calloc(POOL_MAX, sizeof *c->pool);
+  if (c->pool != NULL && c->n_pool < POOL_MAX) {
+    c->pool[c->n_pool++] = easy;
+    easy = NULL;
+  }
+  uv_mutex_unlock(&c->lock);
+  if (easy != NULL)
+    curl_easy_cleanup(easy);
+}
+
+void apic__client_log(apic_client *c, int level, const char *fmt, ...)
+{
+  if (c->o.log == NULL || level < c->o.log_level)
+    return;
+  char line[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  c->o.log(c->o.log_ctx, level, line);
+}
+
+/* Starts queued calls while there is room. */
+void apic__client_pump(apic_client *c)
+{
+  while (c->qhead != NULL && (c->o.max_concurrency == 0 || c->in_flight < c->o.max_concurrency)) {
+    apic_call *call = c->qhead;
+    c->qhead = call->qnext;
+    if (c->qhead == NULL)
+      c->qtail = NULL;
+    c->queued--;
+    apic__call_launch(call);
+  }
+}
+
+static void link_call(apic_client *c, apic_call *call)
+{
+  call->next = c->calls;
+  if (call->next != NULL)
+    call->next->prev = call;
+  c->calls = call;
+}
+
+static void engine_closed(apic__engine *eng)
+{
+  apic_client *c = eng->owner;
+  c->engine_closed = 1;
+  if (!c->owns_loop)
+    destroy(c);
+}
+
+/* A finished async call's memory goes; a client being freed closes once none remain. */
+void apic__client_call_gone(apic_client *c, apic_call *call)
+{
+  if (call->prev != NULL)
+    call->prev->next = call->next;
+  else
+    c->calls = call->next;
+  if (call->next != NULL)
+    call->next->prev = call->prev;
+  apic__call_free(call);
+  if (c->freeing && c->calls == NULL && c->eng.multi != NULL)
+    apic__engine_close(&c->eng, engine_closed);
+}
+
+int apic_call_start(apic_client *c, const apic_request *req, apic_call_cb cb, void *user_data,
+                    apic_call **out, apic_error **err)
+{
+  apic_error *local = NULL;
+  apic_call *call = NULL;
+  if (out != NULL)
+    *out = NULL;
+  int rc = c == NULL ? APIC_ERR_INVALID_ARG : c->shutting ? APIC_ERR_SHUTDOWN : 0;
+  if (rc == 0 && c->o.max_queue != 0 && c->queued >= c->o.max_queue &&
+      c->in_flight >= c->o.max_concurrency)
+    rc = APIC_ERR_QUEUE_FULL;
+  if (rc == 0)
+    rc = apic__call_new(c, &c->eng, req, &call, &local);
+  if (rc != 0) {
+    if (local == NULL)
+      local = apic_error_new(rc, "the call was not started");
+    if (err != NULL)
+      *err = local;
+    else
+      apic_error_free(local);
+    return rc;
+  }
+  call->cb = cb;
+  call->user_data = user_data;
+  call->held = cb == NULL;
+  link_call(c, call);
+  call->state = CALL_QUEUED;
+  call->qnext = NULL;
+  if (c->qtail != NULL)
+    c->qtail->qnext = call;
+  else
+    c->qhead = call;
+  c->qtail = call;
+  c->queued++;
+  apic__client_pump(c);
+  if (out != NULL)
+    *out = call;
+  return 0;
+}
+
+static void unlink_call(apic_client *c, apic_call *call)
+{
+  if (call->prev != NULL)
+    call->prev->next = call->next;
+  else
+    c->calls = call->next;
+  if (call->next != NULL)
+    call->next->prev = call->prev;
+}
+
+static void hand_out(apic_call *call, apic_response **resp, apic_error **err)
+{
+  *resp = call->result;
+  *err = call->error;
+  call->result = NULL;
+  call->error = NULL;
+}
+
+int apic_call_wait(apic_call *call, apic_response **resp, apic_error **err)
+{
+  *resp = NULL;
+  *err = NULL;
+  if (call == NULL || !call->held)
+    return APIC_ERR_INVALID_ARG;
+  apic_client *c = call->client;
+  if (!c->owns_loop)
+    return APIC_ERR_BUSY;
+  while (!call->delivered || call->open_timers > 0)
+    uv_run(c->eng.loop, UV_RUN_ONCE);
+  hand_out(call, resp, err);
+  unlink_call(c, call);
+  apic__call_free(call);
+  return *err != NULL ? apic_error_code(*err) : 0;
+}
+
+static void sync_engine_closed(apic__engine *eng)
+{
+  (void)eng;
+}
+
+int apic_client_send(apic_client *c, const apic_request *req, apic_response **resp, apic_error **err)
+{
+  uv_loop_t loop;
+  apic__engine eng;
+  apic_call *call = NULL;
+  apic_error *local = NULL;
+  *resp = NULL;
+  int rc = c == NULL ? APIC_ERR_INVALID_ARG : c->shutting ? APIC_ERR_SHUTDOWN : 0;
+  if (rc == 0 && uv_loop_init(&loop) != 0)
+    rc = APIC_ERR_NOMEM;
+  if (rc == 0 && (rc = apic__engine_init(&eng, &loop, c)) != 0)
+    uv_loop_close(&loop);
+  if (rc != 0) {
+    local = apic_error_new(rc, "the call was not started");
+  } else {
+    if ((rc = apic__call_new(c, &eng, req, &call, &local)) == 0) {
+      call->sync = 1;
+      call->held = 1;
+      apic__call_launch(call);
+      while (!call->delivered || call->open_timers > 0)
+        uv_run(&loop, UV_RUN_ONCE);
+      hand_out(call, resp, &local);
+      rc = local != NULL ? apic_error_code(local) : 0;
+      apic__call_free(call);
+    }
+    apic__engine_close(&eng, sync_engine_closed);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+  }
+  if (err != NULL)
+    *err = local;
+  else
+    apic_error_free(local);
+  return rc;
+}
+
+static void on_drain_timer(uv_timer_t *t)
+{
+  uv_stop(t->loop);
+}
+
+static int busy(apic_client *c)
+{
+  for (apic_call *k = c->calls; k != NULL; k = k->next)
+    if (!k->delivered)
+      return 1;
+  return 0;
+}
+
+/* Owned loop: let work finish for up to drain_ms. */
+static void drain(apic_client *c, uint64_t drain_ms)
+{
+  uv_timer_t t;
+  uv_timer_init(c->eng.loop, &t);
+  uv_timer_start(&t, on_drain_timer, drain_ms, 0);
+  while (busy(c) && uv_timer_get_due_in(&t) > 0 && uv_is_active((uv_handle_t *)&t))
+    uv_run(c->eng.loop, UV_RUN_ONCE);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_run(c->eng.loop, UV_RUN_NOWAIT);
+}
+
+void apic_client_free(apic_client *c, uint64_t drain_ms)
+{
+  if (c == NULL)
+    return;
+  c->shutting = 1;
+  if (c->owns_loop && drain_ms > 0 && busy(c))
+    drain(c, drain_ms);
+  /* Held results nobody will wait for go now; the rest are cancelled. */
+  for (apic_call *k = c->calls, *next; k != NULL; k = next) {
+    next = k->next;
+    if (k->held && k->delivered && k->open_timers == 0) {
+      unlink_call(c, k);
+      apic__call_free(k);
+    } else {
+      k->held = 0;
+      apic__call_end(k, APIC_ERR_CANCELLED);
+    }
+  }
+  c->freeing = 1;
+  if (c->calls == NULL)
+    apic__engine_close(&c->eng, engine_closed);
+  if (!c->owns_loop)
+    return;
+  uv_run(&c->own_loop, UV_RUN_DEFAULT);
+  uv_loop_close(&c->own_loop);
+  destroy(c);
+}

@@ -1,0 +1,139 @@
+/* Shared by the engine's files (transport.c, call.c, client.c, group.c, retry.c, response.c). */
+#ifndef APIC_ENGINE_H
+#define APIC_ENGINE_H
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "apic/client.h"
+
+/* One libcurl multi driven by one uv loop: the client's, or a sync call's private one. */
+typedef struct apic__engine {
+  uv_loop_t *loop;
+  CURLM *multi;
+  uv_timer_t timer;
+  struct sock *socks;
+  unsigned open_handles;          /* the timer and the socket polls not yet closed */
+  void (*on_closed)(struct apic__engine *eng);
+  void *owner;
+} apic__engine;
+
+int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner);
+/* Cleans the multi up and closes every uv handle; on_closed runs once they are closed. */
+void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng));
+
+typedef struct apic__header {
+  char *name;
+  char *value;
+} apic__header;
+
+struct apic_response {
+  int status;
+  apic__header *headers;
+  size_t n_headers;
+  char *body;
+  size_t body_len;
+  unsigned attempts;
+  char **causes;                  /* attempts - 1 of them */
+};
+
+enum { CALL_NEW, CALL_QUEUED, CALL_RUNNING, CALL_BACKOFF, CALL_ENDING, CALL_DONE };
+
+struct apic_call {
+  apic_client *client;
+  apic__engine *eng;
+  struct apic_call *prev, *next;  /* the client's list of live async calls */
+  struct apic_call *qnext;        /* the client's FIFO queue */
+  int state;
+  int sync;
+  char *method;
+  char *url;
+  struct curl_slist *headers;
+  char *body;
+  size_t body_len;
+  int may_retry;                  /* by method semantics, `idempotent` or a key */
+  unsigned max_retries;
+  uint64_t attempt_timeout_ms;
+  uint64_t deadline;              /* uv_now() based; 0: none */
+  uint64_t attempt_start;
+  CURL *easy;
+  char errbuf[CURL_ERROR_SIZE];
+  apic_response *resp;            /* the attempt being received */
+  size_t body_cap;
+  int too_large;
+  char **causes;
+  unsigned attempts;
+  int end_code;                   /* CANCELLED or TIMEOUT asked for by cancel / deadline */
+  apic_response *result;
+  apic_error *error;
+  uv_timer_t backoff;             /* back-off, and the 0 ms hop that delivers an early end */
+  uv_timer_t deadline_timer;
+  unsigned open_timers;
+  apic_call_cb cb;
+  void *user_data;
+  int delivered;
+  int held;                       /* cb NULL: kept for apic_call_wait */
+};
+
+struct apic_client {
+  apic_client_options o;          /* strings below are owned copies */
+  int owns_loop;
+  uv_loop_t own_loop;
+  apic__engine eng;
+  CURLSH *share;
+  uv_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+  uv_mutex_t lock;                /* rng, retry budget, easy pool */
+  uint64_t rng;
+  double tokens;
+  CURL **pool;
+  size_t n_pool;
+  apic_call *calls;               /* live async calls */
+  apic_call *qhead, *qtail;
+  unsigned queued;
+  unsigned in_flight;
+  int shutting;
+  int freeing;
+  int engine_closed;
+};
+
+/* transport.c */
+void apic__engine_add(apic__engine *eng, apic_call *call);
+
+/* call.c */
+void apic__call_attempt_done(apic_call *call, CURLcode rc);
+void apic__call_launch(apic_call *call);
+int apic__call_new(apic_client *c, apic__engine *eng, const apic_request *req, apic_call **out,
+                   apic_error **err);
+void apic__call_end(apic_call *call, int code);
+void apic__call_free(apic_call *call);
+
+/* client.c */
+CURL *apic__client_easy(apic_client *c);
+void apic__client_easy_release(apic_client *c, CURL *easy);
+double apic__client_random(apic_client *c);
+int apic__client_take_token(apic_client *c);
+void apic__client_refund(apic_client *c);
+void apic__client_pump(apic_client *c);
+void apic__client_log(apic_client *c, int level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void apic__client_call_gone(apic_client *c, apic_call *call);
+
+/* retry.c */
+int64_t apic__retry_after_ms(const apic_response *r, int64_t now_epoch_ms);
+int apic__retryable_status(const apic_response *r);
+int apic__method_idempotent(const char *method);
+uint64_t apic__backoff_ms(const apic_client_options *o, unsigned retry, double random01);
+int apic__header_value_ok(const char *s);
+
+/* response.c */
+apic_response *apic__response_new(void);
+int apic__response_add_header(apic_response *r, const char *name, size_t nlen, const char *value,
+                              size_t vlen);
+void apic__response_clear_headers(apic_response *r);
+int apic__response_append(apic_response *r, const char *data, size_t len);
+char *apic__strdup(const char *s);
+
+#endif

@@ -1,0 +1,111 @@
+/* The response object: status, headers, body, and the attempts that led to it. */
+#include <string.h>
+
+#include "engine.h"
+#include "internal.h"
+
+char *apic__strdup(const char *s)
+{
+  return s == NULL ? NULL : apic__strndup(s, strlen(s));
+}
+
+apic_response *apic__response_new(void)
+{
+  apic_response *r = apic__calloc(1, sizeof *r);
+  if (r == NULL)
+    return NULL;
+  r->body = apic__malloc(1);
+  if (r->body == NULL) {
+    apic__free(r);
+    return NULL;
+  }
+  r->body[0] = '\0';
+  return r;
+}
+
+int apic__response_add_header(apic_response *r, const char *name, size_t nlen, const char *value,
+                              size_t vlen)
+{
+  apic__header *h = apic__realloc(r->headers, (r->n_headers + 1) * sizeof *h);
+  if (h == NULL)
+    return APIC_ERR_NOMEM;
+  r->headers = h;
+  h[r->n_headers].name = apic__strndup(name, nlen);
+  h[r->n_headers].value = apic__strndup(value, vlen);
+  if (h[r->n_headers].name == NULL || h[r->n_headers].value == NULL) {
+    apic__free(h[r->n_headers].name);
+    apic__free(h[r->n_headers].value);
+    return APIC_ERR_NOMEM;
+  }
+  r->n_headers++;
+  return 0;
+}
+
+void apic__response_clear_headers(apic_response *r)
+{
+  for (size_t i = 0; i < r->n_headers; i++) {
+    apic__free(r->headers[i].name);
+    apic__free(r->headers[i].value);
+  }
+  apic__free(r->headers);
+  r->headers = NULL;
+  r->n_headers = 0;
+}
+
+int apic__response_append(apic_response *r, const char *data, size_t len)
+{
+  char *b = apic__realloc(r->body, r->body_len + len + 1);
+  if (b == NULL)
+    return APIC_ERR_NOMEM;
+  memcpy(b + r->body_len, data, len);
+  r->body_len += len;
+  b[r->body_len] = '\0';
+  r->body = b;
+  return 0;
+}
+
+int apic_response_status(const apic_response *r)
+{
+  return r == NULL ? 0 : r->status;
+}
+
+const char *apic_response_body(const apic_response *r, size_t *out_len)
+{
+  if (out_len != NULL)
+    *out_len = r == NULL ? 0 : r->body_len;
+  return r == NULL ? "" : r->body;
+}
+
+const char *apic_response_header(const apic_response *r, const char *name)
+{
+  if (r == NULL || name == NULL)
+    return NULL;
+  for (size_t i = 0; i < r->n_headers; i++)
+    if (apic__strcasecmp(r->headers[i].name, name) == 0)
+      return r->headers[i].value;
+  return NULL;
+}
+
+unsigned apic_response_attempts(const apic_response *r)
+{
+  return r == NULL ? 0 : r->attempts;
+}
+
+const char *apic_response_attempt_cause(const apic_response *r, unsigned i)
+{
+  if (r == NULL || r->attempts == 0 || i >= r->attempts - 1 || r->causes == NULL)
+    return NULL;
+  return r->causes[i];
+}
+
+void apic_response_free(apic_response *r)
+{
+  if (r == NULL)
+    return;
+  apic__response_clear_headers(r);
+  for (unsigned i = 0; r->causes != NULL && i + 1 < r->attempts; i++)
+    apic__free(r->causes[i]);
+  apic__free(r->causes);
+  apic__free(r->body);
+  apic__free(r);
+}

@@ -1,0 +1,183 @@
+/* libcurl's multi interface on a libuv loop (after curl's docs/examples/multi-uv.c): one
+ * uv_poll_t per socket, kept with curl_multi_assign, and one uv_timer_t. */
+#include <stdlib.h>
+
+#include "engine.h"
+#include "internal.h"
+
+typedef struct sock {
+  uv_poll_t poll;
+  curl_socket_t fd;
+  apic__engine *eng;
+  struct sock *prev, *next; /* the engine's open sockets */
+} sock;
+
+static void sock_unlink(sock *s)
+{
+  if (s->prev != NULL)
+    s->prev->next = s->next;
+  else
+    s->eng->socks = s->next;
+  if (s->next != NULL)
+    s->next->prev = s->prev;
+}
+
+static void sock_close(sock *s);
+
+static void handle_closed(apic__engine *eng)
+{
+  if (--eng->open_handles == 0 && eng->on_closed != NULL)
+    eng->on_closed(eng);
+}
+
+static void sock_closed(uv_handle_t *h)
+{
+  sock *s = h->data;
+  apic__engine *eng = s->eng;
+  apic__free(s);
+  handle_closed(eng);
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+  handle_closed(h->data);
+}
+
+/* Hands finished transfers to their calls; a call may start or end others meanwhile. */
+static void drain_messages(apic__engine *eng)
+{
+  CURLMsg *m;
+  int left;
+  while ((m = curl_multi_info_read(eng->multi, &left)) != NULL) {
+    if (m->msg != CURLMSG_DONE)
+      continue;
+    apic_call *call = NULL;
+    CURL *easy = m->easy_handle;
+    CURLcode rc = m->data.result;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&call);
+    curl_multi_remove_handle(eng->multi, easy);
+    apic__call_attempt_done(call, rc);
+  }
+}
+
+static void sock_close(sock *s)
+{
+  sock_unlink(s);
+  uv_poll_stop(&s->poll);
+  uv_close((uv_handle_t *)&s->poll, sock_closed);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+  sock *s = p->data;
+  int flags = 0;
+  int running;
+  if (status < 0)
+    flags = CURL_CSELECT_ERR;
+  if (events & UV_READABLE)
+    flags |= CURL_CSELECT_IN;
+  if (events & UV_WRITABLE)
+    flags |= CURL_CSELECT_OUT;
+  apic__engine *eng = s->eng;
+  curl_multi_socket_action(eng->multi, s->fd, flags, &running);
+  drain_messages(eng);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+  apic__engine *eng = t->data;
+  int running;
+  curl_multi_socket_action(eng->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  drain_messages(eng);
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+  apic__engine *eng = userp;
+  sock *s = socketp;
+  (void)easy;
+  if (what == CURL_POLL_REMOVE) { /* curl may close fd next: stop polling now */
+    if (s != NULL) {
+      curl_multi_assign(eng->multi, fd, NULL);
+      sock_close(s);
+    }
+    return 0;
+  }
+  if (s == NULL) {
+    s = apic__calloc(1, sizeof *s);
+    if (s == NULL)
+      return -1;
+    if (uv_poll_init_socket(eng->loop, &s->poll, fd) != 0) {
+      apic__free(s);
+      return -1;
+    }
+    s->fd = fd;
+    s->eng = eng;
+    s->poll.data = s;
+    s->next = eng->socks;
+    if (s->next != NULL)
+      s->next->prev = s;
+    eng->socks = s;
+    eng->open_handles++;
+    curl_multi_assign(eng->multi, fd, s);
+  }
+  int events = 0;
+  if (what & CURL_POLL_IN)
+    events |= UV_READABLE;
+  if (what & CURL_POLL_OUT)
+    events |= UV_WRITABLE;
+  return uv_poll_start(&s->poll, events, on_poll) == 0 ? 0 : -1;
+}
+
+/* Never calls libcurl here: a 0 ms timeout becomes 1 ms so curl runs from the loop. */
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+  apic__engine *eng = userp;
+  (void)multi;
+  if (timeout_ms < 0)
+    return uv_timer_stop(&eng->timer);
+  return uv_timer_start(&eng->timer, on_timer, timeout_ms == 0 ? 1 : (uint64_t)timeout_ms, 0);
+}
+
+int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner)
+{
+  eng->loop = loop;
+  eng->owner = owner;
+  eng->open_handles = 0;
+  eng->on_closed = NULL;
+  eng->socks = NULL;
+  eng->multi = curl_multi_init();
+  if (eng->multi == NULL)
+    return APIC_ERR_NOMEM;
+  if (uv_timer_init(loop, &eng->timer) != 0) {
+    curl_multi_cleanup(eng->multi);
+    return APIC_ERR_NOMEM;
+  }
+  eng->timer.data = eng;
+  eng->open_handles = 1;
+  curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+  curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng);
+  curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+  curl_multi_setopt(eng->multi, CURLMOPT_TIMERDATA, eng);
+  curl_multi_setopt(eng->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  return 0;
+}
+
+void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng))
+{
+  eng->on_closed = on_closed;
+  curl_multi_cleanup(eng->multi); /* may report CURL_POLL_REMOVE for sockets still open */
+  eng->multi = NULL;
+  while (eng->socks != NULL) /* those curl did not report */
+    sock_close(eng->socks);
+  uv_timer_stop(&eng->timer);
+  uv_close((uv_handle_t *)&eng->timer, timer_closed);
+}
+
+/* Adds the call's easy handle; a failure ends the attempt as a transport error. */
+void apic__engine_add(apic__engine *eng, apic_call *call)
+{
+  CURLMcode mc = curl_multi_add_handle(eng->multi, call->easy);
+  if (mc != CURLM_OK)
+    apic__call_attempt_done(call, CURLE_FAILED_INIT);
+}
