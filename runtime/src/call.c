@@ -32,7 +32,7 @@ void apic__call_free(apic_call *call)
   curl_slist_free_all(call->headers);
   apic__free(call->body);
   apic_response_free(call->resp);
-  free_causes(call->causes, call->attempts);
+  free_causes(call->causes, call->n_causes);
   apic_response_free(call->result);
   apic_error_free(call->error);
   apic__free(call);
@@ -55,9 +55,21 @@ static void deliver(apic_call *call, apic_response *resp, apic_error *err)
   uv_close((uv_handle_t *)&call->deadline_timer, call_closed);
 }
 
+/* "MSG (earlier attempts: status 503; status 502)", so each attempt's cause shows. */
+static apic_error *new_error(apic_call *call, int code, const char *msg)
+{
+  char earlier[512] = "";
+  size_t used = 0;
+  for (unsigned i = 0; i < call->n_causes && used < sizeof earlier; i++)
+    used += (size_t)snprintf(earlier + used, sizeof earlier - used, "%s%s", i ? "; " : "", call->causes[i]);
+  if (call->n_causes == 0)
+    return apic_error_new(code, "%s", msg);
+  return apic_error_new(code, "%s (earlier attempts: %s)", msg, earlier);
+}
+
 static apic_error *make_error(apic_call *call, int code, const char *msg, apic_response *r)
 {
-  apic_error *e = apic_error_new(code, "%s", msg);
+  apic_error *e = new_error(call, code, msg);
   if (e == NULL)
     return NULL;
   apic_error_set_request(e, call->method, call->url);
@@ -131,6 +143,7 @@ void apic__call_end(apic_call *call, int code)
   if (call->state == CALL_RUNNING && call->easy != NULL) {
     curl_multi_remove_handle(call->eng->multi, call->easy);
     release_easy(call);
+    call->attempts++; /* it was sent, and counts */
   }
   leave_flight(call);
   call->state = CALL_ENDING;
@@ -277,12 +290,15 @@ static void on_backoff_done(uv_timer_t *t)
 
 static int remember_cause(apic_call *call, const char *cause)
 {
-  char **cs = apic__realloc(call->causes, call->attempts * sizeof *cs);
+  char **cs = apic__realloc(call->causes, (call->n_causes + 1) * sizeof *cs);
   if (cs == NULL)
     return APIC_ERR_NOMEM;
   call->causes = cs;
-  cs[call->attempts - 1] = apic__strdup(cause);
-  return cs[call->attempts - 1] == NULL ? APIC_ERR_NOMEM : 0;
+  cs[call->n_causes] = apic__strdup(cause);
+  if (cs[call->n_causes] == NULL)
+    return APIC_ERR_NOMEM;
+  call->n_causes++;
+  return 0;
 }
 
 static void succeed(apic_call *call)
@@ -290,8 +306,9 @@ static void succeed(apic_call *call)
   apic_response *r = call->resp;
   call->resp = NULL;
   r->attempts = call->attempts;
-  r->causes = call->causes; /* attempts - 1 of them, the last slot unused */
+  r->causes = call->causes; /* attempts - 1 of them */
   call->causes = NULL;
+  call->n_causes = 0;
   apic__client_refund(call->client);
   deliver(call, r, NULL);
 }

@@ -61,7 +61,8 @@ struct apic_call {
   apic_response *resp;            /* the attempt being received */
   size_t body_cap;
   int too_large;
-  char **causes;
+  char **causes;                  /* why each failed attempt before the current one ended */
+  unsigned n_causes;
   unsigned attempts;
   int end_code;                   /* CANCELLED or TIMEOUT asked for by cancel / deadline */
   apic_response *result;

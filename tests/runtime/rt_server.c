@@ -1,0 +1,170 @@
+/* The runtime suites' scripted server (see rt_server.h). */
+#include "rt_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#define MAX_SCRIPT 64
+#define MAX_LOG 256
+
+struct rt_server {
+  struct MHD_Daemon *d;
+  char url[64];
+  pthread_mutex_t lock;
+  rt_reply script[MAX_SCRIPT];
+  int used[MAX_SCRIPT];
+  unsigned n_script;
+  char paths[MAX_LOG][64];
+  char keys[MAX_LOG][160];
+  unsigned count, active, peak;
+  volatile int stopping;
+};
+
+static void sleep_ms(unsigned ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static rt_reply next_reply(rt_server *s, const char *path, const char *key)
+{
+  rt_reply r = {0, NULL, NULL, 0, 0, NULL};
+  pthread_mutex_lock(&s->lock);
+  for (unsigned i = 0; i < s->n_script; i++) {
+    if (s->used[i] || (s->script[i].path != NULL && strcmp(s->script[i].path, path) != 0))
+      continue;
+    s->used[i] = 1;
+    r = s->script[i];
+    break;
+  }
+  if (s->count < MAX_LOG) {
+    snprintf(s->paths[s->count], sizeof s->paths[0], "%s", path);
+    snprintf(s->keys[s->count], sizeof s->keys[0], "%s", key ? key : "");
+  }
+  s->count++;
+  if (++s->active > s->peak)
+    s->peak = s->active;
+  pthread_mutex_unlock(&s->lock);
+  return r;
+}
+
+static void add_headers(struct MHD_Response *resp, const char *lines)
+{
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", lines ? lines : "");
+  char *save = NULL;
+  for (char *l = strtok_r(buf, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+    char *colon = strchr(l, ':');
+    if (colon == NULL)
+      continue;
+    *colon = '\0';
+    MHD_add_response_header(resp, l, colon + 1 + (colon[1] == ' '));
+  }
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+  rt_server *s = cls;
+  (void)method;
+  (void)version;
+  (void)upload;
+  if (*ctx == NULL) { /* first call: headers only */
+    *ctx = s;
+    return MHD_YES;
+  }
+  if (*upload_size != 0) { /* swallow the body */
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  rt_reply r = next_reply(s, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"));
+  for (unsigned waited = 0; (r.hang || waited < r.delay_ms) && !s->stopping && waited < 5000; waited += 5)
+    sleep_ms(5);
+  pthread_mutex_lock(&s->lock);
+  s->active--;
+  pthread_mutex_unlock(&s->lock);
+  if (r.hang)
+    return MHD_NO; /* drop it */
+  const char *body = r.body ? r.body : "{}";
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+  add_headers(resp, r.headers);
+  enum MHD_Result ok = MHD_queue_response(conn, r.status ? (unsigned)r.status : 200, resp);
+  MHD_destroy_response(resp);
+  return ok;
+}
+
+rt_server *rt_server_start(void)
+{
+  rt_server *s = calloc(1, sizeof *s);
+  if (s == NULL)
+    return NULL;
+  pthread_mutex_init(&s->lock, NULL);
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
+                          handle, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
+  if (s->d == NULL) {
+    free(s);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  snprintf(s->url, sizeof s->url, "http://127.0.0.1:%u", (unsigned)info->port);
+  return s;
+}
+
+void rt_server_stop(rt_server *s)
+{
+  if (s == NULL)
+    return;
+  s->stopping = 1;
+  MHD_stop_daemon(s->d);
+  pthread_mutex_destroy(&s->lock);
+  free(s);
+}
+
+const char *rt_server_url(rt_server *s)
+{
+  return s->url;
+}
+
+void rt_server_push(rt_server *s, const rt_reply *r)
+{
+  pthread_mutex_lock(&s->lock);
+  if (s->n_script < MAX_SCRIPT)
+    s->script[s->n_script++] = *r;
+  pthread_mutex_unlock(&s->lock);
+}
+
+unsigned rt_server_count(rt_server *s)
+{
+  pthread_mutex_lock(&s->lock);
+  unsigned n = s->count;
+  pthread_mutex_unlock(&s->lock);
+  return n;
+}
+
+unsigned rt_server_peak(rt_server *s)
+{
+  pthread_mutex_lock(&s->lock);
+  unsigned n = s->peak;
+  pthread_mutex_unlock(&s->lock);
+  return n;
+}
+
+void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char *key, size_t ksize)
+{
+  pthread_mutex_lock(&s->lock);
+  snprintf(path, psize, "%s", i < MAX_LOG && i < s->count ? s->paths[i] : "");
+  snprintf(key, ksize, "%s", i < MAX_LOG && i < s->count ? s->keys[i] : "");
+  pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,29 @@
+/* A small scripted HTTP server for the runtime suites (libmicrohttpd, 127.0.0.1, ephemeral
+ * port, a thread per connection). Replies are taken FIFO from a script (the first
+ * entry whose path matches), then the default (200, "{}"). */
+#ifndef RT_SERVER_H
+#define RT_SERVER_H
+
+#include <stddef.h>
+
+typedef struct rt_reply {
+  int status;           /* 0: 200 */
+  const char *headers;  /* "Name: value\n" lines or NULL */
+  const char *body;     /* NULL: "{}" */
+  unsigned delay_ms;    /* before answering */
+  int hang;             /* never answer (until the server stops) */
+  const char *path;     /* NULL: any request; else only a request for this path */
+} rt_reply;
+
+typedef struct rt_server rt_server;
+
+rt_server *rt_server_start(void);
+void rt_server_stop(rt_server *s);
+const char *rt_server_url(rt_server *s);   /* "http://127.0.0.1:PORT" */
+void rt_server_push(rt_server *s, const rt_reply *r); /* r's strings must outlive the server */
+unsigned rt_server_count(rt_server *s);
+unsigned rt_server_peak(rt_server *s);
+/* Request i's path and Idempotency-Key ("" if none), copied into the buffers. */
+void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char *key, size_t ksize);
+
+#endif

@@ -1,0 +1,558 @@
+/* The HTTP engine against a real local server: retries, timeouts, concurrency, groups,
+ * cancellation, threads, shutdown. Counts and order come from the server's log. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "apic/client.h"
+#include "rt_server.h"
+
+typedef struct fixture {
+  rt_server *srv;
+  apic_client *client;
+  char url[128];
+} fixture;
+
+static int setup(void **state)
+{
+  fixture *f = calloc(1, sizeof *f);
+  f->srv = rt_server_start();
+  assert_non_null(f->srv);
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.backoff_initial_ms = 1; /* retries fast; counts are what the tests look at */
+  o.backoff_max_ms = 5;
+  o.max_concurrency = 3;
+  assert_int_equal(apic_client_new(&o, &f->client, NULL), 0);
+  snprintf(f->url, sizeof f->url, "%s/things", rt_server_url(f->srv));
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fixture *f = *state;
+  apic_client_free(f->client, 0);
+  rt_server_stop(f->srv);
+  free(f);
+  return 0;
+}
+
+static void push(fixture *f, int status, const char *headers, unsigned delay_ms, int hang)
+{
+  rt_reply r = {status, headers, NULL, delay_ms, hang, NULL};
+  rt_server_push(f->srv, &r);
+}
+
+/* A reply only for "/things/<n>", so members answered in any arrival order get theirs. */
+static void push_for(fixture *f, int n, int status, unsigned delay_ms, int hang)
+{
+  static char paths[8][32];
+  snprintf(paths[n], sizeof paths[n], "/things/%d", n);
+  rt_reply r = {status, NULL, NULL, delay_ms, hang, paths[n]};
+  rt_server_push(f->srv, &r);
+}
+
+static void add_numbered(fixture *f, apic_group *g, int n)
+{
+  char url[160];
+  snprintf(url, sizeof url, "%s/%d", f->url, n);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = url;
+  size_t index;
+  assert_int_equal(apic_group_add(g, &req, &index), 0);
+  assert_int_equal(index, n);
+}
+
+static int send_req(fixture *f, const char *method, int idempotent, apic_response **resp, apic_error **err)
+{
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = method;
+  req.url = f->url;
+  req.idempotent = idempotent;
+  if (strcmp(method, "POST") == 0) {
+    req.body = "{\"a\":1}";
+    req.body_len = 7;
+  }
+  *resp = NULL;
+  *err = NULL;
+  return apic_client_send(f->client, &req, resp, err);
+}
+
+static void test_get_ok(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  push(f, 200, "x-request-id: r1\n", 0, 0);
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), 0);
+  assert_null(e);
+  assert_int_equal(apic_response_status(r), 200);
+  assert_string_equal(apic_response_body(r, NULL), "{}");
+  assert_string_equal(apic_response_header(r, "X-Request-Id"), "r1");
+  assert_int_equal(apic_response_attempts(r), 1);
+  apic_response_free(r);
+}
+
+static void test_retry_then_ok(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  push(f, 503, NULL, 0, 0);
+  push(f, 429, "Retry-After: 0\n", 0, 0);
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), 0);
+  assert_int_equal(apic_response_attempts(r), 3);
+  assert_string_equal(apic_response_attempt_cause(r, 0), "status 503");
+  assert_string_equal(apic_response_attempt_cause(r, 1), "status 429");
+  assert_null(apic_response_attempt_cause(r, 2));
+  assert_int_equal(rt_server_count(f->srv), 3);
+  apic_response_free(r);
+}
+
+static void test_retry_limit(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  for (int i = 0; i < 5; i++)
+    push(f, 500, "x-request-id: rid-7\n", 0, 0);
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_HTTP);
+  assert_null(r);
+  assert_int_equal(apic_error_status(e), 500);
+  assert_int_equal(apic_error_attempts(e), 3);
+  assert_string_equal(apic_error_request_id(e), "rid-7");
+  assert_string_equal(apic_error_message(e), "status 500 (earlier attempts: status 500; status 500)");
+  assert_int_equal(rt_server_count(f->srv), 3);
+  apic_error_free(e);
+}
+
+static void test_not_retried(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  push(f, 503, NULL, 0, 0); /* POST without `idempotent` */
+  assert_int_equal(send_req(f, "POST", 0, &r, &e), APIC_ERR_HTTP);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+  push(f, 404, NULL, 0, 0); /* other 4xx */
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_HTTP);
+  assert_int_equal(apic_error_status(e), 404);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+  push(f, 503, "x-should-retry: false\n", 0, 0);
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_HTTP);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+  assert_int_equal(rt_server_count(f->srv), 3);
+}
+
+static void test_idempotency_key(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  push(f, 500, NULL, 0, 0);
+  push(f, 502, NULL, 0, 0);
+  assert_int_equal(send_req(f, "POST", 1, &r, &e), 0);
+  assert_int_equal(apic_response_attempts(r), 3);
+  apic_response_free(r);
+  char path[64], k0[160], k[160];
+  rt_server_request(f->srv, 0, path, sizeof path, k0, sizeof k0);
+  assert_string_equal(path, "/things");
+  assert_int_equal(strlen(k0), 32);
+  for (unsigned i = 1; i < 3; i++) {
+    rt_server_request(f->srv, i, path, sizeof path, k, sizeof k);
+    assert_string_equal(k, k0);
+  }
+  assert_int_equal(send_req(f, "POST", 1, &r, &e), 0); /* a new call, a new key */
+  rt_server_request(f->srv, 3, path, sizeof path, k, sizeof k);
+  assert_string_not_equal(k, k0);
+  apic_response_free(r);
+}
+
+static void test_retry_after_cap(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  push(f, 429, "Retry-After: 3600\n", 0, 0);
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_HTTP);
+  assert_int_equal(apic_error_retry_after_ms(e), 3600000);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+}
+
+static void test_bad_input(void **state)
+{
+  fixture *f = *state;
+  apic_response *r = NULL;
+  apic_error *e = NULL;
+  const char *hdr[] = {"X-A: ok\r\nX-Injected: 1"};
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  req.headers = hdr;
+  req.n_headers = 1;
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_INVALID_ARG);
+  apic_error_free(e);
+  req.n_headers = 0;
+  req.url = "ftp://example/x";
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_INVALID_ARG);
+  apic_error_free(e);
+  assert_int_equal(rt_server_count(f->srv), 0);
+}
+
+static void test_connection_refused(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  snprintf(f->url, sizeof f->url, "http://127.0.0.1:1/x"); /* nobody listens on port 1 */
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_CONNECT);
+  assert_int_equal(apic_error_attempts(e), 3);
+  apic_error_free(e);
+}
+
+static void test_timeouts(void **state)
+{
+  fixture *f = *state;
+  apic_response *r = NULL;
+  apic_error *e = NULL;
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  req.attempt_timeout_ms = 100; /* a server that never answers: each attempt times out */
+  req.max_retries = 1;
+  push(f, 0, NULL, 0, 1);
+  push(f, 0, NULL, 0, 1);
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_TIMEOUT);
+  assert_int_equal(apic_error_attempts(e), 2);
+  apic_error_free(e);
+  /* The total timeout covers every attempt: it ends the call before the retries run out. */
+  req.attempt_timeout_ms = 0;
+  req.max_retries = 10;
+  req.total_timeout_ms = 150;
+  for (int i = 0; i < 3; i++)
+    push(f, 0, NULL, 0, 1);
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_TIMEOUT);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+}
+
+/* Async. */
+typedef struct outcome {
+  int calls;
+  int code;
+  int status;
+} outcome;
+
+static void on_done(apic_call *call, int code, apic_response *resp, apic_error *err, void *ud)
+{
+  outcome *o = ud;
+  (void)call;
+  o->calls++;
+  o->code = code;
+  o->status = resp ? apic_response_status(resp) : apic_error_status(err);
+  assert_true((resp == NULL) != (err == NULL));
+  apic_response_free(resp);
+  apic_error_free(err);
+}
+
+static apic_call *start(fixture *f, outcome *o)
+{
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_call *call = NULL;
+  assert_int_equal(apic_call_start(f->client, &req, on_done, o, &call, NULL), 0);
+  return call;
+}
+
+static void run_until(fixture *f, const outcome *os, int n)
+{
+  for (int guard = 0; guard < 100000; guard++) {
+    int done = 0;
+    for (int i = 0; i < n; i++)
+      done += os[i].calls;
+    if (done == n)
+      return;
+    uv_run(apic_client_loop(f->client), UV_RUN_ONCE);
+  }
+  fail_msg("calls did not complete");
+}
+
+static void test_concurrency_limit(void **state)
+{
+  fixture *f = *state;
+  outcome os[10] = {{0}};
+  for (int i = 0; i < 10; i++) {
+    push(f, 200, NULL, 40, 0);
+    start(f, &os[i]);
+  }
+  run_until(f, os, 10);
+  for (int i = 0; i < 10; i++) {
+    assert_int_equal(os[i].calls, 1);
+    assert_int_equal(os[i].status, 200);
+  }
+  assert_int_equal(rt_server_count(f->srv), 10);
+  assert_true(rt_server_peak(f->srv) <= 3);
+  assert_true(rt_server_peak(f->srv) >= 2);
+}
+
+static void test_cancel(void **state)
+{
+  fixture *f = *state;
+  outcome os[5] = {{0}};
+  apic_call *calls[5];
+  for (int i = 0; i < 5; i++) {
+    push(f, 200, NULL, 100, 0);
+    calls[i] = start(f, &os[i]);
+  }
+  apic_call_cancel(calls[4]); /* queued: never reaches the server */
+  apic_call_cancel(calls[0]); /* in flight */
+  run_until(f, os, 5);
+  assert_int_equal(os[0].code, APIC_ERR_CANCELLED);
+  assert_int_equal(os[4].code, APIC_ERR_CANCELLED);
+  for (int i = 1; i < 4; i++)
+    assert_int_equal(os[i].code, 0);
+  for (int i = 0; i < 5; i++)
+    assert_int_equal(os[i].calls, 1);
+  assert_true(rt_server_count(f->srv) <= 4);
+}
+
+static void test_cancel_in_backoff(void **state)
+{
+  fixture *f = *state;
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.backoff_initial_ms = 5000; /* a long back-off the cancel cuts short */
+  o.backoff_max_ms = 5000;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  push(f, 503, NULL, 0, 0);
+  outcome out = {0};
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_call *call;
+  assert_int_equal(apic_call_start(c, &req, on_done, &out, &call, NULL), 0);
+  for (int guard = 0; rt_server_count(f->srv) < 1 && guard < 10000; guard++)
+    uv_run(apic_client_loop(c), UV_RUN_NOWAIT);
+  for (int guard = 0; guard < 50; guard++) /* let the 503 arrive and the back-off start */
+    uv_run(apic_client_loop(c), UV_RUN_NOWAIT);
+  apic_call_cancel(call);
+  uint64_t t0 = uv_hrtime();
+  while (out.calls == 0)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  assert_true(uv_hrtime() - t0 < 2000000000ULL); /* not the 5 s back-off */
+  assert_int_equal(out.code, APIC_ERR_CANCELLED);
+  apic_client_free(c, 0);
+}
+
+static void test_gather(void **state)
+{
+  fixture *f = *state;
+  apic_group *g;
+  assert_int_equal(apic_group_new(f->client, APIC_GROUP_GATHER, &g), 0);
+  push_for(f, 0, 200, 60, 0); /* the first finishes last */
+  push_for(f, 1, 404, 0, 0);
+  push_for(f, 2, 200, 0, 0);
+  for (int i = 0; i < 3; i++)
+    add_numbered(f, g, i);
+  assert_int_equal(apic_group_wait(g), APIC_ERR_HTTP);
+  assert_int_equal(apic_group_size(g), 3);
+  const apic_response *r;
+  const apic_error *e;
+  apic_group_result(g, 0, &r, &e);
+  assert_int_equal(apic_response_status(r), 200);
+  apic_group_result(g, 1, &r, &e);
+  assert_null(r);
+  assert_int_equal(apic_error_status(e), 404);
+  apic_group_result(g, 2, &r, &e);
+  assert_int_equal(apic_response_status(r), 200);
+  apic_group_free(g);
+}
+
+typedef struct progress {
+  size_t order[8];
+  size_t n;
+  size_t last_done, total;
+} progress;
+
+static void on_progress(apic_group *g, size_t index, size_t done, size_t total, void *ud)
+{
+  progress *p = ud;
+  (void)g;
+  p->order[p->n++] = index;
+  assert_int_equal(done, p->n);
+  p->last_done = done;
+  p->total = total;
+}
+
+static void test_fail_fast_and_progress(void **state)
+{
+  fixture *f = *state;
+  apic_group *g;
+  progress p = {{0}, 0, 0, 0};
+  assert_int_equal(apic_group_new(f->client, APIC_GROUP_FAIL_FAST, &g), 0);
+  apic_group_set_progress(g, on_progress, &p);
+  push_for(f, 0, 400, 0, 0); /* the first to finish fails */
+  push_for(f, 1, 200, 3000, 0);
+  push_for(f, 2, 200, 3000, 0);
+  for (int i = 0; i < 3; i++)
+    add_numbered(f, g, i);
+  assert_int_equal(apic_group_wait(g), APIC_ERR_HTTP);
+  assert_int_equal(p.n, 3);
+  assert_int_equal(p.order[0], 0);
+  assert_int_equal(p.total, 3);
+  const apic_response *r;
+  const apic_error *e;
+  for (size_t i = 1; i < 3; i++) {
+    apic_group_result(g, i, &r, &e);
+    assert_int_equal(apic_error_code(e), APIC_ERR_CANCELLED);
+  }
+  apic_group_free(g);
+}
+
+static void test_group_deadline(void **state)
+{
+  fixture *f = *state;
+  apic_group *g;
+  assert_int_equal(apic_group_new(f->client, APIC_GROUP_GATHER, &g), 0);
+  assert_int_equal(apic_group_set_deadline(g, 150), 0);
+  push_for(f, 0, 200, 0, 0);
+  push_for(f, 1, 0, 0, 1);
+  add_numbered(f, g, 0);
+  add_numbered(f, g, 1);
+  assert_int_equal(apic_group_wait(g), APIC_ERR_TIMEOUT);
+  const apic_response *r;
+  const apic_error *e;
+  apic_group_result(g, 0, &r, &e);
+  assert_int_equal(apic_response_status(r), 200);
+  apic_group_result(g, 1, &r, &e);
+  assert_int_equal(apic_error_code(e), APIC_ERR_TIMEOUT);
+  apic_group_free(g);
+}
+
+static void test_wait_one(void **state)
+{
+  fixture *f = *state;
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_call *call;
+  assert_int_equal(apic_call_start(f->client, &req, NULL, NULL, &call, NULL), 0);
+  apic_response *r;
+  apic_error *e;
+  assert_int_equal(apic_call_wait(call, &r, &e), 0);
+  assert_int_equal(apic_response_status(r), 200);
+  apic_response_free(r);
+}
+
+static void *thread_main(void *arg)
+{
+  fixture *f = arg;
+  int ok = 0;
+  for (int i = 0; i < 5; i++) {
+    apic_response *r = NULL;
+    apic_error *e = NULL;
+    apic_request req = APIC_REQUEST_INIT;
+    req.method = "GET";
+    req.url = f->url;
+    if (apic_client_send(f->client, &req, &r, &e) == 0 && apic_response_status(r) == 200)
+      ok++;
+    apic_response_free(r);
+    apic_error_free(e);
+  }
+  return (void *)(intptr_t)ok;
+}
+
+static void test_threads(void **state)
+{
+  fixture *f = *state;
+  pthread_t t[8];
+  for (int i = 0; i < 8; i++)
+    assert_int_equal(pthread_create(&t[i], NULL, thread_main, f), 0);
+  for (int i = 0; i < 8; i++) {
+    void *ok;
+    pthread_join(t[i], &ok);
+    assert_int_equal((intptr_t)ok, 5);
+  }
+  assert_int_equal(rt_server_count(f->srv), 40);
+}
+
+static void test_shutdown_in_flight(void **state)
+{
+  fixture *f = *state;
+  outcome os[6] = {{0}};
+  push(f, 200, NULL, 0, 0);
+  for (int i = 0; i < 6; i++)
+    start(f, &os[i]);
+  for (int i = 1; i < 6; i++)
+    push(f, 0, NULL, 0, 1); /* the rest never answer */
+  apic_client_free(f->client, 200);
+  f->client = NULL;
+  int cancelled = 0, ok = 0; /* whichever request arrived first got the one answer */
+  for (int i = 0; i < 6; i++) {
+    assert_int_equal(os[i].calls, 1);
+    cancelled += os[i].code == APIC_ERR_CANCELLED;
+    ok += os[i].code == 0;
+  }
+  assert_int_equal(cancelled, 5);
+  assert_int_equal(ok, 1);
+}
+
+static void test_too_large(void **state)
+{
+  fixture *f = *state;
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.max_body = 1;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_response *r;
+  apic_error *e;
+  assert_int_equal(apic_client_send(c, &req, &r, &e), APIC_ERR_TOO_LARGE);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+  apic_client_free(c, 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_get_ok, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_retry_then_ok, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_retry_limit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_not_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_idempotency_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_retry_after_cap, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_connection_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_concurrency_limit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cancel_in_backoff, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gather, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fail_fast_and_progress, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_group_deadline, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_wait_one, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_shutdown_in_flight, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
