@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -531,8 +532,139 @@ static void test_too_large(void **state)
   apic_client_free(c, 0);
 }
 
+static void test_caller_loop(void **state)
+{
+  fixture *f = *state;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.loop = &loop;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  assert_ptr_equal(apic_client_loop(c), &loop);
+  outcome os[3] = {{0}};
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  push(f, 200, NULL, 0, 0);
+  assert_int_equal(apic_call_start(c, &req, on_done, &os[0], NULL, NULL), 0);
+  for (int guard = 0; os[0].calls == 0 && guard < 100000; guard++)
+    uv_run(&loop, UV_RUN_ONCE);
+  assert_int_equal(os[0].code, 0);
+  push(f, 0, NULL, 0, 1);
+  push(f, 0, NULL, 0, 1);
+  assert_int_equal(apic_call_start(c, &req, on_done, &os[1], NULL, NULL), 0);
+  assert_int_equal(apic_call_start(c, &req, on_done, &os[2], NULL, NULL), 0);
+  uv_run(&loop, UV_RUN_NOWAIT);
+  apic_client_free(c, 1000); /* a caller's loop: cancels at once; we run the loop */
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(os[1].calls, 1);
+  assert_int_equal(os[2].calls, 1);
+  assert_int_equal(os[1].code, APIC_ERR_CANCELLED);
+  assert_int_equal(os[2].code, APIC_ERR_CANCELLED);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static void test_queue_full(void **state)
+{
+  fixture *f = *state;
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.max_concurrency = 1;
+  o.max_queue = 2;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  outcome os[3] = {{0}};
+  for (int i = 0; i < 3; i++) /* one in flight, two queued */
+    assert_int_equal(apic_call_start(c, &req, on_done, &os[i], NULL, NULL), 0);
+  apic_error *e = NULL;
+  outcome extra = {0};
+  assert_int_equal(apic_call_start(c, &req, on_done, &extra, NULL, &e), APIC_ERR_QUEUE_FULL);
+  assert_int_equal(apic_error_code(e), APIC_ERR_QUEUE_FULL);
+  apic_error_free(e);
+  apic_client_free(c, 5000); /* drains: all three finish */
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(os[i].calls, 1);
+    assert_int_equal(os[i].code, 0);
+  }
+  assert_int_equal(extra.calls, 0); /* a failed start never calls back */
+  assert_int_equal(rt_server_count(f->srv), 3);
+  assert_int_equal(rt_server_peak(f->srv), 1);
+}
+
+typedef struct log_seen {
+  int attempts;
+  int leaked;
+} log_seen;
+
+static void on_log(void *ctx, int level, const char *line)
+{
+  log_seen *l = ctx;
+  (void)level;
+  if (strstr(line, "attempt") != NULL)
+    l->attempts++;
+  if (strstr(line, "s3cr3t") != NULL)
+    l->leaked++;
+}
+
+static void test_log_and_key_override(void **state)
+{
+  fixture *f = *state;
+  log_seen seen = {0, 0};
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.backoff_initial_ms = 1;
+  o.backoff_max_ms = 1;
+  o.log = on_log;
+  o.log_ctx = &seen;
+  o.log_level = APIC_LOG_DEBUG;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  const char *hdr[] = {"Authorization: Bearer s3cr3t", "X-Api-Key: s3cr3t"};
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "POST";
+  req.url = f->url;
+  req.headers = hdr;
+  req.n_headers = 2;
+  req.idempotency_key = "my-key-1"; /* makes the POST retryable */
+  push(f, 503, NULL, 0, 0);
+  push(f, 200, "retry-after-ms: 1\n", 0, 0);
+  apic_response *r;
+  apic_error *e;
+  assert_int_equal(apic_client_send(c, &req, &r, &e), 0);
+  assert_int_equal(apic_response_attempts(r), 2);
+  apic_response_free(r);
+  char path[64], key[160];
+  for (unsigned i = 0; i < 2; i++) {
+    rt_server_request(f->srv, i, path, sizeof path, key, sizeof key);
+    assert_string_equal(key, "my-key-1");
+  }
+  assert_int_equal(seen.attempts, 2);
+  assert_int_equal(seen.leaked, 0);
+  apic_client_free(c, 0);
+}
+
+static void test_retry_after_honoured(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  push(f, 503, "retry-after-ms: 120\n", 0, 0);
+  push(f, 429, "Retry-After: Thu, 01 Jan 1970 00:00:00 GMT\n", 0, 0); /* a past date: now */
+  uint64_t t0 = uv_hrtime();
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), 0);
+  assert_true(uv_hrtime() - t0 >= 120 * 1000000ULL); /* waited at least what the server asked */
+  assert_int_equal(apic_response_attempts(r), 3);
+  apic_response_free(r);
+}
+
 int main(void)
 {
+  alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_get_ok, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retry_then_ok, setup, teardown),
@@ -553,6 +685,10 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
       cmocka_unit_test_setup_teardown(test_shutdown_in_flight, setup, teardown),
       cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_caller_loop, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_log_and_key_override, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
