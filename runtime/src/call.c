@@ -270,15 +270,16 @@ void apic__call_launch(apic_call *call)
   apic__engine_add(call->eng, call);
 }
 
+/* A retry waits its turn like a new call: the concurrency and rate limits apply to attempts. */
 static void on_backoff_done(uv_timer_t *t)
 {
   apic_call *call = t->data;
   apic_client *c = call->client;
-  if (call->sync || c->o.max_concurrency == 0 || c->in_flight < c->o.max_concurrency) {
+  if (call->sync) {
     apic__call_launch(call);
     return;
   }
-  call->state = CALL_QUEUED; /* behind those already waiting */
+  call->state = CALL_QUEUED;
   call->qnext = NULL;
   if (c->qtail != NULL)
     c->qtail->qnext = call;
@@ -286,6 +287,7 @@ static void on_backoff_done(uv_timer_t *t)
     c->qhead = call;
   c->qtail = call;
   c->queued++;
+  apic__client_pump(c);
 }
 
 static int remember_cause(apic_call *call, const char *cause)

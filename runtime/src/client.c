@@ -107,6 +107,7 @@ static void destroy(apic_client *c)
 static int check_options(const apic_client_options *o)
 {
   if (o->backoff_initial_ms > o->backoff_max_ms || o->max_body == 0 || o->retry_budget < 0 ||
+      o->requests_per_second < 0 ||
       (o->user_agent != NULL && !apic__header_value_ok(o->user_agent)))
     return APIC_ERR_INVALID_ARG;
   return 0;
@@ -130,9 +131,15 @@ static int setup(apic_client *c, const apic_client_options *o)
     c->owns_loop = 1;
   }
   rc = apic__engine_init(&c->eng, o->loop ? o->loop : &c->own_loop, c);
-  if (rc != 0 && c->owns_loop)
-    uv_loop_close(&c->own_loop);
-  return rc;
+  if (rc != 0) {
+    if (c->owns_loop)
+      uv_loop_close(&c->own_loop);
+    return rc;
+  }
+  c->rate_timer = &c->eng.rate_timer;
+  c->rate_tokens = o->requests_per_second > 1 ? o->requests_per_second : 1;
+  c->rate_at = uv_now(c->eng.loop);
+  return 0;
 }
 
 int apic_client_new(const apic_client_options *o, apic_client **out, apic_error **err)
@@ -245,10 +252,37 @@ void apic__client_log(apic_client *c, int level, const char *fmt, ...)
   c->o.log(c->o.log_ctx, level, line);
 }
 
+static void on_rate_timer(uv_timer_t *t)
+{
+  apic__client_pump(t->data);
+}
+
+/* The requests_per_second bucket (one second's worth at most): 1 when a start may go now, else 0
+ * with the timer armed for when it may. */
+static int rate_allows(apic_client *c)
+{
+  double rps = c->o.requests_per_second;
+  if (rps <= 0)
+    return 1;
+  uint64_t now = uv_now(c->eng.loop);
+  c->rate_tokens += (double)(now - c->rate_at) * rps / 1000.0;
+  c->rate_at = now;
+  if (c->rate_tokens > (rps > 1 ? rps : 1))
+    c->rate_tokens = rps > 1 ? rps : 1;
+  if (c->rate_tokens >= 1) {
+    c->rate_tokens -= 1;
+    return 1;
+  }
+  uint64_t wait = (uint64_t)((1 - c->rate_tokens) * 1000.0 / rps) + 1;
+  uv_timer_start(c->rate_timer, on_rate_timer, wait, 0);
+  return 0;
+}
+
 /* Starts queued calls while there is room. */
 void apic__client_pump(apic_client *c)
 {
-  while (c->qhead != NULL && (c->o.max_concurrency == 0 || c->in_flight < c->o.max_concurrency)) {
+  while (c->qhead != NULL && (c->o.max_concurrency == 0 || c->in_flight < c->o.max_concurrency) &&
+         rate_allows(c)) {
     apic_call *call = c->qhead;
     c->qhead = call->qnext;
     if (c->qhead == NULL)

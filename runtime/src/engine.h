@@ -12,6 +12,7 @@ typedef struct apic__engine {
   uv_loop_t *loop;
   CURLM *multi;
   uv_timer_t timer;
+  uv_timer_t rate_timer;          /* used by the client's engine only */
   struct sock *socks;
   unsigned open_handles;          /* the timer and the socket polls not yet closed */
   void (*on_closed)(struct apic__engine *eng);
@@ -92,6 +93,9 @@ struct apic_client {
   apic_call *qhead, *qtail;
   unsigned queued;
   unsigned in_flight;
+  double rate_tokens;             /* requests_per_second bucket, refilled from uv_now */
+  uint64_t rate_at;
+  uv_timer_t *rate_timer;         /* wakes the queue when the rate allows (in eng) */
   int shutting;
   int freeing;
   int engine_closed;

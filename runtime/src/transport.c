@@ -154,7 +154,9 @@ int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner)
     return APIC_ERR_NOMEM;
   }
   eng->timer.data = eng;
-  eng->open_handles = 1;
+  uv_timer_init(loop, &eng->rate_timer); /* cannot fail once the loop is up */
+  eng->rate_timer.data = owner;
+  eng->open_handles = 2;
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng);
   curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
@@ -172,6 +174,8 @@ void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng))
     sock_close(eng->socks);
   uv_timer_stop(&eng->timer);
   uv_close((uv_handle_t *)&eng->timer, timer_closed);
+  eng->rate_timer.data = eng;
+  uv_close((uv_handle_t *)&eng->rate_timer, timer_closed);
 }
 
 /* Adds the call's easy handle; a failure ends the attempt as a transport error. */

@@ -662,6 +662,30 @@ static void test_retry_after_honoured(void **state)
   apic_response_free(r);
 }
 
+static void test_rate_limit(void **state)
+{
+  fixture *f = *state;
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.requests_per_second = 20; /* a burst of 20, then one every 50 ms */
+  o.max_concurrency = 0;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  apic_group *g;
+  assert_int_equal(apic_group_new(c, APIC_GROUP_GATHER, &g), 0);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  uint64_t t0 = uv_hrtime();
+  for (int i = 0; i < 25; i++)
+    assert_int_equal(apic_group_add(g, &req, NULL), 0);
+  assert_int_equal(apic_group_wait(g), 0);
+  assert_true(uv_hrtime() - t0 >= 200 * 1000000ULL); /* the last 5 waited ~250 ms */
+  assert_int_equal(rt_server_count(f->srv), 25);
+  apic_group_free(g);
+  apic_client_free(c, 0);
+}
+
 int main(void)
 {
   alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
@@ -689,6 +713,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
       cmocka_unit_test_setup_teardown(test_log_and_key_override, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,7 @@ typedef struct apic_client_options {
   const char *user_agent;       /* default "apic/VERSION libcurl" */
   unsigned max_concurrency;     /* requests in flight at once; 0 = unlimited. Default 16 */
   unsigned max_queue;           /* waiting requests beyond which a call fails QUEUE_FULL; 0 = unbounded */
+  double requests_per_second;   /* async starts per second (attempts included); 0 = no limit */
   uint64_t connect_timeout_ms;  /* default 10000 */
   uint64_t attempt_timeout_ms;  /* one attempt, headers to last byte; default 60000; 0 = none */
   uint64_t total_timeout_ms;    /* a whole call, attempts and back-off; default 0 = none */
