@@ -1,4 +1,4 @@
-/* The renderer beyond the spec: error locations, raw mode, context stacks, limits. */
+/* The renderer beyond the spec: each tag kind, error locations, raw mode, context stacks, limits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +33,76 @@ static char *parse_error(const char *tmpl)
   assert_null(t);
   assert_non_null(err);
   return err;
+}
+
+/* Partials for the tag-kind tests, by name. */
+static const char *named_partial(void *ud, const char *name, size_t *len)
+{
+  (void)ud;
+  const char *text = NULL;
+  if (strcmp(name, "item") == 0)
+    text = "- {{.}}\n";
+  else if (strcmp(name, "c/doc") == 0)
+    text = "/* {{doc}} */";
+  if (text != NULL)
+    *len = strlen(text);
+  return text;
+}
+
+static char *render_with_partials(const char *tmpl, const char *json)
+{
+  char *err = NULL;
+  mustache *t = mustache_parse("t.mustache", tmpl, strlen(tmpl), &err);
+  assert_non_null(t);
+  cJSON *data = cJSON_Parse(json);
+  assert_non_null(data);
+  mustache_env env = {1, named_partial, NULL, NULL};
+  const cJSON *stack[] = {data};
+  size_t len = 0;
+  char *out = mustache_render(t, stack, 1, &env, &len, &err);
+  assert_non_null(out);
+  assert_int_equal(len, strlen(out));
+  mustache_env_clear(&env);
+  cJSON_Delete(data);
+  mustache_free(t);
+  return out;
+}
+
+/* One case or more per tag kind, each with a result that a wrong renderer would not give. */
+static void test_tag_kinds(void **state)
+{
+  (void)state;
+  struct { const char *tmpl, *json, *want; } cases[] = {
+      /* variables: escaped, triple, ampersand, dotted, missing, implicit iterator */
+      {"<{{x}}>", "{\"x\": \"<&>\"}", "<&lt;&amp;&gt;>"},
+      {"<{{{x}}}|{{& x}}>", "{\"x\": \"<&>\"}", "<<&>|<&>>"},
+      {"{{a.b.c}}|{{a.z}}|{{nope}}", "{\"a\": {\"b\": {\"c\": 7}}}", "7||"},
+      {"{{#l}}{{.}},{{/l}}", "{\"l\": [1, \"two\", true]}", "1,two,true,"},
+      /* sections: list, object, falsey, empty list, nested lookup through the stack */
+      {"{{#l}}[{{n}}]{{/l}}", "{\"l\": [{\"n\": 1}, {\"n\": 2}]}", "[1][2]"},
+      {"{{#o}}{{n}}{{/o}}", "{\"o\": {\"n\": \"in\"}}", "in"},
+      {"a{{#f}}X{{/f}}{{#e}}Y{{/e}}{{#z}}Z{{/z}}b", "{\"f\": false, \"e\": [], \"z\": null}", "ab"},
+      {"{{#o}}{{#p}}{{top}}{{/p}}{{/o}}", "{\"top\": \"T\", \"o\": {\"p\": 1}}", "T"},
+      /* inverted: shown for false, null, missing, empty list; hidden otherwise */
+      {"{{^f}}1{{/f}}{{^m}}2{{/m}}{{^e}}3{{/e}}{{^t}}4{{/t}}", "{\"f\": false, \"e\": [], \"t\": \"x\"}",
+       "123"},
+      /* comments: inline and standalone (the whole line goes) */
+      {"a{{! say\nnothing }}b\n  {{! alone }}\nc", "{}", "ab\nc"},
+      /* standalone section lines leave no blank lines behind */
+      {"x\n{{#t}}\ny\n{{/t}}\nz", "{\"t\": true}", "x\ny\nz"},
+      /* partials: path-like names, standalone indentation, context of the caller */
+      {"{{>c/doc}}", "{\"doc\": \"hi\"}", "/* hi */"},
+      {"list:\n  {{#l}}\n  {{>item}}\n  {{/l}}\n", "{\"l\": [\"a\", \"b\"]}", "list:\n  - a\n  - b\n"},
+      {"[{{>missing}}]", "{}", "[]"},
+      /* set delimiters, and back */
+      {"{{=<% %>=}}<%x%>{{x}}<%={{ }}=%>{{x}}", "{\"x\": 1}", "1{{x}}1"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *out = render_with_partials(cases[i].tmpl, cases[i].json);
+    if (strcmp(out, cases[i].want) != 0)
+      fail_msg("case %zu: %s\n  want [%s]\n  got  [%s]", i, cases[i].tmpl, cases[i].want, out);
+    free(out);
+  }
 }
 
 static void test_error_locations(void **state)
@@ -151,9 +221,13 @@ static void test_garbage_templates(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_error_locations),    cmocka_unit_test(test_raw_mode_does_not_escape),
-      cmocka_unit_test(test_context_stack),      cmocka_unit_test(test_recursive_partial_is_an_error),
-      cmocka_unit_test(test_numbers_render_shortest), cmocka_unit_test(test_garbage_templates),
+      cmocka_unit_test(test_tag_kinds),
+      cmocka_unit_test(test_error_locations),
+      cmocka_unit_test(test_raw_mode_does_not_escape),
+      cmocka_unit_test(test_context_stack),
+      cmocka_unit_test(test_recursive_partial_is_an_error),
+      cmocka_unit_test(test_numbers_render_shortest),
+      cmocka_unit_test(test_garbage_templates),
   };
   return cmocka_run_group_tests_name("render: mustache", tests, NULL, NULL);
 }
