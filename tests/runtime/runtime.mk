@@ -1,10 +1,12 @@
 # libapic suites. Test binaries link the static library.
-RT_TESTS := core model engine
+RT_TESTS := core model engine pages
 TEST_BINS += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%)
 ALL_OBJS  += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%.o) $(BUILD)/tests/runtime/rt_server.o
 
 $(BUILD)/tests/runtime/test_%: $(BUILD)/tests/runtime/test_%.o $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
-$(BUILD)/tests/runtime/test_engine: $(BUILD)/tests/runtime/test_engine.o $(BUILD)/tests/runtime/rt_server.o $(BUILD)/libapic.a
+# Suites that talk HTTP link the scripted server.
+RT_HTTP_TESTS := engine pages
+$(RT_HTTP_TESTS:%=$(BUILD)/tests/runtime/test_%): $(BUILD)/tests/runtime/test_%: $(BUILD)/tests/runtime/test_%.o $(BUILD)/tests/runtime/rt_server.o $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread

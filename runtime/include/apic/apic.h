@@ -7,5 +7,6 @@
 #include "apic/datetime.h"
 #include "apic/error.h"
 #include "apic/model.h"
+#include "apic/page.h"
 
 #endif
