@@ -167,6 +167,16 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
   apic_call *call = ud;
   size_t len = size * n;
+  long status = 0;
+  if (call->on_data != NULL)
+    curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status >= 200 && status < 300) {
+    call->streamed = 1;
+    if (call->on_data(call->data_user_data, data, len) == 0)
+      return len;
+    call->aborted = 1;
+    return 0;
+  }
   if (call->resp->body_len + len > call->body_cap) {
     call->too_large = 1;
     return 0;
@@ -317,6 +327,10 @@ static void succeed(apic_call *call)
 
 static int classify(apic_call *call, CURLcode rc, char *cause, size_t size)
 {
+  if (call->aborted) {
+    snprintf(cause, size, "the stream's reader stopped it");
+    return APIC_ERR_CANCELLED;
+  }
   if (call->too_large) {
     snprintf(cause, size, "response body larger than %zu bytes", call->body_cap);
     return APIC_ERR_TOO_LARGE;
@@ -337,7 +351,8 @@ static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *ret
 {
   apic_client *c = call->client;
   *retry_after = -1;
-  if (code == APIC_ERR_TOO_LARGE || code == APIC_ERR_NOMEM || !call->may_retry)
+  if (code == APIC_ERR_TOO_LARGE || code == APIC_ERR_NOMEM || code == APIC_ERR_CANCELLED ||
+      !call->may_retry || call->streamed)
     return 0;
   if (code == APIC_ERR_HTTP && !apic__retryable_status(call->resp))
     return 0;
@@ -460,6 +475,8 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
   call->max_retries = req->max_retries >= 0 ? (unsigned)req->max_retries : c->o.max_retries;
   call->attempt_timeout_ms = req->attempt_timeout_ms ? req->attempt_timeout_ms : c->o.attempt_timeout_ms;
   call->body_cap = c->o.max_body;
+  call->on_data = req->on_data;
+  call->data_user_data = req->data_user_data;
   return 0;
 }
 

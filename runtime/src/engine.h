@@ -62,6 +62,10 @@ struct apic_call {
   apic_response *resp;            /* the attempt being received */
   size_t body_cap;
   int too_large;
+  int (*on_data)(void *user_data, const char *data, size_t len);
+  void *data_user_data;
+  int streamed;                   /* data went to on_data: never retried */
+  int aborted;                    /* on_data asked to stop */
   char **causes;                  /* why each failed attempt before the current one ended */
   unsigned n_causes;
   unsigned attempts;

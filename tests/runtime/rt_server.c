@@ -35,7 +35,7 @@ static void sleep_ms(unsigned ms)
 
 static rt_reply next_reply(rt_server *s, const char *path, const char *key)
 {
-  rt_reply r = {0, NULL, NULL, 0, 0, NULL};
+  rt_reply r = {0, NULL, NULL, 0, 0, NULL, 0};
   pthread_mutex_lock(&s->lock);
   for (unsigned i = 0; i < s->n_script; i++) {
     if (s->used[i] || (s->script[i].path != NULL && strcmp(s->script[i].path, path) != 0))
@@ -69,6 +69,18 @@ static void add_headers(struct MHD_Response *resp, const char *lines)
   }
 }
 
+/* Sends the body, then fails: the client sees fewer bytes than Content-Length announced. */
+static ssize_t truncated_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+  const char *body = cls;
+  size_t len = strlen(body);
+  if (pos >= len)
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  size_t n = len - (size_t)pos < max ? len - (size_t)pos : max;
+  memcpy(buf, body + pos, n);
+  return (ssize_t)n;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **ctx)
 {
@@ -94,7 +106,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     return MHD_NO; /* drop it */
   const char *body = r.body ? r.body : "{}";
   struct MHD_Response *resp =
-      MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+      r.truncate ? MHD_create_response_from_callback(strlen(body) + 100, 1024, truncated_reader,
+                                                     (void *)(uintptr_t)body, NULL)
+                 : MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body,
+                                                   MHD_RESPMEM_PERSISTENT);
   add_headers(resp, r.headers);
   enum MHD_Result ok = MHD_queue_response(conn, r.status ? (unsigned)r.status : 200, resp);
   MHD_destroy_response(resp);

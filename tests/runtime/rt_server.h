@@ -13,6 +13,7 @@ typedef struct rt_reply {
   unsigned delay_ms;    /* before answering */
   int hang;             /* never answer (until the server stops) */
   const char *path;     /* NULL: any request; else only a request for this path */
+  int truncate;         /* announce 100 bytes more than body, send body, close */
 } rt_reply;
 
 typedef struct rt_server rt_server;

@@ -48,7 +48,7 @@ static int teardown(void **state)
 
 static void push(fixture *f, int status, const char *headers, unsigned delay_ms, int hang)
 {
-  rt_reply r = {status, headers, NULL, delay_ms, hang, NULL};
+  rt_reply r = {status, headers, NULL, delay_ms, hang, NULL, 0};
   rt_server_push(f->srv, &r);
 }
 
@@ -57,7 +57,7 @@ static void push_for(fixture *f, int n, int status, unsigned delay_ms, int hang)
 {
   static char paths[8][32];
   snprintf(paths[n], sizeof paths[n], "/things/%d", n);
-  rt_reply r = {status, NULL, NULL, delay_ms, hang, paths[n]};
+  rt_reply r = {status, NULL, NULL, delay_ms, hang, paths[n], 0};
   rt_server_push(f->srv, &r);
 }
 
@@ -686,6 +686,77 @@ static void test_rate_limit(void **state)
   apic_client_free(c, 0);
 }
 
+static void test_truncated_body(void **state)
+{
+  fixture *f = *state;
+  apic_response *r;
+  apic_error *e;
+  for (int i = 0; i < 3; i++) {
+    rt_reply t = {200, NULL, "{\"partial\":", 0, 0, NULL, 1};
+    rt_server_push(f->srv, &t);
+  }
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_TRANSPORT);
+  assert_int_equal(apic_error_attempts(e), 3); /* a cut transfer is retried like a dropped one */
+  apic_error_free(e);
+  assert_int_equal(rt_server_count(f->srv), 3);
+}
+
+typedef struct sink {
+  char buf[256];
+  size_t len;
+  int chunks;
+  int stop_after;
+} sink;
+
+static int on_data(void *ud, const char *data, size_t len)
+{
+  sink *k = ud;
+  if (k->len + len < sizeof k->buf) {
+    memcpy(k->buf + k->len, data, len);
+    k->len += len;
+  }
+  return ++k->chunks == k->stop_after;
+}
+
+static void test_streaming(void **state)
+{
+  fixture *f = *state;
+  rt_reply ok = {200, NULL, "data: a\n\ndata: b\n\n", 0, 0, NULL, 0};
+  rt_server_push(f->srv, &ok);
+  sink k = {"", 0, 0, 0};
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  req.on_data = on_data;
+  req.data_user_data = &k;
+  apic_response *r;
+  apic_error *e;
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), 0);
+  assert_int_equal(k.len, 18);
+  assert_memory_equal(k.buf, "data: a\n\ndata: b\n\n", 18);
+  assert_int_equal(apic_response_status(r), 200);
+  size_t len;
+  apic_response_body(r, &len);
+  assert_int_equal(len, 0); /* streamed, not kept */
+  apic_response_free(r);
+  /* An error status is buffered into the error, not streamed. */
+  rt_reply bad = {500, NULL, "{\"error\":\"x\"}", 0, 0, NULL, 0};
+  rt_server_push(f->srv, &bad);
+  req.max_retries = 0;
+  k.len = 0;
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_HTTP);
+  assert_string_equal(apic_error_body(e, NULL), "{\"error\":\"x\"}");
+  assert_int_equal(k.len, 0);
+  apic_error_free(e);
+  /* The reader stops the stream: cancelled, not retried. */
+  k.stop_after = 1;
+  k.chunks = 0;
+  req.max_retries = 2;
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_CANCELLED);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+}
+
 int main(void)
 {
   alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
@@ -714,6 +785,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_log_and_key_override, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_truncated_body, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,7 @@ static int setup(void **state)
   snprintf(f->first, sizeof f->first, "%s/items/1", rt_server_url(f->srv));
   static const char *const paths[] = {"/items/1", "/items/2", "/items/3"};
   for (int i = 0; i < 3; i++) {
-    rt_reply r = {200, NULL, bodies[i], 0, 0, paths[i]};
+    rt_reply r = {200, NULL, bodies[i], 0, 0, paths[i], 0};
     rt_server_push(f->srv, &r);
   }
   *state = f;
@@ -140,7 +140,7 @@ static void test_page_error_ends(void **state)
   fixture *f = *state;
   char url[160];
   snprintf(url, sizeof url, "%s/missing", rt_server_url(f->srv));
-  rt_reply r = {404, NULL, "{}", 0, 0, "/missing"};
+  rt_reply r = {404, NULL, "{}", 0, 0, "/missing", 0};
   rt_server_push(f->srv, &r);
   apic_request req = APIC_REQUEST_INIT;
   req.method = "GET";

@@ -84,9 +84,16 @@ typedef struct apic_request {
   int64_t max_retries;             /* -1: the client's */
   uint64_t total_timeout_ms;       /* 0: the client's */
   uint64_t attempt_timeout_ms;     /* 0: the client's */
+  /* Streaming: with on_data set, a 2xx body is not kept but handed over as it arrives, on the
+   * loop thread (the sync call's own thread for apic_client_send); a non-zero return aborts the
+   * call (APIC_ERR_CANCELLED). Error statuses are still buffered into the error. Once data was
+   * delivered the call is never retried (a stream layer resumes it instead, e.g. SSE with
+   * Last-Event-ID). Use attempt_timeout_ms 0 for long streams. */
+  int (*on_data)(void *user_data, const char *data, size_t len);
+  void *data_user_data;
 } apic_request;
 
-#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0}
+#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL}
 
 /* A response (2xx/3xx). Readers borrow from r. */
 APIC_EXPORT int apic_response_status(const apic_response *r);
