@@ -22,6 +22,8 @@ typedef struct token {
   size_t len;   /* T_TEXT length */
   char *indent; /* T_PARTIAL: the standalone indentation, or NULL */
   size_t end;   /* T_SECTION, T_INVERTED: index of the first token after the section */
+  char *path;   /* names: the name split at dots, each part NUL-terminated (looked up often) */
+  int nparts;   /* names: how many parts; 0 for ".", the implicit iterator */
 } token;
 
 struct mustache {
@@ -139,6 +141,22 @@ static const char *find(const char *hay, size_t hay_len, const char *needle)
   return NULL;
 }
 
+/* Splits a name token's text at dots once, so that rendering compares keys without scanning. */
+static token *with_path(token *k)
+{
+  if (k == NULL || strcmp(k->text, ".") == 0)
+    return k;
+  if ((k->path = strdup(k->text)) == NULL)
+    return NULL;
+  k->nparts = 1;
+  for (char *c = k->path; *c != '\0'; c++)
+    if (*c == '.') {
+      *c = '\0';
+      k->nparts++;
+    }
+  return k;
+}
+
 /* Adds a tag token; returns -1 on error. */
 static int add_tag(parser *p, char type, const char *name, size_t n, size_t at, const char *indent, size_t indent_len)
 {
@@ -151,7 +169,7 @@ static int add_tag(parser *p, char type, const char *name, size_t n, size_t at, 
       set_error(p, at, "sections nested too deep", NULL);
       return -1;
     }
-    if ((k = push(p, type == '#' ? T_SECTION : T_INVERTED, name, n)) == NULL)
+    if ((k = with_path(push(p, type == '#' ? T_SECTION : T_INVERTED, name, n))) == NULL)
       return -1;
     p->tag_at[p->depth] = at;
     p->stack[p->depth++] = p->t->n - 1;
@@ -179,8 +197,8 @@ static int add_tag(parser *p, char type, const char *name, size_t n, size_t at, 
       return -1;
     return 0;
   case '{':
-  case '&': return push(p, T_RAW, name, n) ? 0 : -1;
-  default: return push(p, T_VAR, name, n) ? 0 : -1;
+  case '&': return with_path(push(p, T_RAW, name, n)) ? 0 : -1;
+  default: return with_path(push(p, T_VAR, name, n)) ? 0 : -1;
   }
 }
 
@@ -310,6 +328,7 @@ void mustache_free(mustache *t)
   for (size_t i = 0; i < t->n; i++) {
     free(t->toks[i].text);
     free(t->toks[i].indent);
+    free(t->toks[i].path);
   }
   free(t->toks);
   free(t);
@@ -326,36 +345,30 @@ typedef struct renderer {
   char *err;
 } renderer;
 
-/* Looks a name up: "." is the top; "a.b.c" finds a on the stack, then b and c inside it. */
-static const cJSON *lookup(const renderer *r, const char *name)
+static const cJSON *member(const cJSON *obj, const char *key)
 {
-  if (strcmp(name, ".") == 0)
+  if (!cJSON_IsObject(obj))
+    return NULL;
+  /* The first-byte test skips the call for most keys: lookups of absent flags scan whole
+     objects at every level of the stack, and this is where rendering spends its time. */
+  for (const cJSON *c = obj->child; c != NULL; c = c->next)
+    if (c->string != NULL && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+      return c;
+  return NULL;
+}
+
+/* Looks a name up: "." is the top; "a.b.c" finds a on the stack, then b and c inside it. */
+static const cJSON *lookup(const renderer *r, const token *k)
+{
+  if (k->nparts == 0)
     return r->stack[r->depth - 1];
-  const char *dot = strchr(name, '.');
-  size_t first = dot ? (size_t)(dot - name) : strlen(name);
+  const char *part = k->path;
   const cJSON *v = NULL;
-  for (int i = r->depth - 1; i >= 0 && v == NULL; i--) {
-    const cJSON *ctx = r->stack[i];
-    if (!cJSON_IsObject(ctx))
-      continue;
-    for (const cJSON *c = ctx->child; c != NULL; c = c->next)
-      if (c->string != NULL && strlen(c->string) == first && memcmp(c->string, name, first) == 0) {
-        v = c;
-        break;
-      }
-  }
-  while (v != NULL && dot != NULL) {
-    const char *part = dot + 1;
-    dot = strchr(part, '.');
-    size_t n = dot ? (size_t)(dot - part) : strlen(part);
-    const cJSON *next = NULL;
-    if (cJSON_IsObject(v))
-      for (const cJSON *c = v->child; c != NULL; c = c->next)
-        if (c->string != NULL && strlen(c->string) == n && memcmp(c->string, part, n) == 0) {
-          next = c;
-          break;
-        }
-    v = next;
+  for (int i = r->depth - 1; i >= 0 && v == NULL; i--)
+    v = member(r->stack[i], part);
+  for (int n = 1; n < k->nparts && v != NULL; n++) {
+    part += strlen(part) + 1;
+    v = member(v, part);
   }
   return v;
 }
@@ -460,14 +473,18 @@ static const mustache *partial(renderer *r, const char *name, const char *indent
 static void render_section(renderer *r, const mustache *t, size_t i)
 {
   const token *k = &t->toks[i];
-  const cJSON *v = lookup(r, k->text);
+  const cJSON *v = lookup(r, k);
   if (k->kind == T_INVERTED) {
     if (falsey(v))
       render_range(r, t, i + 1, k->end);
     return;
   }
-  if (falsey(v) || r->depth >= MAX_STACK)
+  if (falsey(v))
     return;
+  if (r->depth >= MAX_STACK) { /* only through partials: one template's nesting is capped */
+    r->err = strdup("sections nested too deep");
+    return;
+  }
   if (cJSON_IsArray(v)) {
     for (const cJSON *e = v->child; e != NULL; e = e->next) {
       r->stack[r->depth++] = e;
@@ -489,7 +506,7 @@ static void render_range(renderer *r, const mustache *t, size_t from, size_t to)
     switch (k->kind) {
     case T_TEXT: sb_append(&r->out, k->text, k->len); break;
     case T_VAR:
-    case T_RAW: put_value(r, lookup(r, k->text), k->kind == T_VAR && r->env->escape); break;
+    case T_RAW: put_value(r, lookup(r, k), k->kind == T_VAR && r->env->escape); break;
     case T_SECTION:
     case T_INVERTED:
       render_section(r, t, i);

@@ -179,6 +179,34 @@ static void test_recursive_partial_is_an_error(void **state)
   mustache_free(t);
 }
 
+/* Each partial opens five sections: the context stack fills before the partial depth cap. */
+static const char *nesting_partial(void *ud, const char *name, size_t *len)
+{
+  (void)ud;
+  (void)name;
+  static const char text[] = "{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{>n}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}";
+  *len = sizeof text - 1;
+  return text;
+}
+
+static void test_deep_sections_are_an_error(void **state)
+{
+  (void)state;
+  char *err = NULL;
+  mustache *t = mustache_parse("t", "{{>n}}", 6, &err);
+  cJSON *data = cJSON_Parse("{\"a\": true}");
+  const cJSON *stack[] = {data};
+  mustache_env env = {0, nesting_partial, NULL, NULL};
+  char *out = mustache_render(t, stack, 1, &env, NULL, &err);
+  assert_null(out);
+  assert_non_null(err);
+  assert_string_equal(err, "sections nested too deep");
+  free(err);
+  mustache_env_clear(&env);
+  cJSON_Delete(data);
+  mustache_free(t);
+}
+
 static void test_numbers_render_shortest(void **state)
 {
   (void)state;
@@ -226,6 +254,7 @@ int main(void)
       cmocka_unit_test(test_raw_mode_does_not_escape),
       cmocka_unit_test(test_context_stack),
       cmocka_unit_test(test_recursive_partial_is_an_error),
+      cmocka_unit_test(test_deep_sections_are_an_error),
       cmocka_unit_test(test_numbers_render_shortest),
       cmocka_unit_test(test_garbage_templates),
   };
