@@ -83,8 +83,7 @@ static int make_parents(const char *path)
 static int write_atomic(const char *path, const char *text, size_t len)
 {
   char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.apic-tmp", path);
-  if (make_parents(path) != 0)
+  if (snprintf(tmp, sizeof tmp, "%s.apic-tmp", path) >= (int)sizeof tmp || make_parents(path) != 0)
     return -1;
   FILE *f = fopen(tmp, "wb");
   if (f == NULL)
@@ -111,6 +110,40 @@ static int safe_path(const char *p)
     s += n + (e != NULL);
   }
   return 1;
+}
+
+/* No directory between out_dir and rel's file may be a symbolic link: writing or removing
+ * through one would touch files outside the output directory. */
+static int no_symlinked_parent(const char *out_dir, const char *rel)
+{
+  char buf[4096];
+  size_t base = strlen(out_dir) + 1;
+  if (snprintf(buf, sizeof buf, "%s/%s", out_dir, rel) >= (int)sizeof buf)
+    return 0;
+  for (char *p = buf + base; (p = strchr(p, '/')) != NULL; p++) {
+    struct stat st;
+    *p = '\0';
+    int link = lstat(buf, &st) == 0 && S_ISLNK(st.st_mode);
+    *p = '/';
+    if (link)
+      return 0;
+  }
+  return 1;
+}
+
+/* After removing a stale file, removes the directories it leaves empty, up to out_dir
+ * (rmdir fails on a directory that still holds something, which ends the walk). */
+static void remove_empty_parents(const char *out_dir, const char *rel)
+{
+  char buf[4096];
+  size_t base = strlen(out_dir) + 1;
+  if (snprintf(buf, sizeof buf, "%s/%s", out_dir, rel) >= (int)sizeof buf)
+    return;
+  for (char *p = strrchr(buf + base, '/'); p != NULL; p = strrchr(buf + base, '/')) {
+    *p = '\0';
+    if (rmdir(buf) != 0)
+      return;
+  }
 }
 
 /* ---- templates -------------------------------------------------------------------------------- */
@@ -148,10 +181,13 @@ static const char *template_text(gen *g, const char *rel, size_t *len)
   return NULL;
 }
 
+/* {{>c/partials/doc}} is templates/c/partials/doc.mustache; names that would leave the
+ * templates directory find nothing (and render empty, as unknown partials do). */
 static const char *load_partial(void *ud, const char *name, size_t *len)
 {
   char rel[1024];
-  snprintf(rel, sizeof rel, "%s.mustache", name);
+  if (!safe_path(name) || snprintf(rel, sizeof rel, "%s.mustache", name) >= (int)sizeof rel)
+    return NULL;
   return template_text(ud, rel, len);
 }
 
@@ -242,6 +278,12 @@ static int render_entry(gen *g, const cJSON *view, const cJSON *entry)
     rc = render_one(g, body, out_path, &view, 1, tmpl);
   } else {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(view, each->valuestring), *item;
+    if (!cJSON_IsArray(list)) {
+      fprintf(stderr, "apic: files.json: %s: \"each\": \"%s\" is not an array at the view model's root\n",
+              tmpl, each->valuestring);
+      list = NULL;
+      rc = -1;
+    }
     cJSON_ArrayForEach(item, list)
     {
       const cJSON *stack[] = {view, item};
@@ -330,7 +372,10 @@ static int sync_dir(gen *g)
       continue;
     }
     char *path = joined(o->out_dir, out->path);
-    if (path == NULL || write_atomic(path, out->text, out->len) != 0) {
+    if (!no_symlinked_parent(o->out_dir, out->path)) {
+      fprintf(stderr, "apic: not writing '%s': a directory on its way is a symbolic link\n", out->path);
+      failed = 1;
+    } else if (path == NULL || write_atomic(path, out->text, out->len) != 0) {
       fprintf(stderr, "apic: cannot write '%s': %s\n", path ? path : out->path, strerror(errno));
       failed = 1;
     } else {
@@ -346,7 +391,7 @@ static int sync_dir(gen *g)
     if ((nl = strchr(line, '\n')) == NULL)
       break;
     *nl = '\0';
-    if (!safe_path(line) || produced(g, line))
+    if (!safe_path(line) || produced(g, line) || !no_symlinked_parent(o->out_dir, line))
       continue;
     char *path = joined(o->out_dir, line);
     struct stat st;
@@ -354,9 +399,10 @@ static int sync_dir(gen *g)
       changes++;
       if (o->check || o->dry_run)
         fprintf(o->report, "%s %s\n", o->check ? "would remove" : "remove", line);
-      else if (unlink(path) == 0)
+      else if (unlink(path) == 0) {
         removed++;
-      else
+        remove_empty_parents(o->out_dir, line);
+      } else
         failed = 1;
     }
     free(path);

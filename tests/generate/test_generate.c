@@ -62,6 +62,32 @@ static int gen(const char *dir, const char *templates, int check, int dry_run)
   return rc;
 }
 
+/* gen() with stderr captured (the messages are part of the contract); caller frees *out_err. */
+static int gen_stderr(const char *dir, const char *templates, char **out_err)
+{
+  char log[256];
+  snprintf(log, sizeof log, "%s/stderr.log", root);
+  fflush(stderr);
+  int saved = dup(2);
+  FILE *f = fopen(log, "w");
+  assert_non_null(f);
+  assert_true(saved >= 0 && dup2(fileno(f), 2) >= 0);
+  int rc = gen(dir, templates, 0, 0);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  fclose(f);
+  *out_err = slurp(log);
+  return rc;
+}
+
+static void make_dir(const char *rel)
+{
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s/%s", root, rel);
+  assert_int_equal(mkdir(dir, 0700), 0);
+}
+
 static int setup(void **state)
 {
   (void)state;
@@ -179,6 +205,93 @@ static void test_template_errors_fail(void **state)
   assert_int_equal(gen("x", "bad", 0, 0), 1);
 }
 
+/* "each": one file per element, the element above the root on the context stack. */
+static void test_each_renders_per_element(void **state)
+{
+  (void)state;
+  make_dir("each");
+  spit(path_in("each", "files.json"),
+       "[{\"template\": \"one.mustache\", \"each\": \"models\", \"output\": \"m/{{c_name}}.txt\"}]");
+  spit(path_in("each", "one.mustache"), "{{c_name}} of {{api.name}}{{>parts/tail}}\n");
+  make_dir("each/parts");
+  spit(path_in("each", "parts/tail.mustache"), " ({{name}})");
+  assert_int_equal(gen("ea", "each", 0, 0), 0);
+  char *x = slurp(path_in("ea", "m/small_thing.txt"));
+  assert_non_null(x);
+  assert_string_equal(x, "small_thing of small (Thing)\n");
+  free(x);
+  x = slurp(path_in("ea", ".apic-manifest"));
+  assert_string_equal(x, "m/small_thing.txt\nm/small_thing_page.txt\n");
+  free(x);
+  /* each must name an array: an object (api) or a missing key is an error, not a guess */
+  spit(path_in("each", "files.json"), "[{\"template\": \"one.mustache\", \"each\": \"api\", \"output\": \"x\"}]");
+  char *err = NULL;
+  assert_int_equal(gen_stderr("eb", "each", &err), 1);
+  assert_non_null(strstr(err, "\"each\": \"api\" is not an array"));
+  free(err);
+}
+
+/* Removing stale files also removes the directories they leave empty, and only those. */
+static void test_stale_directories_removed(void **state)
+{
+  (void)state;
+  assert_int_equal(gen("sd", NULL, 0, 0), 0);
+  make_dir("sd/gone");
+  make_dir("sd/gone/deep");
+  make_dir("sd/kept");
+  spit(path_in("sd", "gone/deep/x.h"), "stale\n");
+  spit(path_in("sd", "kept/y.h"), "stale\n");
+  spit(path_in("sd", "kept/user.txt"), "the user's\n");
+  spit(path_in("sd", ".apic-manifest"), "README.md\ngone/deep/x.h\nkept/y.h\n");
+  assert_int_equal(gen("sd", NULL, 0, 0), 0);
+  assert_int_equal(access(path_in("sd", "gone"), F_OK), -1);
+  assert_int_equal(access(path_in("sd", "kept/y.h"), F_OK), -1);
+  assert_int_equal(access(path_in("sd", "kept/user.txt"), F_OK), 0);
+}
+
+/* A symbolic link inside DIR must not carry writes outside it. */
+static void test_symlinked_directory_refused(void **state)
+{
+  (void)state;
+  make_dir("outside");
+  make_dir("ln");
+  char target[256], link[256];
+  snprintf(target, sizeof target, "%s/outside", root);
+  snprintf(link, sizeof link, "%s/ln/include", root);
+  assert_int_equal(symlink(target, link), 0);
+  char *err = NULL;
+  assert_int_equal(gen_stderr("ln", NULL, &err), 2);
+  assert_non_null(strstr(err, "a directory on its way is a symbolic link"));
+  free(err);
+  assert_int_equal(access(path_in("outside", "small"), F_OK), -1);
+  assert_int_equal(access(path_in("ln", "README.md"), F_OK), 0); /* the rest was written */
+}
+
+/* Template errors name the template by its relative path, with line and column. */
+static void test_template_error_location(void **state)
+{
+  (void)state;
+  make_dir("loc");
+  spit(path_in("loc", "README.md.mustache"), "ok\n  {{#models}}unclosed\n");
+  char *err = NULL;
+  assert_int_equal(gen_stderr("l", "loc", &err), 1);
+  assert_non_null(strstr(err, "README.md.mustache:2:3: error: unclosed section: models"));
+  free(err);
+}
+
+/* Partials are looked up inside the templates only: "../x" finds nothing. */
+static void test_partial_cannot_escape(void **state)
+{
+  (void)state;
+  make_dir("pe");
+  spit(path_in("", "secret.mustache"), "SECRET");
+  spit(path_in("pe", "README.md.mustache"), "[{{>../secret}}][{{>/etc/hostname}}]\n");
+  assert_int_equal(gen("p", "pe", 0, 0), 0);
+  char *x = slurp(path_in("p", "README.md"));
+  assert_string_equal(x, "[][]\n");
+  free(x);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -189,6 +302,11 @@ int main(void)
       cmocka_unit_test(test_templates_override),
       cmocka_unit_test(test_output_cannot_escape),
       cmocka_unit_test(test_template_errors_fail),
+      cmocka_unit_test(test_each_renders_per_element),
+      cmocka_unit_test(test_stale_directories_removed),
+      cmocka_unit_test(test_symlinked_directory_refused),
+      cmocka_unit_test(test_template_error_location),
+      cmocka_unit_test(test_partial_cannot_escape),
   };
   return cmocka_run_group_tests_name("generate", tests, setup, teardown);
 }
