@@ -144,31 +144,36 @@ void apic_model_clear(const apic_model_desc *m, void *obj)
 
 /* ---- init ---------------------------------------------------------------------------------- */
 
+/* Sets field f of obj (holding nothing there yet) to its spec default. */
+static int set_default(const apic_field_desc *f, void *obj)
+{
+  void *slot = at(obj, f->offset);
+  switch (f->type) {
+  case APIC_T_INT: *(int64_t *)slot = f->def_int; break;
+  case APIC_T_FLOAT: *(double *)slot = f->def_float; break;
+  case APIC_T_BOOL: *(bool *)slot = f->def_int != 0; break;
+  case APIC_T_ENUM: *(int *)slot = (int)f->def_int; break;
+  case APIC_T_STRING:
+  case APIC_T_DATETIME:
+  case APIC_T_DATE:
+    if (f->def_text != NULL && (*(char **)slot = apic__strndup(f->def_text, strlen(f->def_text))) == NULL)
+      return APIC_ERR_NOMEM;
+    break;
+  default: break; /* arrays default to empty */
+  }
+  if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE))
+    *(apic_presence *)at(obj, f->presence_offset) = APIC_PRESENT;
+  return 0;
+}
+
 int apic_model_init(const apic_model_desc *m, void *obj)
 {
   memset(obj, 0, m->size);
   for (size_t i = 0; i < m->nfields; i++) {
-    const apic_field_desc *f = &m->fields[i];
-    if (!(f->flags & APIC_F_HAS_DEFAULT))
-      continue;
-    void *slot = at(obj, f->offset);
-    switch (f->type) {
-    case APIC_T_INT: *(int64_t *)slot = f->def_int; break;
-    case APIC_T_FLOAT: *(double *)slot = f->def_float; break;
-    case APIC_T_BOOL: *(bool *)slot = f->def_int != 0; break;
-    case APIC_T_ENUM: *(int *)slot = (int)f->def_int; break;
-    case APIC_T_STRING:
-    case APIC_T_DATETIME:
-    case APIC_T_DATE:
-      if (f->def_text != NULL && (*(char **)slot = apic__strndup(f->def_text, strlen(f->def_text))) == NULL) {
-        apic_model_clear(m, obj);
-        return APIC_ERR_NOMEM;
-      }
-      break;
-    default: break; /* arrays default to empty */
+    if ((m->fields[i].flags & APIC_F_HAS_DEFAULT) && set_default(&m->fields[i], obj) != 0) {
+      apic_model_clear(m, obj);
+      return APIC_ERR_NOMEM;
     }
-    if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE))
-      *(apic_presence *)at(obj, f->presence_offset) = APIC_PRESENT;
   }
   return 0;
 }
@@ -302,9 +307,14 @@ static int decode_field(ctx *c, const apic_field_desc *f, void *obj, const cJSON
   int optional = f->flags & APIC_F_OPTIONAL, nullable = f->flags & APIC_F_NULLABLE;
   apic_presence *presence = (optional || nullable) ? at(obj, f->presence_offset) : NULL;
   if (j == NULL || (cJSON_IsNull(j) && optional && !nullable)) {
-    /* Absent; an optional field sent as null counts as absent too. */
-    if (!optional)
+    /* Absent; an optional field sent as null counts as absent too. A required field with a
+     * default takes it, as the spec's `tags: string[] = []` promises. */
+    if (optional)
+      return 0;
+    if (!(f->flags & APIC_F_HAS_DEFAULT))
       return fail(c, APIC_ERR_DECODE, "%s: required field missing%s%s", "", "");
+    if (set_default(f, obj) != 0)
+      return fail(c, APIC_ERR_NOMEM, "%s: out of memory%s%s", "", "");
     return 0;
   }
   if (cJSON_IsNull(j) && nullable) {

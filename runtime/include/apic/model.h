@@ -89,7 +89,8 @@ APIC_EXPORT void apic_model_clear(const apic_model_desc *m, void *obj);
 APIC_EXPORT int apic_model_copy(const apic_model_desc *m, void *dst, const void *src);
 /** @brief 1 when a and b hold the same values (absent, null and present kept apart). */
 APIC_EXPORT int apic_model_equal(const apic_model_desc *m, const void *a, const void *b);
-/** @brief Decodes json into obj (which holds nothing yet). Unknown fields are ignored; unknown
+/** @brief Decodes json into obj (which holds nothing yet). Absent fields that have a spec
+ *  default take it; other absent required fields are an error. Unknown fields are ignored; unknown
  *  enum values become _UNKNOWN and keep their text. On failure obj is left cleared and *err
  *  (if not NULL) names the JSON path: "$.items[3].created_at: expected an RFC 3339 date-time,
  *  got 12". @retval APIC_ERR_DECODE, APIC_ERR_NOMEM. */
