@@ -40,15 +40,23 @@ static char *read_file(const char *path, size_t *out_len)
 
 typedef struct partials_dir {
   const char *dir;
-  char *texts[64]; /* kept until the end of the run: the renderer borrows them */
-  int n;
+  char **texts; /* kept until the end of the run: the renderer borrows them */
+  size_t n, cap;
 } partials_dir;
 
 static const char *load_from_dir(void *ud, const char *name, size_t *len)
 {
   partials_dir *pd = ud;
-  if (pd->dir == NULL || pd->n == 64 || strstr(name, "..") != NULL)
+  if (pd->dir == NULL || strstr(name, "..") != NULL)
     return NULL;
+  if (pd->n == pd->cap) {
+    size_t cap = pd->cap ? pd->cap * 2 : 8;
+    char **grown = realloc(pd->texts, cap * sizeof *grown);
+    if (grown == NULL)
+      return NULL;
+    pd->texts = grown;
+    pd->cap = cap;
+  }
   strbuf path = {0};
   sb_printf(&path, "%s/%s.mustache", pd->dir, name);
   char *text = path.failed ? NULL : read_file(path.data, len);
@@ -61,7 +69,7 @@ static const char *load_from_dir(void *ud, const char *name, size_t *len)
 int cmd_render(int argc, char **argv)
 {
   const char *tmpl_path = NULL, *data_path = NULL;
-  partials_dir pd = {NULL, {NULL}, 0};
+  partials_dir pd = {NULL, NULL, 0, 0};
   int raw = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
@@ -117,7 +125,8 @@ int cmd_render(int argc, char **argv)
   cJSON_Delete(data);
   free(data_text);
   free(tmpl);
-  for (int i = 0; i < pd.n; i++)
+  for (size_t i = 0; i < pd.n; i++)
     free(pd.texts[i]);
+  free(pd.texts);
   return status;
 }
