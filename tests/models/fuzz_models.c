@@ -16,7 +16,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apic_error_free(err);
     return 0;
   }
-  apic_error_free(NULL);
   (void)torale_task_page_validate(&page, &err);
   apic_error_free(err);
   char *text = torale_task_page_dump(&page);

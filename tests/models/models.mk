@@ -27,9 +27,24 @@ $(BUILD)/tests/models/test_sdk_build.o: EXTRA_CFLAGS = -DLIBAPIC_A='"$(BUILD)/li
 $(BUILD)/tests/models/test_sdk_build: $(BUILD)/tests/models/test_sdk_build.o | $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-# libFuzzer target: bytes into Torale's page of tasks (make fuzz; make fuzz-run runs it).
+# libFuzzer target: bytes into Torale's page of tasks (make fuzz; make fuzz-run runs it). The
+# short run in make test builds its own copy in $(BUILD)/fuzz so parallel builds do not collide.
 FUZZ_TARGETS += build/fuzz/fuzz_models
-build/fuzz/fuzz_models: tests/models/fuzz_models.c $(wildcard generated/torale/src/*.c) $(wildcard runtime/src/*.c)
+MODELS_FUZZ = $(BUILD)/fuzz/fuzz_models
+MODELS_FUZZ_SRCS = tests/models/fuzz_models.c $(wildcard generated/torale/src/*.c) $(wildcard runtime/src/*.c)
+$(sort build/fuzz/fuzz_models $(MODELS_FUZZ)): $(MODELS_FUZZ_SRCS)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -Iruntime/src -Igenerated/torale/include -o $@ $< $(wildcard generated/torale/src/*.c) \
-	  $(wildcard runtime/src/*.c) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -Iruntime/src -Igenerated/torale/include -o $@ $(MODELS_FUZZ_SRCS) $(PKG_LIBS)
+
+# make test: a few seconds of fuzzing seeded with a real page of tasks, when clang is there.
+MODELS_FUZZ_SECONDS ?= 4
+test: models-fuzz-short
+models-fuzz-short: $(if $(shell command -v clang),$(MODELS_FUZZ))
+	@if [ -z "$^" ]; then echo "== models fuzz: clang not found; skipping the short fuzz run"; exit 0; fi; \
+	 echo "== models fuzz: $(MODELS_FUZZ_SECONDS) s of $(MODELS_FUZZ)"; \
+	 rm -rf $(BUILD)/fuzz/models-corpus && mkdir -p $(BUILD)/fuzz/models-corpus && \
+	 cp tests/models/data/*.json $(BUILD)/fuzz/models-corpus/ && \
+	 $(MODELS_FUZZ) -max_total_time=$(MODELS_FUZZ_SECONDS) -seed=1 -max_len=16384 \
+	   -artifact_prefix=$(BUILD)/fuzz/models- $(BUILD)/fuzz/models-corpus 2>$(BUILD)/fuzz/models-short.log \
+	 || { tail -40 $(BUILD)/fuzz/models-short.log; echo "FAILED: models fuzz (input saved in $(BUILD)/fuzz/)"; exit 1; }
+.PHONY: models-fuzz-short
