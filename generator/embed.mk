@@ -1,6 +1,8 @@
 # Templates are compiled into apic: generator/embed turns every file under templates/ into
 # C data ($(BUILD)/generator/templates_data.c), rebuilt whenever a template changes.
 TEMPLATE_FILES := $(sort $(shell find templates -type f 2>/dev/null))
+# The directories too: removing or renaming a template changes only its directory's mtime.
+TEMPLATE_DIRS  := $(shell find templates -type d 2>/dev/null)
 GEN_EXTRA_OBJS += $(BUILD)/generator/templates_data.o
 # Date checks for spec defaults are libapic's, so the compiler and the SDKs agree.
 GEN_EXTRA_OBJS += $(BUILD)/runtime/src/datetime.o
@@ -9,7 +11,7 @@ $(BUILD)/embed: generator/embed/embed.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(WERROR) -O1 $(LDSAN) -o $@ $<
 
-$(BUILD)/generator/templates_data.c: $(BUILD)/embed $(TEMPLATE_FILES) generator/embed.mk
+$(BUILD)/generator/templates_data.c: $(BUILD)/embed $(TEMPLATE_FILES) $(TEMPLATE_DIRS) generator/embed.mk
 	@mkdir -p $(@D)
 	$(BUILD)/embed templates $(TEMPLATE_FILES) > $@.tmp && mv $@.tmp $@
 
