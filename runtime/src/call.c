@@ -45,8 +45,10 @@ static void deliver(apic_call *call, apic_response *resp, apic_error *err)
   uv_timer_stop(&call->backoff);
   uv_timer_stop(&call->deadline_timer);
   call->delivered = 1;
+  /* Out of memory even for the error object: the status alone says so. */
+  call->status = err != NULL ? apic_error_code(err) : resp != NULL ? 0 : APIC_ERR_NOMEM;
   if (call->cb != NULL) {
-    call->cb(call, err != NULL ? apic_error_code(err) : 0, resp, err, call->user_data);
+    call->cb(call, call->status, resp, err, call->user_data);
   } else {
     call->result = resp;
     call->error = err;
@@ -141,7 +143,7 @@ void apic__call_end(apic_call *call, int code)
   if (call->state == CALL_QUEUED)
     unqueue(call);
   if (call->state == CALL_RUNNING && call->easy != NULL) {
-    curl_multi_remove_handle(call->eng->multi, call->easy);
+    apic__engine_remove(call->eng, call);
     release_easy(call);
     call->attempts++; /* it was sent, and counts */
   }
@@ -337,6 +339,8 @@ static int classify(apic_call *call, CURLcode rc, char *cause, size_t size)
   }
   if (rc != CURLE_OK) {
     snprintf(cause, size, "%s%s%s", curl_easy_strerror(rc), call->errbuf[0] ? ": " : "", call->errbuf);
+    if (rc == CURLE_OUT_OF_MEMORY)
+      return APIC_ERR_NOMEM;
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
         rc == CURLE_COULDNT_RESOLVE_PROXY)
       return APIC_ERR_CONNECT;
@@ -374,6 +378,7 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   long status = 0;
   curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   call->resp->status = (int)status;
+  apic__engine_remove(call->eng, call);
   release_easy(call);
   leave_flight(call);
   call->attempts++;

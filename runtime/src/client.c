@@ -53,17 +53,19 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud)
   uv_mutex_unlock(&c->share_locks[data]);
 }
 
+/* Replaces the borrowed strings by owned copies; on failure those not copied become NULL, so
+ * free_strings frees only what is ours. */
 static int copy_strings(apic_client *c)
 {
   const char **fields[] = {&c->o.user_agent, &c->o.request_id_header, &c->o.ca_file, &c->o.proxy};
+  int rc = 0;
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-    if (*fields[i] == NULL)
-      continue;
-    *fields[i] = apic__strdup(*fields[i]);
-    if (*fields[i] == NULL)
-      return APIC_ERR_NOMEM;
+    const char *orig = *fields[i];
+    *fields[i] = rc == 0 ? apic__strdup(orig) : NULL;
+    if (orig != NULL && *fields[i] == NULL)
+      rc = APIC_ERR_NOMEM;
   }
-  return 0;
+  return rc;
 }
 
 static void free_strings(apic_client *c)
@@ -392,9 +394,10 @@ int apic_call_wait(apic_call *call, apic_response **resp, apic_error **err)
   while (!call->delivered || call->open_timers > 0)
     uv_run(c->eng.loop, UV_RUN_ONCE);
   hand_out(call, resp, err);
+  int rc = call->status;
   unlink_call(c, call);
   apic__call_free(call);
-  return *err != NULL ? apic_error_code(*err) : 0;
+  return rc;
 }
 
 static void sync_engine_closed(apic__engine *eng)
@@ -424,7 +427,7 @@ int apic_client_send(apic_client *c, const apic_request *req, apic_response **re
       while (!call->delivered || call->open_timers > 0)
         uv_run(&loop, UV_RUN_ONCE);
       hand_out(call, resp, &local);
-      rc = local != NULL ? apic_error_code(local) : 0;
+      rc = call->status;
       apic__call_free(call);
     }
     apic__engine_close(&eng, sync_engine_closed);

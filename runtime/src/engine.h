@@ -14,6 +14,7 @@ typedef struct apic__engine {
   uv_timer_t timer;
   uv_timer_t rate_timer;          /* used by the client's engine only */
   struct sock *socks;
+  struct apic_call *running;      /* calls with a transfer in this multi */
   unsigned open_handles;          /* the timer and the socket polls not yet closed */
   void (*on_closed)(struct apic__engine *eng);
   void *owner;
@@ -45,6 +46,7 @@ struct apic_call {
   apic__engine *eng;
   struct apic_call *prev, *next;  /* the client's list of live async calls */
   struct apic_call *qnext;        /* the client's FIFO queue */
+  struct apic_call *rprev, *rnext; /* the engine's running transfers */
   int state;
   int sync;
   char *method;
@@ -78,6 +80,7 @@ struct apic_call {
   apic_call_cb cb;
   void *user_data;
   int delivered;
+  int status;                     /* what the call ended with: 0 or an APIC_ERR_* code */
   int held;                       /* cb NULL: kept for apic_call_wait */
 };
 
@@ -107,6 +110,7 @@ struct apic_client {
 
 /* transport.c */
 void apic__engine_add(apic__engine *eng, apic_call *call);
+void apic__engine_remove(apic__engine *eng, apic_call *call);
 
 /* call.c */
 void apic__call_attempt_done(apic_call *call, CURLcode rc);

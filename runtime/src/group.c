@@ -9,6 +9,7 @@ typedef struct member {
   apic_call *call;           /* NULL once complete */
   apic_response *resp;
   apic_error *err;
+  int status;
   int done;
 } member;
 
@@ -77,7 +78,7 @@ static void complete(member *m)
   size_t index = 0;
   while (g->members[index] != m)
     index++;
-  if (m->err != NULL && g->mode == APIC_GROUP_FAIL_FAST)
+  if (m->status != 0 && g->mode == APIC_GROUP_FAIL_FAST)
     end_running(g, APIC_ERR_CANCELLED);
   if (g->done == g->n && g->deadline != NULL)
     uv_timer_stop(g->deadline);
@@ -89,7 +90,7 @@ static void on_member_done(apic_call *call, int status, apic_response *resp, api
 {
   member *m = ud;
   (void)call;
-  (void)status;
+  m->status = status;
   m->resp = resp;
   m->err = err;
   complete(m);
@@ -126,6 +127,7 @@ int apic_group_add(apic_group *g, const apic_request *req, size_t *out_index)
   int rc = apic_call_start(g->client, req, on_member_done, m, &m->call, &err);
   if (rc != 0) { /* recorded as a completed member with its error */
     m->err = err;
+    m->status = rc;
     complete(m);
     return rc;
   }
@@ -159,8 +161,8 @@ int apic_group_wait(apic_group *g)
   while (g->done < g->n)
     uv_run(g->client->eng.loop, UV_RUN_ONCE);
   for (size_t i = 0; i < g->n; i++)
-    if (g->members[i]->err != NULL)
-      return apic_error_code(g->members[i]->err);
+    if (g->members[i]->status != 0)
+      return g->members[i]->status;
   return 0;
 }
 

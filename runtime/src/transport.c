@@ -43,9 +43,21 @@ static void timer_closed(uv_handle_t *h)
   handle_closed(h->data);
 }
 
-/* Hands finished transfers to their calls; a call may start or end others meanwhile. */
-static void drain_messages(apic__engine *eng)
+/* A socket callback failed (out of memory): libcurl marks the multi dead and will never finish
+ * its transfers, so end each one here rather than leave its call waiting forever. */
+static void fail_all(apic__engine *eng)
 {
+  while (eng->running != NULL)
+    apic__call_attempt_done(eng->running, CURLE_OUT_OF_MEMORY);
+}
+
+/* Hands finished transfers to their calls; a call may start or end others meanwhile. */
+static void drain_messages(apic__engine *eng, CURLMcode mc)
+{
+  if (mc != CURLM_OK) {
+    fail_all(eng);
+    return;
+  }
   CURLMsg *m;
   int left;
   while ((m = curl_multi_info_read(eng->multi, &left)) != NULL) {
@@ -55,7 +67,6 @@ static void drain_messages(apic__engine *eng)
     CURL *easy = m->easy_handle;
     CURLcode rc = m->data.result;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&call);
-    curl_multi_remove_handle(eng->multi, easy);
     apic__call_attempt_done(call, rc);
   }
 }
@@ -79,16 +90,14 @@ static void on_poll(uv_poll_t *p, int status, int events)
   if (events & UV_WRITABLE)
     flags |= CURL_CSELECT_OUT;
   apic__engine *eng = s->eng;
-  curl_multi_socket_action(eng->multi, s->fd, flags, &running);
-  drain_messages(eng);
+  drain_messages(eng, curl_multi_socket_action(eng->multi, s->fd, flags, &running));
 }
 
 static void on_timer(uv_timer_t *t)
 {
   apic__engine *eng = t->data;
   int running;
-  curl_multi_socket_action(eng->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-  drain_messages(eng);
+  drain_messages(eng, curl_multi_socket_action(eng->multi, CURL_SOCKET_TIMEOUT, 0, &running));
 }
 
 static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
@@ -146,6 +155,7 @@ int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner)
   eng->open_handles = 0;
   eng->on_closed = NULL;
   eng->socks = NULL;
+  eng->running = NULL;
   eng->multi = curl_multi_init();
   if (eng->multi == NULL)
     return APIC_ERR_NOMEM;
@@ -178,10 +188,26 @@ void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng))
   uv_close((uv_handle_t *)&eng->rate_timer, timer_closed);
 }
 
-/* Adds the call's easy handle; a failure ends the attempt as a transport error. */
+/* Adds the call's transfer; a failure ends the attempt at once. */
 void apic__engine_add(apic__engine *eng, apic_call *call)
 {
-  CURLMcode mc = curl_multi_add_handle(eng->multi, call->easy);
-  if (mc != CURLM_OK)
-    apic__call_attempt_done(call, CURLE_FAILED_INIT);
+  call->rprev = NULL;
+  call->rnext = eng->running;
+  if (call->rnext != NULL)
+    call->rnext->rprev = call;
+  eng->running = call;
+  if (curl_multi_add_handle(eng->multi, call->easy) != CURLM_OK)
+    apic__call_attempt_done(call, CURLE_OUT_OF_MEMORY);
+}
+
+void apic__engine_remove(apic__engine *eng, apic_call *call)
+{
+  curl_multi_remove_handle(eng->multi, call->easy);
+  if (call->rprev != NULL)
+    call->rprev->rnext = call->rnext;
+  else
+    eng->running = call->rnext;
+  if (call->rnext != NULL)
+    call->rnext->rprev = call->rprev;
+  call->rprev = call->rnext = NULL;
 }

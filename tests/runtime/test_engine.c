@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "apic/alloc.h"
 #include "apic/client.h"
 #include "rt_server.h"
 
@@ -757,6 +758,78 @@ static void test_streaming(void **state)
   apic_error_free(e);
 }
 
+/* Fails the Nth libapic allocation. */
+typedef struct failing {
+  unsigned count;
+  unsigned fail_at;
+  unsigned failed;
+} failing;
+
+static void *f_malloc(void *ctx, size_t size)
+{
+  failing *a = ctx;
+  if (++a->count == a->fail_at) {
+    a->failed++;
+    return NULL;
+  }
+  return malloc(size);
+}
+
+static void *f_realloc(void *ctx, void *ptr, size_t size)
+{
+  failing *a = ctx;
+  if (++a->count == a->fail_at) {
+    a->failed++;
+    return NULL;
+  }
+  return realloc(ptr, size);
+}
+
+static void f_free(void *ctx, void *ptr)
+{
+  (void)ctx;
+  free(ptr);
+}
+
+/* Every allocation a client and a retried call make, failed in turn: an error, never a crash
+ * or a leak (ASan and valgrind watch), and the call either succeeds or says why not. */
+static void test_alloc_failures(void **state)
+{
+  fixture *f = *state;
+  failing a = {0, 0, 0};
+  apic_allocator hooks = {f_malloc, f_realloc, f_free, &a};
+  unsigned n;
+  for (n = 1; n < 2000; n++) {
+    a = (failing){0, n, 0};
+    assert_int_equal(apic_set_allocator(&hooks), 0);
+    push(f, 503, "x-request-id: q\n", 0, 0);
+    apic_client_options o;
+    apic_client_options_init(&o);
+    o.backoff_initial_ms = 0;
+    o.backoff_max_ms = 0;
+    apic_client *c = NULL;
+    apic_response *r = NULL;
+    apic_error *e = NULL;
+    int rc = apic_client_new(&o, &c, &e);
+    if (rc == 0) {
+      apic_request req = APIC_REQUEST_INIT;
+      req.method = "GET";
+      req.url = f->url;
+      rc = apic_client_send(c, &req, &r, &e);
+      assert_true(rc == 0 ? r != NULL && e == NULL : r == NULL);
+      apic_client_free(c, 0);
+    }
+    apic_response_free(r);
+    apic_error_free(e);
+    apic_set_allocator(NULL);
+    if (a.failed == 0) { /* n is past every allocation: the whole run succeeded */
+      assert_int_equal(rc, 0);
+      break;
+    }
+  }
+  assert_true(n > 10 && n < 2000);
+}
+
 int main(void)
 {
   alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
@@ -787,6 +860,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_truncated_body, setup, teardown),
       cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

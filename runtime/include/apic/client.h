@@ -104,8 +104,8 @@ APIC_EXPORT unsigned apic_response_attempts(const apic_response *r);
 APIC_EXPORT const char *apic_response_attempt_cause(const apic_response *r, unsigned i);
 APIC_EXPORT void apic_response_free(apic_response *r);
 
-/** Called once per started call, on the loop thread. Exactly one of resp and err is non-NULL;
- *  status is 0 or the error's code. The callback owns both (free them). The call handle is valid
+/** Called once per started call, on the loop thread. status is 0 with resp, or the error's code
+ *  with err (err is NULL only when even the error could not be allocated: APIC_ERR_NOMEM). The callback owns both (free them). The call handle is valid
  *  until the callback returns. */
 typedef void (*apic_call_cb)(apic_call *call, int status, apic_response *resp, apic_error *err,
                              void *user_data);
