@@ -1,0 +1,123 @@
+/* libapic-mock: looking things up in the resolved spec JSON and routing requests to it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mock_internal.h"
+
+static const cJSON *named(const cJSON *arr, const char *name)
+{
+  const cJSON *it;
+  cJSON_ArrayForEach(it, arr)
+  {
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+    if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+      return it;
+  }
+  return NULL;
+}
+
+const cJSON *mock_model(const cJSON *spec, const char *name)
+{
+  const cJSON *m = named(cJSON_GetObjectItemCaseSensitive(spec, "models"), name);
+  return m != NULL ? m : named(cJSON_GetObjectItemCaseSensitive(spec, "errors"), name);
+}
+
+const cJSON *mock_enum(const cJSON *spec, const char *name)
+{
+  return named(cJSON_GetObjectItemCaseSensitive(spec, "enums"), name);
+}
+
+const cJSON *mock_field(const cJSON *model, const char *wire)
+{
+  const cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "fields"))
+  {
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(f, "wire");
+    if (cJSON_IsString(w) && strcmp(w->valuestring, wire) == 0)
+      return f;
+  }
+  return NULL;
+}
+
+/* Segment by segment: "{name}" matches one non-empty segment (bound into params when given),
+ * anything else must be equal. */
+int mock_path_match(const char *pattern, const char *path, cJSON *params)
+{
+  const char *p = pattern, *s = path;
+  while (*p != '\0' && *s != '\0') {
+    if (*p != '/' || *s != '/')
+      return 0;
+    p++, s++;
+    size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+    if (plen > 2 && p[0] == '{' && p[plen - 1] == '}') {
+      if (slen == 0)
+        return 0;
+      if (params != NULL) {
+        char key[128], val[512];
+        snprintf(key, sizeof key, "%.*s", (int)(plen - 2 < 127 ? plen - 2 : 127), p + 1);
+        snprintf(val, sizeof val, "%.*s", (int)(slen < 511 ? slen : 511), s);
+        cJSON_AddStringToObject(params, key, val);
+      }
+    } else if (plen != slen || strncmp(p, s, plen) != 0)
+      return 0;
+    p += plen, s += slen;
+  }
+  return *p == '\0' && (*s == '\0' || strcmp(s, "/") == 0);
+}
+
+/* The operation for method and path; *path_known is set when some operation has the path
+ * (so a miss is 405, not 404). Literal segments win over parameters ("/unread" before "/{id}"). */
+const cJSON *mock_route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known)
+{
+  const cJSON *best = NULL, *res, *op;
+  int best_params = 1 << 30;
+  *path_known = 0;
+  cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(spec, "resources"))
+  {
+    cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(res, "operations"))
+    {
+      const char *fp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "full_path"));
+      const char *om = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "method"));
+      if (fp == NULL || om == NULL || !mock_path_match(fp, path, NULL))
+        continue;
+      *path_known = 1;
+      int np = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(op, "path_params"));
+      if ((strcmp(om, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(om, "GET") == 0)) && np < best_params)
+        best = op, best_params = np;
+    }
+  }
+  if (best != NULL && params != NULL)
+    mock_path_match(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(best, "full_path")), path, params);
+  return best;
+}
+
+static int status_fits(const char *st, int status)
+{
+  char want[8];
+  snprintf(want, sizeof want, "%d", status);
+  if (strcmp(st, want) == 0)
+    return 2;
+  return st[0] == want[0] && strcmp(st + 1, "XX") == 0 ? 1 : 0;
+}
+
+/* The spec's error payload for status: the error declared with that exact status, else its
+ * class (4XX/5XX); {"detail": ...} filled when the error has a detail field (or none fits). */
+cJSON *mock_error_payload(const cJSON *spec, int status, const char *detail)
+{
+  const cJSON *e, *best = NULL;
+  int fit = 0;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(spec, "errors"))
+  {
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "status"));
+    int f = st != NULL ? status_fits(st, status) : 0;
+    if (f > fit)
+      fit = f, best = e;
+  }
+  cJSON *out = cJSON_CreateObject();
+  const char *key = best == NULL || mock_field(best, "detail") != NULL ? "detail"
+                    : mock_field(best, "message") != NULL            ? "message"
+                                                                     : NULL;
+  if (key != NULL)
+    cJSON_AddStringToObject(out, key, detail);
+  return out;
+}

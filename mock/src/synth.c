@@ -1,0 +1,186 @@
+/* libapic-mock: values synthesized from the spec's types, valid for every constraint and
+ * deterministic for a given rng state (seeded from --seed and the request). */
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "mock_internal.h"
+
+#define SYNTH_MAX_DEPTH 4 /* deeper optional models are left out, deeper required ones are {} */
+
+uint64_t mock_rand(uint64_t *state) /* splitmix64 */
+{
+  uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+uint64_t mock_hash(uint64_t seed, const char *s) /* FNV-1a over s, mixed with seed */
+{
+  uint64_t h = 1469598103934665603u ^ seed;
+  for (; s != NULL && *s != '\0'; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+void mock_now(char *buf, size_t size)
+{
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  char day[32];
+  strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf, size, "%s.%03ldZ", day, ts.tv_nsec / 1000000);
+}
+
+static int matches(const char *pat, const char *s)
+{
+  regex_t re;
+  if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB) != 0)
+    return 0;
+  int ok = regexec(&re, s, 0, NULL, 0) == 0;
+  regfree(&re);
+  return ok;
+}
+
+/* A string within min_len/max_len; for a pattern, the first of a few common shapes that
+ * matches (a pattern none of them fits gets the first candidate: documented limitation). */
+static cJSON *synth_string(const cJSON *k, uint64_t *rng)
+{
+  static const char *const shapes[] = {"sample", "0 9 * * *", "a", "A", "0", "a1", "user@example.com",
+                                       "https://example.com", "2024-01-01", "abc-123"};
+  char buf[256];
+  snprintf(buf, sizeof buf, "sample-%04x", (unsigned)(mock_rand(rng) & 0xFFFF));
+  const char *pat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "pattern"));
+  for (size_t i = 0; pat != NULL && i < sizeof shapes / sizeof *shapes; i++)
+    if (matches(pat, shapes[i])) {
+      snprintf(buf, sizeof buf, "%s", shapes[i]);
+      break;
+    }
+  const cJSON *mn = cJSON_GetObjectItemCaseSensitive(k, "min_len");
+  const cJSON *mx = cJSON_GetObjectItemCaseSensitive(k, "max_len");
+  size_t len = strlen(buf), lo = mn ? (size_t)mn->valuedouble : 0, hi = mx ? (size_t)mx->valuedouble : 255;
+  while (len < lo && len < sizeof buf - 1)
+    buf[len++] = 'x';
+  buf[len < hi ? len : hi] = '\0';
+  return cJSON_CreateString(buf);
+}
+
+static cJSON *synth_number(const cJSON *k, uint64_t *rng, int integral)
+{
+  const cJSON *mn = cJSON_GetObjectItemCaseSensitive(k, "min");
+  const cJSON *mx = cJSON_GetObjectItemCaseSensitive(k, "max");
+  double lo = mn ? mn->valuedouble : 0, hi = mx ? mx->valuedouble : lo + 100;
+  double r = (double)(mock_rand(rng) % 1000) / 1000.0;
+  double v = lo + (hi - lo) * r;
+  if (integral) {
+    v = (double)(long long)v;
+    if (v < lo)
+      v += 1;
+  }
+  return cJSON_CreateNumber(v);
+}
+
+static cJSON *synth_enum(const cJSON *spec, const char *name, uint64_t *rng)
+{
+  const cJSON *vals = cJSON_GetObjectItemCaseSensitive(mock_enum(spec, name), "values");
+  int n = cJSON_GetArraySize(vals);
+  if (n == 0)
+    return cJSON_CreateString("");
+  const cJSON *v = cJSON_GetArrayItem(vals, (int)(mock_rand(rng) % (uint64_t)n));
+  return cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "wire")));
+}
+
+static cJSON *synth_datetime(uint64_t *rng, int date_only)
+{
+  time_t t = (time_t)(1704067200 + mock_rand(rng) % (365u * 86400u)); /* some time in 2024 */
+  struct tm tm;
+  char buf[40];
+  gmtime_r(&t, &tm);
+  strftime(buf, sizeof buf, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return cJSON_CreateString(buf);
+}
+
+cJSON *mock_synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth)
+{
+  const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
+  const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "name"));
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(field, "constraints");
+  const char *fname = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(field, "name"));
+  if (kind == NULL)
+    return cJSON_CreateNull();
+  if (strcmp(kind, "string") == 0) {
+    if (fname != NULL && k == NULL && (strcmp(fname, "id") == 0 || strstr(fname, "_id") != NULL)) {
+      char id[32];
+      snprintf(id, sizeof id, "%016llx", (unsigned long long)mock_rand(rng));
+      return cJSON_CreateString(id);
+    }
+    return synth_string(k, rng);
+  }
+  if (strcmp(kind, "int") == 0 || strcmp(kind, "float") == 0)
+    return synth_number(k, rng, kind[0] == 'i');
+  if (strcmp(kind, "bool") == 0)
+    return cJSON_CreateBool(mock_rand(rng) & 1);
+  if (strcmp(kind, "datetime") == 0 || strcmp(kind, "date") == 0)
+    return synth_datetime(rng, kind[4] == '\0');
+  if (strcmp(kind, "enum") == 0)
+    return synth_enum(spec, name != NULL ? name : "", rng);
+  if (strcmp(kind, "model") == 0)
+    return mock_synth_model(spec, mock_model(spec, name != NULL ? name : ""), rng, all, depth + 1);
+  if (strcmp(kind, "array") == 0) {
+    cJSON *a = cJSON_CreateArray();
+    if (depth < SYNTH_MAX_DEPTH)
+      cJSON_AddItemToArray(a, mock_synth(spec, cJSON_GetObjectItemCaseSensitive(type, "items"), NULL, rng, all,
+                                         depth + 1));
+    return a;
+  }
+  cJSON *o = cJSON_CreateObject(); /* map, any */
+  if (strcmp(kind, "map") == 0 && depth < SYNTH_MAX_DEPTH)
+    cJSON_AddItemToObject(o, "key",
+                          mock_synth(spec, cJSON_GetObjectItemCaseSensitive(type, "values"), NULL, rng, all, depth + 1));
+  return o;
+}
+
+/* Required fields always (defaults where given); optional ones only when all is set. */
+cJSON *mock_synth_model(const cJSON *spec, const cJSON *model, uint64_t *rng, int all, int depth)
+{
+  cJSON *o = cJSON_CreateObject();
+  const cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "fields"))
+  {
+    const char *wire = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire"));
+    int optional = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "optional"));
+    const cJSON *def = cJSON_GetObjectItemCaseSensitive(f, "default");
+    if (wire == NULL || cJSON_GetObjectItemCaseSensitive(f, "header") != NULL ||
+        (optional && (!all || depth >= SYNTH_MAX_DEPTH)))
+      continue;
+    cJSON *v = def != NULL ? mock_default(spec, f)
+                           : mock_synth(spec, cJSON_GetObjectItemCaseSensitive(f, "type"), f, rng, all, depth);
+    cJSON_AddItemToObject(o, wire, v);
+  }
+  return o;
+}
+
+/* The field's spec default as it goes on the wire (an enum default is written by its name). */
+cJSON *mock_default(const cJSON *spec, const cJSON *field)
+{
+  const cJSON *def = cJSON_GetObjectItemCaseSensitive(field, "default");
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(field, "type");
+  const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
+  if (def == NULL)
+    return NULL;
+  if (kind != NULL && strcmp(kind, "enum") == 0 && cJSON_IsString(def)) {
+    const cJSON *v;
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "name"));
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(mock_enum(spec, name ? name : ""), "values"))
+    {
+      const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "name"));
+      if (n != NULL && strcmp(n, def->valuestring) == 0)
+        return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, "wire"), 1);
+    }
+  }
+  return cJSON_Duplicate(def, 1);
+}

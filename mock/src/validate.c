@@ -1,0 +1,237 @@
+/* libapic-mock: request bodies checked against the spec's types, with the same messages as
+ * the generated models ("$.items[3].created_at: expected an RFC 3339 date-time, got 12"). */
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "apic/datetime.h"
+#include "mock_internal.h"
+
+typedef struct vctx {
+  const cJSON *spec;
+  char path[512];
+  char *err;
+  size_t errsz;
+} vctx;
+
+static int fail(vctx *c, const char *fmt, ...)
+{
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(c->err, c->errsz, "%s: %s", c->path, msg);
+  return -1;
+}
+
+static void describe(const cJSON *j, char *buf, size_t size)
+{
+  if (cJSON_IsString(j))
+    snprintf(buf, size, "\"%.40s%s\"", j->valuestring, strlen(j->valuestring) > 40 ? "..." : "");
+  else if (cJSON_IsNumber(j))
+    snprintf(buf, size, "%.17g", j->valuedouble);
+  else if (cJSON_IsBool(j))
+    snprintf(buf, size, "%s", cJSON_IsTrue(j) ? "true" : "false");
+  else if (cJSON_IsNull(j))
+    snprintf(buf, size, "null");
+  else
+    snprintf(buf, size, cJSON_IsArray(j) ? "an array" : "an object");
+}
+
+static int expected(vctx *c, const char *what, const cJSON *j)
+{
+  char got[64];
+  describe(j, got, sizeof got);
+  return fail(c, "expected %s, got %s", what, got);
+}
+
+static size_t utf8_length(const char *s)
+{
+  size_t n = 0;
+  for (; *s != '\0'; s++)
+    n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+static int check_string(vctx *c, const cJSON *k, const char *s)
+{
+  const cJSON *v;
+  size_t len = utf8_length(s);
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "min_len")) != NULL && len < (size_t)v->valuedouble)
+    return fail(c, "shorter than the minimum length %.0f", v->valuedouble);
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "max_len")) != NULL && len > (size_t)v->valuedouble)
+    return fail(c, "longer than the maximum length %.0f", v->valuedouble);
+  const char *pat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "pattern"));
+  if (pat != NULL) {
+    regex_t re;
+    int bad = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB) != 0;
+    int miss = !bad && regexec(&re, s, 0, NULL, 0) != 0;
+    if (!bad)
+      regfree(&re);
+    if (bad || miss)
+      return fail(c, "does not match the pattern %.80s", pat);
+  }
+  return 0;
+}
+
+static int check_number(vctx *c, const cJSON *k, double d)
+{
+  const cJSON *v;
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "min")) != NULL && d < v->valuedouble)
+    return fail(c, "below the minimum %.17g", v->valuedouble);
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "max")) != NULL && d > v->valuedouble)
+    return fail(c, "above the maximum %.17g", v->valuedouble);
+  return 0;
+}
+
+static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int depth);
+
+static int enum_value(vctx *c, const char *name, const cJSON *j)
+{
+  if (!cJSON_IsString(j))
+    return expected(c, "a string (enum value)", j);
+  const cJSON *v;
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(mock_enum(c->spec, name), "values"))
+  {
+    const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "wire"));
+    if (w != NULL && strcmp(w, j->valuestring) == 0)
+      return 0;
+  }
+  return fail(c, "\"%.40s\" is not a value of %s", j->valuestring, name);
+}
+
+static int model_value(vctx *c, const cJSON *model, const cJSON *j, int depth)
+{
+  if (!cJSON_IsObject(j))
+    return expected(c, "an object", j);
+  size_t len = strlen(c->path);
+  const cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "fields"))
+  {
+    const char *wire = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire"));
+    if (wire == NULL || cJSON_GetObjectItemCaseSensitive(f, "header") != NULL)
+      continue;
+    snprintf(c->path + len, sizeof c->path - len, ".%s", wire);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, wire);
+    int rc = 0;
+    if (m == NULL) {
+      if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "optional")) &&
+          cJSON_GetObjectItemCaseSensitive(f, "default") == NULL)
+        rc = fail(c, "required field missing");
+    } else if (cJSON_IsNull(m)) {
+      if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "nullable")))
+        rc = expected(c, "a value", m);
+    } else
+      rc = value(c, cJSON_GetObjectItemCaseSensitive(f, "type"), cJSON_GetObjectItemCaseSensitive(f, "constraints"),
+                 m, depth + 1);
+    if (rc != 0)
+      return rc;
+    c->path[len] = '\0';
+  }
+  return 0;
+}
+
+static int array_value(vctx *c, const cJSON *items, const cJSON *j, int depth)
+{
+  if (!cJSON_IsArray(j))
+    return expected(c, "an array", j);
+  size_t len = strlen(c->path);
+  int i = 0;
+  const cJSON *e;
+  cJSON_ArrayForEach(e, j)
+  {
+    snprintf(c->path + len, sizeof c->path - len, "[%d]", i++);
+    if (value(c, items, NULL, e, depth + 1) != 0)
+      return -1;
+  }
+  c->path[len] = '\0';
+  return 0;
+}
+
+static int map_value(vctx *c, const cJSON *values, const cJSON *j, int depth)
+{
+  if (!cJSON_IsObject(j))
+    return expected(c, "an object", j);
+  size_t len = strlen(c->path);
+  const cJSON *e;
+  cJSON_ArrayForEach(e, j)
+  {
+    snprintf(c->path + len, sizeof c->path - len, ".%.100s", e->string);
+    if (value(c, values, NULL, e, depth + 1) != 0)
+      return -1;
+  }
+  c->path[len] = '\0';
+  return 0;
+}
+
+static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int depth)
+{
+  const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
+  const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "name"));
+  if (depth > MOCK_MAX_DEPTH)
+    return fail(c, "nested too deep");
+  if (kind == NULL || strcmp(kind, "any") == 0)
+    return 0;
+  if (strcmp(kind, "string") == 0)
+    return cJSON_IsString(j) ? check_string(c, k, j->valuestring) : expected(c, "a string", j);
+  if (strcmp(kind, "datetime") == 0)
+    return cJSON_IsString(j) && apic_datetime_parse(j->valuestring, NULL, NULL) == 0
+             ? 0
+             : expected(c, "an RFC 3339 date-time", j);
+  if (strcmp(kind, "date") == 0)
+    return cJSON_IsString(j) && apic_date_valid(j->valuestring) ? 0 : expected(c, "an RFC 3339 date", j);
+  if (strcmp(kind, "int") == 0) {
+    double d = cJSON_IsNumber(j) ? j->valuedouble : NAN;
+    if (!(d == floor(d) && fabs(d) <= 9007199254740992.0))
+      return expected(c, "an integer", j);
+    return check_number(c, k, d);
+  }
+  if (strcmp(kind, "float") == 0)
+    return cJSON_IsNumber(j) ? check_number(c, k, j->valuedouble) : expected(c, "a number", j);
+  if (strcmp(kind, "bool") == 0)
+    return cJSON_IsBool(j) ? 0 : expected(c, "true or false", j);
+  if (strcmp(kind, "enum") == 0)
+    return enum_value(c, name != NULL ? name : "", j);
+  if (strcmp(kind, "model") == 0)
+    return model_value(c, mock_model(c->spec, name != NULL ? name : ""), j, depth);
+  if (strcmp(kind, "array") == 0)
+    return array_value(c, cJSON_GetObjectItemCaseSensitive(type, "items"), j, depth);
+  if (strcmp(kind, "map") == 0)
+    return map_value(c, cJSON_GetObjectItemCaseSensitive(type, "values"), j, depth);
+  return 0;
+}
+
+int mock_validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root, char *err,
+                  size_t errsz)
+{
+  vctx c;
+  c.spec = spec, c.err = err, c.errsz = errsz;
+  snprintf(c.path, sizeof c.path, "%s", root);
+  return value(&c, type, k, v, 0);
+}
+
+/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+int mock_utf8_valid(const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    unsigned c = *p;
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || (size_t)(end - p) < len)
+      return 0;
+    unsigned cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+      if ((p[i] & 0xC0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0;
+    p += len;
+  }
+  return 1;
+}
