@@ -427,22 +427,87 @@ static void check_error_status(checker *c, decl *e, decl **by_status)
 /* A model that reaches itself through required, non-null, by-value model fields would be a C
  * struct containing itself. Optional, nullable, array and map fields are pointers or counts.
  * Depth-first with colours (0 new, 1 on the current path, 2 done): linear in the fields. */
-static void find_cycles(checker *c, decl *m)
+/* One step of the walk below: a model and the field of it being followed. */
+typedef struct cycle_frame {
+  decl *m;
+  field *f;
+} cycle_frame;
+
+/* "A.b -> B.c -> A": the fields from frame `from` to the top, cut short if very long. */
+static void cycle_path(const cycle_frame *stack, size_t from, size_t top, char *out, size_t cap)
 {
-  m->visit = 1;
-  for (field *f = m->fields; f != NULL; f = f->next) {
-    if (f->optional || f->nullable || f->type->rk != R_MODEL)
-      continue;
-    decl *t = f->type->target;
-    if (t->visit == 1)
-      diag_error(c->d, f->at,
-                 "field '%s' holds model '%s' by value, which holds '%s' by value: the struct would contain "
-                 "itself; make a field on the way optional, nullable or an array",
-                 f->name, t->name, m->name);
-    else if (t->visit == 0)
-      find_cycles(c, t);
+  size_t n = 0;
+  out[0] = '\0';
+  for (size_t i = from; i <= top && n < cap; i++) {
+    int w = snprintf(out + n, cap - n, "%s.%s -> ", stack[i].m->name, stack[i].f->name);
+    n += w > 0 ? (size_t)w : 0;
   }
-  m->visit = 2;
+  if (n < cap)
+    snprintf(out + n, cap - n, "%s", stack[from].m->name);
+  else
+    memcpy(out + cap - 5, "...", 4);
+}
+
+/* The next field of m held by value (not optional, nullable, array or map), from f on. */
+static field *next_by_value(field *f)
+{
+  while (f != NULL && (f->optional || f->nullable || f->type->rk != R_MODEL))
+    f = f->next;
+  return f;
+}
+
+/* Depth-first walk over by-value model fields from root, with an explicit stack (a chain of
+ * thousands of models must not exhaust the C stack). visit: 0 new, 1 on the stack, 2 done. */
+static void find_cycles(checker *c, decl *root, cycle_frame *stack)
+{
+  size_t top = 0;
+  stack[0] = (cycle_frame){root, next_by_value(root->fields)};
+  root->visit = 1;
+  for (;;) {
+    cycle_frame *fr = &stack[top];
+    if (fr->f == NULL) {
+      fr->m->visit = 2;
+      if (top-- == 0)
+        return;
+      stack[top].f = next_by_value(stack[top].f->next);
+      continue;
+    }
+    decl *t = fr->f->type->target;
+    if (t->visit == 0) {
+      t->visit = 1;
+      stack[++top] = (cycle_frame){t, next_by_value(t->fields)};
+      continue;
+    }
+    if (t->visit == 1) {
+      size_t from = top;
+      while (stack[from].m != t)
+        from--;
+      char path[256];
+      cycle_path(stack, from, top, path, sizeof path);
+      diag_error(c->d, fr->f->at,
+                 "model '%s' contains itself by value (%s): the struct would be infinite; make a field "
+                 "on the way optional, nullable or an array",
+                 t->name, path);
+    }
+    fr->f = next_by_value(fr->f->next);
+  }
+}
+
+/* Runs find_cycles from every model not yet reached; the stack holds each declaration once. */
+static void check_cycles(checker *c)
+{
+  size_t n = 0;
+  for (decl *d = c->s->decls; d != NULL; d = d->next)
+    n++;
+  cycle_frame *stack = malloc((n + 1) * sizeof *stack);
+  if (stack == NULL) {
+    diag_plain(c->d, "out of memory");
+    return;
+  }
+  for (decl *d = c->s->decls; d != NULL; d = d->next)
+    if (d->kind == D_MODEL && d->visit == 0)
+      find_cycles(c, d, stack);
+  free(stack);
 }
 
 /* ---- operations ------------------------------------------------------------------------------- */
@@ -742,9 +807,7 @@ int spec_check(spec *s)
     default: break;
     }
   }
-  for (decl *d = s->decls; d != NULL; d = d->next)
-    if (d->kind == D_MODEL && d->visit == 0)
-      find_cycles(&c, d);
+  check_cycles(&c);
 out:
   name_table_free(&c.types);
   name_table_free(&c.resources);

@@ -44,7 +44,7 @@ static const golden GOLDENS[] = {
     {A "model M { s: string @header(\"X\"); }", "t.api:2:21: error: '@header' is for error fields and header parameters"},
     /* structure */
     {A "model A { b: B; }\nmodel B { a: A; }",
-     "t.api:3:11: error: field 'a' holds model 'A' by value, which holds 'B' by value: the struct would contain itself; make a field on the way optional, nullable or an array"},
+     "t.api:3:11: error: model 'A' contains itself by value (A.b -> B.a -> A): the struct would be infinite; make a field on the way optional, nullable or an array"},
     {A "error E1 404 { }\nerror E2 404 { }", "t.api:3:10: error: errors 'E1' and 'E2' are both bound to status 404"},
     {A "error E 200 { }", "t.api:2:9: error: error status '200' must be from 400 to 599, or 4XX/5XX"},
     {A "error E 3XX { }", "t.api:2:9: error: error status class '3XX' must be 4XX or 5XX"},

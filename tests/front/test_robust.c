@@ -127,6 +127,22 @@ static void test_deep_nesting(void **state)
   assert_int_equal(run_bytes(API_BLOCK "model M { a: map<map<map<string[][]>>>; }", strlen(API_BLOCK) + 41), 0);
 }
 
+/* A chain of models each holding the next by value, closed into one long cycle: the cycle
+ * search walks it without recursion (it once overflowed the C stack here) and reports it once. */
+static void test_long_model_chain(void **state)
+{
+  (void)state;
+  size_t n = getenv("APIC_UNDER_VALGRIND") != NULL ? 2000 : 400000;
+  char *text = malloc(strlen(API_BLOCK) + (n + 1) * 40);
+  assert_non_null(text);
+  size_t len = (size_t)sprintf(text, "%s", API_BLOCK);
+  for (size_t i = 0; i < n; i++)
+    len += (size_t)sprintf(text + len, "model M%zu { a: M%zu; }\n", i, i + 1);
+  len += (size_t)sprintf(text + len, "model M%zu { a: M0; }\n", n);
+  assert_int_equal(run_bytes(text, len), 1);
+  free(text);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -135,6 +151,7 @@ int main(void)
       cmocka_unit_test(test_garbage_and_nuls),
       cmocka_unit_test(test_ten_megabyte_line),
       cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_long_model_chain),
   };
   return cmocka_run_group_tests_name("front: robustness", tests, NULL, NULL);
 }
