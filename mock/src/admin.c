@@ -169,7 +169,7 @@ static enum MHD_Result add_value(void *cls, enum MHD_ValueKind kind, const char 
     cJSON *arr = cJSON_CreateArray();
     cJSON_AddItemToArray(arr, cJSON_Duplicate(old, 1));
     cJSON_AddItemToArray(arr, v);
-    cJSON_ReplaceItemViaPointer(obj, old, arr);
+    cJSON_ReplaceItemInObjectCaseSensitive(obj, key, arr);
   }
   return MHD_YES;
 }

@@ -459,6 +459,13 @@ static void synthesize(apic_mock *m, const cJSON *op, const char *method, const 
   }
   cJSON *v = mock_synth(m->spec, get(ret, "type"), NULL, &rng, 1, 0);
   set_params(v, params);
+  const char *fp = str(op, "full_path"), *last = strrchr(fp != NULL ? fp : "/", '/');
+  cJSON *id = cJSON_GetObjectItemCaseSensitive(v, "id");
+  if (last[1] == '{' && id != NULL) { /* an item fetched by id has that id */
+    const char *want = strrchr(path, '/') + 1;
+    cJSON_ReplaceItemInObjectCaseSensitive(v, "id", cJSON_IsNumber(id) ? cJSON_CreateNumber(strtod(want, NULL))
+                                                          : cJSON_CreateString(want));
+  }
   mock_reply_json(r, 200, v);
 }
 
