@@ -469,11 +469,8 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
               (req->idempotent && !apic__method_idempotent(req->method));
   call->may_retry = apic__method_idempotent(req->method) || req->idempotent || req->idempotency_key != NULL;
   char key[33];
-  if (keyed && req->idempotency_key == NULL) {
-    uv_mutex_lock(&c->lock);
+  if (keyed && req->idempotency_key == NULL)
     make_key(c, key);
-    uv_mutex_unlock(&c->lock);
-  }
   int rc = build_headers(call, req, keyed ? (req->idempotency_key ? req->idempotency_key : key) : NULL, err);
   if (rc != 0)
     return rc;

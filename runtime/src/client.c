@@ -181,7 +181,7 @@ uv_loop_t *apic_client_loop(apic_client *c)
   return c->eng.loop;
 }
 
-/* xorshift64*: jitter and idempotency keys need spread, not secrecy. Called under c->lock. */
+/* xorshift64*: jitter and idempotency keys need spread, not secrecy. */
 static double internal_random(apic_client *c)
 {
   c->rng ^= c->rng >> 12;
@@ -190,9 +190,12 @@ static double internal_random(apic_client *c)
   return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
 }
 
+/* Under the client's lock: sync calls on several threads draw from the same source. */
 double apic__client_random(apic_client *c)
 {
+  uv_mutex_lock(&c->lock);
   double r = c->o.random ? c->o.random(c->o.random_ctx) : internal_random(c);
+  uv_mutex_unlock(&c->lock);
   return r < 0 || r >= 1 ? 0 : r;
 }
 
