@@ -410,6 +410,7 @@ static cJSON *model_view(vm *v, const cJSON *m)
     char digit[2] = {status[0], '\0'};
     add_str(v, o, "status_class_digit", is_class ? digit : "");
   }
+  add_bool(v, o, "is_error", status != NULL); /* errors get no X_array type */
   add_doc(v, o, m);
   const cJSON *fields = cJSON_GetObjectItemCaseSensitive(m, "fields");
   add_list(v, o, "fields", fields, field_view);

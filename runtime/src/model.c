@@ -370,7 +370,10 @@ static int decode_model(ctx *c, const apic_model_desc *m, void *obj, const cJSON
   return 0;
 }
 
-static int from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err, int steal)
+/* Decodes json into obj: a model of m, or with array set, an apic_model_array seen as the
+ * model m of that one field (see array_view). */
+static int from_json(const apic_model_desc *m, const apic_field_desc *array, void *obj, const cJSON *json,
+                     apic_error **err, int steal)
 {
   ctx c;
   c.p.depth = 0;
@@ -380,7 +383,7 @@ static int from_json(const apic_model_desc *m, void *obj, const cJSON *json, api
   if (err != NULL)
     *err = NULL;
   memset(obj, 0, m->size);
-  int rc = decode_model(&c, m, obj, json, 0);
+  int rc = array != NULL ? decode_array(&c, array, obj, json, 0) : decode_model(&c, m, obj, json, 0);
   if (rc != 0)
     apic_model_clear(m, obj);
   return rc;
@@ -388,15 +391,16 @@ static int from_json(const apic_model_desc *m, void *obj, const cJSON *json, api
 
 int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err)
 {
-  return from_json(m, obj, json, err, 0);
+  return from_json(m, NULL, obj, json, err, 0);
 }
 
 int apic_model_from_json_take(const apic_model_desc *m, void *obj, cJSON *json, apic_error **err)
 {
-  return from_json(m, obj, json, err, 1);
+  return from_json(m, NULL, obj, json, err, 1);
 }
 
-int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size_t len, apic_error **err)
+static int parse_text(const apic_model_desc *m, const apic_field_desc *array, void *obj, const char *text, size_t len,
+                      apic_error **err)
 {
   memset(obj, 0, m->size);
   if (err != NULL)
@@ -410,9 +414,14 @@ int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size
       *err = apic_error_new(APIC_ERR_DECODE, "$: not valid JSON (at byte %zu)", off);
     return APIC_ERR_DECODE;
   }
-  int rc = from_json(m, obj, json, err, 1);
+  int rc = from_json(m, array, obj, json, err, 1);
   cJSON_Delete(json);
   return rc;
+}
+
+int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size_t len, apic_error **err)
+{
+  return parse_text(m, NULL, obj, text, len, err);
 }
 
 /* ---- encode --------------------------------------------------------------------------------- */
@@ -715,4 +724,87 @@ int apic_model_set_text(const apic_model_desc *m, void *obj, const char *name, c
   if (f->flags & (APIC_F_OPTIONAL | APIC_F_NULLABLE))
     *(apic_presence *)at(obj, f->presence_offset) = APIC_PRESENT;
   return 0;
+}
+
+/* ---- arrays of models ---------------------------------------------------------------------- */
+
+/* An apic_model_array seen as a model with one required array field: clearing, copying and
+ * comparing then take the model paths, and decoding and encoding the array paths, unchanged. */
+typedef struct array_view {
+  apic_field_desc f;
+  apic_model_desc m;
+} array_view;
+
+static const apic_model_desc *array_view_of(array_view *v, const apic_model_desc *m)
+{
+  memset(v, 0, sizeof *v);
+  v->f.name = m->name;
+  v->f.wire = "";
+  v->f.type = APIC_T_ARRAY;
+  v->f.item = APIC_T_MODEL;
+  v->f.model = m;
+  v->f.offset = offsetof(apic_model_array, items);
+  v->f.count_offset = offsetof(apic_model_array, count);
+  v->m.name = m->name;
+  v->m.size = sizeof(apic_model_array);
+  v->m.fields = &v->f;
+  v->m.nfields = 1;
+  return &v->m;
+}
+
+int apic_model_array_from_json(const apic_model_desc *m, void *arr, const cJSON *json, apic_error **err)
+{
+  array_view v;
+  return from_json(array_view_of(&v, m), &v.f, arr, json, err, 0);
+}
+
+int apic_model_array_from_json_take(const apic_model_desc *m, void *arr, cJSON *json, apic_error **err)
+{
+  array_view v;
+  return from_json(array_view_of(&v, m), &v.f, arr, json, err, 1);
+}
+
+int apic_model_array_parse(const apic_model_desc *m, void *arr, const char *text, size_t len, apic_error **err)
+{
+  array_view v;
+  return parse_text(array_view_of(&v, m), &v.f, arr, text, len, err);
+}
+
+cJSON *apic_model_array_to_json(const apic_model_desc *m, const void *arr)
+{
+  array_view v;
+  array_view_of(&v, m);
+  return encode_field(&v.f, arr);
+}
+
+char *apic_model_array_dump(const apic_model_desc *m, const void *arr)
+{
+  cJSON *j = apic_model_array_to_json(m, arr);
+  char *text = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+  cJSON_Delete(j);
+  return text;
+}
+
+void apic_model_array_clear(const apic_model_desc *m, void *arr)
+{
+  array_view v;
+  apic_model_clear(array_view_of(&v, m), arr);
+}
+
+int apic_model_array_equal(const apic_model_desc *m, const void *a, const void *b)
+{
+  array_view v;
+  return apic_model_equal(array_view_of(&v, m), a, b);
+}
+
+int apic_model_array_validate(const apic_model_desc *m, const void *arr, apic_error **err)
+{
+  ctx c;
+  array_view v;
+  array_view_of(&v, m);
+  memset(&c, 0, sizeof c);
+  c.err = err;
+  if (err != NULL)
+    *err = NULL;
+  return validate_field(&c, &v.f, arr, 0);
 }

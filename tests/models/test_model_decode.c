@@ -285,6 +285,51 @@ static void test_absent_fields_take_defaults(void **state)
   torale_task_clear(&t);
 }
 
+/* An operation answering `User[]` gives a bloomy_user_array. */
+static void test_typed_arrays(void **state)
+{
+  (void)state;
+  const char *json = "[{\"id\":1,\"name\":\"Ann\",\"email\":\"a@b\"},{\"id\":2,\"name\":\"Bo\",\"email\":\"b@c\",\"imageUrl\":null}]";
+  bloomy_user_array a, b;
+  apic_error *err = NULL;
+  assert_int_equal(bloomy_user_array_parse(&a, json, strlen(json), &err), 0);
+  assert_int_equal(a.count, 2);
+  assert_string_equal(a.items[1].name, "Bo");
+  assert_int_equal(a.items[1].has_image_url, APIC_NULL);
+  assert_int_equal(bloomy_user_array_validate(&a, NULL), 0);
+  char *text = bloomy_user_array_dump(&a);
+  assert_string_equal(text, json);
+  assert_int_equal(bloomy_user_array_parse(&b, text, strlen(text), NULL), 0);
+  assert_true(bloomy_user_array_equal(&a, &b));
+  free(text);
+  b.items[0].id = 9;
+  assert_false(bloomy_user_array_equal(&a, &b));
+  bloomy_user_array_clear(&b);
+  assert_int_equal(b.count, 0);
+  assert_null(b.items);
+  bloomy_user_array_clear(NULL);
+
+  free(a.items[1].email);
+  a.items[1].email = NULL;
+  assert_int_equal(bloomy_user_array_validate(&a, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$[1].email: required field missing");
+  apic_error_free(err);
+  bloomy_user_array_clear(&a);
+
+  const char *bad = "[{\"id\":1,\"name\":\"Ann\",\"email\":\"a@b\"},{\"id\":\"2\"}]";
+  assert_int_equal(bloomy_user_array_parse(&a, bad, strlen(bad), &err), APIC_ERR_DECODE);
+  assert_string_equal(apic_error_message(err), "$[1].id: expected an integer, got \"2\"");
+  assert_int_equal(a.count, 0);
+  assert_null(a.items);
+  apic_error_free(err);
+  assert_int_equal(bloomy_user_array_parse(&a, "{}", 2, &err), APIC_ERR_DECODE);
+  assert_string_equal(apic_error_message(err), "$: expected an array, got an object");
+  apic_error_free(err);
+  assert_int_equal(bloomy_user_array_parse(&a, "[]", 2, NULL), 0);
+  assert_int_equal(a.count, 0);
+  bloomy_user_array_clear(&a);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -295,6 +340,7 @@ int main(void)
       cmocka_unit_test(test_absent_null_value_round_trip),
       cmocka_unit_test(test_copy_is_deep),
       cmocka_unit_test(test_absent_fields_take_defaults),
+      cmocka_unit_test(test_typed_arrays),
   };
   return cmocka_run_group_tests_name("models: decode errors, validation, presence, copies", tests, NULL, NULL);
 }

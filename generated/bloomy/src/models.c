@@ -67,6 +67,13 @@ cJSON *bloomy_user_to_json(const bloomy_user *m) { return apic_model_to_json(&bl
 int bloomy_user_parse(bloomy_user *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_user__desc, m, text, len, err); }
 char *bloomy_user_dump(const bloomy_user *m) { return apic_model_dump(&bloomy_user__desc, m); }
 int bloomy_user_validate(const bloomy_user *m, apic_error **err) { return apic_model_validate(&bloomy_user__desc, m, err); }
+int bloomy_user_array_from_json(bloomy_user_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_user__desc, a, json, err); }
+int bloomy_user_array_parse(bloomy_user_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_user__desc, a, text, len, err); }
+cJSON *bloomy_user_array_to_json(const bloomy_user_array *a) { return apic_model_array_to_json(&bloomy_user__desc, a); }
+char *bloomy_user_array_dump(const bloomy_user_array *a) { return apic_model_array_dump(&bloomy_user__desc, a); }
+void bloomy_user_array_clear(bloomy_user_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_user__desc, a); }
+int bloomy_user_array_equal(const bloomy_user_array *a, const bloomy_user_array *b) { return apic_model_array_equal(&bloomy_user__desc, a, b); }
+int bloomy_user_array_validate(const bloomy_user_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_user__desc, a, err); }
 
 static const apic_field_desc bloomy_user_search_result__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -92,6 +99,13 @@ cJSON *bloomy_user_search_result_to_json(const bloomy_user_search_result *m) { r
 int bloomy_user_search_result_parse(bloomy_user_search_result *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_user_search_result__desc, m, text, len, err); }
 char *bloomy_user_search_result_dump(const bloomy_user_search_result *m) { return apic_model_dump(&bloomy_user_search_result__desc, m); }
 int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err) { return apic_model_validate(&bloomy_user_search_result__desc, m, err); }
+int bloomy_user_search_result_array_from_json(bloomy_user_search_result_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_user_search_result__desc, a, json, err); }
+int bloomy_user_search_result_array_parse(bloomy_user_search_result_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_user_search_result__desc, a, text, len, err); }
+cJSON *bloomy_user_search_result_array_to_json(const bloomy_user_search_result_array *a) { return apic_model_array_to_json(&bloomy_user_search_result__desc, a); }
+char *bloomy_user_search_result_array_dump(const bloomy_user_search_result_array *a) { return apic_model_array_dump(&bloomy_user_search_result__desc, a); }
+void bloomy_user_search_result_array_clear(bloomy_user_search_result_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_user_search_result__desc, a); }
+int bloomy_user_search_result_array_equal(const bloomy_user_search_result_array *a, const bloomy_user_search_result_array *b) { return apic_model_array_equal(&bloomy_user_search_result__desc, a, b); }
+int bloomy_user_search_result_array_validate(const bloomy_user_search_result_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_user_search_result__desc, a, err); }
 
 static const apic_field_desc bloomy_meeting__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -113,6 +127,13 @@ cJSON *bloomy_meeting_to_json(const bloomy_meeting *m) { return apic_model_to_js
 int bloomy_meeting_parse(bloomy_meeting *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_meeting__desc, m, text, len, err); }
 char *bloomy_meeting_dump(const bloomy_meeting *m) { return apic_model_dump(&bloomy_meeting__desc, m); }
 int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err) { return apic_model_validate(&bloomy_meeting__desc, m, err); }
+int bloomy_meeting_array_from_json(bloomy_meeting_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_meeting__desc, a, json, err); }
+int bloomy_meeting_array_parse(bloomy_meeting_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_meeting__desc, a, text, len, err); }
+cJSON *bloomy_meeting_array_to_json(const bloomy_meeting_array *a) { return apic_model_array_to_json(&bloomy_meeting__desc, a); }
+char *bloomy_meeting_array_dump(const bloomy_meeting_array *a) { return apic_model_array_dump(&bloomy_meeting__desc, a); }
+void bloomy_meeting_array_clear(bloomy_meeting_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_meeting__desc, a); }
+int bloomy_meeting_array_equal(const bloomy_meeting_array *a, const bloomy_meeting_array *b) { return apic_model_array_equal(&bloomy_meeting__desc, a, b); }
+int bloomy_meeting_array_validate(const bloomy_meeting_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_meeting__desc, a, err); }
 
 static const apic_field_desc bloomy_attendee__fields[] = {
   {.name = "user_id", .wire = "user_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -134,6 +155,13 @@ cJSON *bloomy_attendee_to_json(const bloomy_attendee *m) { return apic_model_to_
 int bloomy_attendee_parse(bloomy_attendee *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_attendee__desc, m, text, len, err); }
 char *bloomy_attendee_dump(const bloomy_attendee *m) { return apic_model_dump(&bloomy_attendee__desc, m); }
 int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err) { return apic_model_validate(&bloomy_attendee__desc, m, err); }
+int bloomy_attendee_array_from_json(bloomy_attendee_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_attendee__desc, a, json, err); }
+int bloomy_attendee_array_parse(bloomy_attendee_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_attendee__desc, a, text, len, err); }
+cJSON *bloomy_attendee_array_to_json(const bloomy_attendee_array *a) { return apic_model_array_to_json(&bloomy_attendee__desc, a); }
+char *bloomy_attendee_array_dump(const bloomy_attendee_array *a) { return apic_model_array_dump(&bloomy_attendee__desc, a); }
+void bloomy_attendee_array_clear(bloomy_attendee_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_attendee__desc, a); }
+int bloomy_attendee_array_equal(const bloomy_attendee_array *a, const bloomy_attendee_array *b) { return apic_model_array_equal(&bloomy_attendee__desc, a, b); }
+int bloomy_attendee_array_validate(const bloomy_attendee_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_attendee__desc, a, err); }
 
 static const apic_field_desc bloomy_issue__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -167,6 +195,13 @@ cJSON *bloomy_issue_to_json(const bloomy_issue *m) { return apic_model_to_json(&
 int bloomy_issue_parse(bloomy_issue *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_issue__desc, m, text, len, err); }
 char *bloomy_issue_dump(const bloomy_issue *m) { return apic_model_dump(&bloomy_issue__desc, m); }
 int bloomy_issue_validate(const bloomy_issue *m, apic_error **err) { return apic_model_validate(&bloomy_issue__desc, m, err); }
+int bloomy_issue_array_from_json(bloomy_issue_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_issue__desc, a, json, err); }
+int bloomy_issue_array_parse(bloomy_issue_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_issue__desc, a, text, len, err); }
+cJSON *bloomy_issue_array_to_json(const bloomy_issue_array *a) { return apic_model_array_to_json(&bloomy_issue__desc, a); }
+char *bloomy_issue_array_dump(const bloomy_issue_array *a) { return apic_model_array_dump(&bloomy_issue__desc, a); }
+void bloomy_issue_array_clear(bloomy_issue_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_issue__desc, a); }
+int bloomy_issue_array_equal(const bloomy_issue_array *a, const bloomy_issue_array *b) { return apic_model_array_equal(&bloomy_issue__desc, a, b); }
+int bloomy_issue_array_validate(const bloomy_issue_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_issue__desc, a, err); }
 
 static const apic_field_desc bloomy_todo__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -198,6 +233,13 @@ cJSON *bloomy_todo_to_json(const bloomy_todo *m) { return apic_model_to_json(&bl
 int bloomy_todo_parse(bloomy_todo *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_todo__desc, m, text, len, err); }
 char *bloomy_todo_dump(const bloomy_todo *m) { return apic_model_dump(&bloomy_todo__desc, m); }
 int bloomy_todo_validate(const bloomy_todo *m, apic_error **err) { return apic_model_validate(&bloomy_todo__desc, m, err); }
+int bloomy_todo_array_from_json(bloomy_todo_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_todo__desc, a, json, err); }
+int bloomy_todo_array_parse(bloomy_todo_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_todo__desc, a, text, len, err); }
+cJSON *bloomy_todo_array_to_json(const bloomy_todo_array *a) { return apic_model_array_to_json(&bloomy_todo__desc, a); }
+char *bloomy_todo_array_dump(const bloomy_todo_array *a) { return apic_model_array_dump(&bloomy_todo__desc, a); }
+void bloomy_todo_array_clear(bloomy_todo_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_todo__desc, a); }
+int bloomy_todo_array_equal(const bloomy_todo_array *a, const bloomy_todo_array *b) { return apic_model_array_equal(&bloomy_todo__desc, a, b); }
+int bloomy_todo_array_validate(const bloomy_todo_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_todo__desc, a, err); }
 
 static const apic_field_desc bloomy_create_todo__fields[] = {
   {.name = "title", .wire = "title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN | APIC_F_HAS_MAX_LEN,
@@ -223,6 +265,13 @@ cJSON *bloomy_create_todo_to_json(const bloomy_create_todo *m) { return apic_mod
 int bloomy_create_todo_parse(bloomy_create_todo *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_create_todo__desc, m, text, len, err); }
 char *bloomy_create_todo_dump(const bloomy_create_todo *m) { return apic_model_dump(&bloomy_create_todo__desc, m); }
 int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err) { return apic_model_validate(&bloomy_create_todo__desc, m, err); }
+int bloomy_create_todo_array_from_json(bloomy_create_todo_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_create_todo__desc, a, json, err); }
+int bloomy_create_todo_array_parse(bloomy_create_todo_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_create_todo__desc, a, text, len, err); }
+cJSON *bloomy_create_todo_array_to_json(const bloomy_create_todo_array *a) { return apic_model_array_to_json(&bloomy_create_todo__desc, a); }
+char *bloomy_create_todo_array_dump(const bloomy_create_todo_array *a) { return apic_model_array_dump(&bloomy_create_todo__desc, a); }
+void bloomy_create_todo_array_clear(bloomy_create_todo_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_create_todo__desc, a); }
+int bloomy_create_todo_array_equal(const bloomy_create_todo_array *a, const bloomy_create_todo_array *b) { return apic_model_array_equal(&bloomy_create_todo__desc, a, b); }
+int bloomy_create_todo_array_validate(const bloomy_create_todo_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_create_todo__desc, a, err); }
 
 static const apic_field_desc bloomy_metric__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -254,6 +303,13 @@ cJSON *bloomy_metric_to_json(const bloomy_metric *m) { return apic_model_to_json
 int bloomy_metric_parse(bloomy_metric *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_metric__desc, m, text, len, err); }
 char *bloomy_metric_dump(const bloomy_metric *m) { return apic_model_dump(&bloomy_metric__desc, m); }
 int bloomy_metric_validate(const bloomy_metric *m, apic_error **err) { return apic_model_validate(&bloomy_metric__desc, m, err); }
+int bloomy_metric_array_from_json(bloomy_metric_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_metric__desc, a, json, err); }
+int bloomy_metric_array_parse(bloomy_metric_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_metric__desc, a, text, len, err); }
+cJSON *bloomy_metric_array_to_json(const bloomy_metric_array *a) { return apic_model_array_to_json(&bloomy_metric__desc, a); }
+char *bloomy_metric_array_dump(const bloomy_metric_array *a) { return apic_model_array_dump(&bloomy_metric__desc, a); }
+void bloomy_metric_array_clear(bloomy_metric_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_metric__desc, a); }
+int bloomy_metric_array_equal(const bloomy_metric_array *a, const bloomy_metric_array *b) { return apic_model_array_equal(&bloomy_metric__desc, a, b); }
+int bloomy_metric_array_validate(const bloomy_metric_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_metric__desc, a, err); }
 
 static const apic_field_desc bloomy_meeting_details__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
@@ -285,6 +341,13 @@ cJSON *bloomy_meeting_details_to_json(const bloomy_meeting_details *m) { return 
 int bloomy_meeting_details_parse(bloomy_meeting_details *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_meeting_details__desc, m, text, len, err); }
 char *bloomy_meeting_details_dump(const bloomy_meeting_details *m) { return apic_model_dump(&bloomy_meeting_details__desc, m); }
 int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err) { return apic_model_validate(&bloomy_meeting_details__desc, m, err); }
+int bloomy_meeting_details_array_from_json(bloomy_meeting_details_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_meeting_details__desc, a, json, err); }
+int bloomy_meeting_details_array_parse(bloomy_meeting_details_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_meeting_details__desc, a, text, len, err); }
+cJSON *bloomy_meeting_details_array_to_json(const bloomy_meeting_details_array *a) { return apic_model_array_to_json(&bloomy_meeting_details__desc, a); }
+char *bloomy_meeting_details_array_dump(const bloomy_meeting_details_array *a) { return apic_model_array_dump(&bloomy_meeting_details__desc, a); }
+void bloomy_meeting_details_array_clear(bloomy_meeting_details_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_meeting_details__desc, a); }
+int bloomy_meeting_details_array_equal(const bloomy_meeting_details_array *a, const bloomy_meeting_details_array *b) { return apic_model_array_equal(&bloomy_meeting_details__desc, a, b); }
+int bloomy_meeting_details_array_validate(const bloomy_meeting_details_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_meeting_details__desc, a, err); }
 
 static const apic_field_desc bloomy_todo_page__fields[] = {
   {.name = "results", .wire = "results", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = 0,
@@ -304,4 +367,11 @@ cJSON *bloomy_todo_page_to_json(const bloomy_todo_page *m) { return apic_model_t
 int bloomy_todo_page_parse(bloomy_todo_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_todo_page__desc, m, text, len, err); }
 char *bloomy_todo_page_dump(const bloomy_todo_page *m) { return apic_model_dump(&bloomy_todo_page__desc, m); }
 int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err) { return apic_model_validate(&bloomy_todo_page__desc, m, err); }
+int bloomy_todo_page_array_from_json(bloomy_todo_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_todo_page__desc, a, json, err); }
+int bloomy_todo_page_array_parse(bloomy_todo_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_todo_page__desc, a, text, len, err); }
+cJSON *bloomy_todo_page_array_to_json(const bloomy_todo_page_array *a) { return apic_model_array_to_json(&bloomy_todo_page__desc, a); }
+char *bloomy_todo_page_array_dump(const bloomy_todo_page_array *a) { return apic_model_array_dump(&bloomy_todo_page__desc, a); }
+void bloomy_todo_page_array_clear(bloomy_todo_page_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_todo_page__desc, a); }
+int bloomy_todo_page_array_equal(const bloomy_todo_page_array *a, const bloomy_todo_page_array *b) { return apic_model_array_equal(&bloomy_todo_page__desc, a, b); }
+int bloomy_todo_page_array_validate(const bloomy_todo_page_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_todo_page__desc, a, err); }
 

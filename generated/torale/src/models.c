@@ -98,6 +98,13 @@ cJSON *torale_execution_to_json(const torale_execution *m) { return apic_model_t
 int torale_execution_parse(torale_execution *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_execution__desc, m, text, len, err); }
 char *torale_execution_dump(const torale_execution *m) { return apic_model_dump(&torale_execution__desc, m); }
 int torale_execution_validate(const torale_execution *m, apic_error **err) { return apic_model_validate(&torale_execution__desc, m, err); }
+int torale_execution_array_from_json(torale_execution_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_execution__desc, a, json, err); }
+int torale_execution_array_parse(torale_execution_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_execution__desc, a, text, len, err); }
+cJSON *torale_execution_array_to_json(const torale_execution_array *a) { return apic_model_array_to_json(&torale_execution__desc, a); }
+char *torale_execution_array_dump(const torale_execution_array *a) { return apic_model_array_dump(&torale_execution__desc, a); }
+void torale_execution_array_clear(torale_execution_array *a) { if (a != NULL) apic_model_array_clear(&torale_execution__desc, a); }
+int torale_execution_array_equal(const torale_execution_array *a, const torale_execution_array *b) { return apic_model_array_equal(&torale_execution__desc, a, b); }
+int torale_execution_array_validate(const torale_execution_array *a, apic_error **err) { return apic_model_array_validate(&torale_execution__desc, a, err); }
 
 static const apic_field_desc torale_task__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -143,6 +150,13 @@ cJSON *torale_task_to_json(const torale_task *m) { return apic_model_to_json(&to
 int torale_task_parse(torale_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_task__desc, m, text, len, err); }
 char *torale_task_dump(const torale_task *m) { return apic_model_dump(&torale_task__desc, m); }
 int torale_task_validate(const torale_task *m, apic_error **err) { return apic_model_validate(&torale_task__desc, m, err); }
+int torale_task_array_from_json(torale_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_task__desc, a, json, err); }
+int torale_task_array_parse(torale_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_task__desc, a, text, len, err); }
+cJSON *torale_task_array_to_json(const torale_task_array *a) { return apic_model_array_to_json(&torale_task__desc, a); }
+char *torale_task_array_dump(const torale_task_array *a) { return apic_model_array_dump(&torale_task__desc, a); }
+void torale_task_array_clear(torale_task_array *a) { if (a != NULL) apic_model_array_clear(&torale_task__desc, a); }
+int torale_task_array_equal(const torale_task_array *a, const torale_task_array *b) { return apic_model_array_equal(&torale_task__desc, a, b); }
+int torale_task_array_validate(const torale_task_array *a, apic_error **err) { return apic_model_array_validate(&torale_task__desc, a, err); }
 
 static const apic_field_desc torale_create_task__fields[] = {
   {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MAX_LEN,
@@ -176,6 +190,13 @@ cJSON *torale_create_task_to_json(const torale_create_task *m) { return apic_mod
 int torale_create_task_parse(torale_create_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_create_task__desc, m, text, len, err); }
 char *torale_create_task_dump(const torale_create_task *m) { return apic_model_dump(&torale_create_task__desc, m); }
 int torale_create_task_validate(const torale_create_task *m, apic_error **err) { return apic_model_validate(&torale_create_task__desc, m, err); }
+int torale_create_task_array_from_json(torale_create_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_create_task__desc, a, json, err); }
+int torale_create_task_array_parse(torale_create_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_create_task__desc, a, text, len, err); }
+cJSON *torale_create_task_array_to_json(const torale_create_task_array *a) { return apic_model_array_to_json(&torale_create_task__desc, a); }
+char *torale_create_task_array_dump(const torale_create_task_array *a) { return apic_model_array_dump(&torale_create_task__desc, a); }
+void torale_create_task_array_clear(torale_create_task_array *a) { if (a != NULL) apic_model_array_clear(&torale_create_task__desc, a); }
+int torale_create_task_array_equal(const torale_create_task_array *a, const torale_create_task_array *b) { return apic_model_array_equal(&torale_create_task__desc, a, b); }
+int torale_create_task_array_validate(const torale_create_task_array *a, apic_error **err) { return apic_model_array_validate(&torale_create_task__desc, a, err); }
 
 static const apic_field_desc torale_update_task__fields[] = {
   {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MAX_LEN,
@@ -207,6 +228,13 @@ cJSON *torale_update_task_to_json(const torale_update_task *m) { return apic_mod
 int torale_update_task_parse(torale_update_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_update_task__desc, m, text, len, err); }
 char *torale_update_task_dump(const torale_update_task *m) { return apic_model_dump(&torale_update_task__desc, m); }
 int torale_update_task_validate(const torale_update_task *m, apic_error **err) { return apic_model_validate(&torale_update_task__desc, m, err); }
+int torale_update_task_array_from_json(torale_update_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_update_task__desc, a, json, err); }
+int torale_update_task_array_parse(torale_update_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_update_task__desc, a, text, len, err); }
+cJSON *torale_update_task_array_to_json(const torale_update_task_array *a) { return apic_model_array_to_json(&torale_update_task__desc, a); }
+char *torale_update_task_array_dump(const torale_update_task_array *a) { return apic_model_array_dump(&torale_update_task__desc, a); }
+void torale_update_task_array_clear(torale_update_task_array *a) { if (a != NULL) apic_model_array_clear(&torale_update_task__desc, a); }
+int torale_update_task_array_equal(const torale_update_task_array *a, const torale_update_task_array *b) { return apic_model_array_equal(&torale_update_task__desc, a, b); }
+int torale_update_task_array_validate(const torale_update_task_array *a, apic_error **err) { return apic_model_array_validate(&torale_update_task__desc, a, err); }
 
 static const apic_field_desc torale_task_page__fields[] = {
   {.name = "items", .wire = "items", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = 0,
@@ -228,6 +256,13 @@ cJSON *torale_task_page_to_json(const torale_task_page *m) { return apic_model_t
 int torale_task_page_parse(torale_task_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_task_page__desc, m, text, len, err); }
 char *torale_task_page_dump(const torale_task_page *m) { return apic_model_dump(&torale_task_page__desc, m); }
 int torale_task_page_validate(const torale_task_page *m, apic_error **err) { return apic_model_validate(&torale_task_page__desc, m, err); }
+int torale_task_page_array_from_json(torale_task_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_task_page__desc, a, json, err); }
+int torale_task_page_array_parse(torale_task_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_task_page__desc, a, text, len, err); }
+cJSON *torale_task_page_array_to_json(const torale_task_page_array *a) { return apic_model_array_to_json(&torale_task_page__desc, a); }
+char *torale_task_page_array_dump(const torale_task_page_array *a) { return apic_model_array_dump(&torale_task_page__desc, a); }
+void torale_task_page_array_clear(torale_task_page_array *a) { if (a != NULL) apic_model_array_clear(&torale_task_page__desc, a); }
+int torale_task_page_array_equal(const torale_task_page_array *a, const torale_task_page_array *b) { return apic_model_array_equal(&torale_task_page__desc, a, b); }
+int torale_task_page_array_validate(const torale_task_page_array *a, apic_error **err) { return apic_model_array_validate(&torale_task_page__desc, a, err); }
 
 static const apic_field_desc torale_execution_event__fields[] = {
   {.name = "execution_id", .wire = "execution_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -253,6 +288,13 @@ cJSON *torale_execution_event_to_json(const torale_execution_event *m) { return 
 int torale_execution_event_parse(torale_execution_event *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_execution_event__desc, m, text, len, err); }
 char *torale_execution_event_dump(const torale_execution_event *m) { return apic_model_dump(&torale_execution_event__desc, m); }
 int torale_execution_event_validate(const torale_execution_event *m, apic_error **err) { return apic_model_validate(&torale_execution_event__desc, m, err); }
+int torale_execution_event_array_from_json(torale_execution_event_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_execution_event__desc, a, json, err); }
+int torale_execution_event_array_parse(torale_execution_event_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_execution_event__desc, a, text, len, err); }
+cJSON *torale_execution_event_array_to_json(const torale_execution_event_array *a) { return apic_model_array_to_json(&torale_execution_event__desc, a); }
+char *torale_execution_event_array_dump(const torale_execution_event_array *a) { return apic_model_array_dump(&torale_execution_event__desc, a); }
+void torale_execution_event_array_clear(torale_execution_event_array *a) { if (a != NULL) apic_model_array_clear(&torale_execution_event__desc, a); }
+int torale_execution_event_array_equal(const torale_execution_event_array *a, const torale_execution_event_array *b) { return apic_model_array_equal(&torale_execution_event__desc, a, b); }
+int torale_execution_event_array_validate(const torale_execution_event_array *a, apic_error **err) { return apic_model_array_validate(&torale_execution_event__desc, a, err); }
 
 static const apic_field_desc torale_notification__fields[] = {
   {.name = "id", .wire = "id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -282,6 +324,13 @@ cJSON *torale_notification_to_json(const torale_notification *m) { return apic_m
 int torale_notification_parse(torale_notification *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_notification__desc, m, text, len, err); }
 char *torale_notification_dump(const torale_notification *m) { return apic_model_dump(&torale_notification__desc, m); }
 int torale_notification_validate(const torale_notification *m, apic_error **err) { return apic_model_validate(&torale_notification__desc, m, err); }
+int torale_notification_array_from_json(torale_notification_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_notification__desc, a, json, err); }
+int torale_notification_array_parse(torale_notification_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_notification__desc, a, text, len, err); }
+cJSON *torale_notification_array_to_json(const torale_notification_array *a) { return apic_model_array_to_json(&torale_notification__desc, a); }
+char *torale_notification_array_dump(const torale_notification_array *a) { return apic_model_array_dump(&torale_notification__desc, a); }
+void torale_notification_array_clear(torale_notification_array *a) { if (a != NULL) apic_model_array_clear(&torale_notification__desc, a); }
+int torale_notification_array_equal(const torale_notification_array *a, const torale_notification_array *b) { return apic_model_array_equal(&torale_notification__desc, a, b); }
+int torale_notification_array_validate(const torale_notification_array *a, apic_error **err) { return apic_model_array_validate(&torale_notification__desc, a, err); }
 
 static const apic_field_desc torale_notification_page__fields[] = {
   {.name = "items", .wire = "items", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = 0,
@@ -301,4 +350,11 @@ cJSON *torale_notification_page_to_json(const torale_notification_page *m) { ret
 int torale_notification_page_parse(torale_notification_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_notification_page__desc, m, text, len, err); }
 char *torale_notification_page_dump(const torale_notification_page *m) { return apic_model_dump(&torale_notification_page__desc, m); }
 int torale_notification_page_validate(const torale_notification_page *m, apic_error **err) { return apic_model_validate(&torale_notification_page__desc, m, err); }
+int torale_notification_page_array_from_json(torale_notification_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_notification_page__desc, a, json, err); }
+int torale_notification_page_array_parse(torale_notification_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_notification_page__desc, a, text, len, err); }
+cJSON *torale_notification_page_array_to_json(const torale_notification_page_array *a) { return apic_model_array_to_json(&torale_notification_page__desc, a); }
+char *torale_notification_page_array_dump(const torale_notification_page_array *a) { return apic_model_array_dump(&torale_notification_page__desc, a); }
+void torale_notification_page_array_clear(torale_notification_page_array *a) { if (a != NULL) apic_model_array_clear(&torale_notification_page__desc, a); }
+int torale_notification_page_array_equal(const torale_notification_page_array *a, const torale_notification_page_array *b) { return apic_model_array_equal(&torale_notification_page__desc, a, b); }
+int torale_notification_page_array_validate(const torale_notification_page_array *a, apic_error **err) { return apic_model_array_validate(&torale_notification_page__desc, a, err); }
 

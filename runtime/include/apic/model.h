@@ -116,6 +116,34 @@ APIC_EXPORT int apic_model_validate(const apic_model_desc *m, const void *obj, a
  *  @retval APIC_ERR_INVALID_ARG no such scalar field, or text does not parse as its type. */
 APIC_EXPORT int apic_model_set_text(const apic_model_desc *m, void *obj, const char *name, const char *text);
 
+/** @brief A JSON array of one model, as an operation returning `Task[]` answers. Each
+ *  generated `X_array` type has this layout with `items` typed (`torale_task *items`). */
+typedef struct apic_model_array {
+  void *items;  /* count structs of the model, owned */
+  size_t count;
+} apic_model_array;
+
+/* The apic_model_* calls above for an array of model m; arr points to an apic_model_array (or
+ * a generated X_array). Errors name paths from the array: "$[3].created_at: ...". */
+/** @brief Decodes a JSON array (json borrowed) into arr (holding nothing yet); cleared on
+ *  failure. @retval APIC_ERR_DECODE, APIC_ERR_NOMEM */
+APIC_EXPORT int apic_model_array_from_json(const apic_model_desc *m, void *arr, const cJSON *json, apic_error **err);
+/** @brief As apic_model_array_from_json, moving strings out of json (see apic_model_from_json_take). */
+APIC_EXPORT int apic_model_array_from_json_take(const apic_model_desc *m, void *arr, cJSON *json, apic_error **err);
+/** @brief apic_model_array_from_json on text (len bytes, not necessarily NUL-terminated). */
+APIC_EXPORT int apic_model_array_parse(const apic_model_desc *m, void *arr, const char *text, size_t len,
+                                       apic_error **err);
+/** @brief The array as JSON; caller frees with cJSON_Delete. NULL when out of memory. */
+APIC_EXPORT cJSON *apic_model_array_to_json(const apic_model_desc *m, const void *arr);
+/** @brief The array as compact text; caller frees with free(). NULL when out of memory. */
+APIC_EXPORT char *apic_model_array_dump(const apic_model_desc *m, const void *arr);
+/** @brief Frees every element and the items, and zeroes arr; arr itself is the caller's. */
+APIC_EXPORT void apic_model_array_clear(const apic_model_desc *m, void *arr);
+/** @brief 1 when both arrays hold equal elements in the same order. */
+APIC_EXPORT int apic_model_array_equal(const apic_model_desc *m, const void *a, const void *b);
+/** @brief apic_model_validate on every element. @retval APIC_ERR_INVALID_ARG */
+APIC_EXPORT int apic_model_array_validate(const apic_model_desc *m, const void *arr, apic_error **err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -105,6 +105,27 @@ char *bloomy_user_dump(const bloomy_user *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_user_validate(const bloomy_user *m, apic_error **err);
+/** @brief A JSON array of User, as an operation returning `User[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_user_array_clear frees them). */
+typedef struct bloomy_user_array {
+  bloomy_user *items;
+  size_t count;
+} bloomy_user_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_user_array_from_json(bloomy_user_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_user_array_from_json on len bytes of JSON text. */
+int bloomy_user_array_parse(bloomy_user_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_user_array_to_json(const bloomy_user_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_user_array_dump(const bloomy_user_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_user_array_clear(bloomy_user_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_user_array_equal(const bloomy_user_array *a, const bloomy_user_array *b);
+/** @brief bloomy_user_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_user_array_validate(const bloomy_user_array *a, apic_error **err);
 
 /**
  * One user as search finds them.
@@ -143,6 +164,27 @@ char *bloomy_user_search_result_dump(const bloomy_user_search_result *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err);
+/** @brief A JSON array of UserSearchResult, as an operation returning `UserSearchResult[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_user_search_result_array_clear frees them). */
+typedef struct bloomy_user_search_result_array {
+  bloomy_user_search_result *items;
+  size_t count;
+} bloomy_user_search_result_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_user_search_result_array_from_json(bloomy_user_search_result_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_user_search_result_array_from_json on len bytes of JSON text. */
+int bloomy_user_search_result_array_parse(bloomy_user_search_result_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_user_search_result_array_to_json(const bloomy_user_search_result_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_user_search_result_array_dump(const bloomy_user_search_result_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_user_search_result_array_clear(bloomy_user_search_result_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_user_search_result_array_equal(const bloomy_user_search_result_array *a, const bloomy_user_search_result_array *b);
+/** @brief bloomy_user_search_result_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_user_search_result_array_validate(const bloomy_user_search_result_array *a, apic_error **err);
 
 /**
  * A meeting (a "level 10") as the list shows it.
@@ -178,6 +220,27 @@ char *bloomy_meeting_dump(const bloomy_meeting *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err);
+/** @brief A JSON array of Meeting, as an operation returning `Meeting[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_meeting_array_clear frees them). */
+typedef struct bloomy_meeting_array {
+  bloomy_meeting *items;
+  size_t count;
+} bloomy_meeting_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_meeting_array_from_json(bloomy_meeting_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_meeting_array_from_json on len bytes of JSON text. */
+int bloomy_meeting_array_parse(bloomy_meeting_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_meeting_array_to_json(const bloomy_meeting_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_meeting_array_dump(const bloomy_meeting_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_meeting_array_clear(bloomy_meeting_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_meeting_array_equal(const bloomy_meeting_array *a, const bloomy_meeting_array *b);
+/** @brief bloomy_meeting_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_meeting_array_validate(const bloomy_meeting_array *a, apic_error **err);
 
 /**
  * A person who attends a meeting.
@@ -212,6 +275,27 @@ char *bloomy_attendee_dump(const bloomy_attendee *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err);
+/** @brief A JSON array of Attendee, as an operation returning `Attendee[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_attendee_array_clear frees them). */
+typedef struct bloomy_attendee_array {
+  bloomy_attendee *items;
+  size_t count;
+} bloomy_attendee_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_attendee_array_from_json(bloomy_attendee_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_attendee_array_from_json on len bytes of JSON text. */
+int bloomy_attendee_array_parse(bloomy_attendee_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_attendee_array_to_json(const bloomy_attendee_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_attendee_array_dump(const bloomy_attendee_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_attendee_array_clear(bloomy_attendee_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_attendee_array_equal(const bloomy_attendee_array *a, const bloomy_attendee_array *b);
+/** @brief bloomy_attendee_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_attendee_array_validate(const bloomy_attendee_array *a, apic_error **err);
 
 /**
  * An issue raised in a meeting.
@@ -255,6 +339,27 @@ char *bloomy_issue_dump(const bloomy_issue *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_issue_validate(const bloomy_issue *m, apic_error **err);
+/** @brief A JSON array of Issue, as an operation returning `Issue[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_issue_array_clear frees them). */
+typedef struct bloomy_issue_array {
+  bloomy_issue *items;
+  size_t count;
+} bloomy_issue_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_issue_array_from_json(bloomy_issue_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_issue_array_from_json on len bytes of JSON text. */
+int bloomy_issue_array_parse(bloomy_issue_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_issue_array_to_json(const bloomy_issue_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_issue_array_dump(const bloomy_issue_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_issue_array_clear(bloomy_issue_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_issue_array_equal(const bloomy_issue_array *a, const bloomy_issue_array *b);
+/** @brief bloomy_issue_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_issue_array_validate(const bloomy_issue_array *a, apic_error **err);
 
 /**
  * A to-do.
@@ -298,6 +403,27 @@ char *bloomy_todo_dump(const bloomy_todo *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_todo_validate(const bloomy_todo *m, apic_error **err);
+/** @brief A JSON array of Todo, as an operation returning `Todo[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_todo_array_clear frees them). */
+typedef struct bloomy_todo_array {
+  bloomy_todo *items;
+  size_t count;
+} bloomy_todo_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_todo_array_from_json(bloomy_todo_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_todo_array_from_json on len bytes of JSON text. */
+int bloomy_todo_array_parse(bloomy_todo_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_todo_array_to_json(const bloomy_todo_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_todo_array_dump(const bloomy_todo_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_todo_array_clear(bloomy_todo_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_todo_array_equal(const bloomy_todo_array *a, const bloomy_todo_array *b);
+/** @brief bloomy_todo_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_todo_array_validate(const bloomy_todo_array *a, apic_error **err);
 
 /**
  * A new to-do.
@@ -337,6 +463,27 @@ char *bloomy_create_todo_dump(const bloomy_create_todo *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err);
+/** @brief A JSON array of CreateTodo, as an operation returning `CreateTodo[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_create_todo_array_clear frees them). */
+typedef struct bloomy_create_todo_array {
+  bloomy_create_todo *items;
+  size_t count;
+} bloomy_create_todo_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_create_todo_array_from_json(bloomy_create_todo_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_create_todo_array_from_json on len bytes of JSON text. */
+int bloomy_create_todo_array_parse(bloomy_create_todo_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_create_todo_array_to_json(const bloomy_create_todo_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_create_todo_array_dump(const bloomy_create_todo_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_create_todo_array_clear(bloomy_create_todo_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_create_todo_array_equal(const bloomy_create_todo_array *a, const bloomy_create_todo_array *b);
+/** @brief bloomy_create_todo_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_create_todo_array_validate(const bloomy_create_todo_array *a, apic_error **err);
 
 /**
  * A weekly metric (a "measurable").
@@ -380,6 +527,27 @@ char *bloomy_metric_dump(const bloomy_metric *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_metric_validate(const bloomy_metric *m, apic_error **err);
+/** @brief A JSON array of Metric, as an operation returning `Metric[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_metric_array_clear frees them). */
+typedef struct bloomy_metric_array {
+  bloomy_metric *items;
+  size_t count;
+} bloomy_metric_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_metric_array_from_json(bloomy_metric_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_metric_array_from_json on len bytes of JSON text. */
+int bloomy_metric_array_parse(bloomy_metric_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_metric_array_to_json(const bloomy_metric_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_metric_array_dump(const bloomy_metric_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_metric_array_clear(bloomy_metric_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_metric_array_equal(const bloomy_metric_array *a, const bloomy_metric_array *b);
+/** @brief bloomy_metric_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_metric_array_validate(const bloomy_metric_array *a, apic_error **err);
 
 /**
  * A meeting with everything in it.
@@ -424,6 +592,27 @@ char *bloomy_meeting_details_dump(const bloomy_meeting_details *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err);
+/** @brief A JSON array of MeetingDetails, as an operation returning `MeetingDetails[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_meeting_details_array_clear frees them). */
+typedef struct bloomy_meeting_details_array {
+  bloomy_meeting_details *items;
+  size_t count;
+} bloomy_meeting_details_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_meeting_details_array_from_json(bloomy_meeting_details_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_meeting_details_array_from_json on len bytes of JSON text. */
+int bloomy_meeting_details_array_parse(bloomy_meeting_details_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_meeting_details_array_to_json(const bloomy_meeting_details_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_meeting_details_array_dump(const bloomy_meeting_details_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_meeting_details_array_clear(bloomy_meeting_details_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_meeting_details_array_equal(const bloomy_meeting_details_array *a, const bloomy_meeting_details_array *b);
+/** @brief bloomy_meeting_details_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_meeting_details_array_validate(const bloomy_meeting_details_array *a, apic_error **err);
 
 /**
  * One page of to-dos.
@@ -458,6 +647,27 @@ char *bloomy_todo_page_dump(const bloomy_todo_page *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err);
+/** @brief A JSON array of TodoPage, as an operation returning `TodoPage[]` answers: items[0]
+ *  to items[count - 1], owned by the array (bloomy_todo_page_array_clear frees them). */
+typedef struct bloomy_todo_page_array {
+  bloomy_todo_page *items;
+  size_t count;
+} bloomy_todo_page_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int bloomy_todo_page_array_from_json(bloomy_todo_page_array *a, const cJSON *json, apic_error **err);
+/** @brief bloomy_todo_page_array_from_json on len bytes of JSON text. */
+int bloomy_todo_page_array_parse(bloomy_todo_page_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *bloomy_todo_page_array_to_json(const bloomy_todo_page_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *bloomy_todo_page_array_dump(const bloomy_todo_page_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void bloomy_todo_page_array_clear(bloomy_todo_page_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int bloomy_todo_page_array_equal(const bloomy_todo_page_array *a, const bloomy_todo_page_array *b);
+/** @brief bloomy_todo_page_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int bloomy_todo_page_array_validate(const bloomy_todo_page_array *a, apic_error **err);
 
 #ifdef __cplusplus
 }

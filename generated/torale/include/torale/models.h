@@ -131,6 +131,27 @@ char *torale_execution_dump(const torale_execution *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_execution_validate(const torale_execution *m, apic_error **err);
+/** @brief A JSON array of Execution, as an operation returning `Execution[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_execution_array_clear frees them). */
+typedef struct torale_execution_array {
+  torale_execution *items;
+  size_t count;
+} torale_execution_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_execution_array_from_json(torale_execution_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_execution_array_from_json on len bytes of JSON text. */
+int torale_execution_array_parse(torale_execution_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_execution_array_to_json(const torale_execution_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_execution_array_dump(const torale_execution_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_execution_array_clear(torale_execution_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_execution_array_equal(const torale_execution_array *a, const torale_execution_array *b);
+/** @brief torale_execution_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_execution_array_validate(const torale_execution_array *a, apic_error **err);
 
 /**
  * A monitoring task.
@@ -186,6 +207,27 @@ char *torale_task_dump(const torale_task *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_task_validate(const torale_task *m, apic_error **err);
+/** @brief A JSON array of Task, as an operation returning `Task[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_task_array_clear frees them). */
+typedef struct torale_task_array {
+  torale_task *items;
+  size_t count;
+} torale_task_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_task_array_from_json(torale_task_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_task_array_from_json on len bytes of JSON text. */
+int torale_task_array_parse(torale_task_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_task_array_to_json(const torale_task_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_task_array_dump(const torale_task_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_task_array_clear(torale_task_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_task_array_equal(const torale_task_array *a, const torale_task_array *b);
+/** @brief torale_task_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_task_array_validate(const torale_task_array *a, apic_error **err);
 
 /**
  * The fields of a new task.
@@ -230,6 +272,27 @@ char *torale_create_task_dump(const torale_create_task *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_create_task_validate(const torale_create_task *m, apic_error **err);
+/** @brief A JSON array of CreateTask, as an operation returning `CreateTask[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_create_task_array_clear frees them). */
+typedef struct torale_create_task_array {
+  torale_create_task *items;
+  size_t count;
+} torale_create_task_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_create_task_array_from_json(torale_create_task_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_create_task_array_from_json on len bytes of JSON text. */
+int torale_create_task_array_parse(torale_create_task_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_create_task_array_to_json(const torale_create_task_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_create_task_array_dump(const torale_create_task_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_create_task_array_clear(torale_create_task_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_create_task_array_equal(const torale_create_task_array *a, const torale_create_task_array *b);
+/** @brief torale_create_task_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_create_task_array_validate(const torale_create_task_array *a, apic_error **err);
 
 /**
  * The fields of a task to change; absent fields stay as they are.
@@ -278,6 +341,27 @@ char *torale_update_task_dump(const torale_update_task *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_update_task_validate(const torale_update_task *m, apic_error **err);
+/** @brief A JSON array of UpdateTask, as an operation returning `UpdateTask[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_update_task_array_clear frees them). */
+typedef struct torale_update_task_array {
+  torale_update_task *items;
+  size_t count;
+} torale_update_task_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_update_task_array_from_json(torale_update_task_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_update_task_array_from_json on len bytes of JSON text. */
+int torale_update_task_array_parse(torale_update_task_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_update_task_array_to_json(const torale_update_task_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_update_task_array_dump(const torale_update_task_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_update_task_array_clear(torale_update_task_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_update_task_array_equal(const torale_update_task_array *a, const torale_update_task_array *b);
+/** @brief torale_update_task_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_update_task_array_validate(const torale_update_task_array *a, apic_error **err);
 
 /**
  * One page of tasks.
@@ -315,6 +399,27 @@ char *torale_task_page_dump(const torale_task_page *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_task_page_validate(const torale_task_page *m, apic_error **err);
+/** @brief A JSON array of TaskPage, as an operation returning `TaskPage[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_task_page_array_clear frees them). */
+typedef struct torale_task_page_array {
+  torale_task_page *items;
+  size_t count;
+} torale_task_page_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_task_page_array_from_json(torale_task_page_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_task_page_array_from_json on len bytes of JSON text. */
+int torale_task_page_array_parse(torale_task_page_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_task_page_array_to_json(const torale_task_page_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_task_page_array_dump(const torale_task_page_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_task_page_array_clear(torale_task_page_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_task_page_array_equal(const torale_task_page_array *a, const torale_task_page_array *b);
+/** @brief torale_task_page_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_task_page_array_validate(const torale_task_page_array *a, apic_error **err);
 
 /**
  * What a running task reports while you watch it.
@@ -354,6 +459,27 @@ char *torale_execution_event_dump(const torale_execution_event *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_execution_event_validate(const torale_execution_event *m, apic_error **err);
+/** @brief A JSON array of ExecutionEvent, as an operation returning `ExecutionEvent[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_execution_event_array_clear frees them). */
+typedef struct torale_execution_event_array {
+  torale_execution_event *items;
+  size_t count;
+} torale_execution_event_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_execution_event_array_from_json(torale_execution_event_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_execution_event_array_from_json on len bytes of JSON text. */
+int torale_execution_event_array_parse(torale_execution_event_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_execution_event_array_to_json(const torale_execution_event_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_execution_event_array_dump(const torale_execution_event_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_execution_event_array_clear(torale_execution_event_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_execution_event_array_equal(const torale_execution_event_array *a, const torale_execution_event_array *b);
+/** @brief torale_execution_event_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_execution_event_array_validate(const torale_execution_event_array *a, apic_error **err);
 
 /**
  * A notification sent when a task's condition held.
@@ -395,6 +521,27 @@ char *torale_notification_dump(const torale_notification *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_notification_validate(const torale_notification *m, apic_error **err);
+/** @brief A JSON array of Notification, as an operation returning `Notification[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_notification_array_clear frees them). */
+typedef struct torale_notification_array {
+  torale_notification *items;
+  size_t count;
+} torale_notification_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_notification_array_from_json(torale_notification_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_notification_array_from_json on len bytes of JSON text. */
+int torale_notification_array_parse(torale_notification_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_notification_array_to_json(const torale_notification_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_notification_array_dump(const torale_notification_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_notification_array_clear(torale_notification_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_notification_array_equal(const torale_notification_array *a, const torale_notification_array *b);
+/** @brief torale_notification_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_notification_array_validate(const torale_notification_array *a, apic_error **err);
 
 /**
  * One page of notifications.
@@ -428,6 +575,27 @@ char *torale_notification_page_dump(const torale_notification_page *m);
 /** @brief Checks required fields, constraints and enum values before sending.
  *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
 int torale_notification_page_validate(const torale_notification_page *m, apic_error **err);
+/** @brief A JSON array of NotificationPage, as an operation returning `NotificationPage[]` answers: items[0]
+ *  to items[count - 1], owned by the array (torale_notification_page_array_clear frees them). */
+typedef struct torale_notification_page_array {
+  torale_notification_page *items;
+  size_t count;
+} torale_notification_page_array;
+/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
+ *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
+int torale_notification_page_array_from_json(torale_notification_page_array *a, const cJSON *json, apic_error **err);
+/** @brief torale_notification_page_array_from_json on len bytes of JSON text. */
+int torale_notification_page_array_parse(torale_notification_page_array *a, const char *text, size_t len, apic_error **err);
+/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
+cJSON *torale_notification_page_array_to_json(const torale_notification_page_array *a);
+/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
+char *torale_notification_page_array_dump(const torale_notification_page_array *a);
+/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
+void torale_notification_page_array_clear(torale_notification_page_array *a);
+/** @brief 1 when *a and *b hold equal elements in the same order. */
+int torale_notification_page_array_equal(const torale_notification_page_array *a, const torale_notification_page_array *b);
+/** @brief torale_notification_page_validate on every element. @retval APIC_ERR_INVALID_ARG */
+int torale_notification_page_array_validate(const torale_notification_page_array *a, apic_error **err);
 
 #ifdef __cplusplus
 }
