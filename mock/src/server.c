@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mock_internal.h"
 
@@ -295,7 +296,7 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   addr.sin_port = htons(m->o.port);
   if (inet_pton(AF_INET, m->o.host, &addr.sin_addr) != 1)
     return fail(m, out_err, "--host: expected an IPv4 address such as 127.0.0.1");
-  m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO,
+  m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ITC,
                                m->o.port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, &addr,
                                MHD_OPTION_CONNECTION_LIMIT, m->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
                                30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
@@ -316,8 +317,22 @@ void apic_mock_stop(apic_mock *m)
 {
   if (m == NULL)
     return;
-  if (m->daemon != NULL)
-    MHD_stop_daemon(m->daemon); /* waits for the connection threads: in-flight requests finish */
+  if (m->daemon != NULL) {
+    /* Stop accepting, let requests in flight finish (bounded), then close what is left:
+     * stopping at once would cut them, as the daemon shuts every connection down. */
+    MHD_socket listener = MHD_quiesce_daemon(m->daemon); /* now ours to close */
+    for (unsigned waited = 0; waited < MAX_SLEEP_MS + 5000; waited += 10) {
+      pthread_mutex_lock(&m->lock);
+      int active = m->active;
+      pthread_mutex_unlock(&m->lock);
+      if (active <= 0)
+        break;
+      sleep_ms(10);
+    }
+    MHD_stop_daemon(m->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+      close(listener);
+  }
   cJSON_Delete(m->spec), cJSON_Delete(m->store), cJSON_Delete(m->faults), cJSON_Delete(m->requests);
   pthread_mutex_destroy(&m->lock);
   free(m);

@@ -1,6 +1,6 @@
 # libapic-mock suites: the engine in-process on the Torale and Bloomy specs (dumped by apic at
 # build time), driven with plain libcurl; the CLI driven as a child process.
-MOCK_TESTS := crud faults
+MOCK_TESTS := crud faults cli
 TEST_BINS += $(MOCK_TESTS:%=$(BUILD)/tests/mock/test_mock_%)
 ALL_OBJS  += $(MOCK_TESTS:%=$(BUILD)/tests/mock/test_mock_%.o) $(BUILD)/tests/mock/mock_http.o
 
