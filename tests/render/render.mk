@@ -1,5 +1,5 @@
-# Renderer suites: the official mustache spec, and our own cases (errors, limits).
-RENDER_TESTS := mustache_spec mustache
+# Renderer suites: the official mustache spec, our own cases (errors, limits), apic render.
+RENDER_TESTS := mustache_spec mustache render_cmd
 RENDER_BINS  := $(RENDER_TESTS:%=$(BUILD)/tests/render/test_%)
 TEST_BINS    += $(RENDER_BINS)
 ALL_OBJS     += $(RENDER_TESTS:%=$(BUILD)/tests/render/test_%.o)
