@@ -292,6 +292,54 @@ static void test_partial_cannot_escape(void **state)
   free(x);
 }
 
+/* What --check and --dry-run print: one line per file, what would happen to it. */
+static char *report_of(const char *dir, int check, int dry_run, int *status)
+{
+  char out[256], log[256];
+  snprintf(out, sizeof out, "%s/%s", root, dir);
+  snprintf(log, sizeof log, "%s/report.txt", root);
+  FILE *f = fopen(log, "w");
+  assert_non_null(f);
+  gen_options o = {SPEC, out, NULL, check, dry_run, f};
+  *status = apic_generate(&o);
+  fclose(f);
+  return slurp(log);
+}
+
+static void test_check_and_dry_run_list_files(void **state)
+{
+  (void)state;
+  assert_int_equal(gen("r", NULL, 0, 0), 0);
+  char *m = slurp(path_in("r", ".apic-manifest"));
+  size_t files = 0;
+  for (const char *c = m; *c != '\0'; c++)
+    files += *c == '\n';
+  spit(path_in("r", "README.md"), "edited\n");
+  spit(path_in("r", "old.h"), "stale\n");
+  char manifest[4096];
+  snprintf(manifest, sizeof manifest, "%sold.h\n", m);
+  spit(path_in("r", ".apic-manifest"), manifest);
+  free(m);
+  int status;
+  char *x = report_of("r", 1, 0, &status);
+  assert_int_equal(status, 1);
+  assert_string_equal(x, "would write README.md\nwould remove old.h\n");
+  free(x);
+  x = report_of("r", 0, 1, &status);
+  assert_int_equal(status, 0);
+  assert_non_null(strstr(x, "write README.md\n"));
+  assert_non_null(strstr(x, "remove old.h\n"));
+  size_t unchanged = 0;
+  for (const char *c = x; (c = strstr(c, "unchanged ")) != NULL; c++)
+    unchanged++;
+  assert_int_equal(unchanged, files - 1); /* every other file */
+  free(x);
+  x = slurp(path_in("r", "README.md"));
+  assert_string_equal(x, "edited\n"); /* neither wrote anything */
+  free(x);
+  assert_int_equal(access(path_in("r", "old.h"), F_OK), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -307,6 +355,7 @@ int main(void)
       cmocka_unit_test(test_symlinked_directory_refused),
       cmocka_unit_test(test_template_error_location),
       cmocka_unit_test(test_partial_cannot_escape),
+      cmocka_unit_test(test_check_and_dry_run_list_files),
   };
   return cmocka_run_group_tests_name("generate", tests, setup, teardown);
 }
