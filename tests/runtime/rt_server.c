@@ -23,6 +23,7 @@ struct rt_server {
   unsigned n_script;
   char paths[MAX_LOG][64];
   char keys[MAX_LOG][160];
+  char last_ids[MAX_LOG][64];
   unsigned count, active, peak;
   volatile int stopping;
 };
@@ -33,7 +34,7 @@ static void sleep_ms(unsigned ms)
   nanosleep(&ts, NULL);
 }
 
-static rt_reply next_reply(rt_server *s, const char *path, const char *key)
+static rt_reply next_reply(rt_server *s, const char *path, const char *key, const char *last_id)
 {
   rt_reply r = {0, NULL, NULL, 0, 0, NULL, 0};
   pthread_mutex_lock(&s->lock);
@@ -47,6 +48,7 @@ static rt_reply next_reply(rt_server *s, const char *path, const char *key)
   if (s->count < MAX_LOG) {
     snprintf(s->paths[s->count], sizeof s->paths[0], "%s", path);
     snprintf(s->keys[s->count], sizeof s->keys[0], "%s", key ? key : "");
+    snprintf(s->last_ids[s->count], sizeof s->last_ids[0], "%s", last_id ? last_id : "");
   }
   s->count++;
   if (++s->active > s->peak)
@@ -96,7 +98,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     *upload_size = 0;
     return MHD_YES;
   }
-  rt_reply r = next_reply(s, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"));
+  rt_reply r = next_reply(s, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"),
+                          MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"));
   for (unsigned waited = 0; (r.hang || waited < r.delay_ms) && !s->stopping && waited < 5000; waited += 5)
     sleep_ms(5);
   pthread_mutex_lock(&s->lock);
@@ -181,5 +184,12 @@ void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char 
   pthread_mutex_lock(&s->lock);
   snprintf(path, psize, "%s", i < MAX_LOG && i < s->count ? s->paths[i] : "");
   snprintf(key, ksize, "%s", i < MAX_LOG && i < s->count ? s->keys[i] : "");
+  pthread_mutex_unlock(&s->lock);
+}
+
+void rt_server_last_event_id(rt_server *s, unsigned i, char *out, size_t size)
+{
+  pthread_mutex_lock(&s->lock);
+  snprintf(out, size, "%s", i < MAX_LOG && i < s->count ? s->last_ids[i] : "");
   pthread_mutex_unlock(&s->lock);
 }

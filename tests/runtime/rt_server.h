@@ -26,5 +26,7 @@ unsigned rt_server_count(rt_server *s);
 unsigned rt_server_peak(rt_server *s);
 /* Request i's path and Idempotency-Key ("" if none), copied into the buffers. */
 void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char *key, size_t ksize);
+/* Request i's Last-Event-ID header ("" if none). */
+void rt_server_last_event_id(rt_server *s, unsigned i, char *out, size_t size);
 
 #endif

@@ -8,5 +8,8 @@
 #include "apic/error.h"
 #include "apic/model.h"
 #include "apic/page.h"
+#include "apic/sse.h"
+#include "apic/stream.h"
+#include "apic/url.h"
 
 #endif
