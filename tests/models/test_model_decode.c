@@ -330,6 +330,24 @@ static void test_typed_arrays(void **state)
   bloomy_user_array_clear(&a);
 }
 
+/* Date-times stay text in the model; apic_datetime_parse gives the instant. */
+static void test_datetime_to_epoch(void **state)
+{
+  (void)state;
+  torale_task t;
+  assert_int_equal(torale_task_parse(&t, TASK, strlen(TASK), NULL), 0);
+  int64_t sec = 0;
+  int32_t nsec = -1;
+  assert_int_equal(apic_datetime_parse(t.created_at, &sec, &nsec), 0);
+  assert_int_equal(sec, 1709197200);
+  assert_int_equal(nsec, 0);
+  assert_int_equal(apic_datetime_parse("2024-03-01T10:00:00.5+01:00", &sec, &nsec), 0);
+  assert_int_equal(sec, 1709283600);
+  assert_int_equal(nsec, 500000000);
+  assert_int_equal(apic_datetime_parse("2024-03-01", &sec, &nsec), APIC_ERR_INVALID_ARG);
+  torale_task_clear(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -341,6 +359,7 @@ int main(void)
       cmocka_unit_test(test_copy_is_deep),
       cmocka_unit_test(test_absent_fields_take_defaults),
       cmocka_unit_test(test_typed_arrays),
+      cmocka_unit_test(test_datetime_to_epoch),
   };
   return cmocka_run_group_tests_name("models: decode errors, validation, presence, copies", tests, NULL, NULL);
 }

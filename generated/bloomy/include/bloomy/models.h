@@ -11,7 +11,12 @@
  * - X_parse/X_from_json fill an X that holds nothing yet; on failure it is left cleared and
  *   *err names the JSON path. X_dump returns text the caller frees with free(); X_to_json a
  *   tree the caller frees with cJSON_Delete().
+ * - X_array holds a JSON array of X (items, count), with the same calls; X_array_clear frees
+ *   the elements and the items.
  * Optional and nullable fields have a has_NAME member: APIC_ABSENT, APIC_NULL or APIC_PRESENT.
+ * Date-times are kept as their RFC 3339 text (checked on decode); apic_datetime_parse()
+ * (apic/datetime.h) turns one into seconds and nanoseconds since the epoch. Dates are
+ * YYYY-MM-DD text.
  */
 #ifndef BLOOMY_MODELS_H
 #define BLOOMY_MODELS_H
@@ -20,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <apic/datetime.h>
 #include <apic/model.h>
 
 #ifdef __cplusplus
