@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apic/url.h"
 #include "engine.h"
 #include "internal.h"
 
@@ -404,11 +405,26 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   deliver(call, NULL, e);
 }
 
+/* A "Name: value" line whose name is a token and whose value has no CR, LF or other control. */
+static int header_line_ok(const char *h)
+{
+  const char *colon = h != NULL ? strchr(h, ':') : NULL;
+  char name[256];
+  if (colon == NULL || colon == h || (size_t)(colon - h) >= sizeof name)
+    return 0;
+  memcpy(name, h, (size_t)(colon - h));
+  name[colon - h] = '\0';
+  const char *value = colon + 1;
+  while (*value == ' ' || *value == '\t')
+    value++;
+  return apic_header_check(name, value) == 0;
+}
+
 static int build_headers(apic_call *call, const apic_request *req, const char *key, apic_error **err)
 {
   for (size_t i = 0; i < req->n_headers; i++) {
     const char *h = req->headers[i];
-    if (h == NULL || !apic__header_value_ok(h) || strchr(h, ':') == NULL) {
+    if (!header_line_ok(h)) {
       *err = apic_error_new(APIC_ERR_INVALID_ARG, "header %zu is not one \"Name: value\" line", i);
       return APIC_ERR_INVALID_ARG;
     }

@@ -207,6 +207,10 @@ static void test_bad_input(void **state)
   req.n_headers = 1;
   assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_INVALID_ARG);
   apic_error_free(e);
+  const char *bad_name[] = {"X A: 1"};
+  req.headers = bad_name;
+  assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_INVALID_ARG);
+  apic_error_free(e);
   req.n_headers = 0;
   req.url = "ftp://example/x";
   assert_int_equal(apic_client_send(f->client, &req, &r, &e), APIC_ERR_INVALID_ARG);
