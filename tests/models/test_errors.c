@@ -89,12 +89,56 @@ static void test_transport_kinds(void **state)
   assert_int_equal(torale_error_kind_of(NULL), TORALE_ERROR_NONE);
 }
 
+/* What the core error carries reaches the SDK's accessors; _print writes the _str line. */
+static void test_accessors_and_print(void **state)
+{
+  (void)state;
+  apic_error *core = http_error(404, "{\"detail\":\"no task t_9\"}", NULL, NULL);
+  apic_error_set_request_id(core, "req-42");
+  apic_error_set_retry_after_ms(core, 1500);
+  torale_error *e = torale_error_from_apic(core);
+  assert_ptr_equal(torale_error_core(e), core); /* ownership moved, same error */
+  assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_NOT_FOUND);
+  assert_string_equal(torale_error_kind_name(TORALE_ERROR_NOT_FOUND), "NotFoundError");
+  assert_int_equal(torale_error_status(e), 404);
+  assert_string_equal(torale_error_request_id(e), "req-42");
+  assert_int_equal(torale_error_retry_after_ms(e), 1500);
+  assert_string_equal(torale_error_as_not_found(e)->detail, "no task t_9");
+  assert_null(torale_error_as_rate_limit(e));
+  assert_non_null(strstr(torale_error_message(e), "404"));
+  char line[512];
+  int n = torale_error_str(e, line, sizeof line);
+  assert_int_equal(n, (int)strlen(line));
+  assert_true(strncmp(line, "NotFoundError: ", 15) == 0);
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  torale_error_print(e, f);
+  rewind(f);
+  char printed[600] = "";
+  assert_non_null(fgets(printed, sizeof printed, f));
+  fclose(f);
+  strcat(line, "\n");
+  assert_string_equal(printed, line);
+  /* A short buffer truncates like snprintf and still says how long the line is. */
+  char tiny[8];
+  assert_int_equal(torale_error_str(e, tiny, sizeof tiny), n);
+  assert_string_equal(tiny, "NotFoun");
+  torale_error_free(e);
+  /* No retry-after given, no request id: the documented "none" values. */
+  e = torale_error_from_apic(http_error(500, NULL, NULL, NULL));
+  assert_int_equal(torale_error_retry_after_ms(e), -1);
+  assert_null(torale_error_request_id(e));
+  assert_null(torale_error_body(e, NULL));
+  torale_error_free(e);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rate_limit_payload_and_header),
       cmocka_unit_test(test_exact_status_before_class),
       cmocka_unit_test(test_transport_kinds),
+      cmocka_unit_test(test_accessors_and_print),
   };
   return cmocka_run_group_tests_name("models: generated errors", tests, NULL, NULL);
 }
