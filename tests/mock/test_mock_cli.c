@@ -57,6 +57,17 @@ static size_t keep(char *d, size_t s, size_t n, void *cls)
   return s * n;
 }
 
+static size_t collect(char *d, size_t s, size_t n, void *cls)
+{
+  mt_resp *r = cls;
+  char *bigger = realloc(r->body, r->len + s * n + 1);
+  if (bigger == NULL)
+    return 0;
+  memcpy(bigger + r->len, d, s * n);
+  r->body = bigger, r->len += s * n, r->body[r->len] = '\0';
+  return s * n;
+}
+
 static void *request(void *arg)
 {
   inflight *f = arg;
@@ -77,11 +88,38 @@ static void *request(void *arg)
   return NULL;
 }
 
+/* Polls /__mock/stats until one request is active (bounded: about 5 s). */
+static int wait_in_flight(unsigned short port)
+{
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%u/__mock/stats", port);
+  for (int i = 0; i < 250; i++) {
+    mt_resp r;
+    memset(&r, 0, sizeof r);
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_perform(c);
+    curl_easy_cleanup(c);
+    cJSON *j = mt_json(&r);
+    int active = cJSON_GetObjectItem(j, "active") != NULL ? cJSON_GetObjectItem(j, "active")->valueint : 0;
+    cJSON_Delete(j);
+    mt_free(&r);
+    if (active >= 1)
+      return 1;
+    struct timespec ts = {0, 20 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}
+
 static void sigterm_with_request_in_flight(void **state)
 {
   (void)state;
   char *args[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--port", (char *)"0",
-                  (char *)"--latency", (char *)"500", NULL};
+                  (char *)"--latency", (char *)"1500", NULL};
   int fd;
   pid_t pid = spawn(args, &fd);
   char line[128] = "";
@@ -94,8 +132,7 @@ static void sigterm_with_request_in_flight(void **state)
   inflight f = {(unsigned short)port, 0, NULL};
   pthread_t th;
   pthread_create(&th, NULL, request, &f);
-  struct timespec ts = {0, 150 * 1000000L}; /* the request is in its 500 ms latency */
-  nanosleep(&ts, NULL);
+  assert_true(wait_in_flight(f.port)); /* the request is in its latency */
   kill(pid, SIGTERM);
   pthread_join(th, NULL);
   assert_int_equal(f.status, 200); /* finished, not cut */

@@ -189,7 +189,7 @@ static void offset_pagination(void **state)
     assert_int_equal(cJSON_GetObjectItem(j, "total")->valueint, 7);
     cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
     if (first != NULL) {
-      char want[8];
+      char want[16];
       snprintf(want, sizeof want, "n%d", offset);
       assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(first, "id")), want);
     }
