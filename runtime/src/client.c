@@ -308,8 +308,7 @@ static void link_call(apic_client *c, apic_call *call)
 static void engine_closed(apic__engine *eng)
 {
   apic_client *c = eng->owner;
-  c->engine_closed = 1;
-  if (!c->owns_loop)
+  if (!c->owns_loop) /* an owned loop: apic_client_free destroys after running it */
     destroy(c);
 }
 

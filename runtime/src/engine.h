@@ -105,7 +105,6 @@ struct apic_client {
   uv_timer_t *rate_timer;         /* wakes the queue when the rate allows (in eng) */
   int shutting;
   int freeing;
-  int engine_closed;
 };
 
 /* transport.c */
