@@ -1,0 +1,42 @@
+/* What the runtime benchmarks share: the clock, peak RSS, argument parsing and the one-line
+ * result format that bench/run.sh turns into a table. */
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static inline double bench_now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static inline long bench_peak_rss_kb(void)
+{
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/* "<name> <requests> <in flight> <seconds> <requests/s> <us/request> <peak RSS KiB> <failures>" */
+static inline void bench_report(const char *name, long n, long c, double secs, long failures)
+{
+  printf("%s %ld %ld %.3f %.0f %.1f %ld %ld\n", name, n, c, secs, (double)n / secs,
+         secs * 1e6 / (double)n, bench_peak_rss_kb(), failures);
+}
+
+/* argv: URL N C, with N and C positive and bounded. */
+static inline int bench_args(int argc, char **argv, long *n, long *c)
+{
+  if (argc < 4)
+    return -1;
+  *n = strtol(argv[2], NULL, 10);
+  *c = strtol(argv[3], NULL, 10);
+  return (*n > 0 && *n <= 10000000 && *c > 0 && *c <= 4096) ? 0 : -1;
+}
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Runtime throughput, side by side in one run: N GETs with C in flight through a plain
+# libcurl-multi + libuv loop and through libapic, then sequential sync calls through libapic
+# and through one reused curl easy handle, all against bench/fixed_server. The async pair runs
+# in alternating rounds so a busy machine disturbs both alike.
+#   sh bench/run.sh [N] [C] [ROUNDS]      (defaults 20000 64 2; BUILD defaults to build/bench)
+set -eu
+N=${1:-20000}
+C=${2:-64}
+ROUNDS=${3:-2}
+BUILD=${BUILD:-build/bench}
+SYNC_N=$((N / 4))
+make -s BUILD="$BUILD" bench >/dev/null
+B=$BUILD/bench
+OUT=$(mktemp)
+FIFO=$(mktemp -u)
+mkfifo "$FIFO"
+# The server lives while its stdin (the fifo, held open by fd 3) is open.
+"$B/fixed_server" <"$FIFO" >"$OUT.port" &
+SRV=$!
+exec 3>"$FIFO"
+trap 'exec 3>&-; wait $SRV 2>/dev/null; rm -f "$FIFO" "$OUT" "$OUT.port"' EXIT
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$OUT.port" ] && break; sleep 0.2; done
+URL="http://127.0.0.1:$(cat "$OUT.port")/tasks/t1"
+run() { timeout 300 "$@" >>"$OUT"; }
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+  run "$B/plain_loop" "$URL" "$N" "$C"
+  run "$B/libapic_get" "$URL" "$N" "$C" async
+  r=$((r + 1))
+done
+run "$B/libapic_get" "$URL" "$SYNC_N" 1 easy
+run "$B/libapic_get" "$URL" "$SYNC_N" 1 sync
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+# Best round of each (least disturbed), with the ratio to its reference.
+awk '
+  { if (!($1 in best) || $5 > best[$1]) { best[$1] = $5; line[$1] = $0 } }
+  END {
+    printf "%-15s %8s %5s %9s %8s %10s %9s %6s\n", "benchmark", "requests", "C", "seconds",
+           "req/s", "us/request", "peak KiB", "ratio"
+    n = split("plain_loop libapic_async curl_easy libapic_sync", order, " ")
+    ref["libapic_async"] = "plain_loop"; ref["libapic_sync"] = "curl_easy"
+    for (i = 1; i <= n; i++) {
+      k = order[i]; if (!(k in line)) continue
+      split(line[k], f, " ")
+      ratio = (k in ref && ref[k] in best) ? sprintf("%.2f", best[k] / best[ref[k]]) : "1.00"
+      printf "%-15s %8d %5d %9.3f %8d %10.1f %9d %6s%s\n", k, f[2], f[3], f[4], f[5], f[6], f[7],
+             ratio, (f[8] > 0 ? "  FAILURES: " f[8] : "")
+    }
+  }' "$OUT"

@@ -1,0 +1,12 @@
+# Runtime throughput benchmarks (bench/run.sh runs them): a fixed-response server, a plain
+# libcurl-multi + libuv loop, and the same work through libapic. Built by `make bench` only.
+TP_BINS := $(BUILD)/bench/fixed_server $(BUILD)/bench/plain_loop $(BUILD)/bench/libapic_get
+bench: $(TP_BINS)
+ALL_OBJS += $(TP_BINS:%=%.o)
+
+$(BUILD)/bench/fixed_server: $(BUILD)/bench/fixed_server.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+$(BUILD)/bench/plain_loop: $(BUILD)/bench/plain_loop.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/bench/libapic_get: $(BUILD)/bench/libapic_get.o $(BUILD)/libapic.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
