@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "apic/url.h"
 #include "engine.h"
@@ -85,7 +84,7 @@ static apic_error *make_error(apic_call *call, int code, const char *msg, apic_r
     const char *rid = apic_response_header(r, call->client->o.request_id_header);
     if (rid != NULL)
       apic_error_set_request_id(e, rid);
-    apic_error_set_retry_after_ms(e, apic__retry_after_ms(r, (int64_t)time(NULL) * 1000));
+    apic_error_set_retry_after_ms(e, apic__retry_after_ms(r, apic__client_now_ms(call->client)));
   }
   return e;
 }
@@ -364,7 +363,7 @@ static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *ret
   if (call->attempts > call->max_retries)
     return 0;
   if (code == APIC_ERR_HTTP)
-    *retry_after = apic__retry_after_ms(call->resp, (int64_t)time(NULL) * 1000);
+    *retry_after = apic__retry_after_ms(call->resp, apic__client_now_ms(c));
   if (*retry_after > (int64_t)c->o.retry_after_cap_ms)
     return 0;
   *delay = *retry_after >= 0 ? (uint64_t)*retry_after

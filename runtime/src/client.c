@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine.h"
 #include "internal.h"
@@ -197,6 +198,11 @@ double apic__client_random(apic_client *c)
   double r = c->o.random ? c->o.random(c->o.random_ctx) : internal_random(c);
   uv_mutex_unlock(&c->lock);
   return r < 0 || r >= 1 ? 0 : r;
+}
+
+int64_t apic__client_now_ms(apic_client *c)
+{
+  return c->o.clock != NULL ? c->o.clock(c->o.clock_ctx) : (int64_t)time(NULL) * 1000;
 }
 
 int apic__client_take_token(apic_client *c)

@@ -123,6 +123,7 @@ void apic__call_free(apic_call *call);
 CURL *apic__client_easy(apic_client *c);
 void apic__client_easy_release(apic_client *c, CURL *easy);
 double apic__client_random(apic_client *c);
+int64_t apic__client_now_ms(apic_client *c);
 int apic__client_take_token(apic_client *c);
 void apic__client_refund(apic_client *c);
 void apic__client_pump(apic_client *c);

@@ -194,6 +194,34 @@ static void test_retry_after_cap(void **state)
   apic_error_free(e);
 }
 
+static int64_t fixed_clock(void *ctx)
+{
+  (void)ctx;
+  return 1767225600000LL; /* 2026-01-01T00:00:00Z */
+}
+
+/* A Retry-After date is read against the injected clock: two minutes is past the 60 s cap. */
+static void test_retry_after_date(void **state)
+{
+  fixture *f = *state;
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.clock = fixed_clock;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  push(f, 503, "Retry-After: Thu, 01 Jan 2026 00:02:00 GMT\n", 0, 0);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_response *r;
+  apic_error *e;
+  assert_int_equal(apic_client_send(c, &req, &r, &e), APIC_ERR_HTTP);
+  assert_int_equal(apic_error_retry_after_ms(e), 120000);
+  assert_int_equal(apic_error_attempts(e), 1);
+  apic_error_free(e);
+  apic_client_free(c, 0);
+}
+
 static void test_bad_input(void **state)
 {
   fixture *f = *state;
@@ -844,6 +872,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_not_retried, setup, teardown),
       cmocka_unit_test_setup_teardown(test_idempotency_key, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retry_after_cap, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_retry_after_date, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
       cmocka_unit_test_setup_teardown(test_connection_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),

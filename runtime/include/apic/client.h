@@ -54,6 +54,9 @@ typedef struct apic_client_options {
    * returning a uniform double in [0, 1). Called under the client's lock. */
   double (*random)(void *ctx);
   void *random_ctx;
+  /* The wall clock, ms since the epoch, against which Retry-After dates are read (NULL: time()). */
+  int64_t (*clock)(void *ctx);
+  void *clock_ctx;
 } apic_client_options;
 
 /** @brief Process-wide setup (libcurl's); apic_client_new calls it too. Thread-safe. */
