@@ -123,7 +123,7 @@ static void reset(apic_mock *m)
   pthread_mutex_lock(&m->lock);
   cJSON_Delete(m->store), cJSON_Delete(m->faults), cJSON_Delete(m->requests);
   m->store = cJSON_CreateObject(), m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
-  m->order = 0, m->next_id = 0, m->peak = m->active;
+  m->order = 0, m->next_id = 0, m->peak = m->active, m->nrequests = 0;
   pthread_mutex_unlock(&m->lock);
   char *err = NULL;
   if (mock_load_data(m, &err) != 0) /* it loaded at start, so only a changed file fails */
@@ -198,8 +198,10 @@ void mock_log_request(apic_mock *m, struct MHD_Connection *c, const char *method
   cJSON_AddStringToObject(e, "time", now);
   pthread_mutex_lock(&m->lock);
   cJSON_AddNumberToObject(e, "order", (double)++m->order);
-  if (cJSON_GetArraySize(m->requests) >= MOCK_MAX_REQUESTS)
+  if (m->nrequests >= MOCK_MAX_REQUESTS)
     cJSON_Delete(cJSON_DetachItemFromArray(m->requests, 0));
+  else
+    m->nrequests++;
   cJSON_AddItemToArray(m->requests, e);
   pthread_mutex_unlock(&m->lock);
 }

@@ -24,6 +24,7 @@ struct apic_mock {
   cJSON *store;         /* {"/collection/path": [items]} */
   cJSON *faults;        /* [fault] with a live "times" count */
   cJSON *requests;      /* [logged request] */
+  int nrequests;        /* its length (cJSON counts by walking the list) */
   unsigned long next_id, order;
   int active, peak;
 };

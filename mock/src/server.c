@@ -26,6 +26,8 @@ typedef struct flow { /* a body sent piece by piece: stalls, truncation, SSE */
 
 static void sleep_ms(unsigned ms)
 {
+  if (ms == 0)
+    return;
   ms = ms > MAX_SLEEP_MS ? MAX_SLEEP_MS : ms;
   struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
   while (nanosleep(&ts, &ts) != 0)
