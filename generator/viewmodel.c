@@ -75,6 +75,14 @@ static void c_name(vm *v, cJSON *obj, const char *key, const char *name, int upp
   add_str(v, obj, key, full);
 }
 
+/* The spec name in lower snake case without the API prefix: TaskState -> task_state. */
+static void add_snake(vm *v, cJSON *obj, const char *name)
+{
+  char snake[512];
+  snake_case(name, snake, sizeof snake);
+  add_str(v, obj, "snake_name", snake);
+}
+
 /* Copies the doc lines and adds has_doc. */
 static void add_doc(vm *v, cJSON *out, const cJSON *in)
 {
@@ -372,6 +380,7 @@ static cJSON *enum_view(vm *v, const cJSON *e)
   add_str(v, o, "name", str(e, "name"));
   c_name(v, o, "c_name", str(e, "name"), 0);
   c_name(v, o, "upper", str(e, "name"), 1);
+  add_snake(v, o, str(e, "name"));
   add_doc(v, o, e);
   add_list(v, o, "values", cJSON_GetObjectItemCaseSensitive(e, "values"), enum_value_view);
   /* Each value's C constant: TORALE_TASK_STATE_ACTIVE. */
@@ -394,6 +403,7 @@ static cJSON *model_view(vm *v, const cJSON *m)
     return NULL;
   add_str(v, o, "name", str(m, "name"));
   c_name(v, o, "c_name", str(m, "name"), 0);
+  add_snake(v, o, str(m, "name"));
   const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
   if (status != NULL) { /* an error: its kind constant, accessor name and status test */
     add_str(v, o, "status", status);

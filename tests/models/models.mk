@@ -20,6 +20,12 @@ $(BUILD)/clang-check/%.o: generated/$$(firstword $$(subst /, ,$$*))/src/$$(notdi
 $(BUILD)/tests/models/test_%: $(BUILD)/tests/models/test_%.o $(GEN_MODEL_OBJS) $(BUILD)/libapic.a | $(GEN_CLANG_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(TEST_LIBS)
 
+# The view model, built from the shipped specs through the front end (generator objects).
+TEST_BINS += $(BUILD)/tests/models/test_viewmodel
+ALL_OBJS  += $(BUILD)/tests/models/test_viewmodel.o
+$(BUILD)/tests/models/test_viewmodel: $(BUILD)/tests/models/test_viewmodel.o $(GEN_LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
 # Builds a copy of generated/torale with its own Makefile and CMakeLists.txt.
 TEST_BINS += $(BUILD)/tests/models/test_sdk_build
 ALL_OBJS  += $(BUILD)/tests/models/test_sdk_build.o

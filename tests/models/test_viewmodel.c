@@ -1,0 +1,233 @@
+/* The view model built from real specs through the front end: names in every case, flags,
+ * C defaults and constraints, doc lines, first/last, errors' kinds, the C order of models, and
+ * odd input that must give a tree or an error, never a crash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "frontend.h"
+#include "viewmodel.h"
+
+static cJSON *view_of(const char *path)
+{
+  int status = -1;
+  cJSON *resolved = apic_frontend_load(path, stderr, &status);
+  assert_non_null(resolved);
+  assert_int_equal(status, 0);
+  char *err = NULL;
+  cJSON *view = apic_viewmodel_build(resolved, path, &err);
+  assert_null(err);
+  assert_non_null(view);
+  cJSON_Delete(resolved);
+  return view;
+}
+
+static const cJSON *named(const cJSON *list, const char *name)
+{
+  const cJSON *it;
+  cJSON_ArrayForEach(it, list)
+  {
+    const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+    if (n != NULL && strcmp(n, name) == 0)
+      return it;
+  }
+  fail_msg("no element named %s", name);
+  return NULL;
+}
+
+static const char *text(const cJSON *obj, const char *key)
+{
+  const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+  assert_non_null(s);
+  return s;
+}
+
+/* Absent flags read as false in mustache, so the test does too. */
+static int flag(const cJSON *obj, const char *key)
+{
+  return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+static void test_names_in_every_case(void **state)
+{
+  (void)state;
+  cJSON *view = view_of("spec/torale.api");
+  assert_string_equal(text(view, "spec_file"), "spec/torale.api");
+  assert_non_null(strstr(text(view, "generated_line"), "from spec/torale.api; do not edit"));
+  assert_non_null(strstr(text(view, "generated_line"), text(view, "apic_version")));
+  const cJSON *api = cJSON_GetObjectItemCaseSensitive(view, "api");
+  assert_string_equal(text(api, "c_name"), "torale");
+  assert_string_equal(text(api, "upper"), "TORALE");
+  assert_true(flag(api, "auth_bearer"));
+
+  const cJSON *e = named(cJSON_GetObjectItemCaseSensitive(view, "enums"), "TaskState");
+  assert_string_equal(text(e, "c_name"), "torale_task_state");
+  assert_string_equal(text(e, "upper"), "TORALE_TASK_STATE");
+  assert_string_equal(text(e, "snake_name"), "task_state");
+  const cJSON *values = cJSON_GetObjectItemCaseSensitive(e, "values");
+  assert_string_equal(text(cJSON_GetArrayItem(values, 0), "c_const"), "TORALE_TASK_STATE_ACTIVE");
+  assert_true(flag(cJSON_GetArrayItem(values, 0), "first"));
+  assert_false(flag(cJSON_GetArrayItem(values, 0), "last"));
+  assert_true(flag(cJSON_GetArrayItem(values, 2), "last"));
+  const cJSON *in_progress = named(cJSON_GetObjectItemCaseSensitive(
+                                       named(cJSON_GetObjectItemCaseSensitive(view, "enums"), "ExecutionStatus"), "values"),
+                                   "in_progress");
+  assert_string_equal(text(in_progress, "wire"), "in-progress");
+  assert_string_equal(text(in_progress, "c_const"), "TORALE_EXECUTION_STATUS_IN_PROGRESS");
+
+  const cJSON *task = named(cJSON_GetObjectItemCaseSensitive(view, "models"), "Task");
+  assert_string_equal(text(task, "c_name"), "torale_task");
+  assert_string_equal(text(task, "snake_name"), "task");
+  assert_false(flag(task, "is_error"));
+  assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(task, "doc"), 0)->valuestring,
+                      "A monitoring task.");
+
+  const cJSON *rl = named(cJSON_GetObjectItemCaseSensitive(view, "errors"), "RateLimitError");
+  assert_true(flag(rl, "is_error"));
+  assert_string_equal(text(rl, "short_name"), "rate_limit");
+  assert_string_equal(text(rl, "kind_const"), "TORALE_ERROR_RATE_LIMIT");
+  assert_false(flag(rl, "is_status_class"));
+  const cJSON *server = named(cJSON_GetObjectItemCaseSensitive(view, "errors"), "ServerError");
+  assert_true(flag(server, "is_status_class"));
+  assert_string_equal(text(server, "status_class_digit"), "5");
+  cJSON_Delete(view);
+}
+
+static void test_field_flags_defaults_and_constraints(void **state)
+{
+  (void)state;
+  cJSON *view = view_of("spec/torale.api");
+  const cJSON *fields =
+      cJSON_GetObjectItemCaseSensitive(named(cJSON_GetObjectItemCaseSensitive(view, "models"), "Task"), "fields");
+  assert_true(flag(cJSON_GetArrayItem(fields, 0), "first"));
+  assert_true(flag(cJSON_GetArrayItem(fields, cJSON_GetArraySize(fields) - 1), "last"));
+
+  const cJSON *f = named(fields, "state");
+  assert_true(flag(f, "is_enum") && flag(f, "has_default") && flag(f, "is_required"));
+  assert_string_equal(text(f, "c_def_int"), "TORALE_TASK_STATE_ACTIVE");
+  assert_string_equal(text(f, "type_c_name"), "torale_task_state");
+
+  f = named(fields, "cooldown_minutes");
+  assert_true(flag(f, "is_int") && flag(f, "is_optional") && flag(f, "has_presence"));
+  assert_false(flag(f, "is_required"));
+  assert_string_equal(text(f, "c_min"), "0");
+  assert_string_equal(text(f, "c_max"), "10080");
+  assert_string_equal(text(f, "constraints"), "min 0, max 10080");
+  assert_string_equal(text(f, "c_flags"), "APIC_F_OPTIONAL | APIC_F_HAS_MIN | APIC_F_HAS_MAX");
+
+  f = named(fields, "notify_email");
+  assert_true(flag(f, "is_string") && flag(f, "is_nullable") && flag(f, "is_sensitive"));
+
+  f = named(fields, "tags");
+  assert_true(flag(f, "is_array") && flag(f, "has_count"));
+  assert_string_equal(text(f, "c_item"), "APIC_T_STRING");
+  assert_string_equal(text(f, "default"), "[]");
+
+  f = named(fields, "last_execution");
+  assert_true(flag(f, "is_model") && flag(f, "refs_model"));
+  assert_string_equal(text(f, "ref_c_name"), "torale_execution");
+  assert_non_null(strstr(text(f, "c_flags"), "APIC_F_BY_POINTER"));
+
+  f = named(fields, "confidence_threshold");
+  assert_string_equal(text(f, "c_def_float"), "0.5");
+
+  const cJSON *create =
+      cJSON_GetObjectItemCaseSensitive(named(cJSON_GetObjectItemCaseSensitive(view, "models"), "CreateTask"), "fields");
+  f = named(create, "schedule");
+  assert_string_equal(text(f, "c_def_text"), "0 9 * * *");
+  assert_string_equal(text(f, "c_pattern"), "^[^ ]+( [^ ]+){4}$");
+
+  cJSON_Delete(view);
+
+  view = view_of("spec/bloomy.api");
+  f = named(cJSON_GetObjectItemCaseSensitive(named(cJSON_GetObjectItemCaseSensitive(view, "models"), "User"), "fields"),
+            "image_url");
+  assert_string_equal(text(f, "wire"), "imageUrl");
+  assert_string_equal(text(f, "c_wire"), "imageUrl");
+  cJSON_Delete(view);
+}
+
+static int index_in(const cJSON *list, const char *name)
+{
+  int i = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, list)
+  {
+    if (strcmp(text(it, "name"), name) == 0)
+      return i;
+    i++;
+  }
+  return -1;
+}
+
+/* A model held by value must be declared before its holder, whatever the spec's order. */
+static void test_models_in_c_order(void **state)
+{
+  (void)state;
+  static const char spec_text[] =
+      "api order { title = \"O\"; version = \"1\"; base_url = \"http://127.0.0.1\"; auth = none; }\n"
+      "model Outer { inner: Middle; later?: Outer; }\n"
+      "model Middle { core: Core; list: Outer[] = []; }\n"
+      "model Core { n: int; }\n";
+  char path[] = "/tmp/apic_vm_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  assert_non_null(f);
+  fputs(spec_text, f);
+  fclose(f);
+  int status = -1;
+  cJSON *resolved = apic_frontend_load(path, stderr, &status);
+  remove(path);
+  assert_non_null(resolved);
+  char *err = NULL;
+  cJSON *view = apic_viewmodel_build(resolved, "order.api", &err);
+  assert_non_null(view);
+  const cJSON *order = cJSON_GetObjectItemCaseSensitive(view, "models_in_c_order");
+  assert_int_equal(cJSON_GetArraySize(order), 3);
+  assert_true(index_in(order, "Core") < index_in(order, "Middle"));
+  assert_true(index_in(order, "Middle") < index_in(order, "Outer"));
+  /* The spec's order is kept in "models". */
+  assert_int_equal(index_in(cJSON_GetObjectItemCaseSensitive(view, "models"), "Outer"), 0);
+  cJSON_Delete(view);
+  cJSON_Delete(resolved);
+}
+
+/* The view model takes what the front end gives; anything else still gets a tree or a message. */
+static void test_odd_input_does_not_crash(void **state)
+{
+  (void)state;
+  static const char *const inputs[] = {
+      "{}",
+      "[]",
+      "{\"api\":5,\"models\":{},\"enums\":[1,{\"values\":\"x\"}],\"errors\":[{\"status\":\"\"}]}",
+      "{\"models\":[{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":{\"kind\":\"model\",\"name\":\"Nope\"}}]}]}",
+      "{\"models\":[{\"fields\":[{}]},{\"name\":\"\"}],\"resources\":[{\"operations\":[{}]}]}",
+  };
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    cJSON *resolved = cJSON_Parse(inputs[i]);
+    assert_non_null(resolved);
+    char *err = NULL;
+    cJSON *view = apic_viewmodel_build(resolved, "odd.api", &err);
+    assert_true((view != NULL) != (err != NULL));
+    cJSON_Delete(view);
+    free(err);
+    cJSON_Delete(resolved);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_names_in_every_case),
+      cmocka_unit_test(test_field_flags_defaults_and_constraints),
+      cmocka_unit_test(test_models_in_c_order),
+      cmocka_unit_test(test_odd_input_does_not_crash),
+  };
+  return cmocka_run_group_tests_name("models: the view model", tests, NULL, NULL);
+}
