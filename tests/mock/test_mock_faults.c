@@ -9,6 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 #include <curl/curl.h>
 
@@ -243,6 +249,60 @@ static void log_and_stats(void **state)
   apic_mock_stop(m);
 }
 
+/* Raw bytes to the port; returns how many bytes came back before the server closed or a
+ * 5 s timeout (the answer itself does not matter, only that the server survives). */
+static size_t raw_exchange(apic_mock *m, const char *data, size_t len)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons(apic_mock_port(m));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  struct timeval tv = {5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  for (size_t off = 0; off < len;) {
+    ssize_t n = send(fd, data + off, len - off, MSG_NOSIGNAL);
+    if (n <= 0)
+      break;
+    off += (size_t)n;
+  }
+  shutdown(fd, SHUT_WR);
+  char buf[4096];
+  size_t got = 0;
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+    got += (size_t)n;
+  close(fd);
+  return got;
+}
+
+static void malformed_http(void **state)
+{
+  (void)state;
+  apic_mock *m = mt_start("torale", NULL);
+  static const char *const junk[] = {
+    "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", /* a TLS hello */
+    "GET\r\n\r\n",
+    "GET /tasks HTTP/9.9\r\n\r\n",
+    "POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+    "POST /tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "GET /tasks/\xff\xfe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n",
+  };
+  for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
+    raw_exchange(m, junk[i], strlen(junk[i]));
+  size_t big = 200 * 1024; /* headers far past the 64 KiB per connection */
+  char *huge = malloc(big + 64);
+  int n = snprintf(huge, 64, "GET /tasks HTTP/1.1\r\nHost: x\r\nX-Big: ");
+  memset(huge + n, 'a', big);
+  memcpy(huge + n + big - 4, "\r\n\r\n", 4);
+  size_t got = raw_exchange(m, huge, big);
+  assert_true(got < 4096); /* an error status at most, never the list */
+  free(huge);
+  assert_int_equal(status_of(m, "GET", "/tasks"), 200);
+  apic_mock_stop(m);
+}
+
 static uint64_t rnd(uint64_t *s)
 {
   *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
@@ -287,7 +347,7 @@ int main(void)
   curl_global_init(CURL_GLOBAL_ALL);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(status_faults_count_down), cmocka_unit_test(connection_faults), cmocka_unit_test(sse),
-    cmocka_unit_test(log_and_stats), cmocka_unit_test(mutation_fuzz),
+    cmocka_unit_test(log_and_stats), cmocka_unit_test(malformed_http), cmocka_unit_test(mutation_fuzz),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();
