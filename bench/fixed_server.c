@@ -24,8 +24,17 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req_cls)
 {
-  (void)cls; (void)url; (void)method; (void)version; (void)upload; (void)upload_size;
-  (void)req_cls;
+  (void)cls; (void)url; (void)method; (void)version; (void)upload;
+  static int seen; /* any non-NULL marker: the request's first call only reads headers */
+  if (!*req_cls) {
+    *req_cls = &seen;
+    return MHD_YES;
+  }
+  if (*upload_size) { /* a body is read and ignored */
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  /* Queued only once the request is whole: queued earlier, MHD closes the connection. */
   return MHD_queue_response(c, MHD_HTTP_OK, reply);
 }
 
