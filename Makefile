@@ -73,8 +73,9 @@ demo: all
 
 fuzz: $(FUZZ_TARGETS)
 
+# The default BUILD is build/, which holds every variant (build/san, build/vg, build/fuzz...).
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
 # One rule compiles every C file; fragments add flags per directory with target-specific
 # EXTRA_CFLAGS (e.g. $(BUILD)/runtime/%.o: EXTRA_CFLAGS = -fPIC).

@@ -16,11 +16,12 @@ $(BUILD)/apic: $(GEN_OBJS) $(GEN_PARSE) $(GEN_EXTRA_OBJS)
 
 # Bison and flex outputs live in the build tree; generated C is exempt from -Wpedantic quirks
 # only where flex/bison force it (see EXTRA_CFLAGS below).
-$(BUILD)/generator/parser.c $(BUILD)/generator/parser.h: generator/parser.y
+# Grouped targets (&:): one bison run makes both files, even under make -j.
+$(BUILD)/generator/parser.c $(BUILD)/generator/parser.h &: generator/parser.y
 	@mkdir -p $(@D)
 	bison -Wall -Werror --defines=$(BUILD)/generator/parser.h -o $(BUILD)/generator/parser.c $<
 
-$(BUILD)/generator/lexer.c $(BUILD)/generator/lexer.h: generator/lexer.l
+$(BUILD)/generator/lexer.c $(BUILD)/generator/lexer.h &: generator/lexer.l
 	@mkdir -p $(@D)
 	flex --header-file=$(BUILD)/generator/lexer.h -o $(BUILD)/generator/lexer.c $<
 
