@@ -24,7 +24,7 @@ static void free_causes(char **causes, unsigned n)
   apic__free(causes);
 }
 
-/* Frees what a finished call holds; the struct itself goes with apic__call_free. */
+/* Frees a finished call and everything it still holds. */
 void apic__call_free(apic_call *call)
 {
   apic__free(call->method);

@@ -192,10 +192,9 @@ void apic_group_free(apic_group *g)
       uv_run(g->client->eng.loop, UV_RUN_ONCE);
   for (size_t i = 0; i < g->n; i++) {
     member *m = g->members[i];
-    if (!m->done) { /* a caller's loop: the late callback must find nothing */
+    if (!m->done) { /* a caller's loop: the late result is dropped with the call */
       m->call->cb = NULL;
       m->call->user_data = NULL;
-      continue;
     }
     apic_response_free(m->resp);
     apic_error_free(m->err);
