@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -158,6 +159,7 @@ static void test_page_error_ends(void **state)
 
 int main(void)
 {
+  alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_sync_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_async_pages, setup, teardown),
