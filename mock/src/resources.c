@@ -198,8 +198,8 @@ static void new_id(apic_mock *m, char *buf, size_t size)
   snprintf(buf, size, "%012llx", (unsigned long long)(mock_hash(m->o.seed, n) & 0xFFFFFFFFFFFFull));
 }
 
-/* An item of model from a request body: body fields, then (replacing) the old item's id and
- * required date-times, defaults, a new id, path parameters, now for required date-times, and
+/* An item of model from a request body: the old item's id (the server assigns ids, a body's
+ * is ignored), body fields, the old item's required date-times, defaults, a new id, path parameters, now for required date-times, and
  * synthesized values for other required fields. Called with the lock held. */
 static cJSON *build_item(apic_mock *m, const cJSON *model, const cJSON *body, const cJSON *old, const cJSON *params,
                          uint64_t *rng)
@@ -214,9 +214,11 @@ static cJSON *build_item(apic_mock *m, const cJSON *model, const cJSON *body, co
     cJSON *v = NULL;
     if (wire == NULL || get(f, "header") != NULL)
       continue;
-    if (get(body, wire) != NULL)
+    if (old != NULL && is(wire, "id") && get(old, wire) != NULL) /* the server owns ids */
+      v = cJSON_Duplicate(get(old, wire), 1);
+    else if (get(body, wire) != NULL && !is(wire, "id"))
       v = cJSON_Duplicate(get(body, wire), 1);
-    else if (old != NULL && (is(wire, "id") || (is(kind, "datetime") && !optional)) && get(old, wire) != NULL)
+    else if (old != NULL && is(kind, "datetime") && !optional && get(old, wire) != NULL)
       v = cJSON_Duplicate(get(old, wire), 1);
     else if (get(f, "default") != NULL)
       v = mock_default(m->spec, f);

@@ -342,6 +342,57 @@ static void bloomy(void **state)
   apic_mock_stop(m);
 }
 
+/* A spec written inline: PUT replaces, a plain array list, no auth. */
+static const char notes_spec[] =
+  "{\"api\":{\"name\":\"notes\",\"auth\":{\"scheme\":\"none\"}},\"enums\":[],\"errors\":[],"
+  "\"models\":[{\"name\":\"Note\",\"fields\":["
+  "{\"name\":\"id\",\"wire\":\"id\",\"type\":{\"kind\":\"string\"},\"optional\":false,\"nullable\":false},"
+  "{\"name\":\"text\",\"wire\":\"text\",\"type\":{\"kind\":\"string\"},\"optional\":false,\"nullable\":false},"
+  "{\"name\":\"pinned\",\"wire\":\"pinned\",\"type\":{\"kind\":\"bool\"},\"optional\":true,\"nullable\":false},"
+  "{\"name\":\"at\",\"wire\":\"at\",\"type\":{\"kind\":\"datetime\"},\"optional\":false,\"nullable\":false}]}],"
+  "\"resources\":[{\"name\":\"notes\",\"path\":\"/notes\",\"operations\":["
+  "{\"name\":\"create\",\"method\":\"POST\",\"full_path\":\"/notes\",\"path_params\":[],\"query_params\":[],"
+  "\"body\":{\"kind\":\"model\",\"name\":\"Note\"},\"returns\":{\"kind\":\"model\",\"type\":{\"kind\":\"model\",\"name\":\"Note\"}}},"
+  "{\"name\":\"replace\",\"method\":\"PUT\",\"full_path\":\"/notes/{id}\",\"path_params\":[],\"query_params\":[],"
+  "\"body\":{\"kind\":\"model\",\"name\":\"Note\"},\"returns\":{\"kind\":\"model\",\"type\":{\"kind\":\"model\",\"name\":\"Note\"}}},"
+  "{\"name\":\"list\",\"method\":\"GET\",\"full_path\":\"/notes\",\"path_params\":[],\"query_params\":[],"
+  "\"returns\":{\"kind\":\"array\",\"type\":{\"kind\":\"array\",\"items\":{\"kind\":\"model\",\"name\":\"Note\"}}}}]}]}";
+
+static void put_replaces(void **state)
+{
+  (void)state;
+  apic_mock *m = NULL;
+  char *err = NULL, path[128];
+  assert_int_equal(apic_mock_start(notes_spec, NULL, &m, &err), 0);
+  mt_resp r;
+  mt_req(m, "POST", "/notes", "{\"id\":\"ignored\",\"text\":\"a\",\"pinned\":true,\"at\":\"2024-01-01T00:00:00Z\"}", NULL,
+         &r);
+  assert_int_equal(r.status, 201);
+  cJSON *j = mt_json(&r);
+  snprintf(path, sizeof path, "/notes/%s", cJSON_GetStringValue(cJSON_GetObjectItem(j, "id")));
+  assert_string_not_equal(path, "/notes/ignored"); /* the server assigns ids */
+  cJSON_Delete(j);
+  mt_free(&r);
+  mt_req(m, "PUT", path, "{\"id\":\"x\",\"text\":\"b\",\"at\":\"2025-01-01T00:00:00Z\"}", NULL, &r);
+  assert_int_equal(r.status, 200);
+  j = mt_json(&r);
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j, "text")), "b");
+  assert_null(cJSON_GetObjectItem(j, "pinned")); /* replaced, not merged */
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j, "id")), path + 7); /* kept */
+  cJSON_Delete(j);
+  mt_free(&r);
+  mt_req(m, "GET", "/notes", NULL, NULL, &r);
+  j = mt_json(&r);
+  assert_int_equal(cJSON_GetArraySize(j), 1);
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "text")), "b");
+  cJSON_Delete(j);
+  mt_free(&r);
+  mt_req(m, "PUT", "/notes/nope", "{\"id\":\"x\",\"text\":\"b\",\"at\":\"2025-01-01T00:00:00Z\"}", NULL, &r);
+  assert_int_equal(r.status, 404);
+  mt_free(&r);
+  apic_mock_stop(m);
+}
+
 static void bad_starts(void **state)
 {
   (void)state;
@@ -370,7 +421,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(torale_crud),  cmocka_unit_test(torale_synthesized), cmocka_unit_test(torale_pagination),
     cmocka_unit_test(offset_pagination), cmocka_unit_test(validation), cmocka_unit_test(statuses),
-    cmocka_unit_test(bloomy),       cmocka_unit_test(bad_starts),
+    cmocka_unit_test(bloomy),       cmocka_unit_test(put_replaces), cmocka_unit_test(bad_starts),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();
