@@ -20,6 +20,7 @@ typedef struct checker {
   name_table types;     /* models, enums, errors */
   name_table resources;
   name_table c_names;   /* snake_case names of everything the SDK prefixes */
+  name_table enum_values; /* "Enum.value" for every value of every enum, for defaults */
   int syntax_errors;    /* errors before checking: some checks would only echo them */
   decl *api;
 } checker;
@@ -55,6 +56,7 @@ static void list_rules(const anno_rule *rules, char *buf, size_t size)
 /* Checks that every annotation is known here, given once, with the right argument. */
 static void check_annos(checker *c, const annotation *annos, const anno_rule *rules, const char *where)
 {
+  unsigned long given = 0; /* bit i: rules[i] seen (a linear pass, however long the list) */
   for (const annotation *a = annos; a != NULL; a = a->next) {
     const anno_rule *r = rules;
     while (r->name != NULL && strcmp(r->name, a->name) != 0)
@@ -65,11 +67,10 @@ static void check_annos(checker *c, const annotation *annos, const anno_rule *ru
       diag_error(c->d, a->at, "unknown annotation '@%s' on %s; expected one of %s", a->name, where, allowed);
       continue;
     }
-    for (const annotation *b = annos; b != a; b = b->next)
-      if (strcmp(b->name, a->name) == 0) {
-        diag_error(c->d, a->at, "'@%s' given twice", a->name);
-        break;
-      }
+    unsigned long bit = 1ul << (r - rules);
+    if (given & bit)
+      diag_error(c->d, a->at, "'@%s' given twice", a->name);
+    given |= bit;
     if (strcmp(a->name, "paginate") == 0)
       continue;
     int nargs = 0;
@@ -100,19 +101,28 @@ static const struct {
 } SCALARS[] = {{"string", R_STRING}, {"int", R_INT},   {"float", R_FLOAT}, {"bool", R_BOOL},
                {"datetime", R_DATETIME}, {"date", R_DATE}, {"any", R_ANY}};
 
-static void unknown_type(checker *c, const type *t)
+/* The declared name (or scalar, when scalars too) closest to name, if close enough to suggest.
+ * No search when the error will not be shown: past the error limit, suggestions cost time
+ * (a spec can have thousands of unknown names) and print nothing. */
+static const char *suggestion(checker *c, const char *name, int scalars)
 {
+  if (!diag_shown(c->d))
+    return NULL;
   const char *best = NULL;
-  size_t best_dist = (size_t)-1;
-  for (size_t i = 0; i < sizeof SCALARS / sizeof SCALARS[0]; i++) {
-    size_t dist = edit_distance(t->name, SCALARS[i].name);
+  size_t best_dist = similar_enough(name) + 1;
+  for (size_t i = 0; scalars && i < sizeof SCALARS / sizeof SCALARS[0]; i++) {
+    size_t dist = edit_distance(name, SCALARS[i].name, best_dist);
     if (dist < best_dist)
       best = SCALARS[i].name, best_dist = dist;
   }
-  const char *near = name_table_nearest(&c->types, t->name, &best_dist);
-  if (near != NULL)
-    best = near;
-  if (best != NULL && best_dist <= similar_enough(t->name))
+  const char *near = name_table_nearest(&c->types, name, &best_dist);
+  return near != NULL ? near : best;
+}
+
+static void unknown_type(checker *c, const type *t)
+{
+  const char *best = suggestion(c, t->name, 1);
+  if (best != NULL)
     diag_error(c->d, t->at, "unknown type '%s'; did you mean '%s'?", t->name, best);
   else
     diag_error(c->d, t->at, "unknown type '%s'", t->name);
@@ -198,12 +208,39 @@ static const char *type_word(const type *t)
   }
 }
 
-static int find_enum_value(const decl *e, const char *name)
+/* "Enum.value": '.' is in no identifier, so the key is unambiguous. Caller frees. */
+static char *enum_value_key(const char *enum_name, const char *name)
 {
-  for (const enum_value *v = e->values; v != NULL; v = v->next)
-    if (strcmp(v->name, name) == 0)
-      return 1;
-  return 0;
+  size_t le = strlen(enum_name), lv = strlen(name);
+  char *key = malloc(le + lv + 2);
+  if (key != NULL) {
+    memcpy(key, enum_name, le);
+    key[le] = '.';
+    memcpy(key + le + 1, name, lv + 1);
+  }
+  return key;
+}
+
+/* Records e's values in c->enum_values (keys in the arena, as the table borrows them). */
+static void index_enum_values(checker *c, decl *e)
+{
+  for (enum_value *v = e->values; v != NULL; v = v->next) {
+    char *key = enum_value_key(e->name, v->name);
+    char *kept = key != NULL ? ast_strdup(c->s->arena, key) : NULL;
+    free(key);
+    if (kept == NULL || name_table_put(&c->enum_values, kept, v) != 0) {
+      diag_plain(c->d, "out of memory");
+      return;
+    }
+  }
+}
+
+static int find_enum_value(checker *c, const decl *e, const char *name)
+{
+  char *key = enum_value_key(e->name, name);
+  int found = key != NULL && name_table_get(&c->enum_values, key) != NULL;
+  free(key);
+  return found;
 }
 
 static void check_default(checker *c, const field *f)
@@ -225,7 +262,7 @@ static void check_default(checker *c, const field *f)
   case VAL_BOOL: ok = t->rk == R_BOOL || t->rk == R_ANY; break;
   case VAL_EMPTY_LIST: ok = t->rk == R_ARRAY; break;
   case VAL_IDENT:
-    if (t->rk == R_ENUM && !find_enum_value(t->target, v->text)) {
+    if (t->rk == R_ENUM && !find_enum_value(c, t->target, v->text)) {
       diag_error(c->d, v->at, "'%s' is not a value of enum '%s'", v->text, t->target->name);
       return;
     }
@@ -301,23 +338,63 @@ static void check_identifier(checker *c, const char *name, loc at, const char *w
     diag_error(c->d, at, "%s '%s' starts with '_', which C reserves at file scope; choose another name", what, name);
 }
 
+/* Earlier equal keys in one list: a plain scan while the list is short, a hash table once it
+ * is long, so a model of 100,000 fields takes linear time, not quadratic. */
+#define SEEN_SMALL 16
+typedef struct seen_set {
+  const char *keys[SEEN_SMALL];
+  void *vals[SEEN_SMALL];
+  size_t n;
+  name_table big; /* all keys, once there are more than SEEN_SMALL */
+} seen_set;
+
+/* The value first recorded under key, or NULL after recording val under it. */
+static void *seen_before(checker *c, seen_set *set, const char *key, void *val)
+{
+  if (set->big.keys == NULL && set->n < SEEN_SMALL) {
+    for (size_t i = 0; i < set->n; i++)
+      if (strcmp(set->keys[i], key) == 0)
+        return set->vals[i];
+    set->keys[set->n] = key;
+    set->vals[set->n++] = val;
+    return NULL;
+  }
+  if (set->big.keys == NULL) {
+    if (name_table_init(&set->big) != 0)
+      goto oom;
+    for (size_t i = 0; i < set->n; i++)
+      if (name_table_put(&set->big, set->keys[i], set->vals[i]) != 0)
+        goto oom;
+  }
+  void *prev = name_table_get(&set->big, key);
+  if (prev == NULL && name_table_put(&set->big, key, val) != 0)
+    goto oom;
+  return prev;
+oom:
+  diag_plain(c->d, "out of memory");
+  return NULL;
+}
+
+static void seen_free(seen_set *set)
+{
+  name_table_free(&set->big);
+}
+
 /* Fields of a model or error, or parameters: `kind` is "field" or "parameter". @header is
  * allowed on error fields and header parameters. */
 static void check_fields(checker *c, field *fields, int allow_header, const char *kind)
 {
+  seen_set names = {0}, wires = {0};
   for (field *f = fields; f != NULL; f = f->next) {
     check_identifier(c, f->name, f->at, kind);
-    for (const field *g = fields; g != f; g = g->next) {
-      if (strcmp(g->name, f->name) == 0) {
-        diag_error(c->d, f->at, "duplicate %s '%s'", kind, f->name);
-        diag_note(c->d, g->at, "'%s' first declared here", g->name);
-        break;
-      }
-      if (strcmp(field_wire(g), field_wire(f)) == 0) {
-        diag_error(c->d, f->at, "%s '%s' has the same wire name \"%s\" as '%s'", kind, f->name,
-                   field_wire(f), g->name);
-        break;
-      }
+    const field *same_name = seen_before(c, &names, f->name, f);
+    const field *same_wire = seen_before(c, &wires, field_wire(f), f);
+    if (same_name != NULL) {
+      diag_error(c->d, f->at, "duplicate %s '%s'", kind, f->name);
+      diag_note(c->d, same_name->at, "'%s' first declared here", same_name->name);
+    } else if (same_wire != NULL) {
+      diag_error(c->d, f->at, "%s '%s' has the same wire name \"%s\" as '%s'", kind, f->name,
+                 field_wire(f), same_wire->name);
     }
     check_annos(c, f->annos, FIELD_ANNOS, kind);
     const annotation *h = find_anno(f->annos, "header");
@@ -330,6 +407,8 @@ static void check_fields(checker *c, field *fields, int allow_header, const char
       check_constraints(c, f);
     }
   }
+  seen_free(&names);
+  seen_free(&wires);
 }
 
 /* ---- declarations --------------------------------------------------------------------------- */
@@ -375,26 +454,26 @@ static void check_enum(checker *c, decl *e)
   check_annos(c, e->annos, DECL_ANNOS, "an enum");
   if (e->values == NULL && c->syntax_errors == 0)
     diag_error(c->d, e->at, "enum '%s' has no values", e->name);
+  seen_set names = {0}, wires = {0};
   for (enum_value *v = e->values; v != NULL; v = v->next) {
     check_annos(c, v->annos, DECL_ANNOS, "an enum value");
     char upper[256];
     upper_case(v->name, upper, sizeof upper);
     if (strcmp(upper, "UNKNOWN") == 0)
       diag_error(c->d, v->at, "enum value '%s' clashes with the generated '_UNKNOWN' member", v->name);
-    for (const enum_value *w = e->values; w != v; w = w->next) {
-      char other[256];
-      upper_case(w->name, other, sizeof other);
-      if (strcmp(w->name, v->name) == 0 || strcmp(upper, other) == 0) {
-        diag_error(c->d, v->at, "duplicate enum value '%s' in '%s'", v->name, e->name);
-        diag_note(c->d, w->at, "'%s' first declared here", w->name);
-        break;
-      }
-      if (strcmp(v->wire ? v->wire : v->name, w->wire ? w->wire : w->name) == 0) {
-        diag_error(c->d, v->at, "enum value '%s' has the same wire value as '%s'", v->name, w->name);
-        break;
-      }
+    /* Values equal once upper-cased are one C constant. */
+    const char *key = ast_strdup(c->s->arena, upper);
+    const enum_value *same = key != NULL ? seen_before(c, &names, key, v) : NULL;
+    const enum_value *same_wire = seen_before(c, &wires, v->wire ? v->wire : v->name, v);
+    if (same != NULL) {
+      diag_error(c->d, v->at, "duplicate enum value '%s' in '%s'", v->name, e->name);
+      diag_note(c->d, same->at, "'%s' first declared here", same->name);
+    } else if (same_wire != NULL) {
+      diag_error(c->d, v->at, "enum value '%s' has the same wire value as '%s'", v->name, same_wire->name);
     }
   }
+  seen_free(&names);
+  seen_free(&wires);
 }
 
 static void check_error_status(checker *c, decl *e, decl **by_status)
@@ -634,9 +713,8 @@ static void check_op_errors(checker *c, operation *op)
     decl *d = name_table_get(&c->types, n->name);
     if (d != NULL && d->kind == D_ERROR)
       continue;
-    size_t dist = (size_t)-1;
-    const char *near = name_table_nearest(&c->types, n->name, &dist);
-    if (near != NULL && dist <= similar_enough(n->name))
+    const char *near = suggestion(c, n->name, 0);
+    if (near != NULL)
       diag_error(c->d, n->at, "unknown error '%s'; did you mean '%s'?", n->name, near);
     else
       diag_error(c->d, n->at, "unknown error '%s'", n->name);
@@ -705,19 +783,21 @@ static void check_resource(checker *c, decl *r)
   check_annos(c, r->annos, DECL_ANNOS, "a resource");
   if (r->path[0] != '/' && r->path[0] != '\0')
     diag_error(c->d, r->at, "resource path \"%s\" must start with '/'", r->path);
+  seen_set names = {0};
   for (operation *op = r->ops; op != NULL; op = op->next) {
-    for (const operation *o = r->ops; o != op; o = o->next)
-      if (strcmp(o->name, op->name) == 0) {
-        diag_error(c->d, op->at, "duplicate operation '%s' in resource '%s'", op->name, r->name);
-        diag_note(c->d, o->at, "'%s' first declared here", o->name);
-        break;
-      }
-    char snake[512];
-    snprintf(snake, sizeof snake, "%s_%s", r->name, op->name);
-    snake_case(snake, snake, sizeof snake);
-    claim_c_name(c, snake, op->at, op->name, "operation");
+    const operation *o = seen_before(c, &names, op->name, op);
+    if (o != NULL) {
+      diag_error(c->d, op->at, "duplicate operation '%s' in resource '%s'", op->name, r->name);
+      diag_note(c->d, o->at, "'%s' first declared here", o->name);
+    } else { /* a duplicate is reported once, not again as a C collision */
+      char snake[512];
+      snprintf(snake, sizeof snake, "%s_%s", r->name, op->name);
+      snake_case(snake, snake, sizeof snake);
+      claim_c_name(c, snake, op->at, op->name, "operation");
+    }
     check_operation(c, r, op);
   }
+  seen_free(&names);
 }
 
 /* ---- the api block ----------------------------------------------------------------------------- */
@@ -735,16 +815,20 @@ static void check_api(checker *c)
     return;
   }
   check_identifier(c, api->name, api->at, "api name");
-  int seen_title = 0, seen_version = 0, seen_url = 0;
+  int seen_title = 0, seen_version = 0, seen_url = 0, seen_auth = 0;
   for (const api_item *it = api->items; it != NULL; it = it->next) {
     int is_string = it->val.kind == VAL_STRING && it->call == NULL;
-    if (strcmp(it->key, "title") == 0 || strcmp(it->key, "version") == 0 || strcmp(it->key, "base_url") == 0) {
+    int *seen = strcmp(it->key, "title") == 0     ? &seen_title
+                : strcmp(it->key, "version") == 0  ? &seen_version
+                : strcmp(it->key, "base_url") == 0 ? &seen_url
+                : strcmp(it->key, "auth") == 0     ? &seen_auth
+                                                   : NULL;
+    if (seen != NULL && (*seen)++ > 0)
+      diag_error(c->d, it->at, "'%s' set twice", it->key);
+    if (seen != NULL && seen != &seen_auth) {
       if (!is_string)
         diag_error(c->d, it->val.at, "'%s' takes a string", it->key);
-      seen_title |= strcmp(it->key, "title") == 0;
-      seen_version |= strcmp(it->key, "version") == 0;
-      seen_url |= strcmp(it->key, "base_url") == 0;
-    } else if (strcmp(it->key, "auth") == 0) {
+    } else if (seen == &seen_auth) {
       int bearer = it->call == NULL && it->val.kind == VAL_IDENT &&
                    (strcmp(it->val.text, "bearer") == 0 || strcmp(it->val.text, "none") == 0);
       int header = it->call != NULL && strcmp(it->call, "header") == 0 && it->val.text[0] != '\0';
@@ -753,9 +837,6 @@ static void check_api(checker *c)
     } else {
       diag_error(c->d, it->at, "unknown api setting '%s'; expected title, version, base_url or auth", it->key);
     }
-    for (const api_item *o = api->items; o != it; o = o->next)
-      if (strcmp(o->key, it->key) == 0)
-        diag_error(c->d, it->at, "'%s' set twice", it->key);
   }
   if (!seen_title)
     diag_warning(c->d, api->at, "api '%s' has no title", api->name);
@@ -772,7 +853,8 @@ int spec_check(spec *s)
   c.s = s;
   c.d = &s->diag;
   c.syntax_errors = s->diag.errors;
-  if (name_table_init(&c.types) != 0 || name_table_init(&c.resources) != 0 || name_table_init(&c.c_names) != 0) {
+  if (name_table_init(&c.types) != 0 || name_table_init(&c.resources) != 0 || name_table_init(&c.c_names) != 0 ||
+      name_table_init(&c.enum_values) != 0) {
     diag_plain(c.d, "out of memory");
     goto out;
   }
@@ -782,6 +864,8 @@ int spec_check(spec *s)
     if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR) {
       check_identifier(&c, d->name, d->at, "type name");
       if (declare(&c, &c.types, d, "type") == 0) {
+        if (d->kind == D_ENUM)
+          index_enum_values(&c, d);
         char snake[512];
         snake_case(d->name, snake, sizeof snake);
         claim_c_name(&c, snake, d->at, d->name, d->kind == D_ERROR ? "error" : "type");
@@ -812,5 +896,6 @@ out:
   name_table_free(&c.types);
   name_table_free(&c.resources);
   name_table_free(&c.c_names);
+  name_table_free(&c.enum_values);
   return c.d->errors;
 }

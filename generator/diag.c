@@ -87,6 +87,11 @@ static void report(diag *d, loc at, const char *kind, const char *fmt, va_list a
   quote_line(d, at);
 }
 
+int diag_shown(const diag *d)
+{
+  return d->out != NULL && d->errors < d->max_errors;
+}
+
 void diag_error(diag *d, loc at, const char *fmt, ...)
 {
   d->errors++;

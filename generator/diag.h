@@ -29,6 +29,8 @@ void diag_free(diag *d);
 int diag_add_source(diag *d, const char *name, char *text, size_t size);
 const char *diag_file_name(const diag *d, int file);
 
+/* Whether the next error would be printed (there is an output and the limit is not reached). */
+int diag_shown(const diag *d);
 void diag_error(diag *d, loc at, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

@@ -40,7 +40,7 @@ static size_t slot(const name_table *t, const char *key)
   return i;
 }
 
-decl *name_table_get(const name_table *t, const char *key)
+void *name_table_get(const name_table *t, const char *key)
 {
   if (t->keys == NULL)
     return NULL;
@@ -50,7 +50,7 @@ decl *name_table_get(const name_table *t, const char *key)
 
 static int grow(name_table *t)
 {
-  name_table bigger = {calloc(t->cap * 2, sizeof(char *)), calloc(t->cap * 2, sizeof(decl *)), t->cap * 2, 0};
+  name_table bigger = {calloc(t->cap * 2, sizeof(char *)), calloc(t->cap * 2, sizeof(void *)), t->cap * 2, 0};
   if (bigger.keys == NULL || bigger.vals == NULL) {
     name_table_free(&bigger);
     return -1;
@@ -67,7 +67,7 @@ static int grow(name_table *t)
   return 0;
 }
 
-int name_table_put(name_table *t, const char *key, decl *val)
+int name_table_put(name_table *t, const char *key, void *val)
 {
   if (t->keys == NULL || ((t->count + 1) * 4 > t->cap * 3 && grow(t) != 0))
     return -1;
@@ -85,7 +85,7 @@ const char *name_table_nearest(const name_table *t, const char *name, size_t *ou
   for (size_t i = 0; t->keys != NULL && i < t->cap; i++) {
     if (t->keys[i] == NULL)
       continue;
-    size_t d = edit_distance(name, t->keys[i]);
+    size_t d = edit_distance(name, t->keys[i], *out_dist);
     if (d < *out_dist) {
       *out_dist = d;
       best = t->keys[i];
@@ -95,8 +95,10 @@ const char *name_table_nearest(const name_table *t, const char *name, size_t *ou
 }
 
 /* Edit distance with transpositions (optimal string alignment), case-insensitive, on the first
- * 64 bytes: Taks is one edit from Task, and suggestions for longer names add nothing. */
-size_t edit_distance(const char *a, const char *b)
+ * 64 bytes: Taks is one edit from Task, and suggestions for longer names add nothing. Past
+ * limit it stops early and returns some value above limit: a spec with thousands of names
+ * must not spend quadratic time on suggestions. */
+size_t edit_distance(const char *a, const char *b, size_t limit)
 {
   enum { MAX = 64 };
   size_t la = strlen(a), lb = strlen(b);
@@ -104,11 +106,15 @@ size_t edit_distance(const char *a, const char *b)
     la = MAX;
   if (lb > MAX)
     lb = MAX;
+  if ((la > lb ? la - lb : lb - la) > limit)
+    return limit + 1;
   size_t rows[3][MAX + 1], *two = rows[0], *one = rows[1], *cur = rows[2];
   for (size_t j = 0; j <= lb; j++)
     one[j] = j;
+  size_t one_min = 0;
   for (size_t i = 1; i <= la; i++) {
     cur[0] = i;
+    size_t cur_min = i;
     int ca = tolower((unsigned char)a[i - 1]);
     for (size_t j = 1; j <= lb; j++) {
       int cb = tolower((unsigned char)b[j - 1]);
@@ -121,7 +127,13 @@ size_t edit_distance(const char *a, const char *b)
           two[j - 2] + 1 < best)
         best = two[j - 2] + 1;
       cur[j] = best;
+      if (best < cur_min)
+        cur_min = best;
     }
+    /* Every later cell builds on these two rows (plus at least one edit from the older). */
+    if (cur_min > limit && one_min >= limit)
+      return limit + 1;
+    one_min = cur_min;
     size_t *t = two;
     two = one;
     one = cur;

@@ -6,22 +6,23 @@
 
 #include "ast.h"
 
-/* Open addressing, keys borrowed (they live in the AST arena). */
+/* Open addressing, keys borrowed (they live in the AST arena); values are the caller's nodes. */
 typedef struct name_table {
   const char **keys;
-  decl **vals;
+  void **vals;
   size_t cap, count;
 } name_table;
 
 int name_table_init(name_table *t);
 void name_table_free(name_table *t);
-decl *name_table_get(const name_table *t, const char *key);
-int name_table_put(name_table *t, const char *key, decl *val); /* 0, or -1 out of memory */
+void *name_table_get(const name_table *t, const char *key);
+int name_table_put(name_table *t, const char *key, void *val); /* 0, or -1 out of memory */
 /* The key closest to name by edit distance (NULL if empty); *out_dist gets the distance if it
  * beats the value already there. */
 const char *name_table_nearest(const name_table *t, const char *name, size_t *out_dist);
 
-size_t edit_distance(const char *a, const char *b);
+/* Exact up to limit; above it, some value above limit. */
+size_t edit_distance(const char *a, const char *b, size_t limit);
 /* The largest distance at which a suggestion still helps for a name of this length. */
 size_t similar_enough(const char *name);
 
