@@ -348,20 +348,33 @@ typedef struct seen_set {
   name_table big; /* all keys, once there are more than SEEN_SMALL */
 } seen_set;
 
+/* The value recorded under key, or NULL. */
+static void *seen_get(const seen_set *set, const char *key)
+{
+  if (set->big.keys != NULL)
+    return name_table_get(&set->big, key);
+  for (size_t i = 0; i < set->n; i++)
+    if (strcmp(set->keys[i], key) == 0)
+      return set->vals[i];
+  return NULL;
+}
+
 /* The value first recorded under key, or NULL after recording val under it. */
 static void *seen_before(checker *c, seen_set *set, const char *key, void *val)
 {
   if (set->big.keys == NULL && set->n < SEEN_SMALL) {
-    for (size_t i = 0; i < set->n; i++)
-      if (strcmp(set->keys[i], key) == 0)
-        return set->vals[i];
+    void *prev = seen_get(set, key);
+    if (prev != NULL)
+      return prev;
     set->keys[set->n] = key;
     set->vals[set->n++] = val;
     return NULL;
   }
   if (set->big.keys == NULL) {
-    if (name_table_init(&set->big) != 0)
+    if (name_table_init(&set->big) != 0) {
+      name_table_free(&set->big); /* either half may have been allocated */
       goto oom;
+    }
     for (size_t i = 0; i < set->n; i++)
       if (name_table_put(&set->big, set->keys[i], set->vals[i]) != 0)
         goto oom;
@@ -752,16 +765,20 @@ static void check_operation(checker *c, decl *r, operation *op)
   }
   check_params(c, op, op->query_params, "query", 1);
   check_params(c, op, op->header_params, "headers", 0);
+  seen_set headers = {0};
+  for (field *h = op->header_params; h != NULL; h = h->next)
+    seen_before(c, &headers, h->name, h);
   for (const field *q = op->query_params; q != NULL; q = q->next) {
     for (int i = 0; i < n; i++)
       if (strcmp(names[i], q->name) == 0)
         diag_error(c->d, q->at, "query parameter '%s' has the name of a path parameter", q->name);
-    if (find_field(op->header_params, q->name) != NULL)
+    if (seen_get(&headers, q->name) != NULL)
       diag_error(c->d, q->at, "query parameter '%s' has the name of a header parameter", q->name);
   }
   for (int i = 0; i < n; i++)
-    if (find_field(op->header_params, names[i]) != NULL)
+    if (seen_get(&headers, names[i]) != NULL)
       diag_error(c->d, op->at, "header parameter '%s' has the name of a path parameter", names[i]);
+  seen_free(&headers);
 
   if (op->body != NULL && resolve_type(c, op->body, 0)) {
     const type *b = op->body->rk == R_ARRAY ? op->body->inner : op->body;
