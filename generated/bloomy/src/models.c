@@ -67,6 +67,8 @@ cJSON *bloomy_user_to_json(const bloomy_user *m) { return apic_model_to_json(&bl
 int bloomy_user_parse(bloomy_user *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_user__desc, m, text, len, err); }
 char *bloomy_user_dump(const bloomy_user *m) { return apic_model_dump(&bloomy_user__desc, m); }
 int bloomy_user_validate(const bloomy_user *m, apic_error **err) { return apic_model_validate(&bloomy_user__desc, m, err); }
+_Static_assert(sizeof(bloomy_user_array) == sizeof(apic_model_array) && offsetof(bloomy_user_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_user_array as an apic_model_array");
 int bloomy_user_array_from_json(bloomy_user_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_user__desc, a, json, err); }
 int bloomy_user_array_parse(bloomy_user_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_user__desc, a, text, len, err); }
 cJSON *bloomy_user_array_to_json(const bloomy_user_array *a) { return apic_model_array_to_json(&bloomy_user__desc, a); }
@@ -99,6 +101,8 @@ cJSON *bloomy_user_search_result_to_json(const bloomy_user_search_result *m) { r
 int bloomy_user_search_result_parse(bloomy_user_search_result *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_user_search_result__desc, m, text, len, err); }
 char *bloomy_user_search_result_dump(const bloomy_user_search_result *m) { return apic_model_dump(&bloomy_user_search_result__desc, m); }
 int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err) { return apic_model_validate(&bloomy_user_search_result__desc, m, err); }
+_Static_assert(sizeof(bloomy_user_search_result_array) == sizeof(apic_model_array) && offsetof(bloomy_user_search_result_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_user_search_result_array as an apic_model_array");
 int bloomy_user_search_result_array_from_json(bloomy_user_search_result_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_user_search_result__desc, a, json, err); }
 int bloomy_user_search_result_array_parse(bloomy_user_search_result_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_user_search_result__desc, a, text, len, err); }
 cJSON *bloomy_user_search_result_array_to_json(const bloomy_user_search_result_array *a) { return apic_model_array_to_json(&bloomy_user_search_result__desc, a); }
@@ -127,6 +131,8 @@ cJSON *bloomy_meeting_to_json(const bloomy_meeting *m) { return apic_model_to_js
 int bloomy_meeting_parse(bloomy_meeting *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_meeting__desc, m, text, len, err); }
 char *bloomy_meeting_dump(const bloomy_meeting *m) { return apic_model_dump(&bloomy_meeting__desc, m); }
 int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err) { return apic_model_validate(&bloomy_meeting__desc, m, err); }
+_Static_assert(sizeof(bloomy_meeting_array) == sizeof(apic_model_array) && offsetof(bloomy_meeting_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_meeting_array as an apic_model_array");
 int bloomy_meeting_array_from_json(bloomy_meeting_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_meeting__desc, a, json, err); }
 int bloomy_meeting_array_parse(bloomy_meeting_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_meeting__desc, a, text, len, err); }
 cJSON *bloomy_meeting_array_to_json(const bloomy_meeting_array *a) { return apic_model_array_to_json(&bloomy_meeting__desc, a); }
@@ -155,6 +161,8 @@ cJSON *bloomy_attendee_to_json(const bloomy_attendee *m) { return apic_model_to_
 int bloomy_attendee_parse(bloomy_attendee *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_attendee__desc, m, text, len, err); }
 char *bloomy_attendee_dump(const bloomy_attendee *m) { return apic_model_dump(&bloomy_attendee__desc, m); }
 int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err) { return apic_model_validate(&bloomy_attendee__desc, m, err); }
+_Static_assert(sizeof(bloomy_attendee_array) == sizeof(apic_model_array) && offsetof(bloomy_attendee_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_attendee_array as an apic_model_array");
 int bloomy_attendee_array_from_json(bloomy_attendee_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_attendee__desc, a, json, err); }
 int bloomy_attendee_array_parse(bloomy_attendee_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_attendee__desc, a, text, len, err); }
 cJSON *bloomy_attendee_array_to_json(const bloomy_attendee_array *a) { return apic_model_array_to_json(&bloomy_attendee__desc, a); }
@@ -195,6 +203,8 @@ cJSON *bloomy_issue_to_json(const bloomy_issue *m) { return apic_model_to_json(&
 int bloomy_issue_parse(bloomy_issue *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_issue__desc, m, text, len, err); }
 char *bloomy_issue_dump(const bloomy_issue *m) { return apic_model_dump(&bloomy_issue__desc, m); }
 int bloomy_issue_validate(const bloomy_issue *m, apic_error **err) { return apic_model_validate(&bloomy_issue__desc, m, err); }
+_Static_assert(sizeof(bloomy_issue_array) == sizeof(apic_model_array) && offsetof(bloomy_issue_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_issue_array as an apic_model_array");
 int bloomy_issue_array_from_json(bloomy_issue_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_issue__desc, a, json, err); }
 int bloomy_issue_array_parse(bloomy_issue_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_issue__desc, a, text, len, err); }
 cJSON *bloomy_issue_array_to_json(const bloomy_issue_array *a) { return apic_model_array_to_json(&bloomy_issue__desc, a); }
@@ -233,6 +243,8 @@ cJSON *bloomy_todo_to_json(const bloomy_todo *m) { return apic_model_to_json(&bl
 int bloomy_todo_parse(bloomy_todo *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_todo__desc, m, text, len, err); }
 char *bloomy_todo_dump(const bloomy_todo *m) { return apic_model_dump(&bloomy_todo__desc, m); }
 int bloomy_todo_validate(const bloomy_todo *m, apic_error **err) { return apic_model_validate(&bloomy_todo__desc, m, err); }
+_Static_assert(sizeof(bloomy_todo_array) == sizeof(apic_model_array) && offsetof(bloomy_todo_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_todo_array as an apic_model_array");
 int bloomy_todo_array_from_json(bloomy_todo_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_todo__desc, a, json, err); }
 int bloomy_todo_array_parse(bloomy_todo_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_todo__desc, a, text, len, err); }
 cJSON *bloomy_todo_array_to_json(const bloomy_todo_array *a) { return apic_model_array_to_json(&bloomy_todo__desc, a); }
@@ -265,6 +277,8 @@ cJSON *bloomy_create_todo_to_json(const bloomy_create_todo *m) { return apic_mod
 int bloomy_create_todo_parse(bloomy_create_todo *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_create_todo__desc, m, text, len, err); }
 char *bloomy_create_todo_dump(const bloomy_create_todo *m) { return apic_model_dump(&bloomy_create_todo__desc, m); }
 int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err) { return apic_model_validate(&bloomy_create_todo__desc, m, err); }
+_Static_assert(sizeof(bloomy_create_todo_array) == sizeof(apic_model_array) && offsetof(bloomy_create_todo_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_create_todo_array as an apic_model_array");
 int bloomy_create_todo_array_from_json(bloomy_create_todo_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_create_todo__desc, a, json, err); }
 int bloomy_create_todo_array_parse(bloomy_create_todo_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_create_todo__desc, a, text, len, err); }
 cJSON *bloomy_create_todo_array_to_json(const bloomy_create_todo_array *a) { return apic_model_array_to_json(&bloomy_create_todo__desc, a); }
@@ -303,6 +317,8 @@ cJSON *bloomy_metric_to_json(const bloomy_metric *m) { return apic_model_to_json
 int bloomy_metric_parse(bloomy_metric *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_metric__desc, m, text, len, err); }
 char *bloomy_metric_dump(const bloomy_metric *m) { return apic_model_dump(&bloomy_metric__desc, m); }
 int bloomy_metric_validate(const bloomy_metric *m, apic_error **err) { return apic_model_validate(&bloomy_metric__desc, m, err); }
+_Static_assert(sizeof(bloomy_metric_array) == sizeof(apic_model_array) && offsetof(bloomy_metric_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_metric_array as an apic_model_array");
 int bloomy_metric_array_from_json(bloomy_metric_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_metric__desc, a, json, err); }
 int bloomy_metric_array_parse(bloomy_metric_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_metric__desc, a, text, len, err); }
 cJSON *bloomy_metric_array_to_json(const bloomy_metric_array *a) { return apic_model_array_to_json(&bloomy_metric__desc, a); }
@@ -341,6 +357,8 @@ cJSON *bloomy_meeting_details_to_json(const bloomy_meeting_details *m) { return 
 int bloomy_meeting_details_parse(bloomy_meeting_details *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_meeting_details__desc, m, text, len, err); }
 char *bloomy_meeting_details_dump(const bloomy_meeting_details *m) { return apic_model_dump(&bloomy_meeting_details__desc, m); }
 int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err) { return apic_model_validate(&bloomy_meeting_details__desc, m, err); }
+_Static_assert(sizeof(bloomy_meeting_details_array) == sizeof(apic_model_array) && offsetof(bloomy_meeting_details_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_meeting_details_array as an apic_model_array");
 int bloomy_meeting_details_array_from_json(bloomy_meeting_details_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_meeting_details__desc, a, json, err); }
 int bloomy_meeting_details_array_parse(bloomy_meeting_details_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_meeting_details__desc, a, text, len, err); }
 cJSON *bloomy_meeting_details_array_to_json(const bloomy_meeting_details_array *a) { return apic_model_array_to_json(&bloomy_meeting_details__desc, a); }
@@ -367,6 +385,8 @@ cJSON *bloomy_todo_page_to_json(const bloomy_todo_page *m) { return apic_model_t
 int bloomy_todo_page_parse(bloomy_todo_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_todo_page__desc, m, text, len, err); }
 char *bloomy_todo_page_dump(const bloomy_todo_page *m) { return apic_model_dump(&bloomy_todo_page__desc, m); }
 int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err) { return apic_model_validate(&bloomy_todo_page__desc, m, err); }
+_Static_assert(sizeof(bloomy_todo_page_array) == sizeof(apic_model_array) && offsetof(bloomy_todo_page_array, count) == offsetof(apic_model_array, count),
+               "libapic reads bloomy_todo_page_array as an apic_model_array");
 int bloomy_todo_page_array_from_json(bloomy_todo_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_todo_page__desc, a, json, err); }
 int bloomy_todo_page_array_parse(bloomy_todo_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_todo_page__desc, a, text, len, err); }
 cJSON *bloomy_todo_page_array_to_json(const bloomy_todo_page_array *a) { return apic_model_array_to_json(&bloomy_todo_page__desc, a); }

@@ -98,6 +98,8 @@ cJSON *torale_execution_to_json(const torale_execution *m) { return apic_model_t
 int torale_execution_parse(torale_execution *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_execution__desc, m, text, len, err); }
 char *torale_execution_dump(const torale_execution *m) { return apic_model_dump(&torale_execution__desc, m); }
 int torale_execution_validate(const torale_execution *m, apic_error **err) { return apic_model_validate(&torale_execution__desc, m, err); }
+_Static_assert(sizeof(torale_execution_array) == sizeof(apic_model_array) && offsetof(torale_execution_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_execution_array as an apic_model_array");
 int torale_execution_array_from_json(torale_execution_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_execution__desc, a, json, err); }
 int torale_execution_array_parse(torale_execution_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_execution__desc, a, text, len, err); }
 cJSON *torale_execution_array_to_json(const torale_execution_array *a) { return apic_model_array_to_json(&torale_execution__desc, a); }
@@ -150,6 +152,8 @@ cJSON *torale_task_to_json(const torale_task *m) { return apic_model_to_json(&to
 int torale_task_parse(torale_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_task__desc, m, text, len, err); }
 char *torale_task_dump(const torale_task *m) { return apic_model_dump(&torale_task__desc, m); }
 int torale_task_validate(const torale_task *m, apic_error **err) { return apic_model_validate(&torale_task__desc, m, err); }
+_Static_assert(sizeof(torale_task_array) == sizeof(apic_model_array) && offsetof(torale_task_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_task_array as an apic_model_array");
 int torale_task_array_from_json(torale_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_task__desc, a, json, err); }
 int torale_task_array_parse(torale_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_task__desc, a, text, len, err); }
 cJSON *torale_task_array_to_json(const torale_task_array *a) { return apic_model_array_to_json(&torale_task__desc, a); }
@@ -190,6 +194,8 @@ cJSON *torale_create_task_to_json(const torale_create_task *m) { return apic_mod
 int torale_create_task_parse(torale_create_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_create_task__desc, m, text, len, err); }
 char *torale_create_task_dump(const torale_create_task *m) { return apic_model_dump(&torale_create_task__desc, m); }
 int torale_create_task_validate(const torale_create_task *m, apic_error **err) { return apic_model_validate(&torale_create_task__desc, m, err); }
+_Static_assert(sizeof(torale_create_task_array) == sizeof(apic_model_array) && offsetof(torale_create_task_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_create_task_array as an apic_model_array");
 int torale_create_task_array_from_json(torale_create_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_create_task__desc, a, json, err); }
 int torale_create_task_array_parse(torale_create_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_create_task__desc, a, text, len, err); }
 cJSON *torale_create_task_array_to_json(const torale_create_task_array *a) { return apic_model_array_to_json(&torale_create_task__desc, a); }
@@ -228,6 +234,8 @@ cJSON *torale_update_task_to_json(const torale_update_task *m) { return apic_mod
 int torale_update_task_parse(torale_update_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_update_task__desc, m, text, len, err); }
 char *torale_update_task_dump(const torale_update_task *m) { return apic_model_dump(&torale_update_task__desc, m); }
 int torale_update_task_validate(const torale_update_task *m, apic_error **err) { return apic_model_validate(&torale_update_task__desc, m, err); }
+_Static_assert(sizeof(torale_update_task_array) == sizeof(apic_model_array) && offsetof(torale_update_task_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_update_task_array as an apic_model_array");
 int torale_update_task_array_from_json(torale_update_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_update_task__desc, a, json, err); }
 int torale_update_task_array_parse(torale_update_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_update_task__desc, a, text, len, err); }
 cJSON *torale_update_task_array_to_json(const torale_update_task_array *a) { return apic_model_array_to_json(&torale_update_task__desc, a); }
@@ -256,6 +264,8 @@ cJSON *torale_task_page_to_json(const torale_task_page *m) { return apic_model_t
 int torale_task_page_parse(torale_task_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_task_page__desc, m, text, len, err); }
 char *torale_task_page_dump(const torale_task_page *m) { return apic_model_dump(&torale_task_page__desc, m); }
 int torale_task_page_validate(const torale_task_page *m, apic_error **err) { return apic_model_validate(&torale_task_page__desc, m, err); }
+_Static_assert(sizeof(torale_task_page_array) == sizeof(apic_model_array) && offsetof(torale_task_page_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_task_page_array as an apic_model_array");
 int torale_task_page_array_from_json(torale_task_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_task_page__desc, a, json, err); }
 int torale_task_page_array_parse(torale_task_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_task_page__desc, a, text, len, err); }
 cJSON *torale_task_page_array_to_json(const torale_task_page_array *a) { return apic_model_array_to_json(&torale_task_page__desc, a); }
@@ -288,6 +298,8 @@ cJSON *torale_execution_event_to_json(const torale_execution_event *m) { return 
 int torale_execution_event_parse(torale_execution_event *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_execution_event__desc, m, text, len, err); }
 char *torale_execution_event_dump(const torale_execution_event *m) { return apic_model_dump(&torale_execution_event__desc, m); }
 int torale_execution_event_validate(const torale_execution_event *m, apic_error **err) { return apic_model_validate(&torale_execution_event__desc, m, err); }
+_Static_assert(sizeof(torale_execution_event_array) == sizeof(apic_model_array) && offsetof(torale_execution_event_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_execution_event_array as an apic_model_array");
 int torale_execution_event_array_from_json(torale_execution_event_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_execution_event__desc, a, json, err); }
 int torale_execution_event_array_parse(torale_execution_event_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_execution_event__desc, a, text, len, err); }
 cJSON *torale_execution_event_array_to_json(const torale_execution_event_array *a) { return apic_model_array_to_json(&torale_execution_event__desc, a); }
@@ -324,6 +336,8 @@ cJSON *torale_notification_to_json(const torale_notification *m) { return apic_m
 int torale_notification_parse(torale_notification *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_notification__desc, m, text, len, err); }
 char *torale_notification_dump(const torale_notification *m) { return apic_model_dump(&torale_notification__desc, m); }
 int torale_notification_validate(const torale_notification *m, apic_error **err) { return apic_model_validate(&torale_notification__desc, m, err); }
+_Static_assert(sizeof(torale_notification_array) == sizeof(apic_model_array) && offsetof(torale_notification_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_notification_array as an apic_model_array");
 int torale_notification_array_from_json(torale_notification_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_notification__desc, a, json, err); }
 int torale_notification_array_parse(torale_notification_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_notification__desc, a, text, len, err); }
 cJSON *torale_notification_array_to_json(const torale_notification_array *a) { return apic_model_array_to_json(&torale_notification__desc, a); }
@@ -350,6 +364,8 @@ cJSON *torale_notification_page_to_json(const torale_notification_page *m) { ret
 int torale_notification_page_parse(torale_notification_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_notification_page__desc, m, text, len, err); }
 char *torale_notification_page_dump(const torale_notification_page *m) { return apic_model_dump(&torale_notification_page__desc, m); }
 int torale_notification_page_validate(const torale_notification_page *m, apic_error **err) { return apic_model_validate(&torale_notification_page__desc, m, err); }
+_Static_assert(sizeof(torale_notification_page_array) == sizeof(apic_model_array) && offsetof(torale_notification_page_array, count) == offsetof(apic_model_array, count),
+               "libapic reads torale_notification_page_array as an apic_model_array");
 int torale_notification_page_array_from_json(torale_notification_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_notification_page__desc, a, json, err); }
 int torale_notification_page_array_parse(torale_notification_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_notification_page__desc, a, text, len, err); }
 cJSON *torale_notification_page_array_to_json(const torale_notification_page_array *a) { return apic_model_array_to_json(&torale_notification_page__desc, a); }
