@@ -96,6 +96,8 @@ struct apic_client {
   double tokens;
   CURL **pool;
   size_t n_pool;
+  struct apic__sync_engine *idle_sync; /* loops + multis kept for sync calls */
+  unsigned n_idle_sync;
   apic_call *calls;               /* live async calls */
   apic_call *qhead, *qtail;
   unsigned queued;
