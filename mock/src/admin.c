@@ -191,10 +191,13 @@ void mock_log_request(apic_mock *m, struct MHD_Connection *c, const char *method
   cJSON_AddStringToObject(e, "path", path);
   cJSON_AddItemToObject(e, "query", mock_values(c, MHD_GET_ARGUMENT_KIND));
   cJSON_AddItemToObject(e, "headers", mock_values(c, MHD_HEADER_KIND));
-  cJSON *b = body_len > 0 ? cJSON_ParseWithLength(body, body_len) : NULL;
-  if (b == NULL && body_len > 0 && mock_utf8_valid(body, body_len))
+  /* Bodies past MOCK_LOG_BODY are left out (null), so the log stays bounded in bytes too. */
+  int keep = body_len > 0 && body_len <= MOCK_LOG_BODY;
+  cJSON *b = keep ? cJSON_ParseWithLength(body, body_len) : NULL;
+  if (b == NULL && keep && mock_utf8_valid(body, body_len))
     b = cJSON_CreateString(body);
   cJSON_AddItemToObject(e, "body", b != NULL ? b : cJSON_CreateNull());
+  cJSON_AddNumberToObject(e, "body_bytes", (double)body_len);
   cJSON_AddStringToObject(e, "time", now);
   pthread_mutex_lock(&m->lock);
   cJSON_AddNumberToObject(e, "order", (double)++m->order);

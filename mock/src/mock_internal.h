@@ -13,6 +13,7 @@
 #define MOCK_MAX_DEPTH 64      /* JSON nesting the validator follows */
 #define MOCK_MAX_REQUESTS 4096 /* request log entries kept (oldest dropped) */
 #define MOCK_MAX_FAULTS 256
+#define MOCK_LOG_BODY (16 * 1024) /* largest body kept in the request log */
 #define MOCK_SSE_EVENTS 5      /* events per stream */
 
 struct apic_mock {
