@@ -29,7 +29,7 @@ static int glob_match(const char *p, const char *s)
   return *p == '\0';
 }
 
-cJSON *mock_take_fault(apic_mock *m, const char *method, const char *path)
+cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path)
 {
   cJSON *hit = NULL, *f;
   pthread_mutex_lock(&m->lock);
@@ -126,11 +126,11 @@ static void reset(apic_mock *m)
   m->order = 0, m->next_id = 0, m->peak = m->active, m->nrequests = 0;
   pthread_mutex_unlock(&m->lock);
   char *err = NULL;
-  if (mock_load_data(m, &err) != 0) /* it loaded at start, so only a changed file fails */
+  if (apic_mock__load_data(m, &err) != 0) /* it loaded at start, so only a changed file fails */
     free(err);
 }
 
-int mock_admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
+int apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
                size_t body_len, int *status, cJSON **out)
 {
   (void)c, (void)body_len;
@@ -174,27 +174,27 @@ static enum MHD_Result add_value(void *cls, enum MHD_ValueKind kind, const char 
   return MHD_YES;
 }
 
-cJSON *mock_values(struct MHD_Connection *c, enum MHD_ValueKind kind)
+cJSON *apic_mock__values(struct MHD_Connection *c, enum MHD_ValueKind kind)
 {
   cJSON *o = cJSON_CreateObject();
   MHD_get_connection_values(c, kind, add_value, o);
   return o;
 }
 
-void mock_log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
+void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
                       const char *body, size_t body_len)
 {
   char now[40];
-  mock_now(now, sizeof now);
+  apic_mock__now(now, sizeof now);
   cJSON *e = cJSON_CreateObject();
   cJSON_AddStringToObject(e, "method", method);
   cJSON_AddStringToObject(e, "path", path);
-  cJSON_AddItemToObject(e, "query", mock_values(c, MHD_GET_ARGUMENT_KIND));
-  cJSON_AddItemToObject(e, "headers", mock_values(c, MHD_HEADER_KIND));
+  cJSON_AddItemToObject(e, "query", apic_mock__values(c, MHD_GET_ARGUMENT_KIND));
+  cJSON_AddItemToObject(e, "headers", apic_mock__values(c, MHD_HEADER_KIND));
   /* Bodies past MOCK_LOG_BODY are left out (null), so the log stays bounded in bytes too. */
   int keep = body_len > 0 && body_len <= MOCK_LOG_BODY;
   cJSON *b = keep ? cJSON_ParseWithLength(body, body_len) : NULL;
-  if (b == NULL && keep && mock_utf8_valid(body, body_len))
+  if (b == NULL && keep && apic_mock__utf8_valid(body, body_len))
     b = cJSON_CreateString(body);
   cJSON_AddItemToObject(e, "body", b != NULL ? b : cJSON_CreateNull());
   cJSON_AddNumberToObject(e, "body_bytes", (double)body_len);
@@ -210,7 +210,7 @@ void mock_log_request(apic_mock *m, struct MHD_Connection *c, const char *method
 }
 
 /* --data FILE: {"/collection/path": [items]} merged into the store. */
-int mock_load_data(apic_mock *m, char **err)
+int apic_mock__load_data(apic_mock *m, char **err)
 {
   if (m->o.data_file == NULL)
     return 0;

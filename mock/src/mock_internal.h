@@ -31,34 +31,34 @@ struct apic_mock {
 };
 
 /* spec.c: reading the resolved spec */
-const cJSON *mock_model(const cJSON *spec, const char *name);
-const cJSON *mock_enum(const cJSON *spec, const char *name);
-const cJSON *mock_field(const cJSON *model, const char *wire);
-int mock_path_match(const char *pattern, const char *path, cJSON *params);
-const cJSON *mock_route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known);
-cJSON *mock_error_payload(const cJSON *spec, int status, const char *detail);
+const cJSON *apic_mock__model(const cJSON *spec, const char *name);
+const cJSON *apic_mock__enum(const cJSON *spec, const char *name);
+const cJSON *apic_mock__field(const cJSON *model, const char *wire);
+int apic_mock__path_match(const char *pattern, const char *path, cJSON *params);
+const cJSON *apic_mock__route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known);
+cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detail);
 
 /* validate.c: a JSON value against a spec type; on failure err holds "$.path: problem" */
-int mock_validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root, char *err,
-                  size_t errsz);
-int mock_utf8_valid(const char *s, size_t n);
+int apic_mock__validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root,
+                        char *err, size_t errsz);
+int apic_mock__utf8_valid(const char *s, size_t n);
 
 /* synth.c: values valid for a type and its constraints, deterministic per rng state */
-uint64_t mock_rand(uint64_t *state);
-uint64_t mock_hash(uint64_t seed, const char *s);
-cJSON *mock_synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth);
-cJSON *mock_synth_model(const cJSON *spec, const cJSON *model, uint64_t *rng, int all, int depth);
-void mock_now(char *buf, size_t size);
-cJSON *mock_default(const cJSON *spec, const cJSON *field);
+uint64_t apic_mock__rand(uint64_t *state);
+uint64_t apic_mock__hash(uint64_t seed, const char *s);
+cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth);
+cJSON *apic_mock__synth_model(const cJSON *spec, const cJSON *model, uint64_t *rng, int all, int depth);
+void apic_mock__now(char *buf, size_t size);
+cJSON *apic_mock__default(const cJSON *spec, const cJSON *field);
 
 /* admin.c: faults, request log, stats */
-int mock_admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
+int apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
                size_t body_len, int *status, cJSON **out);
-cJSON *mock_take_fault(apic_mock *m, const char *method, const char *path);
-void mock_log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
+cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path);
+void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
                       const char *body, size_t body_len);
-int mock_load_data(apic_mock *m, char **err);
-cJSON *mock_values(struct MHD_Connection *c, enum MHD_ValueKind kind);
+int apic_mock__load_data(apic_mock *m, char **err);
+cJSON *apic_mock__values(struct MHD_Connection *c, enum MHD_ValueKind kind);
 
 
 /* resources.c: answering an operation of the spec */
@@ -70,9 +70,9 @@ typedef struct mock_reply {
   size_t cuts[MOCK_SSE_EVENTS]; /* SSE: where each event ends */
   size_t ncuts;
 } mock_reply;
-void mock_serve(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
+void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
                 size_t len, mock_reply *r);
-void mock_reply_json(mock_reply *r, int status, cJSON *j);
-void mock_reply_error(apic_mock *m, mock_reply *r, int status, const char *detail);
+void apic_mock__reply_json(mock_reply *r, int status, cJSON *j);
+void apic_mock__reply_error(apic_mock *m, mock_reply *r, int status, const char *detail);
 
 #endif

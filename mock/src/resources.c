@@ -15,7 +15,7 @@ static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectI
 static const char *str(const cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
 static int is(const char *a, const char *b) { return a != NULL && b != NULL && strcmp(a, b) == 0; }
 
-void mock_reply_json(mock_reply *r, int status, cJSON *j)
+void apic_mock__reply_json(mock_reply *r, int status, cJSON *j)
 {
   r->status = status;
   r->body = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
@@ -24,9 +24,9 @@ void mock_reply_json(mock_reply *r, int status, cJSON *j)
   cJSON_Delete(j);
 }
 
-void mock_reply_error(apic_mock *m, mock_reply *r, int status, const char *detail)
+void apic_mock__reply_error(apic_mock *m, mock_reply *r, int status, const char *detail)
 {
-  mock_reply_json(r, status, mock_error_payload(m->spec, status, detail));
+  apic_mock__reply_json(r, status, apic_mock__error_payload(m->spec, status, detail));
 }
 
 static int op_kind(const cJSON *op)
@@ -93,7 +93,7 @@ static int check_params(apic_mock *m, struct MHD_Connection *c, const cJSON *op,
     char root[160];
     snprintf(root, sizeof root, "%s.%.100s", path ? "path" : "query", wire);
     cJSON *v = query_value(kind, text);
-    int rc = mock_validate(m->spec, get(p, "type"), get(p, "constraints"), v, root, err, errsz);
+    int rc = apic_mock__validate(m->spec, get(p, "type"), get(p, "constraints"), v, root, err, errsz);
     cJSON_Delete(v);
     if (rc != 0)
       return -1;
@@ -107,11 +107,11 @@ static void add_defaults(apic_mock *m, const cJSON *type, cJSON *body)
   const cJSON *f;
   if (!is(str(type, "kind"), "model"))
     return;
-  cJSON_ArrayForEach(f, get(mock_model(m->spec, str(type, "name")), "fields"))
+  cJSON_ArrayForEach(f, get(apic_mock__model(m->spec, str(type, "name")), "fields"))
   {
     const char *wire = str(f, "wire");
     if (wire != NULL && get(f, "default") != NULL && get(body, wire) == NULL)
-      cJSON_AddItemToObject(body, wire, mock_default(m->spec, f));
+      cJSON_AddItemToObject(body, wire, apic_mock__default(m->spec, f));
   }
 }
 
@@ -122,13 +122,13 @@ static int check_body(apic_mock *m, const cJSON *op, const char *body, size_t le
   if (get(op, "body") == NULL)
     return 0;
   if (len == 0)
-    return mock_reply_error(m, r, 400, "a JSON body is required"), -1;
-  if (!mock_utf8_valid(body, len))
-    return mock_reply_error(m, r, 400, "the body is not valid UTF-8"), -1;
+    return apic_mock__reply_error(m, r, 400, "a JSON body is required"), -1;
+  if (!apic_mock__utf8_valid(body, len))
+    return apic_mock__reply_error(m, r, 400, "the body is not valid UTF-8"), -1;
   if ((*out = cJSON_ParseWithLength(body, len)) == NULL)
-    return mock_reply_error(m, r, 400, "the body is not valid JSON"), -1;
-  if (mock_validate(m->spec, get(op, "body"), NULL, *out, "$", err, sizeof err) != 0)
-    return mock_reply_error(m, r, 422, err), -1;
+    return apic_mock__reply_error(m, r, 400, "the body is not valid JSON"), -1;
+  if (apic_mock__validate(m->spec, get(op, "body"), NULL, *out, "$", err, sizeof err) != 0)
+    return apic_mock__reply_error(m, r, 422, err), -1;
   if (!is(str(op, "method"), "PATCH")) /* a patch leaves absent fields alone */
     add_defaults(m, get(op, "body"), *out);
   return 0;
@@ -195,11 +195,12 @@ static void new_id(apic_mock *m, char *buf, size_t size)
 {
   char n[32];
   snprintf(n, sizeof n, "%lu", ++m->next_id);
-  snprintf(buf, size, "%012llx", (unsigned long long)(mock_hash(m->o.seed, n) & 0xFFFFFFFFFFFFull));
+  snprintf(buf, size, "%012llx", (unsigned long long)(apic_mock__hash(m->o.seed, n) & 0xFFFFFFFFFFFFull));
 }
 
 /* An item of model from a request body: the old item's id (the server assigns ids, a body's
- * is ignored), body fields, the old item's required date-times, defaults, a new id, path parameters, now for required date-times, and
+ * is ignored), body fields, the old item's required date-times, defaults, a new id, path
+ * parameters, now for required date-times, and
  * synthesized values for other required fields. Called with the lock held. */
 static cJSON *build_item(apic_mock *m, const cJSON *model, const cJSON *body, const cJSON *old, const cJSON *params,
                          uint64_t *rng)
@@ -221,7 +222,7 @@ static cJSON *build_item(apic_mock *m, const cJSON *model, const cJSON *body, co
     else if (old != NULL && is(kind, "datetime") && !optional && get(old, wire) != NULL)
       v = cJSON_Duplicate(get(old, wire), 1);
     else if (get(f, "default") != NULL)
-      v = mock_default(m->spec, f);
+      v = apic_mock__default(m->spec, f);
     else if (is(wire, "id") && is(kind, "string")) {
       new_id(m, buf, sizeof buf);
       v = cJSON_CreateString(buf);
@@ -229,10 +230,10 @@ static cJSON *build_item(apic_mock *m, const cJSON *model, const cJSON *body, co
       v = cJSON_CreateNumber((double)++m->next_id); else if (str(params, wire) != NULL)
       v = cJSON_CreateString(str(params, wire));
     else if (!optional && is(kind, "datetime")) {
-      mock_now(buf, sizeof buf);
+      apic_mock__now(buf, sizeof buf);
       v = cJSON_CreateString(buf);
     } else if (!optional)
-      v = mock_synth(m->spec, get(f, "type"), f, rng, 0, 0);
+      v = apic_mock__synth(m->spec, get(f, "type"), f, rng, 0, 0);
     if (v != NULL)
       cJSON_AddItemToObject(item, wire, v);
   }
@@ -241,16 +242,16 @@ static cJSON *build_item(apic_mock *m, const cJSON *model, const cJSON *body, co
 
 static const cJSON *returned_model(apic_mock *m, const cJSON *op)
 {
-  return mock_model(m->spec, str(get(get(op, "returns"), "type"), "name") ? str(get(get(op, "returns"), "type"), "name")
-                                                                       : "");
+  const char *name = str(get(get(op, "returns"), "type"), "name");
+  return apic_mock__model(m->spec, name != NULL ? name : "");
 }
 
 static void stamp_updated(const cJSON *model, cJSON *item)
 {
-  const cJSON *f = mock_field(model, "updated_at");
+  const cJSON *f = apic_mock__field(model, "updated_at");
   char now[40];
   if (f != NULL && is(str(get(f, "type"), "kind"), "datetime")) {
-    mock_now(now, sizeof now);
+    apic_mock__now(now, sizeof now);
     cJSON_DeleteItemFromObjectCaseSensitive(item, "updated_at");
     cJSON_AddStringToObject(item, "updated_at", now);
   }
@@ -259,9 +260,9 @@ static void stamp_updated(const cJSON *model, cJSON *item)
 static void answer_item(mock_reply *r, const cJSON *op, int status, const cJSON *item)
 {
   if (is(str(get(op, "returns"), "kind"), "none"))
-    mock_reply_json(r, 204, NULL);
+    apic_mock__reply_json(r, 204, NULL);
   else
-    mock_reply_json(r, status, cJSON_Duplicate(item, 1));
+    apic_mock__reply_json(r, status, cJSON_Duplicate(item, 1));
 }
 
 static void parent_path(const char *path, char *buf, size_t size)
@@ -283,13 +284,13 @@ static void crud(apic_mock *m, const cJSON *op, int kind, const char *path, cons
     if (arr == NULL)
       arr = cJSON_AddArrayToObject(m->store, path);
     cJSON_AddItemToArray(arr, item);
-    mock_reply_json(r, 201, cJSON_Duplicate(item, 1));
+    apic_mock__reply_json(r, 201, cJSON_Duplicate(item, 1));
     return;
   }
   parent_path(path, coll, sizeof coll);
   cJSON *item = find_item(m->store, coll, strrchr(path, '/') + 1, &index);
   if (item == NULL) {
-    mock_reply_error(m, r, 404, "no such item");
+    apic_mock__reply_error(m, r, 404, "no such item");
     return;
   }
   if (kind == OP_UPDATE) {
@@ -382,7 +383,7 @@ static void list(apic_mock *m, const cJSON *op, const char *path, const cJSON *q
     cJSON_AddItemToArray(slice, cJSON_Duplicate(cJSON_GetArrayItem(all, (int)i), 1));
   cJSON_Delete(all);
   if (pag == NULL) {
-    mock_reply_json(r, 200, slice);
+    apic_mock__reply_json(r, 200, slice);
     return;
   }
   cJSON *page = cJSON_CreateObject();
@@ -398,10 +399,10 @@ static void list(apic_mock *m, const cJSON *op, const char *path, const cJSON *q
     } else if (is(wire, "total") && is(str(get(f, "type"), "kind"), "int"))
       cJSON_AddNumberToObject(page, wire, (double)total);
     else if (wire != NULL && !cJSON_IsTrue(get(f, "optional")) && !is(wire, str(pag, "next")))
-      cJSON_AddItemToObject(page, wire, mock_synth(m->spec, get(f, "type"), f, rng, 0, 0));
+      cJSON_AddItemToObject(page, wire, apic_mock__synth(m->spec, get(f, "type"), f, rng, 0, 0));
   }
   cJSON_Delete(slice);
-  mock_reply_json(r, 200, page);
+  apic_mock__reply_json(r, 200, page);
 }
 
 static void set_params(cJSON *obj, const cJSON *params)
@@ -424,8 +425,8 @@ static void stream(apic_mock *m, struct MHD_Connection *c, const cJSON *op, cons
   size_t cap = 256, len = 0;
   char *text = malloc(cap);
   for (long id = from + 1; text != NULL && id <= MOCK_SSE_EVENTS; id++) {
-    uint64_t rng = mock_hash(m->o.seed, path) + (uint64_t)id;
-    cJSON *ev = mock_synth_model(m->spec, returned_model(m, op), &rng, id == MOCK_SSE_EVENTS, 0);
+    uint64_t rng = apic_mock__hash(m->o.seed, path) + (uint64_t)id;
+    cJSON *ev = apic_mock__synth_model(m->spec, returned_model(m, op), &rng, id == MOCK_SSE_EVENTS, 0);
     set_params(ev, params);
     char *data = cJSON_PrintUnformatted(ev);
     cJSON_Delete(ev);
@@ -453,13 +454,13 @@ static void synthesize(apic_mock *m, const cJSON *op, const char *method, const 
 {
   char key[600];
   snprintf(key, sizeof key, "%s %.300s %.200s", method, path, body);
-  uint64_t rng = mock_hash(m->o.seed, key);
+  uint64_t rng = apic_mock__hash(m->o.seed, key);
   const cJSON *ret = get(op, "returns");
   if (is(str(ret, "kind"), "none")) {
-    mock_reply_json(r, 204, NULL);
+    apic_mock__reply_json(r, 204, NULL);
     return;
   }
-  cJSON *v = mock_synth(m->spec, get(ret, "type"), NULL, &rng, 1, 0);
+  cJSON *v = apic_mock__synth(m->spec, get(ret, "type"), NULL, &rng, 1, 0);
   set_params(v, params);
   const char *fp = str(op, "full_path"), *last = strrchr(fp != NULL ? fp : "/", '/');
   cJSON *id = cJSON_GetObjectItemCaseSensitive(v, "id");
@@ -468,7 +469,7 @@ static void synthesize(apic_mock *m, const cJSON *op, const char *method, const 
     cJSON_ReplaceItemInObjectCaseSensitive(v, "id", cJSON_IsNumber(id) ? cJSON_CreateNumber(strtod(want, NULL))
                                                           : cJSON_CreateString(want));
   }
-  mock_reply_json(r, 200, v);
+  apic_mock__reply_json(r, 200, v);
 }
 
 /* Is path an item of a collection the store holds? (Else item operations are synthesized.) */
@@ -479,25 +480,25 @@ static int in_store(apic_mock *m, const char *path)
   return cJSON_GetObjectItemCaseSensitive(m->store, coll) != NULL;
 }
 
-void mock_serve(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
+void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
                 size_t len, mock_reply *r)
 {
   cJSON *params = cJSON_CreateObject(), *parsed = NULL, *query = NULL;
   int known, kind;
   char err[400];
-  const cJSON *op = mock_route(m->spec, method, path, params, &known);
+  const cJSON *op = apic_mock__route(m->spec, method, path, params, &known);
   if (op == NULL)
-    mock_reply_error(m, r, known ? 405 : 404, known ? "method not allowed on this path" : "no such path");
+    apic_mock__reply_error(m, r, known ? 405 : 404, known ? "method not allowed on this path" : "no such path");
   else if (!authorized(m, c))
-    mock_reply_error(m, r, 401, "missing or invalid credential");
+    apic_mock__reply_error(m, r, 401, "missing or invalid credential");
   else if (check_params(m, c, op, params, err, sizeof err) != 0)
-    mock_reply_error(m, r, 422, err);
+    apic_mock__reply_error(m, r, 422, err);
   else if (check_body(m, op, body, len, &parsed, r) == 0) {
-    uint64_t rng = mock_hash(m->o.seed, path);
-    query = mock_values(c, MHD_GET_ARGUMENT_KIND);
+    uint64_t rng = apic_mock__hash(m->o.seed, path);
+    query = apic_mock__values(c, MHD_GET_ARGUMENT_KIND);
     pthread_mutex_lock(&m->lock);
     if (missing_item(m, str(op, "full_path"), path, err, sizeof err))
-      mock_reply_error(m, r, 404, err);
+      apic_mock__reply_error(m, r, 404, err);
     else if ((kind = op_kind(op)) == OP_LIST)
       list(m, op, path, query, &rng, r);
     else if (kind == OP_STREAM)

@@ -133,11 +133,11 @@ static void fault_reply(apic_mock *m, const cJSON *fault, mock_reply *r)
     r->status = status, r->body = strdup(body->valuestring), r->ctype = "application/json";
     r->len = r->body != NULL ? strlen(r->body) : 0;
   } else if (body != NULL)
-    mock_reply_json(r, status, cJSON_Duplicate(body, 1));
+    apic_mock__reply_json(r, status, cJSON_Duplicate(body, 1));
   else if (status >= 400)
-    mock_reply_error(m, r, status, "injected fault");
+    apic_mock__reply_error(m, r, status, "injected fault");
   else
-    mock_reply_json(r, status, NULL);
+    apic_mock__reply_json(r, status, NULL);
 }
 
 static void log_line(apic_mock *m, const char *method, const char *path, int status)
@@ -145,7 +145,7 @@ static void log_line(apic_mock *m, const char *method, const char *path, int sta
   if (!m->o.log)
     return;
   char now[40];
-  mock_now(now, sizeof now);
+  apic_mock__now(now, sizeof now);
   pthread_mutex_lock(&m->lock); /* one line at a time */
   fprintf(m->o.log_out != NULL ? m->o.log_out : stderr, "%s %s %s %d\n", now, method, path, status);
   fflush(m->o.log_out != NULL ? m->o.log_out : stderr);
@@ -159,18 +159,18 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
   if (cn->too_big) {
     char detail[80];
     snprintf(detail, sizeof detail, "the body is larger than %zu bytes", m->o.max_body);
-    mock_reply_error(m, &r, 413, detail);
+    apic_mock__reply_error(m, &r, 413, detail);
     log_line(m, method, url, 413);
     return send_reply(c, &r, NULL);
   }
   if (strncmp(url, "/__mock/", 8) == 0) {
     cJSON *out = NULL;
-    mock_admin(m, c, method, url, cn->body != NULL ? cn->body : "", cn->len, &r.status, &out);
-    mock_reply_json(&r, r.status, out);
+    apic_mock__admin(m, c, method, url, cn->body != NULL ? cn->body : "", cn->len, &r.status, &out);
+    apic_mock__reply_json(&r, r.status, out);
     return send_reply(c, &r, NULL);
   }
-  mock_log_request(m, c, method, url, cn->body, cn->len);
-  cJSON *fault = mock_take_fault(m, method, url);
+  apic_mock__log_request(m, c, method, url, cn->body, cn->len);
+  cJSON *fault = apic_mock__take_fault(m, method, url);
   sleep_ms(m->o.latency_ms + num(fault, "delay_ms"));
   if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fault, "drop"))) {
     log_line(m, method, url, 0);
@@ -180,7 +180,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
   if (cJSON_GetObjectItemCaseSensitive(fault, "status") != NULL)
     fault_reply(m, fault, &r);
   else
-    mock_serve(m, c, method, url, cn->body != NULL ? cn->body : "", cn->len, &r);
+    apic_mock__serve(m, c, method, url, cn->body != NULL ? cn->body : "", cn->len, &r);
   log_line(m, method, url, r.status);
   enum MHD_Result ret = send_reply(c, &r, fault);
   cJSON_Delete(fault);
@@ -288,7 +288,7 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   m->spec = spec_json != NULL ? cJSON_Parse(spec_json) : NULL;
   if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m->spec, "resources")))
     return fail(m, out_err, "the spec is not the JSON `apic dump` prints (no \"resources\" array)");
-  if (mock_load_data(m, &err) != 0) {
+  if (apic_mock__load_data(m, &err) != 0) {
     int rc = fail(m, out_err, err);
     free(err);
     return rc;
@@ -298,7 +298,8 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   addr.sin_port = htons(m->o.port);
   if (inet_pton(AF_INET, m->o.host, &addr.sin_addr) != 1)
     return fail(m, out_err, "--host: expected an IPv4 address such as 127.0.0.1");
-  m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ITC,
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ITC;
+  m->daemon = MHD_start_daemon(flags,
                                m->o.port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, &addr,
                                MHD_OPTION_CONNECTION_LIMIT, m->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
                                30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,

@@ -16,18 +16,18 @@ static const cJSON *named(const cJSON *arr, const char *name)
   return NULL;
 }
 
-const cJSON *mock_model(const cJSON *spec, const char *name)
+const cJSON *apic_mock__model(const cJSON *spec, const char *name)
 {
   const cJSON *m = named(cJSON_GetObjectItemCaseSensitive(spec, "models"), name);
   return m != NULL ? m : named(cJSON_GetObjectItemCaseSensitive(spec, "errors"), name);
 }
 
-const cJSON *mock_enum(const cJSON *spec, const char *name)
+const cJSON *apic_mock__enum(const cJSON *spec, const char *name)
 {
   return named(cJSON_GetObjectItemCaseSensitive(spec, "enums"), name);
 }
 
-const cJSON *mock_field(const cJSON *model, const char *wire)
+const cJSON *apic_mock__field(const cJSON *model, const char *wire)
 {
   const cJSON *f;
   cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "fields"))
@@ -41,7 +41,7 @@ const cJSON *mock_field(const cJSON *model, const char *wire)
 
 /* Segment by segment: "{name}" matches one non-empty segment (bound into params when given),
  * anything else must be equal. */
-int mock_path_match(const char *pattern, const char *path, cJSON *params)
+int apic_mock__path_match(const char *pattern, const char *path, cJSON *params)
 {
   const char *p = pattern, *s = path;
   while (*p != '\0' && *s != '\0') {
@@ -67,7 +67,7 @@ int mock_path_match(const char *pattern, const char *path, cJSON *params)
 
 /* The operation for method and path; *path_known is set when some operation has the path
  * (so a miss is 405, not 404). Literal segments win over parameters ("/unread" before "/{id}"). */
-const cJSON *mock_route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known)
+const cJSON *apic_mock__route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known)
 {
   const cJSON *best = NULL, *res, *op;
   int best_params = 1 << 30;
@@ -78,7 +78,7 @@ const cJSON *mock_route(const cJSON *spec, const char *method, const char *path,
     {
       const char *fp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "full_path"));
       const char *om = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "method"));
-      if (fp == NULL || om == NULL || !mock_path_match(fp, path, NULL))
+      if (fp == NULL || om == NULL || !apic_mock__path_match(fp, path, NULL))
         continue;
       *path_known = 1;
       int np = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(op, "path_params"));
@@ -87,7 +87,7 @@ const cJSON *mock_route(const cJSON *spec, const char *method, const char *path,
     }
   }
   if (best != NULL && params != NULL)
-    mock_path_match(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(best, "full_path")), path, params);
+    apic_mock__path_match(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(best, "full_path")), path, params);
   return best;
 }
 
@@ -102,7 +102,7 @@ static int status_fits(const char *st, int status)
 
 /* The spec's error payload for status: the error declared with that exact status, else its
  * class (4XX/5XX); {"detail": ...} filled when the error has a detail field (or none fits). */
-cJSON *mock_error_payload(const cJSON *spec, int status, const char *detail)
+cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detail)
 {
   const cJSON *e, *best = NULL;
   int fit = 0;
@@ -114,8 +114,8 @@ cJSON *mock_error_payload(const cJSON *spec, int status, const char *detail)
       fit = f, best = e;
   }
   cJSON *out = cJSON_CreateObject();
-  const char *key = best == NULL || mock_field(best, "detail") != NULL ? "detail"
-                    : mock_field(best, "message") != NULL            ? "message"
+  const char *key = best == NULL || apic_mock__field(best, "detail") != NULL ? "detail"
+                    : apic_mock__field(best, "message") != NULL            ? "message"
                                                                      : NULL;
   if (key != NULL)
     cJSON_AddStringToObject(out, key, detail);

@@ -9,7 +9,7 @@
 
 #define SYNTH_MAX_DEPTH 4 /* deeper optional models are left out, deeper required ones are {} */
 
-uint64_t mock_rand(uint64_t *state) /* splitmix64 */
+uint64_t apic_mock__rand(uint64_t *state) /* splitmix64 */
 {
   uint64_t z = (*state += 0x9E3779B97F4A7C15u);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
@@ -17,7 +17,7 @@ uint64_t mock_rand(uint64_t *state) /* splitmix64 */
   return z ^ (z >> 31);
 }
 
-uint64_t mock_hash(uint64_t seed, const char *s) /* FNV-1a over s, mixed with seed */
+uint64_t apic_mock__hash(uint64_t seed, const char *s) /* FNV-1a over s, mixed with seed */
 {
   uint64_t h = 1469598103934665603u ^ seed;
   for (; s != NULL && *s != '\0'; s++)
@@ -25,7 +25,7 @@ uint64_t mock_hash(uint64_t seed, const char *s) /* FNV-1a over s, mixed with se
   return h;
 }
 
-void mock_now(char *buf, size_t size)
+void apic_mock__now(char *buf, size_t size)
 {
   struct timespec ts;
   struct tm tm;
@@ -53,7 +53,7 @@ static cJSON *synth_string(const cJSON *k, uint64_t *rng)
   static const char *const shapes[] = {"sample", "0 9 * * *", "a", "A", "0", "a1", "user@example.com",
                                        "https://example.com", "2024-01-01", "abc-123"};
   char buf[256];
-  snprintf(buf, sizeof buf, "sample-%04x", (unsigned)(mock_rand(rng) & 0xFFFF));
+  snprintf(buf, sizeof buf, "sample-%04x", (unsigned)(apic_mock__rand(rng) & 0xFFFF));
   const char *pat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "pattern"));
   for (size_t i = 0; pat != NULL && i < sizeof shapes / sizeof *shapes; i++)
     if (matches(pat, shapes[i])) {
@@ -74,7 +74,7 @@ static cJSON *synth_number(const cJSON *k, uint64_t *rng, int integral)
   const cJSON *mn = cJSON_GetObjectItemCaseSensitive(k, "min");
   const cJSON *mx = cJSON_GetObjectItemCaseSensitive(k, "max");
   double lo = mn ? mn->valuedouble : 0, hi = mx ? mx->valuedouble : lo + 100;
-  double r = (double)(mock_rand(rng) % 1000) / 1000.0;
+  double r = (double)(apic_mock__rand(rng) % 1000) / 1000.0;
   double v = lo + (hi - lo) * r;
   if (integral) {
     v = (double)(long long)v;
@@ -86,17 +86,17 @@ static cJSON *synth_number(const cJSON *k, uint64_t *rng, int integral)
 
 static cJSON *synth_enum(const cJSON *spec, const char *name, uint64_t *rng)
 {
-  const cJSON *vals = cJSON_GetObjectItemCaseSensitive(mock_enum(spec, name), "values");
+  const cJSON *vals = cJSON_GetObjectItemCaseSensitive(apic_mock__enum(spec, name), "values");
   int n = cJSON_GetArraySize(vals);
   if (n == 0)
     return cJSON_CreateString("");
-  const cJSON *v = cJSON_GetArrayItem(vals, (int)(mock_rand(rng) % (uint64_t)n));
+  const cJSON *v = cJSON_GetArrayItem(vals, (int)(apic_mock__rand(rng) % (uint64_t)n));
   return cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "wire")));
 }
 
 static cJSON *synth_datetime(uint64_t *rng, int date_only)
 {
-  time_t t = (time_t)(1704067200 + mock_rand(rng) % (365u * 86400u)); /* some time in 2024 */
+  time_t t = (time_t)(1704067200 + apic_mock__rand(rng) % (365u * 86400u)); /* some time in 2024 */
   struct tm tm;
   char buf[40];
   gmtime_r(&t, &tm);
@@ -104,7 +104,7 @@ static cJSON *synth_datetime(uint64_t *rng, int date_only)
   return cJSON_CreateString(buf);
 }
 
-cJSON *mock_synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth)
+cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth)
 {
   const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
   const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "name"));
@@ -115,7 +115,7 @@ cJSON *mock_synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint
   if (strcmp(kind, "string") == 0) {
     if (fname != NULL && k == NULL && (strcmp(fname, "id") == 0 || strstr(fname, "_id") != NULL)) {
       char id[32];
-      snprintf(id, sizeof id, "%016llx", (unsigned long long)mock_rand(rng));
+      snprintf(id, sizeof id, "%016llx", (unsigned long long)apic_mock__rand(rng));
       return cJSON_CreateString(id);
     }
     return synth_string(k, rng);
@@ -123,29 +123,30 @@ cJSON *mock_synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint
   if (strcmp(kind, "int") == 0 || strcmp(kind, "float") == 0)
     return synth_number(k, rng, kind[0] == 'i');
   if (strcmp(kind, "bool") == 0)
-    return cJSON_CreateBool(mock_rand(rng) & 1);
+    return cJSON_CreateBool(apic_mock__rand(rng) & 1);
   if (strcmp(kind, "datetime") == 0 || strcmp(kind, "date") == 0)
     return synth_datetime(rng, kind[4] == '\0');
   if (strcmp(kind, "enum") == 0)
     return synth_enum(spec, name != NULL ? name : "", rng);
   if (strcmp(kind, "model") == 0)
-    return mock_synth_model(spec, mock_model(spec, name != NULL ? name : ""), rng, all, depth + 1);
+    return apic_mock__synth_model(spec, apic_mock__model(spec, name != NULL ? name : ""), rng, all, depth + 1);
   if (strcmp(kind, "array") == 0) {
     cJSON *a = cJSON_CreateArray();
     if (depth < SYNTH_MAX_DEPTH)
-      cJSON_AddItemToArray(a, mock_synth(spec, cJSON_GetObjectItemCaseSensitive(type, "items"), NULL, rng, all,
+      cJSON_AddItemToArray(a, apic_mock__synth(spec, cJSON_GetObjectItemCaseSensitive(type, "items"), NULL, rng, all,
                                          depth + 1));
     return a;
   }
   cJSON *o = cJSON_CreateObject(); /* map, any */
   if (strcmp(kind, "map") == 0 && depth < SYNTH_MAX_DEPTH)
     cJSON_AddItemToObject(o, "key",
-                          mock_synth(spec, cJSON_GetObjectItemCaseSensitive(type, "values"), NULL, rng, all, depth + 1));
+                          apic_mock__synth(spec, cJSON_GetObjectItemCaseSensitive(type, "values"), NULL, rng, all,
+                                           depth + 1));
   return o;
 }
 
 /* Required fields always (defaults where given); optional ones only when all is set. */
-cJSON *mock_synth_model(const cJSON *spec, const cJSON *model, uint64_t *rng, int all, int depth)
+cJSON *apic_mock__synth_model(const cJSON *spec, const cJSON *model, uint64_t *rng, int all, int depth)
 {
   cJSON *o = cJSON_CreateObject();
   const cJSON *f;
@@ -157,15 +158,15 @@ cJSON *mock_synth_model(const cJSON *spec, const cJSON *model, uint64_t *rng, in
     if (wire == NULL || cJSON_GetObjectItemCaseSensitive(f, "header") != NULL ||
         (optional && (!all || depth >= SYNTH_MAX_DEPTH)))
       continue;
-    cJSON *v = def != NULL ? mock_default(spec, f)
-                           : mock_synth(spec, cJSON_GetObjectItemCaseSensitive(f, "type"), f, rng, all, depth);
+    cJSON *v = def != NULL ? apic_mock__default(spec, f)
+                           : apic_mock__synth(spec, cJSON_GetObjectItemCaseSensitive(f, "type"), f, rng, all, depth);
     cJSON_AddItemToObject(o, wire, v);
   }
   return o;
 }
 
 /* The field's spec default as it goes on the wire (an enum default is written by its name). */
-cJSON *mock_default(const cJSON *spec, const cJSON *field)
+cJSON *apic_mock__default(const cJSON *spec, const cJSON *field)
 {
   const cJSON *def = cJSON_GetObjectItemCaseSensitive(field, "default");
   const cJSON *type = cJSON_GetObjectItemCaseSensitive(field, "type");
@@ -175,7 +176,7 @@ cJSON *mock_default(const cJSON *spec, const cJSON *field)
   if (kind != NULL && strcmp(kind, "enum") == 0 && cJSON_IsString(def)) {
     const cJSON *v;
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "name"));
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(mock_enum(spec, name ? name : ""), "values"))
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(apic_mock__enum(spec, name ? name : ""), "values"))
     {
       const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "name"));
       if (n != NULL && strcmp(n, def->valuestring) == 0)

@@ -94,7 +94,7 @@ static int enum_value(vctx *c, const char *name, const cJSON *j)
   if (!cJSON_IsString(j))
     return expected(c, "a string (enum value)", j);
   const cJSON *v;
-  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(mock_enum(c->spec, name), "values"))
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(apic_mock__enum(c->spec, name), "values"))
   {
     const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "wire"));
     if (w != NULL && strcmp(w, j->valuestring) == 0)
@@ -196,7 +196,7 @@ static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int
   if (strcmp(kind, "enum") == 0)
     return enum_value(c, name != NULL ? name : "", j);
   if (strcmp(kind, "model") == 0)
-    return model_value(c, mock_model(c->spec, name != NULL ? name : ""), j, depth);
+    return model_value(c, apic_mock__model(c->spec, name != NULL ? name : ""), j, depth);
   if (strcmp(kind, "array") == 0)
     return array_value(c, cJSON_GetObjectItemCaseSensitive(type, "items"), j, depth);
   if (strcmp(kind, "map") == 0)
@@ -204,8 +204,8 @@ static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int
   return 0;
 }
 
-int mock_validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root, char *err,
-                  size_t errsz)
+int apic_mock__validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root,
+                        char *err, size_t errsz)
 {
   vctx c;
   c.spec = spec, c.err = err, c.errsz = errsz;
@@ -214,7 +214,7 @@ int mock_validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJ
 }
 
 /* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-int mock_utf8_valid(const char *s, size_t n)
+int apic_mock__utf8_valid(const char *s, size_t n)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
   while (p < end) {
