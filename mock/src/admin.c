@@ -130,10 +130,8 @@ static void reset(apic_mock *m)
     free(err);
 }
 
-int apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
-               size_t body_len, int *status, cJSON **out)
+void apic_mock__admin(apic_mock *m, const char *method, const char *path, const char *body, int *status, cJSON **out)
 {
-  (void)c, (void)body_len;
   int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
   *status = 200;
   if (strcmp(path, "/__mock/faults") == 0 && post)
@@ -153,7 +151,6 @@ int apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method,
     cJSON_AddStringToObject(*out, "detail", "admin endpoints: POST/GET /__mock/faults, GET /__mock/requests, "
                                             "GET /__mock/stats, POST /__mock/reset");
   }
-  return 0;
 }
 
 static enum MHD_Result add_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)

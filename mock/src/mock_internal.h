@@ -52,8 +52,7 @@ void apic_mock__now(char *buf, size_t size);
 cJSON *apic_mock__default(const cJSON *spec, const cJSON *field);
 
 /* admin.c: faults, request log, stats */
-int apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
-               size_t body_len, int *status, cJSON **out);
+void apic_mock__admin(apic_mock *m, const char *method, const char *path, const char *body, int *status, cJSON **out);
 cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path);
 void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
                       const char *body, size_t body_len);

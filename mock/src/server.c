@@ -165,7 +165,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
   }
   if (strncmp(url, "/__mock/", 8) == 0) {
     cJSON *out = NULL;
-    apic_mock__admin(m, c, method, url, cn->body != NULL ? cn->body : "", cn->len, &r.status, &out);
+    apic_mock__admin(m, method, url, cn->body != NULL ? cn->body : "", &r.status, &out);
     apic_mock__reply_json(&r, r.status, out);
     return send_reply(c, &r, NULL);
   }
