@@ -14,3 +14,14 @@ $(BUILD)/tests/mock/%.json: spec/%.api $(wildcard spec/common/*.api) $(BUILD)/ap
 $(BUILD)/tests/mock/test_mock_%: $(BUILD)/tests/mock/test_mock_%.o $(BUILD)/tests/mock/mock_http.o $(MOCK_LIBS) \
     | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json $(BUILD)/apic-mock-dev
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
+
+# libFuzzer target (make fuzz): routing and body validation on the Torale spec, no HTTP.
+FUZZ_TARGETS += build/fuzz/fuzz_mock
+MOCK_FUZZ_SRCS = tests/mock/fuzz_mock.c $(wildcard mock/src/*.c) $(wildcard runtime/src/*.c)
+build/fuzz/fuzz_mock: $(MOCK_FUZZ_SRCS) build/fuzz/torale.json
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Imock/include -Iruntime/src -DMOCK_FUZZ_SPEC='"build/fuzz/torale.json"' -o $@ \
+	  $(MOCK_FUZZ_SRCS) $(PKG_LIBS) $(shell pkg-config --libs libmicrohttpd) -lpthread
+build/fuzz/torale.json: spec/torale.api $(wildcard spec/common/*.api) $(BUILD)/apic
+	@mkdir -p $(@D)
+	$(BUILD)/apic dump $< > $@
