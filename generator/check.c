@@ -21,6 +21,8 @@ typedef struct checker {
   name_table resources;
   name_table c_names;   /* snake_case names of everything the SDK prefixes */
   name_table enum_values; /* "Enum.value" for every value of every enum, for defaults */
+  name_table page_fields; /* "Model.field" of every model used as a page, for @paginate */
+  name_table pages;       /* the page models indexed in page_fields */
   int syntax_errors;    /* errors before checking: some checks would only echo them */
   decl *api;
 } checker;
@@ -208,13 +210,14 @@ static const char *type_word(const type *t)
   }
 }
 
-/* "Enum.value": '.' is in no identifier, so the key is unambiguous. Caller frees. */
-static char *enum_value_key(const char *enum_name, const char *name)
+/* "Owner.name" (Enum.value, Model.field): '.' is in no identifier, so the key is unambiguous.
+ * Caller frees. */
+static char *dotted_key(const char *owner, const char *name)
 {
-  size_t le = strlen(enum_name), lv = strlen(name);
+  size_t le = strlen(owner), lv = strlen(name);
   char *key = malloc(le + lv + 2);
   if (key != NULL) {
-    memcpy(key, enum_name, le);
+    memcpy(key, owner, le);
     key[le] = '.';
     memcpy(key + le + 1, name, lv + 1);
   }
@@ -225,7 +228,7 @@ static char *enum_value_key(const char *enum_name, const char *name)
 static void index_enum_values(checker *c, decl *e)
 {
   for (enum_value *v = e->values; v != NULL; v = v->next) {
-    char *key = enum_value_key(e->name, v->name);
+    char *key = dotted_key(e->name, v->name);
     char *kept = key != NULL ? ast_strdup(c->s->arena, key) : NULL;
     free(key);
     if (kept == NULL || name_table_put(&c->enum_values, kept, v) != 0) {
@@ -237,7 +240,7 @@ static void index_enum_values(checker *c, decl *e)
 
 static int find_enum_value(checker *c, const decl *e, const char *name)
 {
-  char *key = enum_value_key(e->name, name);
+  char *key = dotted_key(e->name, name);
   int found = key != NULL && name_table_get(&c->enum_values, key) != NULL;
   free(key);
   return found;
@@ -614,6 +617,29 @@ static const field *find_field(const field *list, const char *name)
   return NULL;
 }
 
+/* The field of a page model named name. Many operations can page over one large model, so its
+ * fields are indexed on first use ("Model.field" keys, like enum_values), not scanned each time. */
+static const field *page_field(checker *c, const decl *page, const char *name)
+{
+  if (name_table_get(&c->pages, page->name) == NULL) {
+    for (field *f = page->fields; f != NULL; f = f->next) {
+      char *key = dotted_key(page->name, f->name);
+      char *kept = key != NULL ? ast_strdup(c->s->arena, key) : NULL;
+      free(key);
+      if (kept == NULL || name_table_get(&c->page_fields, kept) != NULL)
+        continue; /* out of memory (lookups then fail) or a duplicate: the first one counts */
+      if (name_table_put(&c->page_fields, kept, f) != 0)
+        break;
+    }
+    if (name_table_put(&c->pages, page->name, (void *)page) != 0)
+      diag_plain(c->d, "out of memory");
+  }
+  char *key = dotted_key(page->name, name);
+  const field *f = key != NULL ? name_table_get(&c->page_fields, key) : NULL;
+  free(key);
+  return f;
+}
+
 /* Collects {name} placeholders of the full path into names[]; returns how many, or -1. */
 static int path_placeholders(checker *c, const operation *op, const char *path, char names[][128], loc at)
 {
@@ -694,7 +720,7 @@ static void check_paginate(checker *c, operation *op, const annotation *a)
     diag_error(c->d, a->at, "'@paginate' needs items: \"FIELD\" (the page's array of items)");
     return;
   }
-  const field *f = find_field(page->fields, items);
+  const field *f = page_field(c, page, items);
   if (f == NULL || f->type->rk != R_ARRAY)
     diag_error(c->d, a->at, "'@paginate' items \"%s\": page model '%s' has no array field '%s'", items,
                page->name, items);
@@ -711,7 +737,7 @@ static void check_paginate(checker *c, operation *op, const annotation *a)
     diag_error(c->d, a->at, "'@paginate' needs next and param (cursor paging) or offset");
     return;
   }
-  f = find_field(page->fields, next);
+  f = page_field(c, page, next);
   if (f == NULL || (f->type->rk != R_STRING && f->type->rk != R_INT))
     diag_error(c->d, a->at, "'@paginate' next \"%s\": page model '%s' has no string field '%s'", next,
                page->name, next);
@@ -871,7 +897,8 @@ int spec_check(spec *s)
   c.d = &s->diag;
   c.syntax_errors = s->diag.errors;
   if (name_table_init(&c.types) != 0 || name_table_init(&c.resources) != 0 || name_table_init(&c.c_names) != 0 ||
-      name_table_init(&c.enum_values) != 0) {
+      name_table_init(&c.enum_values) != 0 || name_table_init(&c.page_fields) != 0 ||
+      name_table_init(&c.pages) != 0) {
     diag_plain(c.d, "out of memory");
     goto out;
   }
@@ -914,5 +941,7 @@ out:
   name_table_free(&c.resources);
   name_table_free(&c.c_names);
   name_table_free(&c.enum_values);
+  name_table_free(&c.page_fields);
+  name_table_free(&c.pages);
   return c.d->errors;
 }
