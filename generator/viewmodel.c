@@ -3,6 +3,7 @@
 #include "viewmodel.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,47 +525,71 @@ static cJSON *api_view(vm *v, const cJSON *api)
   return o;
 }
 
-/* Puts model i after the models it holds by value (depth first), once: appends references
- * (not copies) to out. */
-static void place_model(vm *v, cJSON **models, int n, int i, char *placed, cJSON *out)
+/* The next model that models[i] holds by value and that is not placed yet, or -1. */
+static int next_dependency(const name_table *index, cJSON *const *models, int i, const char *placed)
 {
-  if (placed[i])
-    return;
-  placed[i] = 1;
   const cJSON *f;
   cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(models[i], "fields"))
   {
     if (!flag(f, "is_model") || flag(f, "is_optional") || flag(f, "is_nullable"))
       continue;
-    for (int k = 0; k < n; k++)
-      if (strcmp(str(models[k], "name"), str(f, "ref_name")) == 0)
-        place_model(v, models, n, k, placed, out);
+    intptr_t k = (intptr_t)name_table_get(index, str(f, "ref_name")) - 1; /* stored as index + 1 */
+    if (k >= 0 && !placed[k])
+      return (int)k;
   }
-  if (!cJSON_AddItemReferenceToArray(out, models[i]))
-    v->oom = 1;
+  return -1;
 }
 
 /* The models in an order C can declare them: whoever holds a model by value comes after it.
- * The front end refused cycles by value, so the order exists. */
+ * A depth-first post-order with an explicit stack (a chain of by-value models can be as long
+ * as the spec), names found through a table; the front end refused cycles by value. The list
+ * holds references to the models, not copies. */
 static void order_models(vm *v, cJSON *root)
 {
   cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
-  int n = cJSON_GetArraySize(models), i = 0;
+  int n = cJSON_GetArraySize(models), i = 0, depth = 0;
   cJSON **all = calloc((size_t)n + 1, sizeof *all);
   char *placed = calloc((size_t)n + 1, 1);
+  int *stack = calloc((size_t)n + 1, sizeof *stack);
+  name_table index;
+  int have_index = name_table_init(&index) == 0;
   cJSON *order = cJSON_CreateArray();
   add_item(v, root, "models_in_c_order", order);
-  if (all == NULL || placed == NULL || v->oom) {
+  if (all == NULL || placed == NULL || stack == NULL || !have_index || v->oom) {
     v->oom = 1;
-  } else {
-    cJSON *m;
-    cJSON_ArrayForEach(m, models)
-    all[i++] = m;
-    for (i = 0; i < n; i++)
-      place_model(v, all, n, i, placed, order);
+    goto out;
   }
+  cJSON *m;
+  cJSON_ArrayForEach(m, models)
+  {
+    all[i] = m;
+    if (name_table_put(&index, str(m, "name"), (void *)(intptr_t)(i + 1)) != 0)
+      v->oom = 1;
+    i++;
+  }
+  for (i = 0; i < n && !v->oom; i++) {
+    if (placed[i])
+      continue;
+    stack[depth++] = i;
+    placed[i] = 1; /* on the stack: reached again only through a cycle, which cannot be */
+    while (depth > 0) {
+      int top = stack[depth - 1], dep = next_dependency(&index, all, top, placed);
+      if (dep >= 0) {
+        placed[dep] = 1;
+        stack[depth++] = dep;
+        continue;
+      }
+      depth--;
+      if (!cJSON_AddItemReferenceToArray(order, all[top]))
+        v->oom = 1;
+    }
+  }
+out:
+  if (have_index)
+    name_table_free(&index);
   free(all);
   free(placed);
+  free(stack);
 }
 
 cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
