@@ -531,12 +531,15 @@ int apic_model_copy(const apic_model_desc *m, void *dst, const void *src)
   return rc;
 }
 
+/* Equal values have equal encodings: fields in spec order, maps and `any` in their own order.
+ * Comparing the text (not cJSON_Compare) keeps a map with a repeated key equal to itself:
+ * cJSON_Compare matches each key to its first occurrence on the other side. */
 int apic_model_equal(const apic_model_desc *m, const void *a, const void *b)
 {
-  cJSON *x = apic_model_to_json(m, a), *y = apic_model_to_json(m, b);
-  int same = x != NULL && y != NULL && cJSON_Compare(x, y, 1);
-  cJSON_Delete(x);
-  cJSON_Delete(y);
+  char *x = apic_model_dump(m, a), *y = apic_model_dump(m, b);
+  int same = x != NULL && y != NULL && strcmp(x, y) == 0;
+  cJSON_free(x);
+  cJSON_free(y);
   return same;
 }
 

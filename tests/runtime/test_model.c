@@ -193,6 +193,23 @@ static void test_validate_constraints(void **state)
   apic_model_clear(&THING, &t);
 }
 
+/* JSON allows a repeated key; a value holding one must still equal itself (found by fuzzing:
+ * cJSON_Compare matches each key to its first occurrence). */
+static void test_equal_with_repeated_keys(void **state)
+{
+  (void)state;
+  const char *json = "{\"id\":\"x\",\"colour\":\"red\",\"tags\":[],\"main\":{\"v\":0},\"kids\":[],"
+                     "\"extra\":{\"k\":1,\"k\":2},\"at\":\"2024-01-01T00:00:00Z\",\"ratio\":1}";
+  thing a, b;
+  assert_int_equal(apic_model_parse(&THING, &a, json, strlen(json), NULL), 0);
+  assert_int_equal(apic_model_parse(&THING, &b, json, strlen(json), NULL), 0);
+  assert_true(apic_model_equal(&THING, &a, &b));
+  cJSON_ReplaceItemInArray(b.extra, 1, cJSON_CreateNumber(3));
+  assert_false(apic_model_equal(&THING, &a, &b));
+  apic_model_clear(&THING, &a);
+  apic_model_clear(&THING, &b);
+}
+
 /* Truncations and byte flips of a full document: an error or a value, never a leak or crash. */
 static void test_decode_never_crashes(void **state)
 {
@@ -223,6 +240,7 @@ int main(void)
       cmocka_unit_test(test_unknown_fields_and_enum_values_survive),
       cmocka_unit_test(test_decode_errors_name_the_path),
       cmocka_unit_test(test_validate_constraints),
+      cmocka_unit_test(test_equal_with_repeated_keys),
       cmocka_unit_test(test_decode_never_crashes),
   };
   return cmocka_run_group_tests_name("runtime: models", tests, NULL, NULL);
