@@ -16,28 +16,6 @@ const char cmd_render_usage[] =
     "  --raw            no HTML escaping of {{name}} (as apic generate renders)\n\n"
     "A malformed template is reported as TEMPLATE:LINE:COL: error: MESSAGE (exit 1).\n";
 
-/* Reads a whole file ('-' = stdin); NULL with errno-style message printed. */
-static char *read_file(const char *path, size_t *out_len)
-{
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  strbuf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    sb_append(&b, chunk, n);
-  int bad = ferror(f);
-  if (f != stdin)
-    fclose(f);
-  sb_append(&b, "", 0);
-  if (bad) {
-    sb_free(&b);
-    return NULL;
-  }
-  return sb_take(&b, out_len);
-}
-
 typedef struct partials_dir {
   const char *dir;
   char **texts; /* kept until the end of the run: the renderer borrows them */
@@ -59,7 +37,7 @@ static const char *load_from_dir(void *ud, const char *name, size_t *len)
   }
   strbuf path = {0};
   sb_printf(&path, "%s/%s.mustache", pd->dir, name);
-  char *text = path.failed ? NULL : read_file(path.data, len);
+  char *text = path.failed ? NULL : sb_read_file(path.data, len);
   sb_free(&path);
   if (text != NULL)
     pd->texts[pd->n++] = text;
@@ -89,10 +67,10 @@ int cmd_render(int argc, char **argv)
     return usage_error("render: need a TEMPLATE and --data FILE (see apic help render)");
 
   size_t tlen, dlen;
-  char *tmpl = read_file(tmpl_path, &tlen);
+  char *tmpl = sb_read_file(tmpl_path, &tlen);
   if (tmpl == NULL)
     return usage_error("render: cannot read '%s'", tmpl_path);
-  char *data_text = read_file(data_path, &dlen);
+  char *data_text = sb_read_file(data_path, &dlen);
   if (data_text == NULL) {
     free(tmpl);
     return usage_error("render: cannot read '%s'", data_path);

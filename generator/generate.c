@@ -42,26 +42,6 @@ typedef struct gen {
 
 /* ---- files ---------------------------------------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *out_len)
-{
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  strbuf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    sb_append(&b, chunk, n);
-  int bad = ferror(f);
-  fclose(f);
-  sb_append(&b, "", 0);
-  if (bad) {
-    sb_free(&b);
-    return NULL;
-  }
-  return sb_take(&b, out_len);
-}
-
 /* mkdir -p for the directories above path. */
 static int make_parents(const char *path)
 {
@@ -160,7 +140,7 @@ static const char *template_text(gen *g, const char *rel, size_t *len)
       }
     strbuf p = {0};
     sb_printf(&p, "%s/%s", g->o->templates_dir, rel);
-    char *text = p.failed ? NULL : read_file(p.data, len);
+    char *text = p.failed ? NULL : sb_read_file(p.data, len);
     sb_free(&p);
     loaded_text *l = text != NULL ? calloc(1, sizeof *l) : NULL;
     if (l != NULL && (l->path = strdup(rel)) != NULL) {
@@ -329,7 +309,7 @@ static int same_as_disk(const char *dir, const output *o)
 {
   char *path = joined(dir, o->path);
   size_t len = 0;
-  char *old = path != NULL ? read_file(path, &len) : NULL;
+  char *old = path != NULL ? sb_read_file(path, &len) : NULL;
   int same = old != NULL && len == o->len && memcmp(old, o->text, len) == 0;
   free(old);
   free(path);
@@ -386,7 +366,7 @@ static int sync_dir(gen *g)
   /* Files the previous run wrote and this one does not: stale. */
   char *mpath = joined(o->out_dir, MANIFEST);
   size_t mlen = 0;
-  char *old = mpath != NULL ? read_file(mpath, &mlen) : NULL;
+  char *old = mpath != NULL ? sb_read_file(mpath, &mlen) : NULL;
   for (char *line = old, *nl; line != NULL && *line != '\0'; line = nl + 1) {
     if ((nl = strchr(line, '\n')) == NULL)
       break;

@@ -82,3 +82,23 @@ void sb_free(strbuf *b)
   b->len = b->cap = 0;
   b->failed = 0;
 }
+
+char *sb_read_file(const char *path, size_t *out_len)
+{
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  strbuf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    sb_append(&b, chunk, n);
+  int bad = ferror(f);
+  if (f != stdin)
+    fclose(f);
+  if (bad) {
+    sb_free(&b);
+    return NULL;
+  }
+  return sb_take(&b, out_len);
+}

@@ -21,5 +21,8 @@ void sb_printf(strbuf *b, const char *fmt, ...)
 /* Hands the data over (caller frees) and resets b; NULL if anything failed. */
 char *sb_take(strbuf *b, size_t *out_len);
 void sb_free(strbuf *b);
+/* A whole file ("-" = stdin), NUL-terminated, *out_len bytes (caller frees); NULL when it
+ * cannot be opened or read (errno says why). */
+char *sb_read_file(const char *path, size_t *out_len);
 
 #endif
