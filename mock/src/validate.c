@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apic/datetime.h"
+#include "apic/model.h"
 #include "mock_internal.h"
 
 typedef struct vctx {
@@ -27,24 +28,10 @@ static int fail(vctx *c, const char *fmt, ...)
   return -1;
 }
 
-static void describe(const cJSON *j, char *buf, size_t size)
-{
-  if (cJSON_IsString(j))
-    snprintf(buf, size, "\"%.40s%s\"", j->valuestring, strlen(j->valuestring) > 40 ? "..." : "");
-  else if (cJSON_IsNumber(j))
-    snprintf(buf, size, "%.17g", j->valuedouble);
-  else if (cJSON_IsBool(j))
-    snprintf(buf, size, "%s", cJSON_IsTrue(j) ? "true" : "false");
-  else if (cJSON_IsNull(j))
-    snprintf(buf, size, "null");
-  else
-    snprintf(buf, size, cJSON_IsArray(j) ? "an array" : "an object");
-}
-
 static int expected(vctx *c, const char *what, const cJSON *j)
 {
   char got[64];
-  describe(j, got, sizeof got);
+  apic_json_describe(j, got, sizeof got);
   return fail(c, "expected %s, got %s", what, got);
 }
 

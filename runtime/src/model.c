@@ -181,7 +181,7 @@ int apic_model_init(const apic_model_desc *m, void *obj)
 /* ---- decode --------------------------------------------------------------------------------- */
 
 /* What a JSON value is, for messages: 12, "abc", null, true, an object, an array. */
-static void describe(const cJSON *j, char *buf, size_t size)
+void apic_json_describe(const cJSON *j, char *buf, size_t size)
 {
   if (cJSON_IsString(j))
     snprintf(buf, size, "\"%.40s%s\"", j->valuestring, strlen(j->valuestring) > 40 ? "..." : "");
@@ -191,16 +191,14 @@ static void describe(const cJSON *j, char *buf, size_t size)
     snprintf(buf, size, "%s", cJSON_IsTrue(j) ? "true" : "false");
   else if (cJSON_IsNull(j))
     snprintf(buf, size, "null");
-  else if (cJSON_IsArray(j))
-    snprintf(buf, size, "an array");
   else
-    snprintf(buf, size, "an object");
+    snprintf(buf, size, cJSON_IsArray(j) ? "an array" : "an object");
 }
 
 static int expected(ctx *c, const char *what, const cJSON *j)
 {
   char got[64];
-  describe(j, got, sizeof got);
+  apic_json_describe(j, got, sizeof got);
   return fail(c, APIC_ERR_DECODE, "%s: expected %s, got %s", what, got);
 }
 

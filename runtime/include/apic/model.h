@@ -111,6 +111,9 @@ APIC_EXPORT char *apic_model_dump(const apic_model_desc *m, const void *obj);
  *  @retval APIC_ERR_INVALID_ARG with *err naming the first problem by JSON path. */
 APIC_EXPORT int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **err);
 
+/** @brief What a JSON value is, as decode and validation messages say it: 12, "abc" (cut at
+ *  40 bytes), null, true, an array, an object. The mock server words its 422 details the same. */
+APIC_EXPORT void apic_json_describe(const cJSON *j, char *buf, size_t size);
 /** @brief Sets the scalar field named name (its C name) from text, as a response header gives
  *  it: strings copied, numbers and booleans parsed. Marks it present.
  *  @retval APIC_ERR_INVALID_ARG no such scalar field, or text does not parse as its type. */
