@@ -291,15 +291,7 @@ static void on_backoff_done(uv_timer_t *t)
     apic__call_launch(call);
     return;
   }
-  call->state = CALL_QUEUED;
-  call->qnext = NULL;
-  if (c->qtail != NULL)
-    c->qtail->qnext = call;
-  else
-    c->qhead = call;
-  c->qtail = call;
-  c->queued++;
-  apic__client_pump(c);
+  apic__client_enqueue(c, call);
 }
 
 static int remember_cause(apic_call *call, const char *cause)

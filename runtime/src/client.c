@@ -373,6 +373,14 @@ int apic_call_start(apic_client *c, const apic_request *req, apic_call_cb cb, vo
   call->user_data = user_data;
   call->held = cb == NULL;
   link_call(c, call);
+  apic__client_enqueue(c, call);
+  if (out != NULL)
+    *out = call;
+  return 0;
+}
+
+void apic__client_enqueue(apic_client *c, apic_call *call)
+{
   call->state = CALL_QUEUED;
   call->qnext = NULL;
   if (c->qtail != NULL)
@@ -382,9 +390,6 @@ int apic_call_start(apic_client *c, const apic_request *req, apic_call_cb cb, vo
   c->qtail = call;
   c->queued++;
   apic__client_pump(c);
-  if (out != NULL)
-    *out = call;
-  return 0;
 }
 
 static void unlink_call(apic_client *c, apic_call *call)

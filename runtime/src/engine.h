@@ -129,6 +129,8 @@ int64_t apic__client_now_ms(apic_client *c);
 int apic__client_take_token(apic_client *c);
 void apic__client_refund(apic_client *c);
 void apic__client_pump(apic_client *c);
+/* Puts call at the end of the client's FIFO queue (new calls and retries alike) and pumps it. */
+void apic__client_enqueue(apic_client *c, apic_call *call);
 void apic__client_log(apic_client *c, int level, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
