@@ -29,6 +29,7 @@ void apic__call_free(apic_call *call)
 {
   apic__free(call->method);
   apic__free(call->url);
+  apic__free(call->log_url);
   curl_slist_free_all(call->headers);
   apic__free(call->body);
   apic_response_free(call->resp);
@@ -57,6 +58,11 @@ static void deliver(apic_call *call, apic_response *resp, apic_error *err)
   uv_close((uv_handle_t *)&call->deadline_timer, call_closed);
 }
 
+static const char *shown_url(const apic_call *call)
+{
+  return call->log_url != NULL ? call->log_url : call->url;
+}
+
 /* "MSG (earlier attempts: status 503; status 502)", so each attempt's cause shows. */
 static apic_error *new_error(apic_call *call, int code, const char *msg)
 {
@@ -74,7 +80,7 @@ static apic_error *make_error(apic_call *call, int code, const char *msg, apic_r
   apic_error *e = new_error(call, code, msg);
   if (e == NULL)
     return NULL;
-  apic_error_set_request(e, call->method, call->url);
+  apic_error_set_request(e, call->method, shown_url(call));
   apic_error_set_attempts(e, call->attempts);
   if (r != NULL && r->status != 0) {
     apic_error_set_status(e, r->status);
@@ -378,7 +384,7 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   int code = classify(call, rc, cause, sizeof cause);
   uint64_t took = uv_now(call->eng->loop) - call->attempt_start;
   apic__client_log(call->client, code == 0 ? APIC_LOG_INFO : APIC_LOG_WARN, "%s %s attempt %u: %s (%llu ms)",
-                   call->method, call->url, call->attempts, cause, (unsigned long long)took);
+                   call->method, shown_url(call), call->attempts, cause, (unsigned long long)took);
   if (code == 0) {
     succeed(call);
     return;
@@ -464,7 +470,8 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
   apic_client *c = call->client;
   call->method = apic__strdup(req->method);
   call->url = apic__strdup(req->url);
-  if (call->method == NULL || call->url == NULL)
+  call->log_url = req->log_url != NULL ? apic__strdup(req->log_url) : NULL;
+  if (call->method == NULL || call->url == NULL || (req->log_url != NULL && call->log_url == NULL))
     return APIC_ERR_NOMEM;
   if (req->body != NULL) {
     call->body = apic__strndup(req->body, req->body_len);

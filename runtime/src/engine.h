@@ -51,6 +51,7 @@ struct apic_call {
   int sync;
   char *method;
   char *url;
+  char *log_url;                  /* what logs and errors show; NULL: url */
   struct curl_slist *headers;
   char *body;
   size_t body_len;

@@ -11,6 +11,8 @@ typedef struct member {
   apic_error *err;
   int status;
   int done;
+  apic_call_cb cb;           /* apic_group_add_cb: gets resp and err instead of the group */
+  void *user_data;
 } member;
 
 struct apic_group {
@@ -89,10 +91,13 @@ static void complete(member *m)
 static void on_member_done(apic_call *call, int status, apic_response *resp, apic_error *err, void *ud)
 {
   member *m = ud;
-  (void)call;
   m->status = status;
-  m->resp = resp;
-  m->err = err;
+  if (m->cb != NULL) {
+    m->cb(call, status, resp, err, m->user_data);
+  } else {
+    m->resp = resp;
+    m->err = err;
+  }
   complete(m);
 }
 
@@ -134,6 +139,40 @@ int apic_group_add(apic_group *g, const apic_request *req, size_t *out_index)
   if (g->deadline != NULL && !uv_is_active((uv_handle_t *)g->deadline)) /* already passed */
     apic__call_end(m->call, APIC_ERR_TIMEOUT);
   return 0;
+}
+
+int apic_group_add_cb(apic_group *g, const apic_request *req, apic_call_cb cb, void *user_data,
+                      size_t *out_index, apic_call **out, apic_error **err)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (g == NULL || cb == NULL)
+    return APIC_ERR_INVALID_ARG;
+  member *m = add_member(g);
+  if (m == NULL)
+    return APIC_ERR_NOMEM;
+  if (out_index != NULL)
+    *out_index = g->n - 1;
+  m->cb = cb;
+  m->user_data = user_data;
+  int rc = apic_call_start(g->client, req, on_member_done, m, &m->call, err);
+  if (rc != 0) { /* recorded with its status; the error goes to the caller, not to cb */
+    m->status = rc;
+    complete(m);
+    return rc;
+  }
+  if (out != NULL)
+    *out = m->call;
+  if (g->deadline != NULL && !uv_is_active((uv_handle_t *)g->deadline))
+    apic__call_end(m->call, APIC_ERR_TIMEOUT);
+  return 0;
+}
+
+int apic_group_status(const apic_group *g, size_t i)
+{
+  if (g == NULL || i >= g->n)
+    return APIC_ERR_INVALID_ARG;
+  return g->members[i]->done ? g->members[i]->status : APIC_ERR_BUSY;
 }
 
 void apic_group_cancel(apic_group *g)

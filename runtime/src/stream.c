@@ -13,7 +13,7 @@
 struct apic_stream {
   apic_client *client;
   apic_request req;              /* borrowed strings copied below */
-  char *method, *url, *body;
+  char *method, *url, *log_url, *body;
   char **headers;
   size_t n_headers;
   apic_sse_parser *parser;       /* one per connection: a drop discards a half-received event */
@@ -39,6 +39,7 @@ static void stream_free(apic_stream *s)
   apic__free(s->headers);
   apic__free(s->method);
   apic__free(s->url);
+  apic__free(s->log_url);
   apic__free(s->body);
   apic__free(s);
 }
@@ -114,7 +115,7 @@ static void on_connection_end(apic_call *call, int status, apic_response *resp, 
   uint64_t delay = retry >= 0 ? (uint64_t)retry
                               : apic__backoff_ms(&s->client->o, s->quiet - 1, apic__client_random(s->client));
   apic__client_log(s->client, APIC_LOG_INFO, "%s %s stream dropped: reconnecting in %llu ms", s->method,
-                   s->url, (unsigned long long)delay);
+                   s->log_url != NULL ? s->log_url : s->url, (unsigned long long)delay);
   uv_timer_start(&s->wait, on_wait_done, delay, 0);
 }
 
@@ -171,6 +172,9 @@ static int copy_request(apic_stream *s, const apic_request *req)
   s->req = *req;
   s->method = apic__strdup(req->method);
   s->url = apic__strdup(req->url);
+  s->log_url = req->log_url != NULL ? apic__strdup(req->log_url) : NULL;
+  if (req->log_url != NULL && s->log_url == NULL)
+    return APIC_ERR_NOMEM;
   s->body = req->body ? apic__strndup(req->body, req->body_len) : NULL;
   s->headers = apic__calloc(req->n_headers + 1, sizeof *s->headers);
   if (s->method == NULL || s->url == NULL || (req->body && s->body == NULL) || s->headers == NULL)
@@ -182,6 +186,7 @@ static int copy_request(apic_stream *s, const apic_request *req)
   }
   s->req.method = s->method;
   s->req.url = s->url;
+  s->req.log_url = s->log_url;
   s->req.body = s->body;
   s->req.headers = NULL;
   s->req.n_headers = 0;

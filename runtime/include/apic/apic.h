@@ -7,6 +7,7 @@
 #include "apic/datetime.h"
 #include "apic/error.h"
 #include "apic/model.h"
+#include "apic/op.h"
 #include "apic/page.h"
 #include "apic/sse.h"
 #include "apic/stream.h"

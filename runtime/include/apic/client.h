@@ -94,9 +94,12 @@ typedef struct apic_request {
    * Last-Event-ID). Use attempt_timeout_ms 0 for long streams. */
   int (*on_data)(void *user_data, const char *data, size_t len);
   void *data_user_data;
+  /* The URL as logs and errors show it (NULL: url). Generated code passes the URL with the
+   * values of @sensitive query parameters masked, so they never reach a log or an error. */
+  const char *log_url;
 } apic_request;
 
-#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL}
+#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL, NULL}
 
 /* A response (2xx/3xx). Readers borrow from r. */
 APIC_EXPORT int apic_response_status(const apic_response *r);
@@ -147,6 +150,15 @@ APIC_EXPORT int apic_group_set_deadline(apic_group *g, uint64_t ms_from_now);
 /** @brief Starts a member; its index is its submission order. On failure the member is still
  *  recorded, with that error, so indices stay dense. */
 APIC_EXPORT int apic_group_add(apic_group *g, const apic_request *req, size_t *out_index);
+/** @brief apic_group_add with a callback of its own, run when the member completes (before the
+ *  progress callback): it owns resp and err as apic_call_start's does, so the group keeps only
+ *  the member's status (apic_group_result then gives NULL for both). Generated SDKs use it to
+ *  decode each member's typed result. On failure to start, cb is not called. */
+APIC_EXPORT int apic_group_add_cb(apic_group *g, const apic_request *req, apic_call_cb cb, void *user_data,
+                                  size_t *out_index, apic_call **out, apic_error **err);
+/** @brief The status member i completed with (0 or an APIC_ERR_* code); APIC_ERR_BUSY while it
+ *  runs, APIC_ERR_INVALID_ARG for no such member. */
+APIC_EXPORT int apic_group_status(const apic_group *g, size_t i);
 APIC_EXPORT void apic_group_cancel(apic_group *g);
 APIC_EXPORT int apic_group_done(const apic_group *g); /* 1 when every member completed */
 /** @brief Runs the (owned) loop until every member completed; 0 if all succeeded, else the

@@ -51,7 +51,8 @@ enum {
   APIC_F_HAS_MAX_LEN = 1 << 5,
   APIC_F_HAS_DEFAULT = 1 << 6,
   APIC_F_SENSITIVE = 1 << 7,
-  APIC_F_BY_POINTER = 1 << 8 /* a model field stored as a pointer */
+  APIC_F_BY_POINTER = 1 << 8, /* a model field stored as a pointer */
+  APIC_F_HEADER = 1 << 9       /* an operation parameter sent as a request header (apic/op.h) */
 };
 
 typedef struct apic_field_desc {

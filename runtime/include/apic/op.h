@@ -1,0 +1,170 @@
+/* libapic: operations as tables. A generated SDK describes each operation of its spec with an
+ * apic_op_desc (method, path template, parameter and body tables, result kind, pagination rule)
+ * and wraps the calls below in typed functions. One path here validates the arguments, builds
+ * the URL (percent-encoded), the headers and the body, sends through the engine, and decodes
+ * the answer, for sync calls, async calls, group members, page iterators and event streams.
+ * docs/clients.md has the rules. */
+#ifndef APIC_OP_H
+#define APIC_OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apic/client.h"
+#include "apic/model.h"
+#include "apic/stream.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An API client: the engine plus what every request of one API carries (base URL,
+ *  credential, default headers) and a count of the typed calls still running. */
+typedef struct apic_api apic_api;
+
+typedef struct apic_api_options {
+  const char *base_url;                /* the spec's, or the caller's */
+  const char *auth_header;             /* "Authorization", "X-API-Key"; NULL: no credential */
+  const char *auth_prefix;             /* "Bearer " or ""; prepended to the key */
+  const char *api_key;                 /* NULL or "": none sent */
+  const char *const *default_headers;  /* "Name: value", sent on every request */
+  size_t n_default_headers;
+  const apic_client_options *http;     /* NULL: apic_client_options_init's defaults */
+} apic_api_options;
+
+/** @brief A new API client (strings copied). Bad headers or base URL: APIC_ERR_INVALID_ARG. */
+APIC_EXPORT int apic_api_new(const apic_api_options *o, apic_api **out, apic_error **err);
+/** @brief apic_client_free with drain_ms, then frees the rest. NULL is fine. */
+APIC_EXPORT void apic_api_free(apic_api *a, uint64_t drain_ms);
+APIC_EXPORT apic_client *apic_api_client(apic_api *a);
+/** @brief Runs the client's own loop until every typed async call, stream and page walk
+ *  started on it has ended. @retval APIC_ERR_BUSY the loop is the caller's (run it yourself). */
+APIC_EXPORT int apic_api_run(apic_api *a);
+/** Typed calls, streams and page walks started and not yet ended. */
+APIC_EXPORT size_t apic_api_pending(const apic_api *a);
+
+/** @brief Milliseconds on a monotonic clock, for apic_call_options.deadline_ms. */
+APIC_EXPORT uint64_t apic_now_ms(void);
+
+typedef enum apic_result_kind {
+  APIC_RESULT_NONE,   /* no body expected */
+  APIC_RESULT_MODEL,  /* one model */
+  APIC_RESULT_ARRAY,  /* a JSON array of the model: an apic_model_array */
+  APIC_RESULT_PAGE,   /* one page model; iterable with a pager */
+  APIC_RESULT_STREAM  /* server-sent events, each data a model */
+} apic_result_kind;
+
+typedef struct apic_op_desc {
+  const char *name;                     /* "tasks.get", for messages */
+  const char *method;                   /* "GET" */
+  const char *path;                     /* "/tasks/{task_id}": {wire} names a path_params field */
+  const apic_model_desc *path_params;   /* NULL: none */
+  const apic_model_desc *params;        /* query fields, and APIC_F_HEADER fields; NULL: none */
+  const apic_model_desc *body;          /* NULL: no body */
+  int body_is_array;                    /* the body is an apic_model_array of body */
+  apic_result_kind result_kind;
+  const apic_model_desc *result;        /* the model, element, page or event; NULL for NONE */
+  const char *page_items;               /* PAGE: the page's array field (C name) */
+  const char *page_next;                /* cursor paging: the field with the next cursor; NULL: offset paging */
+  const char *page_param;               /* the params field taking the cursor or offset (C name) */
+  int idempotent;                       /* @idempotent: a POST/PATCH that may be retried */
+  uint64_t timeout_ms;                  /* @timeout: the call's total; 0: the client's */
+  int64_t retries;                      /* @retries; -1: the client's */
+} apic_op_desc;
+
+/** Per-call settings; APIC_CALL_OPTIONS_INIT leaves everything to the operation and client. */
+typedef struct apic_call_options {
+  uint64_t timeout_ms;           /* the whole call, attempts and back-off; 0: @timeout or client's */
+  uint64_t attempt_timeout_ms;   /* 0: the client's */
+  int64_t max_retries;           /* -1: @retries or the client's */
+  uint64_t deadline_ms;          /* absolute, on apic_now_ms(); 0: none. Past it: TIMEOUT, nothing sent */
+  const char *idempotency_key;   /* makes a POST/PATCH retryable, sent as Idempotency-Key */
+  const char *const *headers;    /* extra "Name: value" headers */
+  size_t n_headers;
+  apic_group *group;             /* async only: the call joins this group (gather, fail-fast, deadline) */
+} apic_call_options;
+
+#define APIC_CALL_OPTIONS_INIT {0, 0, -1, 0, NULL, NULL, 0, NULL}
+
+/** What one call sends, all borrowed for the duration of the start/call: the path parameters
+ *  (a struct of op->path_params), the query and header parameters (op->params; NULL: none
+ *  set) and the body (a model, or an apic_model_array when op->body_is_array). */
+typedef struct apic_op_args {
+  const void *path;
+  const void *params;
+  const void *body;
+} apic_op_args;
+
+/** @brief A sync call: validates (APIC_ERR_INVALID_ARG, nothing sent), sends, decodes into out
+ *  (a struct of op->result holding nothing yet, or an apic_model_array; NULL for NONE).
+ *  @return 0, or an APIC_ERR_* code with *err (caller frees). Safe from several threads. */
+APIC_EXPORT int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                             const apic_call_options *o, void *out, apic_error **err);
+
+/** A generic completion. result is heap memory the callee owns (a model struct or an
+ *  apic_model_array; free with apic_op_result_free), NULL on failure or for NONE. fn and
+ *  user_data are what the start call was given: generated code passes its typed callback as fn
+ *  and calls it back with the right type. */
+typedef void (*apic_op_cb)(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void),
+                           void *user_data);
+
+/** @brief An async call on the client's loop (from the loop thread, or before it runs).
+ *  @return 0 (done will run exactly once), or a code and *err (it will not). */
+APIC_EXPORT int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                              const apic_call_options *o, apic_op_cb done, void (*fn)(void), void *user_data,
+                              apic_call **out, apic_error **err);
+
+/** @brief Frees a result an apic_op_cb or a page walk handed over (NULL fine). */
+APIC_EXPORT void apic_op_result_free(const apic_op_desc *op, void *result);
+
+/* Streams. on_event gets each decoded event, borrowed for the callback; nonzero stops the
+ * stream (it ends CANCELLED). on_end runs once. */
+typedef int (*apic_op_event_cb)(void *event, void (*fn)(void), void *user_data);
+typedef void (*apic_op_end_cb)(int status, apic_error *err, void (*fn)(void), void *user_data);
+
+/** @brief Starts a stream operation; events whose data does not decode end it with DECODE.
+ *  ev_fn and end_fn are handed back to on_event and on_end as fn. A dropped connection is
+ *  resumed with Last-Event-ID (apic/stream.h). */
+APIC_EXPORT int apic_op_stream(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                               const apic_call_options *o, apic_op_event_cb on_event, void (*ev_fn)(void),
+                               apic_op_end_cb on_end, void (*end_fn)(void), void *user_data,
+                               apic_stream **out, apic_error **err);
+/** @brief The stream run to its end from plain code: apic_op_stream, then the client's own
+ *  loop until the stream ends. @return its end status (0: the server ended it) with *err.
+ *  @retval APIC_ERR_BUSY the loop is the caller's. */
+APIC_EXPORT int apic_op_stream_sync(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                                    const apic_call_options *o, apic_op_event_cb on_event, void (*ev_fn)(void),
+                                    void *user_data, apic_error **err);
+
+/* Pages: a pager walks a PAGE operation lazily, one request per page, following op's rule. */
+typedef struct apic_op_pager apic_op_pager;
+
+/** @brief Validates and keeps the request; nothing is sent yet. */
+APIC_EXPORT int apic_op_pager_new(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                                  const apic_call_options *o, apic_op_pager **out, apic_error **err);
+/** @brief Sync: the next page into out (holding nothing yet). @return 1 a page, 0 no more, or a code. */
+APIC_EXPORT int apic_op_pager_next(apic_op_pager *p, void *page, apic_error **err);
+/** @brief Sync: the next item into out (a struct of the items' model, holding nothing yet),
+ *  fetching pages as needed. @return 1 an item, 0 no more, or a code. */
+APIC_EXPORT int apic_op_pager_next_item(apic_op_pager *p, void *item, apic_error **err);
+/** @brief Async: the next page to done (result: a heap page).
+ *  @retval APIC_ERR_INVALID_ARG no page is left (apic_op_pager_done) @retval APIC_ERR_BUSY a
+ *  fetch is running. */
+APIC_EXPORT int apic_op_pager_next_async(apic_op_pager *p, apic_op_cb done, void (*fn)(void), void *user_data,
+                                         apic_error **err);
+/** @brief Async: every item from here on, one on_item call each (the item borrowed; nonzero
+ *  stops: on_end gets CANCELLED), then on_end once. Pages are fetched one at a time, as the
+ *  items are used up; items of a page already fetched are delivered before this returns. */
+APIC_EXPORT int apic_op_pager_each_async(apic_op_pager *p, apic_op_event_cb on_item, void (*item_fn)(void),
+                                         apic_op_end_cb on_end, void (*end_fn)(void), void *user_data,
+                                         apic_error **err);
+/** 1 when no page is left. */
+APIC_EXPORT int apic_op_pager_done(const apic_op_pager *p);
+/** Frees the pager. A fetch still running is cancelled: its callback (or on_end) runs later
+ *  with APIC_ERR_CANCELLED, and the pager is freed after it. NULL is fine. */
+APIC_EXPORT void apic_op_pager_free(apic_op_pager *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

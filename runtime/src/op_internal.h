@@ -1,0 +1,36 @@
+/* Shared by op.c, op_stream.c and op_pager.c; never installed. */
+#ifndef APIC_OP_INTERNAL_H
+#define APIC_OP_INTERNAL_H
+
+#include "apic/op.h"
+#include "apic/url.h"
+
+struct apic_api {
+  apic_client *client;
+  char *base_url;
+  char **headers;   /* the credential line first (when set), then the default headers */
+  size_t n_headers;
+  size_t pending;   /* typed async calls, streams and page walks not ended; loop thread only */
+};
+
+/* One operation's request, built: it owns every string req points to. */
+typedef struct built {
+  apic_url url, log;  /* log: the URL with @sensitive values masked */
+  char **headers;
+  size_t n_headers, cap;
+  char *body;
+  apic_request req;
+} built;
+
+/* Validates args and builds the request (APIC_ERR_INVALID_ARG with *err: nothing to send). */
+int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                   const apic_call_options *o, apic_error **err);
+void apic__op_built_clear(built *b);
+/* Decodes a 2xx response into out (op->result's struct or an apic_model_array). */
+int apic__op_decode(const apic_op_desc *op, const apic_response *r, void *out, apic_error **err);
+/* Zeroed heap memory for one result of op. */
+void *apic__op_result_new(const apic_op_desc *op);
+/* Runs the owned loop until *flag is set (NULL: until nothing is pending). */
+int apic__api_run_until(apic_api *a, const int *flag);
+
+#endif
