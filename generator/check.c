@@ -760,6 +760,14 @@ static void check_op_errors(checker *c, operation *op)
   }
 }
 
+/* What generated clients can decode a result into: a model, an array of models, a page or a
+ * stream (whose own checks ask for models). */
+static int result_ok(const type *t)
+{
+  const type *m = t->rk == R_ARRAY ? t->inner : t;
+  return m->rk == R_MODEL || t->rk == R_PAGE || t->rk == R_STREAM;
+}
+
 static void check_operation(checker *c, decl *r, operation *op)
 {
   const char *const *m = METHODS;
@@ -811,8 +819,8 @@ static void check_operation(checker *c, decl *r, operation *op)
     if (b->rk != R_MODEL)
       diag_error(c->d, op->body->at, "a body must be a model or an array of models");
   }
-  if (op->ret != NULL && resolve_type(c, op->ret, 1) && op->ret->rk == R_MAP)
-    diag_error(c->d, op->ret->at, "an operation returns a model, T[], page<Model> or stream<Model>");
+  if (op->ret != NULL && resolve_type(c, op->ret, 1) && !result_ok(op->ret))
+    diag_error(c->d, op->ret->at, "an operation returns a model, Model[], page<Model> or stream<Model>");
   const annotation *pg = find_anno(op->annos, "paginate");
   if (pg != NULL)
     check_paginate(c, op, pg);

@@ -14,6 +14,7 @@
 
 typedef struct vm {
   const char *prefix; /* the api's name: torale */
+  const cJSON *spec;  /* the resolved spec, for looking models up */
   int oom;
 } vm;
 
@@ -216,7 +217,7 @@ static const char *apic_kind(const char *kind)
 
 /* How a model field is stored and described (apic/model.h): the member declarations, the
  * table's type, item type and flags, and the pieces of its default. */
-static void add_c_field(vm *v, cJSON *o, const cJSON *f)
+static void add_c_field(vm *v, cJSON *o, const cJSON *f, const char *extra_flag)
 {
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(f, "type");
   const char *kind = str(t, "kind");
@@ -259,6 +260,7 @@ static void add_c_field(vm *v, cJSON *o, const cJSON *f)
   if (nullable) sb_puts(&flags, " | APIC_F_NULLABLE");
   if (by_pointer) sb_puts(&flags, " | APIC_F_BY_POINTER");
   if (flag(f, "sensitive")) sb_puts(&flags, " | APIC_F_SENSITIVE");
+  if (extra_flag != NULL) sb_printf(&flags, " | %s", extra_flag);
   const cJSON *cons = cJSON_GetObjectItemCaseSensitive(f, "constraints");
   static const char *const cflags[][3] = {{"min", "APIC_F_HAS_MIN", "c_min"},
                                           {"max", "APIC_F_HAS_MAX", "c_max"},
@@ -430,7 +432,7 @@ static cJSON *model_view(vm *v, const cJSON *m)
   const cJSON *fi = fields != NULL ? fields->child : NULL;
   cJSON_ArrayForEach(fo, out)
   {
-    add_c_field(v, fo, fi);
+    add_c_field(v, fo, fi, NULL);
     add_str(v, fo, "owner", str(o, "c_name"));
     fi = fi->next;
   }
@@ -481,6 +483,147 @@ static cJSON *op_view(vm *v, const cJSON *op)
   return o;
 }
 
+/* ---- what the generated client needs of an operation ---- */
+
+/* Fields of a struct the client declares for an operation (its path parameters, or its query
+ * and header parameters): the field keys plus the C storage, owned by `owner`. */
+static void add_param_fields(vm *v, cJSON *out, const char *key, const cJSON *in, const char *owner,
+                             const char *extra_flag)
+{
+  cJSON *arr = cJSON_GetObjectItemCaseSensitive(out, key);
+  if (arr == NULL) {
+    arr = cJSON_CreateArray();
+    add_item(v, out, key, arr);
+  }
+  const cJSON *f;
+  cJSON_ArrayForEach(f, in)
+  {
+    cJSON *fo = field_view(v, f);
+    if (fo == NULL || arr == NULL || !cJSON_AddItemToArray(arr, fo)) {
+      cJSON_Delete(fo);
+      v->oom = 1;
+      return;
+    }
+    add_c_field(v, fo, f, extra_flag);
+    add_str(v, fo, "owner", owner);
+  }
+}
+
+/* How a path parameter is passed to the C function: its type, and the cast that stores it
+ * in the (never freed) path struct. */
+static void add_path_args(vm *v, cJSON *op_out)
+{
+  cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(op_out, "c_path_fields"))
+  {
+    const char *kind = flag(f, "is_int") ? "int64_t" : flag(f, "is_float") ? "double"
+                       : flag(f, "is_bool") ? "bool" : flag(f, "is_enum") ? str(f, "type_c_name") : "const char *";
+    char c_arg[600];
+    snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", str(f, "name"));
+    add_str(v, f, "c_arg", c_arg);
+    add_str(v, f, "c_arg_cast", strcmp(kind, "const char *") == 0 ? "(char *)" : "");
+  }
+}
+
+static const cJSON *find_named(const cJSON *arr, const char *name)
+{
+  const cJSON *it;
+  cJSON_ArrayForEach(it, arr)
+  if (strcmp(str(it, "name"), name) == 0)
+    return it;
+  return NULL;
+}
+
+/* Pagination: the page model's fields (C names) and the model of its items. */
+static void add_paging(vm *v, cJSON *o, const cJSON *op, const cJSON *page_type)
+{
+  const cJSON *pg = cJSON_GetObjectItemCaseSensitive(op, "paginate");
+  const cJSON *page = find_named(cJSON_GetObjectItemCaseSensitive(v->spec, "models"), str(page_type, "name"));
+  const cJSON *items = find_named(cJSON_GetObjectItemCaseSensitive(page, "fields"), str(pg, "items"));
+  const cJSON *item_t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(items, "type"), "items");
+  add_str(v, o, "page_items", str(pg, "items"));
+  add_str(v, o, "page_param", str(pg, "param"));
+  const char *next = str(pg, "next");
+  if (next[0] != '\0')
+    add_str(v, o, "page_next", next);
+  add_flag(v, o, "is_cursor_page", next[0] != '\0');
+  if (strcmp(str(item_t, "kind"), "model") == 0)
+    c_name(v, o, "page_item_c_name", str(item_t, "name"), 0);
+}
+
+/* The result: libapic's kind, the model's table and the C type an out-parameter has. */
+static void add_result_c(vm *v, cJSON *o, const cJSON *op)
+{
+  const cJSON *ret = cJSON_GetObjectItemCaseSensitive(op, "returns");
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(ret, "type");
+  const char *kind = str(ret, "kind");
+  static const char *const kinds[][2] = {{"none", "APIC_RESULT_NONE"}, {"model", "APIC_RESULT_MODEL"},
+                                         {"array", "APIC_RESULT_ARRAY"}, {"page", "APIC_RESULT_PAGE"},
+                                         {"stream", "APIC_RESULT_STREAM"}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(kind, kinds[i][0]) == 0)
+      add_str(v, o, "c_result_kind", kinds[i][1]);
+  int is_array = strcmp(kind, "array") == 0;
+  const cJSON *m = is_array ? cJSON_GetObjectItemCaseSensitive(t, "items") : t;
+  add_flag(v, o, "is_array_result", is_array);
+  if (strcmp(kind, "none") == 0 || m == NULL)
+    return;
+  char name[600];
+  snake_case(str(m, "name"), name, sizeof name);
+  char full[700];
+  snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
+  add_str(v, o, "c_result_type", full);
+  snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
+  add_str(v, o, "c_result_desc", full);
+  if (strcmp(kind, "page") == 0)
+    add_paging(v, o, op, t);
+}
+
+static void add_body_c(vm *v, cJSON *o, const cJSON *op)
+{
+  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
+  if (body == NULL)
+    return;
+  int is_array = strcmp(str(body, "kind"), "array") == 0;
+  const cJSON *m = is_array ? cJSON_GetObjectItemCaseSensitive(body, "items") : body;
+  char name[600], full[700];
+  snake_case(str(m, "name"), name, sizeof name);
+  snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
+  add_str(v, o, "c_body_type", full);
+  snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
+  add_str(v, o, "c_body_desc", full);
+  add_str(v, o, "c_body_is_array", is_array ? "1" : "0");
+}
+
+/* Everything the client templates need beyond the operation's spec keys. */
+static void add_op_c(vm *v, cJSON *o, const cJSON *op, const char *resource)
+{
+  const char *c = str(o, "c_name");
+  char name[600], owner[700];
+  snprintf(name, sizeof name, "%s.%s", resource, str(op, "name"));
+  add_str(v, o, "op_name", name);
+  snprintf(owner, sizeof owner, "%s__path", c);
+  add_str(v, o, "c_path_struct", owner);
+  add_param_fields(v, o, "c_path_fields", cJSON_GetObjectItemCaseSensitive(op, "path_params"), owner, NULL);
+  add_path_args(v, o);
+  snprintf(owner, sizeof owner, "%s_params", c);
+  add_str(v, o, "c_params_struct", owner);
+  add_param_fields(v, o, "c_params", cJSON_GetObjectItemCaseSensitive(op, "query_params"), owner, NULL);
+  add_param_fields(v, o, "c_params", cJSON_GetObjectItemCaseSensitive(op, "header_params"), owner, "APIC_F_HEADER");
+  mark_ends(v, cJSON_GetObjectItemCaseSensitive(o, "c_params"));
+  mark_ends(v, cJSON_GetObjectItemCaseSensitive(o, "c_path_fields"));
+  add_bool(v, o, "has_params", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "c_params")) > 0);
+  add_result_c(v, o, op);
+  add_body_c(v, o, op);
+  const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(op, "timeout_ms");
+  const cJSON *retries = cJSON_GetObjectItemCaseSensitive(op, "retries");
+  char num[64];
+  snprintf(num, sizeof num, "%.0f", timeout != NULL ? timeout->valuedouble : 0.0);
+  add_str(v, o, "c_timeout", num);
+  snprintf(num, sizeof num, "%.0f", retries != NULL ? retries->valuedouble : -1.0);
+  add_str(v, o, "c_retries", num);
+}
+
 static cJSON *resource_view(vm *v, const cJSON *r)
 {
   cJSON *o = ok(v, cJSON_CreateObject());
@@ -492,11 +635,16 @@ static cJSON *resource_view(vm *v, const cJSON *r)
   add_list(v, o, "operations", cJSON_GetObjectItemCaseSensitive(r, "operations"), op_view);
   /* C names of operations: torale_tasks_get. */
   cJSON *op;
+  const cJSON *ops_in = cJSON_GetObjectItemCaseSensitive(r, "operations");
+  const cJSON *in = ops_in != NULL ? ops_in->child : NULL; /* the spec's operation, alongside */
   cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(o, "operations"))
   {
     char joined[600];
     snprintf(joined, sizeof joined, "%s_%s", str(r, "name"), str(op, "name"));
     c_name(v, op, "c_name", joined, 0);
+    if (!v->oom && in != NULL)
+      add_op_c(v, op, in, str(r, "name"));
+    in = in != NULL ? in->next : NULL;
   }
   return o;
 }
@@ -592,9 +740,24 @@ out:
   free(stack);
 }
 
+/* Which shared pieces the client needs: a spec without streams or pages has no end callback. */
+static void add_op_flags(vm *v, cJSON *root)
+{
+  int ops = 0, ends = 0;
+  const cJSON *r, *op;
+  cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(root, "resources"))
+  cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(r, "operations"))
+  {
+    ops = 1;
+    ends |= flag(op, "is_stream") || flag(op, "is_page");
+  }
+  add_bool(v, root, "has_operations", ops);
+  add_bool(v, root, "has_end_callbacks", ends);
+}
+
 cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
 {
-  vm v = {NULL, 0};
+  vm v = {NULL, spec, 0};
   *out_err = NULL;
   const cJSON *api = cJSON_GetObjectItemCaseSensitive(spec, "api");
   if (!cJSON_IsObject(api) || str(api, "name")[0] == '\0') {
@@ -621,6 +784,7 @@ cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out
   add_list(&v, root, "errors", cJSON_GetObjectItemCaseSensitive(spec, "errors"), model_view);
   add_list(&v, root, "resources", cJSON_GetObjectItemCaseSensitive(spec, "resources"), resource_view);
   order_models(&v, root);
+  add_op_flags(&v, root);
   if (v.oom) {
     cJSON_Delete(root);
     *out_err = strdup("out of memory");

@@ -8,7 +8,7 @@ static const char *const bloomy_todo_status__wire[] = {
   "open",
   "complete",
 };
-static const apic_enum_desc bloomy_todo_status__enum = {"TodoStatus", bloomy_todo_status__wire, (int)(sizeof bloomy_todo_status__wire / sizeof bloomy_todo_status__wire[0])};
+const apic_enum_desc bloomy_todo_status__enum = {"TodoStatus", bloomy_todo_status__wire, (int)(sizeof bloomy_todo_status__wire / sizeof bloomy_todo_status__wire[0])};
 
 const char *bloomy_todo_status_to_string(bloomy_todo_status v)
 {
@@ -28,7 +28,7 @@ static const char *const bloomy_goal_direction__wire[] = {
   "<=",
   "==",
 };
-static const apic_enum_desc bloomy_goal_direction__enum = {"GoalDirection", bloomy_goal_direction__wire, (int)(sizeof bloomy_goal_direction__wire / sizeof bloomy_goal_direction__wire[0])};
+const apic_enum_desc bloomy_goal_direction__enum = {"GoalDirection", bloomy_goal_direction__wire, (int)(sizeof bloomy_goal_direction__wire / sizeof bloomy_goal_direction__wire[0])};
 
 const char *bloomy_goal_direction_to_string(bloomy_goal_direction v)
 {

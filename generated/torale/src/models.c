@@ -9,7 +9,7 @@ static const char *const torale_task_state__wire[] = {
   "paused",
   "completed",
 };
-static const apic_enum_desc torale_task_state__enum = {"TaskState", torale_task_state__wire, (int)(sizeof torale_task_state__wire / sizeof torale_task_state__wire[0])};
+const apic_enum_desc torale_task_state__enum = {"TaskState", torale_task_state__wire, (int)(sizeof torale_task_state__wire / sizeof torale_task_state__wire[0])};
 
 const char *torale_task_state_to_string(torale_task_state v)
 {
@@ -31,7 +31,7 @@ static const char *const torale_execution_status__wire[] = {
   "failed",
   "in-progress",
 };
-static const apic_enum_desc torale_execution_status__enum = {"ExecutionStatus", torale_execution_status__wire, (int)(sizeof torale_execution_status__wire / sizeof torale_execution_status__wire[0])};
+const apic_enum_desc torale_execution_status__enum = {"ExecutionStatus", torale_execution_status__wire, (int)(sizeof torale_execution_status__wire / sizeof torale_execution_status__wire[0])};
 
 const char *torale_execution_status_to_string(torale_execution_status v)
 {
@@ -51,7 +51,7 @@ static const char *const torale_notification_channel__wire[] = {
   "webhook",
   "sms",
 };
-static const apic_enum_desc torale_notification_channel__enum = {"NotificationChannel", torale_notification_channel__wire, (int)(sizeof torale_notification_channel__wire / sizeof torale_notification_channel__wire[0])};
+const apic_enum_desc torale_notification_channel__enum = {"NotificationChannel", torale_notification_channel__wire, (int)(sizeof torale_notification_channel__wire / sizeof torale_notification_channel__wire[0])};
 
 const char *torale_notification_channel_to_string(torale_notification_channel v)
 {

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <uv.h>
+/* Only a pointer to the loop is needed here: declared, not included, so that including this
+ * header asks for no POSIX feature macros (uv.h needs them under -std=c11). */
+struct uv_loop_s;
+typedef struct uv_loop_s uv_loop_t;
 
 #include "apic/error.h"
 

@@ -12,5 +12,6 @@
 
 #include "bloomy/models.h"
 #include "bloomy/errors.h"
+#include "bloomy/client.h"
 
 #endif

@@ -46,6 +46,8 @@ typedef enum bloomy_todo_status {
 const char *bloomy_todo_status_to_string(bloomy_todo_status v);
 /** @brief The value whose wire text is s; BLOOMY_TODO_STATUS_UNKNOWN for any other text or NULL. */
 bloomy_todo_status bloomy_todo_status_from_string(const char *s);
+/** @brief The wire texts libapic works from (apic/model.h). */
+extern const apic_enum_desc bloomy_todo_status__enum;
 
 /**
  * Whether a metric's goal is a floor or a ceiling.
@@ -60,6 +62,8 @@ typedef enum bloomy_goal_direction {
 const char *bloomy_goal_direction_to_string(bloomy_goal_direction v);
 /** @brief The value whose wire text is s; BLOOMY_GOAL_DIRECTION_UNKNOWN for any other text or NULL. */
 bloomy_goal_direction bloomy_goal_direction_from_string(const char *s);
+/** @brief The wire texts libapic works from (apic/model.h). */
+extern const apic_enum_desc bloomy_goal_direction__enum;
 
 /* ---- models ---- */
 typedef struct bloomy_user bloomy_user;

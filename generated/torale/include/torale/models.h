@@ -47,6 +47,8 @@ typedef enum torale_task_state {
 const char *torale_task_state_to_string(torale_task_state v);
 /** @brief The value whose wire text is s; TORALE_TASK_STATE_UNKNOWN for any other text or NULL. */
 torale_task_state torale_task_state_from_string(const char *s);
+/** @brief The wire texts libapic works from (apic/model.h). */
+extern const apic_enum_desc torale_task_state__enum;
 
 /**
  * The outcome of one run of a task.
@@ -63,6 +65,8 @@ typedef enum torale_execution_status {
 const char *torale_execution_status_to_string(torale_execution_status v);
 /** @brief The value whose wire text is s; TORALE_EXECUTION_STATUS_UNKNOWN for any other text or NULL. */
 torale_execution_status torale_execution_status_from_string(const char *s);
+/** @brief The wire texts libapic works from (apic/model.h). */
+extern const apic_enum_desc torale_execution_status__enum;
 
 /**
  * How a notification is delivered.
@@ -77,6 +81,8 @@ typedef enum torale_notification_channel {
 const char *torale_notification_channel_to_string(torale_notification_channel v);
 /** @brief The value whose wire text is s; TORALE_NOTIFICATION_CHANNEL_UNKNOWN for any other text or NULL. */
 torale_notification_channel torale_notification_channel_from_string(const char *s);
+/** @brief The wire texts libapic works from (apic/model.h). */
+extern const apic_enum_desc torale_notification_channel__enum;
 
 /* ---- models ---- */
 typedef struct torale_execution torale_execution;

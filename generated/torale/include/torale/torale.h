@@ -12,5 +12,6 @@
 
 #include "torale/models.h"
 #include "torale/errors.h"
+#include "torale/client.h"
 
 #endif
