@@ -6,6 +6,8 @@
 #   make valgrind   the same tests under valgrind (leaks are errors)
 #   make demo       the main job: see README.md
 #   make fuzz       build the libFuzzer targets with clang, in build/fuzz
+#   make install    PREFIX=/usr/local (and DESTDIR): apic, its man page, libapic, libapic-mock
+#   make uninstall  remove what make install put there
 #   make clean
 #
 # Each part of the project adds its rules in its own fragment (generator/generator.mk,
@@ -44,7 +46,7 @@ TEST_BINS    :=
 FUZZ_TARGETS :=
 ALL_OBJS     :=
 
-.PHONY: all test sanitize valgrind demo fuzz clean
+.PHONY: all test sanitize valgrind demo fuzz install uninstall clean
 .SECONDARY: # keep objects built through pattern chains (test binaries)
 .SECONDEXPANSION:
 all:
@@ -72,6 +74,35 @@ demo: all
 	sh scripts/demo.sh $(BUILD)
 
 fuzz: $(FUZZ_TARGETS)
+
+# apic (templates and runtime sources built in: it needs nothing else), apic.1, libapic (static;
+# shared as libapic.so.VERSION with soname libapic.so.0; headers; libapic.pc) and libapic-mock
+# (static only; libapic-mock.pc). SDKs generated without --bundle-runtime find libapic through
+# pkg-config. The .pc files name PREFIX, not DESTDIR (DESTDIR is a staging root for packagers).
+PREFIX ?= /usr/local
+INSTALL_ROOT = $(DESTDIR)$(PREFIX)
+INSTALL_HEADERS = $(wildcard runtime/include/apic/*.h) mock/include/apic/mock.h
+INSTALLED = bin/apic share/man/man1/apic.1 lib/libapic.a lib/libapic.so lib/libapic.so.0 \
+            lib/libapic.so.$(VERSION) lib/libapic-mock.a lib/pkgconfig/libapic.pc \
+            lib/pkgconfig/libapic-mock.pc $(addprefix include/apic/,$(notdir $(INSTALL_HEADERS)))
+
+install: $(BUILD)/apic $(BUILD)/libapic.a $(BUILD)/libapic.so $(BUILD)/libapic-mock.a
+	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/share/man/man1 $(INSTALL_ROOT)/include/apic \
+	  $(INSTALL_ROOT)/lib/pkgconfig
+	install -m 755 $(BUILD)/apic $(INSTALL_ROOT)/bin/
+	install -m 644 docs/apic.1 $(INSTALL_ROOT)/share/man/man1/
+	install -m 644 $(INSTALL_HEADERS) $(INSTALL_ROOT)/include/apic/
+	install -m 644 $(BUILD)/libapic.a $(BUILD)/libapic-mock.a $(INSTALL_ROOT)/lib/
+	install -m 755 $(BUILD)/libapic.so $(INSTALL_ROOT)/lib/libapic.so.$(VERSION)
+	ln -sf libapic.so.$(VERSION) $(INSTALL_ROOT)/lib/libapic.so.0
+	ln -sf libapic.so.0 $(INSTALL_ROOT)/lib/libapic.so
+	for pc in runtime/libapic.pc.in mock/libapic-mock.pc.in; do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $$pc > $(INSTALL_ROOT)/lib/pkgconfig/$$(basename $$pc .in) || exit 1; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(INSTALL_ROOT)/,$(INSTALLED))
+	rmdir $(INSTALL_ROOT)/include/apic 2>/dev/null || true
 
 # The default BUILD is build/, which holds every variant (build/san, build/vg, build/fuzz...).
 clean:

@@ -1,4 +1,4 @@
-/* apic generate SPEC -o DIR [--templates DIR] [--check] [--dry-run] */
+/* apic generate SPEC -o DIR [--templates DIR] [--bundle-runtime] [--check] [--dry-run] */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +6,7 @@
 #include "generate.h"
 
 const char cmd_generate_usage[] =
-    "usage: apic generate SPEC -o DIR [--templates DIR] [--check | --dry-run]\n\n"
+    "usage: apic generate SPEC -o DIR [--templates DIR] [--bundle-runtime] [--check | --dry-run]\n\n"
     "Writes the SDK for one spec into DIR, from the templates built into apic.\n"
     "Output is deterministic to the byte. Files whose content did not change are not\n"
     "rewritten (their mtime is kept); files an earlier run wrote that the spec no longer\n"
@@ -14,18 +14,23 @@ const char cmd_generate_usage[] =
     "  -o DIR            the output directory (created if needed)\n"
     "  --templates DIR   use DIR/PATH instead of the built-in template PATH where it exists\n"
     "                    (e.g. DIR/README.md.mustache); see docs/templates.md\n"
+    "  --bundle-runtime  also write libapic's and libapic-mock's sources (built into apic)\n"
+    "                    into DIR/runtime/, so DIR builds alone with its Makefile or\n"
+    "                    CMakeLists.txt, without an installed libapic\n"
     "  --check           write nothing; list the files that would change, appear or go,\n"
     "                    and exit 1 if there are any (for CI)\n"
     "  --dry-run         write nothing; list what would be written\n";
 
 int cmd_generate(int argc, char **argv)
 {
-  gen_options o = {NULL, NULL, NULL, 0, 0, stdout};
+  gen_options o = {NULL, NULL, NULL, 0, 0, stdout, 0};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
       o.out_dir = argv[++i];
     else if (strcmp(argv[i], "--templates") == 0 && i + 1 < argc)
       o.templates_dir = argv[++i];
+    else if (strcmp(argv[i], "--bundle-runtime") == 0)
+      o.bundle_runtime = 1;
     else if (strcmp(argv[i], "--check") == 0)
       o.check = 1;
     else if (strcmp(argv[i], "--dry-run") == 0)

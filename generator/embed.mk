@@ -17,3 +17,16 @@ $(BUILD)/generator/templates_data.c: $(BUILD)/embed $(TEMPLATE_FILES) $(TEMPLATE
 
 $(BUILD)/generator/templates_data.o: $(BUILD)/generator/templates_data.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# libapic's and libapic-mock's sources and headers, for `apic generate --bundle-runtime`
+# ($(BUILD)/generator/runtime_data.c). Only what the libraries build from: no tools, no .mk.
+RUNTIME_FILES := $(sort $(wildcard runtime/include/apic/*.h runtime/src/*.c runtime/src/*.h \
+                                   mock/include/apic/*.h mock/src/*.c mock/src/*.h))
+GEN_EXTRA_OBJS += $(BUILD)/generator/runtime_data.o
+
+$(BUILD)/generator/runtime_data.c: $(BUILD)/embed $(RUNTIME_FILES) runtime/src runtime/include/apic mock/src generator/embed.mk
+	@mkdir -p $(@D)
+	$(BUILD)/embed -s embedded_runtime . $(RUNTIME_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/generator/runtime_data.o: $(BUILD)/generator/runtime_data.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@

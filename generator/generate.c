@@ -296,6 +296,24 @@ static int render_all(gen *g, const cJSON *view)
   return rc;
 }
 
+/* --bundle-runtime: the runtime's embedded sources, as outputs like any other (so the manifest
+ * covers them). runtime/X stays runtime/X; libapic-mock's mock/X goes to runtime/mock/X. */
+static int add_bundle(gen *g)
+{
+  for (const embedded_template *f = embedded_runtime; f->path != NULL; f++) {
+    strbuf p = {0};
+    sb_printf(&p, "%s%s", strncmp(f->path, "runtime/", 8) == 0 ? "" : "runtime/", f->path);
+    char *path = sb_take(&p, NULL);
+    char *text = malloc(f->len + 1);
+    if (path == NULL || text == NULL || add_output(g, path, memcpy(text, f->text, f->len + 1), f->len) != 0) {
+      free(path);
+      free(text);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* ---- bringing the directory in line ---------------------------------------------------------------- */
 
 static char *joined(const char *dir, const char *rel)
@@ -483,7 +501,12 @@ static int generate(const gen_options *o)
   memset(&g, 0, sizeof g);
   g.o = o;
   g.env = (mustache_env){0, load_partial, &g, NULL};
-  status = render_all(&g, view) != 0 ? EXIT_SPEC : sync_dir(&g);
+  if (render_all(&g, view) != 0)
+    status = EXIT_SPEC;
+  else if (o->bundle_runtime && add_bundle(&g) != 0)
+    status = EXIT_USAGE;
+  else
+    status = sync_dir(&g);
   cJSON_Delete(view);
   mustache_env_clear(&g.env);
   for (size_t i = 0; i < g.nouts; i++) {

@@ -11,6 +11,7 @@ typedef struct gen_options {
   int check;                 /* write nothing; exit 1 when something would change */
   int dry_run;               /* write nothing; list what would be written */
   FILE *report;              /* where --check and --dry-run list files */
+  int bundle_runtime;        /* also write libapic's and libapic-mock's sources into runtime/ */
 } gen_options;
 
 /* Returns the exit status: 0 done (or, with check, nothing to change), 1 spec or template

@@ -1,7 +1,9 @@
-/* Build-time tool: writes a C file holding every template, so an installed apic works alone.
- *   embed ROOT FILE... > templates_data.c
- * Each FILE (under ROOT) becomes a byte array keyed by its path relative to ROOT. Bytes, not
- * string literals: ISO C only promises string literals of 4,095 bytes. */
+/* Build-time tool: writes a C file holding files apic carries inside it, so an installed apic
+ * works alone: the templates, and libapic's sources for `apic generate --bundle-runtime`.
+ *   embed [-s SYMBOL] ROOT FILE... > data.c
+ * Each FILE (under ROOT) becomes a byte array keyed by its path relative to ROOT, in an
+ * embedded_template array named SYMBOL (default embedded_templates; see templates.h). Bytes,
+ * not string literals: ISO C only promises string literals of 4,095 bytes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +43,14 @@ static void put_literal(FILE *out, const char *s)
 
 int main(int argc, char **argv)
 {
+  const char *symbol = "embedded_templates";
+  if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+    symbol = argv[2];
+    argc -= 2;
+    argv += 2;
+  }
   if (argc < 2) {
-    fprintf(stderr, "usage: embed ROOT FILE...\n");
+    fprintf(stderr, "usage: embed [-s SYMBOL] ROOT FILE...\n");
     return 2;
   }
   const char *root = argv[1];
@@ -51,7 +59,7 @@ int main(int argc, char **argv)
   for (int i = 2; i < argc; i++)
     if (emit(stdout, argv[i], i - 2) != 0)
       return 1;
-  printf("\nconst embedded_template embedded_templates[] = {\n");
+  printf("\nconst embedded_template %s[] = {\n", symbol);
   for (int i = 2; i < argc; i++) {
     const char *rel = strncmp(argv[i], root, rl) == 0 && argv[i][rl] == '/' ? argv[i] + rl + 1 : argv[i];
     printf("  {");

@@ -56,7 +56,7 @@ static int gen(const char *dir, const char *templates, int check, int dry_run)
   snprintf(out, sizeof out, "%s/%s", root, dir);
   snprintf(tdir, sizeof tdir, "%s/%s", root, templates ? templates : "");
   FILE *devnull = fopen("/dev/null", "w");
-  gen_options o = {SPEC, out, templates ? tdir : NULL, check, dry_run, devnull};
+  gen_options o = {SPEC, out, templates ? tdir : NULL, check, dry_run, devnull, 0};
   int rc = apic_generate(&o);
   fclose(devnull);
   return rc;
@@ -300,7 +300,7 @@ static char *report_of(const char *dir, int check, int dry_run, int *status)
   snprintf(log, sizeof log, "%s/report.txt", root);
   FILE *f = fopen(log, "w");
   assert_non_null(f);
-  gen_options o = {SPEC, out, NULL, check, dry_run, f};
+  gen_options o = {SPEC, out, NULL, check, dry_run, f, 0};
   *status = apic_generate(&o);
   fclose(f);
   return slurp(log);
