@@ -485,6 +485,27 @@ static cJSON *op_view(vm *v, const cJSON *op)
 
 /* ---- what the generated client needs of an operation ---- */
 
+/* Parameters are only read: their struct members are const, so callers can point them at
+ * string literals. char *s -> const char *s, char **a -> const char *const *a, T *a -> const T *a. */
+static void const_decl(vm *v, cJSON *fo)
+{
+  const char *member = str(fo, "c_decl");
+  strbuf b = {0};
+  if (strncmp(member, "char **", 7) == 0)
+    sb_printf(&b, "const char *const *%s", member + 7);
+  else if (strncmp(member, "char *", 6) == 0 || flag(fo, "has_count"))
+    sb_printf(&b, "const %s", member);
+  else
+    sb_puts(&b, member);
+  char *text = sb_take(&b, NULL);
+  if (text == NULL) {
+    v->oom = 1;
+    return;
+  }
+  cJSON_ReplaceItemInObjectCaseSensitive(fo, "c_decl", cJSON_CreateString(text));
+  free(text);
+}
+
 /* Fields of a struct the client declares for an operation (its path parameters, or its query
  * and header parameters): the field keys plus the C storage, owned by `owner`. */
 static void add_param_fields(vm *v, cJSON *out, const char *key, const cJSON *in, const char *owner,
@@ -506,11 +527,11 @@ static void add_param_fields(vm *v, cJSON *out, const char *key, const cJSON *in
     }
     add_c_field(v, fo, f, extra_flag);
     add_str(v, fo, "owner", owner);
+    const_decl(v, fo);
   }
 }
 
-/* How a path parameter is passed to the C function: its type, and the cast that stores it
- * in the (never freed) path struct. */
+/* How a path parameter is passed to the C function. */
 static void add_path_args(vm *v, cJSON *op_out)
 {
   cJSON *f;
@@ -521,7 +542,6 @@ static void add_path_args(vm *v, cJSON *op_out)
     char c_arg[600];
     snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", str(f, "name"));
     add_str(v, f, "c_arg", c_arg);
-    add_str(v, f, "c_arg_cast", strcmp(kind, "const char *") == 0 ? "(char *)" : "");
   }
 }
 

@@ -281,6 +281,30 @@ static int add_param(built *b, const apic_op_desc *op, const apic_field_desc *f,
   return 0;
 }
 
+/* Callers set a parameter that a pointer holds (a string, an array) by setting the pointer;
+ * only scalars need their has_ flag. A shallow copy with the flags of set pointers turned on is
+ * what libapic's model code validates and encodes. Caller frees the copy with apic__free. */
+void *apic__op_params_view(const apic_model_desc *m, const void *params)
+{
+  if (m == NULL || params == NULL)
+    return NULL;
+  char *view = apic__malloc(m->size);
+  if (view == NULL)
+    return NULL;
+  memcpy(view, params, m->size);
+  for (size_t i = 0; i < m->nfields; i++) {
+    const apic_field_desc *f = &m->fields[i];
+    if (!(f->flags & APIC_F_OPTIONAL) || f->type == APIC_T_INT || f->type == APIC_T_FLOAT ||
+        f->type == APIC_T_BOOL || f->type == APIC_T_ENUM)
+      continue;
+    apic_presence *has = (apic_presence *)(view + f->presence_offset);
+    int set = *(void **)(view + f->offset) != NULL || (f->type == APIC_T_ARRAY && *(size_t *)(view + f->count_offset) > 0);
+    if (set && *has == APIC_ABSENT)
+      *has = APIC_PRESENT;
+  }
+  return view;
+}
+
 static int build_params(built *b, const apic_op_desc *op, const void *params, apic_error **err)
 {
   if (op->params == NULL || params == NULL)
@@ -349,18 +373,20 @@ static int apply_options(apic_request *req, const apic_op_desc *op, const apic_c
   return 0;
 }
 
-int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
-                   const apic_call_options *o, apic_error **err)
+static int has_required(const apic_model_desc *m)
 {
-  static const apic_op_args none = {NULL, NULL, NULL};
-  memset(b, 0, sizeof *b);
-  apic_url_init(&b->url);
-  apic_url_init(&b->log);
-  if (args == NULL)
-    args = &none;
+  for (size_t i = 0; m != NULL && i < m->nfields; i++)
+    if (!(m->fields[i].flags & APIC_F_OPTIONAL))
+      return 1;
+  return 0;
+}
+
+static int build_from(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                      const apic_call_options *o, apic_error **err)
+{
   int rc = validate(op, op->path_params, args->path, 0, "path parameters", 1, err);
   if (rc == 0)
-    rc = validate(op, op->params, args->params, 0, "parameters", 0, err);
+    rc = validate(op, op->params, args->params, 0, "parameters", has_required(op->params), err);
   if (rc == 0)
     rc = validate(op, op->body, args->body, op->body_is_array, "body", 1, err);
   if (rc == 0)
@@ -390,6 +416,24 @@ int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_
   b->req.body = b->body;
   b->req.body_len = b->body != NULL ? strlen(b->body) : 0;
   return 0;
+}
+
+int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                   const apic_call_options *o, apic_error **err)
+{
+  static const apic_op_args none = {NULL, NULL, NULL};
+  memset(b, 0, sizeof *b);
+  apic_url_init(&b->url);
+  apic_url_init(&b->log);
+  if (args == NULL)
+    args = &none;
+  apic_op_args view = *args;
+  view.params = apic__op_params_view(op->params, args->params);
+  if (args->params != NULL && op->params != NULL && view.params == NULL)
+    return fail(err, APIC_ERR_NOMEM, op, "out of memory", NULL);
+  int rc = build_from(b, a, op, &view, o, err);
+  apic__free((void *)view.params);
+  return rc;
 }
 
 void apic__op_built_clear(built *b)

@@ -26,6 +26,9 @@ typedef struct built {
 int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                    const apic_call_options *o, apic_error **err);
 void apic__op_built_clear(built *b);
+/* A shallow copy of params with the has_ flags of set strings and arrays turned on (callers
+ * need not set those); NULL when params is NULL or out of memory. Free with apic__free. */
+void *apic__op_params_view(const apic_model_desc *m, const void *params);
 /* Decodes a 2xx response into out (op->result's struct or an apic_model_array). */
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void *out, apic_error **err);
 /* Zeroed heap memory for one result of op. */

@@ -132,7 +132,11 @@ int apic_op_pager_new(apic_api *a, const apic_op_desc *op, const apic_op_args *a
   p->opts.n_headers = 0;
   p->opts.idempotency_key = NULL;
   p->args.path = copy_struct(op->path_params, args != NULL ? args->path : NULL, 0, &rc);
-  p->args.params = copy_struct(op->params, args != NULL ? args->params : NULL, 0, &rc);
+  void *view = apic__op_params_view(op->params, args != NULL ? args->params : NULL);
+  if (view == NULL && args != NULL && args->params != NULL)
+    rc = APIC_ERR_NOMEM;
+  p->args.params = copy_struct(op->params, view, 0, &rc);
+  apic__free(view);
   p->args.body = copy_struct(op->body, args != NULL ? args->body : NULL, op->body_is_array, &rc);
   if (rc == 0 && p->args.params == NULL) { /* a params struct to hold the cursor or offset */
     p->args.params = apic__calloc(1, op->params->size);

@@ -1,7 +1,7 @@
 # The generated models of every spec: compiled as committed in generated/ (gcc or $(CC), and
 # clang too when it is there, at -Werror), and exercised end to end.
 GEN_SDKS      := $(notdir $(wildcard generated/*))
-GEN_SDK_SRCS   := models errors
+GEN_SDK_SRCS   := models errors client
 GEN_MODEL_OBJS := $(foreach s,$(GEN_SDKS),$(GEN_SDK_SRCS:%=$(BUILD)/generated/$(s)/src/%.o))
 MODEL_TESTS    := torale_models model_decode errors
 TEST_BINS     += $(MODEL_TESTS:%=$(BUILD)/tests/models/test_%)

@@ -124,7 +124,7 @@ int torale_tasks_create_async(torale_client *c, const torale_create_task *body, 
 
 /* ---- tasks.get ---- */
 typedef struct torale_tasks_get__path {
-  char *task_id;
+  const char *task_id;
 } torale_tasks_get__path;
 static const apic_field_desc torale_tasks_get__path__fields[] = {
   {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -142,7 +142,7 @@ static const apic_op_desc torale_tasks_get__op = {
 
 int torale_tasks_get(torale_client *c, const char *task_id, const apic_call_options *opts, torale_task *out, torale_error **err)
 {
-  torale_tasks_get__path path = { .task_id = (char *)task_id };
+  torale_tasks_get__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_get__op, &args, opts, out, &e);
@@ -156,7 +156,7 @@ static void torale_tasks_get__done(apic_call *call, int status, void *result, ap
 
 int torale_tasks_get_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_get_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_tasks_get__path path = { .task_id = (char *)task_id };
+  torale_tasks_get__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   if (cb == NULL)
@@ -269,7 +269,7 @@ void torale_tasks_list_pager_free(torale_tasks_list_pager *p)
 
 /* ---- tasks.update ---- */
 typedef struct torale_tasks_update__path {
-  char *task_id;
+  const char *task_id;
 } torale_tasks_update__path;
 static const apic_field_desc torale_tasks_update__path__fields[] = {
   {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -287,7 +287,7 @@ static const apic_op_desc torale_tasks_update__op = {
 
 int torale_tasks_update(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_task *out, torale_error **err)
 {
-  torale_tasks_update__path path = { .task_id = (char *)task_id };
+  torale_tasks_update__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, body };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_update__op, &args, opts, out, &e);
@@ -301,7 +301,7 @@ static void torale_tasks_update__done(apic_call *call, int status, void *result,
 
 int torale_tasks_update_async(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_tasks_update_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_tasks_update__path path = { .task_id = (char *)task_id };
+  torale_tasks_update__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, body };
   apic_error *e = NULL;
   if (cb == NULL)
@@ -312,7 +312,7 @@ int torale_tasks_update_async(torale_client *c, const char *task_id, const toral
 
 /* ---- tasks.delete ---- */
 typedef struct torale_tasks_delete__path {
-  char *task_id;
+  const char *task_id;
 } torale_tasks_delete__path;
 static const apic_field_desc torale_tasks_delete__path__fields[] = {
   {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -330,7 +330,7 @@ static const apic_op_desc torale_tasks_delete__op = {
 
 int torale_tasks_delete(torale_client *c, const char *task_id, const apic_call_options *opts, torale_error **err)
 {
-  torale_tasks_delete__path path = { .task_id = (char *)task_id };
+  torale_tasks_delete__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_delete__op, &args, opts, NULL, &e);
@@ -345,7 +345,7 @@ static void torale_tasks_delete__done(apic_call *call, int status, void *result,
 
 int torale_tasks_delete_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_delete_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_tasks_delete__path path = { .task_id = (char *)task_id };
+  torale_tasks_delete__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   if (cb == NULL)
@@ -356,7 +356,7 @@ int torale_tasks_delete_async(torale_client *c, const char *task_id, const apic_
 
 /* ---- tasks.get_executions ---- */
 typedef struct torale_tasks_get_executions__path {
-  char *task_id;
+  const char *task_id;
 } torale_tasks_get_executions__path;
 static const apic_field_desc torale_tasks_get_executions__path__fields[] = {
   {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -379,7 +379,7 @@ static const apic_op_desc torale_tasks_get_executions__op = {
 
 int torale_tasks_get_executions(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_execution_array *out, torale_error **err)
 {
-  torale_tasks_get_executions__path path = { .task_id = (char *)task_id };
+  torale_tasks_get_executions__path path = { .task_id = task_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_get_executions__op, &args, opts, out, &e);
@@ -393,7 +393,7 @@ static void torale_tasks_get_executions__done(apic_call *call, int status, void 
 
 int torale_tasks_get_executions_async(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_tasks_get_executions_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_tasks_get_executions__path path = { .task_id = (char *)task_id };
+  torale_tasks_get_executions__path path = { .task_id = task_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
   if (cb == NULL)
@@ -404,7 +404,7 @@ int torale_tasks_get_executions_async(torale_client *c, const char *task_id, con
 
 /* ---- tasks.run ---- */
 typedef struct torale_tasks_run__path {
-  char *task_id;
+  const char *task_id;
 } torale_tasks_run__path;
 static const apic_field_desc torale_tasks_run__path__fields[] = {
   {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -427,7 +427,7 @@ static const apic_op_desc torale_tasks_run__op = {
 
 int torale_tasks_run(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_execution *out, torale_error **err)
 {
-  torale_tasks_run__path path = { .task_id = (char *)task_id };
+  torale_tasks_run__path path = { .task_id = task_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_run__op, &args, opts, out, &e);
@@ -441,7 +441,7 @@ static void torale_tasks_run__done(apic_call *call, int status, void *result, ap
 
 int torale_tasks_run_async(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_tasks_run_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_tasks_run__path path = { .task_id = (char *)task_id };
+  torale_tasks_run__path path = { .task_id = task_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
   if (cb == NULL)
@@ -452,7 +452,7 @@ int torale_tasks_run_async(torale_client *c, const char *task_id, const torale_t
 
 /* ---- tasks.watch ---- */
 typedef struct torale_tasks_watch__path {
-  char *task_id;
+  const char *task_id;
 } torale_tasks_watch__path;
 static const apic_field_desc torale_tasks_watch__path__fields[] = {
   {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -475,7 +475,7 @@ static int torale_tasks_watch__event(void *event, void (*fn)(void), void *user_d
 
 int torale_tasks_watch(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_watch_event_cb on_event, void *user_data, torale_error **err)
 {
-  torale_tasks_watch__path path = { .task_id = (char *)task_id };
+  torale_tasks_watch__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   if (on_event == NULL)
@@ -486,7 +486,7 @@ int torale_tasks_watch(torale_client *c, const char *task_id, const apic_call_op
 
 int torale_tasks_watch_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_watch_event_cb on_event, torale_end_cb on_end, void *user_data, apic_stream **out, torale_error **err)
 {
-  torale_tasks_watch__path path = { .task_id = (char *)task_id };
+  torale_tasks_watch__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   if (on_event == NULL || on_end == NULL)
@@ -497,7 +497,7 @@ int torale_tasks_watch_async(torale_client *c, const char *task_id, const apic_c
 
 /* ---- executions.get ---- */
 typedef struct torale_executions_get__path {
-  char *execution_id;
+  const char *execution_id;
 } torale_executions_get__path;
 static const apic_field_desc torale_executions_get__path__fields[] = {
   {.name = "execution_id", .wire = "execution_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
@@ -515,7 +515,7 @@ static const apic_op_desc torale_executions_get__op = {
 
 int torale_executions_get(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_execution *out, torale_error **err)
 {
-  torale_executions_get__path path = { .execution_id = (char *)execution_id };
+  torale_executions_get__path path = { .execution_id = execution_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_executions_get__op, &args, opts, out, &e);
@@ -529,7 +529,7 @@ static void torale_executions_get__done(apic_call *call, int status, void *resul
 
 int torale_executions_get_async(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_executions_get_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_executions_get__path path = { .execution_id = (char *)execution_id };
+  torale_executions_get__path path = { .execution_id = execution_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   if (cb == NULL)
@@ -638,7 +638,7 @@ void torale_notifications_list_pager_free(torale_notifications_list_pager *p)
 
 /* ---- notifications.mark_read ---- */
 typedef struct torale_notifications_mark_read__path {
-  char *notification_id;
+  const char *notification_id;
 } torale_notifications_mark_read__path;
 static const apic_field_desc torale_notifications_mark_read__path__fields[] = {
   {.name = "notification_id", .wire = "notification_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
@@ -656,7 +656,7 @@ static const apic_op_desc torale_notifications_mark_read__op = {
 
 int torale_notifications_mark_read(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notification *out, torale_error **err)
 {
-  torale_notifications_mark_read__path path = { .notification_id = (char *)notification_id };
+  torale_notifications_mark_read__path path = { .notification_id = notification_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_mark_read__op, &args, opts, out, &e);
@@ -670,7 +670,7 @@ static void torale_notifications_mark_read__done(apic_call *call, int status, vo
 
 int torale_notifications_mark_read_async(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notifications_mark_read_cb cb, void *user_data, apic_call **out, torale_error **err)
 {
-  torale_notifications_mark_read__path path = { .notification_id = (char *)notification_id };
+  torale_notifications_mark_read__path path = { .notification_id = notification_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
   if (cb == NULL)

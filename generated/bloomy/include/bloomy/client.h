@@ -92,7 +92,7 @@ int bloomy_users_get_async(bloomy_client *c, int64_t user_id, const apic_call_op
  *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
 typedef struct bloomy_users_search_params {
   /** min_len 1 */
-  char *term;
+  const char *term;
 } bloomy_users_search_params;
 extern const apic_model_desc bloomy_users_search_params__desc;
 /** Called once when bloomy_users_search_async ends: status 0 with the result (yours: bloomy_user_search_result_array_clear and free), else a code with err (yours: bloomy_error_free). */
@@ -197,7 +197,7 @@ int bloomy_meetings_metrics_async(bloomy_client *c, int64_t meeting_id, const ap
  *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
 typedef struct bloomy_todos_create_params {
   /** Makes the create safe to retry. */
-  char *request_key;
+  const char *request_key;
   apic_presence has_request_key;
 } bloomy_todos_create_params;
 extern const apic_model_desc bloomy_todos_create_params__desc;
@@ -214,12 +214,12 @@ int bloomy_todos_create_async(bloomy_client *c, const bloomy_create_todo *body, 
 /** The query parameters of todos.list. Start from {0}: a field is sent when set
  *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
 typedef struct bloomy_todos_list_params {
-  bloomy_todo_status *status;
+  const bloomy_todo_status *status;
   size_t status_count;
   apic_presence has_status;
   int64_t user_id;
   apic_presence has_user_id;
-  char *cursor;
+  const char *cursor;
   apic_presence has_cursor;
 } bloomy_todos_list_params;
 extern const apic_model_desc bloomy_todos_list_params__desc;

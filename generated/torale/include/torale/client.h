@@ -97,13 +97,13 @@ typedef struct torale_tasks_list_params {
   torale_task_state state;
   char *state_unknown; /**< the text of a value this SDK does not know */
   apic_presence has_state;
-  char **tags;
+  const char *const *tags;
   size_t tags_count;
   apic_presence has_tags;
   /** min 1, max 100; server default 20 */
   int64_t limit;
   apic_presence has_limit;
-  char *cursor;
+  const char *cursor;
   apic_presence has_cursor;
 } torale_tasks_list_params;
 extern const apic_model_desc torale_tasks_list_params__desc;
@@ -179,7 +179,7 @@ int torale_tasks_get_executions_async(torale_client *c, const char *task_id, con
 /** The query and header parameters of tasks.run. Start from {0}: a field is sent when set
  *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
 typedef struct torale_tasks_run_params {
-  char *request_source;
+  const char *request_source;
   apic_presence has_request_source;
 } torale_tasks_run_params;
 extern const apic_model_desc torale_tasks_run_params__desc;

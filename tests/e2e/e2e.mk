@@ -1,0 +1,13 @@
+# End-to-end suites: the generated SDKs (as committed in generated/) against libapic-mock serving
+# the same spec, in-process on an ephemeral port. Both SDKs link into each binary with libapic,
+# which is itself a check that they do not clash.
+E2E_TESTS := torale bloomy
+E2E_SDK_OBJS := $(foreach s,torale bloomy,$(foreach f,models errors client,$(BUILD)/generated/$(s)/src/$(f).o))
+TEST_BINS += $(E2E_TESTS:%=$(BUILD)/tests/e2e/test_%)
+ALL_OBJS  += $(E2E_TESTS:%=$(BUILD)/tests/e2e/test_%.o) $(BUILD)/tests/e2e/e2e.o
+
+$(BUILD)/tests/e2e/%.o: EXTRA_CFLAGS = -Imock/include -Itests/mock -Igenerated/torale/include -Igenerated/bloomy/include
+
+$(BUILD)/tests/e2e/test_%: $(BUILD)/tests/e2e/test_%.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/tests/mock/mock_http.o \
+    $(E2E_SDK_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)

@@ -1,0 +1,800 @@
+/* The generated Torale SDK end to end against the mock serving spec/torale.api: every
+ * operation sync and async, typed errors with payloads, retries, timeouts and idempotency keys
+ * through injected faults, pagination, streaming, groups, cancellation, shutdown, encoding of
+ * awkward values, and secrets kept out of logs and error text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "e2e.h"
+#include "torale/torale.h"
+
+#define KEY "sk-e2e-secret-4711"
+
+typedef struct fixture {
+  apic_mock *mock;
+  torale_client *c;
+  e2e_log log;
+} fixture;
+
+static torale_client *client_with(fixture *f, void (*tune)(torale_client_options *))
+{
+  torale_client_options o;
+  torale_client_options_init(&o);
+  o.base_url = e2e_base(f->mock);
+  o.api_key = KEY;
+  o.http.backoff_initial_ms = 5; /* retries in tests wait milliseconds, not seconds */
+  o.http.backoff_max_ms = 20;
+  o.http.log = e2e_log_fn;
+  o.http.log_ctx = &f->log;
+  o.http.log_level = APIC_LOG_DEBUG;
+  if (tune != NULL)
+    tune(&o);
+  torale_client *c = NULL;
+  torale_error *err = NULL;
+  assert_int_equal(torale_client_new(&o, &c, &err), 0);
+  assert_null(err);
+  return c;
+}
+
+static int setup(void **state)
+{
+  fixture *f = calloc(1, sizeof *f);
+  f->mock = mt_start("torale", NULL);
+  f->c = client_with(f, NULL);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fixture *f = *state;
+  torale_client_free(f->c, 0);
+  apic_mock_stop(f->mock);
+  free(f);
+  return 0;
+}
+
+static void new_task(torale_create_task *t, const char *name)
+{
+  assert_int_equal(torale_create_task_init(t), 0);
+  t->name = strdup(name);
+  t->has_name = APIC_PRESENT;
+  t->search_query = strdup("price of bread");
+  t->condition_description = strdup("below 2 EUR");
+}
+
+static void create(fixture *f, const char *name, torale_task *out)
+{
+  torale_create_task body;
+  new_task(&body, name);
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_create(f->c, &body, NULL, out, &err), 0);
+  assert_null(err);
+  torale_create_task_clear(&body);
+}
+
+static void crud_sync(void **state)
+{
+  fixture *f = *state;
+  torale_task t, got, updated;
+  torale_error *err = NULL;
+  create(f, "bread", &t);
+  assert_string_equal(t.name, "bread");
+  assert_int_equal(t.state, TORALE_TASK_STATE_ACTIVE); /* the spec's default, from the server */
+  assert_int_equal(torale_tasks_get(f->c, t.id, NULL, &got, &err), 0);
+  assert_true(torale_task_equal(&t, &got));
+
+  torale_update_task patch = {0};
+  patch.is_active = false;
+  patch.has_is_active = APIC_PRESENT;
+  assert_int_equal(torale_tasks_update(f->c, t.id, &patch, NULL, &updated, &err), 0);
+  assert_false(updated.is_active);
+  assert_string_equal(updated.name, "bread");
+
+  assert_int_equal(torale_tasks_delete(f->c, t.id, NULL, &err), 0);
+  torale_task gone;
+  assert_int_equal(torale_tasks_get(f->c, t.id, NULL, &gone, &err), APIC_ERR_HTTP);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_NOT_FOUND);
+  assert_int_equal(torale_error_status(err), 404);
+  assert_non_null(torale_error_as_not_found(err));
+  torale_error_free(err);
+  torale_task_clear(&t);
+  torale_task_clear(&got);
+  torale_task_clear(&updated);
+}
+
+static void other_operations_sync(void **state)
+{
+  fixture *f = *state;
+  torale_task t;
+  torale_error *err = NULL;
+  create(f, "runs", &t);
+  torale_execution run;
+  torale_tasks_run_params rp = {0};
+  rp.request_source = "e2e";
+  rp.has_request_source = APIC_PRESENT;
+  assert_int_equal(torale_tasks_run(f->c, t.id, &rp, NULL, &run, &err), 0);
+  assert_non_null(run.id);
+  torale_execution_array runs = {0};
+  torale_tasks_get_executions_params ep = {0};
+  ep.limit = 5;
+  ep.has_limit = APIC_PRESENT;
+  assert_int_equal(torale_tasks_get_executions(f->c, t.id, &ep, NULL, &runs, &err), 0);
+  torale_execution one;
+  assert_int_equal(torale_executions_get(f->c, "ex-1", NULL, &one, &err), 0);
+  assert_string_equal(one.id, "ex-1"); /* synthesized with the id asked for */
+  torale_notification n;
+  assert_int_equal(torale_notifications_mark_read(f->c, "n-1", NULL, &n, &err), 0);
+  torale_notification_page count;
+  assert_int_equal(torale_notifications_unread_count(f->c, NULL, &count, &err), 0);
+  /* the header parameter and the query parameter reached the server */
+  cJSON *log = e2e_requests(f->mock);
+  int seen_header = 0, seen_limit = 0;
+  const cJSON *r;
+  cJSON_ArrayForEach(r, log)
+  {
+    const char *src = e2e_header(r, "X-Request-Source");
+    seen_header |= src != NULL && strcmp(src, "e2e") == 0;
+    const char *limit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "query"), "limit"));
+    seen_limit |= limit != NULL && strcmp(limit, "5") == 0;
+  }
+  assert_true(seen_header);
+  assert_true(seen_limit);
+  cJSON_Delete(log);
+  torale_task_clear(&t);
+  torale_execution_clear(&run);
+  torale_execution_array_clear(&runs);
+  torale_execution_clear(&one);
+  torale_notification_clear(&n);
+  torale_notification_page_clear(&count);
+}
+
+static void invalid_body_is_not_sent(void **state)
+{
+  fixture *f = *state;
+  torale_create_task body;
+  new_task(&body, "x");
+  free(body.search_query);
+  body.search_query = strdup(""); /* @min_len(1) */
+  int before = e2e_request_count(f->mock);
+  torale_task out;
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_create(f->c, &body, NULL, &out, &err), APIC_ERR_INVALID_ARG);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_INVALID_ARGUMENT);
+  assert_non_null(strstr(torale_error_message(err), "search_query"));
+  assert_int_equal(e2e_request_count(f->mock), before);
+  torale_error_free(err);
+  /* a bad query parameter too: limit @max(100) */
+  torale_tasks_list_params p = {0};
+  p.limit = 1000;
+  p.has_limit = APIC_PRESENT;
+  torale_task_page page;
+  assert_int_equal(torale_tasks_list(f->c, &p, NULL, &page, &err), APIC_ERR_INVALID_ARG);
+  assert_non_null(strstr(torale_error_message(err), "limit"));
+  torale_error_free(err);
+  /* an empty path parameter cannot stay one segment */
+  assert_int_equal(torale_tasks_get(f->c, "", NULL, &out, &err), APIC_ERR_INVALID_ARG);
+  torale_error_free(err);
+  assert_int_equal(e2e_request_count(f->mock), before);
+  torale_create_task_clear(&body);
+}
+
+static void typed_errors_with_payloads(void **state)
+{
+  fixture *f = *state;
+  torale_task out;
+  torale_error *err = NULL;
+  mt_fault(f->mock, "{\"path\":\"/tasks/v1\",\"status\":422,\"body\":{\"detail\":\"$.name: too long\"},"
+                    "\"headers\":{\"x-request-id\":\"req-42\"}}");
+  assert_int_equal(torale_tasks_get(f->c, "v1", NULL, &out, &err), APIC_ERR_HTTP);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_VALIDATION);
+  assert_string_equal(torale_error_as_validation(err)->detail, "$.name: too long");
+  assert_string_equal(torale_error_request_id(err), "req-42");
+  torale_error_free(err);
+
+  mt_fault(f->mock, "{\"path\":\"/tasks/r1\",\"status\":429,\"headers\":{\"Retry-After\":\"7\"}}");
+  torale_client *once = client_with(f, NULL);
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.max_retries = 0;
+  assert_int_equal(torale_tasks_get(once, "r1", &o, &out, &err), APIC_ERR_HTTP);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_RATE_LIMIT);
+  assert_true(torale_error_as_rate_limit(err)->retry_after == 7.0);
+  assert_int_equal(torale_error_retry_after_ms(err), 7000);
+  assert_int_equal(torale_error_status(err), 429);
+  torale_error_free(err);
+  torale_client_free(once, 0);
+
+  mt_fault(f->mock, "{\"path\":\"/tasks/s1\",\"status\":503,\"times\":-1}");
+  o.max_retries = 1;
+  assert_int_equal(torale_tasks_get(f->c, "s1", &o, &out, &err), APIC_ERR_HTTP);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_SERVER);
+  assert_int_equal(torale_error_attempts(err), 2);
+  torale_error_free(err);
+
+  /* the credential is required: a client without one gets AuthenticationError */
+  torale_client_options co;
+  torale_client_options_init(&co);
+  co.base_url = e2e_base(f->mock);
+  co.api_key = "";
+  torale_client *anon = NULL;
+  assert_int_equal(torale_client_new(&co, &anon, NULL), 0);
+  assert_int_equal(torale_tasks_delete(anon, "t", NULL, &err), APIC_ERR_HTTP);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_AUTHENTICATION);
+  torale_error_free(err);
+  torale_client_free(anon, 0);
+}
+
+static void retried_run_has_one_key(void **state)
+{
+  fixture *f = *state;
+  torale_task t;
+  create(f, "run", &t);
+  char fault[160];
+  snprintf(fault, sizeof fault, "{\"method\":\"POST\",\"path\":\"/tasks/%s/run\",\"times\":2,\"status\":503}", t.id);
+  mt_fault(f->mock, fault);
+  torale_execution run;
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_run(f->c, t.id, NULL, NULL, &run, &err), 0); /* @idempotent @retries(3) */
+  cJSON *log = e2e_requests(f->mock);
+  const char *key = NULL;
+  int runs = 0;
+  const cJSON *r;
+  cJSON_ArrayForEach(r, log)
+  {
+    if (strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "path")), "/run") == NULL)
+      continue;
+    const char *k = e2e_header(r, "Idempotency-Key");
+    assert_non_null(k);
+    if (key == NULL)
+      key = k;
+    assert_string_equal(k, key);
+    runs++;
+  }
+  assert_int_equal(runs, 3);
+  cJSON_Delete(log);
+  /* a create (POST, not idempotent) is not retried */
+  mt_fault(f->mock, "{\"method\":\"POST\",\"path\":\"/tasks\",\"times\":1,\"status\":503}");
+  torale_create_task body;
+  new_task(&body, "once");
+  torale_task out;
+  int before = e2e_request_count(f->mock);
+  assert_int_equal(torale_tasks_create(f->c, &body, NULL, &out, &err), APIC_ERR_HTTP);
+  assert_int_equal(e2e_request_count(f->mock), before + 1);
+  torale_error_free(err);
+  /* unless the call carries a key, which makes it retryable */
+  mt_fault(f->mock, "{\"method\":\"POST\",\"path\":\"/tasks\",\"times\":1,\"status\":503}");
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.idempotency_key = "create-once-1";
+  assert_int_equal(torale_tasks_create(f->c, &body, &o, &out, &err), 0);
+  torale_task_clear(&out);
+  torale_create_task_clear(&body);
+  torale_execution_clear(&run);
+  torale_task_clear(&t);
+}
+
+static void timeouts_and_deadlines(void **state)
+{
+  fixture *f = *state;
+  torale_task out;
+  torale_error *err = NULL;
+  mt_fault(f->mock, "{\"path\":\"/tasks/slow\",\"delay_ms\":3000,\"times\":-1}");
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.timeout_ms = 150;
+  assert_int_equal(torale_tasks_get(f->c, "slow", &o, &out, &err), APIC_ERR_TIMEOUT);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_TIMEOUT);
+  torale_error_free(err);
+  /* a deadline already past: nothing is sent */
+  int before = e2e_request_count(f->mock);
+  apic_call_options late = APIC_CALL_OPTIONS_INIT;
+  late.deadline_ms = apic_now_ms() - 1;
+  assert_int_equal(torale_tasks_get(f->c, "fast", &late, &out, &err), APIC_ERR_TIMEOUT);
+  torale_error_free(err);
+  assert_int_equal(e2e_request_count(f->mock), before);
+  /* a near deadline cuts a slow call like a timeout */
+  late.deadline_ms = apic_now_ms() + 150;
+  assert_int_equal(torale_tasks_get(f->c, "slow", &late, &out, &err), APIC_ERR_TIMEOUT);
+  torale_error_free(err);
+}
+
+/* ---- encoding ---- */
+
+static const char *const awkward[] = {"a&b=c", "x#y?z", "sl/ash", "50% off", "sp ace", "caf\xc3\xa9 \xe2\x9c\x93"};
+
+static void awkward_values_arrive_intact(void **state)
+{
+  fixture *f = *state;
+  torale_task out;
+  torale_error *err = NULL;
+  for (size_t i = 0; i < sizeof awkward / sizeof awkward[0]; i++) {
+    assert_int_equal(torale_tasks_get(f->c, awkward[i], NULL, &out, &err), APIC_ERR_HTTP); /* unknown: 404 */
+    torale_error_free(err);
+  }
+  torale_tasks_list_params p = {0};
+  p.tags = awkward;
+  p.tags_count = sizeof awkward / sizeof awkward[0];
+  p.cursor = "c&d";
+  torale_task_page page;
+  assert_int_equal(torale_tasks_list(f->c, &p, NULL, &page, &err), 0);
+  torale_task_page_clear(&page);
+  cJSON *log = e2e_requests(f->mock);
+  int n = cJSON_GetArraySize(log);
+  for (size_t i = 0; i < sizeof awkward / sizeof awkward[0]; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "/tasks/%s", awkward[i]);
+    const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, (int)i), "path"));
+    assert_string_equal(path, want); /* the mock decoded one segment back to the value */
+  }
+  const cJSON *q = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, n - 1), "query");
+  const cJSON *tags = cJSON_GetObjectItemCaseSensitive(q, "tags");
+  assert_int_equal(cJSON_GetArraySize(tags), (int)(sizeof awkward / sizeof awkward[0])); /* repeated keys */
+  for (size_t i = 0; i < sizeof awkward / sizeof awkward[0]; i++)
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetArrayItem(tags, (int)i)), awkward[i]);
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(q, "cursor")), "c&d");
+  cJSON_Delete(log);
+}
+
+/* ---- pages ---- */
+
+static void pages_sync(void **state)
+{
+  fixture *f = *state;
+  for (int i = 0; i < 23; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "t%02d", i);
+    torale_task t;
+    create(f, name, &t);
+    torale_task_clear(&t);
+  }
+  torale_tasks_list_params p = {0};
+  p.limit = 10;
+  p.has_limit = APIC_PRESENT;
+  torale_tasks_list_pager *pager = NULL;
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_list_pages(f->c, &p, NULL, &pager, &err), 0);
+  int pages = 0, items = 0, rc;
+  torale_task_page page;
+  while ((rc = torale_tasks_list_next_page(pager, &page, &err)) == 1) {
+    pages++;
+    items += (int)page.items_count;
+    torale_task_page_clear(&page);
+  }
+  assert_int_equal(rc, 0);
+  assert_int_equal(pages, 3);
+  assert_int_equal(items, 23);
+  assert_true(torale_tasks_list_pager_done(pager));
+  torale_tasks_list_pager_free(pager);
+  /* item by item, in insertion order */
+  assert_int_equal(torale_tasks_list_pages(f->c, &p, NULL, &pager, &err), 0);
+  torale_task t;
+  int k = 0;
+  while ((rc = torale_tasks_list_next_item(pager, &t, &err)) == 1) {
+    char name[16];
+    snprintf(name, sizeof name, "t%02d", k++);
+    assert_string_equal(t.name, name);
+    torale_task_clear(&t);
+  }
+  assert_int_equal(rc, 0);
+  assert_int_equal(k, 23);
+  torale_tasks_list_pager_free(pager);
+}
+
+typedef struct walk {
+  int items, ended, status;
+} walk;
+
+static int on_item(const torale_task *t, void *ud)
+{
+  walk *w = ud;
+  assert_non_null(t->id);
+  w->items++;
+  return 0;
+}
+
+static void on_end(int status, torale_error *err, void *ud)
+{
+  walk *w = ud;
+  w->ended++;
+  w->status = status;
+  torale_error_free(err);
+}
+
+static void pages_async(void **state)
+{
+  fixture *f = *state;
+  for (int i = 0; i < 12; i++) {
+    torale_task t;
+    create(f, "a", &t);
+    torale_task_clear(&t);
+  }
+  torale_tasks_list_params p = {0};
+  p.limit = 5;
+  p.has_limit = APIC_PRESENT;
+  torale_tasks_list_pager *pager = NULL;
+  assert_int_equal(torale_tasks_list_pages(f->c, &p, NULL, &pager, NULL), 0);
+  walk w = {0};
+  assert_int_equal(torale_tasks_list_each_async(pager, on_item, on_end, &w, NULL), 0);
+  assert_int_equal(torale_client_run(f->c), 0);
+  assert_int_equal(w.ended, 1);
+  assert_int_equal(w.status, 0);
+  assert_int_equal(w.items, 12);
+  torale_tasks_list_pager_free(pager);
+}
+
+static void offset_pages(void **state)
+{
+  (void)state; /* a mock of its own, preloaded */
+  char path[] = "/tmp/e2e-notifications-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *out = fdopen(fd, "w");
+  fputs("{\"/notifications\": [", out);
+  for (int i = 0; i < 7; i++)
+    fprintf(out, "%s{\"id\":\"n%d\",\"task_id\":\"t\",\"channel\":\"email\",\"sent_at\":\"2026-01-0%dT00:00:00Z\","
+                 "\"message\":\"m%d\"}", i ? "," : "", i, i + 1, i);
+  fputs("]}", out);
+  fclose(out);
+  apic_mock_options mo = apic_mock_options_default();
+  mo.data_file = path;
+  apic_mock *m = mt_start("torale", &mo);
+  torale_client_options o;
+  torale_client_options_init(&o);
+  o.base_url = e2e_base(m);
+  o.api_key = KEY;
+  torale_client *c = NULL;
+  assert_int_equal(torale_client_new(&o, &c, NULL), 0);
+  torale_notifications_list_params p = {0};
+  p.limit = 3;
+  p.has_limit = APIC_PRESENT;
+  torale_notifications_list_pager *pager = NULL;
+  assert_int_equal(torale_notifications_list_pages(c, &p, NULL, &pager, NULL), 0);
+  torale_notification n;
+  int k = 0;
+  while (torale_notifications_list_next_item(pager, &n, NULL) == 1) {
+    char id[24];
+    snprintf(id, sizeof id, "n%d", k++);
+    assert_string_equal(n.id, id);
+    torale_notification_clear(&n);
+  }
+  assert_int_equal(k, 7);
+  assert_int_equal(e2e_request_count(m), 4); /* 3 + 3 + 1, then the empty page that ends it */
+  torale_notifications_list_pager_free(pager);
+  torale_client_free(c, 0);
+  apic_mock_stop(m);
+  remove(path);
+}
+
+/* ---- streams ---- */
+
+typedef struct events {
+  int n, stop_after;
+  int last_had_execution;
+  int ended, status;
+} events;
+
+static int on_event(const torale_execution_event *ev, void *ud)
+{
+  events *e = ud;
+  assert_non_null(ev->execution_id);
+  e->n++;
+  e->last_had_execution = ev->execution != NULL;
+  return e->stop_after > 0 && e->n >= e->stop_after;
+}
+
+static void on_stream_end(int status, torale_error *err, void *ud)
+{
+  events *e = ud;
+  e->ended++;
+  e->status = status;
+  torale_error_free(err);
+}
+
+static void stream_sync(void **state)
+{
+  fixture *f = *state;
+  torale_task t;
+  create(f, "watch", &t);
+  events e = {0};
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_watch(f->c, t.id, NULL, on_event, &e, &err), 0);
+  assert_int_equal(e.n, 5);
+  assert_true(e.last_had_execution);
+  /* the callback stops it */
+  events stop = {0, 2, 0, 0, 0};
+  assert_int_equal(torale_tasks_watch(f->c, t.id, NULL, on_event, &stop, &err), APIC_ERR_CANCELLED);
+  assert_int_equal(stop.n, 2);
+  torale_error_free(err);
+  torale_task_clear(&t);
+}
+
+static void stream_async_resumes_after_a_drop(void **state)
+{
+  fixture *f = *state;
+  torale_task t;
+  create(f, "drop", &t);
+  char fault[160];
+  snprintf(fault, sizeof fault, "{\"path\":\"/tasks/%s/events\",\"sse_drop_after\":2}", t.id);
+  mt_fault(f->mock, fault);
+  events e = {0};
+  apic_stream *s = NULL;
+  assert_int_equal(torale_tasks_watch_async(f->c, t.id, NULL, on_event, on_stream_end, &e, &s, NULL), 0);
+  assert_non_null(s);
+  assert_int_equal(torale_client_run(f->c), 0);
+  assert_int_equal(e.ended, 1);
+  assert_int_equal(e.status, 0);
+  assert_int_equal(e.n, 5); /* 2, a drop, then 3 more after Last-Event-ID: none lost or repeated */
+  cJSON *log = e2e_requests(f->mock);
+  const cJSON *last = cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1);
+  assert_string_equal(e2e_header(last, "Last-Event-ID"), "2");
+  cJSON_Delete(log);
+  torale_task_clear(&t);
+}
+
+/* ---- async, groups, cancellation, shutdown ---- */
+
+typedef struct slot {
+  int done, status;
+  torale_task *task;
+  torale_error_kind kind;
+} slot;
+
+static void on_task(apic_call *call, int status, torale_task *result, torale_error *err, void *ud)
+{
+  slot *s = ud;
+  (void)call;
+  s->done++;
+  s->status = status;
+  s->task = result;
+  s->kind = torale_error_kind_of(err);
+  torale_error_free(err);
+}
+
+static void gather_in_order(void **state)
+{
+  fixture *f = *state;
+  apic_group *g = NULL;
+  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_GATHER, &g), 0);
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.group = g;
+  slot s[3] = {{0}};
+  const char *names[3] = {"one", "two", "three"};
+  for (int i = 0; i < 3; i++) {
+    torale_create_task body;
+    new_task(&body, names[i]);
+    assert_int_equal(torale_tasks_create_async(f->c, &body, &o, on_task, &s[i], NULL, NULL), 0);
+    torale_create_task_clear(&body); /* arguments are borrowed for the start call only */
+  }
+  assert_int_equal(apic_group_wait(g), 0);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(s[i].done, 1);
+    assert_string_equal(s[i].task->name, names[i]);
+    assert_int_equal(apic_group_status(g, (size_t)i), 0);
+    torale_task_free(s[i].task);
+  }
+  apic_group_free(g);
+}
+
+static void gather_keeps_per_item_errors(void **state)
+{
+  fixture *f = *state;
+  torale_task t;
+  create(f, "exists", &t);
+  apic_group *g = NULL;
+  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_GATHER, &g), 0);
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.group = g;
+  slot s[3] = {{0}};
+  const char *ids[3] = {t.id, "missing", t.id};
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(torale_tasks_get_async(f->c, ids[i], &o, on_task, &s[i], NULL, NULL), 0);
+  assert_int_equal(apic_group_wait(g), APIC_ERR_HTTP);
+  assert_int_equal(s[0].status, 0);
+  assert_int_equal(s[1].kind, TORALE_ERROR_NOT_FOUND);
+  assert_int_equal(s[2].status, 0);
+  torale_task_free(s[0].task);
+  torale_task_free(s[2].task);
+  apic_group_free(g);
+  torale_task_clear(&t);
+}
+
+static void fail_fast_cancels_the_rest(void **state)
+{
+  fixture *f = *state;
+  mt_fault(f->mock, "{\"path\":\"/tasks/slow*\",\"delay_ms\":5000,\"times\":-1}");
+  apic_group *g = NULL;
+  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_FAIL_FAST, &g), 0);
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.group = g;
+  slot s[3] = {{0}};
+  assert_int_equal(torale_tasks_get_async(f->c, "slow1", &o, on_task, &s[0], NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_async(f->c, "slow2", &o, on_task, &s[1], NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_async(f->c, "", &o, on_task, &s[2], NULL, NULL), APIC_ERR_INVALID_ARG);
+  mt_fault(f->mock, "{\"path\":\"/tasks/boom\",\"status\":404}");
+  slot boom = {0};
+  assert_int_equal(torale_tasks_get_async(f->c, "boom", &o, on_task, &boom, NULL, NULL), 0);
+  assert_int_not_equal(apic_group_wait(g), 0);
+  assert_int_equal(s[0].status, APIC_ERR_CANCELLED);
+  assert_int_equal(s[1].kind, TORALE_ERROR_CANCELLED);
+  assert_int_equal(s[2].done, 0); /* never started: its callback never runs */
+  apic_group_free(g);
+}
+
+static void cancel_and_shutdown(void **state)
+{
+  fixture *f = *state;
+  mt_fault(f->mock, "{\"path\":\"/tasks/hang*\",\"delay_ms\":5000,\"times\":-1}");
+  slot a = {0};
+  apic_call *call = NULL;
+  assert_int_equal(torale_tasks_get_async(f->c, "hang1", NULL, on_task, &a, &call, NULL), 0);
+  apic_call_cancel(call);
+  assert_int_equal(torale_client_run(f->c), 0);
+  assert_int_equal(a.done, 1);
+  assert_int_equal(a.kind, TORALE_ERROR_CANCELLED);
+  /* closing with work in flight: every callback runs once, cancelled */
+  torale_client *c = client_with(f, NULL);
+  slot s[4] = {{0}};
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(torale_tasks_get_async(c, "hang2", NULL, on_task, &s[i], NULL, NULL), 0);
+  torale_client_free(c, 50);
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(s[i].done, 1);
+    assert_int_equal(s[i].kind, TORALE_ERROR_CANCELLED);
+  }
+}
+
+static void five_in_flight(torale_client_options *o)
+{
+  o->http.max_concurrency = 5;
+}
+
+static void async_needs_a_callback(void **state)
+{
+  fixture *f = *state;
+  torale_error *err = NULL;
+  assert_int_equal(torale_executions_get_async(f->c, "e", NULL, NULL, NULL, NULL, &err), APIC_ERR_INVALID_ARG);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_INVALID_ARGUMENT);
+  torale_error_free(err);
+  assert_int_equal(e2e_request_count(f->mock), 0);
+}
+
+typedef struct counter {
+  int done, ok;
+} counter;
+
+static void on_execution(apic_call *call, int status, torale_execution *result, torale_error *err, void *ud)
+{
+  counter *n = ud;
+  (void)call;
+  n->done++;
+  n->ok += status == 0;
+  torale_execution_free(result);
+  torale_error_free(err);
+}
+
+static void max_concurrency_is_respected(void **state)
+{
+  fixture *f = *state;
+  torale_client *c = client_with(f, five_in_flight);
+  mt_fault(f->mock, "{\"path\":\"/executions/*\",\"delay_ms\":20,\"times\":-1}");
+  counter n = {0, 0};
+  for (int i = 0; i < 40; i++)
+    assert_int_equal(torale_executions_get_async(c, "e", NULL, on_execution, &n, NULL, NULL), 0);
+  assert_int_equal(torale_client_run(c), 0);
+  assert_int_equal(n.done, 40);
+  assert_int_equal(n.ok, 40);
+  int peak = e2e_peak(f->mock);
+  assert_true(peak >= 1 && peak <= 5);
+  torale_client_free(c, 0);
+}
+
+/* ---- secrets ---- */
+
+static void secrets_stay_out_of_logs_and_errors(void **state)
+{
+  fixture *f = *state;
+  torale_create_task body;
+  new_task(&body, "secret");
+  body.notify_email = strdup("alice.secret@example.com"); /* @sensitive */
+  body.has_notify_email = APIC_PRESENT;
+  torale_task out;
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_create(f->c, &body, NULL, &out, &err), 0);
+  mt_fault(f->mock, "{\"path\":\"/tasks\",\"method\":\"POST\",\"status\":500,\"times\":-1}");
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.max_retries = 1;
+  o.idempotency_key = "k-1";
+  torale_task out2;
+  assert_int_equal(torale_tasks_create(f->c, &body, &o, &out2, &err), APIC_ERR_HTTP);
+  char line[2048];
+  torale_error_str(err, line, sizeof line);
+  assert_null(strstr(line, KEY));
+  assert_null(strstr(line, "alice.secret"));
+  torale_error_free(err);
+  assert_true(f->log.lines >= 3);
+  assert_null(strstr(f->log.text, KEY));
+  assert_null(strstr(f->log.text, "Bearer"));
+  assert_null(strstr(f->log.text, "alice.secret"));
+  assert_non_null(strstr(f->log.text, "POST"));
+  /* the key did reach the server */
+  cJSON *log = e2e_requests(f->mock);
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 0), "Authorization"), "Bearer " KEY);
+  cJSON_Delete(log);
+  torale_task_clear(&out);
+  torale_create_task_clear(&body);
+}
+
+static void api_key_from_the_environment(void **state)
+{
+  fixture *f = *state;
+  setenv(TORALE_API_KEY_ENV, "env-key-1", 1);
+  torale_client_options o;
+  torale_client_options_init(&o);
+  o.base_url = e2e_base(f->mock);
+  torale_client *c = NULL;
+  assert_int_equal(torale_client_new(&o, &c, NULL), 0);
+  unsetenv(TORALE_API_KEY_ENV);
+  torale_task t;
+  torale_error *err = NULL;
+  assert_int_equal(torale_tasks_get(c, "t", NULL, &t, &err), APIC_ERR_HTTP); /* 404: authenticated */
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_NOT_FOUND);
+  torale_error_free(err);
+  cJSON *log = e2e_requests(f->mock);
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 0), "Authorization"), "Bearer env-key-1");
+  assert_non_null(strstr(e2e_header(cJSON_GetArrayItem(log, 0), "User-Agent"), "torale-c/1.0.0"));
+  cJSON_Delete(log);
+  torale_client_free(c, 0);
+}
+
+static void dead_server(void **state)
+{
+  fixture *f = *state;
+  torale_client_options o;
+  torale_client_options_init(&o);
+  o.base_url = "http://127.0.0.1:1";
+  o.api_key = KEY;
+  o.http.max_retries = 1;
+  o.http.backoff_initial_ms = 1;
+  torale_client *c = NULL;
+  assert_int_equal(torale_client_new(&o, &c, NULL), 0);
+  torale_task t;
+  torale_error *err = NULL;
+  assert_int_not_equal(torale_tasks_get(c, "t", NULL, &t, &err), 0);
+  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_CONNECTION);
+  torale_error_free(err);
+  torale_client_free(c, 0);
+  (void)f;
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(crud_sync, setup, teardown),
+      cmocka_unit_test_setup_teardown(other_operations_sync, setup, teardown),
+      cmocka_unit_test_setup_teardown(invalid_body_is_not_sent, setup, teardown),
+      cmocka_unit_test_setup_teardown(typed_errors_with_payloads, setup, teardown),
+      cmocka_unit_test_setup_teardown(retried_run_has_one_key, setup, teardown),
+      cmocka_unit_test_setup_teardown(timeouts_and_deadlines, setup, teardown),
+      cmocka_unit_test_setup_teardown(awkward_values_arrive_intact, setup, teardown),
+      cmocka_unit_test_setup_teardown(pages_sync, setup, teardown),
+      cmocka_unit_test_setup_teardown(pages_async, setup, teardown),
+      cmocka_unit_test_setup_teardown(offset_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(stream_sync, setup, teardown),
+      cmocka_unit_test_setup_teardown(stream_async_resumes_after_a_drop, setup, teardown),
+      cmocka_unit_test_setup_teardown(gather_in_order, setup, teardown),
+      cmocka_unit_test_setup_teardown(gather_keeps_per_item_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(fail_fast_cancels_the_rest, setup, teardown),
+      cmocka_unit_test_setup_teardown(cancel_and_shutdown, setup, teardown),
+      cmocka_unit_test_setup_teardown(async_needs_a_callback, setup, teardown),
+      cmocka_unit_test_setup_teardown(max_concurrency_is_respected, setup, teardown),
+      cmocka_unit_test_setup_teardown(secrets_stay_out_of_logs_and_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(api_key_from_the_environment, setup, teardown),
+      cmocka_unit_test_setup_teardown(dead_server, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
