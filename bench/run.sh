@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runtime throughput, side by side in one run: N GETs with C in flight through a plain
-# libcurl-multi + libuv loop and through libapic, then sequential sync calls through libapic
-# and through one reused curl easy handle, all against bench/fixed_server. The async pair runs
-# in alternating rounds so a busy machine disturbs both alike.
+# libcurl-multi + libuv loop, through libapic, through the generated Torale SDK (each answer
+# decoded into a torale_task) and through Python's aiohttp (when Debian's python3-aiohttp is
+# installed, N/4 requests); then sequential sync calls through libapic, the SDK and one reused
+# curl easy handle; all against bench/fixed_server. The async runs alternate in rounds so a
+# busy machine disturbs them alike.
 #   sh bench/run.sh [N] [C] [ROUNDS]      (defaults 20000 64 2; BUILD defaults to build/bench)
 set -eu
 N=${1:-20000}
@@ -27,10 +29,15 @@ r=0
 while [ $r -lt "$ROUNDS" ]; do
   run "$B/plain_loop" "$URL" "$N" "$C"
   run "$B/libapic_get" "$URL" "$N" "$C" async
+  run sh -c '"$1" async-get "$2" "$3" "$4" | head -n 1' - "$B/torale_bench" "${URL%/tasks/t1}" "$N" "$C"
   r=$((r + 1))
 done
+if /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
+  run sh -c '/usr/bin/python3 bench/aiohttp_get.py "$1" "$2" "$3" | head -n 1' - "$URL" "$SYNC_N" "$C"
+fi
 run "$B/libapic_get" "$URL" "$SYNC_N" 1 easy
 run "$B/libapic_get" "$URL" "$SYNC_N" 1 sync
+run sh -c '"$1" sync-get "$2" "$3" | head -n 1' - "$B/torale_bench" "${URL%/tasks/t1}" "$SYNC_N"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 # Best round of each (least disturbed), with the ratio to its reference.
 awk '
@@ -38,8 +45,9 @@ awk '
   END {
     printf "%-15s %8s %5s %9s %8s %10s %9s %6s\n", "benchmark", "requests", "C", "seconds",
            "req/s", "us/request", "peak KiB", "ratio"
-    n = split("plain_loop libapic_async curl_easy libapic_sync", order, " ")
+    n = split("plain_loop libapic_async torale_async aiohttp_async curl_easy libapic_sync torale_sync", order, " ")
     ref["libapic_async"] = "plain_loop"; ref["libapic_sync"] = "curl_easy"
+    ref["torale_async"] = "plain_loop"; ref["aiohttp_async"] = "plain_loop"; ref["torale_sync"] = "curl_easy"
     for (i = 1; i <= n; i++) {
       k = order[i]; if (!(k in line)) continue
       split(line[k], f, " ")

@@ -1,6 +1,6 @@
 # Runtime throughput benchmarks (bench/run.sh runs them): a fixed-response server, a plain
 # libcurl-multi + libuv loop, and the same work through libapic. Built by `make bench` only.
-TP_BINS := $(BUILD)/bench/fixed_server $(BUILD)/bench/plain_loop $(BUILD)/bench/libapic_get
+TP_BINS := $(BUILD)/bench/fixed_server $(BUILD)/bench/plain_loop $(BUILD)/bench/libapic_get $(BUILD)/bench/torale_bench
 bench: $(TP_BINS)
 ALL_OBJS += $(TP_BINS:%=%.o)
 
@@ -9,4 +9,9 @@ $(BUILD)/bench/fixed_server: $(BUILD)/bench/fixed_server.o
 $(BUILD)/bench/plain_loop: $(BUILD)/bench/plain_loop.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/bench/libapic_get: $(BUILD)/bench/libapic_get.o $(BUILD)/libapic.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The generated Torale SDK (as committed in generated/torale) over the same server.
+$(BUILD)/bench/torale_bench.o: EXTRA_CFLAGS = -Igenerated/torale/include
+$(BUILD)/bench/torale_bench: $(BUILD)/bench/torale_bench.o $(foreach f,models errors client,$(BUILD)/generated/torale/src/$(f).o) $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
