@@ -11,3 +11,13 @@ $(BUILD)/tests/e2e/%.o: EXTRA_CFLAGS = -Imock/include -Itests/mock -Igenerated/t
 $(BUILD)/tests/e2e/test_%: $(BUILD)/tests/e2e/test_%.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/tests/mock/mock_http.o \
     $(E2E_SDK_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
+
+# Two SDKs must never clash: every global symbol of each library carries its prefix.
+TEST_BINS += $(BUILD)/tests/e2e/test_symbols
+ALL_OBJS  += $(BUILD)/tests/e2e/test_symbols.o
+E2E_LIBS := $(BUILD)/tests/e2e/libtorale.a $(BUILD)/tests/e2e/libbloomy.a $(BUILD)/libapic.a $(BUILD)/libapic-mock.a
+$(BUILD)/tests/e2e/lib%.a: $$(foreach f,models errors client,$(BUILD)/generated/$$*/src/$$(f).o)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/tests/e2e/test_symbols.o: EXTRA_CFLAGS = -DE2E_LIBS='"$(E2E_LIBS)"'
+$(BUILD)/tests/e2e/test_symbols: $(BUILD)/tests/e2e/test_symbols.o | $(E2E_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
