@@ -542,6 +542,13 @@ static void add_path_args(vm *v, cJSON *op_out)
     char c_arg[600];
     snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", str(f, "name"));
     add_str(v, f, "c_arg", c_arg);
+    /* A value for examples in the docs. */
+    char sample[600];
+    if (strcmp(kind, "const char *") == 0)
+      snprintf(sample, sizeof sample, "\"%s-1\"", str(f, "name"));
+    else
+      snprintf(sample, sizeof sample, "%s", flag(f, "is_bool") ? "true" : "1");
+    add_str(v, f, "c_sample", sample);
   }
 }
 
@@ -613,6 +620,7 @@ static void add_body_c(vm *v, cJSON *o, const cJSON *op)
   snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
   add_str(v, o, "c_body_desc", full);
   add_str(v, o, "c_body_is_array", is_array ? "1" : "0");
+  add_flag(v, o, "body_is_array", is_array);
 }
 
 /* Everything the client templates need beyond the operation's spec keys. */
