@@ -71,7 +71,7 @@ valgrind:
 	$(MAKE) BUILD=build/vg OPT="-O0 -g" TEST_WRAP="$(VALGRIND)" APIC_UNDER_VALGRIND=1 test
 
 demo: all
-	sh scripts/demo.sh $(BUILD)
+	sh scripts/demo.sh $(BUILD) $(EXAMPLES)
 
 fuzz: $(FUZZ_TARGETS)
 

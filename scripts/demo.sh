@@ -1,14 +1,53 @@
 #!/bin/sh
-# make demo: until the generated SDK and its mock server exist, check the shipped specs.
+# make demo: regenerate the Torale and Bloomy SDKs from spec/, start their mock servers on free
+# ports, run the examples against them (the examples inject the faults they show: rate limits,
+# slow answers), print what they print, and stop the servers.
+#   sh scripts/demo.sh BUILD [EXAMPLE...]   (the Makefile passes $(BUILD) and $(EXAMPLES);
+#                                            examples named bloomy_* run against Bloomy)
 set -u
 BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+TMP=$(mktemp -d)
+PIDS=
+cleanup() {
+	for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+# start_mock API: regenerates the SDK, starts its mock and sets BASE_<API> to its URL.
+start_mock() {
+	echo "== apic generate spec/$1.api -o generated/$1"
+	"$BUILD/apic" generate "spec/$1.api" -o "generated/$1" || exit 1
+	"$BUILD/apic" dump "spec/$1.api" >"$TMP/$1.json" || exit 1
+	"$BUILD/apic-mock-dev" "$TMP/$1.json" --port 0 >"$TMP/$1.out" 2>"$TMP/$1.err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	i=0
+	until grep -q '^listening on ' "$TMP/$1.out" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 50 ] || ! kill -0 "$pid" 2>/dev/null; then
+			echo "demo: the $1 mock server did not start:"; cat "$TMP/$1.err"; exit 1
+		fi
+		sleep 0.1
+	done
+	base="http://$(sed -n 's/^listening on //p' "$TMP/$1.out" | head -n 1)"
+	echo "== the $1 mock server is at $base"
+	eval "BASE_$1=\$base"
+}
+
+start_mock torale
+start_mock bloomy
+export TORALE_API_KEY=demo-key BLOOMY_API_KEY=demo-key
 status=0
-for spec in spec/*.api; do
-	[ -e "$spec" ] || { echo "demo: no specs in spec/ yet"; exit 0; }
-	if "$BUILD/apic" check "$spec"; then
-		echo "demo: $spec: no errors"
-	else
-		echo "demo: $spec: errors (above)"; status=1
+for ex in "$@"; do
+	case $ex in bloomy_*) base=$BASE_bloomy ;; *) base=$BASE_torale ;; esac
+	echo
+	echo "== examples/$ex.c"
+	if ! timeout 30 "$BUILD/examples/$ex" "$base"; then
+		echo "demo: example $ex failed"; status=1
 	fi
 done
+echo
+[ $status -eq 0 ] && echo "demo: done" || echo "demo: some examples failed"
 exit $status
