@@ -693,6 +693,97 @@ static void max_concurrency_is_respected(void **state)
   torale_client_free(c, 0);
 }
 
+/* Every operation's async form once, on one loop run: each callback checks its status. */
+static int async_done, async_ok;
+
+static void count(int status)
+{
+  async_done++;
+  async_ok += status == 0;
+}
+static void on_any_task(apic_call *call, int status, torale_task *r, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_task_free(r);
+  torale_error_free(err);
+}
+static void on_none(apic_call *call, int status, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_error_free(err);
+}
+static void on_executions(apic_call *call, int status, torale_execution_array *r, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_execution_array_clear(r);
+  free(r);
+  torale_error_free(err);
+}
+static void on_page(apic_call *call, int status, torale_task_page *r, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_task_page_free(r);
+  torale_error_free(err);
+}
+static void on_notifications(apic_call *call, int status, torale_notification_page *r, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_notification_page_free(r);
+  torale_error_free(err);
+}
+static void on_execution_counted(apic_call *call, int status, torale_execution *r, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_execution_free(r);
+  torale_error_free(err);
+}
+static void on_notification(apic_call *call, int status, torale_notification *r, torale_error *err, void *ud)
+{
+  (void)call, (void)ud;
+  count(status);
+  torale_notification_free(r);
+  torale_error_free(err);
+}
+
+static void every_operation_async(void **state)
+{
+  fixture *f = *state;
+  torale_task a, b;
+  create(f, "a", &a);
+  create(f, "b", &b);
+  async_done = async_ok = 0;
+  torale_create_task body;
+  new_task(&body, "async");
+  torale_update_task patch = {0};
+  events e = {0};
+  assert_int_equal(torale_tasks_create_async(f->c, &body, NULL, on_any_task, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_async(f->c, a.id, NULL, on_any_task, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_list_async(f->c, NULL, NULL, on_page, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_update_async(f->c, a.id, &patch, NULL, on_any_task, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_delete_async(f->c, b.id, NULL, on_none, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_executions_async(f->c, a.id, NULL, NULL, on_executions, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_run_async(f->c, a.id, NULL, NULL, on_execution_counted, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_executions_get_async(f->c, "x", NULL, on_execution_counted, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_notifications_list_async(f->c, NULL, NULL, on_notifications, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_notifications_mark_read_async(f->c, "n", NULL, on_notification, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_notifications_unread_count_async(f->c, NULL, on_notifications, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_watch_async(f->c, a.id, NULL, on_event, on_stream_end, &e, NULL, NULL), 0);
+  assert_int_equal(torale_client_run(f->c), 0);
+  assert_int_equal(async_done, 11);
+  assert_int_equal(async_ok, 11);
+  assert_int_equal(e.ended, 1);
+  assert_int_equal(e.n, 5);
+  torale_create_task_clear(&body);
+  torale_task_clear(&a);
+  torale_task_clear(&b);
+}
+
 /* ---- secrets ---- */
 
 static void secrets_stay_out_of_logs_and_errors(void **state)
@@ -792,6 +883,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(cancel_and_shutdown, setup, teardown),
       cmocka_unit_test_setup_teardown(async_needs_a_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(max_concurrency_is_respected, setup, teardown),
+      cmocka_unit_test_setup_teardown(every_operation_async, setup, teardown),
       cmocka_unit_test_setup_teardown(secrets_stay_out_of_logs_and_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(api_key_from_the_environment, setup, teardown),
       cmocka_unit_test_setup_teardown(dead_server, setup, teardown),
