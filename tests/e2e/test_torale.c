@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <uv.h>
 
 #include "e2e.h"
 #include "torale/torale.h"
@@ -784,6 +785,33 @@ static void every_operation_async(void **state)
   torale_task_clear(&b);
 }
 
+static uv_loop_t *own_loop;
+
+static void callers_loop(torale_client_options *o)
+{
+  o->http.loop = own_loop;
+}
+
+/* With the caller's loop the caller runs it: the client adds its handles and leaves. */
+static void on_the_callers_loop(void **state)
+{
+  fixture *f = *state;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  own_loop = &loop;
+  torale_client *c = client_with(f, callers_loop);
+  slot s = {0};
+  assert_int_equal(torale_tasks_get_async(c, "missing", NULL, on_task, &s, NULL, NULL), 0);
+  assert_int_equal(torale_client_run(c), APIC_ERR_BUSY);
+  for (int i = 0; i < 1000 && s.done == 0; i++)
+    uv_run(&loop, UV_RUN_ONCE);
+  assert_int_equal(s.done, 1);
+  assert_int_equal(s.kind, TORALE_ERROR_NOT_FOUND);
+  torale_client_free(c, 0);
+  uv_run(&loop, UV_RUN_DEFAULT); /* lets the client's handles close */
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 /* ---- secrets ---- */
 
 static void secrets_stay_out_of_logs_and_errors(void **state)
@@ -884,6 +912,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(async_needs_a_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(max_concurrency_is_respected, setup, teardown),
       cmocka_unit_test_setup_teardown(every_operation_async, setup, teardown),
+      cmocka_unit_test_setup_teardown(on_the_callers_loop, setup, teardown),
       cmocka_unit_test_setup_teardown(secrets_stay_out_of_logs_and_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(api_key_from_the_environment, setup, teardown),
       cmocka_unit_test_setup_teardown(dead_server, setup, teardown),
