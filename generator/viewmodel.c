@@ -768,6 +768,37 @@ out:
   free(stack);
 }
 
+/* The resolved spec as compact JSON in C string pieces of about 100 bytes (the generated mock
+ * server embeds it; one literal per line keeps each under ISO C's 4095-byte limit). Pieces end
+ * at ASCII bytes, so no UTF-8 sequence is split across literals. */
+static void add_spec_json(vm *v, cJSON *root)
+{
+  char *json = cJSON_PrintUnformatted(v->spec);
+  cJSON *parts = cJSON_CreateArray();
+  add_item(v, root, "spec_json_parts", parts);
+  if (json == NULL || v->oom) {
+    v->oom = 1;
+    cJSON_free(json);
+    return;
+  }
+  size_t len = strlen(json);
+  for (size_t at = 0; at < len && !v->oom;) {
+    size_t end = at + 100 < len ? at + 100 : len;
+    while (end < len && (unsigned char)json[end] >= 0x80)
+      end++;
+    char save = json[end];
+    json[end] = '\0';
+    cJSON *part = cJSON_CreateObject();
+    if (part == NULL || !cJSON_AddItemToArray(parts, part))
+      v->oom = 1;
+    else
+      add_c_string(v, part, "part", json + at);
+    json[end] = save;
+    at = end;
+  }
+  cJSON_free(json);
+}
+
 /* Which shared pieces the client needs: a spec without streams or pages has no end callback. */
 static void add_op_flags(vm *v, cJSON *root)
 {
@@ -813,6 +844,7 @@ cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out
   add_list(&v, root, "resources", cJSON_GetObjectItemCaseSensitive(spec, "resources"), resource_view);
   order_models(&v, root);
   add_op_flags(&v, root);
+  add_spec_json(&v, root);
   if (v.oom) {
     cJSON_Delete(root);
     *out_err = strdup("out of memory");

@@ -15,12 +15,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# start_mock API: regenerates the SDK, starts its mock and sets BASE_<API> to its URL.
+# start_mock API: regenerates the SDK (and its mock), rebuilds, starts the generated mock
+# server (generated/API/mock, built as BUILD/API-mock) and sets BASE_<API> to its URL.
 start_mock() {
 	echo "== apic generate spec/$1.api -o generated/$1"
 	"$BUILD/apic" generate "spec/$1.api" -o "generated/$1" || exit 1
-	"$BUILD/apic" dump "spec/$1.api" >"$TMP/$1.json" || exit 1
-	"$BUILD/apic-mock-dev" "$TMP/$1.json" --port 0 >"$TMP/$1.out" 2>"$TMP/$1.err" &
+	make -s BUILD="$BUILD" "$BUILD/$1-mock" || exit 1
+	"$BUILD/$1-mock" --port 0 >"$TMP/$1.out" 2>"$TMP/$1.err" &
 	pid=$!
 	PIDS="$PIDS $pid"
 	i=0
