@@ -21,7 +21,9 @@ start_mock() {
 	echo "== apic generate spec/$1.api -o generated/$1"
 	"$BUILD/apic" generate "spec/$1.api" -o "generated/$1" || exit 1
 	make -s BUILD="$BUILD" "$BUILD/$1-mock" || exit 1
-	"$BUILD/$1-mock" --port 0 >"$TMP/$1.out" 2>"$TMP/$1.err" &
+	data=
+	[ -f "examples/$1-data.json" ] && data="--data examples/$1-data.json" # what the examples read
+	"$BUILD/$1-mock" --port 0 $data >"$TMP/$1.out" 2>"$TMP/$1.err" &
 	pid=$!
 	PIDS="$PIDS $pid"
 	i=0

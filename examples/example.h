@@ -1,0 +1,18 @@
+/* What the examples share: the server's base URL from the command line, and two plain libcurl
+ * calls to the mock server's admin endpoints (injecting faults, reading its stats), so each
+ * example can show a failure without a real outage. Not part of the SDK. */
+#ifndef EXAMPLE_H
+#define EXAMPLE_H
+
+#include <stddef.h>
+
+/* argv[1], or http://127.0.0.1:8080. */
+const char *example_base(int argc, char **argv);
+/* POST json to BASE/__mock/faults: the mock answers matching requests as the fault says. */
+int example_fault(const char *base, const char *json);
+/* POST BASE/__mock/reset: an empty store, no faults, the counters at zero. */
+int example_reset(const char *base);
+/* GET BASE/__mock/stats and return its peak_concurrent (-1 on failure). */
+int example_peak(const char *base);
+
+#endif

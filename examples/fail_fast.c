@@ -1,0 +1,42 @@
+/* Fail-fast (seed: asyncio.TaskGroup cancels the rest on the first failure): three slow calls and
+ * one that fails at once; the failure cancels the three.
+ *   fail_fast [BASE_URL] */
+#include <stdio.h>
+
+#include <torale/torale.h>
+
+#include "example.h"
+
+static void on_execution(apic_call *call, int status, torale_execution *e, torale_error *err, void *user_data)
+{
+  const char *id = user_data;
+  (void)call;
+  printf("%-8s %s\n", id, status == 0 ? "ok" : torale_error_kind_name(torale_error_kind_of(err)));
+  torale_execution_free(e);
+  torale_error_free(err);
+}
+
+int main(int argc, char **argv)
+{
+  const char *base = example_base(argc, argv);
+  example_fault(base, "{\"path\":\"/executions/ff-slow*\",\"delay_ms\":3000,\"times\":-1}");
+  example_fault(base, "{\"path\":\"/executions/ff-bad\",\"status\":404}");
+  torale_client_options o;
+  torale_client_options_init(&o);
+  o.base_url = base;
+  torale_client *client = NULL;
+  if (torale_client_new(&o, &client, NULL) != 0)
+    return 1;
+  apic_group *group = NULL;
+  apic_group_new(torale_client_core(client), APIC_GROUP_FAIL_FAST, &group);
+  apic_call_options opts = APIC_CALL_OPTIONS_INIT;
+  opts.group = group;
+  static const char *ids[] = {"ff-slow1", "ff-slow2", "ff-slow3", "ff-bad"};
+  for (int i = 0; i < 4; i++)
+    torale_executions_get_async(client, ids[i], &opts, on_execution, (void *)ids[i], NULL, NULL);
+  int rc = apic_group_wait(group);
+  printf("group ended: %s\n", rc == 0 ? "all ok" : apic_err_name(rc));
+  apic_group_free(group);
+  torale_client_free(client, 0);
+  return rc != 0 ? 0 : 1;
+}

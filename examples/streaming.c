@@ -1,0 +1,51 @@
+/* Streaming (seed: status updates streamed until "completed"; an agent's on_message): a task's
+ * runs followed as server-sent events, each decoded into a torale_execution_event and handed to
+ * a callback as it arrives, until the event that carries the finished execution.
+ *   streaming [BASE_URL] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <torale/torale.h>
+
+#include "example.h"
+
+static int on_event(const torale_execution_event *ev, void *user_data)
+{
+  int *n = user_data;
+  (*n)++;
+  printf("event %d: execution %s is %s%s%s\n", *n, ev->execution_id, torale_execution_status_to_string(ev->status),
+         ev->message ? ": " : "", ev->message ? ev->message : "");
+  return ev->execution != NULL; /* nonzero stops: the run is complete */
+}
+
+int main(int argc, char **argv)
+{
+  torale_client_options o;
+  torale_client_options_init(&o);
+  o.base_url = example_base(argc, argv);
+  torale_client *client = NULL;
+  if (torale_client_new(&o, &client, NULL) != 0)
+    return 1;
+  torale_create_task body;
+  torale_create_task_init(&body);
+  body.search_query = strdup("is the store open");
+  body.condition_description = strdup("it opened");
+  torale_task task;
+  torale_error *err = NULL;
+  int rc = torale_tasks_create(client, &body, NULL, &task, &err);
+  torale_create_task_clear(&body);
+  int events = 0;
+  if (rc == 0) {
+    rc = torale_tasks_watch(client, task.id, NULL, on_event, &events, &err);
+    torale_task_clear(&task);
+  }
+  /* stopped by the callback at the last event: CANCELLED is the expected end here */
+  if (rc == APIC_ERR_CANCELLED || rc == 0)
+    printf("stream ended after %d events\n", events);
+  else
+    torale_error_print(err, stderr);
+  torale_error_free(err);
+  torale_client_free(client, 0);
+  return events > 0 ? 0 : 1;
+}
