@@ -22,8 +22,9 @@
 
 typedef struct output {
   char *path; /* relative to the output directory */
-  char *text;
+  char *text; /* NULL when same */
   size_t len;
+  int same;   /* the file on disk already holds this text */
 } output;
 
 typedef struct loaded_text {
@@ -41,6 +42,25 @@ typedef struct gen {
 } gen;
 
 /* ---- files ---------------------------------------------------------------------------------- */
+
+static char *joined(const char *dir, const char *rel)
+{
+  strbuf b = {0};
+  sb_printf(&b, "%s/%s", dir, rel);
+  return sb_take(&b, NULL);
+}
+
+/* Whether the file dir/rel holds text (len bytes). */
+static int same_as_disk(const char *dir, const char *rel, const char *text, size_t len)
+{
+  char *path = joined(dir, rel);
+  size_t old_len = 0;
+  char *old = path != NULL ? sb_read_file(path, &old_len) : NULL;
+  int same = old != NULL && old_len == len && memcmp(old, text, len) == 0;
+  free(old);
+  free(path);
+  return same;
+}
 
 /* mkdir -p for the directories above path. */
 static int make_parents(const char *path)
@@ -190,7 +210,7 @@ static mustache *parse_template(gen *g, const char *rel)
 
 /* ---- rendering --------------------------------------------------------------------------------- */
 
-static int add_output(gen *g, char *path, char *text, size_t len)
+static int add_output(gen *g, char *path, char *text, size_t len, int same)
 {
   for (size_t i = 0; i < g->nouts; i++)
     if (strcmp(g->outs[i].path, path) == 0) {
@@ -205,8 +225,84 @@ static int add_output(gen *g, char *path, char *text, size_t len)
     g->outs = grown;
     g->cap = cap;
   }
-  g->outs[g->nouts++] = (output){path, text, len};
+  g->outs[g->nouts++] = (output){path, text, len, same};
   return 0;
+}
+
+/* Compares the output with the file on disk while it is rendered, so an unchanged file (the
+ * usual case: an SDK regenerated) never has its whole text in memory: for a large spec that
+ * saves tens of megabytes of fresh pages. Once they differ, the text is kept whole, and the
+ * part that matched is read back from the file. */
+typedef struct compare {
+  FILE *old;    /* the file on disk, read along; NULL when absent or once they differ */
+  size_t same;  /* bytes so far equal to the file's */
+  int differs;
+  strbuf text;  /* once they differ: the output so far */
+  char chunk[65536];
+} compare;
+
+/* Whether the next len bytes of the old file are data. */
+static int same_bytes(compare *c, const char *data, size_t len)
+{
+  for (size_t at = 0; at < len;) {
+    size_t n = len - at < sizeof c->chunk ? len - at : sizeof c->chunk;
+    if (fread(c->chunk, 1, n, c->old) != n || memcmp(c->chunk, data + at, n) != 0)
+      return 0;
+    at += n;
+  }
+  return 1;
+}
+
+/* From now on the output is kept: starts it with the c->same bytes that matched. */
+static int differ(compare *c)
+{
+  c->differs = 1;
+  if (c->old == NULL)
+    return 0;
+  rewind(c->old);
+  for (size_t left = c->same, n; left > 0; left -= n) {
+    n = left < sizeof c->chunk ? left : sizeof c->chunk;
+    if (fread(c->chunk, 1, n, c->old) != n) { /* the file changed under us */
+      c->text.failed = 1;
+      break;
+    }
+    sb_append(&c->text, c->chunk, n);
+  }
+  fclose(c->old);
+  c->old = NULL;
+  return c->text.failed ? -1 : 0;
+}
+
+static int compare_piece(void *ud, const char *data, size_t len)
+{
+  compare *c = ud;
+  if (!c->differs && !same_bytes(c, data, len) && differ(c) != 0)
+    return -1;
+  if (!c->differs) {
+    c->same += len;
+    return 0;
+  }
+  sb_append(&c->text, data, len);
+  return c->text.failed ? -1 : 0;
+}
+
+/* Renders body into c, comparing with the file at path (relative to the output directory).
+ * Afterwards either !c->differs (the file holds it), or c->text holds the output. */
+static int render_compared(gen *g, const mustache *body, const cJSON *const *stack, int depth, const char *path,
+                           compare *c, char **err)
+{
+  char *full = joined(g->o->out_dir, path);
+  c->old = full != NULL ? fopen(full, "rb") : NULL;
+  free(full);
+  c->differs = c->old == NULL;
+  int rc = mustache_render_to(body, stack, depth, &g->env, compare_piece, c, err);
+  if (rc == 0 && !c->differs && (fgetc(c->old) != EOF || ferror(c->old)) && differ(c) != 0) {
+    *err = strdup("cannot read back the old file");
+    rc = -1;
+  }
+  if (c->old != NULL)
+    fclose(c->old);
+  return rc;
 }
 
 /* Renders one files.json entry for one context stack. */
@@ -221,15 +317,21 @@ static int render_one(gen *g, const mustache *body, const mustache *out_path, co
     free(err);
     return -1;
   }
-  size_t len;
-  char *text = mustache_render(body, stack, depth, &g->env, &len, &err);
-  if (text == NULL) {
-    fprintf(stderr, "%s: error: %s\n", tmpl, err);
+  compare *c = calloc(1, sizeof *c);
+  if (c == NULL || render_compared(g, body, stack, depth, path, c, &err) != 0) {
+    fprintf(stderr, "%s: error: %s\n", tmpl, err != NULL ? err : "out of memory");
     free(err);
     free(path);
+    if (c != NULL)
+      sb_free(&c->text);
+    free(c);
     return -1;
   }
-  if (add_output(g, path, text, len) != 0) {
+  size_t len = 0;
+  char *text = c->differs ? sb_take(&c->text, &len) : NULL;
+  int same = !c->differs;
+  free(c);
+  if ((!same && text == NULL) || add_output(g, path, text, len, same) != 0) {
     free(path);
     free(text);
     return -1;
@@ -304,8 +406,11 @@ static int add_bundle(gen *g)
     strbuf p = {0};
     sb_printf(&p, "%s%s", strncmp(f->path, "runtime/", 8) == 0 ? "" : "runtime/", f->path);
     char *path = sb_take(&p, NULL);
-    char *text = malloc(f->len + 1);
-    if (path == NULL || text == NULL || add_output(g, path, memcpy(text, f->text, f->len + 1), f->len) != 0) {
+    int same = path != NULL && same_as_disk(g->o->out_dir, path, f->text, f->len);
+    char *text = NULL;
+    if (path != NULL && !same && (text = malloc(f->len + 1)) != NULL)
+      memcpy(text, f->text, f->len + 1);
+    if (path == NULL || (!same && text == NULL) || add_output(g, path, text, f->len, same) != 0) {
       free(path);
       free(text);
       return -1;
@@ -315,24 +420,6 @@ static int add_bundle(gen *g)
 }
 
 /* ---- bringing the directory in line ---------------------------------------------------------------- */
-
-static char *joined(const char *dir, const char *rel)
-{
-  strbuf b = {0};
-  sb_printf(&b, "%s/%s", dir, rel);
-  return sb_take(&b, NULL);
-}
-
-static int same_as_disk(const char *dir, const output *o)
-{
-  char *path = joined(dir, o->path);
-  size_t len = 0;
-  char *old = path != NULL ? sb_read_file(path, &len) : NULL;
-  int same = old != NULL && len == o->len && memcmp(old, o->text, len) == 0;
-  free(old);
-  free(path);
-  return same;
-}
 
 static int produced(const gen *g, const char *rel)
 {
@@ -358,7 +445,7 @@ static int sync_dir(gen *g)
   int changes = 0, failed = 0, written = 0, kept = 0, removed = 0;
   for (size_t i = 0; i < g->nouts; i++) {
     const output *out = &g->outs[i];
-    if (same_as_disk(o->out_dir, out)) {
+    if (out->same) {
       kept++;
       if (o->dry_run)
         fprintf(o->report, "unchanged %s\n", out->path);
@@ -408,10 +495,9 @@ static int sync_dir(gen *g)
   free(old);
   size_t len;
   char *manifest = manifest_text(g, &len);
-  output m = {(char *)MANIFEST, manifest, len};
   if (manifest == NULL || mpath == NULL)
     failed = 1;
-  else if (!same_as_disk(o->out_dir, &m) && !o->check && !o->dry_run && write_atomic(mpath, manifest, len) != 0)
+  else if (!same_as_disk(o->out_dir, MANIFEST, manifest, len) && !o->check && !o->dry_run && write_atomic(mpath, manifest, len) != 0)
     failed = 1;
   free(manifest);
   free(mpath);

@@ -13,6 +13,7 @@
 #define MAX_DELIM 16          /* longest custom delimiter */
 #define MAX_PARTIAL_DEPTH 64  /* a partial that includes itself ends here, with an error */
 #define MAX_STACK 256         /* nested sections */
+#define FLUSH_AT 65536        /* with a sink: hand the output over in pieces this large */
 
 typedef enum tok_kind { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_PARTIAL } tok_kind;
 
@@ -343,6 +344,8 @@ typedef struct renderer {
   int depth;
   int partial_depth;
   char *err;
+  mustache_sink sink; /* NULL: keep the whole output in out */
+  void *ud;
 } renderer;
 
 static const cJSON *member(const cJSON *obj, const char *key)
@@ -498,11 +501,24 @@ static void render_section(renderer *r, const mustache *t, size_t i)
   }
 }
 
+/* With a sink, hands what has gathered over once there is at least `least` bytes of it. */
+static void flush(renderer *r, size_t least)
+{
+  if (r->sink == NULL || r->out.len < least || r->err != NULL)
+    return;
+  if (r->out.failed)
+    r->err = strdup("out of memory");
+  else if (r->out.len > 0 && r->sink(r->ud, r->out.data, r->out.len) != 0)
+    r->err = strdup("output failed");
+  r->out.len = 0;
+}
+
 /* Renders tokens [from, to). */
 static void render_range(renderer *r, const mustache *t, size_t from, size_t to)
 {
   for (size_t i = from; i < to && r->err == NULL; i++) {
     const token *k = &t->toks[i];
+    flush(r, FLUSH_AT);
     switch (k->kind) {
     case T_TEXT: sb_append(&r->out, k->text, k->len); break;
     case T_VAR:
@@ -529,26 +545,48 @@ static void render_range(renderer *r, const mustache *t, size_t from, size_t to)
   }
 }
 
+/* Renders t into r->out (and r->sink); returns 0, or -1 with *out_err set and r->out freed. */
+static int render(renderer *r, const mustache *t, const cJSON *const *stack, int depth, char **out_err)
+{
+  *out_err = NULL;
+  if (depth < 1 || depth > MAX_STACK) {
+    *out_err = strdup("bad context stack");
+    return -1;
+  }
+  for (int i = 0; i < depth; i++)
+    r->stack[i] = stack[i];
+  r->depth = depth;
+  render_range(r, t, 0, t->n);
+  flush(r, 0);
+  if (r->err != NULL) {
+    sb_free(&r->out);
+    *out_err = r->err;
+    return -1;
+  }
+  return 0;
+}
+
+int mustache_render_to(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+                       mustache_sink sink, void *ud, char **out_err)
+{
+  renderer r;
+  memset(&r, 0, sizeof r);
+  r.env = env;
+  r.sink = sink;
+  r.ud = ud;
+  int rc = render(&r, t, stack, depth, out_err);
+  sb_free(&r.out);
+  return rc;
+}
+
 char *mustache_render(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
                       size_t *out_len, char **out_err)
 {
   renderer r;
   memset(&r, 0, sizeof r);
   r.env = env;
-  *out_err = NULL;
-  if (depth < 1 || depth > MAX_STACK) {
-    *out_err = strdup("bad context stack");
+  if (render(&r, t, stack, depth, out_err) != 0)
     return NULL;
-  }
-  for (int i = 0; i < depth; i++)
-    r.stack[i] = stack[i];
-  r.depth = depth;
-  render_range(&r, t, 0, t->n);
-  if (r.err != NULL) {
-    sb_free(&r.out);
-    *out_err = r.err;
-    return NULL;
-  }
   sb_append(&r.out, "", 0); /* an empty output is still a string */
   char *out = sb_take(&r.out, out_len);
   if (out == NULL)

@@ -33,6 +33,16 @@ void mustache_free(mustache *t);
 char *mustache_render(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
                       size_t *out_len, char **out_err);
 
+/* Where mustache_render_to sends the output: in order, in pieces of about 64 KB (a piece
+ * holds whole values, so one can be longer). Returns 0, or -1 to stop rendering. */
+typedef int (*mustache_sink)(void *ud, const char *data, size_t len);
+
+/* Renders like mustache_render, but hands the output to sink instead of keeping it whole, so a
+ * large output never needs to be in memory at once. Returns 0, or -1 with *out_err set (also
+ * "output failed" when the sink stopped it). */
+int mustache_render_to(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+                       mustache_sink sink, void *ud, char **out_err);
+
 /* Frees the partials parsed while rendering with env. */
 void mustache_env_clear(mustache_env *env);
 
