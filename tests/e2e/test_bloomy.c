@@ -265,6 +265,43 @@ static void status_class_and_header_payloads(void **state)
   bloomy_meeting_array_clear(&meetings);
 }
 
+/* Each spec error, from a status the mock is told to answer with, maps to its kind and payload. */
+static void every_spec_error(void **state)
+{
+  fixture *f = *state;
+  static const struct {
+    int status;
+    bloomy_error_kind kind;
+  } cases[] = {{400, BLOOMY_ERROR_BAD_REQUEST}, {401, BLOOMY_ERROR_UNAUTHORIZED}, {404, BLOOMY_ERROR_NOT_FOUND},
+               {429, BLOOMY_ERROR_TOO_MANY_REQUESTS}, {409, BLOOMY_ERROR_CLIENT}, {503, BLOOMY_ERROR_SERVER}};
+  apic_call_options o = APIC_CALL_OPTIONS_INIT;
+  o.max_retries = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char fault[200];
+    snprintf(fault, sizeof fault, "{\"path\":\"/users/mine\",\"status\":%d,\"body\":{\"message\":\"m%d\"}}",
+             cases[i].status, cases[i].status);
+    mt_fault(f->mock, fault);
+    bloomy_user u;
+    bloomy_error *err = NULL;
+    assert_int_equal(bloomy_users_details(f->c, &o, &u, &err), APIC_ERR_HTTP);
+    assert_int_equal(bloomy_error_kind_of(err), cases[i].kind);
+    assert_int_equal(bloomy_error_status(err), cases[i].status);
+    char want[16];
+    snprintf(want, sizeof want, "m%d", cases[i].status);
+    const char *message = NULL;
+    switch (cases[i].kind) {
+    case BLOOMY_ERROR_BAD_REQUEST: message = bloomy_error_as_bad_request(err)->message; break;
+    case BLOOMY_ERROR_UNAUTHORIZED: message = bloomy_error_as_unauthorized(err)->message; break;
+    case BLOOMY_ERROR_NOT_FOUND: message = bloomy_error_as_not_found(err)->message; break;
+    case BLOOMY_ERROR_TOO_MANY_REQUESTS: message = bloomy_error_as_too_many_requests(err)->message; break;
+    case BLOOMY_ERROR_CLIENT: message = bloomy_error_as_client(err)->message; break;
+    default: message = bloomy_error_as_server(err)->message; break;
+    }
+    assert_string_equal(message, want);
+    bloomy_error_free(err);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -272,6 +309,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(every_operation_async, setup, teardown),
       cmocka_unit_test_setup_teardown(parameters_are_checked_and_encoded, setup, teardown),
       cmocka_unit_test_setup_teardown(status_class_and_header_payloads, setup, teardown),
+      cmocka_unit_test_setup_teardown(every_spec_error, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
