@@ -86,9 +86,15 @@ char *apic__strndup(const char *s, size_t n)
 
 int apic__strcasecmp(const char *a, const char *b)
 {
-  for (;; a++, b++) {
+  return apic__strncasecmp(a, b, (size_t)-1);
+}
+
+int apic__strncasecmp(const char *a, const char *b, size_t n)
+{
+  for (; n > 0; n--, a++, b++) {
     int d = tolower((unsigned char)*a) - tolower((unsigned char)*b);
     if (d != 0 || *a == '\0')
       return d;
   }
+  return 0;
 }

@@ -75,6 +75,7 @@ static void free_strings(apic_client *c)
   apic__free((char *)c->o.request_id_header);
   apic__free((char *)c->o.ca_file);
   apic__free((char *)c->o.proxy);
+  apic__free(c->ua_line);
 }
 
 static int make_share(apic_client *c)
@@ -137,8 +138,12 @@ static int setup(apic_client *c, const apic_client_options *o)
   c->o.request_id_header = o->request_id_header ? o->request_id_header : "x-request-id";
   c->o.user_agent = o->user_agent ? o->user_agent : "apic/0.1.0 libcurl/" LIBCURL_VERSION;
   int rc = copy_strings(c);
-  if (rc == 0)
+  if (rc == 0 && (c->ua_line = apic__malloc(strlen(c->o.user_agent) + 13)) == NULL)
+    rc = APIC_ERR_NOMEM;
+  if (rc == 0) {
+    sprintf(c->ua_line, "User-Agent: %s", c->o.user_agent);
     rc = make_share(c);
+  }
   if (rc != 0)
     return rc;
   c->rng = uv_hrtime() ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
@@ -248,12 +253,14 @@ CURL *apic__client_easy(apic_client *c)
   if (c->n_pool > 0)
     e = c->pool[--c->n_pool];
   uv_mutex_unlock(&c->lock);
-  return e != NULL ? e : curl_easy_init();
+  if (e == NULL && (e = curl_easy_init()) != NULL)
+    apic__easy_defaults(c, e);
+  return e;
 }
 
+/* Back to the pool as it is: the next attempt overwrites every per-call option. */
 void apic__client_easy_release(apic_client *c, CURL *easy)
 {
-  curl_easy_reset(easy);
   uv_mutex_lock(&c->lock);
   if (c->pool == NULL)
     c->pool = apic__calloc(POOL_MAX, sizeof *c->pool);

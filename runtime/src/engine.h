@@ -31,8 +31,8 @@ typedef struct apic__header {
 
 struct apic_response {
   int status;
-  apic__header *headers;
-  size_t n_headers;
+  apic__header *headers;          /* name and value in one block, freed through name */
+  size_t n_headers, cap_headers;
   char *body;
   size_t body_len;
   unsigned attempts;
@@ -87,6 +87,7 @@ struct apic_call {
 
 struct apic_client {
   apic_client_options o;          /* strings below are owned copies */
+  char *ua_line;                  /* "User-Agent: ...", sent unless a request has its own */
   int owns_loop;
   uv_loop_t own_loop;
   apic__engine eng;
@@ -115,6 +116,8 @@ void apic__engine_add(apic__engine *eng, apic_call *call);
 void apic__engine_remove(apic__engine *eng, apic_call *call);
 
 /* call.c */
+/* The options every transfer of c shares, set once on a new easy handle. */
+void apic__easy_defaults(apic_client *c, CURL *e);
 void apic__call_attempt_done(apic_call *call, CURLcode rc);
 void apic__call_launch(apic_call *call);
 int apic__call_new(apic_client *c, apic__engine *eng, const apic_request *req, apic_call **out,

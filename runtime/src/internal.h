@@ -10,6 +10,7 @@ void *apic__realloc(void *ptr, size_t size);
 void apic__free(void *ptr);
 char *apic__strndup(const char *s, size_t n); /* NUL-terminated copy of n bytes */
 int apic__strcasecmp(const char *a, const char *b);
+int apic__strncasecmp(const char *a, const char *b, size_t n); /* at most n characters */
 /* Points cJSON's allocation at libapic's allocator (once; again after apic_set_allocator), so
  * strings can move between cJSON trees and models. */
 void apic__json_hooks(void);

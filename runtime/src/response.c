@@ -23,33 +23,39 @@ apic_response *apic__response_new(void)
   return r;
 }
 
+/* Name and value share one allocation ("name\0value\0"): half the mallocs per header. */
 int apic__response_add_header(apic_response *r, const char *name, size_t nlen, const char *value,
                               size_t vlen)
 {
-  apic__header *h = apic__realloc(r->headers, (r->n_headers + 1) * sizeof *h);
-  if (h == NULL)
-    return APIC_ERR_NOMEM;
-  r->headers = h;
-  h[r->n_headers].name = apic__strndup(name, nlen);
-  h[r->n_headers].value = apic__strndup(value, vlen);
-  if (h[r->n_headers].name == NULL || h[r->n_headers].value == NULL) {
-    apic__free(h[r->n_headers].name);
-    apic__free(h[r->n_headers].value);
-    return APIC_ERR_NOMEM;
+  if (r->n_headers == r->cap_headers) {
+    size_t cap = r->cap_headers ? r->cap_headers * 2 : 8;
+    apic__header *h = apic__realloc(r->headers, cap * sizeof *h);
+    if (h == NULL)
+      return APIC_ERR_NOMEM;
+    r->headers = h;
+    r->cap_headers = cap;
   }
+  char *p = apic__malloc(nlen + vlen + 2);
+  if (p == NULL)
+    return APIC_ERR_NOMEM;
+  memcpy(p, name, nlen);
+  p[nlen] = '\0';
+  memcpy(p + nlen + 1, value, vlen);
+  p[nlen + 1 + vlen] = '\0';
+  r->headers[r->n_headers].name = p;
+  r->headers[r->n_headers].value = p + nlen + 1;
   r->n_headers++;
   return 0;
 }
 
 void apic__response_clear_headers(apic_response *r)
 {
-  for (size_t i = 0; i < r->n_headers; i++) {
-    apic__free(r->headers[i].name);
-    apic__free(r->headers[i].value);
-  }
+  for (size_t i = 0; i < r->n_headers; i++)
+    apic__free(r->headers[i].name); /* the value is in the same block */
   apic__free(r->headers);
   r->headers = NULL;
   r->n_headers = 0;
+  r->cap_headers = 0;
 }
 
 int apic__response_append(apic_response *r, const char *data, size_t len)
