@@ -62,9 +62,9 @@ static int authorized(apic_mock *m, struct MHD_Connection *c)
   return h != NULL && h[0] != '\0';
 }
 
-/* A query text as the JSON value its type expects (left a string when it does not parse, so
- * the validator names the problem). */
-static cJSON *query_value(const char *kind, const char *text)
+/* A parameter's text as the JSON value its type expects (left a string when it does not parse,
+ * so the validator names the problem). */
+static cJSON *param_value(const char *kind, const char *text)
 {
   char *end;
   if (is(kind, "int") || is(kind, "float")) {
@@ -77,26 +77,66 @@ static cJSON *query_value(const char *kind, const char *text)
   return cJSON_CreateString(text);
 }
 
-/* Query and path parameters against their types and constraints ("query.limit: ..."). */
-static int check_params(apic_mock *m, struct MHD_Connection *c, const cJSON *op, const cJSON *params, char *err,
+typedef struct repeated { /* the values of one repeated query key, as a JSON array */
+  const char *key, *item_kind;
+  cJSON *values;
+} repeated;
+
+static enum MHD_Result add_repeated(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+  repeated *r = cls;
+  (void)kind;
+  if (key != NULL && strcmp(key, r->key) == 0) /* as many as the query holds: bounded by MHD's memory limit */
+    cJSON_AddItemToArray(r->values, param_value(r->item_kind, value != NULL ? value : ""));
+  return MHD_YES;
+}
+
+enum { IN_PATH, IN_QUERY, IN_HEADER };
+
+/* A parameter's value in the request as JSON (a query array: every repeated key), NULL when
+ * the request has none. */
+static cJSON *param_json(struct MHD_Connection *c, int in, const cJSON *p, const cJSON *path_values)
+{
+  const char *wire = str(p, "wire"), *kind = str(get(p, "type"), "kind");
+  if (wire == NULL)
+    return NULL;
+  if (in == IN_QUERY && is(kind, "array")) {
+    repeated r = {wire, str(get(get(p, "type"), "items"), "kind"), cJSON_CreateArray()};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_repeated, &r);
+    if (cJSON_GetArraySize(r.values) > 0)
+      return r.values;
+    cJSON_Delete(r.values);
+    return NULL;
+  }
+  const char *text = in == IN_PATH     ? str(path_values, wire)
+                     : in == IN_QUERY ? MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, wire)
+                                      : MHD_lookup_connection_value(c, MHD_HEADER_KIND, wire);
+  return text != NULL ? param_value(kind, text) : NULL;
+}
+
+/* Path, query and header parameters against their types and constraints ("query.limit: below
+ * the minimum 1", "header.X-Retries: expected an integer, got \"x\""); required ones present. */
+static int check_params(apic_mock *m, struct MHD_Connection *c, const cJSON *op, const cJSON *path_values, char *err,
                         size_t errsz)
 {
-  const cJSON *p;
-  for (int path = 0; path < 2; path++) cJSON_ArrayForEach(p, get(op, path ? "path_params" : "query_params"))
-  {
-    const char *wire = str(p, "wire"), *kind = str(get(p, "type"), "kind");
-    const char *text = path                 ? str(params, wire ? wire : "")
-                       : wire != NULL ? MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, wire)
-                                      : NULL;
-    if (text == NULL || is(kind, "array"))
-      continue;
-    char root[160];
-    snprintf(root, sizeof root, "%s.%.100s", path ? "path" : "query", wire);
-    cJSON *v = query_value(kind, text);
-    int rc = apic_mock__validate(m->spec, get(p, "type"), get(p, "constraints"), v, root, err, errsz);
-    cJSON_Delete(v);
-    if (rc != 0)
-      return -1;
+  static const char *const lists[] = {"path_params", "query_params", "header_params"};
+  static const char *const roots[] = {"path", "query", "header"};
+  for (int in = IN_PATH; in <= IN_HEADER; in++) {
+    const cJSON *p;
+    cJSON_ArrayForEach(p, get(op, lists[in]))
+    {
+      char root[160];
+      snprintf(root, sizeof root, "%s.%.100s", roots[in], str(p, "wire") != NULL ? str(p, "wire") : "?");
+      cJSON *v = param_json(c, in, p, path_values);
+      int rc = 0;
+      if (v != NULL)
+        rc = apic_mock__validate(m->spec, get(p, "type"), get(p, "constraints"), v, root, err, errsz);
+      else if (!cJSON_IsTrue(get(p, "optional")) && get(p, "default") == NULL)
+        rc = -1, snprintf(err, errsz, "%s: required parameter missing", root);
+      cJSON_Delete(v);
+      if (rc != 0)
+        return -1;
+    }
   }
   return 0;
 }

@@ -121,10 +121,17 @@ static int model_value(vctx *c, const cJSON *model, const cJSON *j, int depth)
   return 0;
 }
 
-static int array_value(vctx *c, const cJSON *items, const cJSON *j, int depth)
+/* k's min_len/max_len count an array's items; its items are checked against their type only. */
+static int array_value(vctx *c, const cJSON *items, const cJSON *k, const cJSON *j, int depth)
 {
   if (!cJSON_IsArray(j))
     return expected(c, "an array", j);
+  const cJSON *v;
+  double n = cJSON_GetArraySize(j);
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "min_len")) != NULL && n < v->valuedouble)
+    return fail(c, "fewer than %.0f items", v->valuedouble);
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "max_len")) != NULL && n > v->valuedouble)
+    return fail(c, "more than %.0f items", v->valuedouble);
   size_t len = strlen(c->path);
   int i = 0;
   const cJSON *e;
@@ -185,7 +192,7 @@ static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int
   if (strcmp(kind, "model") == 0)
     return model_value(c, apic_mock__model(c->spec, name != NULL ? name : ""), j, depth);
   if (strcmp(kind, "array") == 0)
-    return array_value(c, cJSON_GetObjectItemCaseSensitive(type, "items"), j, depth);
+    return array_value(c, cJSON_GetObjectItemCaseSensitive(type, "items"), k, j, depth);
   if (strcmp(kind, "map") == 0)
     return map_value(c, cJSON_GetObjectItemCaseSensitive(type, "values"), j, depth);
   return 0;

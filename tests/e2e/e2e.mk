@@ -25,8 +25,8 @@ $(BUILD)/tests/e2e/test_symbols: $(BUILD)/tests/e2e/test_symbols.o | $(E2E_LIBS)
 # The generated mock servers, in-process and as programs.
 TEST_BINS += $(BUILD)/tests/e2e/test_generated_mock
 ALL_OBJS  += $(BUILD)/tests/e2e/test_generated_mock.o
-$(BUILD)/tests/e2e/test_generated_mock.o: EXTRA_CFLAGS = -Imock/include -Igenerated/torale/include \
+$(BUILD)/tests/e2e/test_generated_mock.o: EXTRA_CFLAGS = -Imock/include -Itests/mock -Igenerated/torale/include \
   -Igenerated/bloomy/include -Igenerated/torale/mock -Igenerated/bloomy/mock -DMOCK_BIN_DIR='"$(BUILD)"'
-$(BUILD)/tests/e2e/test_generated_mock: $(BUILD)/tests/e2e/test_generated_mock.o $(GEN_MOCK_OBJS) $(E2E_SDK_OBJS) \
-    $(MOCK_LIBS) | $(BUILD)/torale-mock
+$(BUILD)/tests/e2e/test_generated_mock: $(BUILD)/tests/e2e/test_generated_mock.o $(BUILD)/tests/mock/mock_proc.o \
+    $(GEN_MOCK_OBJS) $(E2E_SDK_OBJS) $(MOCK_LIBS) | $(BUILD)/torale-mock $(BUILD)/bloomy-mock
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)

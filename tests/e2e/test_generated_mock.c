@@ -1,22 +1,20 @@
 /* The mock servers apic generates (generated/<api>/mock/): in-process through <api>_mock_start
- * (Torale and Bloomy in one program, with both SDKs) and as the <api>-mock program, which prints
- * "listening on HOST:PORT" first and exits 0 on SIGTERM. The paths of the programs come from the
- * build (MOCK_BIN_DIR). */
+ * (Torale and Bloomy in one program, with both SDKs) and as the <api>-mock programs, which print
+ * "listening on HOST:PORT" first and exit 0 on SIGTERM once the request in flight is answered.
+ * The paths of the programs come from the build (MOCK_BIN_DIR). */
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
 #include "bloomy/bloomy.h"
 #include "bloomy_mock.h"
+#include "mock_proc.h"
 #include "torale/torale.h"
 #include "torale_mock.h"
 
@@ -87,52 +85,49 @@ static void in_process(void **state)
   torale_mock_stop(tm);
 }
 
-/* Waits up to 10 s for the child; its exit status, or -1. */
-static int wait_exit(pid_t pid)
-{
-  for (int i = 0; i < 1000; i++) {
-    int st = 0;
-    if (waitpid(pid, &st, WNOHANG) == pid)
-      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, NULL, 0);
-  return -1;
-}
+static mp_child child = {0, -1, 0};
 
-static void the_program(void **state)
+static int kill_child(void **state)
 {
   (void)state;
-  int out[2];
-  assert_int_equal(pipe(out), 0);
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0) {
-    dup2(out[1], 1);
-    close(out[0]);
-    execl(MOCK_BIN_DIR "/torale-mock", "torale-mock", "--port", "0", "--seed", "7", (char *)NULL);
-    _exit(127);
-  }
-  close(out[1]);
-  FILE *f = fdopen(out[0], "r");
-  char line[128] = "";
-  assert_non_null(fgets(line, sizeof line, f));
-  unsigned port = 0;
-  assert_int_equal(sscanf(line, "listening on 127.0.0.1:%u", &port), 1);
-  torale_client *c = torale_at((unsigned short)port);
+  mp_kill(&child);
+  return 0;
+}
+
+/* torale-mock: the first line, a client against it, SIGTERM with a request in flight. */
+static void torale_program(void **state)
+{
+  (void)state;
+  char *args[] = {(char *)MOCK_BIN_DIR "/torale-mock", (char *)"--port", (char *)"0", (char *)"--seed", (char *)"7",
+                  NULL};
+  mp_spawn(args, &child);
+  unsigned short port = mp_listening(&child);
+  assert_int_not_equal(port, 0);
+  torale_client *c = torale_at(port);
   create_and_get(c);
   torale_client_free(c, 0);
-  kill(pid, SIGTERM);
-  assert_int_equal(wait_exit(pid), 0);
-  fclose(f);
+  mp_sigterm_in_flight(&child, "/tasks", "Authorization: Bearer k");
+}
+
+/* bloomy-mock: its own spec (header credential), the same shutdown. */
+static void bloomy_program(void **state)
+{
+  (void)state;
+  char *args[] = {(char *)MOCK_BIN_DIR "/bloomy-mock", (char *)"--port", (char *)"0", NULL};
+  mp_spawn(args, &child);
+  assert_int_not_equal(mp_listening(&child), 0);
+  mp_sigterm_in_flight(&child, "/users/mine", "X-API-Key: k");
 }
 
 int main(void)
 {
+  curl_global_init(CURL_GLOBAL_ALL);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(in_process),
-      cmocka_unit_test(the_program),
+      cmocka_unit_test_teardown(torale_program, kill_child),
+      cmocka_unit_test_teardown(bloomy_program, kill_child),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  curl_global_cleanup();
+  return rc;
 }
