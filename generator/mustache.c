@@ -25,6 +25,7 @@ typedef struct token {
   size_t end;   /* T_SECTION, T_INVERTED: index of the first token after the section */
   char *path;   /* names: the name split at dots, each part NUL-terminated (looked up often) */
   int nparts;   /* names: how many parts; 0 for ".", the implicit iterator */
+  unsigned hash; /* names: key_hash of the first part */
 } token;
 
 struct mustache {
@@ -142,6 +143,15 @@ static const char *find(const char *hay, size_t hay_len, const char *needle)
   return NULL;
 }
 
+/* FNV-1a: the hash names are found by in a context's index (see find_in_context). */
+static unsigned key_hash(const char *key)
+{
+  unsigned h = 2166136261u;
+  for (const unsigned char *c = (const unsigned char *)key; *c != '\0'; c++)
+    h = (h ^ *c) * 16777619u;
+  return h;
+}
+
 /* Splits a name token's text at dots once, so that rendering compares keys without scanning. */
 static token *with_path(token *k)
 {
@@ -155,6 +165,7 @@ static token *with_path(token *k)
       *c = '\0';
       k->nparts++;
     }
+  k->hash = key_hash(k->path);
   return k;
 }
 
@@ -337,10 +348,26 @@ void mustache_free(mustache *t)
 
 /* ---- rendering --------------------------------------------------------------------------- */
 
+/* A hash index of one context's keys. A template looks a dozen names up in each context on
+ * average, most of them flags that are absent and so would scan every key of every context
+ * down the stack; indexing a context once makes each of those lookups one probe. */
+typedef struct key_slot {
+  unsigned hash;
+  const cJSON *item; /* NULL: empty */
+} key_slot;
+
+typedef struct context_index {
+  const cJSON *obj; /* what is indexed (the data does not change while rendering) */
+  key_slot *slots;
+  size_t mask;      /* slots in use - 1 (a power of two) */
+  size_t cap;       /* slots allocated */
+} context_index;
+
 typedef struct renderer {
   mustache_env *env;
   strbuf out;
   const cJSON *stack[MAX_STACK + 8];
+  context_index index[MAX_STACK + 8]; /* index[i] is for stack[i], built on first lookup */
   int depth;
   int partial_depth;
   char *err;
@@ -352,23 +379,69 @@ static const cJSON *member(const cJSON *obj, const char *key)
 {
   if (!cJSON_IsObject(obj))
     return NULL;
-  /* The first-byte test skips the call for most keys: lookups of absent flags scan whole
-     objects at every level of the stack, and this is where rendering spends its time. */
+  /* For the parts after the first of a dotted name (a.b.c), and when an index cannot be had. */
   for (const cJSON *c = obj->child; c != NULL; c = c->next)
     if (c->string != NULL && c->string[0] == key[0] && strcmp(c->string, key) == 0)
       return c;
   return NULL;
 }
 
+/* Indexes obj's keys into x; where a key repeats, the first wins, as in member(). */
+static int index_context(context_index *x, const cJSON *obj)
+{
+  size_t n = 0, size = 16;
+  for (const cJSON *c = obj->child; c != NULL; c = c->next)
+    n++;
+  while (size < 2 * n)
+    size *= 2;
+  if (size > x->cap) {
+    free(x->slots);
+    x->cap = 0;
+    x->obj = NULL;
+    if ((x->slots = malloc(size * sizeof *x->slots)) == NULL)
+      return -1;
+    x->cap = size;
+  }
+  x->mask = size - 1;
+  memset(x->slots, 0, size * sizeof *x->slots);
+  for (const cJSON *c = obj->child; c != NULL; c = c->next) {
+    if (c->string == NULL)
+      continue;
+    unsigned h = key_hash(c->string);
+    size_t i = h & x->mask;
+    while (x->slots[i].item != NULL && (x->slots[i].hash != h || strcmp(x->slots[i].item->string, c->string) != 0))
+      i = (i + 1) & x->mask;
+    if (x->slots[i].item == NULL)
+      x->slots[i] = (key_slot){h, c};
+  }
+  x->obj = obj;
+  return 0;
+}
+
+/* The first part of k's name in the context at stack[level]. */
+static const cJSON *find_in_context(renderer *r, int level, const token *k)
+{
+  const cJSON *obj = r->stack[level];
+  context_index *x = &r->index[level];
+  if (!cJSON_IsObject(obj) || obj->child == NULL)
+    return NULL;
+  if (x->obj != obj && index_context(x, obj) != 0)
+    return member(obj, k->path); /* out of memory for the index: scan */
+  for (size_t i = k->hash & x->mask; x->slots[i].item != NULL; i = (i + 1) & x->mask)
+    if (x->slots[i].hash == k->hash && strcmp(x->slots[i].item->string, k->path) == 0)
+      return x->slots[i].item;
+  return NULL;
+}
+
 /* Looks a name up: "." is the top; "a.b.c" finds a on the stack, then b and c inside it. */
-static const cJSON *lookup(const renderer *r, const token *k)
+static const cJSON *lookup(renderer *r, const token *k)
 {
   if (k->nparts == 0)
     return r->stack[r->depth - 1];
   const char *part = k->path;
   const cJSON *v = NULL;
   for (int i = r->depth - 1; i >= 0 && v == NULL; i--)
-    v = member(r->stack[i], part);
+    v = find_in_context(r, i, k);
   for (int n = 1; n < k->nparts && v != NULL; n++) {
     part += strlen(part) + 1;
     v = member(v, part);
@@ -558,6 +631,8 @@ static int render(renderer *r, const mustache *t, const cJSON *const *stack, int
   r->depth = depth;
   render_range(r, t, 0, t->n);
   flush(r, 0);
+  for (int i = 0; i < MAX_STACK + 8; i++)
+    free(r->index[i].slots);
   if (r->err != NULL) {
     sb_free(&r->out);
     *out_err = r->err;
