@@ -16,6 +16,8 @@ typedef struct vm {
   const char *prefix; /* the api's name: torale */
   const cJSON *spec;  /* the resolved spec, for looking models up */
   int oom;
+  name_table models;  /* the spec's models by name, built on first use (find_model) */
+  int have_models;
 } vm;
 
 static cJSON *ok(vm *v, cJSON *item)
@@ -169,21 +171,32 @@ static void add_type(vm *v, cJSON *out, const cJSON *t)
 /* A C string literal's body: quotes, backslashes and control bytes escaped. */
 static void add_c_string(vm *v, cJSON *obj, const char *key, const char *text)
 {
-  strbuf b = {0};
-  for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-    if (*p == '"' || *p == '\\')
-      sb_printf(&b, "\\%c", *p);
-    else if (*p < 0x20 || *p == 0x7f)
-      sb_printf(&b, "\\%03o", *p);
-    else
-      sb_append(&b, (const char *)p, 1);
-  }
-  char *out = sb_take(&b, NULL);
-  if (out == NULL)
+  /* Written byte by byte, without printf: the mock's copy of the spec (spec_json_parts) is
+   * megabytes of this for a large spec. An escape takes at most 4 bytes. */
+  size_t n = strlen(text);
+  char small[512];
+  char *out = 4 * n < sizeof small ? small : malloc(4 * n + 1), *o = out;
+  if (out == NULL) {
     v->oom = 1;
-  else
-    add_str(v, obj, key, out);
-  free(out);
+    return;
+  }
+  for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\') {
+      *o++ = '\\';
+      *o++ = (char)*p;
+    } else if (*p < 0x20 || *p == 0x7f) { /* \ooo, three octal digits */
+      *o++ = '\\';
+      *o++ = (char)('0' + (*p >> 6));
+      *o++ = (char)('0' + ((*p >> 3) & 7));
+      *o++ = (char)('0' + (*p & 7));
+    } else {
+      *o++ = (char)*p;
+    }
+  }
+  *o = '\0';
+  add_str(v, obj, key, out);
+  if (out != small)
+    free(out);
 }
 
 /* The C storage of a value of type t (apic/model.h): "char *", "int64_t", "torale_task". */
@@ -561,11 +574,29 @@ static const cJSON *find_named(const cJSON *arr, const char *name)
   return NULL;
 }
 
+/* The resolved spec's model called name. Every paginated operation looks its page model up:
+ * through a table, so that stays linear in the size of the spec. */
+static const cJSON *find_model(vm *v, const char *name)
+{
+  if (!v->have_models) {
+    if (name_table_init(&v->models) != 0) {
+      v->oom = 1;
+      return NULL;
+    }
+    v->have_models = 1;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(v->spec, "models"))
+    if (name_table_get(&v->models, str(m, "name")) == NULL && name_table_put(&v->models, str(m, "name"), (void *)m) != 0)
+      v->oom = 1;
+  }
+  return name_table_get(&v->models, name);
+}
+
 /* Pagination: the page model's fields (C names) and the model of its items. */
 static void add_paging(vm *v, cJSON *o, const cJSON *op, const cJSON *page_type)
 {
   const cJSON *pg = cJSON_GetObjectItemCaseSensitive(op, "paginate");
-  const cJSON *page = find_named(cJSON_GetObjectItemCaseSensitive(v->spec, "models"), str(page_type, "name"));
+  const cJSON *page = find_model(v, str(page_type, "name"));
   const cJSON *items = find_named(cJSON_GetObjectItemCaseSensitive(page, "fields"), str(pg, "items"));
   const cJSON *item_t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(items, "type"), "items");
   add_str(v, o, "page_items", str(pg, "items"));
@@ -816,7 +847,7 @@ static void add_op_flags(vm *v, cJSON *root)
 
 cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
 {
-  vm v = {NULL, spec, 0};
+  vm v = {.spec = spec};
   *out_err = NULL;
   const cJSON *api = cJSON_GetObjectItemCaseSensitive(spec, "api");
   if (!cJSON_IsObject(api) || str(api, "name")[0] == '\0') {
@@ -845,6 +876,8 @@ cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out
   order_models(&v, root);
   add_op_flags(&v, root);
   add_spec_json(&v, root);
+  if (v.have_models)
+    name_table_free(&v.models);
   if (v.oom) {
     cJSON_Delete(root);
     *out_err = strdup("out of memory");
