@@ -2,15 +2,22 @@
  * callback that runs as each one finishes, in completion order, with done/total.
  *   as_completed [BASE_URL] */
 #include <stdio.h>
+#include <string.h>
 
 #include <torale/torale.h>
 
 #include "example.h"
 
+/* tqdm's progress line, one per completion: a bar, done/total, and which call it was. */
 static void on_progress(apic_group *g, size_t index, size_t done, size_t total, void *user_data)
 {
+  char bar[33];
+  size_t width = total < 32 ? total : 32, filled = done * width / total;
   (void)g, (void)user_data;
-  printf("[%2zu/%zu] call %zu finished\n", done, total, index + 1);
+  memset(bar, '#', filled);
+  memset(bar + filled, '.', width - filled);
+  bar[width] = '\0';
+  printf("|%s| %2zu/%zu  ac-%zu done\n", bar, done, total, index);
 }
 
 static void on_execution(apic_call *call, int status, torale_execution *e, torale_error *err, void *user_data)

@@ -1,5 +1,7 @@
-# One program per seed pattern (examples/README.md), built against the SDKs as committed in
-# generated/ and run by make demo (in this order) and by tests/examples.
+# The examples (examples/README.md): one program per seed pattern, built against the SDKs as
+# committed in generated/ into $(BUILD)/examples/<name>. EXAMPLES is the order make demo and
+# tests/examples run them in; bloomy_* use the Bloomy SDK, the others Torale's.
+# examples/expected.txt says what each must print.
 EXAMPLES := quickstart gather fetch_many errors batch_pause limited_concurrency retries timeouts \
             fail_fast streaming as_completed producer_consumer pagination shutdown sync_script \
             bloomy_meeting
@@ -7,8 +9,10 @@ EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%)
 ALL_TARGETS += $(EXAMPLE_BINS)
 ALL_OBJS    += $(EXAMPLE_BINS:%=%.o) $(BUILD)/examples/example.o
 
+example_sdk = $(if $(filter bloomy_%,$(1)),bloomy,torale)
+
 $(BUILD)/examples/%.o: EXTRA_CFLAGS = -Igenerated/torale/include -Igenerated/bloomy/include
 
 $(BUILD)/examples/%: $(BUILD)/examples/%.o $(BUILD)/examples/example.o \
-    $(foreach a,torale bloomy,$(foreach f,models errors client,$(BUILD)/generated/$(a)/src/$(f).o)) $(BUILD)/libapic.a
+    $$(foreach f,models errors client,$(BUILD)/generated/$$(call example_sdk,$$*)/src/$$(f).o) $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

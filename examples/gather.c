@@ -1,5 +1,6 @@
-/* Concurrent create (seed: asyncio.gather(create, create, create)): three creates in flight at
- * once in a gather group; results come back in submission order.
+/* Concurrent create (seed: asyncio.gather(create(...), create(...), create(...))): the seed's
+ * three tasks created at once in a gather group; results come back in submission order, each
+ * with its own error.
  *   gather [BASE_URL] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,13 @@ static void on_created(apic_call *call, int status, torale_task *task, torale_er
   r->err = err;
 }
 
+/* Model strings are owned by the model (its _clear frees them): replace one with a copy. */
+static void set(char **field, const char *text)
+{
+  free(*field);
+  *field = strdup(text);
+}
+
 int main(int argc, char **argv)
 {
   torale_client_options o;
@@ -34,32 +42,38 @@ int main(int argc, char **argv)
     torale_error_free(err);
     return 1;
   }
-  const char *queries[3] = {"bitcoin price", "weather in Oslo", "new iPhone release date"};
+  static const char *const seed[3][3] = {
+      {"iPhone release date?", "Date announced", "0 9 * * *"},
+      {"PS5 in stock at Target?", "Available for purchase", "0 */2 * * *"},
+      {"MacBook Pro price at Best Buy?", "Price below $1800", "0 */4 * * *"},
+  };
   result results[3] = {{0}};
   apic_group *group = NULL;
   apic_group_new(torale_client_core(client), APIC_GROUP_GATHER, &group);
   apic_call_options opts = APIC_CALL_OPTIONS_INIT;
-  opts.group = group;
+  opts.group = group; /* each call joins the group */
   for (int i = 0; i < 3; i++) {
     torale_create_task body;
-    torale_create_task_init(&body);
-    body.search_query = strdup(queries[i]);
-    body.condition_description = strdup("it changed");
-    /* the body is copied when the call starts, so it can be cleared right away */
-    if (torale_tasks_create_async(client, &body, &opts, on_created, &results[i], NULL, &results[i].err) != 0)
-      fprintf(stderr, "create %d did not start\n", i);
+    torale_create_task_init(&body); /* the spec's defaults */
+    set(&body.search_query, seed[i][0]);
+    set(&body.condition_description, seed[i][1]);
+    set(&body.schedule, seed[i][2]);
+    /* the body is encoded when the call starts, so it can be cleared right away */
+    torale_tasks_create_async(client, &body, &opts, on_created, &results[i], NULL, &results[i].err);
     torale_create_task_clear(&body);
   }
-  int failed = apic_group_wait(group) != 0; /* runs the loop until all three are done */
+  int rc = apic_group_wait(group); /* runs the loop until all three are done */
   for (int i = 0; i < 3; i++) {
     if (results[i].task != NULL)
-      printf("task %d: %s (%s)\n", i + 1, results[i].task->id, results[i].task->search_query);
+      printf("created %s: %s (every \"%s\")\n", results[i].task->id, results[i].task->search_query,
+             results[i].task->schedule);
     else
-      torale_error_print(results[i].err, stderr);
+      torale_error_print(results[i].err, stdout);
     torale_task_free(results[i].task);
     torale_error_free(results[i].err);
   }
+  printf("%s\n", rc == 0 ? "3 tasks created concurrently" : "some creates failed");
   apic_group_free(group);
   torale_client_free(client, 0);
-  return failed;
+  return rc == 0 ? 0 : 1;
 }

@@ -1,6 +1,8 @@
 /* Producer/consumer (seed: an asyncio.Queue with three consumer tasks): a producer fills a queue
  * of 30 ids; three consumers each take the next id when their previous call completes, so at
- * most three calls run at once, and the work spreads over them.
+ * most three calls run at once, and the work spreads over them. (Starting all 30 on a client
+ * with max_concurrency = 3 also runs three at a time, see limited_concurrency.c; consumers are
+ * for when each job's result decides what a consumer does next.)
  *   producer_consumer [BASE_URL] */
 #include <stdio.h>
 

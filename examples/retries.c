@@ -32,9 +32,12 @@ int main(int argc, char **argv)
   body.search_query = strdup("q");
   body.condition_description = strdup("c");
   torale_task task;
-  if (torale_tasks_create(client, &body, NULL, &task, NULL) != 0)
-    return 1;
+  int rc = torale_tasks_create(client, &body, NULL, &task, NULL);
   torale_create_task_clear(&body);
+  if (rc != 0) {
+    torale_client_free(client, 0);
+    return 1;
+  }
   char fault[256];
   snprintf(fault, sizeof fault, "[{\"path\":\"/tasks/%s/run\",\"status\":503},"
                                 "{\"path\":\"/tasks/%s/run\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}]",
@@ -43,7 +46,8 @@ int main(int argc, char **argv)
   torale_execution run;
   torale_error *err = NULL;
   /* tasks.run is @idempotent @retries(3): a POST that may be retried, with one key */
-  if (torale_tasks_run(client, task.id, NULL, NULL, &run, &err) == 0) {
+  rc = torale_tasks_run(client, task.id, NULL, NULL, &run, &err);
+  if (rc == 0) {
     printf("run %s started after retries\n", run.id);
     torale_execution_clear(&run);
   } else {
@@ -52,5 +56,5 @@ int main(int argc, char **argv)
   }
   torale_task_clear(&task);
   torale_client_free(client, 0);
-  return err == NULL ? 0 : 1;
+  return rc == 0 ? 0 : 1;
 }

@@ -16,7 +16,11 @@ static int on_event(const torale_execution_event *ev, void *user_data)
   (*n)++;
   printf("event %d: execution %s is %s%s%s\n", *n, ev->execution_id, torale_execution_status_to_string(ev->status),
          ev->message ? ": " : "", ev->message ? ev->message : "");
-  return ev->execution != NULL; /* nonzero stops: the run is complete */
+  if (ev->execution == NULL)
+    return 0; /* keep listening */
+  printf("run complete: execution %s, started %s, condition met: %s\n", ev->execution->id, ev->execution->started_at,
+         ev->execution->condition_met ? "yes" : "no");
+  return 1; /* nonzero stops the stream: the run is complete */
 }
 
 int main(int argc, char **argv)
