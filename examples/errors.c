@@ -1,33 +1,55 @@
-/* Error handling (seed: except ValidationError as e: e.detail; RateLimitError.retry_after;
- * APIError.status_code): each failure has a kind, a status, a request id and the spec's typed
- * payload. The mock is told to answer with the errors (POST /__mock/faults).
+/* Error handling (seed: safe_create_task: except ValidationError as e: e.detail; except
+ * RateLimitError as e: sleep(e.retry_after) and try again; APIError.status_code): every failure
+ * is one torale_error with a kind, the HTTP status, the request id and the spec's typed payload.
+ * The mock is told to answer with the errors (POST /__mock/faults).
  *   errors [BASE_URL] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <torale/torale.h>
 
 #include "example.h"
 
+/* Prints what an error says, and frees it. */
 static void show(torale_error *err)
 {
+  const char *request_id = torale_error_request_id(err);
   printf("%s, status %d, request id %s\n", torale_error_kind_name(torale_error_kind_of(err)),
-         torale_error_status(err), torale_error_request_id(err) ? torale_error_request_id(err) : "-");
+         torale_error_status(err), request_id != NULL ? request_id : "-");
   switch (torale_error_kind_of(err)) {
-  case TORALE_ERROR_VALIDATION:
+  case TORALE_ERROR_VALIDATION: /* the spec's ValidationError payload */
     printf("  detail: %s\n", torale_error_as_validation(err)->detail);
     break;
-  case TORALE_ERROR_RATE_LIMIT:
-    printf("  retry after %.0f s\n", torale_error_as_rate_limit(err)->retry_after);
-    break;
-  case TORALE_ERROR_INVALID_ARGUMENT: /* refused before anything was sent */
+  case TORALE_ERROR_INVALID_ARGUMENT: /* refused by the SDK: nothing was sent */
     printf("  %s\n", torale_error_message(err));
     break;
   default:
-    torale_error_print(err, stdout);
+    printf("  ");
+    torale_error_print(err, stdout); /* one line: kind, message, method and URL, status */
   }
   torale_error_free(err);
+}
+
+/* The seed's safe_create_task: on a rate limit, wait what the server asks and try once more. */
+static int safe_create(torale_client *client, const torale_create_task *body, torale_task *out)
+{
+  torale_error *err = NULL;
+  int rc = torale_tasks_create(client, body, NULL, out, &err);
+  if (rc != 0 && torale_error_kind_of(err) == TORALE_ERROR_RATE_LIMIT) {
+    const torale_rate_limit_error *rl = torale_error_as_rate_limit(err);
+    double wait = rl->has_retry_after == APIC_PRESENT ? rl->retry_after : 1;
+    printf("RateLimitError, status %d: retry after %g s\n", torale_error_status(err), wait);
+    torale_error_free(err);
+    err = NULL;
+    struct timespec ts = {(time_t)wait, (long)((wait - (time_t)wait) * 1e9)};
+    nanosleep(&ts, NULL);
+    rc = torale_tasks_create(client, body, NULL, out, &err);
+  }
+  if (rc != 0)
+    show(err);
+  return rc;
 }
 
 int main(int argc, char **argv)
@@ -36,36 +58,46 @@ int main(int argc, char **argv)
   torale_client_options o;
   torale_client_options_init(&o);
   o.base_url = base;
-  o.http.max_retries = 0; /* show each error as it comes, not after retries */
+  o.http.max_retries = 0; /* show each error as it comes, not after the client's own retries */
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;
-  torale_task task;
-  torale_error *err = NULL;
-
-  /* 1. the SDK checks arguments against the spec first: an empty search_query is refused */
   torale_create_task body;
   torale_create_task_init(&body);
-  body.search_query = strdup("");
-  body.condition_description = strdup("x");
-  if (torale_tasks_create(client, &body, NULL, &task, &err) != 0)
-    show(err);
-  torale_create_task_clear(&body);
+  body.search_query = strdup("When is the next iPhone release?");
+  body.condition_description = strdup("A specific date has been announced");
+  torale_task task;
+  int created = 0;
 
-  /* 2. the server's ValidationError (422) with its detail */
-  example_fault(base, "{\"path\":\"/tasks/t-422\",\"status\":422,\"body\":{\"detail\":\"$.schedule: not a cron expression\"},"
+  /* 1. the SDK checks arguments against the spec first: an empty query is refused unsent */
+  torale_create_task empty;
+  torale_create_task_init(&empty);
+  empty.search_query = strdup("");
+  empty.condition_description = strdup("anything");
+  safe_create(client, &empty, &task);
+  torale_create_task_clear(&empty);
+
+  /* 2. the server's ValidationError (422): its detail names the field */
+  example_fault(base, "{\"method\":\"POST\",\"path\":\"/tasks\",\"status\":422,"
+                      "\"body\":{\"detail\":\"$.schedule: not a cron expression\"},"
                       "\"headers\":{\"x-request-id\":\"req-7f3a\"}}");
-  if (torale_tasks_get(client, "t-422", NULL, &task, &err) != 0)
-    show(err);
+  safe_create(client, &body, &task);
 
-  /* 3. RateLimitError (429) with Retry-After */
-  example_fault(base, "{\"path\":\"/tasks/t-429\",\"status\":429,\"headers\":{\"Retry-After\":\"30\"}}");
-  if (torale_tasks_get(client, "t-429", NULL, &task, &err) != 0)
-    show(err);
+  /* 3. RateLimitError (429) with Retry-After: 1, then the second try succeeds */
+  example_fault(base, "{\"method\":\"POST\",\"path\":\"/tasks\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}");
+  if (safe_create(client, &body, &task) == 0) {
+    printf("created %s after waiting\n", task.id);
+    torale_task_clear(&task);
+    created = 1;
+  }
 
-  /* 4. NotFoundError (404) for an unknown id */
+  /* 4. NotFoundError (404): a status the spec names, for an id that does not exist */
+  torale_error *err = NULL;
   if (torale_tasks_get(client, "no-such-task", NULL, &task, &err) != 0)
     show(err);
+  else
+    torale_task_clear(&task);
+  torale_create_task_clear(&body);
   torale_client_free(client, 0);
-  return 0;
+  return created ? 0 : 1;
 }
