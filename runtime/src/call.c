@@ -49,7 +49,9 @@ static void deliver(apic_call *call, apic_response *resp, apic_error *err)
   /* Out of memory even for the error object: the status alone says so. */
   call->status = err != NULL ? apic_error_code(err) : resp != NULL ? 0 : APIC_ERR_NOMEM;
   if (call->cb != NULL) {
+    apic_client *prev = apic__client_enter_callback(call->client);
     call->cb(call, call->status, resp, err, call->user_data);
+    apic__client_leave_callback(prev);
   } else {
     call->result = resp;
     call->error = err;
@@ -103,37 +105,14 @@ static void release_easy(apic_call *call)
   call->easy = NULL;
 }
 
-/* The slot this call held in the client's concurrency limit is free again. */
-static void leave_flight(apic_call *call)
-{
-  if (call->sync || call->state != CALL_RUNNING)
-    return;
-  call->client->in_flight--;
-  apic__client_pump(call->client);
-}
-
-static void unqueue(apic_call *call)
-{
-  apic_client *c = call->client;
-  apic_call **pp = &c->qhead;
-  c->qtail = NULL;
-  while (*pp != NULL) {
-    if (*pp == call) {
-      *pp = call->qnext;
-      c->queued--;
-      continue;
-    }
-    c->qtail = *pp;
-    pp = &(*pp)->qnext;
-  }
-}
-
 static void on_end_hop(uv_timer_t *t)
 {
   apic_call *call = t->data;
   char msg[160];
   if (call->end_code == APIC_ERR_TIMEOUT)
     snprintf(msg, sizeof msg, "the call's deadline passed after %u attempts", call->attempts);
+  else if (call->end_code == APIC_ERR_QUEUE_FULL)
+    snprintf(msg, sizeof msg, "the client's queue is full");
   else
     snprintf(msg, sizeof msg, "cancelled after %u attempts", call->attempts);
   apic_error *e = make_error(call, call->end_code, msg, NULL);
@@ -147,13 +126,13 @@ void apic__call_end(apic_call *call, int code)
   if (call->state == CALL_DONE || call->state == CALL_ENDING)
     return;
   if (call->state == CALL_QUEUED)
-    unqueue(call);
+    apic__client_unqueue(call->client, call);
   if (call->state == CALL_RUNNING && call->easy != NULL) {
     apic__engine_remove(call->eng, call);
     release_easy(call);
     call->attempts++; /* it was sent, and counts */
   }
-  leave_flight(call);
+  apic__client_release(call);
   call->state = CALL_ENDING;
   call->end_code = code;
   uv_timer_stop(&call->deadline_timer);
@@ -180,7 +159,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
     curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) {
     call->streamed = 1;
-    if (call->on_data(call->data_user_data, data, len) == 0)
+    apic_client *prev = call->sync ? NULL : apic__client_enter_callback(call->client);
+    int stop = call->on_data(call->data_user_data, data, len);
+    if (!call->sync)
+      apic__client_leave_callback(prev);
+    if (stop == 0)
       return len;
     call->aborted = 1;
     return 0;
@@ -275,13 +258,14 @@ static void setup_easy(apic_call *call, CURL *e)
   }
 }
 
-/* Starts one attempt now (the caller checked the concurrency limit). */
+/* Starts one attempt now (it holds a slot: admit.c). */
 void apic__call_launch(apic_call *call)
 {
   apic_response *r = apic__response_new();
   CURL *e = r == NULL ? NULL : apic__client_easy(call->client);
   if (e == NULL) {
     apic_response_free(r);
+    apic__client_release(call);
     deliver(call, NULL, make_error(call, APIC_ERR_NOMEM, "out of memory starting a request", NULL));
     return;
   }
@@ -291,8 +275,6 @@ void apic__call_launch(apic_call *call)
   call->errbuf[0] = '\0';
   call->easy = e;
   setup_easy(call, e);
-  if (!call->sync)
-    call->client->in_flight++;
   call->state = CALL_RUNNING;
   call->attempt_start = uv_now(call->eng->loop);
   apic__engine_add(call->eng, call);
@@ -303,11 +285,15 @@ static void on_backoff_done(uv_timer_t *t)
 {
   apic_call *call = t->data;
   apic_client *c = call->client;
-  if (call->sync) {
-    apic__call_launch(call);
+  if (!call->sync) {
+    apic__client_enqueue(c, call);
     return;
   }
-  apic__client_enqueue(c, call);
+  int rc = apic__client_admit_sync(c, call, 0);
+  if (rc == 0)
+    apic__call_launch(call);
+  else
+    apic__call_end(call, rc);
 }
 
 static int remember_cause(apic_call *call, const char *cause)
@@ -388,7 +374,7 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   call->resp->status = (int)status;
   apic__engine_remove(call->eng, call);
   release_easy(call);
-  leave_flight(call);
+  apic__client_release(call);
   call->attempts++;
   char cause[CURL_ERROR_SIZE + 64];
   int code = classify(call, rc, cause, sizeof cause);

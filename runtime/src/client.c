@@ -118,6 +118,7 @@ static void destroy(apic_client *c)
     curl_share_cleanup(c->share);
   for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
     uv_mutex_destroy(&c->share_locks[i]);
+  uv_cond_destroy(&c->slot_cond);
   uv_mutex_destroy(&c->lock);
   free_strings(c);
   apic__free(c);
@@ -153,7 +154,7 @@ static int setup(apic_client *c, const apic_client_options *o)
       return APIC_ERR_NOMEM;
     c->owns_loop = 1;
   }
-  rc = apic__engine_init(&c->eng, o->loop ? o->loop : &c->own_loop, c);
+  rc = apic__engine_init(&c->eng, o->loop ? o->loop : &c->own_loop, c, apic__client_on_wakeup);
   if (rc != 0) {
     if (c->owns_loop)
       uv_loop_close(&c->own_loop);
@@ -184,6 +185,14 @@ int apic_client_new(const apic_client_options *o, apic_client **out, apic_error 
     c = NULL;
     rc = APIC_ERR_NOMEM;
   }
+  if (rc == 0 && uv_cond_init(&c->slot_cond) != 0) {
+    uv_mutex_destroy(&c->lock);
+    apic__free(c);
+    c = NULL;
+    rc = APIC_ERR_NOMEM;
+  }
+  if (c != NULL)
+    c->posts_tail = &c->posts;
   if (c != NULL && (rc = setup(c, o)) != 0) {
     destroy(c);
     c = NULL;
@@ -285,46 +294,6 @@ void apic__client_log(apic_client *c, int level, const char *fmt, ...)
   c->o.log(c->o.log_ctx, level, line);
 }
 
-static void on_rate_timer(uv_timer_t *t)
-{
-  apic__client_pump(t->data);
-}
-
-/* The requests_per_second bucket (one second's worth at most): 1 when a start may go now, else 0
- * with the timer armed for when it may. */
-static int rate_allows(apic_client *c)
-{
-  double rps = c->o.requests_per_second;
-  if (rps <= 0)
-    return 1;
-  uint64_t now = uv_now(c->eng.loop);
-  c->rate_tokens += (double)(now - c->rate_at) * rps / 1000.0;
-  c->rate_at = now;
-  if (c->rate_tokens > (rps > 1 ? rps : 1))
-    c->rate_tokens = rps > 1 ? rps : 1;
-  if (c->rate_tokens >= 1) {
-    c->rate_tokens -= 1;
-    return 1;
-  }
-  uint64_t wait = (uint64_t)((1 - c->rate_tokens) * 1000.0 / rps) + 1;
-  uv_timer_start(c->rate_timer, on_rate_timer, wait, 0);
-  return 0;
-}
-
-/* Starts queued calls while there is room. */
-void apic__client_pump(apic_client *c)
-{
-  while (c->qhead != NULL && (c->o.max_concurrency == 0 || c->in_flight < c->o.max_concurrency) &&
-         rate_allows(c)) {
-    apic_call *call = c->qhead;
-    c->qhead = call->qnext;
-    if (c->qhead == NULL)
-      c->qtail = NULL;
-    c->queued--;
-    apic__call_launch(call);
-  }
-}
-
 static void link_call(apic_client *c, apic_call *call)
 {
   call->next = c->calls;
@@ -362,8 +331,7 @@ int apic_call_start(apic_client *c, const apic_request *req, apic_call_cb cb, vo
   if (out != NULL)
     *out = NULL;
   int rc = c == NULL ? APIC_ERR_INVALID_ARG : c->shutting ? APIC_ERR_SHUTDOWN : 0;
-  if (rc == 0 && c->o.max_queue != 0 && c->queued >= c->o.max_queue &&
-      c->in_flight >= c->o.max_concurrency)
+  if (rc == 0 && apic__client_queue_full(c))
     rc = APIC_ERR_QUEUE_FULL;
   if (rc == 0)
     rc = apic__call_new(c, &c->eng, req, &call, &local);
@@ -384,19 +352,6 @@ int apic_call_start(apic_client *c, const apic_request *req, apic_call_cb cb, vo
   if (out != NULL)
     *out = call;
   return 0;
-}
-
-void apic__client_enqueue(apic_client *c, apic_call *call)
-{
-  call->state = CALL_QUEUED;
-  call->qnext = NULL;
-  if (c->qtail != NULL)
-    c->qtail->qnext = call;
-  else
-    c->qhead = call;
-  c->qtail = call;
-  c->queued++;
-  apic__client_pump(c);
 }
 
 static void unlink_call(apic_client *c, apic_call *call)
@@ -468,7 +423,7 @@ static sync_engine *sync_take(apic_client *c)
     apic__free(se);
     return NULL;
   }
-  if (apic__engine_init(&se->eng, &se->loop, c) != 0) {
+  if (apic__engine_init(&se->eng, &se->loop, c, NULL) != 0) {
     uv_loop_close(&se->loop);
     apic__free(se);
     return NULL;
@@ -505,7 +460,11 @@ int apic_client_send(apic_client *c, const apic_request *req, apic_response **re
     if ((rc = apic__call_new(c, &se->eng, req, &call, &local)) == 0) {
       call->sync = 1;
       call->held = 1;
-      apic__call_launch(call);
+      int admitted = apic__client_admit_sync(c, call, 1);
+      if (admitted == 0)
+        apic__call_launch(call);
+      else
+        apic__call_end(call, admitted);
       while (!call->delivered || call->open_timers > 0)
         uv_run(&se->loop, UV_RUN_ONCE);
       hand_out(call, resp, &local);
@@ -550,7 +509,10 @@ void apic_client_free(apic_client *c, uint64_t drain_ms)
 {
   if (c == NULL)
     return;
+  uv_mutex_lock(&c->lock); /* apic_client_post reads it on other threads */
   c->shutting = 1;
+  uv_mutex_unlock(&c->lock);
+  apic__client_run_posts(c); /* those not run yet: their calls now fail SHUTDOWN */
   if (c->owns_loop && drain_ms > 0 && busy(c))
     drain(c, drain_ms);
   /* Held results nobody will wait for go now; the rest are cancelled. */

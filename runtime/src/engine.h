@@ -13,6 +13,8 @@ typedef struct apic__engine {
   CURLM *multi;
   uv_timer_t timer;
   uv_timer_t rate_timer;          /* used by the client's engine only */
+  uv_async_t wakeup;              /* the client's engine only (has_wakeup): admit.c */
+  int has_wakeup;
   struct sock *socks;
   struct apic_call *running;      /* calls with a transfer in this multi */
   unsigned open_handles;          /* the timer and the socket polls not yet closed */
@@ -20,7 +22,9 @@ typedef struct apic__engine {
   void *owner;
 } apic__engine;
 
-int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner);
+/* wakeup: NULL, or (the client's engine) the callback of an unreferenced uv_async_t whose data
+ * is owner. */
+int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner, uv_async_cb wakeup);
 /* Cleans the multi up and closes every uv handle; on_closed runs once they are closed. */
 void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng));
 
@@ -49,6 +53,7 @@ struct apic_call {
   struct apic_call *rprev, *rnext; /* the engine's running transfers */
   int state;
   int sync;
+  int has_slot;                   /* counts in the client's in_flight (admit.c) */
   char *method;
   char *url;
   char *log_url;                  /* what logs and errors show; NULL: url */
@@ -93,7 +98,8 @@ struct apic_client {
   apic__engine eng;
   CURLSH *share;
   uv_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-  uv_mutex_t lock;                /* rng, retry budget, easy pool */
+  uv_mutex_t lock;                /* rng, retry budget, easy pool, queue, slots, posts */
+  uv_cond_t slot_cond;            /* sync calls waiting for a slot */
   uint64_t rng;
   double tokens;
   CURL **pool;
@@ -101,9 +107,10 @@ struct apic_client {
   struct apic__sync_engine *idle_sync; /* loops + multis kept for sync calls */
   unsigned n_idle_sync;
   apic_call *calls;               /* live async calls */
-  apic_call *qhead, *qtail;
-  unsigned queued;
-  unsigned in_flight;
+  apic_call *qhead, *qtail;       /* async and sync calls waiting for a slot, FIFO */
+  unsigned queued, queued_async;
+  unsigned in_flight;             /* attempts holding a slot, async and sync */
+  struct apic__post *posts, **posts_tail; /* apic_client_post, for the loop thread */
   double rate_tokens;             /* requests_per_second bucket, refilled from uv_now */
   uint64_t rate_at;
   uv_timer_t *rate_timer;         /* wakes the queue when the rate allows (in eng) */
@@ -125,6 +132,23 @@ int apic__call_new(apic_client *c, apic__engine *eng, const apic_request *req, a
 void apic__call_end(apic_call *call, int code);
 void apic__call_free(apic_call *call);
 
+/* admit.c */
+void apic__client_pump(apic_client *c);
+/* Puts call at the end of the client's FIFO queue (new calls and retries alike) and pumps it. */
+void apic__client_enqueue(apic_client *c, apic_call *call);
+void apic__client_unqueue(apic_client *c, apic_call *call);
+int apic__client_queue_full(apic_client *c);
+/* Sync calls, on their own thread: blocks until call holds a slot (0), its deadline passes
+ * (APIC_ERR_TIMEOUT) or, for a first attempt, the queue is full (APIC_ERR_QUEUE_FULL). */
+int apic__client_admit_sync(apic_client *c, apic_call *call, int first);
+/* Gives back call's slot, if it holds one, to the next in the queue. */
+void apic__client_release(apic_call *call);
+void apic__client_run_posts(apic_client *c);
+void apic__client_on_wakeup(uv_async_t *a);
+/* Marks this thread as running a callback of c's loop (returns the previous mark). */
+apic_client *apic__client_enter_callback(apic_client *c);
+void apic__client_leave_callback(apic_client *prev);
+
 /* client.c */
 CURL *apic__client_easy(apic_client *c);
 void apic__client_easy_release(apic_client *c, CURL *easy);
@@ -132,9 +156,6 @@ double apic__client_random(apic_client *c);
 int64_t apic__client_now_ms(apic_client *c);
 int apic__client_take_token(apic_client *c);
 void apic__client_refund(apic_client *c);
-void apic__client_pump(apic_client *c);
-/* Puts call at the end of the client's FIFO queue (new calls and retries alike) and pumps it. */
-void apic__client_enqueue(apic_client *c, apic_call *call);
 void apic__client_log(apic_client *c, int level, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

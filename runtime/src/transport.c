@@ -150,7 +150,7 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
   return uv_timer_start(&eng->timer, on_timer, (uint64_t)timeout_ms, 0);
 }
 
-int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner)
+int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner, uv_async_cb wakeup)
 {
   eng->loop = loop;
   eng->owner = owner;
@@ -158,17 +158,24 @@ int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner)
   eng->on_closed = NULL;
   eng->socks = NULL;
   eng->running = NULL;
+  eng->has_wakeup = wakeup != NULL;
   eng->multi = curl_multi_init();
   if (eng->multi == NULL)
     return APIC_ERR_NOMEM;
-  if (uv_timer_init(loop, &eng->timer) != 0) {
-    curl_multi_cleanup(eng->multi);
-    return APIC_ERR_NOMEM;
+  if (wakeup != NULL) { /* the one handle whose init can fail (an eventfd) */
+    if (uv_async_init(loop, &eng->wakeup, wakeup) != 0) {
+      curl_multi_cleanup(eng->multi);
+      return APIC_ERR_NOMEM;
+    }
+    eng->wakeup.data = owner;
+    uv_unref((uv_handle_t *)&eng->wakeup); /* a caller's loop may end while the client idles */
+    eng->open_handles++;
   }
+  uv_timer_init(loop, &eng->timer); /* timers cannot fail once the loop is up */
   eng->timer.data = eng;
-  uv_timer_init(loop, &eng->rate_timer); /* cannot fail once the loop is up */
+  uv_timer_init(loop, &eng->rate_timer);
   eng->rate_timer.data = owner;
-  eng->open_handles = 2;
+  eng->open_handles += 2;
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng);
   curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
@@ -188,6 +195,10 @@ void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng))
   uv_close((uv_handle_t *)&eng->timer, timer_closed);
   eng->rate_timer.data = eng;
   uv_close((uv_handle_t *)&eng->rate_timer, timer_closed);
+  if (eng->has_wakeup) {
+    eng->wakeup.data = eng;
+    uv_close((uv_handle_t *)&eng->wakeup, timer_closed);
+  }
 }
 
 /* Adds the call's transfer; a failure ends the attempt at once. */

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ struct rt_server {
   char keys[MAX_LOG][160];
   char last_ids[MAX_LOG][64];
   unsigned count, active, peak;
-  volatile int stopping;
+  atomic_int stopping;            /* read by the connection threads */
 };
 
 static void sleep_ms(unsigned ms)

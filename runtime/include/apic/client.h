@@ -137,6 +137,16 @@ APIC_EXPORT int apic_call_wait(apic_call *call, apic_response **resp, apic_error
 APIC_EXPORT int apic_client_send(apic_client *c, const apic_request *req, apic_response **resp,
                                  apic_error **err);
 
+/** A function to run on the client's loop thread (apic_client_post). */
+typedef void (*apic_post_fn)(apic_client *c, void *user_data);
+/** @brief Runs fn(c, user_data) once on the loop thread, at the loop's next turn. Safe from any
+ *  thread: the way to start async calls, groups, pagers or streams from a thread that does not
+ *  run the loop (those functions themselves are loop-thread only). Posts run in order; those
+ *  still pending when apic_client_free begins run then (calls they start fail
+ *  APIC_ERR_SHUTDOWN). @return 0, or APIC_ERR_SHUTDOWN / APIC_ERR_NOMEM / INVALID_ARG (fn is
+ *  then never called). */
+APIC_EXPORT int apic_client_post(apic_client *c, apic_post_fn fn, void *user_data);
+
 /* Groups of async calls. */
 enum {
   APIC_GROUP_GATHER = 0,    /* wait for all; each result or error kept in submission order */
