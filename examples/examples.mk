@@ -1,10 +1,11 @@
 # The examples (examples/README.md): one program per seed pattern, built against the SDKs as
 # committed in generated/ into $(BUILD)/examples/<name>. EXAMPLES is the order make demo and
 # tests/examples run them in; bloomy_* use the Bloomy SDK, the others Torale's.
-# examples/expected.txt says what each must print.
+# EXAMPLES_EXPECTED says what each must print ("NAME TEXT" lines; examples/README.md).
 EXAMPLES := quickstart gather fetch_many errors batch_pause limited_concurrency retries timeouts \
             fail_fast streaming as_completed producer_consumer pagination shutdown sync_script \
             bloomy_meeting
+EXAMPLES_EXPECTED := examples/expected.txt
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%)
 ALL_TARGETS += $(EXAMPLE_BINS)
 ALL_OBJS    += $(EXAMPLE_BINS:%=%.o) $(BUILD)/examples/example.o
