@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_SIZE (64 * 1024)
+#include "bigmem.h"
 
 typedef struct block {
   struct block *next;
@@ -14,6 +14,7 @@ typedef struct block {
 
 struct ast_arena {
   block *head;
+  size_t total; /* bytes of all blocks: each new block is larger (big_block_size) */
 };
 
 ast_arena *ast_arena_new(void)
@@ -27,7 +28,7 @@ void ast_arena_free(ast_arena *a)
     return;
   for (block *b = a->head, *next; b != NULL; b = next) {
     next = b->next;
-    free(b);
+    big_free(b, sizeof(block) + b->size);
   }
   free(a);
 }
@@ -38,12 +39,12 @@ static void *carve(ast_arena *a, size_t size, size_t align)
   block *b = a->head;
   size_t at = b != NULL ? (b->used + align - 1) / align * align : 0;
   if (b == NULL || at > b->size || b->size - at < size) {
-    size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
-    b = malloc(sizeof(block) + cap);
-    if (b == NULL)
+    size_t bytes = big_block_size(a->total, sizeof(block) + size);
+    if ((b = big_alloc(bytes)) == NULL)
       return NULL;
+    a->total += bytes;
     b->used = 0;
-    b->size = cap;
+    b->size = bytes - sizeof(block);
     b->next = a->head;
     a->head = b;
     at = 0;

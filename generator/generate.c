@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bigmem.h"
 #include "commands.h"
 #include "frontend.h"
 #include "mustache.h"
@@ -518,18 +519,22 @@ typedef struct json_block {
 } json_block;
 
 static json_block *json_blocks;
+static size_t json_total; /* bytes of all blocks, for big_block_size */
 
 static void *json_alloc(size_t size)
 {
-  size_t align = sizeof(max_align_t);
+  /* cJSON asks for nodes and text only: a node's alignment is enough (strings are most of
+   * the allocations, and max_align_t's 16 bytes wasted memory on them). */
+  size_t align = _Alignof(cJSON);
   size = (size + align - 1) / align * align;
   json_block *b = json_blocks;
   if (b == NULL || b->size - b->used < size) {
-    size_t cap = size > (1u << 20) ? size : (1u << 20);
-    if ((b = malloc(sizeof *b + cap)) == NULL)
+    size_t bytes = big_block_size(json_total, sizeof *b + size);
+    if ((b = big_alloc(bytes)) == NULL)
       return NULL;
+    json_total += bytes;
     b->used = 0;
-    b->size = cap;
+    b->size = bytes - sizeof *b;
     b->next = json_blocks;
     json_blocks = b;
   }
@@ -554,9 +559,10 @@ static void json_arena_end(void)
   cJSON_InitHooks(NULL);
   while (json_blocks != NULL) {
     json_block *next = json_blocks->next;
-    free(json_blocks);
+    big_free(json_blocks, sizeof *json_blocks + json_blocks->size);
     json_blocks = next;
   }
+  json_total = 0;
 }
 
 static int generate(const gen_options *o);

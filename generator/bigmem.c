@@ -1,0 +1,52 @@
+/* Arena blocks, large ones on transparent huge pages (bigmem.h says why). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise, beyond POSIX 2008 */
+#include "bigmem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* x86-64's and arm64's (4 KB pages) huge page; elsewhere the alignment is merely harmless. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define MIN_BLOCK ((size_t)64 << 10)
+#define MAX_BLOCK ((size_t)64 << 20)
+
+static size_t rounded(size_t size)
+{
+  return (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+}
+
+void *big_alloc(size_t size)
+{
+  if (size < HUGE_PAGE)
+    return malloc(size);
+  size = rounded(size);
+  /* One huge page more than needed, then the ends trimmed: the block starts on a boundary. */
+  char *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return NULL;
+  size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+  if (head > 0)
+    munmap(p, head);
+  munmap(p + head + size, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+  madvise(p + head, size, MADV_HUGEPAGE); /* only advice: without it, just slower */
+#endif
+  return p + head;
+}
+
+void big_free(void *p, size_t size)
+{
+  if (size < HUGE_PAGE)
+    free(p);
+  else if (p != NULL)
+    munmap(p, rounded(size));
+}
+
+size_t big_block_size(size_t used, size_t need)
+{
+  size_t size = MIN_BLOCK;
+  while (size <= used && size < MAX_BLOCK)
+    size *= 2;
+  return size > need ? size : need;
+}
