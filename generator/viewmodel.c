@@ -3,11 +3,13 @@
 #include "viewmodel.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "commands.h"
 #include "names.h"
 #include "strbuf.h"
@@ -799,17 +801,36 @@ out:
   free(stack);
 }
 
+/* At least the length of item printed as compact JSON: each byte of a string or key may take
+ * a 6-byte escape, a number takes at most 26 bytes, and brackets, ':' and ',' at most 4. */
+static size_t json_bound(const cJSON *item)
+{
+  size_t n = 6;
+  if (item->string != NULL)
+    n += 6 * strlen(item->string) + 2;
+  if ((cJSON_IsString(item) || cJSON_IsRaw(item)) && item->valuestring != NULL)
+    n += 6 * strlen(item->valuestring) + 2;
+  else if (cJSON_IsNumber(item))
+    n += 26;
+  for (const cJSON *c = item->child; c != NULL; c = c->next)
+    n += json_bound(c);
+  return n;
+}
+
 /* The resolved spec as compact JSON in C string pieces of about 100 bytes (the generated mock
  * server embeds it; one literal per line keeps each under ISO C's 4095-byte limit). Pieces end
  * at ASCII bytes, so no UTF-8 sequence is split across literals. */
 static void add_spec_json(vm *v, cJSON *root)
 {
-  char *json = cJSON_PrintUnformatted(v->spec);
+  /* Printed once into a buffer of a size known to be enough: cJSON's own printing doubles its
+   * buffer as it goes, which for a large spec touched three times the text's size. */
+  size_t size = json_bound(v->spec) + 1;
+  char *json = size <= INT_MAX ? big_alloc(size) : NULL;
   cJSON *parts = cJSON_CreateArray();
   add_item(v, root, "spec_json_parts", parts);
-  if (json == NULL || v->oom) {
+  if (json == NULL || v->oom || !cJSON_PrintPreallocated((cJSON *)v->spec, json, (int)size, 0)) {
     v->oom = 1;
-    cJSON_free(json);
+    big_free(json, size);
     return;
   }
   size_t len = strlen(json);
@@ -827,7 +848,7 @@ static void add_spec_json(vm *v, cJSON *root)
     json[end] = save;
     at = end;
   }
-  cJSON_free(json);
+  big_free(json, size);
 }
 
 /* Which shared pieces the client needs: a spec without streams or pages has no end callback. */
