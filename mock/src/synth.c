@@ -8,6 +8,7 @@
 #include "mock_internal.h"
 
 #define SYNTH_MAX_DEPTH 4 /* deeper optional models are left out, deeper required ones are {} */
+#define SYNTH_MAX_ITEMS 64 /* the most items a synthesized array gets, whatever @min_len says */
 
 uint64_t apic_mock__rand(uint64_t *state) /* splitmix64 */
 {
@@ -104,6 +105,21 @@ static cJSON *synth_datetime(uint64_t *rng, int date_only)
   return cJSON_CreateString(buf);
 }
 
+/* One item, or as many as @min_len asks (up to SYNTH_MAX_ITEMS), or none when @max_len is 0. */
+static cJSON *synth_array(const cJSON *spec, const cJSON *type, const cJSON *k, uint64_t *rng, int all, int depth)
+{
+  const cJSON *mn = cJSON_GetObjectItemCaseSensitive(k, "min_len");
+  const cJSON *mx = cJSON_GetObjectItemCaseSensitive(k, "max_len");
+  double n = cJSON_IsNumber(mn) && mn->valuedouble > 1 ? mn->valuedouble : 1;
+  n = n > SYNTH_MAX_ITEMS ? SYNTH_MAX_ITEMS : n;
+  n = cJSON_IsNumber(mx) && mx->valuedouble < n ? mx->valuedouble : n;
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < (int)n && depth < SYNTH_MAX_DEPTH; i++)
+    cJSON_AddItemToArray(a, apic_mock__synth(spec, cJSON_GetObjectItemCaseSensitive(type, "items"), NULL, rng, all,
+                                             depth + 1));
+  return a;
+}
+
 cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth)
 {
   const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
@@ -130,13 +146,8 @@ cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field
     return synth_enum(spec, name != NULL ? name : "", rng);
   if (strcmp(kind, "model") == 0)
     return apic_mock__synth_model(spec, apic_mock__model(spec, name != NULL ? name : ""), rng, all, depth + 1);
-  if (strcmp(kind, "array") == 0) {
-    cJSON *a = cJSON_CreateArray();
-    if (depth < SYNTH_MAX_DEPTH)
-      cJSON_AddItemToArray(a, apic_mock__synth(spec, cJSON_GetObjectItemCaseSensitive(type, "items"), NULL, rng, all,
-                                         depth + 1));
-    return a;
-  }
+  if (strcmp(kind, "array") == 0)
+    return synth_array(spec, type, k, rng, all, depth);
   cJSON *o = cJSON_CreateObject(); /* map, any */
   if (strcmp(kind, "map") == 0 && depth < SYNTH_MAX_DEPTH)
     cJSON_AddItemToObject(o, "key",

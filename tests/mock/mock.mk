@@ -1,6 +1,6 @@
 # libapic-mock suites: the engine in-process on the Torale and Bloomy specs (dumped by apic at
 # build time), driven with plain libcurl; the CLI driven as a child process.
-MOCK_TESTS := crud faults cli params
+MOCK_TESTS := crud faults cli params fuzz
 TEST_BINS += $(MOCK_TESTS:%=$(BUILD)/tests/mock/test_mock_%)
 ALL_OBJS  += $(MOCK_TESTS:%=$(BUILD)/tests/mock/test_mock_%.o) $(BUILD)/tests/mock/mock_http.o \
   $(BUILD)/tests/mock/mock_proc.o
@@ -22,6 +22,15 @@ $(BUILD)/tests/mock/test_mock_%: $(BUILD)/tests/mock/test_mock_%.o $(BUILD)/test
     | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json $(BUILD)/tests/mock/params.json \
       $(BUILD)/apic-mock-dev
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
+
+# The generated SDK's own build of its mock (make mock, CMake), bundled and against an install,
+# in a temporary directory (sdk_util from the install suites).
+TEST_BINS += $(BUILD)/tests/mock/test_mock_sdk
+ALL_OBJS  += $(BUILD)/tests/mock/test_mock_sdk.o
+$(BUILD)/tests/mock/test_mock_sdk.o: EXTRA_CFLAGS = -Itests/install -DAPIC_BUILD='"$(BUILD)"' -DTEST_LDFLAGS='"$(LDSAN)"'
+$(BUILD)/tests/mock/test_mock_sdk: $(BUILD)/tests/mock/test_mock_sdk.o $(BUILD)/tests/mock/mock_proc.o \
+    $(BUILD)/tests/install/sdk_util.o | $(BUILD)/apic $(BUILD)/libapic.so $(BUILD)/libapic.a $(BUILD)/libapic-mock.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(TEST_LIBS) $(PKG_LIBS)
 
 # libFuzzer target (make fuzz): routing and body validation on the Torale spec, no HTTP.
 FUZZ_TARGETS += build/fuzz/fuzz_mock

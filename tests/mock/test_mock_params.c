@@ -34,6 +34,12 @@ static void query_arrays(void **state)
   apic_mock *m = mt_start("params", NULL);
   expect(m, FIND "&colors=red&colors=green&flags=true&flags=false&term=abc", TRACE, NULL);
   expect(m, "/things/find?ids=7", TRACE, NULL);
+  mt_resp r; /* a synthesized array has the items @min_len asks for */
+  mt_req(m, "POST", "/things/sample", NULL, NULL, &r);
+  cJSON *j = mt_json(&r);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "codes")), 3);
+  cJSON_Delete(j);
+  mt_free(&r);
   expect(m, "/things/find", TRACE, "query.ids: required parameter missing");
   expect(m, "/things/find?idsx=1", TRACE, "query.ids: required parameter missing");
   expect(m, "/things/find?ids=1&ids=x", TRACE, "query.ids[1]: expected an integer, got \"x\"");
