@@ -24,6 +24,7 @@ struct apic_group {
   apic_group_progress_fn progress;
   void *progress_data;
   uv_timer_t *deadline;      /* freed in its close callback */
+  int cause;                 /* the first failure to complete (fail-fast: what ended the group) */
 };
 
 int apic_group_new(apic_client *c, int mode, apic_group **out)
@@ -80,6 +81,8 @@ static void complete(member *m)
   size_t index = 0;
   while (g->members[index] != m)
     index++;
+  if (m->status != 0 && g->cause == 0)
+    g->cause = m->status;
   if (m->status != 0 && g->mode == APIC_GROUP_FAIL_FAST)
     end_running(g, APIC_ERR_CANCELLED);
   if (g->done == g->n && g->deadline != NULL)
@@ -199,6 +202,8 @@ int apic_group_wait(apic_group *g)
     return APIC_ERR_BUSY;
   while (g->done < g->n)
     uv_run(g->client->eng.loop, UV_RUN_ONCE);
+  if (g->mode == APIC_GROUP_FAIL_FAST) /* the failure that cancelled the rest, as TaskGroup raises */
+    return g->cause;
   for (size_t i = 0; i < g->n; i++)
     if (g->members[i]->status != 0)
       return g->members[i]->status;

@@ -15,6 +15,7 @@ typedef struct op_stream {
   void (*end_fn)(void);
   void *user_data;
   apic_error *decode_err; /* an event that did not decode: the stream ends with it */
+  int stopped;            /* on_event asked to stop: the stream ends as the caller wanted, 0 */
   struct sync_end *sync;  /* apic_op_stream_sync's: on_end is NULL then */
 } op_stream;
 
@@ -38,6 +39,7 @@ static int on_sse(void *ud, const apic_sse_event *ev)
   int stop = 1;
   if (rc == 0) {
     stop = s->on_event(event, s->ev_fn, s->user_data);
+    s->stopped = stop != 0;
     apic_model_clear(s->op->result, event);
   } else {
     char prefix[200];
@@ -59,6 +61,10 @@ static void on_stream_end(apic_stream *st, int status, apic_error *err, unsigned
     apic_error_free(err);
     err = s->decode_err;
     status = apic_error_code(err);
+  } else if (s->stopped && status == APIC_ERR_CANCELLED) { /* like leaving a loop: not a failure */
+    apic_error_free(err);
+    err = NULL;
+    status = 0;
   }
   s->api->pending--;
   if (s->sync != NULL)
@@ -115,7 +121,7 @@ int apic_op_stream(apic_api *a, const apic_op_desc *op, const apic_op_args *args
 {
   if (on_end == NULL)
     return APIC_ERR_INVALID_ARG;
-  op_stream init = {a, op, on_event, ev_fn, on_end, end_fn, user_data, NULL, NULL};
+  op_stream init = {a, op, on_event, ev_fn, on_end, end_fn, user_data, NULL, 0, NULL};
   return begin(a, op, args, o, &init, out, err);
 }
 
@@ -125,7 +131,7 @@ int apic_op_stream_sync(apic_api *a, const apic_op_desc *op, const apic_op_args 
   if (a != NULL && !a->client->owns_loop)
     return APIC_ERR_BUSY;
   struct sync_end end = {0, 0, NULL};
-  op_stream init = {a, op, on_event, ev_fn, NULL, NULL, user_data, NULL, &end};
+  op_stream init = {a, op, on_event, ev_fn, NULL, NULL, user_data, NULL, 0, &end};
   int rc = begin(a, op, args, o, &init, NULL, err);
   if (rc == 0)
     rc = apic__api_run_until(a, &end.ended);

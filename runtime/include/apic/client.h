@@ -174,8 +174,9 @@ APIC_EXPORT int apic_group_add_cb(apic_group *g, const apic_request *req, apic_c
 APIC_EXPORT int apic_group_status(const apic_group *g, size_t i);
 APIC_EXPORT void apic_group_cancel(apic_group *g);
 APIC_EXPORT int apic_group_done(const apic_group *g); /* 1 when every member completed */
-/** @brief Runs the (owned) loop until every member completed; 0 if all succeeded, else the
- *  first failure's code in submission order. */
+/** @brief Runs the (owned) loop until every member completed; 0 if all succeeded, else for a
+ *  gather group the first failure's code in submission order, for a fail-fast group the code
+ *  of the failure that cancelled the rest (not the CANCELLED it caused). */
 APIC_EXPORT int apic_group_wait(apic_group *g);
 APIC_EXPORT size_t apic_group_size(const apic_group *g);
 /** Borrowed results of member i: exactly one of *resp / *err is set once it completed. */

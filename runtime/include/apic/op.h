@@ -118,7 +118,8 @@ APIC_EXPORT int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op
 APIC_EXPORT void apic_op_result_free(const apic_op_desc *op, void *result);
 
 /* Streams. on_event gets each decoded event, borrowed for the callback; nonzero stops the
- * stream (it ends CANCELLED). on_end runs once. */
+ * stream, which then ends with status 0 (the caller's choice, like leaving a loop). on_end runs
+ * once. */
 typedef int (*apic_op_event_cb)(void *event, void (*fn)(void), void *user_data);
 typedef void (*apic_op_end_cb)(int status, apic_error *err, void (*fn)(void), void *user_data);
 
