@@ -44,8 +44,8 @@ int main(int argc, char **argv)
     rc = torale_tasks_watch(client, task.id, NULL, on_event, &events, &err);
     torale_task_clear(&task);
   }
-  /* stopped by the callback at the last event: CANCELLED is the expected end here */
-  if (rc == APIC_ERR_CANCELLED || rc == 0)
+  /* 0 whether the server ended the stream or the callback stopped it at the completed run */
+  if (rc == 0)
     printf("stream ended after %d events\n", events);
   else
     torale_error_print(err, stderr);
