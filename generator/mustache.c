@@ -4,6 +4,7 @@
 #include "mustache.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,11 +364,20 @@ typedef struct context_index {
   size_t cap;       /* slots allocated */
 } context_index;
 
+/* Keys' hashes by the key's address. Most keys of a view model are the same few string
+ * literals, so indexing a context mostly finds its keys' hashes here instead of hashing. */
+#define HASH_MEMO 1024
+typedef struct hash_memo {
+  const char *key;
+  unsigned hash;
+} hash_memo;
+
 typedef struct renderer {
   mustache_env *env;
   strbuf out;
   const cJSON *stack[MAX_STACK + 8];
   context_index index[MAX_STACK + 8]; /* index[i] is for stack[i], built on first lookup */
+  hash_memo memo[HASH_MEMO];
   int depth;
   int partial_depth;
   char *err;
@@ -386,8 +396,19 @@ static const cJSON *member(const cJSON *obj, const char *key)
   return NULL;
 }
 
+/* The data does not change while rendering, so a key's address stands for its text. */
+static unsigned memo_hash(renderer *r, const char *key)
+{
+  hash_memo *m = &r->memo[((uintptr_t)key >> 3) % HASH_MEMO];
+  if (m->key != key) {
+    m->key = key;
+    m->hash = key_hash(key);
+  }
+  return m->hash;
+}
+
 /* Indexes obj's keys into x; where a key repeats, the first wins, as in member(). */
-static int index_context(context_index *x, const cJSON *obj)
+static int index_context(renderer *r, context_index *x, const cJSON *obj)
 {
   size_t n = 0, size = 16;
   for (const cJSON *c = obj->child; c != NULL; c = c->next)
@@ -407,7 +428,7 @@ static int index_context(context_index *x, const cJSON *obj)
   for (const cJSON *c = obj->child; c != NULL; c = c->next) {
     if (c->string == NULL)
       continue;
-    unsigned h = key_hash(c->string);
+    unsigned h = memo_hash(r, c->string);
     size_t i = h & x->mask;
     while (x->slots[i].item != NULL && (x->slots[i].hash != h || strcmp(x->slots[i].item->string, c->string) != 0))
       i = (i + 1) & x->mask;
@@ -425,7 +446,7 @@ static const cJSON *find_in_context(renderer *r, int level, const token *k)
   context_index *x = &r->index[level];
   if (!cJSON_IsObject(obj) || obj->child == NULL)
     return NULL;
-  if (x->obj != obj && index_context(x, obj) != 0)
+  if (x->obj != obj && index_context(r, x, obj) != 0)
     return member(obj, k->path); /* out of memory for the index: scan */
   for (size_t i = k->hash & x->mask; x->slots[i].item != NULL; i = (i + 1) & x->mask)
     if (x->slots[i].hash == k->hash && strcmp(x->slots[i].item->string, k->path) == 0)
