@@ -582,8 +582,9 @@ static int generate(const gen_options *o)
   if (spec_json == NULL)
     return status;
   char *err = NULL;
+  /* The trees are not cJSON_Delete'd: the arena drops them (walking a million nodes to free
+   * nothing took 3% of a large run). */
   cJSON *view = apic_viewmodel_build(spec_json, o->spec_path, &err);
-  cJSON_Delete(spec_json);
   if (view == NULL) {
     fprintf(stderr, "apic: %s\n", err);
     free(err);
@@ -599,7 +600,6 @@ static int generate(const gen_options *o)
     status = EXIT_USAGE;
   else
     status = sync_dir(&g);
-  cJSON_Delete(view);
   mustache_env_clear(&g.env);
   for (size_t i = 0; i < g.nouts; i++) {
     free(g.outs[i].path);
