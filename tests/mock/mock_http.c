@@ -64,9 +64,15 @@ static size_t on_header(char *data, size_t size, size_t n, void *cls)
 
 void mt_req(apic_mock *m, const char *method, const char *path, const char *body, const char *hdrs, mt_resp *r)
 {
+  mt_req_port(apic_mock_port(m), method, path, body, hdrs, r);
+}
+
+void mt_req_port(unsigned short port, const char *method, const char *path, const char *body, const char *hdrs,
+                 mt_resp *r)
+{
   char url[2048], line[1024];
   memset(r, 0, sizeof *r);
-  snprintf(url, sizeof url, "http://127.0.0.1:%u%s", apic_mock_port(m), path);
+  snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, path);
   CURL *c = curl_easy_init();
   struct curl_slist *list = curl_slist_append(NULL, "Expect:");
   for (const char *h = hdrs; h != NULL && *h != '\0';) {

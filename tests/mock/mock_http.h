@@ -21,6 +21,9 @@ apic_mock *mt_start(const char *name, const apic_mock_options *o);
 char *mt_slurp(const char *path);
 /* One request; hdrs holds header lines separated by '\n' (NULL = none). */
 void mt_req(apic_mock *m, const char *method, const char *path, const char *body, const char *hdrs, mt_resp *r);
+/* The same to a server on 127.0.0.1:port (a mock run as a program). */
+void mt_req_port(unsigned short port, const char *method, const char *path, const char *body, const char *hdrs,
+                 mt_resp *r);
 /* The response body as JSON (caller deletes), NULL when it is not JSON. */
 cJSON *mt_json(const mt_resp *r);
 /* The "detail" of a JSON error body, in a static buffer. */

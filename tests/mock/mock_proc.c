@@ -1,5 +1,6 @@
 /* Test helpers for mock servers run as programs (see mock_proc.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -19,7 +20,7 @@
 
 #define STALL_MS 1500 /* how long the answer in flight stays half sent */
 
-void mp_spawn(char *const argv[], mp_child *ch)
+void mp_spawn_err(char *const argv[], const char *err_path, mp_child *ch)
 {
   int fds[2];
   assert_int_equal(pipe(fds), 0);
@@ -27,6 +28,9 @@ void mp_spawn(char *const argv[], mp_child *ch)
   ch->pid = fork();
   assert_true(ch->pid >= 0);
   if (ch->pid == 0) {
+    int err = err_path != NULL ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+    if (err >= 0)
+      dup2(err, 2), close(err);
     dup2(fds[1], 1);
     close(fds[0]), close(fds[1]);
     execv(argv[0], argv);
@@ -34,6 +38,11 @@ void mp_spawn(char *const argv[], mp_child *ch)
   }
   close(fds[1]);
   ch->out = fds[0];
+}
+
+void mp_spawn(char *const argv[], mp_child *ch)
+{
+  mp_spawn_err(argv, NULL, ch);
 }
 
 static long now_ms(void)

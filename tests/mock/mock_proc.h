@@ -13,6 +13,8 @@ typedef struct mp_child {
 
 /* Runs argv[0] with argv, its stdout on a pipe. */
 void mp_spawn(char *const argv[], mp_child *ch);
+/* The same with its stderr written to the file err_path. */
+void mp_spawn_err(char *const argv[], const char *err_path, mp_child *ch);
 /* Reads its first line, "listening on 127.0.0.1:PORT", within 10 s: the port, else 0. */
 unsigned short mp_listening(mp_child *ch);
 /* Its exit status once it exits within timeout_ms, else -1 (it is then killed). */

@@ -1,13 +1,18 @@
 /* libapic-mock: the CLI as a child process (apic-mock-dev runs apic_mock_main): the
- * "listening on" line, SIGTERM with a request in flight, option errors. */
+ * "listening on" line, SIGTERM with a request in flight, --seed and --log, option errors. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
 
+#include "mock_http.h"
 #include "mock_proc.h"
 
 static mp_child child = {0, -1, 0};
@@ -26,6 +31,47 @@ static void sigterm_with_request_in_flight(void **state)
   mp_spawn(args, &child);
   assert_int_not_equal(mp_listening(&child), 0);
   mp_sigterm_in_flight(&child, "/tasks", "Authorization: Bearer k");
+}
+
+/* Runs the CLI with --seed seed --log (stderr to err_path), creates a task: its id. */
+static void task_id_with_seed(const char *seed, const char *err_path, char *id, size_t size)
+{
+  char *args[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--port", (char *)"0",
+                  (char *)"--seed", (char *)seed, (char *)"--log", NULL};
+  mp_spawn_err(args, err_path, &child);
+  assert_int_not_equal(mp_listening(&child), 0);
+  mt_resp r;
+  mt_req_port(child.port, "POST", "/tasks", "{\"search_query\":\"q\",\"condition_description\":\"c\"}",
+              "Authorization: Bearer k", &r);
+  assert_int_equal(r.status, 201);
+  cJSON *j = mt_json(&r);
+  snprintf(id, size, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(j, "id")));
+  cJSON_Delete(j);
+  mt_free(&r);
+  assert_int_equal(kill(child.pid, SIGTERM), 0);
+  assert_int_equal(mp_wait(&child, 10000), 0);
+  mp_kill(&child);
+}
+
+/* --seed makes ids reproducible (and another seed gives others); --log writes a line per
+ * request on stderr. */
+static void seed_and_log(void **state)
+{
+  (void)state;
+  char a[64], b[64], c[64], path[] = "/tmp/apic-mock-log-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  task_id_with_seed("42", path, a, sizeof a);
+  char *log = mt_slurp(path);
+  unlink(path);
+  int logged = log != NULL && strstr(log, " POST /tasks 201\n") != NULL;
+  free(log);
+  assert_true(logged);
+  task_id_with_seed("42", "/dev/null", b, sizeof b);
+  task_id_with_seed("43", "/dev/null", c, sizeof c);
+  assert_string_equal(a, b);
+  assert_string_not_equal(a, c);
 }
 
 static void options(void **state)
@@ -52,6 +98,7 @@ int main(void)
   curl_global_init(CURL_GLOBAL_ALL);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(sigterm_with_request_in_flight, kill_child),
+    cmocka_unit_test_teardown(seed_and_log, kill_child),
     cmocka_unit_test_teardown(options, kill_child),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,19 +1,12 @@
 /* libapic-mock: fault injection (every kind, count-down, patterns), SSE streams, the request
- * log and stats under concurrency, and a seeded mutation fuzz of bodies and paths. */
+ * log and stats under concurrency. (Malformed requests: test_mock_fuzz.c.) */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -258,105 +251,12 @@ static void log_and_stats(void **state)
   apic_mock_stop(m);
 }
 
-/* Raw bytes to the port; returns how many bytes came back before the server closed or a
- * 5 s timeout (the answer itself does not matter, only that the server survives). */
-static size_t raw_exchange(apic_mock *m, const char *data, size_t len)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons(apic_mock_port(m));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-  struct timeval tv = {5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  for (size_t off = 0; off < len;) {
-    ssize_t n = send(fd, data + off, len - off, MSG_NOSIGNAL);
-    if (n <= 0)
-      break;
-    off += (size_t)n;
-  }
-  shutdown(fd, SHUT_WR);
-  char buf[4096];
-  size_t got = 0;
-  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
-    got += (size_t)n;
-  close(fd);
-  return got;
-}
-
-static void malformed_http(void **state)
-{
-  (void)state;
-  apic_mock *m = mt_start("torale", NULL);
-  static const char *const junk[] = {
-    "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", /* a TLS hello */
-    "GET\r\n\r\n",
-    "GET /tasks HTTP/9.9\r\n\r\n",
-    "POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-    "POST /tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-    "GET /tasks/\xff\xfe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n",
-  };
-  for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
-    raw_exchange(m, junk[i], strlen(junk[i]));
-  size_t big = 200 * 1024; /* headers far past the 64 KiB per connection */
-  char *huge = malloc(big + 64);
-  int n = snprintf(huge, 64, "GET /tasks HTTP/1.1\r\nHost: x\r\nX-Big: ");
-  memset(huge + n, 'a', big);
-  memcpy(huge + n + big - 4, "\r\n\r\n", 4);
-  size_t got = raw_exchange(m, huge, big);
-  assert_true(got < 4096); /* an error status at most, never the list */
-  free(huge);
-  assert_int_equal(status_of(m, "GET", "/tasks"), 200);
-  apic_mock_stop(m);
-}
-
-static uint64_t rnd(uint64_t *s)
-{
-  *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
-  return *s;
-}
-
-/* Seeded mutations of valid bodies and paths: every answer is an HTTP status, never a crash,
- * and the server still answers afterwards. */
-static void mutation_fuzz(void **state)
-{
-  (void)state;
-  static const char *const bodies[] = {
-    "{\"search_query\":\"q\",\"condition_description\":\"c\",\"tags\":[\"a\"],\"labels\":{\"k\":\"v\"}}",
-    "{\"state\":\"paused\",\"name\":\"n\"}", "[{\"title\":\"a\"}]"};
-  static const char *const paths[] = {"/tasks", "/tasks/abc", "/tasks/abc/run", "/notifications?offset=1&limit=2",
-                                      "/tasks?cursor=3&tags=a&tags=b", "/__mock/faults"};
-  static const char *const methods[] = {"GET", "POST", "PATCH", "PUT", "DELETE"};
-  apic_mock *m = mt_start("torale", NULL);
-  uint64_t seed = 0x9E3779B97F4A7C15u;
-  int runs = getenv("APIC_UNDER_VALGRIND") != NULL ? 60 : 400;
-  for (int i = 0; i < runs; i++) {
-    char body[512], path[256];
-    snprintf(body, sizeof body, "%s", bodies[rnd(&seed) % 3]);
-    snprintf(path, sizeof path, "%s", paths[rnd(&seed) % 6]);
-    size_t bl = strlen(body), pl = strlen(path);
-    for (int k = (int)(rnd(&seed) % 6); k > 0; k--) {
-      body[rnd(&seed) % bl] = (char)(rnd(&seed) % 256 | 1); /* never NUL */
-      char c = (char)(33 + rnd(&seed) % 94);
-      path[1 + rnd(&seed) % (pl - 1)] = c == '#' || c == '?' ? 'x' : c;
-    }
-    mt_resp r;
-    mt_req(m, methods[rnd(&seed) % 5], strncmp(path, "/__mock", 7) == 0 ? "/tasks" : path, body, AUTH, &r);
-    assert_true((r.status >= 200 && r.status < 600) || r.curl_code == CURLE_URL_MALFORMAT);
-    mt_free(&r);
-  }
-  assert_int_equal(status_of(m, "GET", "/tasks"), 200);
-  apic_mock_stop(m);
-}
-
 int main(void)
 {
   curl_global_init(CURL_GLOBAL_ALL);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(status_faults_count_down), cmocka_unit_test(connection_faults), cmocka_unit_test(sse),
-    cmocka_unit_test(log_and_stats), cmocka_unit_test(malformed_http), cmocka_unit_test(mutation_fuzz),
+    cmocka_unit_test(log_and_stats),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();
