@@ -247,6 +247,10 @@ static void setup_easy(apic_call *call, CURL *e)
   if (left != 0 && (t == 0 || left < t))
     t = left;
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t);
+  /* Over TLS the server may offer HTTP/2: a request made while the first connection is still
+   * being set up then waits to share it rather than open another. Not in clear text, where
+   * the connection is HTTP/1.1 and waiting would only serialise connecting. */
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, (long)(strncmp(call->url, "https:", 6) == 0));
   curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
   /* GET needs no custom method (curl copies the string on every set) */
   curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, strcmp(call->method, "GET") ? call->method : NULL);
@@ -321,6 +325,14 @@ static void succeed(apic_call *call)
   deliver(call, r, NULL);
 }
 
+/* The server's certificate or our TLS set-up was refused: the same on every attempt. */
+static int tls_refused(CURLcode rc)
+{
+  return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+         rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR ||
+         rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || rc == CURLE_SSL_CRL_BADFILE;
+}
+
 static int classify(apic_call *call, CURLcode rc, char *cause, size_t size)
 {
   if (call->aborted) {
@@ -335,6 +347,7 @@ static int classify(apic_call *call, CURLcode rc, char *cause, size_t size)
     snprintf(cause, size, "%s%s%s", curl_easy_strerror(rc), call->errbuf[0] ? ": " : "", call->errbuf);
     if (rc == CURLE_OUT_OF_MEMORY)
       return APIC_ERR_NOMEM;
+    call->permanent = tls_refused(rc);
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
         rc == CURLE_COULDNT_RESOLVE_PROXY)
       return APIC_ERR_CONNECT;
@@ -350,7 +363,7 @@ static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *ret
   apic_client *c = call->client;
   *retry_after = -1;
   if (code == APIC_ERR_TOO_LARGE || code == APIC_ERR_NOMEM || code == APIC_ERR_CANCELLED ||
-      !call->may_retry || call->streamed)
+      !call->may_retry || call->streamed || call->permanent)
     return 0;
   if (code == APIC_ERR_HTTP && !apic__retryable_status(call->resp))
     return 0;
@@ -369,9 +382,12 @@ static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *ret
 
 void apic__call_attempt_done(apic_call *call, CURLcode rc)
 {
-  long status = 0;
+  long status = 0, version = 0;
   curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(call->easy, CURLINFO_HTTP_VERSION, &version);
   call->resp->status = (int)status;
+  call->resp->http_version = version == CURL_HTTP_VERSION_2_0 ? 20 : version == CURL_HTTP_VERSION_3 ? 30
+                             : version == CURL_HTTP_VERSION_1_0 ? 10 : version != 0 ? 11 : 0;
   apic__engine_remove(call->eng, call);
   release_easy(call);
   apic__client_release(call);

@@ -126,11 +126,19 @@ static void destroy(apic_client *c)
 
 static int check_options(const apic_client_options *o)
 {
-  if (o->backoff_initial_ms > o->backoff_max_ms || o->max_body == 0 || o->retry_budget < 0 ||
+  if (o->backoff_initial_ms > o->backoff_max_ms || o->max_body == 0 || !(o->retry_budget >= 0) ||
+      o->retry_budget > 1e12 ||
       o->requests_per_second < 0 ||
       (o->user_agent != NULL && !apic__header_value_ok(o->user_agent)))
     return APIC_ERR_INVALID_ARG;
   return 0;
+}
+
+/* Whole tenths, so that ten refunds of 0.1 give back exactly one retry (in floating point they
+ * add up to 0.99999...). */
+static int64_t budget_tenths(const apic_client_options *o)
+{
+  return (int64_t)(o->retry_budget * 10 + 0.5);
 }
 
 static int setup(apic_client *c, const apic_client_options *o)
@@ -148,7 +156,7 @@ static int setup(apic_client *c, const apic_client_options *o)
   if (rc != 0)
     return rc;
   c->rng = uv_hrtime() ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
-  c->tokens = o->retry_budget;
+  c->tenths = budget_tenths(o);
   if (o->loop == NULL) {
     if (uv_loop_init(&c->own_loop) != 0)
       return APIC_ERR_NOMEM;
@@ -237,9 +245,9 @@ int64_t apic__client_now_ms(apic_client *c)
 int apic__client_take_token(apic_client *c)
 {
   uv_mutex_lock(&c->lock);
-  int ok = c->tokens >= 1;
+  int ok = c->tenths >= 10;
   if (ok)
-    c->tokens -= 1;
+    c->tenths -= 10;
   uv_mutex_unlock(&c->lock);
   if (!ok)
     apic__client_log(c, APIC_LOG_WARN, "retry budget spent: not retrying");
@@ -249,9 +257,8 @@ int apic__client_take_token(apic_client *c)
 void apic__client_refund(apic_client *c)
 {
   uv_mutex_lock(&c->lock);
-  c->tokens += 0.1;
-  if (c->tokens > c->o.retry_budget)
-    c->tokens = c->o.retry_budget;
+  if (c->tenths < budget_tenths(&c->o))
+    c->tenths++;
   uv_mutex_unlock(&c->lock);
 }
 

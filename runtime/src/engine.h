@@ -35,6 +35,7 @@ typedef struct apic__header {
 
 struct apic_response {
   int status;
+  int http_version;               /* 10, 11, 20, 30 */
   apic__header *headers;          /* name and value in one block, freed through name */
   size_t n_headers, cap_headers;
   char *body;
@@ -73,6 +74,7 @@ struct apic_call {
   int (*on_data)(void *user_data, const char *data, size_t len);
   void *data_user_data;
   int streamed;                   /* data went to on_data: never retried */
+  int permanent;                  /* the last attempt's failure would recur (TLS refused) */
   int aborted;                    /* on_data asked to stop */
   char **causes;                  /* why each failed attempt before the current one ended */
   unsigned n_causes;
@@ -101,7 +103,7 @@ struct apic_client {
   uv_mutex_t lock;                /* rng, retry budget, easy pool, queue, slots, posts */
   uv_cond_t slot_cond;            /* sync calls waiting for a slot */
   uint64_t rng;
-  double tokens;
+  int64_t tenths;                 /* retry budget in tenths of a token: ten refunds make one */
   CURL **pool;
   size_t n_pool;
   struct apic__sync_engine *idle_sync; /* loops + multis kept for sync calls */

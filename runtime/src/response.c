@@ -92,6 +92,11 @@ const char *apic_response_header(const apic_response *r, const char *name)
   return NULL;
 }
 
+int apic_response_http_version(const apic_response *r)
+{
+  return r == NULL ? 0 : r->http_version;
+}
+
 unsigned apic_response_attempts(const apic_response *r)
 {
   return r == NULL ? 0 : r->attempts;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <microhttpd.h>
@@ -25,6 +26,7 @@ struct rt_server {
   char paths[MAX_LOG][64];
   char keys[MAX_LOG][160];
   char last_ids[MAX_LOG][64];
+  char heads[MAX_LOG][512];       /* "name: value\n" lines, as far as they fit */
   unsigned count, active, peak;
   atomic_int stopping;            /* read by the connection threads */
 };
@@ -35,7 +37,23 @@ static void sleep_ms(unsigned ms)
   nanosleep(&ts, NULL);
 }
 
-static rt_reply next_reply(rt_server *s, const char *path, const char *key, const char *last_id)
+typedef struct head_buf {
+  char *p;
+  size_t used, size;
+} head_buf;
+
+static enum MHD_Result add_head(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
+{
+  head_buf *b = cls;
+  (void)kind;
+  int n = snprintf(b->p + b->used, b->size - b->used, "%s: %s\n", name, value ? value : "");
+  if (n > 0 && (size_t)n < b->size - b->used)
+    b->used += (size_t)n;
+  return MHD_YES;
+}
+
+static rt_reply next_reply(rt_server *s, struct MHD_Connection *conn, const char *path, const char *key,
+                           const char *last_id)
 {
   rt_reply r = {0, NULL, NULL, 0, 0, NULL, 0};
   pthread_mutex_lock(&s->lock);
@@ -50,6 +68,9 @@ static rt_reply next_reply(rt_server *s, const char *path, const char *key, cons
     snprintf(s->paths[s->count], sizeof s->paths[0], "%s", path);
     snprintf(s->keys[s->count], sizeof s->keys[0], "%s", key ? key : "");
     snprintf(s->last_ids[s->count], sizeof s->last_ids[0], "%s", last_id ? last_id : "");
+    head_buf b = {s->heads[s->count], 0, sizeof s->heads[0]};
+    b.p[0] = '\0';
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_head, &b);
   }
   s->count++;
   if (++s->active > s->peak)
@@ -99,7 +120,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     *upload_size = 0;
     return MHD_YES;
   }
-  rt_reply r = next_reply(s, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"),
+  rt_reply r = next_reply(s, conn, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"),
                           MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"));
   for (unsigned waited = 0; (r.hang || waited < r.delay_ms) && !s->stopping && waited < 5000; waited += 5)
     sleep_ms(5);
@@ -120,7 +141,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
   return ok;
 }
 
-rt_server *rt_server_start(void)
+static rt_server *start(const char *cert, const char *key)
 {
   rt_server *s = calloc(1, sizeof *s);
   if (s == NULL)
@@ -130,15 +151,30 @@ rt_server *rt_server_start(void)
   memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
-                          handle, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+  if (cert != NULL)
+    s->d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
+                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+  else
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
   if (s->d == NULL) {
+    pthread_mutex_destroy(&s->lock);
     free(s);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-  snprintf(s->url, sizeof s->url, "http://127.0.0.1:%u", (unsigned)info->port);
+  snprintf(s->url, sizeof s->url, "%s://127.0.0.1:%u", cert ? "https" : "http", (unsigned)info->port);
   return s;
+}
+
+rt_server *rt_server_start(void)
+{
+  return start(NULL, NULL);
+}
+
+rt_server *rt_server_start_tls(const char *cert_pem, const char *key_pem)
+{
+  return start(cert_pem, key_pem);
 }
 
 void rt_server_stop(rt_server *s)
@@ -192,5 +228,21 @@ void rt_server_last_event_id(rt_server *s, unsigned i, char *out, size_t size)
 {
   pthread_mutex_lock(&s->lock);
   snprintf(out, size, "%s", i < MAX_LOG && i < s->count ? s->last_ids[i] : "");
+  pthread_mutex_unlock(&s->lock);
+}
+
+void rt_server_header(rt_server *s, unsigned i, const char *name, char *out, size_t size)
+{
+  size_t n = strlen(name);
+  out[0] = '\0';
+  pthread_mutex_lock(&s->lock);
+  for (const char *l = i < MAX_LOG && i < s->count ? s->heads[i] : ""; *l != '\0';) {
+    const char *end = strchr(l, '\n');
+    if (strncasecmp(l, name, n) == 0 && l[n] == ':') {
+      snprintf(out, size, "%.*s", (int)(end - l - n - 2), l + n + 2);
+      break;
+    }
+    l = end + 1;
+  }
   pthread_mutex_unlock(&s->lock);
 }

@@ -1,5 +1,5 @@
 /* A small scripted HTTP server for the runtime suites (libmicrohttpd, 127.0.0.1, ephemeral
- * port, a thread per connection). Replies are taken FIFO from a script (the first
+ * port, a thread per connection; HTTP or HTTPS). Replies are taken FIFO from a script (the first
  * entry whose path matches), then the default (200, "{}"). */
 #ifndef RT_SERVER_H
 #define RT_SERVER_H
@@ -19,6 +19,8 @@ typedef struct rt_reply {
 typedef struct rt_server rt_server;
 
 rt_server *rt_server_start(void);
+/* HTTPS with this certificate and key (PEM text); rt_server_url says "https://...". */
+rt_server *rt_server_start_tls(const char *cert_pem, const char *key_pem);
 void rt_server_stop(rt_server *s);
 const char *rt_server_url(rt_server *s);   /* "http://127.0.0.1:PORT" */
 void rt_server_push(rt_server *s, const rt_reply *r); /* r's strings must outlive the server */
@@ -26,6 +28,8 @@ unsigned rt_server_count(rt_server *s);
 unsigned rt_server_peak(rt_server *s);
 /* Request i's path and Idempotency-Key ("" if none), copied into the buffers. */
 void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char *key, size_t ksize);
+/* Request i's header `name` (case-insensitive; "" if none), as far as the log kept it. */
+void rt_server_header(rt_server *s, unsigned i, const char *name, char *out, size_t size);
 /* Request i's Last-Event-ID header ("" if none). */
 void rt_server_last_event_id(rt_server *s, unsigned i, char *out, size_t size);
 

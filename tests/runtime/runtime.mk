@@ -1,5 +1,5 @@
 # libapic suites. Test binaries link the static library.
-RT_TESTS := core model engine pages stream admission
+RT_TESTS := core model engine pages stream admission transport
 TEST_BINS += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%)
 ALL_OBJS  += $(RT_TESTS:%=$(BUILD)/tests/runtime/test_%.o) $(BUILD)/tests/runtime/rt_server.o
 
@@ -7,6 +7,6 @@ $(BUILD)/tests/runtime/test_%: $(BUILD)/tests/runtime/test_%.o $(BUILD)/libapic.
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 # Suites that talk HTTP link the scripted server.
-RT_HTTP_TESTS := engine pages stream admission
+RT_HTTP_TESTS := engine pages stream admission transport
 $(RT_HTTP_TESTS:%=$(BUILD)/tests/runtime/test_%): $(BUILD)/tests/runtime/test_%: $(BUILD)/tests/runtime/test_%.o $(BUILD)/tests/runtime/rt_server.o $(BUILD)/libapic.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread

@@ -109,6 +109,8 @@ APIC_EXPORT int apic_response_status(const apic_response *r);
 APIC_EXPORT const char *apic_response_body(const apic_response *r, size_t *out_len); /* NUL-terminated */
 APIC_EXPORT const char *apic_response_header(const apic_response *r, const char *name);
 APIC_EXPORT unsigned apic_response_attempts(const apic_response *r);
+/** The HTTP version the response came over: 11 (HTTP/1.1), 20 (HTTP/2), 10, 30; 0 for NULL. */
+APIC_EXPORT int apic_response_http_version(const apic_response *r);
 /** What ended attempt i (0-based) before the last: "status 503", "connect: ...", ... */
 APIC_EXPORT const char *apic_response_attempt_cause(const apic_response *r, unsigned i);
 APIC_EXPORT void apic_response_free(apic_response *r);
