@@ -238,13 +238,10 @@ torale_mock_options torale_mock_options_default(void)
 int torale_mock_start(const torale_mock_options *o, torale_mock **out, char **err)
 {
   char *json = spec_json();
-  if (json == NULL) {
-    if (err != NULL)
-      *err = NULL;
-    return -1;
-  }
   apic_mock *m = NULL;
-  int rc = apic_mock_start(json, o, &m, err);
+  int rc = json != NULL ? apic_mock_start(json, o, &m, err) : -1;
+  if (json == NULL && err != NULL)
+    *err = NULL; /* out of memory: no message either */
   free(json); /* the mock keeps its own parse of it */
   *out = (torale_mock *)m;
   return rc;
