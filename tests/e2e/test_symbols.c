@@ -1,7 +1,8 @@
 /* Every global symbol each library defines carries its prefix (`nm --defined-only
  * --extern-only`): torale_ for the Torale SDK (with its generated mock), bloomy_ for Bloomy,
- * apic_ for libapic and libapic-mock. So any two generated SDKs link into one program with libapic (the e2e suites
- * do link Torale and Bloomy together). The libraries are given by the build in E2E_LIBS. */
+ * apic_ for libapic and libapic-mock. So any two generated SDKs link into one program with
+ * libapic (the e2e suites do link Torale and Bloomy together). The libraries are given by the
+ * build in E2E_LIBS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
