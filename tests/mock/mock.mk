@@ -42,3 +42,22 @@ build/fuzz/fuzz_mock: $(MOCK_FUZZ_SRCS) build/fuzz/torale.json
 build/fuzz/torale.json: spec/torale.api $(wildcard spec/common/*.api) $(BUILD)/apic
 	@mkdir -p $(@D)
 	$(BUILD)/apic dump $< > $@
+
+# make test: a few seconds of it seeded with tests/mock/fuzz/, when clang is there, from a copy
+# in $(BUILD)/fuzz (parallel builds in other BUILD directories do not collide).
+MOCK_FUZZ = $(BUILD)/fuzz/fuzz_mock_short
+MOCK_FUZZ_SECONDS ?= 4
+$(MOCK_FUZZ): $(MOCK_FUZZ_SRCS) | $(BUILD)/tests/mock/torale.json
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Imock/include -Iruntime/src -DMOCK_FUZZ_SPEC='"$(BUILD)/tests/mock/torale.json"' -o $@ \
+	  $(MOCK_FUZZ_SRCS) $(PKG_LIBS) $(shell pkg-config --libs libmicrohttpd) -lpthread
+test: mock-fuzz-short
+mock-fuzz-short: $(if $(shell command -v clang),$(MOCK_FUZZ))
+	@if [ -z "$^" ]; then echo "== mock fuzz: clang not found; skipping the short fuzz run"; exit 0; fi; \
+	 echo "== mock fuzz: $(MOCK_FUZZ_SECONDS) s of $(MOCK_FUZZ)"; \
+	 rm -rf $(BUILD)/fuzz/mock-corpus && mkdir -p $(BUILD)/fuzz/mock-corpus && \
+	 cp tests/mock/fuzz/* $(BUILD)/fuzz/mock-corpus/ && \
+	 $(MOCK_FUZZ) -max_total_time=$(MOCK_FUZZ_SECONDS) -seed=1 -max_len=4096 \
+	   -artifact_prefix=$(BUILD)/fuzz/mock- $(BUILD)/fuzz/mock-corpus 2>$(BUILD)/fuzz/mock-short.log \
+	 || { tail -40 $(BUILD)/fuzz/mock-short.log; echo "FAILED: mock fuzz (input saved in $(BUILD)/fuzz/)"; exit 1; }
+.PHONY: mock-fuzz-short
