@@ -162,7 +162,8 @@ static int setup(apic_client *c, const apic_client_options *o)
       return APIC_ERR_NOMEM;
     c->owns_loop = 1;
   }
-  rc = apic__engine_init(&c->eng, o->loop ? o->loop : &c->own_loop, c, apic__client_on_wakeup);
+  rc = apic__engine_init(&c->eng, o->loop ? o->loop : &c->own_loop, c, apic__client_on_wakeup,
+                         c->owns_loop);
   if (rc != 0) {
     if (c->owns_loop)
       uv_loop_close(&c->own_loop);
@@ -430,7 +431,7 @@ static sync_engine *sync_take(apic_client *c)
     apic__free(se);
     return NULL;
   }
-  if (apic__engine_init(&se->eng, &se->loop, c, NULL) != 0) {
+  if (apic__engine_init(&se->eng, &se->loop, c, NULL, 1) != 0) {
     uv_loop_close(&se->loop);
     apic__free(se);
     return NULL;

@@ -16,6 +16,8 @@ typedef struct apic__engine {
   uv_async_t wakeup;              /* the client's engine only (has_wakeup): admit.c */
   int has_wakeup;
   struct sock *socks;
+  int keep_socks;                 /* the loop holds only libapic's handles: park sockets */
+  unsigned n_parked;
   struct apic_call *running;      /* calls with a transfer in this multi */
   unsigned open_handles;          /* the timer and the socket polls not yet closed */
   void (*on_closed)(struct apic__engine *eng);
@@ -23,8 +25,9 @@ typedef struct apic__engine {
 } apic__engine;
 
 /* wakeup: NULL, or (the client's engine) the callback of an unreferenced uv_async_t whose data
- * is owner. */
-int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner, uv_async_cb wakeup);
+ * is owner. keep_socks: the loop is libapic's own (transport.c says why that matters). */
+int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner, uv_async_cb wakeup,
+                      int keep_socks);
 /* Cleans the multi up and closes every uv handle; on_closed runs once they are closed. */
 void apic__engine_close(apic__engine *eng, void (*on_closed)(apic__engine *eng));
 

@@ -1,5 +1,13 @@
 /* libcurl's multi interface on a libuv loop (after curl's docs/examples/multi-uv.c): one
- * uv_poll_t per socket, kept with curl_multi_assign, and one uv_timer_t. */
+ * uv_poll_t per socket, kept with curl_multi_assign, and one uv_timer_t.
+ *
+ * libcurl stops watching a socket whenever its connection goes back to the cache (after every
+ * request) and watches it again for the next. Closing the uv_poll_t each time and making a new
+ * one costs an ioctl and two epoll_ctl calls per request; on a loop that holds only libapic's
+ * handles (a sync call's, or a client's own) the handle is instead stopped and parked, and
+ * restarted when libcurl asks for the same descriptor again. Not on a caller's loop: if
+ * libcurl closed the descriptor meanwhile and the application's own handles reused the
+ * number, closing the parked handle would take that descriptor out of the loop's epoll set. */
 #include <stdlib.h>
 
 #include "engine.h"
@@ -9,8 +17,11 @@ typedef struct sock {
   uv_poll_t poll;
   curl_socket_t fd;
   apic__engine *eng;
+  int parked;               /* stopped: libcurl no longer watches fd (see above) */
   struct sock *prev, *next; /* the engine's open sockets */
 } sock;
+
+#define PARKED_MAX 64
 
 static void sock_unlink(sock *s)
 {
@@ -73,6 +84,7 @@ static void drain_messages(apic__engine *eng, CURLMcode mc)
 
 static void sock_close(sock *s)
 {
+  s->eng->n_parked -= s->parked;
   sock_unlink(s);
   uv_poll_stop(&s->poll);
   uv_close((uv_handle_t *)&s->poll, sock_closed);
@@ -100,18 +112,43 @@ static void on_timer(uv_timer_t *t)
   drain_messages(eng, curl_multi_socket_action(eng->multi, CURL_SOCKET_TIMEOUT, 0, &running));
 }
 
+/* libcurl no longer watches s (it may close the descriptor next): stop polling now. */
+static void sock_release(sock *s)
+{
+  apic__engine *eng = s->eng;
+  curl_multi_assign(eng->multi, s->fd, NULL);
+  if (!eng->keep_socks || eng->n_parked >= PARKED_MAX) {
+    sock_close(s);
+    return;
+  }
+  uv_poll_stop(&s->poll); /* no system call: libuv drops the registration lazily */
+  s->parked = 1;
+  eng->n_parked++;
+}
+
+static sock *unpark(apic__engine *eng, curl_socket_t fd)
+{
+  for (sock *s = eng->socks; s != NULL; s = s->next)
+    if (s->parked && s->fd == fd) {
+      s->parked = 0;
+      eng->n_parked--;
+      return s;
+    }
+  return NULL;
+}
+
 static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
   apic__engine *eng = userp;
   sock *s = socketp;
   (void)easy;
-  if (what == CURL_POLL_REMOVE) { /* curl may close fd next: stop polling now */
-    if (s != NULL) {
-      curl_multi_assign(eng->multi, fd, NULL);
-      sock_close(s);
-    }
+  if (what == CURL_POLL_REMOVE) {
+    if (s != NULL)
+      sock_release(s);
     return 0;
   }
+  if (s == NULL && (s = unpark(eng, fd)) != NULL)
+    curl_multi_assign(eng->multi, fd, s);
   if (s == NULL) {
     s = apic__calloc(1, sizeof *s);
     if (s == NULL)
@@ -150,9 +187,12 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
   return uv_timer_start(&eng->timer, on_timer, (uint64_t)timeout_ms, 0);
 }
 
-int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner, uv_async_cb wakeup)
+int apic__engine_init(apic__engine *eng, uv_loop_t *loop, void *owner, uv_async_cb wakeup,
+                      int keep_socks)
 {
   eng->loop = loop;
+  eng->keep_socks = keep_socks;
+  eng->n_parked = 0;
   eng->owner = owner;
   eng->open_handles = 0;
   eng->on_closed = NULL;

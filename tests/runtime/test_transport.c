@@ -377,6 +377,59 @@ static void test_http2(void **state)
   assert_int_equal(h2_connections(k), 2); /* one per client */
 }
 
+typedef struct closing {
+  int done, ok;
+} closing;
+
+static void on_closing(apic_call *call, int code, apic_response *resp, apic_error *err, void *ud)
+{
+  closing *cl = ud;
+  (void)call;
+  cl->done++;
+  cl->ok += code == 0;
+  apic_response_free(resp);
+  apic_error_free(err);
+}
+
+/* A server that closes every connection after its answer: each request needs a new socket,
+ * which the kernel gives the lowest free descriptor, so the engine keeps meeting descriptor
+ * numbers whose uv_poll_t it parked for a connection now closed (transport.c). Sync calls and
+ * async calls on an owned loop, which both park. */
+static void test_connection_close(void **state)
+{
+  (void)state;
+  rt_server *srv = rt_server_start();
+  assert_non_null(srv);
+  rt_reply bye = {200, "Connection: close\n", NULL, 0, 0, NULL, 0};
+  for (int i = 0; i < 40; i++)
+    rt_server_push(srv, &bye);
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.max_concurrency = 3;
+  apic_client *c = client_with(&o);
+  char url[128];
+  snprintf(url, sizeof url, "%s/bye", rt_server_url(srv));
+  apic_response *r;
+  apic_error *e;
+  for (int i = 0; i < 20; i++) {
+    assert_int_equal(get(c, url, &r, &e), 0);
+    assert_string_equal(apic_response_header(r, "Connection"), "close");
+    apic_response_free(r);
+  }
+  closing cl = {0, 0};
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = url;
+  for (int i = 0; i < 20; i++)
+    assert_int_equal(apic_call_start(c, &req, on_closing, &cl, NULL, NULL), 0);
+  while (cl.done < 20)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  assert_int_equal(cl.ok, 20);
+  apic_client_free(c, 0);
+  assert_int_equal(rt_server_count(srv), 40);
+  rt_server_stop(srv);
+}
+
 int main(void)
 {
   alarm(60); /* watchdog */
@@ -386,6 +439,7 @@ int main(void)
       cmocka_unit_test(test_proxy),
       cmocka_unit_test(test_user_agent),
       cmocka_unit_test(test_retry_budget),
+      cmocka_unit_test(test_connection_close),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
