@@ -380,14 +380,25 @@ static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *ret
   return apic__client_take_token(c);
 }
 
+/* CURLINFO_HTTP_VERSION as apic_response_http_version says it: 10, 11, 20, 30; 0 for none. */
+static int http_version(long v)
+{
+  switch (v) {
+  case CURL_HTTP_VERSION_1_0: return 10;
+  case CURL_HTTP_VERSION_1_1: return 11;
+  case CURL_HTTP_VERSION_2_0: return 20;
+  case CURL_HTTP_VERSION_3: return 30;
+  default: return 0;
+  }
+}
+
 void apic__call_attempt_done(apic_call *call, CURLcode rc)
 {
   long status = 0, version = 0;
   curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(call->easy, CURLINFO_HTTP_VERSION, &version);
   call->resp->status = (int)status;
-  call->resp->http_version = version == CURL_HTTP_VERSION_2_0 ? 20 : version == CURL_HTTP_VERSION_3 ? 30
-                             : version == CURL_HTTP_VERSION_1_0 ? 10 : version != 0 ? 11 : 0;
+  call->resp->http_version = http_version(version);
   apic__engine_remove(call->eng, call);
   release_easy(call);
   apic__client_release(call);
