@@ -34,7 +34,7 @@ typedef void (*apic_log_fn)(void *ctx, int level, const char *line);
 typedef struct apic_client_options {
   uv_loop_t *loop;              /* NULL: the client owns a loop, run by the wait functions */
   const char *user_agent;       /* default "apic/VERSION libcurl" */
-  unsigned max_concurrency;     /* requests in flight at once; 0 = unlimited. Default 16 */
+  unsigned max_concurrency;     /* requests in flight at once, async and sync alike; 0 = unlimited. Default 16 */
   unsigned max_queue;           /* waiting requests beyond which a call fails QUEUE_FULL; 0 = unbounded */
   double requests_per_second;   /* async starts per second (attempts included); 0 = no limit */
   uint64_t connect_timeout_ms;  /* default 10000 */
@@ -121,7 +121,8 @@ APIC_EXPORT void apic_response_free(apic_response *r);
 typedef void (*apic_call_cb)(apic_call *call, int status, apic_response *resp, apic_error *err,
                              void *user_data);
 
-/** @brief Starts an async call on the client's loop (from the loop thread or before it runs).
+/** @brief Starts an async call on the client's loop (from the loop thread or before it runs;
+ *  from another thread, through apic_client_post).
  *  With cb NULL the result is kept for apic_call_wait, which then owns the handle.
  *  @return 0, or an error code and *err (the callback will never run). */
 APIC_EXPORT int apic_call_start(apic_client *c, const apic_request *req, apic_call_cb cb,
@@ -135,7 +136,9 @@ APIC_EXPORT int apic_call_wait(apic_call *call, apic_response **resp, apic_error
 
 /** @brief A blocking call on the same engine, safe from several threads at once on one client
  *  (each runs a private loop and multi; connections are shared through the client's CURLSH).
- *  @return 0 with *resp, or an error code with *err. */
+ *  Each attempt takes a max_concurrency slot in the client's FIFO queue, waiting on this thread
+ *  for one (up to the call's total timeout), except inside one of the client's own callbacks.
+ *  @return 0 with *resp, or an error code with *err (APIC_ERR_QUEUE_FULL past max_queue). */
 APIC_EXPORT int apic_client_send(apic_client *c, const apic_request *req, apic_response **resp,
                                  apic_error **err);
 
