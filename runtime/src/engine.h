@@ -53,7 +53,7 @@ struct apic_call {
   apic_client *client;
   apic__engine *eng;
   struct apic_call *prev, *next;  /* the client's list of live async calls */
-  struct apic_call *qnext;        /* the client's FIFO queue */
+  struct apic_call *qnext;        /* the client's FIFO queue; then apic__client_pump's launch list */
   struct apic_call *rprev, *rnext; /* the engine's running transfers */
   int state;
   int sync;
