@@ -179,6 +179,40 @@ static void test_async_waits_for_sync_slots(void **state)
   assert_in_range(rt_server_peak(f->srv), 2, 3);
 }
 
+/* The same on a caller's loop: uv_run(UV_RUN_DEFAULT) must not return while the async call
+ * waits for a slot (nothing of libapic's is active then but the wakeup, referenced meanwhile),
+ * and returns once it is done (the wakeup unreferenced again). */
+static void test_caller_loop_waits_for_sync_slots(void **state)
+{
+  fixture *f = *state;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.loop = &loop;
+  o.max_concurrency = 3;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  fixture mine = *f;
+  mine.client = c;
+  for (int i = 0; i < 3; i++)
+    push_delay(f, 100);
+  pthread_t t[3];
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(pthread_create(&t[i], NULL, sync_thread, &mine), 0);
+  wait_count(f, 3);
+  outcome out = {0, 0};
+  start(f, c, &out);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(out.calls, 1);
+  assert_int_equal(out.code, 0);
+  join_all(t, 3, 200);
+  assert_in_range(rt_server_peak(f->srv), 2, 3);
+  apic_client_free(c, 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 typedef struct nested {
   fixture *f;
   int status;
@@ -370,6 +404,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_sync_calls_share_the_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sync_waits_for_async_slots, setup, teardown),
       cmocka_unit_test_setup_teardown(test_async_waits_for_sync_slots, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_caller_loop_waits_for_sync_slots, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sync_from_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(test_post_from_thread, setup, teardown),
       cmocka_unit_test_setup_teardown(test_post_at_shutdown, setup, teardown),
