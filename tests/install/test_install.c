@@ -98,7 +98,8 @@ static void test_sdk_builds_against_install_with_make(void **state)
 static void test_sdk_builds_against_install_with_cmake(void **state)
 {
   (void)state;
-  assert_int_equal(sdk_step(dir, "cd '%s' && export " PC_ENV " && cmake -S sdk -B cbuild -DCMAKE_C_FLAGS=-Werror && "
+  assert_int_equal(sdk_step(dir, "cd '%s' && export " PC_ENV " && cmake -S sdk -B cbuild -DCMAKE_C_FLAGS=-Werror "
+                                 "-DCMAKE_EXE_LINKER_FLAGS='" TEST_LDFLAGS "' && " /* sanitized archives: torale-mock */
                                  "cmake --build cbuild -j2 && "
                                  "cc -std=c11 -Wall -Werror -Isdk/include $(pkg-config --cflags libapic) -o cprog main.c "
                                  "-Lcbuild -ltorale $(pkg-config --libs libapic) " TEST_LDFLAGS,
