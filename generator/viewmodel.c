@@ -611,6 +611,23 @@ static void add_paging(vm *v, cJSON *o, const cJSON *op, const cJSON *page_type)
     c_name(v, o, "page_item_c_name", str(item_t, "name"), 0);
 }
 
+/* A result or body type, a model or an array of one: the C type it has in a call
+ * (torale_task, torale_execution_array), the model's table and whether it is an array. Keys
+ * are literals: the view model stores them without a copy (add_item). */
+static void add_model_type(vm *v, cJSON *o, const cJSON *t, const char *type_key, const char *desc_key,
+                           const char *array_key)
+{
+  int is_array = strcmp(str(t, "kind"), "array") == 0;
+  const cJSON *m = is_array ? cJSON_GetObjectItemCaseSensitive(t, "items") : t;
+  char name[600], full[700];
+  snake_case(str(m, "name"), name, sizeof name);
+  snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
+  add_str(v, o, type_key, full);
+  snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
+  add_str(v, o, desc_key, full);
+  add_flag(v, o, array_key, is_array);
+}
+
 /* The result: libapic's kind, the model's table and the C type an out-parameter has. */
 static void add_result_c(vm *v, cJSON *o, const cJSON *op)
 {
@@ -623,37 +640,11 @@ static void add_result_c(vm *v, cJSON *o, const cJSON *op)
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
     if (strcmp(kind, kinds[i][0]) == 0)
       add_str(v, o, "c_result_kind", kinds[i][1]);
-  int is_array = strcmp(kind, "array") == 0;
-  const cJSON *m = is_array ? cJSON_GetObjectItemCaseSensitive(t, "items") : t;
-  add_flag(v, o, "is_array_result", is_array);
-  if (strcmp(kind, "none") == 0 || m == NULL)
+  if (t == NULL)
     return;
-  char name[600];
-  snake_case(str(m, "name"), name, sizeof name);
-  char full[700];
-  snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
-  add_str(v, o, "c_result_type", full);
-  snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
-  add_str(v, o, "c_result_desc", full);
+  add_model_type(v, o, t, "c_result_type", "c_result_desc", "result_is_array");
   if (strcmp(kind, "page") == 0)
     add_paging(v, o, op, t);
-}
-
-static void add_body_c(vm *v, cJSON *o, const cJSON *op)
-{
-  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
-  if (body == NULL)
-    return;
-  int is_array = strcmp(str(body, "kind"), "array") == 0;
-  const cJSON *m = is_array ? cJSON_GetObjectItemCaseSensitive(body, "items") : body;
-  char name[600], full[700];
-  snake_case(str(m, "name"), name, sizeof name);
-  snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
-  add_str(v, o, "c_body_type", full);
-  snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
-  add_str(v, o, "c_body_desc", full);
-  add_str(v, o, "c_body_is_array", is_array ? "1" : "0");
-  add_flag(v, o, "body_is_array", is_array);
 }
 
 /* Everything the client templates need beyond the operation's spec keys. */
@@ -675,7 +666,9 @@ static void add_op_c(vm *v, cJSON *o, const cJSON *op, const char *resource)
   mark_ends(v, cJSON_GetObjectItemCaseSensitive(o, "c_path_fields"));
   add_bool(v, o, "has_params", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "c_params")) > 0);
   add_result_c(v, o, op);
-  add_body_c(v, o, op);
+  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
+  if (body != NULL)
+    add_model_type(v, o, body, "c_body_type", "c_body_desc", "body_is_array");
   const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(op, "timeout_ms");
   const cJSON *retries = cJSON_GetObjectItemCaseSensitive(op, "retries");
   char num[64];
