@@ -792,6 +792,12 @@ void apic_model_array_clear(const apic_model_desc *m, void *arr)
   apic_model_clear(array_view_of(&v, m), arr);
 }
 
+int apic_model_array_copy(const apic_model_desc *m, void *dst, const void *src)
+{
+  array_view v;
+  return apic_model_copy(array_view_of(&v, m), dst, src);
+}
+
 int apic_model_array_equal(const apic_model_desc *m, const void *a, const void *b)
 {
   array_view v;

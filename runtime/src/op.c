@@ -18,13 +18,22 @@ uint64_t apic_now_ms(void)
 
 /* ---- the API client ----------------------------------------------------------------------- */
 
+/* "Name: value" on one line: what default and per-call header lines must be. */
+static int header_line_ok(const char *h)
+{
+  return h != NULL && strchr(h, ':') != NULL && strpbrk(h, "\r\n") == NULL;
+}
+
 static int copy_headers(apic_api *a, const apic_api_options *o, apic_error **err)
 {
-  size_t n = o->n_default_headers + 1;
-  a->headers = apic__calloc(n, sizeof *a->headers);
+  a->headers = apic__calloc(o->n_default_headers + 1, sizeof *a->headers);
   if (a->headers == NULL)
     return APIC_ERR_NOMEM;
   if (o->auth_header != NULL && o->api_key != NULL && o->api_key[0] != '\0') {
+    if (apic_header_check(o->auth_header, o->api_key) != 0) {
+      *err = apic_error_new(APIC_ERR_INVALID_ARG, "the API key holds a control character");
+      return APIC_ERR_INVALID_ARG;
+    }
     const char *prefix = o->auth_prefix != NULL ? o->auth_prefix : "";
     size_t len = strlen(o->auth_header) + strlen(prefix) + strlen(o->api_key) + 3;
     char *line = apic__malloc(len);
@@ -35,18 +44,13 @@ static int copy_headers(apic_api *a, const apic_api_options *o, apic_error **err
   }
   for (size_t i = 0; i < o->n_default_headers; i++) {
     const char *h = o->default_headers[i];
-    const char *colon = h != NULL ? strchr(h, ':') : NULL;
-    if (colon == NULL || strpbrk(h, "\r\n") != NULL) {
+    if (!header_line_ok(h)) {
       *err = apic_error_new(APIC_ERR_INVALID_ARG, "default header %zu is not \"Name: value\" on one line", i);
       return APIC_ERR_INVALID_ARG;
     }
     if ((a->headers[a->n_headers] = apic__strndup(h, strlen(h))) == NULL)
       return APIC_ERR_NOMEM;
     a->n_headers++;
-  }
-  if (a->n_headers > 0 && strpbrk(a->headers[0], "\r\n") != NULL) {
-    *err = apic_error_new(APIC_ERR_INVALID_ARG, "the API key holds a line break");
-    return APIC_ERR_INVALID_ARG;
   }
   return 0;
 }
@@ -199,13 +203,13 @@ static int build_path(built *b, const apic_op_desc *op, const cJSON *path, apic_
     const char *end = strchr(p, '{');
     if (end == NULL)
       end = p + strlen(p);
-    char lit[256];
-    size_t n = (size_t)(end - p) < sizeof lit ? (size_t)(end - p) : sizeof lit - 1;
-    memcpy(lit, p, n);
-    lit[n] = '\0';
-    if (n > 0) {
+    if (end > p) { /* the literal text up to the next parameter */
+      char *lit = apic__strndup(p, (size_t)(end - p));
+      if (lit == NULL)
+        return APIC_ERR_NOMEM;
       apic_url_add_path(&b->url, lit);
       apic_url_add_path(&b->log, lit);
+      apic__free(lit);
     }
     if (*end == '\0')
       break;
@@ -347,7 +351,7 @@ static int build_headers(built *b, apic_api *a, const apic_op_desc *op, const ap
   for (size_t i = 0; rc == 0 && i < a->n_headers; i++)
     rc = add_line(b, a->headers[i]);
   for (size_t i = 0; rc == 0 && o != NULL && i < o->n_headers; i++) {
-    if (o->headers[i] == NULL || strchr(o->headers[i], ':') == NULL || strpbrk(o->headers[i], "\r\n") != NULL)
+    if (!header_line_ok(o->headers[i]))
       return fail(err, APIC_ERR_INVALID_ARG, op, "a call header is not \"Name: value\" on one line", NULL);
     rc = add_line(b, o->headers[i]);
   }

@@ -55,17 +55,8 @@ static void *copy_struct(const apic_model_desc *m, const void *src, int is_array
     *rc = APIC_ERR_NOMEM;
     return NULL;
   }
-  if (is_array) { /* an array is copied as a model with one array field: the elements */
-    const apic_model_array *a = src;
-    apic_model_array *d = dst;
-    d->items = apic__calloc(a->count ? a->count : 1, m->size);
-    for (size_t i = 0; d->items != NULL && i < a->count && *rc == 0; i++, d->count++)
-      *rc = apic_model_copy(m, (char *)d->items + i * m->size, (const char *)a->items + i * m->size);
-    if (d->items == NULL)
-      *rc = APIC_ERR_NOMEM;
-  } else if (apic_model_copy(m, dst, src) != 0) {
+  if ((is_array ? apic_model_array_copy(m, dst, src) : apic_model_copy(m, dst, src)) != 0)
     *rc = APIC_ERR_NOMEM;
-  }
   return dst;
 }
 

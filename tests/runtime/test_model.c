@@ -107,6 +107,22 @@ static void test_round_trip(void **state)
   apic_model_clear(&THING, &c);
 }
 
+static void test_array_copy(void **state)
+{
+  (void)state;
+  static const char two[] = "[" "{\"id\":\"a\",\"main\":{\"v\":1},\"kids\":[],\"at\":\"2024-01-01T00:00:00Z\"},"
+                            "{\"id\":\"b\",\"main\":{\"v\":2},\"kids\":[],\"at\":\"2024-01-01T00:00:00Z\"}]";
+  apic_model_array a, c;
+  assert_int_equal(apic_model_array_parse(&THING, &a, two, strlen(two), NULL), 0);
+  assert_int_equal(apic_model_array_copy(&THING, &c, &a), 0);
+  assert_int_equal(c.count, 2);
+  assert_true(apic_model_array_equal(&THING, &a, &c));
+  assert_ptr_not_equal(((thing *)c.items)[1].id, ((thing *)a.items)[1].id); /* deep */
+  assert_string_equal(((thing *)c.items)[1].id, "b");
+  apic_model_array_clear(&THING, &a);
+  apic_model_array_clear(&THING, &c);
+}
+
 static void test_defaults_and_absent_null_value(void **state)
 {
   (void)state;
@@ -236,6 +252,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_array_copy),
       cmocka_unit_test(test_defaults_and_absent_null_value),
       cmocka_unit_test(test_unknown_fields_and_enum_values_survive),
       cmocka_unit_test(test_decode_errors_name_the_path),

@@ -143,6 +143,8 @@ APIC_EXPORT cJSON *apic_model_array_to_json(const apic_model_desc *m, const void
 APIC_EXPORT char *apic_model_array_dump(const apic_model_desc *m, const void *arr);
 /** @brief Frees every element and the items, and zeroes arr; arr itself is the caller's. */
 APIC_EXPORT void apic_model_array_clear(const apic_model_desc *m, void *arr);
+/** @brief Deep copy into dst (holding nothing yet); on failure dst is left cleared. */
+APIC_EXPORT int apic_model_array_copy(const apic_model_desc *m, void *dst, const void *src);
 /** @brief 1 when both arrays hold equal elements in the same order. */
 APIC_EXPORT int apic_model_array_equal(const apic_model_desc *m, const void *a, const void *b);
 /** @brief apic_model_validate on every element. @retval APIC_ERR_INVALID_ARG */
