@@ -238,15 +238,18 @@ void spec_free(spec *s)
   diag_free(&s->diag);
 }
 
+int apic_frontend_open(spec *s, const char *path, FILE *diag_out)
+{
+  if (spec_load(s, path, diag_out) != 0)
+    return EXIT_USAGE;
+  return spec_check(s) != 0 || s->diag.errors != 0 ? EXIT_SPEC : EXIT_OK;
+}
+
 cJSON *apic_frontend_load(const char *path, FILE *diag_out, int *out_status)
 {
   spec s;
   cJSON *json = NULL;
-  if (spec_load(&s, path, diag_out) != 0) {
-    *out_status = EXIT_USAGE;
-  } else if (spec_check(&s) != 0 || s.diag.errors != 0) {
-    *out_status = EXIT_SPEC;
-  } else {
+  if ((*out_status = apic_frontend_open(&s, path, diag_out)) == EXIT_OK) {
     json = spec_dump(&s);
     *out_status = json != NULL ? EXIT_OK : EXIT_USAGE;
     if (json == NULL)

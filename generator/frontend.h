@@ -31,6 +31,9 @@ int spec_check(spec *s);
 cJSON *spec_dump(const spec *s);
 void spec_free(spec *s);
 
+/* Reads, parses and checks the spec at path ("-" = stdin), imports included, into s (call
+ * spec_free in every case). Returns EXIT_OK, EXIT_SPEC (spec errors) or EXIT_USAGE (I/O). */
+int apic_frontend_open(spec *s, const char *path, FILE *diag_out);
 /* Reads, parses and checks the spec at path ("-" = stdin), imports included. Diagnostics go to
    diag_out (may be NULL to discard). Returns the resolved spec as a cJSON tree (caller frees
    with cJSON_Delete) or NULL; *out_status is 0 (EXIT_OK), 1 (spec errors) or 2 (I/O). Warnings
