@@ -16,10 +16,10 @@ const char cmd_dump_usage[] =
 int cmd_dump(int argc, char **argv)
 {
   const char *path = NULL;
-  int view = 0;
+  int want_view = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--view") == 0)
-      view = 1;
+      want_view = 1;
     else if (argv[i][0] == '-' && argv[i][1] != '\0')
       return usage_error("dump: unknown option '%s' (see apic help dump)", argv[i]);
     else if (path != NULL)
@@ -29,22 +29,27 @@ int cmd_dump(int argc, char **argv)
   }
   if (path == NULL)
     return usage_error("dump: no spec file given (see apic help dump)");
-  int status;
-  cJSON *json = apic_frontend_load(path, stderr, &status);
-  if (json == NULL)
-    return status;
-  if (view) {
+  spec s;
+  int status = apic_frontend_open(&s, path, stderr);
+  cJSON *json = NULL;
+  if (status == EXIT_OK && !want_view) {
+    json = spec_dump(&s);
+  } else if (status == EXIT_OK) {
+    view_builder b = {0};
     char *err = NULL;
-    cJSON *vm = apic_viewmodel_build(json, path, &err);
-    cJSON_Delete(json);
-    if (vm == NULL) {
+    const view *vm = apic_viewmodel_build(&b, &s, path, &err);
+    json = vm != NULL ? view_to_json(vm) : NULL;
+    if (err != NULL) {
       fprintf(stderr, "apic: %s\n", err);
       free(err);
-      return EXIT_SPEC;
+      status = EXIT_SPEC;
     }
-    json = vm;
+    vb_free(&b);
   }
-  char *text = cJSON_Print(json);
+  spec_free(&s);
+  if (status != EXIT_OK)
+    return status;
+  char *text = json != NULL ? cJSON_Print(json) : NULL;
   cJSON_Delete(json);
   if (text == NULL)
     return usage_error("out of memory");

@@ -88,7 +88,7 @@ int cmd_render(int argc, char **argv)
     mustache_env env = {!raw, load_from_dir, &pd, NULL};
     const cJSON *stack[] = {data};
     size_t len;
-    char *out = mustache_render(t, stack, 1, &env, &len, &err);
+    char *out = mustache_render_json(t, stack, 1, &env, &len, &err);
     if (out == NULL) {
       fprintf(stderr, "%s: error: %s\n", tmpl_path, err);
       status = EXIT_SPEC;

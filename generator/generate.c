@@ -289,7 +289,7 @@ static int compare_piece(void *ud, const char *data, size_t len)
 
 /* Renders body into c, comparing with the file at path (relative to the output directory).
  * Afterwards either !c->differs (the file holds it), or c->text holds the output. */
-static int render_compared(gen *g, const mustache *body, const cJSON *const *stack, int depth, const char *path,
+static int render_compared(gen *g, const mustache *body, const view *const *stack, int depth, const char *path,
                            compare *c, char **err)
 {
   char *full = joined(g->o->out_dir, path);
@@ -307,7 +307,7 @@ static int render_compared(gen *g, const mustache *body, const cJSON *const *sta
 }
 
 /* Renders one files.json entry for one context stack. */
-static int render_one(gen *g, const mustache *body, const mustache *out_path, const cJSON *const *stack, int depth,
+static int render_one(gen *g, const mustache *body, const mustache *out_path, const view *const *stack, int depth,
                       const char *tmpl)
 {
   char *err = NULL;
@@ -340,7 +340,7 @@ static int render_one(gen *g, const mustache *body, const mustache *out_path, co
   return 0;
 }
 
-static int render_entry(gen *g, const cJSON *view, const cJSON *entry)
+static int render_entry(gen *g, const view *root, const cJSON *entry)
 {
   const char *tmpl = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "template"));
   const char *out = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "output"));
@@ -358,20 +358,17 @@ static int render_entry(gen *g, const cJSON *view, const cJSON *entry)
       fprintf(stderr, "%s\n", err);
     rc = -1;
   } else if (each == NULL) {
-    rc = render_one(g, body, out_path, &view, 1, tmpl);
+    rc = render_one(g, body, out_path, &root, 1, tmpl);
   } else {
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(view, each->valuestring), *item;
-    if (!cJSON_IsArray(list)) {
+    const view *list = view_get(root, view_key(each->valuestring, strlen(each->valuestring)));
+    if (list == NULL || list->kind != V_LIST) {
       fprintf(stderr, "apic: files.json: %s: \"each\": \"%s\" is not an array at the view model's root\n",
               tmpl, each->valuestring);
-      list = NULL;
       rc = -1;
     }
-    cJSON_ArrayForEach(item, list)
-    {
-      const cJSON *stack[] = {view, item};
-      if ((rc = render_one(g, body, out_path, stack, 2, tmpl)) != 0)
-        break;
+    for (uint32_t i = 0; rc == 0 && i < list->n; i++) {
+      const view *stack[] = {root, &list->u.items[i]};
+      rc = render_one(g, body, out_path, stack, 2, tmpl);
     }
   }
   free(err);
@@ -380,7 +377,7 @@ static int render_entry(gen *g, const cJSON *view, const cJSON *entry)
   return rc;
 }
 
-static int render_all(gen *g, const cJSON *view)
+static int render_all(gen *g, const view *root)
 {
   size_t len;
   const char *index = template_text(g, "files.json", &len);
@@ -394,7 +391,7 @@ static int render_all(gen *g, const cJSON *view)
   const cJSON *e;
   cJSON_ArrayForEach(e, entries)
   if (rc == 0)
-    rc = render_entry(g, view, e);
+    rc = render_entry(g, root, e);
   cJSON_Delete(entries);
   return rc;
 }
@@ -509,7 +506,7 @@ static int sync_dir(gen *g)
   return o->check && changes > 0 ? EXIT_SPEC : EXIT_OK;
 }
 
-/* While generating, every cJSON tree (the resolved spec, the view model, files.json) is built
+/* While generating, every cJSON tree (the resolved spec for the mock, files.json) is built
  * once and dropped whole at the end: they come from an arena, and cJSON's frees are no-ops.
  * For a large spec this halves the run (millions of small mallocs and frees). */
 typedef struct json_block {
@@ -575,26 +572,36 @@ int apic_generate(const gen_options *o)
   return status;
 }
 
+static int render_spec(const gen_options *o, const view *root);
+
 static int generate(const gen_options *o)
 {
-  int status;
-  cJSON *spec_json = apic_frontend_load(o->spec_path, stderr, &status);
-  if (spec_json == NULL)
-    return status;
+  spec s;
+  view_builder b = {0};
   char *err = NULL;
-  /* The trees are not cJSON_Delete'd: the arena drops them (walking a million nodes to free
-   * nothing took 3% of a large run). */
-  cJSON *view = apic_viewmodel_build(spec_json, o->spec_path, &err);
-  if (view == NULL) {
+  const view *root = NULL;
+  int status = apic_frontend_open(&s, o->spec_path, stderr);
+  if (status == EXIT_OK && (root = apic_viewmodel_build(&b, &s, o->spec_path, &err)) == NULL) {
     fprintf(stderr, "apic: %s\n", err);
     free(err);
-    return EXIT_SPEC;
+    status = EXIT_SPEC;
   }
+  if (root != NULL)
+    status = render_spec(o, root);
+  vb_free(&b);
+  spec_free(&s);
+  return status;
+}
+
+/* Renders every file for the view model and brings the output directory in line. */
+static int render_spec(const gen_options *o, const view *root)
+{
+  int status;
   gen g;
   memset(&g, 0, sizeof g);
   g.o = o;
   g.env = (mustache_env){0, load_partial, &g, NULL};
-  if (render_all(&g, view) != 0)
+  if (render_all(&g, root) != 0)
     status = EXIT_SPEC;
   else if (o->bundle_runtime && add_bundle(&g) != 0)
     status = EXIT_USAGE;

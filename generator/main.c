@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "view.h"
 
 const apic_command apic_commands[] = {
     {"check", cmd_check, "read spec files and report errors", cmd_check_usage},
@@ -68,5 +69,7 @@ int main(int argc, char **argv)
       fputs(c->usage, stdout);
       return EXIT_OK;
     }
-  return c->run(argc - 1, argv + 1);
+  int status = c->run(argc - 1, argv + 1);
+  view_keys_free(); /* the key numbers templates and view models share */
+  return status;
 }

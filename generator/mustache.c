@@ -24,9 +24,8 @@ typedef struct token {
   size_t len;   /* T_TEXT length */
   char *indent; /* T_PARTIAL: the standalone indentation, or NULL */
   size_t end;   /* T_SECTION, T_INVERTED: index of the first token after the section */
-  char *path;   /* names: the name split at dots, each part NUL-terminated (looked up often) */
-  int nparts;   /* names: how many parts; 0 for ".", the implicit iterator */
-  unsigned hash; /* names: key_hash of the first part */
+  uint16_t *keys; /* names: the key number (view_key) of each part of the name split at dots */
+  int nparts;     /* names: how many parts; 0 for ".", the implicit iterator */
 } token;
 
 struct mustache {
@@ -144,29 +143,24 @@ static const char *find(const char *hay, size_t hay_len, const char *needle)
   return NULL;
 }
 
-/* FNV-1a: the hash names are found by in a context's index (see find_in_context). */
-static unsigned key_hash(const char *key)
-{
-  unsigned h = 2166136261u;
-  for (const unsigned char *c = (const unsigned char *)key; *c != '\0'; c++)
-    h = (h ^ *c) * 16777619u;
-  return h;
-}
-
-/* Splits a name token's text at dots once, so that rendering compares keys without scanning. */
+/* Splits a name token's text at dots and numbers the parts once, so that rendering finds
+ * keys by number. NULL when out of memory. */
 static token *with_path(token *k)
 {
   if (k == NULL || strcmp(k->text, ".") == 0)
     return k;
-  if ((k->path = strdup(k->text)) == NULL)
+  int n = 1;
+  for (const char *c = k->text; *c != '\0'; c++)
+    n += *c == '.';
+  if ((k->keys = malloc((size_t)n * sizeof *k->keys)) == NULL)
     return NULL;
-  k->nparts = 1;
-  for (char *c = k->path; *c != '\0'; c++)
-    if (*c == '.') {
-      *c = '\0';
-      k->nparts++;
-    }
-  k->hash = key_hash(k->path);
+  const char *part = k->text;
+  for (k->nparts = 0; k->nparts < n; k->nparts++) {
+    size_t len = strcspn(part, ".");
+    if ((k->keys[k->nparts] = view_key(part, len)) == 0)
+      return NULL;
+    part += len + 1;
+  }
   return k;
 }
 
@@ -341,7 +335,7 @@ void mustache_free(mustache *t)
   for (size_t i = 0; i < t->n; i++) {
     free(t->toks[i].text);
     free(t->toks[i].indent);
-    free(t->toks[i].path);
+    free(t->toks[i].keys);
   }
   free(t->toks);
   free(t);
@@ -349,35 +343,10 @@ void mustache_free(mustache *t)
 
 /* ---- rendering --------------------------------------------------------------------------- */
 
-/* A hash index of one context's keys. A template looks a dozen names up in each context on
- * average, most of them flags that are absent and so would scan every key of every context
- * down the stack; indexing a context once makes each of those lookups one probe. */
-typedef struct key_slot {
-  unsigned hash;
-  const cJSON *item; /* NULL: empty */
-} key_slot;
-
-typedef struct context_index {
-  const cJSON *obj; /* what is indexed (the data does not change while rendering) */
-  key_slot *slots;
-  size_t mask;      /* slots in use - 1 (a power of two) */
-  size_t cap;       /* slots allocated */
-} context_index;
-
-/* Keys' hashes by the key's address. Most keys of a view model are the same few string
- * literals, so indexing a context mostly finds its keys' hashes here instead of hashing. */
-#define HASH_MEMO 1024
-typedef struct hash_memo {
-  const char *key;
-  unsigned hash;
-} hash_memo;
-
 typedef struct renderer {
   mustache_env *env;
   strbuf out;
-  const cJSON *stack[MAX_STACK + 8];
-  context_index index[MAX_STACK + 8]; /* index[i] is for stack[i], built on first lookup */
-  hash_memo memo[HASH_MEMO];
+  const view *stack[MAX_STACK + 8];
   int depth;
   int partial_depth;
   char *err;
@@ -385,99 +354,27 @@ typedef struct renderer {
   void *ud;
 } renderer;
 
-static const cJSON *member(const cJSON *obj, const char *key)
-{
-  if (!cJSON_IsObject(obj))
-    return NULL;
-  /* For the parts after the first of a dotted name (a.b.c), and when an index cannot be had. */
-  for (const cJSON *c = obj->child; c != NULL; c = c->next)
-    if (c->string != NULL && c->string[0] == key[0] && strcmp(c->string, key) == 0)
-      return c;
-  return NULL;
-}
-
-/* The data does not change while rendering, so a key's address stands for its text. */
-static unsigned memo_hash(renderer *r, const char *key)
-{
-  hash_memo *m = &r->memo[((uintptr_t)key >> 3) % HASH_MEMO];
-  if (m->key != key) {
-    m->key = key;
-    m->hash = key_hash(key);
-  }
-  return m->hash;
-}
-
-/* Indexes obj's keys into x; where a key repeats, the first wins, as in member(). */
-static int index_context(renderer *r, context_index *x, const cJSON *obj)
-{
-  size_t n = 0, size = 16;
-  for (const cJSON *c = obj->child; c != NULL; c = c->next)
-    n++;
-  while (size < 2 * n)
-    size *= 2;
-  if (size > x->cap) {
-    free(x->slots);
-    x->cap = 0;
-    x->obj = NULL;
-    if ((x->slots = malloc(size * sizeof *x->slots)) == NULL)
-      return -1;
-    x->cap = size;
-  }
-  x->mask = size - 1;
-  memset(x->slots, 0, size * sizeof *x->slots);
-  for (const cJSON *c = obj->child; c != NULL; c = c->next) {
-    if (c->string == NULL)
-      continue;
-    unsigned h = memo_hash(r, c->string);
-    size_t i = h & x->mask;
-    while (x->slots[i].item != NULL && (x->slots[i].hash != h || strcmp(x->slots[i].item->string, c->string) != 0))
-      i = (i + 1) & x->mask;
-    if (x->slots[i].item == NULL)
-      x->slots[i] = (key_slot){h, c};
-  }
-  x->obj = obj;
-  return 0;
-}
-
-/* The first part of k's name in the context at stack[level]. */
-static const cJSON *find_in_context(renderer *r, int level, const token *k)
-{
-  const cJSON *obj = r->stack[level];
-  context_index *x = &r->index[level];
-  if (!cJSON_IsObject(obj) || obj->child == NULL)
-    return NULL;
-  if (x->obj != obj && index_context(r, x, obj) != 0)
-    return member(obj, k->path); /* out of memory for the index: scan */
-  for (size_t i = k->hash & x->mask; x->slots[i].item != NULL; i = (i + 1) & x->mask)
-    if (x->slots[i].hash == k->hash && strcmp(x->slots[i].item->string, k->path) == 0)
-      return x->slots[i].item;
-  return NULL;
-}
-
 /* Looks a name up: "." is the top; "a.b.c" finds a on the stack, then b and c inside it. */
-static const cJSON *lookup(renderer *r, const token *k)
+static const view *lookup(const renderer *r, const token *k)
 {
   if (k->nparts == 0)
     return r->stack[r->depth - 1];
-  const char *part = k->path;
-  const cJSON *v = NULL;
+  const view *v = NULL;
   for (int i = r->depth - 1; i >= 0 && v == NULL; i--)
-    v = find_in_context(r, i, k);
-  for (int n = 1; n < k->nparts && v != NULL; n++) {
-    part += strlen(part) + 1;
-    v = member(v, part);
-  }
+    v = view_get(r->stack[i], k->keys[0]);
+  for (int n = 1; n < k->nparts && v != NULL; n++)
+    v = view_get(v, k->keys[n]);
   return v;
 }
 
-static int falsey(const cJSON *v)
+static int falsey(const view *v)
 {
-  return v == NULL || cJSON_IsFalse(v) || cJSON_IsNull(v) || (cJSON_IsArray(v) && v->child == NULL);
+  return v == NULL || v->kind == V_FALSE || v->kind == V_NULL || (v->kind == V_LIST && v->n == 0);
 }
 
-static void put_escaped(strbuf *b, const char *s)
+static void put_escaped(strbuf *b, const char *s, size_t len)
 {
-  for (; *s != '\0'; s++) {
+  for (const char *end = s + len; s < end; s++) {
     switch (*s) {
     case '&': sb_puts(b, "&amp;"); break;
     case '<': sb_puts(b, "&lt;"); break;
@@ -488,28 +385,34 @@ static void put_escaped(strbuf *b, const char *s)
   }
 }
 
-static void put_value(renderer *r, const cJSON *v, int escape)
+static void put_value(renderer *r, const view *v, int escape)
 {
   char num[64];
   const char *s = NULL;
-  if (cJSON_IsString(v))
-    s = v->valuestring;
-  else if (cJSON_IsBool(v))
-    s = cJSON_IsTrue(v) ? "true" : "false";
-  else if (cJSON_IsNumber(v)) {
-    double d = v->valuedouble;
+  size_t len = 0;
+  if (v == NULL)
+    return;
+  if (v->kind == V_STRING) {
+    s = v->u.s;
+    len = v->n;
+  } else if (v->kind == V_TRUE || v->kind == V_FALSE) {
+    s = v->kind == V_TRUE ? "true" : "false";
+    len = strlen(s);
+  } else if (v->kind == V_NUMBER) {
+    double d = v->u.num;
     /* The shortest text that reads back as the same number: 1.21, not 1.2100000000000000. */
     snprintf(num, sizeof num, "%.15g", d);
     if (strtod(num, NULL) != d)
       snprintf(num, sizeof num, "%.17g", d);
     s = num;
+    len = strlen(s);
   }
   if (s == NULL)
     return;
   if (escape)
-    put_escaped(&r->out, s);
+    put_escaped(&r->out, s, len);
   else
-    sb_puts(&r->out, s);
+    sb_append(&r->out, s, len);
 }
 
 static void render_range(renderer *r, const mustache *t, size_t from, size_t to);
@@ -570,7 +473,7 @@ static const mustache *partial(renderer *r, const char *name, const char *indent
 static void render_section(renderer *r, const mustache *t, size_t i)
 {
   const token *k = &t->toks[i];
-  const cJSON *v = lookup(r, k);
+  const view *v = lookup(r, k);
   if (k->kind == T_INVERTED) {
     if (falsey(v))
       render_range(r, t, i + 1, k->end);
@@ -582,9 +485,9 @@ static void render_section(renderer *r, const mustache *t, size_t i)
     r->err = strdup("sections nested too deep");
     return;
   }
-  if (cJSON_IsArray(v)) {
-    for (const cJSON *e = v->child; e != NULL; e = e->next) {
-      r->stack[r->depth++] = e;
+  if (v->kind == V_LIST) {
+    for (uint32_t e = 0; e < v->n; e++) {
+      r->stack[r->depth++] = &v->u.items[e];
       render_range(r, t, i + 1, k->end);
       r->depth--;
     }
@@ -640,7 +543,7 @@ static void render_range(renderer *r, const mustache *t, size_t from, size_t to)
 }
 
 /* Renders t into r->out (and r->sink); returns 0, or -1 with *out_err set and r->out freed. */
-static int render(renderer *r, const mustache *t, const cJSON *const *stack, int depth, char **out_err)
+static int render(renderer *r, const mustache *t, const view *const *stack, int depth, char **out_err)
 {
   *out_err = NULL;
   if (depth < 1 || depth > MAX_STACK) {
@@ -652,8 +555,6 @@ static int render(renderer *r, const mustache *t, const cJSON *const *stack, int
   r->depth = depth;
   render_range(r, t, 0, t->n);
   flush(r, 0);
-  for (int i = 0; i < MAX_STACK + 8; i++)
-    free(r->index[i].slots);
   if (r->err != NULL) {
     sb_free(&r->out);
     *out_err = r->err;
@@ -662,7 +563,7 @@ static int render(renderer *r, const mustache *t, const cJSON *const *stack, int
   return 0;
 }
 
-int mustache_render_to(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+int mustache_render_to(const mustache *t, const view *const *stack, int depth, mustache_env *env,
                        mustache_sink sink, void *ud, char **out_err)
 {
   renderer r;
@@ -675,7 +576,7 @@ int mustache_render_to(const mustache *t, const cJSON *const *stack, int depth, 
   return rc;
 }
 
-char *mustache_render(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+char *mustache_render(const mustache *t, const view *const *stack, int depth, mustache_env *env,
                       size_t *out_len, char **out_err)
 {
   renderer r;
@@ -687,6 +588,27 @@ char *mustache_render(const mustache *t, const cJSON *const *stack, int depth, m
   char *out = sb_take(&r.out, out_len);
   if (out == NULL)
     *out_err = strdup("out of memory");
+  return out;
+}
+
+char *mustache_render_json(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+                           size_t *out_len, char **out_err)
+{
+  view_builder b = {0};
+  const view *views[MAX_STACK];
+  *out_err = NULL;
+  if (depth < 1 || depth > MAX_STACK) {
+    *out_err = strdup("bad context stack");
+    return NULL;
+  }
+  for (int i = 0; i < depth && !b.failed; i++)
+    views[i] = view_from_json(&b, stack[i]);
+  char *out = NULL;
+  if (b.failed)
+    *out_err = strdup("out of memory");
+  else
+    out = mustache_render(t, views, depth, env, out_len, out_err);
+  vb_free(&b);
   return out;
 }
 

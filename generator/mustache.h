@@ -1,12 +1,15 @@
 /* A mustache renderer (the official spec's core modules: interpolation, sections, inverted
- * sections, comments, partials, set delimiters) over cJSON data. A template is parsed once
- * into a token list and rendered any number of times. */
+ * sections, comments, partials, set delimiters) over view trees (view.h), or cJSON data
+ * converted to one. A template is parsed once into a token list, its names turned into key
+ * numbers, and rendered any number of times. */
 #ifndef APIC_MUSTACHE_H
 #define APIC_MUSTACHE_H
 
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+#include "view.h"
 
 typedef struct mustache mustache;
 typedef struct mustache_cache mustache_cache;
@@ -30,8 +33,11 @@ void mustache_free(mustache *t);
 /* Renders with a context stack (stack[depth - 1] is the top; usually one element, the data).
  * Returns the output (NUL-terminated, *out_len bytes; caller frees) or NULL with *out_err set
  * (a malformed partial, partials nested too deep, out of memory). */
-char *mustache_render(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+char *mustache_render(const mustache *t, const view *const *stack, int depth, mustache_env *env,
                       size_t *out_len, char **out_err);
+/* The same with cJSON data (each element converted to a view first). */
+char *mustache_render_json(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+                           size_t *out_len, char **out_err);
 
 /* Where mustache_render_to sends the output: in order, in pieces of about 64 KB (a piece
  * holds whole values, so one can be longer). Returns 0, or -1 to stop rendering. */
@@ -40,7 +46,7 @@ typedef int (*mustache_sink)(void *ud, const char *data, size_t len);
 /* Renders like mustache_render, but hands the output to sink instead of keeping it whole, so a
  * large output never needs to be in memory at once. Returns 0, or -1 with *out_err set (also
  * "output failed" when the sink stopped it). */
-int mustache_render_to(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
+int mustache_render_to(const mustache *t, const view *const *stack, int depth, mustache_env *env,
                        mustache_sink sink, void *ud, char **out_err);
 
 /* Frees the partials parsed while rendering with env. */

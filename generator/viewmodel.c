@@ -1,8 +1,9 @@
-/* The view model: the resolved spec (docs/spec-json.md) with everything a template needs
- * already computed, so templates hold no logic beyond sections. Keys: docs/templates.md. */
+/* The view model: the checked spec with everything a template needs already computed, so
+ * templates hold no logic beyond sections. Keys: docs/templates.md. It is built straight from
+ * the AST into a view tree (view.h), borrowing the AST's text wherever a value is the spec's
+ * own text; only the mock's copy of the spec goes through the resolved-spec JSON. */
 #include "viewmodel.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,208 +15,360 @@
 #include "names.h"
 #include "strbuf.h"
 
+/* Every key of the view model. */
+#define VIEW_KEYS(X)                                                                                                   \
+  X(apic_version) X(spec_file) X(generated_line) X(api) X(enums) X(models) X(errors) X(resources)                      \
+  X(models_in_c_order) X(has_operations) X(has_end_callbacks) X(spec_json_parts) X(part) X(name) X(c_name) X(upper)    \
+  X(title) X(version) X(base_url) X(auth_bearer) X(auth_header) X(auth_none) X(auth_header_name) X(doc) X(has_doc)     \
+  X(is_deprecated) X(deprecated) X(snake_name) X(values) X(wire) X(c_wire) X(first) X(last) X(c_const) X(status)      \
+  X(short_name) X(kind_const) X(is_status_class) X(status_class_digit) X(is_error) X(fields) X(has_fields) X(type)     \
+  X(is_string) X(is_int) X(is_float) X(is_bool) X(is_datetime) X(is_date) X(is_any) X(is_model) X(is_enum)            \
+  X(is_array) X(is_map) X(type_c_name) X(is_optional) X(is_required) X(is_nullable) X(is_sensitive) X(has_default)     \
+  X(default) X(has_header) X(header) X(has_constraints) X(constraints) X(c_decl) X(c_kind) X(c_item) X(has_count)     \
+  X(has_presence) X(refs_model) X(refs_enum) X(ref_c_name) X(ref_name) X(c_min) X(c_max) X(c_min_len) X(c_max_len)    \
+  X(c_pattern) X(c_def_int) X(c_def_text) X(c_def_float) X(c_flags) X(owner) X(method) X(full_path) X(path_params)    \
+  X(has_path_params) X(query_params) X(has_query_params) X(header_params) X(has_header_params) X(has_body) X(body)     \
+  X(returns_nothing) X(is_page) X(is_stream) X(result) X(is_idempotent) X(has_errors) X(op_name) X(c_path_struct)     \
+  X(c_path_fields) X(c_arg) X(c_sample) X(c_params_struct) X(c_params) X(has_params) X(c_result_kind)                  \
+  X(c_result_type) X(c_result_desc) X(result_is_array) X(page_items) X(page_param) X(page_next) X(is_cursor_page)      \
+  X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
+  X(operations)
+
+enum {
+#define KEY_ENUM(k) K_##k,
+  VIEW_KEYS(KEY_ENUM)
+#undef KEY_ENUM
+  KEY_COUNT
+};
+
+static const char *const key_names[KEY_COUNT] = {
+#define KEY_NAME(k) #k,
+    VIEW_KEYS(KEY_NAME)
+#undef KEY_NAME
+};
+
 typedef struct vm {
-  const char *prefix; /* the api's name: torale */
-  const cJSON *spec;  /* the resolved spec, for looking models up */
-  int oom;
-  name_table models;  /* the spec's models by name, built on first use (find_model) */
-  int have_models;
+  view_builder *b;
+  const spec *s;
+  const char *prefix; /* the api's name in snake case: torale */
+  uint16_t keys[KEY_COUNT];
 } vm;
 
-static cJSON *ok(vm *v, cJSON *item)
+/* The key number of a view model key: K(name). */
+#define K(k) (v->keys[K_##k])
+
+/* The string s, which outlives the view (the AST's text, literals). */
+static void str(vm *v, uint16_t key, const char *s)
 {
-  if (item == NULL)
-    v->oom = 1;
-  return item;
+  vb_str(v->b, key, s);
 }
 
-static const char *str(const cJSON *obj, const char *key)
+/* A string made here (a buffer on the stack): copied. */
+static void copy(vm *v, uint16_t key, const char *s)
 {
-  const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-  return s != NULL ? s : "";
+  vb_strcpy(v->b, key, s, strlen(s));
 }
 
-static int flag(const cJSON *obj, const char *key)
+static void boolean(vm *v, uint16_t key, int on)
 {
-  return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
-}
-
-/* Keys are string literals, added without a copy (cJSON's "CS" calls): the view model of a
- * large spec holds millions of them. */
-static void add_item(vm *v, cJSON *obj, const char *key, cJSON *item)
-{
-  if (item == NULL || !cJSON_AddItemToObjectCS(obj, key, item)) {
-    cJSON_Delete(item);
-    v->oom = 1;
-  }
-}
-
-static void add_str(vm *v, cJSON *obj, const char *key, const char *text)
-{
-  add_item(v, obj, key, cJSON_CreateString(text));
-}
-
-static void add_bool(vm *v, cJSON *obj, const char *key, int on)
-{
-  add_item(v, obj, key, cJSON_CreateBool(on));
+  vb_bool(v->b, key, on);
 }
 
 /* A flag only fields, parameters and types carry is stored only when true: to mustache a
  * missing key is false, and most are false (a field has one kind out of eleven), which halves
  * a big spec's view model. Keys that also occur on enclosing objects (has_doc, first, last...)
  * must stay explicit, or a section would find the enclosing object's value instead. */
-static void add_flag(vm *v, cJSON *obj, const char *key, int on)
+static void flag(vm *v, uint16_t key, int on)
 {
   if (on)
-    add_item(v, obj, key, cJSON_CreateTrue());
+    vb_bool(v->b, key, 1);
 }
 
 /* prefix_snake(name): torale + TaskState -> torale_task_state; upper-cased on request. */
-static void c_name(vm *v, cJSON *obj, const char *key, const char *name, int upper)
-{
-  char snake[512], full[600];
-  snake_case(name, snake, sizeof snake);
-  snprintf(full, sizeof full, "%s_%s", v->prefix, snake);
-  if (upper)
-    upper_case(full, full, sizeof full);
-  add_str(v, obj, key, full);
-}
-
-/* The spec name in lower snake case without the API prefix: TaskState -> task_state. */
-static void add_snake(vm *v, cJSON *obj, const char *name)
+static void c_name_of(vm *v, const char *name, int upper, char *full, size_t size)
 {
   char snake[512];
   snake_case(name, snake, sizeof snake);
-  add_str(v, obj, "snake_name", snake);
+  snprintf(full, size, "%s_%s", v->prefix, snake);
+  if (upper)
+    upper_case(full, full, size);
 }
 
-/* Copies the doc lines and adds has_doc. */
-static void add_doc(vm *v, cJSON *out, const cJSON *in)
+static void c_name(vm *v, uint16_t key, const char *name, int upper)
 {
-  const cJSON *lines = cJSON_GetObjectItemCaseSensitive(in, "doc");
-  cJSON *copy = cJSON_CreateArray();
-  const cJSON *line;
-  cJSON_ArrayForEach(line, lines)
-  {
+  char full[600];
+  c_name_of(v, name, upper, full, sizeof full);
+  copy(v, key, full);
+}
+
+/* The spec name in lower snake case without the API prefix: TaskState -> task_state. */
+static void add_snake(vm *v, const char *name)
+{
+  char snake[512];
+  snake_case(name, snake, sizeof snake);
+  copy(v, K(snake_name), snake);
+}
+
+/* A C string literal's body: quotes, backslashes and control bytes escaped (\ooo). Measured
+ * first and written straight into the view's memory: the mock's copy of the spec
+ * (spec_json_parts) is megabytes of this for a large spec. */
+static void c_string(vm *v, uint16_t key, const char *text, size_t len)
+{
+  const unsigned char *in = (const unsigned char *)text;
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += in[i] == '"' || in[i] == '\\' ? 2 : in[i] < 0x20 || in[i] == 0x7f ? 4 : 1;
+  if (n == len) {
+    vb_strcpy(v->b, key, text, len);
+    return;
+  }
+  char *out = vb_alloc(v->b, n + 1), *o = out;
+  if (out == NULL)
+    return;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = in[i];
+    if (c == '"' || c == '\\') {
+      *o++ = '\\';
+      *o++ = (char)c;
+    } else if (c < 0x20 || c == 0x7f) {
+      *o++ = '\\';
+      *o++ = (char)('0' + (c >> 6));
+      *o++ = (char)('0' + ((c >> 3) & 7));
+      *o++ = (char)('0' + (c & 7));
+    } else {
+      *o++ = (char)c;
+    }
+  }
+  *o = '\0';
+  vb_str(v->b, key, out);
+}
+
+/* s copied into the view's memory, for values that share it; "" when out of memory (the
+ * builder has failed then). */
+static const char *stable_copy(vm *v, const char *s)
+{
+  char *c = vb_alloc(v->b, strlen(s) + 1);
+  return c != NULL ? strcpy(c, s) : "";
+}
+
+/* The doc lines, has_doc, and whether (and why) it is deprecated. annos: NULL where the spec
+ * cannot deprecate the thing (the api, resources, parameters). */
+static void add_doc(vm *v, doc dc, const annotation *annos)
+{
+  vb_begin(v->b, K(doc), V_LIST);
+  for (int i = 0; i < dc.count; i++) {
+    const char *line = dc.lines[i];
+    if (strstr(line, "*/") == NULL) {
+      str(v, 0, line);
+      continue;
+    }
     /* Doc lines go into C comments: a "*" "/" inside would end one early. */
     strbuf b = {0};
-    for (const char *p = cJSON_GetStringValue(line); p != NULL && *p != '\0'; p++) {
+    for (const char *p = line; *p != '\0'; p++) {
       sb_append(&b, p, 1);
       if (p[0] == '*' && p[1] == '/')
         sb_append(&b, " ", 1);
     }
-    char *text = sb_take(&b, NULL);
-    if (copy == NULL || text == NULL || !cJSON_AddItemToArray(copy, cJSON_CreateString(text)))
-      v->oom = 1;
-    free(text);
+    if (b.failed)
+      v->b->failed = 1;
+    else
+      vb_strcpy(v->b, 0, b.data, b.len);
+    sb_free(&b);
   }
-  add_item(v, out, "doc", copy);
-  add_bool(v, out, "has_doc", cJSON_GetArraySize(lines) > 0);
-  const cJSON *dep = cJSON_GetObjectItemCaseSensitive(in, "deprecated");
-  add_bool(v, out, "is_deprecated", dep != NULL);
-  if (dep != NULL)
-    add_str(v, out, "deprecated", cJSON_GetStringValue(dep));
+  vb_end(v->b);
+  boolean(v, K(has_doc), dc.count > 0);
+  const annotation *dep = find_anno(annos, "deprecated");
+  boolean(v, K(is_deprecated), dep != NULL);
+  if (dep != NULL) {
+    const char *why = anno_string(annos, "deprecated");
+    str(v, K(deprecated), why != NULL ? why : "");
+  }
 }
 
-/* Marks the first and last element of every array built here (for separators). */
-static void mark_ends(vm *v, cJSON *arr)
+/* A list's first and last markers (for separators). */
+static void add_ends(vm *v, int i, int n)
 {
-  int n = cJSON_GetArraySize(arr), i = 0;
-  cJSON *it;
-  cJSON_ArrayForEach(it, arr)
-  {
-    add_bool(v, it, "first", i == 0);
-    add_bool(v, it, "last", i == n - 1);
-    i++;
-  }
+  boolean(v, K(first), i == 0);
+  boolean(v, K(last), i == n - 1);
+}
+
+/* ---- types ---------------------------------------------------------------------------------- */
+
+/* The kind of a type as the resolved spec names it (docs/spec-json.md). */
+static const char *kind_name(const type *t)
+{
+  static const char *const kinds[] = {
+      [R_STRING] = "string", [R_INT] = "int",     [R_FLOAT] = "float", [R_BOOL] = "bool",
+      [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
+      [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
+      [R_STREAM] = "model"};
+  return t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved";
+}
+
+/* The name of a model or enum type; "" for any other. */
+static const char *type_name(const type *t)
+{
+  return t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : "";
+}
+
+static int is_named(const type *t)
+{
+  return t->rk == R_MODEL || t->rk == R_ENUM;
 }
 
 /* The type as the spec writes it: string, Task[], map<string>. */
-static void type_text(const cJSON *t, strbuf *b)
+static void type_text(const type *t, strbuf *b)
 {
-  const char *kind = str(t, "kind");
-  if (strcmp(kind, "array") == 0) {
-    type_text(cJSON_GetObjectItemCaseSensitive(t, "items"), b);
+  if (t->rk == R_ARRAY) {
+    type_text(t->inner, b);
     sb_puts(b, "[]");
-  } else if (strcmp(kind, "map") == 0) {
+  } else if (t->rk == R_MAP) {
     sb_puts(b, "map<");
-    type_text(cJSON_GetObjectItemCaseSensitive(t, "values"), b);
+    type_text(t->inner, b);
     sb_puts(b, ">");
-  } else if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0) {
-    sb_puts(b, str(t, "name"));
   } else {
-    sb_puts(b, kind);
+    sb_puts(b, is_named(t) || t->rk == R_PAGE || t->rk == R_STREAM ? type_name(t) : kind_name(t));
   }
 }
 
-static void add_type(vm *v, cJSON *out, const cJSON *t)
+static void add_type(vm *v, const type *t)
 {
+  if (t->rk == R_ARRAY || t->rk == R_MAP) {
+    strbuf b = {0};
+    type_text(t, &b);
+    if (b.failed)
+      v->b->failed = 1;
+    else
+      vb_strcpy(v->b, K(type), b.data, b.len);
+    sb_free(&b);
+  } else {
+    str(v, K(type), is_named(t) ? type_name(t) : t->rk == R_PAGE || t->rk == R_STREAM ? "" : kind_name(t));
+  }
+  static const uint16_t flags[] = {[R_STRING] = K_is_string, [R_INT] = K_is_int,   [R_FLOAT] = K_is_float,
+                                   [R_BOOL] = K_is_bool,     [R_DATETIME] = K_is_datetime, [R_DATE] = K_is_date,
+                                   [R_ANY] = K_is_any,       [R_MODEL] = K_is_model, [R_ENUM] = K_is_enum,
+                                   [R_ARRAY] = K_is_array,   [R_MAP] = K_is_map,   [R_PAGE] = K_is_model,
+                                   [R_STREAM] = K_is_model};
+  if (t->rk > R_UNRESOLVED && t->rk <= R_STREAM)
+    flag(v, v->keys[flags[t->rk]], 1);
+  if (is_named(t))
+    c_name(v, K(type_c_name), type_name(t), 0);
+}
+
+/* ---- values --------------------------------------------------------------------------------- */
+
+/* A default or annotation value as the resolved spec holds it. */
+static cJSON *value_json(const value *val)
+{
+  switch (val->kind) {
+  case VAL_STRING:
+  case VAL_IDENT: return cJSON_CreateString(val->text);
+  case VAL_INT: return cJSON_CreateNumber((double)val->i);
+  case VAL_FLOAT: return cJSON_CreateNumber(val->f);
+  case VAL_BOOL: return cJSON_CreateBool((int)val->i);
+  case VAL_NULL: return cJSON_CreateNull();
+  case VAL_EMPTY_LIST: return cJSON_CreateArray();
+  }
+  return NULL;
+}
+
+/* The value as compact JSON into b (cJSON's spelling of numbers). */
+static void value_text(const value *val, strbuf *b)
+{
+  cJSON *j = value_json(val);
+  char *text = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+  if (text == NULL)
+    b->failed = 1;
+  else
+    sb_puts(b, text);
+  cJSON_free(text);
+  cJSON_Delete(j);
+}
+
+/* A number as the resolved spec holds it (strings and the like: 0, as cJSON reads them). */
+static double value_number(const value *val)
+{
+  return val->kind == VAL_INT ? (double)val->i : val->kind == VAL_FLOAT ? val->f : 0;
+}
+
+static const char *const constraint_names[] = {"min", "max", "min_len", "max_len", "pattern"};
+
+/* The constraint annotation called name, when it has its argument. */
+static const value *constraint(const annotation *annos, const char *name)
+{
+  const annotation *a = find_anno(annos, name);
+  return a != NULL && a->args != NULL ? &a->args->val : NULL;
+}
+
+/* ---- fields and parameters ---------------------------------------------------------------- */
+
+/* A model's field or an operation's parameter (is_param: no nullable, header or deprecated). */
+typedef struct field_in {
+  const field *f;
+  int is_param;
+} field_in;
+
+static int is_nullable(field_in in)
+{
+  return !in.is_param && in.f->nullable;
+}
+
+static void field_keys(vm *v, field_in in)
+{
+  const field *f = in.f;
+  str(v, K(name), f->name);
+  str(v, K(wire), field_wire(f));
+  add_type(v, f->type);
+  flag(v, K(is_optional), f->optional);
+  flag(v, K(is_required), !f->optional);
+  flag(v, K(is_nullable), is_nullable(in));
+  flag(v, K(is_sensitive), find_anno(f->annos, "sensitive") != NULL);
+  flag(v, K(has_default), f->def != NULL);
   strbuf b = {0};
-  type_text(t, &b);
-  char *text = sb_take(&b, NULL);
-  if (text == NULL) {
-    v->oom = 1;
-    return;
+  if (f->def != NULL) {
+    value_text(f->def, &b);
+    vb_strcpy(v->b, K(default), b.data != NULL ? b.data : "", b.len);
+    b.len = 0;
   }
-  add_str(v, out, "type", text);
-  free(text);
-  const char *kind = str(t, "kind");
-  static const char *const kinds[][2] = {
-      {"string", "is_string"}, {"int", "is_int"},   {"float", "is_float"}, {"bool", "is_bool"},
-      {"datetime", "is_datetime"}, {"date", "is_date"}, {"any", "is_any"},   {"model", "is_model"},
-      {"enum", "is_enum"},     {"array", "is_array"}, {"map", "is_map"}};
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-    add_flag(v, out, kinds[i][1], strcmp(kind, kinds[i][0]) == 0);
-  if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0)
-    c_name(v, out, "type_c_name", str(t, "name"), 0);
-}
-
-/* A C string literal's body: quotes, backslashes and control bytes escaped. */
-static void add_c_string(vm *v, cJSON *obj, const char *key, const char *text)
-{
-  /* Written byte by byte, without printf: the mock's copy of the spec (spec_json_parts) is
-   * megabytes of this for a large spec. An escape takes at most 4 bytes. */
-  size_t n = strlen(text);
-  char small[512];
-  char *out = 4 * n < sizeof small ? small : malloc(4 * n + 1), *o = out;
-  if (out == NULL) {
-    v->oom = 1;
-    return;
+  const char *header = in.is_param ? NULL : anno_string(f->annos, "header");
+  flag(v, K(has_header), header != NULL);
+  if (header != NULL)
+    str(v, K(header), header);
+  /* Constraints as one line for docs: "min 1, max 10". */
+  for (size_t i = 0; i < sizeof constraint_names / sizeof constraint_names[0]; i++) {
+    const value *c = constraint(f->annos, constraint_names[i]);
+    if (c == NULL)
+      continue;
+    sb_printf(&b, "%s%s ", b.len ? ", " : "", constraint_names[i]);
+    value_text(c, &b);
   }
-  for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-    if (*p == '"' || *p == '\\') {
-      *o++ = '\\';
-      *o++ = (char)*p;
-    } else if (*p < 0x20 || *p == 0x7f) { /* \ooo, three octal digits */
-      *o++ = '\\';
-      *o++ = (char)('0' + (*p >> 6));
-      *o++ = (char)('0' + ((*p >> 3) & 7));
-      *o++ = (char)('0' + (*p & 7));
-    } else {
-      *o++ = (char)*p;
-    }
-  }
-  *o = '\0';
-  add_str(v, obj, key, out);
-  if (out != small)
-    free(out);
+  if (b.failed)
+    v->b->failed = 1;
+  flag(v, K(has_constraints), b.len > 0);
+  vb_strcpy(v->b, K(constraints), b.data != NULL ? b.data : "", b.len);
+  sb_free(&b);
+  add_doc(v, f->doc, in.is_param ? NULL : f->annos);
 }
 
 /* The C storage of a value of type t (apic/model.h): "char *", "int64_t", "torale_task". */
-static const char *c_storage(vm *v, const cJSON *t, char *buf, size_t size)
+static const char *c_storage(vm *v, const type *t, char *buf, size_t size)
 {
-  const char *kind = str(t, "kind");
-  if (strcmp(kind, "int") == 0) return "int64_t";
-  if (strcmp(kind, "float") == 0) return "double";
-  if (strcmp(kind, "bool") == 0) return "bool";
-  if (strcmp(kind, "any") == 0 || strcmp(kind, "map") == 0 || strcmp(kind, "array") == 0) return "cJSON *";
-  if (strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0) {
+  switch (t->rk) {
+  case R_INT: return "int64_t";
+  case R_FLOAT: return "double";
+  case R_BOOL: return "bool";
+  case R_ANY:
+  case R_MAP:
+  case R_ARRAY: return "cJSON *";
+  case R_MODEL:
+  case R_ENUM: {
     char snake[256];
-    snake_case(str(t, "name"), snake, sizeof snake);
+    snake_case(type_name(t), snake, sizeof snake);
     snprintf(buf, size, "%s_%s", v->prefix, snake);
     return buf;
   }
-  return "char *"; /* string, datetime, date */
+  default: return "char *"; /* string, datetime, date */
+  }
 }
 
 static const char *apic_kind(const char *kind)
@@ -230,512 +383,497 @@ static const char *apic_kind(const char *kind)
   return "APIC_T_ANY";
 }
 
-/* How a model field is stored and described (apic/model.h): the member declarations, the
- * table's type, item type and flags, and the pieces of its default. */
-static void add_c_field(vm *v, cJSON *o, const cJSON *f, const char *extra_flag)
+/* Parameters are only read: their struct members are const, so callers can point them at
+ * string literals. char *s -> const char *s, char **a -> const char *const *a, T *a -> const T *a. */
+static void const_decl(const char *member, int has_count, char *out, size_t size)
 {
-  const cJSON *t = cJSON_GetObjectItemCaseSensitive(f, "type");
-  const char *kind = str(t, "kind");
-  const cJSON *items = cJSON_GetObjectItemCaseSensitive(t, "items");
-  int optional = flag(f, "optional"), nullable = flag(f, "nullable");
-  int is_array = strcmp(kind, "array") == 0;
-  /* Arrays of arrays or maps are kept as JSON, like any. */
-  int json_array = is_array && (strcmp(str(items, "kind"), "array") == 0 || strcmp(str(items, "kind"), "map") == 0);
-  int by_pointer = strcmp(kind, "model") == 0 && (optional || nullable);
+  if (strncmp(member, "char **", 7) == 0)
+    snprintf(out, size, "const char *const *%s", member + 7);
+  else if (strncmp(member, "char *", 6) == 0 || has_count)
+    snprintf(out, size, "const %s", member);
+  else
+    snprintf(out, size, "%s", member);
+}
+
+/* The member declarations of a field in its struct (const ones for parameters). */
+static void add_c_decl(vm *v, field_in in, int json_array, int by_pointer)
+{
+  const field *f = in.f;
+  const type *t = f->type;
+  int is_array = t->rk == R_ARRAY, has_presence = f->optional || is_nullable(in);
   char tbuf[300], member[700];
-  const char *name = str(f, "name");
+  const char *name = f->name;
   if (is_array && !json_array) {
-    const char *ct = c_storage(v, items, tbuf, sizeof tbuf);
+    const char *ct = c_storage(v, t->inner, tbuf, sizeof tbuf);
     snprintf(member, sizeof member, "%s%s*%s;\n  size_t %s_count;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", name, name);
   } else {
     const char *ct = c_storage(v, t, tbuf, sizeof tbuf);
-    size_t n = strlen(ct);
-    int star = by_pointer || ct[n - 1] == '*';
-    snprintf(member, sizeof member, "%s%s%s%s;", ct, by_pointer ? " *" : star ? "" : " ", name, "");
+    int star = by_pointer || ct[strlen(ct) - 1] == '*';
+    snprintf(member, sizeof member, "%s%s%s;", ct, by_pointer ? " *" : star ? "" : " ", name);
   }
-  if (strcmp(kind, "enum") == 0)
+  if (t->rk == R_ENUM)
     snprintf(member + strlen(member), sizeof member - strlen(member), "\n  char *%s_unknown; /**< the text of a value this SDK does not know */", name);
-  if (optional || nullable)
+  if (has_presence)
     snprintf(member + strlen(member), sizeof member - strlen(member), "\n  apic_presence has_%s;", name);
-  add_str(v, o, "c_decl", member);
-  add_str(v, o, "c_kind", json_array ? "APIC_T_ANY" : apic_kind(kind));
-  add_str(v, o, "c_item", is_array && !json_array ? apic_kind(str(items, "kind")) : "APIC_T_ANY");
-  add_flag(v, o, "has_count", is_array && !json_array);
-  add_flag(v, o, "has_presence", optional || nullable);
-  const char *ref = strcmp(kind, "model") == 0 || strcmp(kind, "enum") == 0 ? str(t, "name")
-                    : is_array && !json_array ? str(items, "name") : "";
-  const char *ref_kind = is_array && !json_array ? str(items, "kind") : kind;
-  add_flag(v, o, "refs_model", ref[0] != '\0' && strcmp(ref_kind, "model") == 0);
-  add_flag(v, o, "refs_enum", ref[0] != '\0' && strcmp(ref_kind, "enum") == 0);
-  if (ref[0] != '\0')
-    c_name(v, o, "ref_c_name", ref, 0);
-  add_str(v, o, "ref_name", ref);
-  strbuf flags = {0};
-  if (optional) sb_puts(&flags, " | APIC_F_OPTIONAL");
-  if (nullable) sb_puts(&flags, " | APIC_F_NULLABLE");
-  if (by_pointer) sb_puts(&flags, " | APIC_F_BY_POINTER");
-  if (flag(f, "sensitive")) sb_puts(&flags, " | APIC_F_SENSITIVE");
-  if (extra_flag != NULL) sb_printf(&flags, " | %s", extra_flag);
-  const cJSON *cons = cJSON_GetObjectItemCaseSensitive(f, "constraints");
-  static const char *const cflags[][3] = {{"min", "APIC_F_HAS_MIN", "c_min"},
-                                          {"max", "APIC_F_HAS_MAX", "c_max"},
-                                          {"min_len", "APIC_F_HAS_MIN_LEN", "c_min_len"},
-                                          {"max_len", "APIC_F_HAS_MAX_LEN", "c_max_len"}};
+  if (!in.is_param) {
+    copy(v, K(c_decl), member);
+    return;
+  }
+  char decl_c[800];
+  const_decl(member, is_array && !json_array, decl_c, sizeof decl_c);
+  copy(v, K(c_decl), decl_c);
+}
+
+/* The default's C pieces, and the constraints' values; appends their flags. */
+static void add_c_values(vm *v, const field *f, strbuf *flags)
+{
+  static const char *const cflags[][2] = {{"APIC_F_HAS_MIN", "c_min"},
+                                          {"APIC_F_HAS_MAX", "c_max"},
+                                          {"APIC_F_HAS_MIN_LEN", "c_min_len"},
+                                          {"APIC_F_HAS_MAX_LEN", "c_max_len"}};
+  static const int ckeys[] = {K_c_min, K_c_max, K_c_min_len, K_c_max_len};
   for (size_t i = 0; i < 4; i++) {
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(cons, cflags[i][0]);
+    const value *c = constraint(f->annos, constraint_names[i]);
     if (c == NULL)
       continue;
-    sb_printf(&flags, " | %s", cflags[i][1]);
+    sb_printf(flags, " | %s", cflags[i][0]);
     char num[64];
-    snprintf(num, sizeof num, "%.17g", c->valuedouble);
-    add_str(v, o, cflags[i][2], num);
+    snprintf(num, sizeof num, "%.17g", value_number(c));
+    copy(v, v->keys[ckeys[i]], num);
   }
-  const char *pattern = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cons, "pattern"));
-  if (pattern != NULL)
-    add_c_string(v, o, "c_pattern", pattern);
-  const cJSON *def = cJSON_GetObjectItemCaseSensitive(f, "default");
-  if (def != NULL && !cJSON_IsNull(def)) {
-    sb_puts(&flags, " | APIC_F_HAS_DEFAULT");
-    if (cJSON_IsString(def) && strcmp(kind, "enum") == 0) {
-      char snake[256], constant[256], full[600];
-      snake_case(str(t, "name"), snake, sizeof snake);
-      upper_case(def->valuestring, constant, sizeof constant);
-      snprintf(full, sizeof full, "%s_%s_%s", v->prefix, snake, constant);
-      upper_case(full, full, sizeof full);
-      add_str(v, o, "c_def_int", full);
-    } else if (cJSON_IsString(def)) {
-      add_c_string(v, o, "c_def_text", def->valuestring);
-    } else if (cJSON_IsBool(def)) {
-      add_str(v, o, "c_def_int", cJSON_IsTrue(def) ? "1" : "0");
-    } else if (cJSON_IsNumber(def)) {
-      char num[64];
-      snprintf(num, sizeof num, "%.17g", def->valuedouble);
-      add_str(v, o, strcmp(kind, "float") == 0 ? "c_def_float" : "c_def_int", num);
-    }
-  }
-  char *text = sb_take(&flags, NULL);
-  add_str(v, o, "c_flags", text != NULL && text[0] != '\0' ? text + 3 : "0");
-  free(text);
-  add_c_string(v, o, "c_wire", str(f, "wire"));
-}
-
-/* A field or parameter. */
-static cJSON *field_view(vm *v, const cJSON *f)
-{
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  add_str(v, o, "name", str(f, "name"));
-  add_str(v, o, "wire", str(f, "wire"));
-  add_type(v, o, cJSON_GetObjectItemCaseSensitive(f, "type"));
-  add_flag(v, o, "is_optional", flag(f, "optional"));
-  add_flag(v, o, "is_required", !flag(f, "optional"));
-  add_flag(v, o, "is_nullable", flag(f, "nullable"));
-  add_flag(v, o, "is_sensitive", flag(f, "sensitive"));
-  const cJSON *def = cJSON_GetObjectItemCaseSensitive(f, "default");
-  add_flag(v, o, "has_default", def != NULL);
-  if (def != NULL) {
-    char *text = cJSON_PrintUnformatted(def);
-    if (text == NULL)
-      v->oom = 1;
-    else
-      add_str(v, o, "default", text);
-    cJSON_free(text);
-  }
-  const cJSON *header = cJSON_GetObjectItemCaseSensitive(f, "header");
-  add_flag(v, o, "has_header", header != NULL);
-  if (header != NULL)
-    add_str(v, o, "header", cJSON_GetStringValue(header));
-  /* Constraints as one line for docs: "min 1, max 10". */
-  const cJSON *cons = cJSON_GetObjectItemCaseSensitive(f, "constraints");
-  strbuf b = {0};
-  const cJSON *c;
-  cJSON_ArrayForEach(c, cons)
-  {
-    char *val = cJSON_PrintUnformatted(c);
-    sb_printf(&b, "%s%s %s", b.len ? ", " : "", c->string, val ? val : "?");
-    cJSON_free(val);
-  }
-  char *text = sb_take(&b, NULL);
-  add_flag(v, o, "has_constraints", text != NULL && text[0] != '\0');
-  add_str(v, o, "constraints", text != NULL ? text : "");
-  free(text);
-  add_doc(v, o, f);
-  return o;
-}
-
-static void add_list(vm *v, cJSON *out, const char *key, const cJSON *in, cJSON *(*view)(vm *, const cJSON *))
-{
-  cJSON *arr = cJSON_CreateArray();
-  add_item(v, out, key, arr);
-  if (v->oom)
+  const value *pattern = constraint(f->annos, "pattern");
+  if (pattern != NULL && (pattern->kind == VAL_STRING || pattern->kind == VAL_IDENT))
+    c_string(v, K(c_pattern), pattern->text, strlen(pattern->text));
+  const value *def = f->def;
+  if (def == NULL || def->kind == VAL_NULL)
     return;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, in)
-  if (arr != NULL && !cJSON_AddItemToArray(arr, view(v, it)))
-    v->oom = 1;
-  if (arr != NULL)
-    mark_ends(v, arr);
+  sb_puts(flags, " | APIC_F_HAS_DEFAULT");
+  int is_text = def->kind == VAL_STRING || def->kind == VAL_IDENT;
+  char num[64];
+  if (is_text && f->type->rk == R_ENUM) {
+    char snake[256], constant[256], full[600];
+    snake_case(type_name(f->type), snake, sizeof snake);
+    upper_case(def->text, constant, sizeof constant);
+    snprintf(full, sizeof full, "%s_%s_%s", v->prefix, snake, constant);
+    upper_case(full, full, sizeof full);
+    copy(v, K(c_def_int), full);
+  } else if (is_text) {
+    c_string(v, K(c_def_text), def->text, strlen(def->text));
+  } else if (def->kind == VAL_BOOL) {
+    str(v, K(c_def_int), def->i ? "1" : "0");
+  } else if (def->kind == VAL_INT || def->kind == VAL_FLOAT) {
+    snprintf(num, sizeof num, "%.17g", value_number(def));
+    copy(v, f->type->rk == R_FLOAT ? K(c_def_float) : K(c_def_int), num);
+  }
 }
 
-static cJSON *enum_value_view(vm *v, const cJSON *e)
+/* How a field is stored and described (apic/model.h): the member declarations, the table's
+ * type, item type and flags, and the pieces of its default. owner (the struct's C name) is
+ * borrowed. */
+static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *owner)
 {
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  add_str(v, o, "name", str(e, "name"));
-  add_str(v, o, "wire", str(e, "wire"));
-  add_c_string(v, o, "c_wire", str(e, "wire"));
-  add_doc(v, o, e);
-  return o;
+  const field *f = in.f;
+  const type *t = f->type;
+  int is_array = t->rk == R_ARRAY, nullable = is_nullable(in);
+  /* Arrays of arrays or maps are kept as JSON, like any. */
+  int json_array = is_array && (t->inner->rk == R_ARRAY || t->inner->rk == R_MAP);
+  int by_pointer = t->rk == R_MODEL && (f->optional || nullable);
+  add_c_decl(v, in, json_array, by_pointer);
+  str(v, K(c_kind), json_array ? "APIC_T_ANY" : apic_kind(kind_name(t)));
+  str(v, K(c_item), is_array && !json_array ? apic_kind(kind_name(t->inner)) : "APIC_T_ANY");
+  flag(v, K(has_count), is_array && !json_array);
+  flag(v, K(has_presence), f->optional || nullable);
+  const type *ref_t = is_array && !json_array ? t->inner : t;
+  const char *ref = is_named(t) || (is_array && !json_array) ? type_name(ref_t) : "";
+  flag(v, K(refs_model), ref[0] != '\0' && ref_t->rk == R_MODEL);
+  flag(v, K(refs_enum), ref[0] != '\0' && ref_t->rk == R_ENUM);
+  if (ref[0] != '\0')
+    c_name(v, K(ref_c_name), ref, 0);
+  str(v, K(ref_name), ref);
+  strbuf flags = {0};
+  if (f->optional) sb_puts(&flags, " | APIC_F_OPTIONAL");
+  if (nullable) sb_puts(&flags, " | APIC_F_NULLABLE");
+  if (by_pointer) sb_puts(&flags, " | APIC_F_BY_POINTER");
+  if (find_anno(f->annos, "sensitive") != NULL) sb_puts(&flags, " | APIC_F_SENSITIVE");
+  if (extra_flag != NULL) sb_printf(&flags, " | %s", extra_flag);
+  add_c_values(v, f, &flags);
+  if (flags.failed)
+    v->b->failed = 1;
+  copy(v, K(c_flags), flags.len > 0 ? flags.data + 3 : "0");
+  sb_free(&flags);
+  c_string(v, K(c_wire), field_wire(f), strlen(field_wire(f)));
+  str(v, K(owner), owner);
 }
 
-static cJSON *enum_view(vm *v, const cJSON *e)
+/* A list of fields or parameters: the field keys, and with owner the C keys too. */
+static void add_fields(vm *v, uint16_t key, const field *list, int is_param, const char *owner)
 {
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  add_str(v, o, "name", str(e, "name"));
-  c_name(v, o, "c_name", str(e, "name"), 0);
-  c_name(v, o, "upper", str(e, "name"), 1);
-  add_snake(v, o, str(e, "name"));
-  add_doc(v, o, e);
-  add_list(v, o, "values", cJSON_GetObjectItemCaseSensitive(e, "values"), enum_value_view);
-  /* Each value's C constant: TORALE_TASK_STATE_ACTIVE. */
-  const char *upper = str(o, "upper");
-  cJSON *val;
-  cJSON_ArrayForEach(val, cJSON_GetObjectItemCaseSensitive(o, "values"))
-  {
+  int n = 0, i = 0;
+  for (const field *f = list; f != NULL; f = f->next)
+    n++;
+  vb_begin(v->b, key, V_LIST);
+  for (const field *f = list; f != NULL; f = f->next, i++) {
+    vb_begin(v->b, 0, V_OBJECT);
+    field_keys(v, (field_in){f, is_param});
+    add_ends(v, i, n);
+    if (owner != NULL)
+      add_c_field(v, (field_in){f, is_param}, NULL, owner);
+    vb_end(v->b);
+  }
+  vb_end(v->b);
+}
+
+/* ---- declarations --------------------------------------------------------------------------- */
+
+static void enum_view(vm *v, const decl *e)
+{
+  char upper[600];
+  c_name_of(v, e->name, 1, upper, sizeof upper);
+  str(v, K(name), e->name);
+  c_name(v, K(c_name), e->name, 0);
+  copy(v, K(upper), upper);
+  add_snake(v, e->name);
+  add_doc(v, e->doc, e->annos);
+  int n = 0, i = 0;
+  for (const enum_value *ev = e->values; ev != NULL; ev = ev->next)
+    n++;
+  vb_begin(v->b, K(values), V_LIST);
+  for (const enum_value *ev = e->values; ev != NULL; ev = ev->next, i++) {
+    const char *wire = ev->wire != NULL ? ev->wire : ev->name;
+    vb_begin(v->b, 0, V_OBJECT);
+    str(v, K(name), ev->name);
+    str(v, K(wire), wire);
+    c_string(v, K(c_wire), wire, strlen(wire));
+    add_doc(v, ev->doc, ev->annos);
+    add_ends(v, i, n);
+    /* Each value's C constant: TORALE_TASK_STATE_ACTIVE. */
     char name[512], full[1100];
-    upper_case(str(val, "name"), name, sizeof name);
+    upper_case(ev->name, name, sizeof name);
     snprintf(full, sizeof full, "%s_%s", upper, name);
-    add_str(v, val, "c_const", full);
+    copy(v, K(c_const), full);
+    vb_end(v->b);
   }
-  return o;
+  vb_end(v->b);
 }
 
-static cJSON *model_view(vm *v, const cJSON *m)
+/* An error's kind constant, accessor name and status test. */
+static void error_keys(vm *v, const decl *m)
 {
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
+  const char *status = m->status;
+  str(v, K(status), status);
+  char snake[256], shortname[256], kind[600];
+  snake_case(m->name, snake, sizeof snake);
+  size_t n = strlen(snake);
+  snprintf(shortname, sizeof shortname, "%.*s", (int)(n > 6 && strcmp(snake + n - 6, "_error") == 0 ? n - 6 : n), snake);
+  copy(v, K(short_name), shortname);
+  snprintf(kind, sizeof kind, "%s_ERROR_%s", v->prefix, shortname);
+  upper_case(kind, kind, sizeof kind);
+  copy(v, K(kind_const), kind);
+  int is_class = status[1] == 'X' || status[1] == 'x';
+  boolean(v, K(is_status_class), is_class);
+  char digit[2] = {status[0], '\0'};
+  copy(v, K(status_class_digit), is_class ? digit : "");
+}
+
+static void model_view(vm *v, const decl *m)
+{
+  char owner[600];
+  c_name_of(v, m->name, 0, owner, sizeof owner);
+  str(v, K(name), m->name);
+  copy(v, K(c_name), owner);
+  add_snake(v, m->name);
+  if (m->kind == D_ERROR)
+    error_keys(v, m);
+  boolean(v, K(is_error), m->kind == D_ERROR); /* errors get no X_array type */
+  add_doc(v, m->doc, m->annos);
+  add_fields(v, K(fields), m->fields, 0, stable_copy(v, owner)); /* every field borrows it */
+  boolean(v, K(has_fields), m->fields != NULL);
+}
+
+/* ---- operations ------------------------------------------------------------------------------ */
+
+/* The type string path parameters have when they are not declared. */
+static type string_type = {.kind = TYPE_NAMED, .rk = R_STRING};
+
+/* An operation's path parameters in path order, as a list in the view's memory: declared ones
+ * as declared, the others strings. NULL when there are none. */
+static const field *path_params(vm *v, const operation *op, const char *full)
+{
+  size_t max = 0;
+  for (const char *p = full; (p = strchr(p, '{')) != NULL; p++)
+    max++;
+  field *out = max > 0 ? vb_alloc(v->b, max * sizeof *out) : NULL;
+  if (out == NULL)
     return NULL;
-  add_str(v, o, "name", str(m, "name"));
-  c_name(v, o, "c_name", str(m, "name"), 0);
-  add_snake(v, o, str(m, "name"));
-  const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
-  if (status != NULL) { /* an error: its kind constant, accessor name and status test */
-    add_str(v, o, "status", status);
-    char snake[256], shortname[256], kind[600];
-    snake_case(str(m, "name"), snake, sizeof snake);
-    size_t n = strlen(snake);
-    snprintf(shortname, sizeof shortname, "%.*s", (int)(n > 6 && strcmp(snake + n - 6, "_error") == 0 ? n - 6 : n), snake);
-    add_str(v, o, "short_name", shortname);
-    snprintf(kind, sizeof kind, "%s_ERROR_%s", v->prefix, shortname);
-    upper_case(kind, kind, sizeof kind);
-    add_str(v, o, "kind_const", kind);
-    int is_class = status[1] == 'X' || status[1] == 'x';
-    add_bool(v, o, "is_status_class", is_class);
-    char digit[2] = {status[0], '\0'};
-    add_str(v, o, "status_class_digit", is_class ? digit : "");
+  size_t n = 0;
+  for (const char *p = full; (p = strchr(p, '{')) != NULL; p++) {
+    const char *end = strchr(p, '}');
+    if (end == NULL)
+      break;
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+    const field *declared = op->path_params;
+    while (declared != NULL && strcmp(declared->name, name) != 0)
+      declared = declared->next;
+    if (declared != NULL) {
+      out[n] = *declared;
+    } else {
+      out[n] = (field){.name = stable_copy(v, name), .type = &string_type};
+    }
+    out[n].next = NULL;
+    if (n > 0)
+      out[n - 1].next = &out[n];
+    n++;
   }
-  add_bool(v, o, "is_error", status != NULL); /* errors get no X_array type */
-  add_doc(v, o, m);
-  const cJSON *fields = cJSON_GetObjectItemCaseSensitive(m, "fields");
-  add_list(v, o, "fields", fields, field_view);
-  add_bool(v, o, "has_fields", cJSON_GetArraySize(fields) > 0);
-  cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "fields"), *fo;
-  const cJSON *fi = fields != NULL ? fields->child : NULL;
-  cJSON_ArrayForEach(fo, out)
-  {
-    add_c_field(v, fo, fi, NULL);
-    add_str(v, fo, "owner", str(o, "c_name"));
-    fi = fi->next;
-  }
-  return o;
+  return n > 0 ? out : NULL;
 }
 
-static cJSON *op_view(vm *v, const cJSON *op)
+/* How a path parameter is passed to the C function, and a value for examples in the docs. */
+static void add_path_arg(vm *v, const field *f)
 {
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  add_str(v, o, "name", str(op, "name"));
-  add_str(v, o, "method", str(op, "method"));
-  add_str(v, o, "full_path", str(op, "full_path"));
-  add_doc(v, o, op);
-  static const char *const lists[][2] = {{"path_params", "has_path_params"},
-                                         {"query_params", "has_query_params"},
-                                         {"header_params", "has_header_params"}};
-  for (size_t i = 0; i < 3; i++) {
-    const cJSON *in = cJSON_GetObjectItemCaseSensitive(op, lists[i][0]);
-    add_list(v, o, lists[i][0], in, field_view);
-    add_bool(v, o, lists[i][1], cJSON_GetArraySize(in) > 0);
+  char type_c[600];
+  const char *kind = f->type->rk == R_INT ? "int64_t" : f->type->rk == R_FLOAT ? "double"
+                     : f->type->rk == R_BOOL ? "bool" : "const char *";
+  if (f->type->rk == R_ENUM) {
+    c_name_of(v, type_name(f->type), 0, type_c, sizeof type_c);
+    kind = type_c;
   }
-  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
-  add_bool(v, o, "has_body", body != NULL);
-  if (body != NULL) {
-    cJSON *b = cJSON_CreateObject();
-    add_item(v, o, "body", b);
-    if (!v->oom)
-      add_type(v, b, body);
-  }
-  const cJSON *ret = cJSON_GetObjectItemCaseSensitive(op, "returns");
-  const char *kind = str(ret, "kind");
-  add_bool(v, o, "returns_nothing", strcmp(kind, "none") == 0);
-  add_bool(v, o, "is_page", strcmp(kind, "page") == 0);
-  add_bool(v, o, "is_stream", strcmp(kind, "stream") == 0);
-  if (strcmp(kind, "none") != 0) {
-    cJSON *r = cJSON_CreateObject();
-    add_item(v, o, "result", r);
-    if (!v->oom)
-      add_type(v, r, cJSON_GetObjectItemCaseSensitive(ret, "type"));
-  }
-  add_bool(v, o, "is_idempotent", flag(op, "idempotent"));
-  const cJSON *errors = cJSON_GetObjectItemCaseSensitive(op, "errors");
-  if (errors != NULL)
-    add_item(v, o, "errors", cJSON_Duplicate(errors, 1));
-  add_bool(v, o, "has_errors", errors != NULL);
-  return o;
-}
-
-/* ---- what the generated client needs of an operation ---- */
-
-/* Parameters are only read: their struct members are const, so callers can point them at
- * string literals. char *s -> const char *s, char **a -> const char *const *a, T *a -> const T *a. */
-static void const_decl(vm *v, cJSON *fo)
-{
-  const char *member = str(fo, "c_decl");
-  strbuf b = {0};
-  if (strncmp(member, "char **", 7) == 0)
-    sb_printf(&b, "const char *const *%s", member + 7);
-  else if (strncmp(member, "char *", 6) == 0 || flag(fo, "has_count"))
-    sb_printf(&b, "const %s", member);
+  char c_arg[600], sample[600];
+  snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name);
+  copy(v, K(c_arg), c_arg);
+  if (strcmp(kind, "const char *") == 0)
+    snprintf(sample, sizeof sample, "\"%s-1\"", f->name);
   else
-    sb_puts(&b, member);
-  char *text = sb_take(&b, NULL);
-  if (text == NULL) {
-    v->oom = 1;
-    return;
-  }
-  cJSON_ReplaceItemInObjectCaseSensitive(fo, "c_decl", cJSON_CreateString(text));
-  free(text);
+    snprintf(sample, sizeof sample, "%s", f->type->rk == R_BOOL ? "true" : "1");
+  copy(v, K(c_sample), sample);
 }
 
-/* Fields of a struct the client declares for an operation (its path parameters, or its query
- * and header parameters): the field keys plus the C storage, owned by `owner`. */
-static void add_param_fields(vm *v, cJSON *out, const char *key, const cJSON *in, const char *owner,
-                             const char *extra_flag)
+/* An operation's parameter list with the C keys (path parameters also with their argument);
+ * first and last run over all of lists[0..n), which share one struct. */
+static void add_c_params(vm *v, uint16_t key, const field *const *lists, const char *const *extra, int nlists,
+                         const char *owner, int path_args)
 {
-  cJSON *arr = cJSON_GetObjectItemCaseSensitive(out, key);
-  if (arr == NULL) {
-    arr = cJSON_CreateArray();
-    add_item(v, out, key, arr);
-  }
-  const cJSON *f;
-  cJSON_ArrayForEach(f, in)
-  {
-    cJSON *fo = field_view(v, f);
-    if (fo == NULL || arr == NULL || !cJSON_AddItemToArray(arr, fo)) {
-      cJSON_Delete(fo);
-      v->oom = 1;
-      return;
+  int n = 0, i = 0;
+  for (int l = 0; l < nlists; l++)
+    for (const field *f = lists[l]; f != NULL; f = f->next)
+      n++;
+  vb_begin(v->b, key, V_LIST);
+  for (int l = 0; l < nlists; l++)
+    for (const field *f = lists[l]; f != NULL; f = f->next, i++) {
+      vb_begin(v->b, 0, V_OBJECT);
+      field_keys(v, (field_in){f, 1});
+      add_c_field(v, (field_in){f, 1}, extra[l], owner);
+      if (path_args)
+        add_path_arg(v, f);
+      add_ends(v, i, n);
+      vb_end(v->b);
     }
-    add_c_field(v, fo, f, extra_flag);
-    add_str(v, fo, "owner", owner);
-    const_decl(v, fo);
-  }
-}
-
-/* How a path parameter is passed to the C function. */
-static void add_path_args(vm *v, cJSON *op_out)
-{
-  cJSON *f;
-  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(op_out, "c_path_fields"))
-  {
-    const char *kind = flag(f, "is_int") ? "int64_t" : flag(f, "is_float") ? "double"
-                       : flag(f, "is_bool") ? "bool" : flag(f, "is_enum") ? str(f, "type_c_name") : "const char *";
-    char c_arg[600];
-    snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", str(f, "name"));
-    add_str(v, f, "c_arg", c_arg);
-    /* A value for examples in the docs. */
-    char sample[600];
-    if (strcmp(kind, "const char *") == 0)
-      snprintf(sample, sizeof sample, "\"%s-1\"", str(f, "name"));
-    else
-      snprintf(sample, sizeof sample, "%s", flag(f, "is_bool") ? "true" : "1");
-    add_str(v, f, "c_sample", sample);
-  }
-}
-
-static const cJSON *find_named(const cJSON *arr, const char *name)
-{
-  const cJSON *it;
-  cJSON_ArrayForEach(it, arr)
-  if (strcmp(str(it, "name"), name) == 0)
-    return it;
-  return NULL;
-}
-
-/* The resolved spec's model called name. Every paginated operation looks its page model up:
- * through a table, so that stays linear in the size of the spec. */
-static const cJSON *find_model(vm *v, const char *name)
-{
-  if (!v->have_models) {
-    if (name_table_init(&v->models) != 0) {
-      v->oom = 1;
-      return NULL;
-    }
-    v->have_models = 1;
-    const cJSON *m;
-    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(v->spec, "models"))
-    if (name_table_get(&v->models, str(m, "name")) == NULL && name_table_put(&v->models, str(m, "name"), (void *)m) != 0)
-      v->oom = 1;
-  }
-  return name_table_get(&v->models, name);
-}
-
-/* Pagination: the page model's fields (C names) and the model of its items. */
-static void add_paging(vm *v, cJSON *o, const cJSON *op, const cJSON *page_type)
-{
-  const cJSON *pg = cJSON_GetObjectItemCaseSensitive(op, "paginate");
-  const cJSON *page = find_model(v, str(page_type, "name"));
-  const cJSON *items = find_named(cJSON_GetObjectItemCaseSensitive(page, "fields"), str(pg, "items"));
-  const cJSON *item_t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(items, "type"), "items");
-  add_str(v, o, "page_items", str(pg, "items"));
-  add_str(v, o, "page_param", str(pg, "param"));
-  const char *next = str(pg, "next");
-  if (next[0] != '\0')
-    add_str(v, o, "page_next", next);
-  add_flag(v, o, "is_cursor_page", next[0] != '\0');
-  if (strcmp(str(item_t, "kind"), "model") == 0)
-    c_name(v, o, "page_item_c_name", str(item_t, "name"), 0);
+  vb_end(v->b);
 }
 
 /* A result or body type, a model or an array of one: the C type it has in a call
- * (torale_task, torale_execution_array), the model's table and whether it is an array. Keys
- * are literals: the view model stores them without a copy (add_item). */
-static void add_model_type(vm *v, cJSON *o, const cJSON *t, const char *type_key, const char *desc_key,
-                           const char *array_key)
+ * (torale_task, torale_execution_array), the model's table and whether it is an array. */
+static void add_model_type(vm *v, const type *t, uint16_t type_key, uint16_t desc_key, uint16_t array_key)
 {
-  int is_array = strcmp(str(t, "kind"), "array") == 0;
-  const cJSON *m = is_array ? cJSON_GetObjectItemCaseSensitive(t, "items") : t;
+  int is_array = t->rk == R_ARRAY;
   char name[600], full[700];
-  snake_case(str(m, "name"), name, sizeof name);
+  snake_case(type_name(is_array ? t->inner : t), name, sizeof name);
   snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
-  add_str(v, o, type_key, full);
+  copy(v, type_key, full);
   snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
-  add_str(v, o, desc_key, full);
-  add_flag(v, o, array_key, is_array);
+  copy(v, desc_key, full);
+  flag(v, array_key, is_array);
 }
 
-/* The result: libapic's kind, the model's table and the C type an out-parameter has. */
-static void add_result_c(vm *v, cJSON *o, const cJSON *op)
+/* Pagination (@paginate): the page model's fields and the C name of its items' model. */
+static void add_paging(vm *v, const operation *op, const type *page_t)
 {
-  const cJSON *ret = cJSON_GetObjectItemCaseSensitive(op, "returns");
-  const cJSON *t = cJSON_GetObjectItemCaseSensitive(ret, "type");
-  const char *kind = str(ret, "kind");
-  static const char *const kinds[][2] = {{"none", "APIC_RESULT_NONE"}, {"model", "APIC_RESULT_MODEL"},
-                                         {"array", "APIC_RESULT_ARRAY"}, {"page", "APIC_RESULT_PAGE"},
-                                         {"stream", "APIC_RESULT_STREAM"}};
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-    if (strcmp(kind, kinds[i][0]) == 0)
-      add_str(v, o, "c_result_kind", kinds[i][1]);
+  const annotation *a = find_anno(op->annos, "paginate");
+  const char *items = "", *next = NULL, *param = "", *offset = NULL;
+  for (const arg *g = a != NULL ? a->args : NULL; g != NULL; g = g->next) {
+    if (strcmp(g->key, "items") == 0) items = g->val.text;
+    else if (strcmp(g->key, "next") == 0) next = g->val.text;
+    else if (strcmp(g->key, "param") == 0) param = g->val.text;
+    else if (strcmp(g->key, "offset") == 0) offset = g->val.text;
+  }
+  const char *next_field = offset == NULL && next != NULL ? next : "";
+  str(v, K(page_items), items);
+  str(v, K(page_param), offset != NULL ? offset : param);
+  if (next_field[0] != '\0')
+    str(v, K(page_next), next_field);
+  flag(v, K(is_cursor_page), next_field[0] != '\0');
+  const field *f = page_t->rk == R_MODEL ? page_t->target->fields : NULL;
+  while (f != NULL && strcmp(f->name, items) != 0)
+    f = f->next;
+  const type *item_t = f != NULL && f->type->rk == R_ARRAY ? f->type->inner : NULL;
+  if (item_t != NULL && item_t->rk == R_MODEL)
+    c_name(v, K(page_item_c_name), type_name(item_t), 0);
+}
+
+/* The result: libapic's kind, and the C type and table of its model. */
+static void add_result_c(vm *v, const operation *op)
+{
+  const type *t = op->ret;
+  const char *kind = t == NULL ? "APIC_RESULT_NONE" : t->rk == R_PAGE ? "APIC_RESULT_PAGE"
+                     : t->rk == R_STREAM ? "APIC_RESULT_STREAM" : t->rk == R_ARRAY ? "APIC_RESULT_ARRAY"
+                     : "APIC_RESULT_MODEL";
+  str(v, K(c_result_kind), kind);
   if (t == NULL)
     return;
-  add_model_type(v, o, t, "c_result_type", "c_result_desc", "result_is_array");
-  if (strcmp(kind, "page") == 0)
-    add_paging(v, o, op, t);
+  const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
+  add_model_type(v, inner, K(c_result_type), K(c_result_desc), K(result_is_array));
+  if (t->rk == R_PAGE)
+    add_paging(v, op, inner);
 }
 
 /* Everything the client templates need beyond the operation's spec keys. */
-static void add_op_c(vm *v, cJSON *o, const cJSON *op, const char *resource)
+static void add_op_c(vm *v, const decl *r, const operation *op, const field *path, const char *c_op)
 {
-  const char *c = str(o, "c_name");
   char name[600], owner[700];
-  snprintf(name, sizeof name, "%s.%s", resource, str(op, "name"));
-  add_str(v, o, "op_name", name);
-  snprintf(owner, sizeof owner, "%s__path", c);
-  add_str(v, o, "c_path_struct", owner);
-  add_param_fields(v, o, "c_path_fields", cJSON_GetObjectItemCaseSensitive(op, "path_params"), owner, NULL);
-  add_path_args(v, o);
-  snprintf(owner, sizeof owner, "%s_params", c);
-  add_str(v, o, "c_params_struct", owner);
-  add_param_fields(v, o, "c_params", cJSON_GetObjectItemCaseSensitive(op, "query_params"), owner, NULL);
-  add_param_fields(v, o, "c_params", cJSON_GetObjectItemCaseSensitive(op, "header_params"), owner, "APIC_F_HEADER");
-  mark_ends(v, cJSON_GetObjectItemCaseSensitive(o, "c_params"));
-  mark_ends(v, cJSON_GetObjectItemCaseSensitive(o, "c_path_fields"));
-  add_bool(v, o, "has_params", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "c_params")) > 0);
-  add_result_c(v, o, op);
-  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
-  if (body != NULL)
-    add_model_type(v, o, body, "c_body_type", "c_body_desc", "body_is_array");
-  const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(op, "timeout_ms");
-  const cJSON *retries = cJSON_GetObjectItemCaseSensitive(op, "retries");
+  snprintf(name, sizeof name, "%s.%s", r->name, op->name);
+  copy(v, K(op_name), name);
+  snprintf(owner, sizeof owner, "%s__path", c_op);
+  const char *path_owner = stable_copy(v, owner);
+  str(v, K(c_path_struct), path_owner);
+  const char *no_flag[] = {NULL};
+  add_c_params(v, K(c_path_fields), &path, no_flag, 1, path_owner, 1);
+  snprintf(owner, sizeof owner, "%s_params", c_op);
+  const char *params_owner = stable_copy(v, owner);
+  str(v, K(c_params_struct), params_owner);
+  const field *lists[] = {op->query_params, op->header_params};
+  const char *extra[] = {NULL, "APIC_F_HEADER"};
+  add_c_params(v, K(c_params), lists, extra, 2, params_owner, 0);
+  boolean(v, K(has_params), op->query_params != NULL || op->header_params != NULL);
+  add_result_c(v, op);
+  if (op->body != NULL)
+    add_model_type(v, op->body, K(c_body_type), K(c_body_desc), K(body_is_array));
+  const annotation *timeout = find_anno(op->annos, "timeout"), *retries = find_anno(op->annos, "retries");
   char num[64];
-  snprintf(num, sizeof num, "%.0f", timeout != NULL ? timeout->valuedouble : 0.0);
-  add_str(v, o, "c_timeout", num);
-  snprintf(num, sizeof num, "%.0f", retries != NULL ? retries->valuedouble : -1.0);
-  add_str(v, o, "c_retries", num);
+  snprintf(num, sizeof num, "%.0f", timeout != NULL && timeout->args != NULL ? (double)timeout->args->val.i : 0.0);
+  copy(v, K(c_timeout), num);
+  snprintf(num, sizeof num, "%.0f", retries != NULL && retries->args != NULL ? (double)retries->args->val.i : -1.0);
+  copy(v, K(c_retries), num);
 }
 
-static cJSON *resource_view(vm *v, const cJSON *r)
+/* A type as an object of its own (an operation's body and result). */
+static void add_type_object(vm *v, uint16_t key, const type *t)
 {
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  add_str(v, o, "name", str(r, "name"));
-  add_str(v, o, "path", str(r, "path"));
-  add_doc(v, o, r);
-  add_list(v, o, "operations", cJSON_GetObjectItemCaseSensitive(r, "operations"), op_view);
-  /* C names of operations: torale_tasks_get. */
-  cJSON *op;
-  const cJSON *ops_in = cJSON_GetObjectItemCaseSensitive(r, "operations");
-  const cJSON *in = ops_in != NULL ? ops_in->child : NULL; /* the spec's operation, alongside */
-  cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(o, "operations"))
-  {
-    char joined[600];
-    snprintf(joined, sizeof joined, "%s_%s", str(r, "name"), str(op, "name"));
-    c_name(v, op, "c_name", joined, 0);
-    if (!v->oom && in != NULL)
-      add_op_c(v, op, in, str(r, "name"));
-    in = in != NULL ? in->next : NULL;
+  vb_begin(v->b, key, V_OBJECT);
+  add_type(v, t);
+  vb_end(v->b);
+}
+
+static void op_view(vm *v, const decl *r, const operation *op)
+{
+  char full[2048], c_op[600], joined[600];
+  snprintf(full, sizeof full, "%s%s", r->path, op->path);
+  snprintf(joined, sizeof joined, "%s_%s", r->name, op->name);
+  c_name_of(v, joined, 0, c_op, sizeof c_op);
+  const field *path = path_params(v, op, full);
+  str(v, K(name), op->name);
+  str(v, K(method), op->method);
+  copy(v, K(full_path), full);
+  add_doc(v, op->doc, op->annos);
+  add_fields(v, K(path_params), path, 1, NULL);
+  boolean(v, K(has_path_params), path != NULL);
+  add_fields(v, K(query_params), op->query_params, 1, NULL);
+  boolean(v, K(has_query_params), op->query_params != NULL);
+  add_fields(v, K(header_params), op->header_params, 1, NULL);
+  boolean(v, K(has_header_params), op->header_params != NULL);
+  boolean(v, K(has_body), op->body != NULL);
+  if (op->body != NULL)
+    add_type_object(v, K(body), op->body);
+  const type *t = op->ret;
+  boolean(v, K(returns_nothing), t == NULL);
+  boolean(v, K(is_page), t != NULL && t->rk == R_PAGE);
+  boolean(v, K(is_stream), t != NULL && t->rk == R_STREAM);
+  if (t != NULL)
+    add_type_object(v, K(result), t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t);
+  boolean(v, K(is_idempotent), find_anno(op->annos, "idempotent") != NULL);
+  if (op->has_errors) {
+    vb_begin(v->b, K(errors), V_LIST);
+    for (const name_ref *e = op->errors; e != NULL; e = e->next)
+      str(v, 0, e->name);
+    vb_end(v->b);
   }
-  return o;
+  boolean(v, K(has_errors), op->has_errors);
+  copy(v, K(c_name), c_op);
+  add_op_c(v, r, op, path, c_op);
 }
 
-static cJSON *api_view(vm *v, const cJSON *api)
+static void resource_view(vm *v, const decl *r)
 {
-  cJSON *o = ok(v, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  char lower[256], upper[256];
-  snake_case(str(api, "name"), lower, sizeof lower);
-  upper_case(lower, upper, sizeof upper);
-  add_str(v, o, "name", str(api, "name"));
-  add_str(v, o, "c_name", lower);
-  add_str(v, o, "upper", upper);
-  add_str(v, o, "title", str(api, "title"));
-  add_str(v, o, "version", str(api, "version"));
-  add_str(v, o, "base_url", str(api, "base_url"));
-  const cJSON *auth = cJSON_GetObjectItemCaseSensitive(api, "auth");
-  const char *scheme = str(auth, "scheme");
-  add_bool(v, o, "auth_bearer", strcmp(scheme, "bearer") == 0);
-  add_bool(v, o, "auth_header", strcmp(scheme, "header") == 0);
-  add_bool(v, o, "auth_none", strcmp(scheme, "none") == 0);
-  add_str(v, o, "auth_header_name", str(auth, "header"));
-  add_doc(v, o, api);
-  return o;
+  str(v, K(name), r->name);
+  str(v, K(path), r->path);
+  add_doc(v, r->doc, NULL);
+  int n = 0, i = 0;
+  for (const operation *op = r->ops; op != NULL; op = op->next)
+    n++;
+  vb_begin(v->b, K(operations), V_LIST);
+  for (const operation *op = r->ops; op != NULL; op = op->next, i++) {
+    vb_begin(v->b, 0, V_OBJECT);
+    op_view(v, r, op);
+    add_ends(v, i, n);
+    vb_end(v->b);
+  }
+  vb_end(v->b);
+}
+
+static void api_view(vm *v, const decl *api)
+{
+  char upper[256];
+  upper_case(v->prefix, upper, sizeof upper);
+  str(v, K(name), api->name);
+  str(v, K(c_name), v->prefix);
+  copy(v, K(upper), upper);
+  const char *title = "", *version = "", *url = "", *scheme = "none", *header = "";
+  for (const api_item *it = api->items; it != NULL; it = it->next) {
+    if (strcmp(it->key, "title") == 0) title = it->val.text;
+    else if (strcmp(it->key, "version") == 0) version = it->val.text;
+    else if (strcmp(it->key, "base_url") == 0) url = it->val.text;
+    else if (strcmp(it->key, "auth") == 0 && it->call != NULL) scheme = "header", header = it->val.text;
+    else if (strcmp(it->key, "auth") == 0) scheme = it->val.text;
+  }
+  str(v, K(title), title);
+  str(v, K(version), version);
+  str(v, K(base_url), url);
+  boolean(v, K(auth_bearer), strcmp(scheme, "bearer") == 0);
+  boolean(v, K(auth_header), strcmp(scheme, "header") == 0);
+  boolean(v, K(auth_none), strcmp(scheme, "none") == 0);
+  str(v, K(auth_header_name), header);
+  add_doc(v, api->doc, NULL);
+}
+
+/* Every declaration of one kind, as a list under key; returns the list. */
+static view add_decls(vm *v, uint16_t key, decl_kind kind)
+{
+  int n = 0, i = 0;
+  for (const decl *d = v->s->decls; d != NULL; d = d->next)
+    n += d->kind == kind;
+  vb_begin(v->b, key, V_LIST);
+  for (const decl *d = v->s->decls; d != NULL; d = d->next) {
+    if (d->kind != kind)
+      continue;
+    vb_begin(v->b, 0, V_OBJECT);
+    if (kind == D_ENUM)
+      enum_view(v, d);
+    else if (kind == D_RESOURCE)
+      resource_view(v, d);
+    else
+      model_view(v, d);
+    add_ends(v, i++, n);
+    vb_end(v->b);
+  }
+  return vb_end(v->b);
 }
 
 /* The next model that models[i] holds by value and that is not placed yet, or -1. */
-static int next_dependency(const name_table *index, cJSON *const *models, int i, const char *placed)
+static int next_dependency(const name_table *index, const decl *const *models, int i, const char *placed)
 {
-  const cJSON *f;
-  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(models[i], "fields"))
-  {
-    if (!flag(f, "is_model") || flag(f, "is_optional") || flag(f, "is_nullable"))
+  for (const field *f = models[i]->fields; f != NULL; f = f->next) {
+    if (f->type->rk != R_MODEL || f->optional || f->nullable)
       continue;
-    intptr_t k = (intptr_t)name_table_get(index, str(f, "ref_name")) - 1; /* stored as index + 1 */
+    intptr_t k = (intptr_t)name_table_get(index, type_name(f->type)) - 1; /* stored as index + 1 */
     if (k >= 0 && !placed[k])
       return (int)k;
   }
@@ -745,31 +883,29 @@ static int next_dependency(const name_table *index, cJSON *const *models, int i,
 /* The models in an order C can declare them: whoever holds a model by value comes after it.
  * A depth-first post-order with an explicit stack (a chain of by-value models can be as long
  * as the spec), names found through a table; the front end refused cycles by value. The list
- * holds references to the models, not copies. */
-static void order_models(vm *v, cJSON *root)
+ * shares the models' views (`models` is the finished list of them). */
+static void order_models(vm *v, const view *models)
 {
-  cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
-  int n = cJSON_GetArraySize(models), i = 0, depth = 0;
-  cJSON **all = calloc((size_t)n + 1, sizeof *all);
+  int n = (int)models->n, i = 0, depth = 0;
+  const decl **all = calloc((size_t)n + 1, sizeof *all);
   char *placed = calloc((size_t)n + 1, 1);
   int *stack = calloc((size_t)n + 1, sizeof *stack);
   name_table index;
   int have_index = name_table_init(&index) == 0;
-  cJSON *order = cJSON_CreateArray();
-  add_item(v, root, "models_in_c_order", order);
-  if (all == NULL || placed == NULL || stack == NULL || !have_index || v->oom) {
-    v->oom = 1;
+  vb_begin(v->b, K(models_in_c_order), V_LIST);
+  if (all == NULL || placed == NULL || stack == NULL || !have_index) {
+    v->b->failed = 1;
     goto out;
   }
-  cJSON *m;
-  cJSON_ArrayForEach(m, models)
-  {
-    all[i] = m;
-    if (name_table_put(&index, str(m, "name"), (void *)(intptr_t)(i + 1)) != 0)
-      v->oom = 1;
+  for (const decl *d = v->s->decls; d != NULL && i < n; d = d->next) {
+    if (d->kind != D_MODEL)
+      continue;
+    all[i] = d;
+    if (name_table_put(&index, d->name, (void *)(intptr_t)(i + 1)) != 0)
+      v->b->failed = 1;
     i++;
   }
-  for (i = 0; i < n && !v->oom; i++) {
+  for (i = 0; i < n && !v->b->failed; i++) {
     if (placed[i])
       continue;
     stack[depth++] = i;
@@ -782,11 +918,11 @@ static void order_models(vm *v, cJSON *root)
         continue;
       }
       depth--;
-      if (!cJSON_AddItemReferenceToArray(order, all[top]))
-        v->oom = 1;
+      vb_value(v->b, 0, &models->u.items[top]);
     }
   }
 out:
+  vb_end(v->b);
   if (have_index)
     name_table_free(&index);
   free(all);
@@ -813,89 +949,77 @@ static size_t json_bound(const cJSON *item)
 /* The resolved spec as compact JSON in C string pieces of about 100 bytes (the generated mock
  * server embeds it; one literal per line keeps each under ISO C's 4095-byte limit). Pieces end
  * at ASCII bytes, so no UTF-8 sequence is split across literals. */
-static void add_spec_json(vm *v, cJSON *root)
+static void add_spec_json(vm *v)
 {
+  cJSON *resolved = spec_dump(v->s);
   /* Printed once into a buffer of a size known to be enough: cJSON's own printing doubles its
    * buffer as it goes, which for a large spec touched three times the text's size. */
-  size_t size = json_bound(v->spec) + 1;
-  char *json = size <= INT_MAX ? big_alloc(size) : NULL;
-  cJSON *parts = cJSON_CreateArray();
-  add_item(v, root, "spec_json_parts", parts);
-  if (json == NULL || v->oom || !cJSON_PrintPreallocated((cJSON *)v->spec, json, (int)size, 0)) {
-    v->oom = 1;
-    big_free(json, size);
-    return;
+  size_t size = resolved != NULL ? json_bound(resolved) + 1 : 0;
+  char *json = size > 0 && size <= INT_MAX ? big_alloc(size) : NULL;
+  vb_begin(v->b, K(spec_json_parts), V_LIST);
+  if (json == NULL || !cJSON_PrintPreallocated(resolved, json, (int)size, 0)) {
+    v->b->failed = 1;
+  } else {
+    size_t len = strlen(json);
+    for (size_t at = 0, end; at < len && !v->b->failed; at = end) {
+      end = at + 100 < len ? at + 100 : len;
+      while (end < len && (unsigned char)json[end] >= 0x80)
+        end++;
+      vb_begin(v->b, 0, V_OBJECT);
+      c_string(v, K(part), json + at, end - at);
+      vb_end(v->b);
+    }
   }
-  size_t len = strlen(json);
-  for (size_t at = 0; at < len && !v->oom;) {
-    size_t end = at + 100 < len ? at + 100 : len;
-    while (end < len && (unsigned char)json[end] >= 0x80)
-      end++;
-    char save = json[end];
-    json[end] = '\0';
-    cJSON *part = cJSON_CreateObject();
-    if (part == NULL || !cJSON_AddItemToArray(parts, part))
-      v->oom = 1;
-    else
-      add_c_string(v, part, "part", json + at);
-    json[end] = save;
-    at = end;
-  }
+  vb_end(v->b);
   big_free(json, size);
+  cJSON_Delete(resolved);
 }
 
 /* Which shared pieces the client needs: a spec without streams or pages has no end callback. */
-static void add_op_flags(vm *v, cJSON *root)
+static void add_op_flags(vm *v)
 {
   int ops = 0, ends = 0;
-  const cJSON *r, *op;
-  cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(root, "resources"))
-  cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(r, "operations"))
-  {
-    ops = 1;
-    ends |= flag(op, "is_stream") || flag(op, "is_page");
-  }
-  add_bool(v, root, "has_operations", ops);
-  add_bool(v, root, "has_end_callbacks", ends);
+  for (const decl *d = v->s->decls; d != NULL; d = d->next)
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
+      ops = 1;
+      ends |= op->ret != NULL && (op->ret->rk == R_STREAM || op->ret->rk == R_PAGE);
+    }
+  boolean(v, K(has_operations), ops);
+  boolean(v, K(has_end_callbacks), ends);
 }
 
-cJSON *apic_viewmodel_build(const cJSON *spec, const char *spec_path, char **out_err)
+const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spec_path, char **out_err)
 {
-  vm v = {.spec = spec};
+  vm v = {.b = b, .s = s};
   *out_err = NULL;
-  const cJSON *api = cJSON_GetObjectItemCaseSensitive(spec, "api");
-  if (!cJSON_IsObject(api) || str(api, "name")[0] == '\0') {
+  if (s->api == NULL || s->api->name == NULL || s->api->name[0] == '\0') {
     *out_err = strdup("the spec has no api block");
     return NULL;
   }
-  cJSON *root = ok(&v, cJSON_CreateObject());
-  if (root == NULL) {
-    *out_err = strdup("out of memory");
-    return NULL;
-  }
-  char lower[256];
-  snake_case(str(api, "name"), lower, sizeof lower);
-  v.prefix = lower;
-  char header[1200];
+  for (int i = 0; i < KEY_COUNT; i++)
+    if ((v.keys[i] = view_key(key_names[i], strlen(key_names[i]))) == 0)
+      b->failed = 1;
+  char lower[256], header[1200];
+  snake_case(s->api->name, lower, sizeof lower);
+  v.prefix = stable_copy(&v, lower);
   snprintf(header, sizeof header, "generated by apic %s from %s; do not edit", APIC_VERSION, spec_path);
-  add_str(&v, root, "apic_version", APIC_VERSION);
-  add_str(&v, root, "spec_file", spec_path);
-  add_str(&v, root, "generated_line", header);
-  if (!cJSON_AddItemToObject(root, "api", api_view(&v, api)))
-    v.oom = 1;
-  add_list(&v, root, "enums", cJSON_GetObjectItemCaseSensitive(spec, "enums"), enum_view);
-  add_list(&v, root, "models", cJSON_GetObjectItemCaseSensitive(spec, "models"), model_view);
-  add_list(&v, root, "errors", cJSON_GetObjectItemCaseSensitive(spec, "errors"), model_view);
-  add_list(&v, root, "resources", cJSON_GetObjectItemCaseSensitive(spec, "resources"), resource_view);
-  order_models(&v, root);
-  add_op_flags(&v, root);
-  add_spec_json(&v, root);
-  if (v.have_models)
-    name_table_free(&v.models);
-  if (v.oom) {
-    cJSON_Delete(root);
+  vb_begin(b, 0, V_OBJECT);
+  str(&v, v.keys[K_apic_version], APIC_VERSION);
+  copy(&v, v.keys[K_spec_file], spec_path);
+  copy(&v, v.keys[K_generated_line], header);
+  vb_begin(b, v.keys[K_api], V_OBJECT);
+  api_view(&v, s->api);
+  vb_end(b);
+  add_decls(&v, v.keys[K_enums], D_ENUM);
+  view models = add_decls(&v, v.keys[K_models], D_MODEL);
+  add_decls(&v, v.keys[K_errors], D_ERROR);
+  add_decls(&v, v.keys[K_resources], D_RESOURCE);
+  order_models(&v, &models);
+  add_op_flags(&v);
+  add_spec_json(&v);
+  vb_end(b);
+  const view *root = vb_tree(b);
+  if (root == NULL)
     *out_err = strdup("out of memory");
-    return NULL;
-  }
   return root;
 }

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     mustache_env env = {escape, self_partial, &in, NULL};
     const cJSON *stack[] = {data};
     size_t len = 0;
-    char *out = mustache_render(t, stack, 1, &env, &len, &err);
+    char *out = mustache_render_json(t, stack, 1, &env, &len, &err);
     if ((out == NULL) == (err == NULL))
       abort(); /* exactly one of output and error */
     free(out);

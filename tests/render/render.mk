@@ -11,8 +11,8 @@ $(BUILD)/tests/render/test_%: $(BUILD)/tests/render/test_%.o $(GEN_LIB_OBJS)
 # make test builds its own copy in $(BUILD)/fuzz so parallel builds do not collide.
 FUZZ_TARGETS += build/fuzz/fuzz_mustache
 RENDER_FUZZ = $(BUILD)/fuzz/fuzz_mustache
-RENDER_FUZZ_SRCS = tests/render/fuzz_mustache.c generator/mustache.c generator/strbuf.c
-$(sort build/fuzz/fuzz_mustache $(RENDER_FUZZ)): $(RENDER_FUZZ_SRCS) generator/mustache.h generator/strbuf.h
+RENDER_FUZZ_SRCS = tests/render/fuzz_mustache.c generator/mustache.c generator/strbuf.c generator/view.c generator/bigmem.c
+$(sort build/fuzz/fuzz_mustache $(RENDER_FUZZ)): $(RENDER_FUZZ_SRCS) generator/mustache.h generator/strbuf.h generator/view.h
 	@mkdir -p $(@D)
 	clang -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Igenerator \
 	  $(PKG_CFLAGS) -o $@ $(RENDER_FUZZ_SRCS) $(PKG_LIBS)

@@ -19,7 +19,7 @@ static char *render(const char *tmpl, const char *json, int escape)
   assert_non_null(data);
   mustache_env env = {escape, NULL, NULL, NULL};
   const cJSON *stack[] = {data};
-  char *out = mustache_render(t, stack, 1, &env, NULL, &err);
+  char *out = mustache_render_json(t, stack, 1, &env, NULL, &err);
   assert_non_null(out);
   cJSON_Delete(data);
   mustache_free(t);
@@ -59,7 +59,7 @@ static char *render_with_partials(const char *tmpl, const char *json)
   mustache_env env = {1, named_partial, NULL, NULL};
   const cJSON *stack[] = {data};
   size_t len = 0;
-  char *out = mustache_render(t, stack, 1, &env, &len, &err);
+  char *out = mustache_render_json(t, stack, 1, &env, &len, &err);
   assert_non_null(out);
   assert_int_equal(len, strlen(out));
   mustache_env_clear(&env);
@@ -146,7 +146,7 @@ static void test_context_stack(void **state)
   cJSON *item = cJSON_Parse("{\"name\": \"task\"}");
   const cJSON *stack[] = {root, item};
   mustache_env env = {0, NULL, NULL, NULL};
-  char *out = mustache_render(t, stack, 2, &env, NULL, &err);
+  char *out = mustache_render_json(t, stack, 2, &env, NULL, &err);
   assert_string_equal(out, "task of torale");
   free(out);
   cJSON_Delete(root);
@@ -170,7 +170,7 @@ static void test_recursive_partial_is_an_error(void **state)
   cJSON *data = cJSON_CreateObject();
   const cJSON *stack[] = {data};
   mustache_env env = {0, self_partial, NULL, NULL};
-  char *out = mustache_render(t, stack, 1, &env, NULL, &err);
+  char *out = mustache_render_json(t, stack, 1, &env, NULL, &err);
   assert_null(out);
   assert_non_null(strstr(err, "partials nested too deep"));
   free(err);
@@ -197,7 +197,7 @@ static void test_deep_sections_are_an_error(void **state)
   cJSON *data = cJSON_Parse("{\"a\": true}");
   const cJSON *stack[] = {data};
   mustache_env env = {0, nesting_partial, NULL, NULL};
-  char *out = mustache_render(t, stack, 1, &env, NULL, &err);
+  char *out = mustache_render_json(t, stack, 1, &env, NULL, &err);
   assert_null(out);
   assert_non_null(err);
   assert_string_equal(err, "sections nested too deep");
@@ -234,7 +234,7 @@ static void test_garbage_templates(void **state)
     if (t != NULL) {
       mustache_env env = {1, NULL, NULL, NULL};
       const cJSON *stack[] = {data};
-      char *out = mustache_render(t, stack, 1, &env, NULL, &err);
+      char *out = mustache_render_json(t, stack, 1, &env, NULL, &err);
       assert_non_null(out);
       free(out);
       mustache_free(t);

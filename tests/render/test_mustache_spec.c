@@ -51,7 +51,7 @@ static int run_case(const char *file, const cJSON *c)
   }
   mustache_env env = {1, load_partial, cJSON_GetObjectItem(c, "partials"), NULL};
   size_t len;
-  char *got = mustache_render(t, &data, 1, &env, &len, &err);
+  char *got = mustache_render_json(t, &data, 1, &env, &len, &err);
   int bad = got == NULL || strcmp(got, want) != 0;
   if (bad)
     fprintf(stderr, "%s / %s:\n  want: [%s]\n  got:  [%s]%s%s\n", file, name, want, got ? got : "",
