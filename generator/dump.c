@@ -1,150 +1,246 @@
-/* The checked spec as JSON, in the shape docs/spec-json.md fixes. Keys are added in the
- * documented order so the output is byte-stable. */
+/* The checked spec as JSON, in the shape docs/spec-json.md fixes. Keys are written in the
+ * documented order so the output is byte-stable. The text is written straight from the AST,
+ * spelled exactly as cJSON_PrintUnformatted would spell it: the generated mock embeds it, and
+ * for a large spec building a cJSON tree first cost more than the rest of the view model. */
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "frontend.h"
+#include "strbuf.h"
 
 typedef struct dumper {
   const spec *s;
-  int oom;
+  strbuf out;
+  int more; /* the open object or array already has a member: the next needs a comma */
 } dumper;
 
-/* Every cJSON_Add* result goes through here: a NULL marks the dump as failed. */
-static cJSON *ok(dumper *d, cJSON *item)
+/* ---- compact JSON, as cJSON prints it -------------------------------------------------------- */
+
+static void sep(dumper *d)
 {
-  if (item == NULL)
-    d->oom = 1;
-  return item;
+  if (d->more)
+    sb_append(&d->out, ",", 1);
+  d->more = 1;
 }
 
-/* Keys are string literals (or live as long as the AST), added without a copy. */
-static cJSON *put(dumper *d, cJSON *obj, const char *key, cJSON *item)
+static void put_text(dumper *d, const char *s)
 {
-  if (item == NULL || !cJSON_AddItemToObjectCS(obj, key, item)) {
-    cJSON_Delete(item);
-    d->oom = 1;
-    return NULL;
+  static const char hex[] = "0123456789abcdef";
+  strbuf *b = &d->out;
+  sb_append(b, "\"", 1);
+  const char *run = s; /* bytes written as they are, up to s */
+  for (; *s != '\0'; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 32 && c != '"' && c != '\\')
+      continue;
+    sb_append(b, run, (size_t)(s - run));
+    run = s + 1;
+    char esc[7] = {'\\', 0};
+    switch (c) {
+    case '"': esc[1] = '"'; break;
+    case '\\': esc[1] = '\\'; break;
+    case '\b': esc[1] = 'b'; break;
+    case '\f': esc[1] = 'f'; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\r': esc[1] = 'r'; break;
+    case '\t': esc[1] = 't'; break;
+    default: memcpy(esc + 1, "u00", 3), esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+    }
+    sb_append(b, esc, esc[1] == 'u' ? 6 : 2);
   }
-  return item;
+  sb_append(b, run, (size_t)(s - run));
+  sb_append(b, "\"", 1);
 }
 
-static void add_loc(dumper *d, cJSON *obj, loc at)
+/* A member's key; the value follows. */
+static void key(dumper *d, const char *k)
+{
+  sep(d);
+  put_text(d, k);
+  sb_append(&d->out, ":", 1);
+  d->more = 0;
+}
+
+static void str(dumper *d, const char *k, const char *s)
+{
+  key(d, k);
+  put_text(d, s != NULL ? s : "");
+  d->more = 1;
+}
+
+static void boolean(dumper *d, const char *k, int on)
+{
+  key(d, k);
+  sb_puts(&d->out, on ? "true" : "false");
+  d->more = 1;
+}
+
+/* As cJSON: integers within int range without a fraction, others in 15 significant digits
+ * when that reads back the same, else 17. */
+static void put_number(dumper *d, double num)
+{
+  char buf[32];
+  if (isnan(num) || isinf(num))
+    snprintf(buf, sizeof buf, "null");
+  else if (num >= -2147483648.0 && num <= 2147483647.0 && num == (double)(int)num)
+    snprintf(buf, sizeof buf, "%d", (int)num);
+  else {
+    snprintf(buf, sizeof buf, "%1.15g", num);
+    double back = strtod(buf, NULL); /* "the same" within an epsilon, as cJSON compares */
+    double diff = back > num ? back - num : num - back;
+    double a = back < 0 ? -back : back, b = num < 0 ? -num : num;
+    if (diff > (a > b ? a : b) * DBL_EPSILON)
+      snprintf(buf, sizeof buf, "%1.17g", num);
+  }
+  sb_puts(&d->out, buf);
+}
+
+static void number(dumper *d, const char *k, double num)
+{
+  key(d, k);
+  put_number(d, num);
+  d->more = 1;
+}
+
+/* Opens an object ('{') or array ('[') as member k, or as an array item when k is NULL. */
+static void nest(dumper *d, const char *k, char bracket)
+{
+  if (k != NULL)
+    key(d, k);
+  else
+    sep(d);
+  sb_append(&d->out, &bracket, 1);
+  d->more = 0;
+}
+
+static void unnest(dumper *d, char bracket)
+{
+  sb_append(&d->out, &bracket, 1);
+  d->more = 1;
+}
+
+/* ---- the spec -------------------------------------------------------------------------------- */
+
+static void add_loc(dumper *d, loc at)
 {
   char buf[1200];
   snprintf(buf, sizeof buf, "%s:%d:%d", diag_file_name(&d->s->diag, at.file), at.line, at.col);
-  put(d, obj, "loc", cJSON_CreateString(buf));
+  str(d, "loc", buf);
 }
 
-static void add_doc(dumper *d, cJSON *obj, doc dc)
+static void add_doc(dumper *d, doc dc)
 {
-  cJSON *arr = put(d, obj, "doc", cJSON_CreateArray());
-  for (int i = 0; arr != NULL && i < dc.count; i++)
-    if (!cJSON_AddItemToArray(arr, ok(d, cJSON_CreateString(dc.lines[i]))))
-      d->oom = 1;
+  nest(d, "doc", '[');
+  for (int i = 0; i < dc.count; i++) {
+    sep(d);
+    put_text(d, dc.lines[i]);
+  }
+  unnest(d, ']');
 }
 
-static void add_deprecated(dumper *d, cJSON *obj, const annotation *annos)
+static void add_deprecated(dumper *d, const annotation *annos)
 {
-  const annotation *a = find_anno(annos, "deprecated");
-  if (a != NULL) {
+  if (find_anno(annos, "deprecated") != NULL) {
     const char *why = anno_string(annos, "deprecated");
-    put(d, obj, "deprecated", cJSON_CreateString(why != NULL ? why : ""));
+    str(d, "deprecated", why != NULL ? why : "");
   }
 }
 
-static cJSON *type_json(dumper *d, const type *t)
+static void type_json(dumper *d, const char *k, const type *t)
 {
   static const char *const kinds[] = {
       [R_STRING] = "string", [R_INT] = "int",     [R_FLOAT] = "float", [R_BOOL] = "bool",
       [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
       [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
       [R_STREAM] = "model"};
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  const char *kind = t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved";
-  put(d, o, "kind", cJSON_CreateString(kind));
+  nest(d, k, '{');
+  str(d, "kind", t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved");
   if (t->rk == R_MODEL || t->rk == R_ENUM)
-    put(d, o, "name", cJSON_CreateString(t->target->name));
+    str(d, "name", t->target->name);
   else if (t->rk == R_ARRAY)
-    put(d, o, "items", type_json(d, t->inner));
+    type_json(d, "items", t->inner);
   else if (t->rk == R_MAP)
-    put(d, o, "values", type_json(d, t->inner));
-  return o;
+    type_json(d, "values", t->inner);
+  unnest(d, '}');
 }
 
-static cJSON *value_json(dumper *d, const value *v)
+static void value_json(dumper *d, const char *k, const value *v)
 {
   switch (v->kind) {
   case VAL_STRING:
-  case VAL_IDENT: return ok(d, cJSON_CreateString(v->text));
-  case VAL_INT: return ok(d, cJSON_CreateNumber((double)v->i));
-  case VAL_FLOAT: return ok(d, cJSON_CreateNumber(v->f));
-  case VAL_BOOL: return ok(d, cJSON_CreateBool((int)v->i));
-  case VAL_NULL: return ok(d, cJSON_CreateNull());
-  case VAL_EMPTY_LIST: return ok(d, cJSON_CreateArray());
+  case VAL_IDENT: str(d, k, v->text); break;
+  case VAL_INT: number(d, k, (double)v->i); break;
+  case VAL_FLOAT: number(d, k, v->f); break;
+  case VAL_BOOL: boolean(d, k, (int)v->i); break;
+  case VAL_NULL:
+    key(d, k);
+    sb_puts(&d->out, "null");
+    d->more = 1;
+    break;
+  case VAL_EMPTY_LIST:
+    nest(d, k, '[');
+    unnest(d, ']');
+    break;
   }
-  return NULL;
 }
 
-static void add_constraints(dumper *d, cJSON *obj, const annotation *annos)
+static void add_constraints(dumper *d, const annotation *annos)
 {
   static const char *const names[] = {"min", "max", "min_len", "max_len", "pattern"};
-  cJSON *c = NULL;
+  int any = 0;
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     const annotation *a = find_anno(annos, names[i]);
     if (a == NULL || a->args == NULL)
       continue;
-    if (c == NULL && (c = put(d, obj, "constraints", cJSON_CreateObject())) == NULL)
-      return;
-    put(d, c, names[i], value_json(d, &a->args->val));
+    if (!any++)
+      nest(d, "constraints", '{');
+    value_json(d, names[i], &a->args->val);
   }
+  if (any)
+    unnest(d, '}');
 }
 
-/* A model/error field (is_param 0) or an operation parameter (is_param 1). */
-static cJSON *field_json(dumper *d, const field *f, int is_param)
+/* A model/error field (is_param 0) or an operation parameter (is_param 1), as an array item. */
+static void field_json(dumper *d, const field *f, int is_param)
 {
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  put(d, o, "name", cJSON_CreateString(f->name));
-  put(d, o, "wire", cJSON_CreateString(field_wire(f)));
-  put(d, o, "type", type_json(d, f->type));
-  put(d, o, "optional", cJSON_CreateBool(f->optional));
+  nest(d, NULL, '{');
+  str(d, "name", f->name);
+  str(d, "wire", field_wire(f));
+  type_json(d, "type", f->type);
+  boolean(d, "optional", f->optional);
   if (!is_param)
-    put(d, o, "nullable", cJSON_CreateBool(f->nullable));
+    boolean(d, "nullable", f->nullable);
   if (f->def != NULL)
-    put(d, o, "default", value_json(d, f->def));
-  add_constraints(d, o, f->annos);
+    value_json(d, "default", f->def);
+  add_constraints(d, f->annos);
   const char *header = anno_string(f->annos, "header");
   if (header != NULL && !is_param)
-    put(d, o, "header", cJSON_CreateString(header));
+    str(d, "header", header);
   if (!is_param)
-    add_deprecated(d, o, f->annos);
+    add_deprecated(d, f->annos);
   if (find_anno(f->annos, "sensitive") != NULL)
-    put(d, o, "sensitive", cJSON_CreateTrue());
-  add_doc(d, o, f->doc);
-  add_loc(d, o, f->at);
-  return o;
+    boolean(d, "sensitive", 1);
+  add_doc(d, f->doc);
+  add_loc(d, f->at);
+  unnest(d, '}');
 }
 
-static void add_fields(dumper *d, cJSON *obj, const char *key, const field *list, int is_param)
+static void add_fields(dumper *d, const char *k, const field *list, int is_param)
 {
-  cJSON *arr = put(d, obj, key, cJSON_CreateArray());
-  for (; arr != NULL && list != NULL; list = list->next)
-    if (!cJSON_AddItemToArray(arr, field_json(d, list, is_param)))
-      d->oom = 1;
+  nest(d, k, '[');
+  for (; list != NULL; list = list->next)
+    field_json(d, list, is_param);
+  unnest(d, ']');
 }
 
-static cJSON *api_json(dumper *d, const decl *api)
+static void api_json(dumper *d, const decl *api)
 {
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  put(d, o, "name", cJSON_CreateString(api->name));
+  nest(d, "api", '{');
+  str(d, "name", api->name);
   const char *title = "", *version = "", *url = "";
   const api_item *auth = NULL;
   for (const api_item *it = api->items; it != NULL; it = it->next) {
@@ -153,69 +249,58 @@ static cJSON *api_json(dumper *d, const decl *api)
     else if (strcmp(it->key, "base_url") == 0) url = it->val.text;
     else if (strcmp(it->key, "auth") == 0) auth = it;
   }
-  put(d, o, "title", cJSON_CreateString(title));
-  put(d, o, "version", cJSON_CreateString(version));
-  put(d, o, "base_url", cJSON_CreateString(url));
-  cJSON *a = put(d, o, "auth", cJSON_CreateObject());
-  if (a != NULL) {
-    if (auth != NULL && auth->call != NULL) {
-      put(d, a, "scheme", cJSON_CreateString("header"));
-      put(d, a, "header", cJSON_CreateString(auth->val.text));
-    } else {
-      put(d, a, "scheme", cJSON_CreateString(auth != NULL ? auth->val.text : "none"));
-    }
+  str(d, "title", title);
+  str(d, "version", version);
+  str(d, "base_url", url);
+  nest(d, "auth", '{');
+  if (auth != NULL && auth->call != NULL) {
+    str(d, "scheme", "header");
+    str(d, "header", auth->val.text);
+  } else {
+    str(d, "scheme", auth != NULL ? auth->val.text : "none");
   }
-  add_doc(d, o, api->doc);
-  add_loc(d, o, api->at);
-  return o;
+  unnest(d, '}');
+  add_doc(d, api->doc);
+  add_loc(d, api->at);
+  unnest(d, '}');
 }
 
-static cJSON *enum_json(dumper *d, const decl *e)
+static void enum_json(dumper *d, const decl *e)
 {
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  put(d, o, "name", cJSON_CreateString(e->name));
-  add_doc(d, o, e->doc);
-  add_loc(d, o, e->at);
-  add_deprecated(d, o, e->annos);
-  cJSON *arr = put(d, o, "values", cJSON_CreateArray());
-  for (const enum_value *v = e->values; arr != NULL && v != NULL; v = v->next) {
-    cJSON *vo = ok(d, cJSON_CreateObject());
-    if (!cJSON_AddItemToArray(arr, vo)) {
-      d->oom = 1;
-      break;
-    }
-    put(d, vo, "name", cJSON_CreateString(v->name));
-    put(d, vo, "wire", cJSON_CreateString(v->wire != NULL ? v->wire : v->name));
-    add_deprecated(d, vo, v->annos);
-    add_doc(d, vo, v->doc);
-    add_loc(d, vo, v->at);
+  str(d, "name", e->name);
+  add_doc(d, e->doc);
+  add_loc(d, e->at);
+  add_deprecated(d, e->annos);
+  nest(d, "values", '[');
+  for (const enum_value *v = e->values; v != NULL; v = v->next) {
+    nest(d, NULL, '{');
+    str(d, "name", v->name);
+    str(d, "wire", v->wire != NULL ? v->wire : v->name);
+    add_deprecated(d, v->annos);
+    add_doc(d, v->doc);
+    add_loc(d, v->at);
+    unnest(d, '}');
   }
-  return o;
+  unnest(d, ']');
 }
 
-static cJSON *model_json(dumper *d, const decl *m)
+static void model_json(dumper *d, const decl *m)
 {
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  put(d, o, "name", cJSON_CreateString(m->name));
+  str(d, "name", m->name);
   if (m->kind == D_ERROR)
-    put(d, o, "status", cJSON_CreateString(m->status));
-  add_doc(d, o, m->doc);
-  add_loc(d, o, m->at);
-  add_deprecated(d, o, m->annos);
-  add_fields(d, o, "fields", m->fields, 0);
-  return o;
+    str(d, "status", m->status);
+  add_doc(d, m->doc);
+  add_loc(d, m->at);
+  add_deprecated(d, m->annos);
+  add_fields(d, "fields", m->fields, 0);
 }
 
 /* Path parameters in path order: declared ones keep their declaration, others are strings
  * located at the path literal. */
-static void add_path_params(dumper *d, cJSON *o, const operation *op, const char *full)
+static void add_path_params(dumper *d, const operation *op, const char *full)
 {
-  cJSON *arr = put(d, o, "path_params", cJSON_CreateArray());
-  for (const char *p = full; arr != NULL && (p = strchr(p, '{')) != NULL; p++) {
+  nest(d, "path_params", '[');
+  for (const char *p = full; (p = strchr(p, '{')) != NULL; p++) {
     const char *end = strchr(p, '}');
     if (end == NULL)
       break;
@@ -224,47 +309,41 @@ static void add_path_params(dumper *d, cJSON *o, const operation *op, const char
     const field *decl_p = op->path_params;
     while (decl_p != NULL && strcmp(decl_p->name, name) != 0)
       decl_p = decl_p->next;
-    cJSON *po;
     if (decl_p != NULL) {
-      po = field_json(d, decl_p, 1);
-    } else {
-      po = ok(d, cJSON_CreateObject());
-      if (po != NULL) {
-        put(d, po, "name", cJSON_CreateString(name));
-        put(d, po, "wire", cJSON_CreateString(name));
-        cJSON *t = put(d, po, "type", cJSON_CreateObject());
-        if (t != NULL)
-          put(d, t, "kind", cJSON_CreateString("string"));
-        put(d, po, "optional", cJSON_CreateFalse());
-        put(d, po, "doc", cJSON_CreateArray());
-        add_loc(d, po, op->path_at);
-      }
+      field_json(d, decl_p, 1);
+      continue;
     }
-    if (!cJSON_AddItemToArray(arr, po))
-      d->oom = 1;
+    nest(d, NULL, '{');
+    str(d, "name", name);
+    str(d, "wire", name);
+    nest(d, "type", '{');
+    str(d, "kind", "string");
+    unnest(d, '}');
+    boolean(d, "optional", 0);
+    nest(d, "doc", '[');
+    unnest(d, ']');
+    add_loc(d, op->path_at);
+    unnest(d, '}');
   }
+  unnest(d, ']');
 }
 
-static void add_returns(dumper *d, cJSON *o, const operation *op)
+static void add_returns(dumper *d, const operation *op)
 {
-  cJSON *r = put(d, o, "returns", cJSON_CreateObject());
-  if (r == NULL)
-    return;
   const type *t = op->ret;
   const char *kind = t == NULL ? "none" : t->rk == R_PAGE ? "page" : t->rk == R_STREAM ? "stream"
                                         : t->rk == R_ARRAY ? "array" : "model";
-  put(d, r, "kind", cJSON_CreateString(kind));
+  nest(d, "returns", '{');
+  str(d, "kind", kind);
   if (t != NULL)
-    put(d, r, "type", type_json(d, (t->rk == R_PAGE || t->rk == R_STREAM) ? t->inner : t));
+    type_json(d, "type", (t->rk == R_PAGE || t->rk == R_STREAM) ? t->inner : t);
+  unnest(d, '}');
 }
 
-static void add_paginate(dumper *d, cJSON *o, const operation *op)
+static void add_paginate(dumper *d, const operation *op)
 {
   const annotation *a = find_anno(op->annos, "paginate");
   if (a == NULL)
-    return;
-  cJSON *p = put(d, o, "paginate", cJSON_CreateObject());
-  if (p == NULL)
     return;
   const char *items = NULL, *next = NULL, *param = NULL, *offset = NULL;
   for (const arg *g = a->args; g != NULL; g = g->next) {
@@ -273,99 +352,109 @@ static void add_paginate(dumper *d, cJSON *o, const operation *op)
     else if (strcmp(g->key, "param") == 0) param = g->val.text;
     else if (strcmp(g->key, "offset") == 0) offset = g->val.text;
   }
-  put(d, p, "style", cJSON_CreateString(offset != NULL ? "offset" : "cursor"));
-  put(d, p, "items", cJSON_CreateString(items));
+  nest(d, "paginate", '{');
+  str(d, "style", offset != NULL ? "offset" : "cursor");
+  str(d, "items", items);
   if (offset == NULL)
-    put(d, p, "next", cJSON_CreateString(next));
-  put(d, p, "param", cJSON_CreateString(offset != NULL ? offset : param));
+    str(d, "next", next);
+  str(d, "param", offset != NULL ? offset : param);
+  unnest(d, '}');
 }
 
-static cJSON *op_json(dumper *d, const decl *r, const operation *op)
+static void op_json(dumper *d, const decl *r, const operation *op)
 {
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
   char full[2048];
   snprintf(full, sizeof full, "%s%s", r->path, op->path);
-  put(d, o, "name", cJSON_CreateString(op->name));
-  put(d, o, "method", cJSON_CreateString(op->method));
-  put(d, o, "path", cJSON_CreateString(op->path));
-  put(d, o, "full_path", cJSON_CreateString(full));
-  add_doc(d, o, op->doc);
-  add_loc(d, o, op->at);
-  add_path_params(d, o, op, full);
-  add_fields(d, o, "query_params", op->query_params, 1);
-  add_fields(d, o, "header_params", op->header_params, 1);
+  nest(d, NULL, '{');
+  str(d, "name", op->name);
+  str(d, "method", op->method);
+  str(d, "path", op->path);
+  str(d, "full_path", full);
+  add_doc(d, op->doc);
+  add_loc(d, op->at);
+  add_path_params(d, op, full);
+  add_fields(d, "query_params", op->query_params, 1);
+  add_fields(d, "header_params", op->header_params, 1);
   if (op->body != NULL)
-    put(d, o, "body", type_json(d, op->body));
-  add_returns(d, o, op);
-  add_paginate(d, o, op);
+    type_json(d, "body", op->body);
+  add_returns(d, op);
+  add_paginate(d, op);
   if (op->has_errors) {
-    cJSON *arr = put(d, o, "errors", cJSON_CreateArray());
-    for (const name_ref *n = op->errors; arr != NULL && n != NULL; n = n->next)
-      if (!cJSON_AddItemToArray(arr, ok(d, cJSON_CreateString(n->name))))
-        d->oom = 1;
+    nest(d, "errors", '[');
+    for (const name_ref *n = op->errors; n != NULL; n = n->next) {
+      sep(d);
+      put_text(d, n->name);
+    }
+    unnest(d, ']');
   }
-  put(d, o, "idempotent", cJSON_CreateBool(find_anno(op->annos, "idempotent") != NULL));
+  boolean(d, "idempotent", find_anno(op->annos, "idempotent") != NULL);
   const annotation *a = find_anno(op->annos, "timeout");
   if (a != NULL && a->args != NULL)
-    put(d, o, "timeout_ms", cJSON_CreateNumber((double)a->args->val.i));
+    number(d, "timeout_ms", (double)a->args->val.i);
   if ((a = find_anno(op->annos, "retries")) != NULL && a->args != NULL)
-    put(d, o, "retries", cJSON_CreateNumber((double)a->args->val.i));
-  add_deprecated(d, o, op->annos);
-  return o;
+    number(d, "retries", (double)a->args->val.i);
+  add_deprecated(d, op->annos);
+  unnest(d, '}');
 }
 
-static cJSON *resource_json(dumper *d, const decl *r)
+static void resource_json(dumper *d, const decl *r)
 {
-  cJSON *o = ok(d, cJSON_CreateObject());
-  if (o == NULL)
-    return NULL;
-  put(d, o, "name", cJSON_CreateString(r->name));
-  put(d, o, "path", cJSON_CreateString(r->path));
-  add_doc(d, o, r->doc);
-  add_loc(d, o, r->at);
-  cJSON *arr = put(d, o, "operations", cJSON_CreateArray());
-  for (const operation *op = r->ops; arr != NULL && op != NULL; op = op->next)
-    if (!cJSON_AddItemToArray(arr, op_json(d, r, op)))
-      d->oom = 1;
-  return o;
+  str(d, "name", r->name);
+  str(d, "path", r->path);
+  add_doc(d, r->doc);
+  add_loc(d, r->at);
+  nest(d, "operations", '[');
+  for (const operation *op = r->ops; op != NULL; op = op->next)
+    op_json(d, r, op);
+  unnest(d, ']');
 }
 
-static void add_decls(dumper *d, cJSON *root, const char *key, decl_kind kind)
+static void add_decls(dumper *d, const char *k, decl_kind kind)
 {
-  cJSON *arr = put(d, root, key, cJSON_CreateArray());
-  for (const decl *x = d->s->decls; arr != NULL && x != NULL; x = x->next) {
+  nest(d, k, '[');
+  for (const decl *x = d->s->decls; x != NULL; x = x->next) {
     if (x->kind != kind)
       continue;
-    cJSON *item = kind == D_ENUM ? enum_json(d, x) : kind == D_RESOURCE ? resource_json(d, x) : model_json(d, x);
-    if (!cJSON_AddItemToArray(arr, item))
-      d->oom = 1;
+    nest(d, NULL, '{');
+    if (kind == D_ENUM)
+      enum_json(d, x);
+    else if (kind == D_RESOURCE)
+      resource_json(d, x);
+    else
+      model_json(d, x);
+    unnest(d, '}');
   }
+  unnest(d, ']');
+}
+
+char *spec_json(const spec *s, size_t *out_len)
+{
+  if (s->api == NULL)
+    return NULL;
+  dumper d = {s, {0}, 0};
+  nest(&d, NULL, '{');
+  str(&d, "apic_version", APIC_VERSION);
+  str(&d, "file", diag_file_name(&s->diag, 0));
+  nest(&d, "files", '[');
+  for (int i = 0; i < s->diag.nfiles; i++) {
+    sep(&d);
+    put_text(&d, s->diag.files[i].name);
+  }
+  unnest(&d, ']');
+  api_json(&d, s->api);
+  add_decls(&d, "enums", D_ENUM);
+  add_decls(&d, "models", D_MODEL);
+  add_decls(&d, "errors", D_ERROR);
+  add_decls(&d, "resources", D_RESOURCE);
+  unnest(&d, '}');
+  return sb_take(&d.out, out_len);
 }
 
 cJSON *spec_dump(const spec *s)
 {
-  dumper d = {s, 0};
-  cJSON *root = cJSON_CreateObject();
-  if (root == NULL || s->api == NULL) {
-    cJSON_Delete(root);
-    return NULL;
-  }
-  put(&d, root, "apic_version", cJSON_CreateString(APIC_VERSION));
-  put(&d, root, "file", cJSON_CreateString(diag_file_name(&s->diag, 0)));
-  cJSON *files = put(&d, root, "files", cJSON_CreateArray());
-  for (int i = 0; files != NULL && i < s->diag.nfiles; i++)
-    if (!cJSON_AddItemToArray(files, ok(&d, cJSON_CreateString(s->diag.files[i].name))))
-      d.oom = 1;
-  put(&d, root, "api", api_json(&d, s->api));
-  add_decls(&d, root, "enums", D_ENUM);
-  add_decls(&d, root, "models", D_MODEL);
-  add_decls(&d, root, "errors", D_ERROR);
-  add_decls(&d, root, "resources", D_RESOURCE);
-  if (d.oom) {
-    cJSON_Delete(root);
-    return NULL;
-  }
-  return root;
+  size_t len;
+  char *text = spec_json(s, &len);
+  cJSON *json = text != NULL ? cJSON_ParseWithLength(text, len) : NULL;
+  free(text);
+  return json;
 }

@@ -27,7 +27,10 @@ int spec_load(spec *s, const char *path, FILE *diag_out);
 int spec_load_text(spec *s, const char *name, const char *text, size_t size, FILE *diag_out);
 /* Resolves names and runs the semantic checks (check.c); returns the error count. */
 int spec_check(spec *s);
-/* The resolved spec as JSON (dump.c); NULL when out of memory. Only after a clean check. */
+/* The resolved spec as compact JSON text (dump.c), *out_len bytes, NUL-terminated (caller
+ * frees); NULL when out of memory. Only after a clean check. */
+char *spec_json(const spec *s, size_t *out_len);
+/* The same as a cJSON tree (caller frees with cJSON_Delete). */
 cJSON *spec_dump(const spec *s);
 void spec_free(spec *s);
 

@@ -4,13 +4,11 @@
  * own text; only the mock's copy of the spec goes through the resolved-spec JSON. */
 #include "viewmodel.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bigmem.h"
 #include "commands.h"
 #include "names.h"
 #include "strbuf.h"
@@ -930,49 +928,26 @@ out:
   free(stack);
 }
 
-/* At least the length of item printed as compact JSON: each byte of a string or key may take
- * a 6-byte escape, a number takes at most 26 bytes, and brackets, ':' and ',' at most 4. */
-static size_t json_bound(const cJSON *item)
-{
-  size_t n = 6;
-  if (item->string != NULL)
-    n += 6 * strlen(item->string) + 2;
-  if ((cJSON_IsString(item) || cJSON_IsRaw(item)) && item->valuestring != NULL)
-    n += 6 * strlen(item->valuestring) + 2;
-  else if (cJSON_IsNumber(item))
-    n += 26;
-  for (const cJSON *c = item->child; c != NULL; c = c->next)
-    n += json_bound(c);
-  return n;
-}
-
 /* The resolved spec as compact JSON in C string pieces of about 100 bytes (the generated mock
  * server embeds it; one literal per line keeps each under ISO C's 4095-byte limit). Pieces end
  * at ASCII bytes, so no UTF-8 sequence is split across literals. */
 static void add_spec_json(vm *v)
 {
-  cJSON *resolved = spec_dump(v->s);
-  /* Printed once into a buffer of a size known to be enough: cJSON's own printing doubles its
-   * buffer as it goes, which for a large spec touched three times the text's size. */
-  size_t size = resolved != NULL ? json_bound(resolved) + 1 : 0;
-  char *json = size > 0 && size <= INT_MAX ? big_alloc(size) : NULL;
+  size_t len = 0;
+  char *json = spec_json(v->s, &len);
   vb_begin(v->b, K(spec_json_parts), V_LIST);
-  if (json == NULL || !cJSON_PrintPreallocated(resolved, json, (int)size, 0)) {
+  if (json == NULL)
     v->b->failed = 1;
-  } else {
-    size_t len = strlen(json);
-    for (size_t at = 0, end; at < len && !v->b->failed; at = end) {
-      end = at + 100 < len ? at + 100 : len;
-      while (end < len && (unsigned char)json[end] >= 0x80)
-        end++;
-      vb_begin(v->b, 0, V_OBJECT);
-      c_string(v, K(part), json + at, end - at);
-      vb_end(v->b);
-    }
+  for (size_t at = 0, end; json != NULL && at < len && !v->b->failed; at = end) {
+    end = at + 100 < len ? at + 100 : len;
+    while (end < len && (unsigned char)json[end] >= 0x80)
+      end++;
+    vb_begin(v->b, 0, V_OBJECT);
+    c_string(v, K(part), json + at, end - at);
+    vb_end(v->b);
   }
   vb_end(v->b);
-  big_free(json, size);
-  cJSON_Delete(resolved);
+  free(json);
 }
 
 /* Which shared pieces the client needs: a spec without streams or pages has no end callback. */
