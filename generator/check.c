@@ -164,7 +164,7 @@ static int resolve_type(checker *c, type *t, int in_result)
   }
   case TYPE_NAMED:
     for (size_t i = 0; i < sizeof SCALARS / sizeof SCALARS[0]; i++)
-      if (strcmp(t->name, SCALARS[i].name) == 0) {
+      if (t->name[0] == SCALARS[i].name[0] && strcmp(t->name, SCALARS[i].name) == 0) {
         t->rk = SCALARS[i].kind;
         return 1;
       }
@@ -445,17 +445,23 @@ static int declare(checker *c, name_table *t, decl *d, const char *what)
   return 0;
 }
 
+/* What c_names holds for each C name: the spec name that took it. */
+typedef struct c_name {
+  const char *name;
+  loc at;
+} c_name;
+
 /* Two names that become one C identifier once case-converted (TaskState and task_state). */
 static void claim_c_name(checker *c, const char *snake, loc at, const char *name, const char *what)
 {
-  decl *prev = name_table_get(&c->c_names, snake);
+  const c_name *prev = name_table_get(&c->c_names, snake);
   if (prev != NULL) {
     diag_error(c->d, at, "%s '%s' would collide with '%s' in the generated C (both become '%s')", what,
                name, prev->name, snake);
     diag_note(c->d, prev->at, "'%s' declared here", prev->name);
     return;
   }
-  decl *holder = ast_alloc(c->s->arena, sizeof *holder);
+  c_name *holder = ast_alloc(c->s->arena, sizeof *holder);
   char *key = ast_strdup(c->s->arena, snake);
   if (holder == NULL || key == NULL || name_table_put(&c->c_names, key, holder) != 0) {
     diag_plain(c->d, "out of memory");
@@ -640,6 +646,22 @@ static const field *page_field(checker *c, const decl *page, const char *name)
   return f;
 }
 
+/* snprintf(out, size, "%s%s%s", a, b, c) (size > 0) without parsing a format: it runs for
+ * every operation. */
+static size_t join3(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+  const char *parts[] = {a, b, c};
+  size_t n = 0, total = 0;
+  for (int i = 0; i < 3; i++) {
+    size_t len = strlen(parts[i]), room = size - 1 - n;
+    memcpy(out + n, parts[i], len < room ? len : room);
+    n += len < room ? len : room;
+    total += len;
+  }
+  out[n] = '\0';
+  return total;
+}
+
 /* Collects {name} placeholders of the full path into names[]; returns how many, or -1. */
 static int path_placeholders(checker *c, const operation *op, const char *path, char names[][128], loc at)
 {
@@ -783,9 +805,9 @@ static void check_operation(checker *c, decl *r, operation *op)
   check_annos(c, op->annos, OP_ANNOS, "an operation");
 
   char full[2048];
-  int len = snprintf(full, sizeof full, "%s%s", r->path, op->path);
+  size_t len = join3(full, sizeof full, r->path, op->path, "");
   char names[MAX_PATH_PARAMS][128];
-  int n = len > 0 && (size_t)len < sizeof full ? path_placeholders(c, op, full, names, op->path_at) : -1;
+  int n = len > 0 && len < sizeof full ? path_placeholders(c, op, full, names, op->path_at) : -1;
 
   check_params(c, op, op->path_params, "path", 0);
   for (const field *p = op->path_params; p != NULL && n >= 0; p = p->next) {
@@ -842,7 +864,7 @@ static void check_resource(checker *c, decl *r)
       diag_note(c->d, o->at, "'%s' first declared here", o->name);
     } else { /* a duplicate is reported once, not again as a C collision */
       char snake[512];
-      snprintf(snake, sizeof snake, "%s_%s", r->name, op->name);
+      join3(snake, sizeof snake, r->name, "_", op->name);
       snake_case(snake, snake, sizeof snake);
       claim_c_name(c, snake, op->at, op->name, "operation");
     }
