@@ -33,20 +33,36 @@ void ast_arena_free(ast_arena *a)
   free(a);
 }
 
+/* Starts a new block with room for size bytes at least. Blocks come zeroed (big_alloc) and
+ * memory is never handed out twice, so nodes need no clearing. */
+static block *new_block(ast_arena *a, size_t size)
+{
+  size_t bytes = big_block_size(a->total, sizeof(block) + size);
+  block *b = big_alloc(bytes);
+  if (b == NULL)
+    return NULL;
+  a->total += bytes;
+  b->used = 0;
+  b->size = bytes - sizeof(block);
+  b->next = a->head;
+  a->head = b;
+  return b;
+}
+
+void ast_arena_reserve(ast_arena *a, size_t size)
+{
+  if (a->head == NULL || a->head->size - a->head->used < size)
+    new_block(a, size); /* only a hint: when it fails, later allocations try smaller blocks */
+}
+
 /* Carves size bytes aligned to align from the newest block, or starts a new block. */
 static void *carve(ast_arena *a, size_t size, size_t align)
 {
   block *b = a->head;
   size_t at = b != NULL ? (b->used + align - 1) / align * align : 0;
   if (b == NULL || at > b->size || b->size - at < size) {
-    size_t bytes = big_block_size(a->total, sizeof(block) + size);
-    if ((b = big_alloc(bytes)) == NULL)
+    if ((b = new_block(a, size)) == NULL)
       return NULL;
-    a->total += bytes;
-    b->used = 0;
-    b->size = bytes - sizeof(block);
-    b->next = a->head;
-    a->head = b;
     at = 0;
   }
   b->used = at + size;
@@ -55,15 +71,12 @@ static void *carve(ast_arena *a, size_t size, size_t align)
 
 void *ast_alloc(ast_arena *a, size_t size)
 {
-  void *p = carve(a, size, sizeof(max_align_t));
-  if (p != NULL)
-    memset(p, 0, size);
-  return p;
+  return carve(a, size, sizeof(max_align_t));
 }
 
 char *ast_strndup(ast_arena *a, const char *s, size_t n)
 {
-  char *p = carve(a, n + 1, 1); /* text needs neither alignment nor zeroing */
+  char *p = carve(a, n + 1, 1); /* text needs no alignment */
   if (p != NULL) {
     memcpy(p, s, n);
     p[n] = '\0';

@@ -1,19 +1,20 @@
 /* Blocks for the generator's arenas (the AST's, and the cJSON trees of a generation run). A
  * large spec's run is mostly spent touching fresh memory, one page fault per 4 KB page (over
- * 10 us each on a virtual machine); blocks of 2 MB or more are placed on huge-page boundaries
- * and advised to use transparent huge pages, one fault per 2 MB. Smaller blocks come from
- * malloc, so a small spec pays nothing for this. */
+ * 10 us each on a virtual machine); blocks of 256 KB or more are whole 2 MB pages placed on
+ * huge-page boundaries and advised to use transparent huge pages, one fault per 2 MB. Smaller
+ * blocks come from the heap, so a small spec pays nothing for this. */
 #ifndef APIC_BIGMEM_H
 #define APIC_BIGMEM_H
 
 #include <stddef.h>
 
-/* size bytes, aligned for any object; NULL when out of memory. Free with the same size. */
+/* size bytes, zeroed, aligned for any object; NULL when out of memory. Free with the same size. */
 void *big_alloc(size_t size);
 void big_free(void *p, size_t size);
 
 /* The size of an arena's next block, growing with the arena: `used` bytes held already, the
- * block must hold `need`. Doubles from 64 KB to 64 MB, so huge pages start at 2 MB. */
+ * block must hold `need`. Doubles from 64 KB to 64 MB; from 256 KB on, rounded up to whole huge
+ * pages (the arena can use all that big_alloc maps). */
 size_t big_block_size(size_t used, size_t need);
 
 #endif

@@ -543,16 +543,20 @@ decl *parse_file(ast_arena *arena, diag *d, int file)
     diag_plain(d, "out of memory");
     return NULL;
   }
+  /* The scanner reads the text through a stream, in pieces into its own small buffer: scanning
+   * from memory (yy_scan_bytes) would take a copy of the whole file, and scanning the text in
+   * place would write into it while diagnostics quote it. */
   const src_file *s = &d->files[file];
-  YY_BUFFER_STATE buf = apicyy_scan_bytes(s->text, (int)s->size, scanner);
-  if (buf == NULL) {
+  FILE *in = fmemopen(s->text, s->size, "r");
+  if (in == NULL) {
     diag_plain(d, "out of memory");
     apicyylex_destroy(scanner);
     return NULL;
   }
+  apicyyset_in(in, scanner);
   int rc = yyparse(scanner, &ctx);
-  apicyy_delete_buffer(buf, scanner);
   apicyylex_destroy(scanner);
+  fclose(in);
   if (rc == 2 || extra.oom)
     diag_plain(d, "%s: out of memory, or nesting too deep", d->files[file].name);
   else if (rc != 0 && d->errors == 0)
