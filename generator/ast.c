@@ -112,3 +112,13 @@ const char *field_wire(const field *f)
     w = anno_string(f->annos, "header");
   return w != NULL ? w : f->name;
 }
+
+const char *type_kind_name(const type *t)
+{
+  static const char *const kinds[] = {
+      [R_STRING] = "string", [R_INT] = "int",     [R_FLOAT] = "float", [R_BOOL] = "bool",
+      [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
+      [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
+      [R_STREAM] = "model"};
+  return t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved";
+}

@@ -203,6 +203,9 @@ typedef struct ast_file {
 const annotation *find_anno(const annotation *list, const char *name);
 /* A field's or parameter's wire name: @json("..."), @header("...") for headers, else its name. */
 const char *field_wire(const field *f);
+/* A resolved type's kind as the resolved spec names it (docs/spec-json.md): "string", "model"
+ * (pages and streams too: their inner type is what is named), "unresolved" before checking. */
+const char *type_kind_name(const type *t);
 /* The string argument of @name("..."), or NULL (also when given without one). */
 const char *anno_string(const annotation *list, const char *name);
 

@@ -152,13 +152,8 @@ static void add_deprecated(dumper *d, const annotation *annos)
 
 static void type_json(dumper *d, const char *k, const type *t)
 {
-  static const char *const kinds[] = {
-      [R_STRING] = "string", [R_INT] = "int",     [R_FLOAT] = "float", [R_BOOL] = "bool",
-      [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
-      [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
-      [R_STREAM] = "model"};
   nest(d, k, '{');
-  str(d, "kind", t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved");
+  str(d, "kind", type_kind_name(t));
   if (t->rk == R_MODEL || t->rk == R_ENUM)
     str(d, "name", t->target->name);
   else if (t->rk == R_ARRAY)

@@ -192,17 +192,6 @@ static void add_ends(vm *v, int i, int n)
 
 /* ---- types ---------------------------------------------------------------------------------- */
 
-/* The kind of a type as the resolved spec names it (docs/spec-json.md). */
-static const char *kind_name(const type *t)
-{
-  static const char *const kinds[] = {
-      [R_STRING] = "string", [R_INT] = "int",     [R_FLOAT] = "float", [R_BOOL] = "bool",
-      [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
-      [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
-      [R_STREAM] = "model"};
-  return t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved";
-}
-
 /* The name of a model or enum type; "" for any other. */
 static const char *type_name(const type *t)
 {
@@ -225,7 +214,7 @@ static void type_text(const type *t, strbuf *b)
     type_text(t->inner, b);
     sb_puts(b, ">");
   } else {
-    sb_puts(b, is_named(t) || t->rk == R_PAGE || t->rk == R_STREAM ? type_name(t) : kind_name(t));
+    sb_puts(b, is_named(t) || t->rk == R_PAGE || t->rk == R_STREAM ? type_name(t) : type_kind_name(t));
   }
 }
 
@@ -240,7 +229,7 @@ static void add_type(vm *v, const type *t)
       vb_strcpy(v->b, K(type), b.data, b.len);
     sb_free(&b);
   } else {
-    str(v, K(type), is_named(t) ? type_name(t) : t->rk == R_PAGE || t->rk == R_STREAM ? "" : kind_name(t));
+    str(v, K(type), is_named(t) ? type_name(t) : t->rk == R_PAGE || t->rk == R_STREAM ? "" : type_kind_name(t));
   }
   static const uint16_t flags[] = {[R_STRING] = K_is_string, [R_INT] = K_is_int,   [R_FLOAT] = K_is_float,
                                    [R_BOOL] = K_is_bool,     [R_DATETIME] = K_is_datetime, [R_DATE] = K_is_date,
@@ -477,8 +466,8 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
   int json_array = is_array && (t->inner->rk == R_ARRAY || t->inner->rk == R_MAP);
   int by_pointer = t->rk == R_MODEL && (f->optional || nullable);
   add_c_decl(v, in, json_array, by_pointer);
-  str(v, K(c_kind), json_array ? "APIC_T_ANY" : apic_kind(kind_name(t)));
-  str(v, K(c_item), is_array && !json_array ? apic_kind(kind_name(t->inner)) : "APIC_T_ANY");
+  str(v, K(c_kind), json_array ? "APIC_T_ANY" : apic_kind(type_kind_name(t)));
+  str(v, K(c_item), is_array && !json_array ? apic_kind(type_kind_name(t->inner)) : "APIC_T_ANY");
   flag(v, K(has_count), is_array && !json_array);
   flag(v, K(has_presence), f->optional || nullable);
   const type *ref_t = is_array && !json_array ? t->inner : t;
