@@ -534,7 +534,7 @@ static void enum_view(vm *v, const decl *e)
     add_doc(v, ev->doc, ev->annos);
     add_ends(v, i, n);
     /* Each value's C constant: TORALE_TASK_STATE_ACTIVE. */
-    char name[512], full[1100];
+    char name[512], full[1200];
     upper_case(ev->name, name, sizeof name);
     snprintf(full, sizeof full, "%s_%s", upper, name);
     copy(v, K(c_const), full);
@@ -625,7 +625,7 @@ static void add_path_arg(vm *v, const field *f)
     c_name_of(v, type_name(f->type), 0, type_c, sizeof type_c);
     kind = type_c;
   }
-  char c_arg[600], sample[600];
+  char c_arg[1300], sample[600];
   snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name);
   copy(v, K(c_arg), c_arg);
   if (strcmp(kind, "const char *") == 0)
