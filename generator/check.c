@@ -354,7 +354,7 @@ typedef struct seen_set {
 /* The value recorded under key, or NULL. */
 static void *seen_get(const seen_set *set, const char *key)
 {
-  if (set->big.keys != NULL)
+  if (set->big.slots != NULL)
     return name_table_get(&set->big, key);
   for (size_t i = 0; i < set->n; i++)
     if (strcmp(set->keys[i], key) == 0)
@@ -365,7 +365,7 @@ static void *seen_get(const seen_set *set, const char *key)
 /* The value first recorded under key, or NULL after recording val under it. */
 static void *seen_before(checker *c, seen_set *set, const char *key, void *val)
 {
-  if (set->big.keys == NULL && set->n < SEEN_SMALL) {
+  if (set->big.slots == NULL && set->n < SEEN_SMALL) {
     void *prev = seen_get(set, key);
     if (prev != NULL)
       return prev;
@@ -373,11 +373,9 @@ static void *seen_before(checker *c, seen_set *set, const char *key, void *val)
     set->vals[set->n++] = val;
     return NULL;
   }
-  if (set->big.keys == NULL) {
-    if (name_table_init(&set->big) != 0) {
-      name_table_free(&set->big); /* either half may have been allocated */
+  if (set->big.slots == NULL) {
+    if (name_table_init(&set->big) != 0)
       goto oom;
-    }
     for (size_t i = 0; i < set->n; i++)
       if (name_table_put(&set->big, set->keys[i], set->vals[i]) != 0)
         goto oom;
@@ -926,9 +924,20 @@ int spec_check(spec *s)
   c.s = s;
   c.d = &s->diag;
   c.syntax_errors = s->diag.errors;
-  if (name_table_init(&c.types) != 0 || name_table_init(&c.resources) != 0 || name_table_init(&c.c_names) != 0 ||
-      name_table_init(&c.enum_values) != 0 || name_table_init(&c.page_fields) != 0 ||
-      name_table_init(&c.pages) != 0) {
+  /* Tables sized up front where the count is known, so they do not grow (and copy) on the way;
+   * not types, whose slot order decides between equally near suggestions. */
+  size_t nresources = 0, nnames = 0, nvalues = 0;
+  for (const decl *d = s->decls; d != NULL; d = d->next) {
+    nnames += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR;
+    nresources += d->kind == D_RESOURCE;
+    for (const operation *op = d->ops; op != NULL; op = op->next)
+      nnames++;
+    for (const enum_value *v = d->values; v != NULL; v = v->next)
+      nvalues++;
+  }
+  if (name_table_init(&c.types) != 0 || name_table_init_size(&c.resources, nresources) != 0 ||
+      name_table_init_size(&c.c_names, nnames) != 0 || name_table_init_size(&c.enum_values, nvalues) != 0 ||
+      name_table_init(&c.page_fields) != 0 || name_table_init(&c.pages) != 0) {
     diag_plain(c.d, "out of memory");
     goto out;
   }

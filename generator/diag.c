@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 /* A quoted line longer than this is cut around the column, so a 10 MB line stays readable. */
 #define QUOTE_MAX 160
 
@@ -19,14 +21,14 @@ void diag_free(diag *d)
 {
   for (int i = 0; i < d->nfiles; i++) {
     free(d->files[i].name);
-    free(d->files[i].text);
+    big_free(d->files[i].text, d->files[i].cap);
   }
   free(d->files);
   d->files = NULL;
   d->nfiles = 0;
 }
 
-int diag_add_source(diag *d, const char *name, char *text, size_t size)
+int diag_add_source(diag *d, const char *name, char *text, size_t size, size_t cap)
 {
   src_file *grown = realloc(d->files, (size_t)(d->nfiles + 1) * sizeof *grown);
   char *copy = strdup(name);
@@ -34,11 +36,11 @@ int diag_add_source(diag *d, const char *name, char *text, size_t size)
     if (grown != NULL)
       d->files = grown;
     free(copy);
-    free(text);
+    big_free(text, cap);
     return -1;
   }
   d->files = grown;
-  d->files[d->nfiles] = (src_file){copy, text, size};
+  d->files[d->nfiles] = (src_file){copy, text, size, cap};
   return d->nfiles++;
 }
 

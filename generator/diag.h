@@ -12,6 +12,7 @@ typedef struct src_file {
   char *name; /* as given, or joined to the importing file's directory */
   char *text; /* NUL-terminated copy; may contain other NULs */
   size_t size;
+  size_t cap; /* bytes big_alloc gave text */
 } src_file;
 
 typedef struct diag {
@@ -25,8 +26,9 @@ typedef struct diag {
 
 void diag_init(diag *d, FILE *out);
 void diag_free(diag *d);
-/* Adds a file's text (taken over: freed by diag_free). Returns its index, or -1. */
-int diag_add_source(diag *d, const char *name, char *text, size_t size);
+/* Adds a file's text of size bytes, from big_alloc(cap) (taken over: freed by diag_free).
+ * Returns its index, or -1. */
+int diag_add_source(diag *d, const char *name, char *text, size_t size, size_t cap);
 const char *diag_file_name(const diag *d, int file);
 
 /* Whether the next error would be printed (there is an output and the limit is not reached). */

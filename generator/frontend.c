@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bigmem.h"
 #include "commands.h"
 #include "parse.h"
 
@@ -34,8 +35,9 @@ typedef struct loader {
   decl **tail; /* where the next file's declarations go */
 } loader;
 
-/* Reads a whole file (or stdin) into a NUL-terminated buffer. Sets *err to a message. */
-static char *read_all(const char *path, size_t *out_size, const char **err)
+/* Reads a whole file (or stdin) into a NUL-terminated buffer of *out_cap bytes (big_alloc: a
+ * large spec's text lands on huge pages). Sets *err to a message. */
+static char *read_all(const char *path, size_t *out_size, size_t *out_cap, const char **err)
 {
   FILE *f = stdin;
   size_t cap = 4096, size = 0;
@@ -60,20 +62,17 @@ static char *read_all(const char *path, size_t *out_size, const char **err)
     if (S_ISREG(st.st_mode) && (size_t)st.st_size + 2 > cap && (size_t)st.st_size + 2 <= MAX_SPEC_BYTES)
       cap = (size_t)st.st_size + 2;
   }
-  char *buf = malloc(cap);
+  char *buf = big_alloc(cap);
   while (buf != NULL) {
     size += fread(buf + size, 1, cap - size - 1, f);
     if (size < cap - 1)
       break;
-    if (cap > MAX_SPEC_BYTES) {
-      free(buf);
-      buf = NULL;
+    char *grown = cap > MAX_SPEC_BYTES ? NULL : big_alloc(cap * 2);
+    if (grown != NULL)
+      memcpy(grown, buf, size);
+    else if (cap > MAX_SPEC_BYTES)
       *err = "file too large (over 64 MiB)";
-      break;
-    }
-    char *grown = realloc(buf, cap * 2);
-    if (grown == NULL)
-      free(buf);
+    big_free(buf, cap);
     buf = grown;
     cap *= 2;
   }
@@ -81,7 +80,7 @@ static char *read_all(const char *path, size_t *out_size, const char **err)
     *err = "out of memory";
   if (buf != NULL && ferror(f)) {
     *err = strerror(errno);
-    free(buf);
+    big_free(buf, cap);
     buf = NULL;
   }
   if (f != stdin)
@@ -89,6 +88,7 @@ static char *read_all(const char *path, size_t *out_size, const char **err)
   if (buf != NULL) {
     buf[size] = '\0';
     *out_size = size;
+    *out_cap = cap;
   }
   return buf;
 }
@@ -155,18 +155,19 @@ static int load_file(loader *ld, const char *path, const loc *from, int depth)
       return 0;
     }
   }
-  size_t size = 0;
+  size_t size = 0, cap = 0;
   char *text = NULL;
   if (from == NULL && ld->root_text != NULL) {
     size = ld->root_size;
-    if ((text = malloc(size + 1)) == NULL)
+    cap = size + 1;
+    if ((text = big_alloc(cap)) == NULL)
       err = "out of memory";
     else {
       memcpy(text, ld->root_text, size);
       text[size] = '\0';
     }
   } else if (err == NULL) {
-    text = read_all(path, &size, &err);
+    text = read_all(path, &size, &cap, &err);
   }
   if (text == NULL) {
     if (from != NULL)
@@ -177,12 +178,12 @@ static int load_file(loader *ld, const char *path, const loc *from, int depth)
   }
   loaded *grown = realloc(ld->files, (size_t)(ld->nfiles + 1) * sizeof *grown);
   char *id = strdup(real);
-  int file = grown != NULL && id != NULL ? diag_add_source(&s->diag, path, text, size) : -1;
+  int file = grown != NULL && id != NULL ? diag_add_source(&s->diag, path, text, size, cap) : -1;
   if (grown != NULL)
     ld->files = grown;
   if (file < 0) {
     if (grown == NULL || id == NULL)
-      free(text);
+      big_free(text, cap);
     free(id);
     diag_plain(&s->diag, "out of memory");
     return -1;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 static uint64_t hash(const char *s)
 {
   uint64_t h = 1469598103934665603u; /* FNV-1a */
@@ -14,51 +16,54 @@ static uint64_t hash(const char *s)
   return h;
 }
 
-int name_table_init(name_table *t)
+/* Slots come from big_alloc: zeroed, and a large table on huge pages. */
+int name_table_init_size(name_table *t, size_t expected)
 {
   t->cap = 64;
+  while (expected * 4 > t->cap * 3) /* the load name_table_put grows at */
+    t->cap *= 2;
   t->count = 0;
-  t->keys = calloc(t->cap, sizeof *t->keys);
-  t->vals = calloc(t->cap, sizeof *t->vals);
-  return t->keys != NULL && t->vals != NULL ? 0 : -1;
+  t->slots = big_alloc(t->cap * sizeof *t->slots);
+  return t->slots != NULL ? 0 : -1;
+}
+
+int name_table_init(name_table *t)
+{
+  return name_table_init_size(t, 0);
 }
 
 void name_table_free(name_table *t)
 {
-  free(t->keys);
-  free(t->vals);
-  t->keys = NULL;
-  t->vals = NULL;
+  big_free(t->slots, t->cap * sizeof *t->slots);
+  t->slots = NULL;
 }
 
-static size_t slot(const name_table *t, const char *key)
+/* The slot holding key (hash h), or the free slot where it would go. */
+static size_t slot(const name_table *t, const char *key, uint64_t h)
 {
-  size_t i = (size_t)hash(key) & (t->cap - 1);
-  while (t->keys[i] != NULL && strcmp(t->keys[i], key) != 0)
+  size_t i = (size_t)h & (t->cap - 1);
+  while (t->slots[i].key != NULL && (t->slots[i].hash != h || strcmp(t->slots[i].key, key) != 0))
     i = (i + 1) & (t->cap - 1);
   return i;
 }
 
 void *name_table_get(const name_table *t, const char *key)
 {
-  if (t->keys == NULL)
+  if (t->slots == NULL)
     return NULL;
-  size_t i = slot(t, key);
-  return t->keys[i] != NULL ? t->vals[i] : NULL;
+  const name_slot *s = &t->slots[slot(t, key, hash(key))];
+  return s->key != NULL ? s->val : NULL;
 }
 
 static int grow(name_table *t)
 {
-  name_table bigger = {calloc(t->cap * 2, sizeof(char *)), calloc(t->cap * 2, sizeof(void *)), t->cap * 2, 0};
-  if (bigger.keys == NULL || bigger.vals == NULL) {
-    name_table_free(&bigger);
+  name_table bigger = {big_alloc(t->cap * 2 * sizeof *t->slots), t->cap * 2, 0};
+  if (bigger.slots == NULL)
     return -1;
-  }
   for (size_t i = 0; i < t->cap; i++)
-    if (t->keys[i] != NULL) {
-      size_t j = slot(&bigger, t->keys[i]);
-      bigger.keys[j] = t->keys[i];
-      bigger.vals[j] = t->vals[i];
+    if (t->slots[i].key != NULL) {
+      name_slot *s = &bigger.slots[slot(&bigger, t->slots[i].key, t->slots[i].hash)];
+      *s = t->slots[i];
       bigger.count++;
     }
   name_table_free(t);
@@ -68,26 +73,27 @@ static int grow(name_table *t)
 
 int name_table_put(name_table *t, const char *key, void *val)
 {
-  if (t->keys == NULL || ((t->count + 1) * 4 > t->cap * 3 && grow(t) != 0))
+  if (t->slots == NULL || ((t->count + 1) * 4 > t->cap * 3 && grow(t) != 0))
     return -1;
-  size_t i = slot(t, key);
-  if (t->keys[i] == NULL)
+  uint64_t h = hash(key);
+  name_slot *s = &t->slots[slot(t, key, h)];
+  if (s->key == NULL)
     t->count++;
-  t->keys[i] = key;
-  t->vals[i] = val;
+  *s = (name_slot){key, val, h};
   return 0;
 }
 
 const char *name_table_nearest(const name_table *t, const char *name, size_t *out_dist)
 {
   const char *best = NULL;
-  for (size_t i = 0; t->keys != NULL && i < t->cap; i++) {
-    if (t->keys[i] == NULL)
+  for (size_t i = 0; t->slots != NULL && i < t->cap; i++) {
+    const char *key = t->slots[i].key;
+    if (key == NULL)
       continue;
-    size_t d = edit_distance(name, t->keys[i], *out_dist);
+    size_t d = edit_distance(name, key, *out_dist);
     if (d < *out_dist) {
       *out_dist = d;
-      best = t->keys[i];
+      best = key;
     }
   }
   return best;

@@ -3,17 +3,26 @@
 #define APIC_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ast.h"
 
+typedef struct name_slot {
+  const char *key; /* NULL: free */
+  void *val;
+  uint64_t hash; /* key's: compared before the key, and not computed again when growing */
+} name_slot;
+
 /* Open addressing, keys borrowed (they live in the AST arena); values are the caller's nodes. */
 typedef struct name_table {
-  const char **keys;
-  void **vals;
+  name_slot *slots;
   size_t cap, count;
 } name_table;
 
 int name_table_init(name_table *t);
+/* The same, sized for `expected` keys: no growing on the way. The slots' order (which
+ * name_table_nearest's ties follow) then differs from a table grown to that size. */
+int name_table_init_size(name_table *t, size_t expected);
 void name_table_free(name_table *t);
 void *name_table_get(const name_table *t, const char *key);
 int name_table_put(name_table *t, const char *key, void *val); /* 0, or -1 out of memory */
