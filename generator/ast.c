@@ -55,11 +55,12 @@ void ast_arena_reserve(ast_arena *a, size_t size)
     new_block(a, size); /* only a hint: when it fails, later allocations try smaller blocks */
 }
 
-/* Carves size bytes aligned to align from the newest block, or starts a new block. */
+/* Carves size bytes aligned to align (a power of two) from the newest block, or starts a new
+ * block. */
 static void *carve(ast_arena *a, size_t size, size_t align)
 {
   block *b = a->head;
-  size_t at = b != NULL ? (b->used + align - 1) / align * align : 0;
+  size_t at = b != NULL ? (b->used + align - 1) & ~(align - 1) : 0;
   if (b == NULL || at > b->size || b->size - at < size) {
     if ((b = new_block(a, size)) == NULL)
       return NULL;

@@ -16,6 +16,13 @@ struct doc_line {
   struct doc_line *next;
   const char *text;
 };
+/* A number token: its spelling and value (allocated by the scanner, so that every semantic
+ * value is one pointer wide: the parser copies them at every step). */
+struct number {
+  const char *text;
+  long long i;
+  double f;
+};
 }
 
 %code provides {
@@ -34,7 +41,8 @@ struct parse_ctx {
 
 %union {
   const char *str;
-  struct { const char *text; long long i; double f; } num;
+  const struct number *num;
+  int flag;
   value *val;
   type *type;
   field *field;
@@ -154,7 +162,8 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 %token KW_API "api" KW_IMPORT "import" KW_ENUM "enum" KW_MODEL "model" KW_ERROR "error"
 %token KW_RESOURCE "resource" KW_BODY "body" KW_QUERY "query" KW_PATH "path"
 %token KW_HEADERS "headers" KW_ERRORS "errors" KW_NULL "null" ARROW "->"
-%token <num> KW_TRUE "true" KW_FALSE "false" INT "number" FLOAT "decimal number"
+%token KW_TRUE "true" KW_FALSE "false"
+%token <num> INT "number" FLOAT "decimal number"
 %token <str> IDENT "name" STRING "string" STATUS_CLASS "status class" DOC "doc comment"
 %token <str> TRAILING_DOC "trailing doc comment"
 
@@ -170,7 +179,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 %type <names> names
 %type <item> api_items api_item
 %type <ev> enum_values enum_value
-%type <num> opt_q nullable
+%type <flag> opt_q nullable
 
 %%
 
@@ -237,9 +246,9 @@ import_decl
 value
   : STRING                       { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_STRING, @1, ctx); $$->text = $1; }
   | INT                          { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_INT, @1, ctx);
-                                   $$->text = $1.text; $$->i = $1.i; $$->f = $1.f; }
+                                   $$->text = $1->text; $$->i = $1->i; $$->f = $1->f; }
   | FLOAT                        { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_FLOAT, @1, ctx);
-                                   $$->text = $1.text; $$->f = $1.f; }
+                                   $$->text = $1->text; $$->f = $1->f; }
   | "true"                       { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_BOOL, @1, ctx); $$->i = 1; $$->text = "true"; }
   | "false"                      { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_BOOL, @1, ctx); $$->i = 0; $$->text = "false"; }
   | "null"                       { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_NULL, @1, ctx); $$->text = "null"; }
@@ -318,7 +327,7 @@ error_decl
   ;
 
 status
-  : INT                          { $$ = $1.text; }
+  : INT                          { $$ = $1->text; }
   | STATUS_CLASS                 { $$ = $1; }
   ;
 
@@ -333,20 +342,20 @@ field
                                  { $$ = NEW(field); OOM_ABORT($$);
                                    $$->name = $2; $$->at = L(ctx, @2); $$->doc = make_doc(ctx, $1);
                                    add_trailing(ctx, &$$->doc, $11);
-                                   $$->optional = (int)$4.i; $$->type = $6; $$->nullable = (int)$7.i;
+                                   $$->optional = $4; $$->type = $6; $$->nullable = $7;
                                    $$->def = $8; REVERSE(annotation, $9); $$->annos = $9;
                                    ctx->what = NULL; }
   | error ';'                    { $$ = NULL; yyerrok; }
   ;
 
 opt_q
-  : %empty                       { $$.i = 0; }
-  | '?'                          { $$.i = 1; }
+  : %empty                       { $$ = 0; }
+  | '?'                          { $$ = 1; }
   ;
 
 nullable
-  : %empty                       { $$.i = 0; }
-  | '|' "null"                   { $$.i = 1; }
+  : %empty                       { $$ = 0; }
+  | '|' "null"                   { $$ = 1; }
   ;
 
 opt_default
@@ -418,7 +427,7 @@ param
   : docs ident_like opt_q ':' type opt_default annos
                                  { $$ = NEW(field); OOM_ABORT($$);
                                    $$->name = $2; $$->at = L(ctx, @2); $$->doc = make_doc(ctx, $1);
-                                   $$->optional = (int)$3.i; $$->type = $5; $$->def = $6;
+                                   $$->optional = $3; $$->type = $5; $$->def = $6;
                                    REVERSE(annotation, $7); $$->annos = $7; }
   ;
 
