@@ -13,6 +13,9 @@
 #include "names.h"
 
 #define MAX_PATH_PARAMS 32
+/* Enum values and page fields are looked up by scanning lists this short; longer ones are
+ * indexed in a table, so that a huge enum or page model takes linear time. */
+#define SCAN_MAX 16
 
 typedef struct checker {
   spec *s;
@@ -224,9 +227,20 @@ static char *dotted_key(const char *owner, const char *name)
   return key;
 }
 
-/* Records e's values in c->enum_values (keys in the arena, as the table borrows them). */
+static size_t count_values(const decl *e)
+{
+  size_t n = 0;
+  for (const enum_value *v = e->values; v != NULL; v = v->next)
+    n++;
+  return n;
+}
+
+/* Records e's values in c->enum_values (keys in the arena, as the table borrows them), when it
+ * has more than SCAN_MAX. */
 static void index_enum_values(checker *c, decl *e)
 {
+  if (count_values(e) <= SCAN_MAX)
+    return;
   for (enum_value *v = e->values; v != NULL; v = v->next) {
     char *key = dotted_key(e->name, v->name);
     char *kept = key != NULL ? ast_strdup(c->s->arena, key) : NULL;
@@ -240,6 +254,12 @@ static void index_enum_values(checker *c, decl *e)
 
 static int find_enum_value(checker *c, const decl *e, const char *name)
 {
+  if (count_values(e) <= SCAN_MAX) {
+    for (const enum_value *v = e->values; v != NULL; v = v->next)
+      if (strcmp(v->name, name) == 0)
+        return 1;
+    return 0;
+  }
   char *key = dotted_key(e->name, name);
   int found = key != NULL && name_table_get(&c->enum_values, key) != NULL;
   free(key);
@@ -351,13 +371,21 @@ typedef struct seen_set {
   name_table big; /* all keys, once there are more than SEEN_SMALL */
 } seen_set;
 
+/* An empty set. Only n and big need a value (keys and vals are read below n): clearing all of
+ * it, once or twice per field list, was a measurable part of a large spec's check. */
+static void seen_init(seen_set *set)
+{
+  set->n = 0;
+  set->big = (name_table){0};
+}
+
 /* The value recorded under key, or NULL. */
 static void *seen_get(const seen_set *set, const char *key)
 {
   if (set->big.slots != NULL)
     return name_table_get(&set->big, key);
   for (size_t i = 0; i < set->n; i++)
-    if (strcmp(set->keys[i], key) == 0)
+    if (set->keys[i][0] == key[0] && strcmp(set->keys[i], key) == 0)
       return set->vals[i];
   return NULL;
 }
@@ -398,7 +426,9 @@ static void seen_free(seen_set *set)
  * allowed on error fields and header parameters. */
 static void check_fields(checker *c, field *fields, int allow_header, const char *kind)
 {
-  seen_set names = {0}, wires = {0};
+  seen_set names, wires;
+  seen_init(&names);
+  seen_init(&wires);
   for (field *f = fields; f != NULL; f = f->next) {
     check_identifier(c, f->name, f->at, kind);
     const field *same_name = seen_before(c, &names, f->name, f);
@@ -474,7 +504,9 @@ static void check_enum(checker *c, decl *e)
   check_annos(c, e->annos, DECL_ANNOS, "an enum");
   if (e->values == NULL && c->syntax_errors == 0)
     diag_error(c->d, e->at, "enum '%s' has no values", e->name);
-  seen_set names = {0}, wires = {0};
+  seen_set names, wires;
+  seen_init(&names);
+  seen_init(&wires);
   for (enum_value *v = e->values; v != NULL; v = v->next) {
     check_annos(c, v->annos, DECL_ANNOS, "an enum value");
     char upper[256];
@@ -621,10 +653,16 @@ static const field *find_field(const field *list, const char *name)
   return NULL;
 }
 
-/* The field of a page model named name. Many operations can page over one large model, so its
- * fields are indexed on first use ("Model.field" keys, like enum_values), not scanned each time. */
+/* The field of a page model named name. Many operations can page over one large model, so the
+ * fields of one with more than SCAN_MAX are indexed on first use ("Model.field" keys, like
+ * enum_values), not scanned each time. */
 static const field *page_field(checker *c, const decl *page, const char *name)
 {
+  size_t n = 0;
+  for (const field *f = page->fields; f != NULL && n <= SCAN_MAX; f = f->next)
+    n++;
+  if (n <= SCAN_MAX)
+    return find_field(page->fields, name);
   if (name_table_get(&c->pages, page->name) == NULL) {
     for (field *f = page->fields; f != NULL; f = f->next) {
       char *key = dotted_key(page->name, f->name);
@@ -819,7 +857,8 @@ static void check_operation(checker *c, decl *r, operation *op)
   }
   check_params(c, op, op->query_params, "query", 1);
   check_params(c, op, op->header_params, "headers", 0);
-  seen_set headers = {0};
+  seen_set headers;
+  seen_init(&headers);
   for (field *h = op->header_params; h != NULL; h = h->next)
     seen_before(c, &headers, h->name, h);
   for (const field *q = op->query_params; q != NULL; q = q->next) {
@@ -854,7 +893,8 @@ static void check_resource(checker *c, decl *r)
   check_annos(c, r->annos, DECL_ANNOS, "a resource");
   if (r->path[0] != '/' && r->path[0] != '\0')
     diag_error(c->d, r->at, "resource path \"%s\" must start with '/'", r->path);
-  seen_set names = {0};
+  seen_set names;
+  seen_init(&names);
   for (operation *op = r->ops; op != NULL; op = op->next) {
     const operation *o = seen_before(c, &names, op->name, op);
     if (o != NULL) {
@@ -932,8 +972,8 @@ int spec_check(spec *s)
     nresources += d->kind == D_RESOURCE;
     for (const operation *op = d->ops; op != NULL; op = op->next)
       nnames++;
-    for (const enum_value *v = d->values; v != NULL; v = v->next)
-      nvalues++;
+    if (d->kind == D_ENUM && count_values(d) > SCAN_MAX)
+      nvalues += count_values(d);
   }
   if (name_table_init(&c.types) != 0 || name_table_init_size(&c.resources, nresources) != 0 ||
       name_table_init_size(&c.c_names, nnames) != 0 || name_table_init_size(&c.enum_values, nvalues) != 0 ||
