@@ -1,6 +1,7 @@
 /* The arena every AST node and string is allocated from. */
 #include "ast.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,4 +123,17 @@ const char *type_kind_name(const type *t)
       [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
       [R_STREAM] = "model"};
   return t->rk > R_UNRESOLVED && t->rk <= R_STREAM ? kinds[t->rk] : "unresolved";
+}
+
+int next_path_param(const char **p, const operation *op, char *name, size_t size, const field **declared)
+{
+  const char *brace = strchr(*p, '{'), *end = brace != NULL ? strchr(brace, '}') : NULL;
+  if (end == NULL)
+    return 0;
+  snprintf(name, size, "%.*s", (int)(end - brace - 1), brace + 1);
+  *declared = op->path_params;
+  while (*declared != NULL && strcmp((*declared)->name, name) != 0)
+    *declared = (*declared)->next;
+  *p = end + 1;
+  return 1;
 }

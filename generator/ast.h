@@ -203,6 +203,10 @@ typedef struct ast_file {
 const annotation *find_anno(const annotation *list, const char *name);
 /* A field's or parameter's wire name: @json("..."), @header("...") for headers, else its name. */
 const char *field_wire(const field *f);
+/* The next {name} placeholder of a checked full path at or after *p: its name goes into name
+ * (size bytes), *declared gets its declaration in op->path_params (NULL: an undeclared string
+ * parameter), and *p moves past it. Returns 0 when there is none left. */
+int next_path_param(const char **p, const operation *op, char *name, size_t size, const field **declared);
 /* A resolved type's kind as the resolved spec names it (docs/spec-json.md): "string", "model"
  * (pages and streams too: their inner type is what is named), "unresolved" before checking. */
 const char *type_kind_name(const type *t);

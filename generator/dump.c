@@ -295,15 +295,9 @@ static void model_json(dumper *d, const decl *m)
 static void add_path_params(dumper *d, const operation *op, const char *full)
 {
   nest(d, "path_params", '[');
-  for (const char *p = full; (p = strchr(p, '{')) != NULL; p++) {
-    const char *end = strchr(p, '}');
-    if (end == NULL)
-      break;
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
-    const field *decl_p = op->path_params;
-    while (decl_p != NULL && strcmp(decl_p->name, name) != 0)
-      decl_p = decl_p->next;
+  char name[128];
+  const field *decl_p;
+  for (const char *p = full; next_path_param(&p, op, name, sizeof name, &decl_p);) {
     if (decl_p != NULL) {
       field_json(d, decl_p, 1);
       continue;

@@ -492,21 +492,54 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
   str(v, K(owner), owner);
 }
 
-/* A list of fields or parameters: the field keys, and with owner the C keys too. */
-static void add_fields(vm *v, uint16_t key, const field *list, int is_param, const char *owner)
+/* How a path parameter is passed to the C function, and a value for examples in the docs. */
+static void add_path_arg(vm *v, const field *f)
+{
+  char type_c[600];
+  const char *kind = f->type->rk == R_INT ? "int64_t" : f->type->rk == R_FLOAT ? "double"
+                     : f->type->rk == R_BOOL ? "bool" : "const char *";
+  if (f->type->rk == R_ENUM) {
+    c_name_of(v, type_name(f->type), 0, type_c, sizeof type_c);
+    kind = type_c;
+  }
+  char c_arg[1300], sample[600];
+  snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name);
+  copy(v, K(c_arg), c_arg);
+  if (strcmp(kind, "const char *") == 0)
+    snprintf(sample, sizeof sample, "\"%s-1\"", f->name);
+  else
+    snprintf(sample, sizeof sample, "%s", f->type->rk == R_BOOL ? "true" : "1");
+  copy(v, K(c_sample), sample);
+}
+
+/* One list of fields or parameters in the view model, made of up to two of the spec's lists
+ * (an operation's query and header parameters share one C struct). */
+typedef struct field_lists {
+  const field *lists[2];
+  const char *extra_flag[2]; /* a flag added to each list's fields' C flags, or NULL */
+  int is_param;
+  const char *owner;         /* the C struct's name: with it, the C keys too (borrowed) */
+  int path_args;             /* path parameters: how each is passed to the C function */
+} field_lists;
+
+static void add_fields(vm *v, uint16_t key, const field_lists *in)
 {
   int n = 0, i = 0;
-  for (const field *f = list; f != NULL; f = f->next)
-    n++;
+  for (int l = 0; l < 2; l++)
+    for (const field *f = in->lists[l]; f != NULL; f = f->next)
+      n++;
   vb_begin(v->b, key, V_LIST);
-  for (const field *f = list; f != NULL; f = f->next, i++) {
-    vb_begin(v->b, 0, V_OBJECT);
-    field_keys(v, (field_in){f, is_param});
-    add_ends(v, i, n);
-    if (owner != NULL)
-      add_c_field(v, (field_in){f, is_param}, NULL, owner);
-    vb_end(v->b);
-  }
+  for (int l = 0; l < 2; l++)
+    for (const field *f = in->lists[l]; f != NULL; f = f->next, i++) {
+      vb_begin(v->b, 0, V_OBJECT);
+      field_keys(v, (field_in){f, in->is_param});
+      add_ends(v, i, n);
+      if (in->owner != NULL)
+        add_c_field(v, (field_in){f, in->is_param}, in->extra_flag[l], in->owner);
+      if (in->path_args)
+        add_path_arg(v, f);
+      vb_end(v->b);
+    }
   vb_end(v->b);
 }
 
@@ -573,7 +606,8 @@ static void model_view(vm *v, const decl *m)
     error_keys(v, m);
   boolean(v, K(is_error), m->kind == D_ERROR); /* errors get no X_array type */
   add_doc(v, m->doc, m->annos);
-  add_fields(v, K(fields), m->fields, 0, stable_copy(v, owner)); /* every field borrows it */
+  field_lists fields = {.lists = {m->fields}, .owner = stable_copy(v, owner)}; /* every field borrows it */
+  add_fields(v, K(fields), &fields);
   boolean(v, K(has_fields), m->fields != NULL);
 }
 
@@ -593,69 +627,19 @@ static const field *path_params(vm *v, const operation *op, const char *full)
   if (out == NULL)
     return NULL;
   size_t n = 0;
-  for (const char *p = full; (p = strchr(p, '{')) != NULL; p++) {
-    const char *end = strchr(p, '}');
-    if (end == NULL)
-      break;
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
-    const field *declared = op->path_params;
-    while (declared != NULL && strcmp(declared->name, name) != 0)
-      declared = declared->next;
-    if (declared != NULL) {
+  char name[128];
+  const field *declared;
+  for (const char *p = full; next_path_param(&p, op, name, sizeof name, &declared);) {
+    if (declared != NULL)
       out[n] = *declared;
-    } else {
+    else
       out[n] = (field){.name = stable_copy(v, name), .type = &string_type};
-    }
     out[n].next = NULL;
     if (n > 0)
       out[n - 1].next = &out[n];
     n++;
   }
   return n > 0 ? out : NULL;
-}
-
-/* How a path parameter is passed to the C function, and a value for examples in the docs. */
-static void add_path_arg(vm *v, const field *f)
-{
-  char type_c[600];
-  const char *kind = f->type->rk == R_INT ? "int64_t" : f->type->rk == R_FLOAT ? "double"
-                     : f->type->rk == R_BOOL ? "bool" : "const char *";
-  if (f->type->rk == R_ENUM) {
-    c_name_of(v, type_name(f->type), 0, type_c, sizeof type_c);
-    kind = type_c;
-  }
-  char c_arg[1300], sample[600];
-  snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name);
-  copy(v, K(c_arg), c_arg);
-  if (strcmp(kind, "const char *") == 0)
-    snprintf(sample, sizeof sample, "\"%s-1\"", f->name);
-  else
-    snprintf(sample, sizeof sample, "%s", f->type->rk == R_BOOL ? "true" : "1");
-  copy(v, K(c_sample), sample);
-}
-
-/* An operation's parameter list with the C keys (path parameters also with their argument);
- * first and last run over all of lists[0..n), which share one struct. */
-static void add_c_params(vm *v, uint16_t key, const field *const *lists, const char *const *extra, int nlists,
-                         const char *owner, int path_args)
-{
-  int n = 0, i = 0;
-  for (int l = 0; l < nlists; l++)
-    for (const field *f = lists[l]; f != NULL; f = f->next)
-      n++;
-  vb_begin(v->b, key, V_LIST);
-  for (int l = 0; l < nlists; l++)
-    for (const field *f = lists[l]; f != NULL; f = f->next, i++) {
-      vb_begin(v->b, 0, V_OBJECT);
-      field_keys(v, (field_in){f, 1});
-      add_c_field(v, (field_in){f, 1}, extra[l], owner);
-      if (path_args)
-        add_path_arg(v, f);
-      add_ends(v, i, n);
-      vb_end(v->b);
-    }
-  vb_end(v->b);
 }
 
 /* A result or body type, a model or an array of one: the C type it has in a call
@@ -722,14 +706,12 @@ static void add_op_c(vm *v, const decl *r, const operation *op, const field *pat
   snprintf(owner, sizeof owner, "%s__path", c_op);
   const char *path_owner = stable_copy(v, owner);
   str(v, K(c_path_struct), path_owner);
-  const char *no_flag[] = {NULL};
-  add_c_params(v, K(c_path_fields), &path, no_flag, 1, path_owner, 1);
+  add_fields(v, K(c_path_fields), &(field_lists){.lists = {path}, .is_param = 1, .owner = path_owner, .path_args = 1});
   snprintf(owner, sizeof owner, "%s_params", c_op);
   const char *params_owner = stable_copy(v, owner);
   str(v, K(c_params_struct), params_owner);
-  const field *lists[] = {op->query_params, op->header_params};
-  const char *extra[] = {NULL, "APIC_F_HEADER"};
-  add_c_params(v, K(c_params), lists, extra, 2, params_owner, 0);
+  field_lists params = {{op->query_params, op->header_params}, {NULL, "APIC_F_HEADER"}, 1, params_owner, 0};
+  add_fields(v, K(c_params), &params);
   boolean(v, K(has_params), op->query_params != NULL || op->header_params != NULL);
   add_result_c(v, op);
   if (op->body != NULL)
@@ -761,11 +743,11 @@ static void op_view(vm *v, const decl *r, const operation *op)
   str(v, K(method), op->method);
   copy(v, K(full_path), full);
   add_doc(v, op->doc, op->annos);
-  add_fields(v, K(path_params), path, 1, NULL);
+  add_fields(v, K(path_params), &(field_lists){.lists = {path}, .is_param = 1});
   boolean(v, K(has_path_params), path != NULL);
-  add_fields(v, K(query_params), op->query_params, 1, NULL);
+  add_fields(v, K(query_params), &(field_lists){.lists = {op->query_params}, .is_param = 1});
   boolean(v, K(has_query_params), op->query_params != NULL);
-  add_fields(v, K(header_params), op->header_params, 1, NULL);
+  add_fields(v, K(header_params), &(field_lists){.lists = {op->header_params}, .is_param = 1});
   boolean(v, K(has_header_params), op->header_params != NULL);
   boolean(v, K(has_body), op->body != NULL);
   if (op->body != NULL)
