@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bigmem.h"
 #include "commands.h"
 #include "frontend.h"
 #include "mustache.h"
@@ -506,75 +505,9 @@ static int sync_dir(gen *g)
   return o->check && changes > 0 ? EXIT_SPEC : EXIT_OK;
 }
 
-/* While generating, every cJSON tree (the resolved spec for the mock, files.json) is built
- * once and dropped whole at the end: they come from an arena, and cJSON's frees are no-ops.
- * For a large spec this halves the run (millions of small mallocs and frees). */
-typedef struct json_block {
-  struct json_block *next;
-  size_t used, size;
-  max_align_t data[];
-} json_block;
-
-static json_block *json_blocks;
-static size_t json_total; /* bytes of all blocks, for big_block_size */
-
-static void *json_alloc(size_t size)
-{
-  /* cJSON asks for nodes and text only: a node's alignment is enough (strings are most of
-   * the allocations, and max_align_t's 16 bytes wasted memory on them). */
-  size_t align = _Alignof(cJSON);
-  size = (size + align - 1) / align * align;
-  json_block *b = json_blocks;
-  if (b == NULL || b->size - b->used < size) {
-    size_t bytes = big_block_size(json_total, sizeof *b + size);
-    if ((b = big_alloc(bytes)) == NULL)
-      return NULL;
-    json_total += bytes;
-    b->used = 0;
-    b->size = bytes - sizeof *b;
-    b->next = json_blocks;
-    json_blocks = b;
-  }
-  void *p = (char *)b->data + b->used;
-  b->used += size;
-  return p;
-}
-
-static void json_free(void *p)
-{
-  (void)p; /* freed with the arena */
-}
-
-static void json_arena_begin(void)
-{
-  cJSON_Hooks hooks = {json_alloc, json_free};
-  cJSON_InitHooks(&hooks);
-}
-
-static void json_arena_end(void)
-{
-  cJSON_InitHooks(NULL);
-  while (json_blocks != NULL) {
-    json_block *next = json_blocks->next;
-    big_free(json_blocks, sizeof *json_blocks + json_blocks->size);
-    json_blocks = next;
-  }
-  json_total = 0;
-}
-
-static int generate(const gen_options *o);
-
-int apic_generate(const gen_options *o)
-{
-  json_arena_begin();
-  int status = generate(o);
-  json_arena_end();
-  return status;
-}
-
 static int render_spec(const gen_options *o, const view *root);
 
-static int generate(const gen_options *o)
+int apic_generate(const gen_options *o)
 {
   spec s;
   view_builder b = {0};

@@ -312,8 +312,9 @@ cJSON *view_to_json(const view *v)
   }
   cJSON *out = v->kind == V_OBJECT ? cJSON_CreateObject() : cJSON_CreateArray();
   for (uint32_t i = 0; out != NULL && i < v->n; i++) {
-    cJSON *item = view_to_json(&v->u.items[i]);
-    int added = item != NULL && (v->kind == V_OBJECT ? cJSON_AddItemToObject(out, view_key_name(item == NULL ? 0 : v->u.items[i].key), item)
+    const view *m = &v->u.items[i];
+    cJSON *item = view_to_json(m);
+    int added = item != NULL && (v->kind == V_OBJECT ? cJSON_AddItemToObject(out, view_key_name(m->key), item)
                                                      : cJSON_AddItemToArray(out, item));
     if (!added) {
       cJSON_Delete(item);
