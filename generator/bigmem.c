@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 /* x86-64's and arm64's (4 KB pages) huge page; elsewhere the alignment is merely harmless. */
@@ -45,6 +46,22 @@ void big_free(void *p, size_t size)
     free(p);
   else if (p != NULL)
     munmap(p, rounded(size));
+}
+
+void *big_heap_grow(void *old, size_t used, size_t size)
+{
+  if (size < HUGE_PAGE)
+    return realloc(old, size);
+  char *p = aligned_alloc(HUGE_PAGE, rounded(size));
+  if (p == NULL)
+    return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, rounded(size), MADV_HUGEPAGE);
+#endif
+  if (used > 0)
+    memcpy(p, old, used);
+  free(old);
+  return p;
 }
 
 size_t big_block_size(size_t used, size_t need)

@@ -16,6 +16,7 @@ typedef struct dumper {
   const spec *s;
   strbuf out;
   int more; /* the open object or array already has a member: the next needs a comma */
+  int bare; /* leave out "doc" and "loc" */
 } dumper;
 
 /* ---- compact JSON, as cJSON prints it -------------------------------------------------------- */
@@ -127,6 +128,8 @@ static void unnest(dumper *d, char bracket)
 
 static void add_loc(dumper *d, loc at)
 {
+  if (d->bare)
+    return;
   char buf[1200];
   snprintf(buf, sizeof buf, "%s:%d:%d", diag_file_name(&d->s->diag, at.file), at.line, at.col);
   str(d, "loc", buf);
@@ -134,6 +137,8 @@ static void add_loc(dumper *d, loc at)
 
 static void add_doc(dumper *d, doc dc)
 {
+  if (d->bare)
+    return;
   nest(d, "doc", '[');
   for (int i = 0; i < dc.count; i++) {
     sep(d);
@@ -309,8 +314,7 @@ static void add_path_params(dumper *d, const operation *op, const char *full)
     str(d, "kind", "string");
     unnest(d, '}');
     boolean(d, "optional", 0);
-    nest(d, "doc", '[');
-    unnest(d, ']');
+    add_doc(d, (doc){0});
     add_loc(d, op->path_at);
     unnest(d, '}');
   }
@@ -416,11 +420,11 @@ static void add_decls(dumper *d, const char *k, decl_kind kind)
   unnest(d, ']');
 }
 
-char *spec_json(const spec *s, size_t *out_len)
+char *spec_json(const spec *s, int bare, size_t *out_len)
 {
   if (s->api == NULL)
     return NULL;
-  dumper d = {s, {0}, 0};
+  dumper d = {s, {0}, 0, bare};
   nest(&d, NULL, '{');
   str(&d, "apic_version", APIC_VERSION);
   str(&d, "file", diag_file_name(&s->diag, 0));
@@ -442,7 +446,7 @@ char *spec_json(const spec *s, size_t *out_len)
 cJSON *spec_dump(const spec *s)
 {
   size_t len;
-  char *text = spec_json(s, &len);
+  char *text = spec_json(s, 0, &len);
   cJSON *json = text != NULL ? cJSON_ParseWithLength(text, len) : NULL;
   free(text);
   return json;

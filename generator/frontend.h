@@ -28,8 +28,9 @@ int spec_load_text(spec *s, const char *name, const char *text, size_t size, FIL
 /* Resolves names and runs the semantic checks (check.c); returns the error count. */
 int spec_check(spec *s);
 /* The resolved spec as compact JSON text (dump.c), *out_len bytes, NUL-terminated (caller
- * frees); NULL when out of memory. Only after a clean check. */
-char *spec_json(const spec *s, size_t *out_len);
+ * frees); NULL when out of memory. Only after a clean check. bare leaves out every "doc" and
+ * "loc" (the generated mock's copy). */
+char *spec_json(const spec *s, int bare, size_t *out_len);
 /* The same as a cJSON tree (caller frees with cJSON_Delete). */
 cJSON *spec_dump(const spec *s);
 void spec_free(spec *s);

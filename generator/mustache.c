@@ -385,6 +385,31 @@ static void put_escaped(strbuf *b, const char *s, size_t len)
   }
 }
 
+/* With a sink, hands what has gathered over once there is at least `least` bytes of it. */
+static void flush(renderer *r, size_t least)
+{
+  if (r->sink == NULL || r->out.len < least || r->err != NULL)
+    return;
+  if (r->out.failed)
+    r->err = strdup("out of memory");
+  else if (r->out.len > 0 && r->sink(r->ud, r->out.data, r->out.len) != 0)
+    r->err = strdup("output failed");
+  r->out.len = 0;
+}
+
+/* Appends n bytes of output. With a sink, a piece as large as a flush goes to it directly
+ * rather than through the buffer (the mock's copy of a large spec is megabytes in one value). */
+static void put(renderer *r, const char *s, size_t n)
+{
+  if (r->sink == NULL || n < FLUSH_AT) {
+    sb_append(&r->out, s, n);
+    return;
+  }
+  flush(r, 0);
+  if (r->err == NULL && r->sink(r->ud, s, n) != 0)
+    r->err = strdup("output failed");
+}
+
 static void put_value(renderer *r, const view *v, int escape)
 {
   char num[64];
@@ -412,37 +437,33 @@ static void put_value(renderer *r, const view *v, int escape)
   if (escape)
     put_escaped(&r->out, s, len);
   else
-    sb_append(&r->out, s, len);
+    put(r, s, len);
 }
 
 static void render_range(renderer *r, const mustache *t, size_t from, size_t to);
+
+/* Whether a cache entry is for this partial name and indentation: compared in place, since a
+ * partial is looked up each time it is rendered (thousands of times for a large spec). */
+static int cached_is(const cached *c, const char *name, const char *indent)
+{
+  size_t n = strlen(name);
+  return strncmp(c->key, name, n) == 0 && c->key[n] == '\n' && strcmp(c->key + n + 1, indent) == 0;
+}
 
 static const mustache *partial(renderer *r, const char *name, const char *indent)
 {
   mustache_env *env = r->env;
   if (env->load == NULL)
     return NULL;
-  strbuf key = {0};
-  sb_printf(&key, "%s\n%s", name, indent ? indent : "");
-  if (key.failed) {
-    sb_free(&key);
+  if (env->cache == NULL && (env->cache = calloc(1, sizeof *env->cache)) == NULL)
     return NULL;
-  }
-  if (env->cache == NULL && (env->cache = calloc(1, sizeof *env->cache)) == NULL) {
-    sb_free(&key);
-    return NULL;
-  }
   for (cached *c = env->cache->head; c != NULL; c = c->next)
-    if (strcmp(c->key, key.data) == 0) {
-      sb_free(&key);
+    if (cached_is(c, name, indent ? indent : ""))
       return c->t;
-    }
   size_t len = 0;
   const char *text = env->load(env->ud, name, &len);
-  if (text == NULL) {
-    sb_free(&key);
+  if (text == NULL)
     return NULL;
-  }
   /* The spec indents every line of a standalone partial before rendering it. */
   strbuf src = {0};
   for (size_t i = 0; i < len; i++) {
@@ -453,7 +474,9 @@ static const mustache *partial(renderer *r, const char *name, const char *indent
   char *err = NULL;
   mustache *t = src.failed ? NULL : mustache_parse(name, src.data ? src.data : "", src.len, &err);
   sb_free(&src);
-  cached *c = t != NULL ? calloc(1, sizeof *c) : NULL;
+  strbuf key = {0};
+  sb_printf(&key, "%s\n%s", name, indent ? indent : "");
+  cached *c = t != NULL && !key.failed ? calloc(1, sizeof *c) : NULL;
   if (c == NULL) {
     if (r->err == NULL)
       r->err = err != NULL ? err : strdup("out of memory");
@@ -498,18 +521,6 @@ static void render_section(renderer *r, const mustache *t, size_t i)
   }
 }
 
-/* With a sink, hands what has gathered over once there is at least `least` bytes of it. */
-static void flush(renderer *r, size_t least)
-{
-  if (r->sink == NULL || r->out.len < least || r->err != NULL)
-    return;
-  if (r->out.failed)
-    r->err = strdup("out of memory");
-  else if (r->out.len > 0 && r->sink(r->ud, r->out.data, r->out.len) != 0)
-    r->err = strdup("output failed");
-  r->out.len = 0;
-}
-
 /* Renders tokens [from, to). */
 static void render_range(renderer *r, const mustache *t, size_t from, size_t to)
 {
@@ -517,7 +528,7 @@ static void render_range(renderer *r, const mustache *t, size_t from, size_t to)
     const token *k = &t->toks[i];
     flush(r, FLUSH_AT);
     switch (k->kind) {
-    case T_TEXT: sb_append(&r->out, k->text, k->len); break;
+    case T_TEXT: put(r, k->text, k->len); break;
     case T_VAR:
     case T_RAW: put_value(r, lookup(r, k), k->kind == T_VAR && r->env->escape); break;
     case T_SECTION:

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 static int reserve(strbuf *b, size_t more)
 {
   if (b->failed)
@@ -20,7 +22,7 @@ static int reserve(strbuf *b, size_t more)
     }
     cap *= 2;
   }
-  char *grown = realloc(b->data, cap);
+  char *grown = big_heap_grow(b->data, b->len + (b->data != NULL), cap);
   if (grown == NULL) {
     b->failed = 1;
     return -1;
@@ -30,7 +32,7 @@ static int reserve(strbuf *b, size_t more)
   return 0;
 }
 
-void sb_append(strbuf *b, const char *s, size_t n)
+void sb_append_grow(strbuf *b, const char *s, size_t n)
 {
   if (reserve(b, n) != 0)
     return;

@@ -4,6 +4,7 @@
 #define APIC_STRBUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct strbuf {
   char *data; /* NUL-terminated when not NULL */
@@ -11,7 +12,21 @@ typedef struct strbuf {
   int failed;
 } strbuf;
 
-void sb_append(strbuf *b, const char *s, size_t n);
+/* sb_append when the buffer must grow first. */
+void sb_append_grow(strbuf *b, const char *s, size_t n);
+
+/* Appends n bytes. Inline: the dump and the renderer append millions of short pieces, and
+ * the call cost more than the copy. */
+static inline void sb_append(strbuf *b, const char *s, size_t n)
+{
+  if (b->len + n < b->cap && !b->failed) {
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+  } else {
+    sb_append_grow(b, s, n);
+  }
+}
 void sb_puts(strbuf *b, const char *s);
 void sb_printf(strbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -16,7 +16,7 @@
 /* Every key of the view model. */
 #define VIEW_KEYS(X)                                                                                                   \
   X(apic_version) X(spec_file) X(generated_line) X(api) X(enums) X(models) X(errors) X(resources)                      \
-  X(models_in_c_order) X(has_operations) X(has_end_callbacks) X(spec_json_parts) X(part) X(name) X(c_name) X(upper)    \
+  X(models_in_c_order) X(has_operations) X(has_end_callbacks) X(spec_json_c) X(name) X(c_name) X(upper)    \
   X(title) X(version) X(base_url) X(auth_bearer) X(auth_header) X(auth_none) X(auth_header_name) X(doc) X(has_doc)     \
   X(is_deprecated) X(deprecated) X(snake_name) X(values) X(wire) X(c_wire) X(first) X(last) X(c_const) X(status)      \
   X(short_name) X(kind_const) X(is_status_class) X(status_class_digit) X(is_error) X(fields) X(has_fields) X(type)     \
@@ -107,37 +107,69 @@ static void add_snake(vm *v, const char *name)
   copy(v, K(snake_name), snake);
 }
 
-/* A C string literal's body: quotes, backslashes and control bytes escaped (\ooo). Measured
- * first and written straight into the view's memory: the mock's copy of the spec
- * (spec_json_parts) is megabytes of this for a large spec. */
-static void c_string(vm *v, uint16_t key, const char *text, size_t len)
+/* Bytes a C string literal cannot hold as they are: control bytes, DEL, '"', '\\', and '?'
+ * (escaped when it follows another, so no trigraph forms: gcc reads them in ISO C modes). */
+static const uint64_t c_special[4] = {
+    0xffffffffull | 1ull << '"' | 1ull << '?', 1ull << ('\\' - 64) | 1ull << (0x7f - 64), 0, 0};
+
+static int is_c_special(unsigned char c)
+{
+  return (int)(c_special[c >> 6] >> (c & 63) & 1);
+}
+
+/* Writes len bytes of text as the body of a C string literal to out (when not NULL) and
+ * returns the length: quotes, backslashes and the second '?' of "??" get a backslash, control
+ * bytes and DEL are written \ooo. Runs of plain bytes are copied whole: the mock's copy of a
+ * large spec is megabytes of this. */
+static size_t c_escape(char *out, const char *text, size_t len)
 {
   const unsigned char *in = (const unsigned char *)text;
   size_t n = 0;
-  for (size_t i = 0; i < len; i++)
-    n += in[i] == '"' || in[i] == '\\' ? 2 : in[i] < 0x20 || in[i] == 0x7f ? 4 : 1;
+  for (size_t i = 0, run; i < len; i++) {
+    for (run = i; i < len && !is_c_special(in[i]); i++)
+      ;
+    if (out != NULL)
+      memcpy(out + n, in + run, i - run);
+    n += i - run;
+    if (i == len)
+      break;
+    unsigned char c = in[i];
+    if (c < 0x20 || c == 0x7f) {
+      if (out != NULL) {
+        out[n] = '\\';
+        out[n + 1] = (char)('0' + (c >> 6));
+        out[n + 2] = (char)('0' + ((c >> 3) & 7));
+        out[n + 3] = (char)('0' + (c & 7));
+      }
+      n += 4;
+    } else if (c == '?' && (i == 0 || in[i - 1] != '?')) {
+      if (out != NULL)
+        out[n] = '?';
+      n += 1;
+    } else {
+      if (out != NULL) {
+        out[n] = '\\';
+        out[n + 1] = (char)c;
+      }
+      n += 2;
+    }
+  }
+  return n;
+}
+
+/* text as the body of a C string literal. */
+static void c_string(vm *v, uint16_t key, const char *text, size_t len)
+{
+  size_t n = c_escape(NULL, text, len);
   if (n == len) {
     vb_strcpy(v->b, key, text, len);
     return;
   }
-  char *out = vb_alloc(v->b, n + 1), *o = out;
+  char *out = vb_alloc(v->b, n + 1);
   if (out == NULL)
     return;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = in[i];
-    if (c == '"' || c == '\\') {
-      *o++ = '\\';
-      *o++ = (char)c;
-    } else if (c < 0x20 || c == 0x7f) {
-      *o++ = '\\';
-      *o++ = (char)('0' + (c >> 6));
-      *o++ = (char)('0' + ((c >> 3) & 7));
-      *o++ = (char)('0' + (c & 7));
-    } else {
-      *o++ = (char)c;
-    }
-  }
-  *o = '\0';
+  c_escape(out, text, len);
+  out[n] = '\0';
   vb_str(v->b, key, out);
 }
 
@@ -899,25 +931,40 @@ out:
   free(stack);
 }
 
-/* The resolved spec as compact JSON in C string pieces of about 100 bytes (the generated mock
- * server embeds it; one literal per line keeps each under ISO C's 4095-byte limit). Pieces end
- * at ASCII bytes, so no UTF-8 sequence is split across literals. */
-static void add_spec_json(vm *v)
+/* The resolved spec for the mock (compact JSON without docs and locations, which it does not
+ * read) as C string literals of about 100 bytes joined by `",\n  "`: one literal per line keeps
+ * each under ISO C's 4095-byte limit. Pieces end at ASCII bytes, so no UTF-8 sequence is split.
+ * Written to out when not NULL; returns the length. One string, not a list of pieces: for a
+ * large spec that is megabytes, and a value per piece cost more than the rest of the mock. */
+static size_t c_literal_lines(char *out, const char *json, size_t len)
 {
-  size_t len = 0;
-  char *json = spec_json(v->s, &len);
-  vb_begin(v->b, K(spec_json_parts), V_LIST);
-  if (json == NULL)
-    v->b->failed = 1;
-  for (size_t at = 0, end; json != NULL && at < len && !v->b->failed; at = end) {
+  static const char sep[] = "\",\n  \"";
+  size_t n = 0;
+  for (size_t at = 0, end; at < len; at = end) {
     end = at + 100 < len ? at + 100 : len;
     while (end < len && (unsigned char)json[end] >= 0x80)
       end++;
-    vb_begin(v->b, 0, V_OBJECT);
-    c_string(v, K(part), json + at, end - at);
-    vb_end(v->b);
+    if (at > 0 && out != NULL)
+      memcpy(out + n, sep, sizeof sep - 1);
+    n += at > 0 ? sizeof sep - 1 : 0;
+    n += c_escape(out != NULL ? out + n : NULL, json + at, end - at);
   }
-  vb_end(v->b);
+  return n;
+}
+
+static void add_spec_json(vm *v)
+{
+  size_t len = 0;
+  char *json = spec_json(v->s, 1, &len);
+  size_t n = json != NULL ? c_literal_lines(NULL, json, len) : 0;
+  char *lines = json != NULL && n < UINT32_MAX ? vb_alloc(v->b, n + 1) : NULL;
+  if (lines == NULL) {
+    v->b->failed = 1;
+  } else {
+    c_literal_lines(lines, json, len);
+    lines[n] = '\0';
+    vb_str(v->b, K(spec_json_c), lines);
+  }
   free(json);
 }
 
