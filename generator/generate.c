@@ -21,10 +21,14 @@
 #define MANIFEST ".apic-manifest"
 
 typedef struct output {
-  char *path; /* relative to the output directory */
-  char *text; /* NULL when same */
+  char *path;       /* relative to the output directory */
+  int same;         /* the file on disk already holds this text */
+  const char *text; /* a bundled runtime file: its (embedded) text, len bytes */
   size_t len;
-  int same;   /* the file on disk already holds this text */
+  char *tmp;        /* a rendered file that changed: its new text, in a file beside it until
+                       renamed (NULL with --check or --dry-run, or when blocked) */
+  int blocked;      /* not written: a directory on its way is a symbolic link */
+  int write_errno;  /* writing tmp failed with this error */
 } output;
 
 typedef struct loaded_text {
@@ -210,34 +214,43 @@ static mustache *parse_template(gen *g, const char *rel)
 
 /* ---- rendering --------------------------------------------------------------------------------- */
 
-static int add_output(gen *g, char *path, char *text, size_t len, int same)
+/* A new output (path taken over); NULL, with path freed, when another template writes it too. */
+static output *add_output(gen *g, char *path)
 {
   for (size_t i = 0; i < g->nouts; i++)
     if (strcmp(g->outs[i].path, path) == 0) {
       fprintf(stderr, "apic: two templates write '%s'\n", path);
-      return -1;
+      free(path);
+      return NULL;
     }
   if (g->nouts == g->cap) {
     size_t cap = g->cap ? g->cap * 2 : 16;
     output *grown = realloc(g->outs, cap * sizeof *grown);
-    if (grown == NULL)
-      return -1;
+    if (grown == NULL) {
+      free(path);
+      return NULL;
+    }
     g->outs = grown;
     g->cap = cap;
   }
-  g->outs[g->nouts++] = (output){path, text, len, same};
-  return 0;
+  output *out = &g->outs[g->nouts++];
+  *out = (output){.path = path};
+  return out;
 }
 
 /* Compares the output with the file on disk while it is rendered, so an unchanged file (the
- * usual case: an SDK regenerated) never has its whole text in memory: for a large spec that
- * saves tens of megabytes of fresh pages. Once they differ, the text is kept whole, and the
- * part that matched is read back from the file. */
+ * usual case: an SDK regenerated) is never held whole. Once they differ, the output goes to a
+ * file beside the old one (renamed over it when every file has rendered), starting with the
+ * part that matched, read back from the old file; with --check or --dry-run it goes nowhere.
+ * No output is held whole in memory either: for a large spec that is tens of megabytes of
+ * fresh pages. */
 typedef struct compare {
-  FILE *old;    /* the file on disk, read along; NULL when absent or once they differ */
-  size_t same;  /* bytes so far equal to the file's */
+  const gen *g;
+  output *out;
+  FILE *old;   /* the file on disk, read along; NULL when absent or once they differ */
+  size_t same; /* bytes so far equal to the file's */
   int differs;
-  strbuf text;  /* once they differ: the output so far */
+  FILE *tmp;   /* once they differ: out->tmp, being written */
   char chunk[65536];
 } compare;
 
@@ -253,24 +266,62 @@ static int same_bytes(compare *c, const char *data, size_t len)
   return 1;
 }
 
-/* From now on the output is kept: starts it with the c->same bytes that matched. */
+/* Writes new text; a failed write is reported when the files are put in place. */
+static void put_new(compare *c, const char *data, size_t len)
+{
+  if (c->tmp != NULL && fwrite(data, 1, len, c->tmp) != len) {
+    c->out->write_errno = errno;
+    fclose(c->tmp);
+    c->tmp = NULL;
+  }
+}
+
+/* Starts out->tmp beside the file (not through a symbolically linked directory). */
+static void open_new(compare *c)
+{
+  const gen_options *o = c->g->o;
+  output *out = c->out;
+  if (o->check || o->dry_run)
+    return;
+  if (!no_symlinked_parent(o->out_dir, out->path)) {
+    out->blocked = 1;
+    return;
+  }
+  char *full = joined(o->out_dir, out->path);
+  strbuf t = {0};
+  sb_printf(&t, "%s.apic-tmp", full != NULL ? full : "");
+  if (full == NULL || t.failed)
+    out->write_errno = ENOMEM;
+  else if (make_parents(full) != 0)
+    out->write_errno = errno;
+  else if ((out->tmp = sb_take(&t, NULL)) == NULL)
+    out->write_errno = ENOMEM;
+  else if ((c->tmp = fopen(out->tmp, "wb")) == NULL)
+    out->write_errno = errno;
+  sb_free(&t);
+  free(full);
+}
+
+/* From now on the output is new text: starts it with the c->same bytes that matched. */
 static int differ(compare *c)
 {
   c->differs = 1;
+  open_new(c);
   if (c->old == NULL)
     return 0;
   rewind(c->old);
+  int rc = 0;
   for (size_t left = c->same, n; left > 0; left -= n) {
     n = left < sizeof c->chunk ? left : sizeof c->chunk;
     if (fread(c->chunk, 1, n, c->old) != n) { /* the file changed under us */
-      c->text.failed = 1;
+      rc = -1;
       break;
     }
-    sb_append(&c->text, c->chunk, n);
+    put_new(c, c->chunk, n);
   }
   fclose(c->old);
   c->old = NULL;
-  return c->text.failed ? -1 : 0;
+  return rc;
 }
 
 static int compare_piece(void *ud, const char *data, size_t len)
@@ -282,19 +333,22 @@ static int compare_piece(void *ud, const char *data, size_t len)
     c->same += len;
     return 0;
   }
-  sb_append(&c->text, data, len);
-  return c->text.failed ? -1 : 0;
+  put_new(c, data, len);
+  return 0;
 }
 
-/* Renders body into c, comparing with the file at path (relative to the output directory).
- * Afterwards either !c->differs (the file holds it), or c->text holds the output. */
-static int render_compared(gen *g, const mustache *body, const view *const *stack, int depth, const char *path,
+/* Renders body for out, comparing with its file on disk. Afterwards out->same says whether the
+ * file holds it; if not, out->tmp (when writing) holds the new text. */
+static int render_compared(gen *g, output *out, const mustache *body, const view *const *stack, int depth,
                            compare *c, char **err)
 {
-  char *full = joined(g->o->out_dir, path);
+  char *full = joined(g->o->out_dir, out->path);
+  c->g = g;
+  c->out = out;
   c->old = full != NULL ? fopen(full, "rb") : NULL;
   free(full);
-  c->differs = c->old == NULL;
+  if (c->old == NULL)
+    differ(c);
   int rc = mustache_render_to(body, stack, depth, &g->env, compare_piece, c, err);
   if (rc == 0 && !c->differs && (fgetc(c->old) != EOF || ferror(c->old)) && differ(c) != 0) {
     *err = strdup("cannot read back the old file");
@@ -302,6 +356,9 @@ static int render_compared(gen *g, const mustache *body, const view *const *stac
   }
   if (c->old != NULL)
     fclose(c->old);
+  if (c->tmp != NULL && fclose(c->tmp) != 0 && out->write_errno == 0)
+    out->write_errno = errno;
+  out->same = !c->differs;
   return rc;
 }
 
@@ -317,25 +374,17 @@ static int render_one(gen *g, const mustache *body, const mustache *out_path, co
     free(err);
     return -1;
   }
+  output *out = add_output(g, path);
+  if (out == NULL)
+    return -1;
   compare *c = calloc(1, sizeof *c);
-  if (c == NULL || render_compared(g, body, stack, depth, path, c, &err) != 0) {
+  if (c == NULL || render_compared(g, out, body, stack, depth, c, &err) != 0) {
     fprintf(stderr, "%s: error: %s\n", tmpl, err != NULL ? err : "out of memory");
     free(err);
-    free(path);
-    if (c != NULL)
-      sb_free(&c->text);
     free(c);
     return -1;
   }
-  size_t len = 0;
-  char *text = c->differs ? sb_take(&c->text, &len) : NULL;
-  int same = !c->differs;
   free(c);
-  if ((!same && text == NULL) || add_output(g, path, text, len, same) != 0) {
-    free(path);
-    free(text);
-    return -1;
-  }
   return 0;
 }
 
@@ -403,15 +452,12 @@ static int add_bundle(gen *g)
     strbuf p = {0};
     sb_printf(&p, "%s%s", strncmp(f->path, "runtime/", 8) == 0 ? "" : "runtime/", f->path);
     char *path = sb_take(&p, NULL);
-    int same = path != NULL && same_as_disk(g->o->out_dir, path, f->text, f->len);
-    char *text = NULL;
-    if (path != NULL && !same && (text = malloc(f->len + 1)) != NULL)
-      memcpy(text, f->text, f->len + 1);
-    if (path == NULL || (!same && text == NULL) || add_output(g, path, text, f->len, same) != 0) {
-      free(path);
-      free(text);
+    output *out = path != NULL ? add_output(g, path) : NULL;
+    if (out == NULL)
       return -1;
-    }
+    out->same = same_as_disk(g->o->out_dir, path, f->text, f->len);
+    out->text = f->text;
+    out->len = f->len;
   }
   return 0;
 }
@@ -436,12 +482,35 @@ static char *manifest_text(const gen *g, size_t *len)
   return sb_take(&b, len);
 }
 
+/* Puts a changed output in place: renames its new text over the file (or writes a bundled
+ * file's); reports why not. */
+static int write_output(gen *g, output *out)
+{
+  const gen_options *o = g->o;
+  char *path = joined(o->out_dir, out->path);
+  int rc = -1;
+  if (out->blocked || !no_symlinked_parent(o->out_dir, out->path))
+    fprintf(stderr, "apic: not writing '%s': a directory on its way is a symbolic link\n", out->path);
+  else if (out->write_errno != 0)
+    fprintf(stderr, "apic: cannot write '%s': %s\n", path ? path : out->path, strerror(out->write_errno));
+  else if (path == NULL || (out->tmp != NULL ? rename(out->tmp, path) : write_atomic(path, out->text, out->len)) != 0)
+    fprintf(stderr, "apic: cannot write '%s': %s\n", path ? path : out->path, strerror(errno));
+  else
+    rc = 0;
+  if (rc == 0 && out->tmp != NULL) {
+    free(out->tmp); /* renamed: nothing left to remove */
+    out->tmp = NULL;
+  }
+  free(path);
+  return rc;
+}
+
 static int sync_dir(gen *g)
 {
   const gen_options *o = g->o;
   int changes = 0, failed = 0, written = 0, kept = 0, removed = 0;
   for (size_t i = 0; i < g->nouts; i++) {
-    const output *out = &g->outs[i];
+    output *out = &g->outs[i];
     if (out->same) {
       kept++;
       if (o->dry_run)
@@ -453,17 +522,10 @@ static int sync_dir(gen *g)
       fprintf(o->report, "%s %s\n", o->check ? "would write" : "write", out->path);
       continue;
     }
-    char *path = joined(o->out_dir, out->path);
-    if (!no_symlinked_parent(o->out_dir, out->path)) {
-      fprintf(stderr, "apic: not writing '%s': a directory on its way is a symbolic link\n", out->path);
-      failed = 1;
-    } else if (path == NULL || write_atomic(path, out->text, out->len) != 0) {
-      fprintf(stderr, "apic: cannot write '%s': %s\n", path ? path : out->path, strerror(errno));
-      failed = 1;
-    } else {
+    if (write_output(g, out) == 0)
       written++;
-    }
-    free(path);
+    else
+      failed = 1;
   }
   /* Files the previous run wrote and this one does not: stale. */
   char *mpath = joined(o->out_dir, MANIFEST);
@@ -542,8 +604,10 @@ static int render_spec(const gen_options *o, const view *root)
     status = sync_dir(&g);
   mustache_env_clear(&g.env);
   for (size_t i = 0; i < g.nouts; i++) {
+    if (g.outs[i].tmp != NULL && unlink(g.outs[i].tmp) == 0) /* not renamed: something failed */
+      remove_empty_parents(o->out_dir, g.outs[i].path);
+    free(g.outs[i].tmp);
     free(g.outs[i].path);
-    free(g.outs[i].text);
   }
   free(g.outs);
   for (loaded_text *l = g.overrides, *next; l != NULL; l = next) {

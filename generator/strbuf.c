@@ -32,6 +32,11 @@ static int reserve(strbuf *b, size_t more)
   return 0;
 }
 
+void sb_reserve(strbuf *b, size_t more)
+{
+  reserve(b, more);
+}
+
 void sb_append_grow(strbuf *b, const char *s, size_t n)
 {
   if (reserve(b, n) != 0)

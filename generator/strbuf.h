@@ -12,6 +12,8 @@ typedef struct strbuf {
   int failed;
 } strbuf;
 
+/* Makes room for `more` bytes ahead (a hint: appends grow the buffer anyway). */
+void sb_reserve(strbuf *b, size_t more);
 /* sb_append when the buffer must grow first. */
 void sb_append_grow(strbuf *b, const char *s, size_t n);
 

@@ -205,6 +205,28 @@ static void test_template_errors_fail(void **state)
   assert_int_equal(gen("x", "bad", 0, 0), 1);
 }
 
+/* A template that fails while rendering, after others have rendered, fails the run with
+ * nothing written: the files rendered first (kept beside their place until every file has
+ * rendered) are gone, and so are the directories made for them. */
+static void test_render_error_writes_nothing(void **state)
+{
+  (void)state;
+  make_dir("late");
+  make_dir("f");
+  spit(path_in("late", "ok.mustache"), "fine\n");
+  spit(path_in("late", "loop.mustache"), "{{>loop}}");
+  spit(path_in("late", "files.json"), "[{\"template\": \"ok.mustache\", \"output\": \"sub/ok.txt\"},"
+                                      " {\"template\": \"loop.mustache\", \"output\": \"loop.txt\"}]");
+  spit(path_in("f", "kept.txt"), "mine\n");
+  assert_int_equal(gen("f", "late", 0, 0), 1);
+  assert_int_equal(access(path_in("f", "sub"), F_OK), -1);
+  assert_int_equal(access(path_in("f", "loop.txt"), F_OK), -1);
+  assert_int_equal(access(path_in("f", "loop.txt.apic-tmp"), F_OK), -1);
+  char *x = slurp(path_in("f", "kept.txt"));
+  assert_string_equal(x, "mine\n");
+  free(x);
+}
+
 /* "each": one file per element, the element above the root on the context stack. */
 static void test_each_renders_per_element(void **state)
 {
@@ -350,6 +372,7 @@ int main(void)
       cmocka_unit_test(test_templates_override),
       cmocka_unit_test(test_output_cannot_escape),
       cmocka_unit_test(test_template_errors_fail),
+      cmocka_unit_test(test_render_error_writes_nothing),
       cmocka_unit_test(test_each_renders_per_element),
       cmocka_unit_test(test_stale_directories_removed),
       cmocka_unit_test(test_symlinked_directory_refused),
