@@ -2,6 +2,7 @@
 #include "names.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,20 @@ void snake_case(const char *in, char *out, size_t size)
     memcpy(out, tmp, len);
     out[len] = '\0';
   }
+}
+
+char *join(char *out, size_t size, ...)
+{
+  va_list ap;
+  va_start(ap, size);
+  size_t n = 0;
+  for (const char *part; (part = va_arg(ap, const char *)) != NULL;)
+    for (; *part != '\0' && n + 1 < size; part++)
+      out[n++] = *part;
+  va_end(ap);
+  if (size > 0)
+    out[n] = '\0';
+  return out;
 }
 
 void upper_case(const char *in, char *out, size_t size)

@@ -87,7 +87,7 @@ static void c_name_of(vm *v, const char *name, int upper, char *full, size_t siz
 {
   char snake[512];
   snake_case(name, snake, sizeof snake);
-  snprintf(full, size, "%s_%s", v->prefix, snake);
+  join(full, size, v->prefix, "_", snake, (char *)NULL);
   if (upper)
     upper_case(full, full, size);
 }
@@ -383,7 +383,7 @@ static const char *c_storage(vm *v, const type *t, char *buf, size_t size)
   case R_ENUM: {
     char snake[256];
     snake_case(type_name(t), snake, sizeof snake);
-    snprintf(buf, size, "%s_%s", v->prefix, snake);
+    join(buf, size, v->prefix, "_", snake, (char *)NULL);
     return buf;
   }
   default: return "char *"; /* string, datetime, date */
@@ -407,11 +407,11 @@ static const char *apic_kind(const char *kind)
 static void const_decl(const char *member, int has_count, char *out, size_t size)
 {
   if (strncmp(member, "char **", 7) == 0)
-    snprintf(out, size, "const char *const *%s", member + 7);
+    join(out, size, "const char *const *", member + 7, (char *)NULL);
   else if (strncmp(member, "char *", 6) == 0 || has_count)
-    snprintf(out, size, "const %s", member);
+    join(out, size, "const ", member, (char *)NULL);
   else
-    snprintf(out, size, "%s", member);
+    join(out, size, member, (char *)NULL);
 }
 
 /* The member declarations of a field in its struct (const ones for parameters). */
@@ -424,16 +424,17 @@ static void add_c_decl(vm *v, field_in in, int json_array, int by_pointer)
   const char *name = f->name;
   if (is_array && !json_array) {
     const char *ct = c_storage(v, t->inner, tbuf, sizeof tbuf);
-    snprintf(member, sizeof member, "%s%s*%s;\n  size_t %s_count;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", name, name);
+    join(member, sizeof member, ct, ct[strlen(ct) - 1] == '*' ? "" : " ", "*", name, ";\n  size_t ", name, "_count;", (char *)NULL);
   } else {
     const char *ct = c_storage(v, t, tbuf, sizeof tbuf);
     int star = by_pointer || ct[strlen(ct) - 1] == '*';
-    snprintf(member, sizeof member, "%s%s%s;", ct, by_pointer ? " *" : star ? "" : " ", name);
+    join(member, sizeof member, ct, by_pointer ? " *" : star ? "" : " ", name, ";", (char *)NULL);
   }
   if (t->rk == R_ENUM)
-    snprintf(member + strlen(member), sizeof member - strlen(member), "\n  char *%s_unknown; /**< the text of a value this SDK does not know */", name);
+    join(member + strlen(member), sizeof member - strlen(member), "\n  char *", name,
+         "_unknown; /**< the text of a value this SDK does not know */", (char *)NULL);
   if (has_presence)
-    snprintf(member + strlen(member), sizeof member - strlen(member), "\n  apic_presence has_%s;", name);
+    join(member + strlen(member), sizeof member - strlen(member), "\n  apic_presence has_", name, ";", (char *)NULL);
   if (!in.is_param) {
     copy(v, K(c_decl), member);
     return;
@@ -473,7 +474,7 @@ static void add_c_values(vm *v, const field *f, strbuf *flags)
     char snake[256], constant[256], full[600];
     snake_case(type_name(f->type), snake, sizeof snake);
     upper_case(def->text, constant, sizeof constant);
-    snprintf(full, sizeof full, "%s_%s_%s", v->prefix, snake, constant);
+    join(full, sizeof full, v->prefix, "_", snake, "_", constant, (char *)NULL);
     upper_case(full, full, sizeof full);
     copy(v, K(c_def_int), full);
   } else if (is_text) {
@@ -535,12 +536,12 @@ static void add_path_arg(vm *v, const field *f)
     kind = type_c;
   }
   char c_arg[1300], sample[600];
-  snprintf(c_arg, sizeof c_arg, "%s%s%s", kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name);
+  join(c_arg, sizeof c_arg, kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name, (char *)NULL);
   copy(v, K(c_arg), c_arg);
   if (strcmp(kind, "const char *") == 0)
-    snprintf(sample, sizeof sample, "\"%s-1\"", f->name);
+    join(sample, sizeof sample, "\"", f->name, "-1\"", (char *)NULL);
   else
-    snprintf(sample, sizeof sample, "%s", f->type->rk == R_BOOL ? "true" : "1");
+    join(sample, sizeof sample, f->type->rk == R_BOOL ? "true" : "1", (char *)NULL);
   copy(v, K(c_sample), sample);
 }
 
@@ -601,7 +602,7 @@ static void enum_view(vm *v, const decl *e)
     /* Each value's C constant: TORALE_TASK_STATE_ACTIVE. */
     char name[512], full[1200];
     upper_case(ev->name, name, sizeof name);
-    snprintf(full, sizeof full, "%s_%s", upper, name);
+    join(full, sizeof full, upper, "_", name, (char *)NULL);
     copy(v, K(c_const), full);
     vb_end(v->b);
   }
@@ -618,7 +619,7 @@ static void error_keys(vm *v, const decl *m)
   size_t n = strlen(snake);
   snprintf(shortname, sizeof shortname, "%.*s", (int)(n > 6 && strcmp(snake + n - 6, "_error") == 0 ? n - 6 : n), snake);
   copy(v, K(short_name), shortname);
-  snprintf(kind, sizeof kind, "%s_ERROR_%s", v->prefix, shortname);
+  join(kind, sizeof kind, v->prefix, "_ERROR_", shortname, (char *)NULL);
   upper_case(kind, kind, sizeof kind);
   copy(v, K(kind_const), kind);
   int is_class = status[1] == 'X' || status[1] == 'x';
@@ -681,9 +682,9 @@ static void add_model_type(vm *v, const type *t, uint16_t type_key, uint16_t des
   int is_array = t->rk == R_ARRAY;
   char name[600], full[700];
   snake_case(type_name(is_array ? t->inner : t), name, sizeof name);
-  snprintf(full, sizeof full, "%s_%s%s", v->prefix, name, is_array ? "_array" : "");
+  join(full, sizeof full, v->prefix, "_", name, is_array ? "_array" : "", (char *)NULL);
   copy(v, type_key, full);
-  snprintf(full, sizeof full, "&%s_%s__desc", v->prefix, name);
+  join(full, sizeof full, "&", v->prefix, "_", name, "__desc", (char *)NULL);
   copy(v, desc_key, full);
   flag(v, array_key, is_array);
 }
@@ -733,13 +734,13 @@ static void add_result_c(vm *v, const operation *op)
 static void add_op_c(vm *v, const decl *r, const operation *op, const field *path, const char *c_op)
 {
   char name[600], owner[700];
-  snprintf(name, sizeof name, "%s.%s", r->name, op->name);
+  join(name, sizeof name, r->name, ".", op->name, (char *)NULL);
   copy(v, K(op_name), name);
-  snprintf(owner, sizeof owner, "%s__path", c_op);
+  join(owner, sizeof owner, c_op, "__path", (char *)NULL);
   const char *path_owner = stable_copy(v, owner);
   str(v, K(c_path_struct), path_owner);
   add_fields(v, K(c_path_fields), &(field_lists){.lists = {path}, .is_param = 1, .owner = path_owner, .path_args = 1});
-  snprintf(owner, sizeof owner, "%s_params", c_op);
+  join(owner, sizeof owner, c_op, "_params", (char *)NULL);
   const char *params_owner = stable_copy(v, owner);
   str(v, K(c_params_struct), params_owner);
   field_lists params = {{op->query_params, op->header_params}, {NULL, "APIC_F_HEADER"}, 1, params_owner, 0};
@@ -767,8 +768,8 @@ static void add_type_object(vm *v, uint16_t key, const type *t)
 static void op_view(vm *v, const decl *r, const operation *op)
 {
   char full[2048], c_op[600], joined[600];
-  snprintf(full, sizeof full, "%s%s", r->path, op->path);
-  snprintf(joined, sizeof joined, "%s_%s", r->name, op->name);
+  join(full, sizeof full, r->path, op->path, (char *)NULL);
+  join(joined, sizeof joined, r->name, "_", op->name, (char *)NULL);
   c_name_of(v, joined, 0, c_op, sizeof c_op);
   const field *path = path_params(v, op, full);
   str(v, K(name), op->name);
