@@ -8,33 +8,38 @@
 
 #include "bigmem.h"
 
-static int reserve(strbuf *b, size_t more)
+/* Room for `more` bytes and the NUL; -1 when it cannot be had (the buffer is as it was). */
+static int grow(strbuf *b, size_t more)
 {
-  if (b->failed)
-    return -1;
   if (b->len + more + 1 <= b->cap)
     return 0;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + more + 1) {
-    if (cap > ((size_t)-1) / 2) {
-      b->failed = 1;
+    if (cap > ((size_t)-1) / 2)
       return -1;
-    }
     cap *= 2;
   }
   char *grown = big_heap_grow(b->data, b->len + (b->data != NULL), cap);
-  if (grown == NULL) {
-    b->failed = 1;
+  if (grown == NULL)
     return -1;
-  }
   b->data = grown;
   b->cap = cap;
   return 0;
 }
 
+static int reserve(strbuf *b, size_t more)
+{
+  if (b->failed || grow(b, more) != 0) {
+    b->failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
 void sb_reserve(strbuf *b, size_t more)
 {
-  reserve(b, more);
+  if (!b->failed)
+    grow(b, more); /* only a hint: without the room, appends grow the buffer as they go */
 }
 
 void sb_append_grow(strbuf *b, const char *s, size_t n)
