@@ -416,7 +416,10 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   int64_t retry_after;
   if (should_retry(call, code, &delay, &retry_after) && remember_cause(call, cause) == 0) {
     call->state = CALL_BACKOFF;
-    uv_timer_start(&call->backoff, on_backoff_done, delay, 0);
+    /* The loop's clock is whole milliseconds, read when this turn of the loop began: brought
+     * up to date, and one more millisecond, the wait is never shorter than asked (Retry-After). */
+    uv_update_time(call->eng->loop);
+    uv_timer_start(&call->backoff, on_backoff_done, delay + 1, 0);
     return;
   }
   apic_error *e = make_error(call, code, cause, call->resp);

@@ -116,7 +116,8 @@ static void on_connection_end(apic_call *call, int status, apic_response *resp, 
                               : apic__backoff_ms(&s->client->o, s->quiet - 1, apic__client_random(s->client));
   apic__client_log(s->client, APIC_LOG_INFO, "%s %s stream dropped: reconnecting in %llu ms", s->method,
                    s->log_url != NULL ? s->log_url : s->url, (unsigned long long)delay);
-  uv_timer_start(&s->wait, on_wait_done, delay, 0);
+  uv_update_time(s->client->eng.loop); /* never shorter than the server's retry: as call.c */
+  uv_timer_start(&s->wait, on_wait_done, delay + 1, 0);
 }
 
 /* One connection, resuming after the last event id the parser saw. */
