@@ -1,4 +1,4 @@
-/* Arena blocks, large ones on transparent huge pages (bigmem.h says why). */
+/* Arena blocks and growing buffers, large ones on transparent huge pages (bigmem.h says why). */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise, beyond POSIX 2008 */
 #include "bigmem.h"
 

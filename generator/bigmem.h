@@ -1,4 +1,5 @@
-/* Blocks for the generator's arenas (the AST's, and the view model's, view.h). A
+/* Blocks for the generator's arenas (the AST's, and the view model's, view.h) and its large
+ * growing buffers (strbuf). A
  * large spec's run is mostly spent touching fresh memory, one page fault per 4 KB page (over
  * 10 us each on a virtual machine); blocks of 256 KB or more are whole 2 MB pages placed on
  * huge-page boundaries and advised to use transparent huge pages, one fault per 2 MB. Smaller

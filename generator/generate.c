@@ -19,6 +19,7 @@
 #include "viewmodel.h"
 
 #define MANIFEST ".apic-manifest"
+#define TMP_SUFFIX ".apic-tmp" /* a file's new text, beside it until renamed over it */
 
 typedef struct output {
   char *path;       /* relative to the output directory */
@@ -87,7 +88,7 @@ static int make_parents(const char *path)
 static int write_atomic(const char *path, const char *text, size_t len)
 {
   char tmp[4200];
-  if (snprintf(tmp, sizeof tmp, "%s.apic-tmp", path) >= (int)sizeof tmp || make_parents(path) != 0)
+  if (snprintf(tmp, sizeof tmp, "%s" TMP_SUFFIX, path) >= (int)sizeof tmp || make_parents(path) != 0)
     return -1;
   FILE *f = fopen(tmp, "wb");
   if (f == NULL)
@@ -289,7 +290,7 @@ static void open_new(compare *c)
   }
   char *full = joined(o->out_dir, out->path);
   strbuf t = {0};
-  sb_printf(&t, "%s.apic-tmp", full != NULL ? full : "");
+  sb_printf(&t, "%s" TMP_SUFFIX, full != NULL ? full : "");
   if (full == NULL || t.failed)
     out->write_errno = ENOMEM;
   else if (make_parents(full) != 0)

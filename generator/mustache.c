@@ -35,8 +35,9 @@ struct mustache {
 
 typedef struct cached {
   struct cached *next;
-  char *key; /* name, '\n', indent */
   mustache *t;
+  const char *indent; /* in name[], after the name's NUL; "" when not standalone */
+  char name[];
 } cached;
 
 struct mustache_cache {
@@ -442,14 +443,6 @@ static void put_value(renderer *r, const view *v, int escape)
 
 static void render_range(renderer *r, const mustache *t, size_t from, size_t to);
 
-/* Whether a cache entry is for this partial name and indentation: compared in place, since a
- * partial is looked up each time it is rendered (thousands of times for a large spec). */
-static int cached_is(const cached *c, const char *name, const char *indent)
-{
-  size_t n = strlen(name);
-  return strncmp(c->key, name, n) == 0 && c->key[n] == '\n' && strcmp(c->key + n + 1, indent) == 0;
-}
-
 static const mustache *partial(renderer *r, const char *name, const char *indent)
 {
   mustache_env *env = r->env;
@@ -458,7 +451,7 @@ static const mustache *partial(renderer *r, const char *name, const char *indent
   if (env->cache == NULL && (env->cache = calloc(1, sizeof *env->cache)) == NULL)
     return NULL;
   for (cached *c = env->cache->head; c != NULL; c = c->next)
-    if (cached_is(c, name, indent ? indent : ""))
+    if (strcmp(c->name, name) == 0 && strcmp(c->indent, indent ? indent : "") == 0)
       return c->t;
   size_t len = 0;
   const char *text = env->load(env->ud, name, &len);
@@ -474,19 +467,19 @@ static const mustache *partial(renderer *r, const char *name, const char *indent
   char *err = NULL;
   mustache *t = src.failed ? NULL : mustache_parse(name, src.data ? src.data : "", src.len, &err);
   sb_free(&src);
-  strbuf key = {0};
-  sb_printf(&key, "%s\n%s", name, indent ? indent : "");
-  cached *c = t != NULL && !key.failed ? calloc(1, sizeof *c) : NULL;
+  size_t n = strlen(name) + 1, m = indent != NULL ? strlen(indent) + 1 : 1;
+  cached *c = t != NULL ? calloc(1, sizeof *c + n + m) : NULL;
   if (c == NULL) {
     if (r->err == NULL)
       r->err = err != NULL ? err : strdup("out of memory");
     else
       free(err);
     mustache_free(t);
-    sb_free(&key);
     return NULL;
   }
-  c->key = sb_take(&key, NULL);
+  memcpy(c->name, name, n);
+  memcpy(c->name + n, indent != NULL ? indent : "", m);
+  c->indent = c->name + n;
   c->t = t;
   c->next = env->cache->head;
   env->cache->head = c;
@@ -629,7 +622,6 @@ void mustache_env_clear(mustache_env *env)
     return;
   for (cached *c = env->cache->head, *next; c != NULL; c = next) {
     next = c->next;
-    free(c->key);
     mustache_free(c->t);
     free(c);
   }

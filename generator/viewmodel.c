@@ -16,7 +16,7 @@
 /* Every key of the view model. */
 #define VIEW_KEYS(X)                                                                                                   \
   X(apic_version) X(spec_file) X(generated_line) X(api) X(enums) X(models) X(errors) X(resources)                      \
-  X(models_in_c_order) X(has_operations) X(has_end_callbacks) X(spec_json_c) X(name) X(c_name) X(upper)    \
+  X(models_in_c_order) X(has_operations) X(has_end_callbacks) X(spec_json_c) X(name) X(c_name) X(upper)                \
   X(title) X(version) X(base_url) X(auth_bearer) X(auth_header) X(auth_none) X(auth_header_name) X(doc) X(has_doc)     \
   X(is_deprecated) X(deprecated) X(snake_name) X(values) X(wire) X(c_wire) X(first) X(last) X(c_const) X(status)      \
   X(short_name) X(kind_const) X(is_status_class) X(status_class_digit) X(is_error) X(fields) X(has_fields) X(type)     \
