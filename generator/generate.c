@@ -5,6 +5,8 @@
 #include "generate.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +40,38 @@ typedef struct loaded_text {
   size_t len;
 } loaded_text;
 
+/* One file to render: a template for one context stack. */
+typedef struct job {
+  const mustache *body;
+  const view *stack[2];
+  int depth;
+  size_t out;       /* its output: index in gen.outs */
+  const char *tmpl; /* the template's name, for errors */
+  off_t old_size;   /* of the file on disk, 0 if none: the biggest start first */
+  char *err;        /* rendering failed: why */
+} job;
+
+/* A job's place in the order files start rendering in. */
+typedef struct start {
+  off_t size; /* of its file on disk */
+  size_t job;
+} start;
+
 typedef struct gen {
   const gen_options *o;
   loaded_text *overrides; /* templates read from --templates DIR, kept for the run */
   output *outs;
   size_t nouts, cap;
-  mustache_env env;
+  mustache_env env;       /* for output paths, rendered before the files */
+  mustache **bodies;      /* the parsed templates, kept until every file has rendered */
+  size_t nbodies;
+  job *jobs;
+  size_t njobs, jobs_cap;
+  /* While files render on several threads: */
+  pthread_mutex_t lock;   /* guards what follows, and overrides (partials load lazily) */
+  start *order;           /* the jobs, biggest old file first */
+  size_t next;            /* the next entry of order to start */
+  int stop;               /* a file failed: start no more */
 } gen;
 
 /* ---- files ---------------------------------------------------------------------------------- */
@@ -190,10 +218,14 @@ static const char *template_text(gen *g, const char *rel, size_t *len)
  * templates directory find nothing (and render empty, as unknown partials do). */
 static const char *load_partial(void *ud, const char *name, size_t *len)
 {
+  gen *g = ud;
   char rel[1024];
   if (!safe_path(name) || snprintf(rel, sizeof rel, "%s.mustache", name) >= (int)sizeof rel)
     return NULL;
-  return template_text(ud, rel, len);
+  pthread_mutex_lock(&g->lock);
+  const char *text = template_text(g, rel, len);
+  pthread_mutex_unlock(&g->lock);
+  return text;
 }
 
 static mustache *parse_template(gen *g, const char *rel)
@@ -340,8 +372,7 @@ static int compare_piece(void *ud, const char *data, size_t len)
 
 /* Renders body for out, comparing with its file on disk. Afterwards out->same says whether the
  * file holds it; if not, out->tmp (when writing) holds the new text. */
-static int render_compared(gen *g, output *out, const mustache *body, const view *const *stack, int depth,
-                           compare *c, char **err)
+static int render_compared(const gen *g, output *out, const job *j, mustache_env *env, compare *c, char **err)
 {
   char *full = joined(g->o->out_dir, out->path);
   c->g = g;
@@ -350,7 +381,7 @@ static int render_compared(gen *g, output *out, const mustache *body, const view
   free(full);
   if (c->old == NULL)
     differ(c);
-  int rc = mustache_render_to(body, stack, depth, &g->env, compare_piece, c, err);
+  int rc = mustache_render_to(j->body, j->stack, j->depth, env, compare_piece, c, err);
   if (rc == 0 && !c->differs && (fgetc(c->old) != EOF || ferror(c->old)) && differ(c) != 0) {
     *err = strdup("cannot read back the old file");
     rc = -1;
@@ -363,9 +394,9 @@ static int render_compared(gen *g, output *out, const mustache *body, const view
   return rc;
 }
 
-/* Renders one files.json entry for one context stack. */
-static int render_one(gen *g, const mustache *body, const mustache *out_path, const view *const *stack, int depth,
-                      const char *tmpl)
+/* Plans one files.json entry for one context stack: its output path, and a job. */
+static int plan_one(gen *g, const mustache *body, const mustache *out_path, const view *const *stack, int depth,
+                    const char *tmpl)
 {
   char *err = NULL;
   char *path = mustache_render(out_path, stack, depth, &g->env, NULL, &err);
@@ -375,21 +406,42 @@ static int render_one(gen *g, const mustache *body, const mustache *out_path, co
     free(err);
     return -1;
   }
-  output *out = add_output(g, path);
-  if (out == NULL)
+  if (add_output(g, path) == NULL)
     return -1;
-  compare *c = calloc(1, sizeof *c);
-  if (c == NULL || render_compared(g, out, body, stack, depth, c, &err) != 0) {
-    fprintf(stderr, "%s: error: %s\n", tmpl, err != NULL ? err : "out of memory");
-    free(err);
-    free(c);
-    return -1;
+  if (g->njobs == g->jobs_cap) {
+    size_t cap = g->jobs_cap ? g->jobs_cap * 2 : 16;
+    job *grown = realloc(g->jobs, cap * sizeof *grown);
+    if (grown == NULL)
+      return -1;
+    g->jobs = grown;
+    g->jobs_cap = cap;
   }
-  free(c);
+  job *j = &g->jobs[g->njobs++];
+  *j = (job){.body = body, .depth = depth, .out = g->nouts - 1, .tmpl = tmpl};
+  for (int i = 0; i < depth; i++)
+    j->stack[i] = stack[i];
+  char *full = joined(g->o->out_dir, path);
+  struct stat st;
+  if (full != NULL && stat(full, &st) == 0)
+    j->old_size = st.st_size;
+  free(full);
   return 0;
 }
 
-static int render_entry(gen *g, const view *root, const cJSON *entry)
+/* Keeps a parsed template until every file has rendered. */
+static int keep_body(gen *g, mustache *body)
+{
+  mustache **grown = realloc(g->bodies, (g->nbodies + 1) * sizeof *grown);
+  if (grown == NULL) {
+    mustache_free(body);
+    return -1;
+  }
+  g->bodies = grown;
+  g->bodies[g->nbodies++] = body;
+  return 0;
+}
+
+static int plan_entry(gen *g, const view *root, const cJSON *entry)
 {
   const char *tmpl = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "template"));
   const char *out = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "output"));
@@ -398,16 +450,19 @@ static int render_entry(gen *g, const view *root, const cJSON *entry)
     fprintf(stderr, "apic: files.json: each entry needs \"template\" and \"output\" strings\n");
     return -1;
   }
-  char *err = NULL;
   mustache *body = parse_template(g, tmpl);
+  if (body == NULL || keep_body(g, body) != 0)
+    return -1;
+  char *err = NULL;
   mustache *out_path = mustache_parse("files.json output", out, strlen(out), &err);
+  if (out_path == NULL) {
+    fprintf(stderr, "%s\n", err);
+    free(err);
+    return -1;
+  }
   int rc = 0;
-  if (body == NULL || out_path == NULL) {
-    if (err != NULL)
-      fprintf(stderr, "%s\n", err);
-    rc = -1;
-  } else if (each == NULL) {
-    rc = render_one(g, body, out_path, &root, 1, tmpl);
+  if (each == NULL) {
+    rc = plan_one(g, body, out_path, &root, 1, tmpl);
   } else {
     const view *list = view_get(root, view_key(each->valuestring, strlen(each->valuestring)));
     if (list == NULL || list->kind != V_LIST) {
@@ -417,12 +472,90 @@ static int render_entry(gen *g, const view *root, const cJSON *entry)
     }
     for (uint32_t i = 0; rc == 0 && i < list->n; i++) {
       const view *stack[] = {root, &list->u.items[i]};
-      rc = render_one(g, body, out_path, stack, 2, tmpl);
+      rc = plan_one(g, body, out_path, stack, 2, tmpl);
     }
   }
-  free(err);
-  mustache_free(body);
   mustache_free(out_path);
+  return rc;
+}
+
+/* Renders one job with a thread's own partial cache; 0 or -1 with j->err set. */
+static int run_job(gen *g, job *j, mustache_env *env)
+{
+  compare *c = calloc(1, sizeof *c);
+  int rc = c != NULL ? render_compared(g, &g->outs[j->out], j, env, c, &j->err) : -1;
+  if (rc != 0 && j->err == NULL)
+    j->err = strdup("out of memory");
+  free(c);
+  return rc;
+}
+
+/* A rendering thread: takes the next job until none is left or one failed. */
+static void *worker(void *ud)
+{
+  gen *g = ud;
+  mustache_env env = {0, load_partial, g, NULL};
+  for (;;) {
+    pthread_mutex_lock(&g->lock);
+    size_t i = g->next < g->njobs && !g->stop ? g->order[g->next++].job : SIZE_MAX;
+    pthread_mutex_unlock(&g->lock);
+    if (i == SIZE_MAX)
+      break;
+    if (run_job(g, &g->jobs[i], &env) != 0) {
+      pthread_mutex_lock(&g->lock);
+      g->stop = 1;
+      pthread_mutex_unlock(&g->lock);
+    }
+  }
+  mustache_env_clear(&env);
+  return NULL;
+}
+
+static int bigger_first(const void *a, const void *b)
+{
+  const start *x = a, *y = b;
+  if (x->size != y->size)
+    return x->size > y->size ? -1 : 1;
+  return (x->job > y->job) - (x->job < y->job);
+}
+
+/* Without --jobs: one thread per processor, up to this many. */
+#define DEFAULT_THREADS 8
+
+static size_t thread_count(const gen *g)
+{
+  long n = g->o->jobs;
+  if (n < 1 || n > APIC_MAX_JOBS) {
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    n = n < 1 ? 1 : n > DEFAULT_THREADS ? DEFAULT_THREADS : n;
+  }
+  return (size_t)n < g->njobs ? (size_t)n : g->njobs;
+}
+
+/* Renders every job, on several threads: each file is rendered by one thread from the shared
+ * read-only view, so the output is the same whatever the number of threads. The biggest files
+ * (by their size on disk from the last run) start first, so no thread is left with one big
+ * file at the end. Errors are reported in files.json order. */
+static int render_jobs(gen *g)
+{
+  if ((g->order = malloc((g->njobs + 1) * sizeof *g->order)) == NULL)
+    return -1;
+  for (size_t i = 0; i < g->njobs; i++)
+    g->order[i] = (start){g->jobs[i].old_size, i};
+  qsort(g->order, g->njobs, sizeof *g->order, bigger_first);
+  pthread_t threads[APIC_MAX_JOBS];
+  size_t started = 0, want = thread_count(g);
+  while (started + 1 < want && pthread_create(&threads[started], NULL, worker, g) == 0)
+    started++;
+  worker(g); /* this thread renders too; alone if no other could start */
+  for (size_t i = 0; i < started; i++)
+    pthread_join(threads[i], NULL);
+  int rc = 0;
+  for (size_t i = 0; i < g->njobs; i++)
+    if (g->jobs[i].err != NULL) {
+      fprintf(stderr, "%s: error: %s\n", g->jobs[i].tmpl, g->jobs[i].err);
+      rc = -1;
+    }
   return rc;
 }
 
@@ -440,7 +573,9 @@ static int render_all(gen *g, const view *root)
   const cJSON *e;
   cJSON_ArrayForEach(e, entries)
   if (rc == 0)
-    rc = render_entry(g, root, e);
+    rc = plan_entry(g, root, e);
+  if (rc == 0)
+    rc = render_jobs(g);
   cJSON_Delete(entries);
   return rc;
 }
@@ -597,6 +732,7 @@ static int render_spec(const gen_options *o, const view *root)
   memset(&g, 0, sizeof g);
   g.o = o;
   g.env = (mustache_env){0, load_partial, &g, NULL};
+  pthread_mutex_init(&g.lock, NULL);
   if (render_all(&g, root) != 0)
     status = EXIT_SPEC;
   else if (o->bundle_runtime && add_bundle(&g) != 0)
@@ -611,6 +747,14 @@ static int render_spec(const gen_options *o, const view *root)
     free(g.outs[i].path);
   }
   free(g.outs);
+  for (size_t i = 0; i < g.njobs; i++)
+    free(g.jobs[i].err);
+  free(g.jobs);
+  free(g.order);
+  for (size_t i = 0; i < g.nbodies; i++)
+    mustache_free(g.bodies[i]);
+  free(g.bodies);
+  pthread_mutex_destroy(&g.lock);
   for (loaded_text *l = g.overrides, *next; l != NULL; l = next) {
     next = l->next;
     free(l->path);

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#define APIC_MAX_JOBS 64
+
 typedef struct gen_options {
   const char *spec_path;
   const char *out_dir;
@@ -12,6 +14,8 @@ typedef struct gen_options {
   int dry_run;               /* write nothing; list what would be written */
   FILE *report;              /* where --check and --dry-run list files */
   int bundle_runtime;        /* also write libapic's and libapic-mock's sources into runtime/ */
+  int jobs;                  /* threads rendering files, at most APIC_MAX_JOBS; 0: one per
+                                processor, at most 8 */
 } gen_options;
 
 /* Returns the exit status: 0 done (or, with check, nothing to change), 1 spec or template

@@ -1,6 +1,7 @@
 /* The view tree (view.h): key numbers, an arena builder, and conversion from and to cJSON. */
 #include "view.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,9 @@
 /* ---- keys ------------------------------------------------------------------------------ */
 
 /* Names by number (names[0] is unused: 0 means "no key"), and an open-addressing index of
- * them. Every string is a copy owned here. */
+ * them. Every string is a copy owned here. Templates are parsed (and their names numbered)
+ * while several threads render, hence the lock; lookups while rendering use numbers only. */
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
   char **names;
   size_t count, cap;
@@ -45,7 +48,7 @@ static int keys_grow_index(void)
   return 0;
 }
 
-uint16_t view_key(const char *name, size_t len)
+static uint16_t key_locked(const char *name, size_t len)
 {
   if (keys.count == 0)
     keys.count = 1; /* number 0 stays free */
@@ -77,9 +80,20 @@ uint16_t view_key(const char *name, size_t len)
   return (uint16_t)keys.count++;
 }
 
+uint16_t view_key(const char *name, size_t len)
+{
+  pthread_mutex_lock(&keys_lock);
+  uint16_t key = key_locked(name, len);
+  pthread_mutex_unlock(&keys_lock);
+  return key;
+}
+
 const char *view_key_name(uint16_t key)
 {
-  return key > 0 && key < keys.count ? keys.names[key] : "";
+  pthread_mutex_lock(&keys_lock);
+  const char *name = key > 0 && key < keys.count ? keys.names[key] : "";
+  pthread_mutex_unlock(&keys_lock);
+  return name;
 }
 
 void view_keys_free(void)
@@ -258,8 +272,28 @@ const view *vb_tree(view_builder *b)
   return root;
 }
 
+struct view_kept {
+  view_kept *next;
+  void *p;
+};
+
+void *vb_keep(view_builder *b, void *p)
+{
+  view_kept *k = vb_alloc(b, sizeof *k);
+  if (k == NULL) {
+    free(p);
+    return NULL;
+  }
+  k->p = p;
+  k->next = b->kept;
+  b->kept = k;
+  return p;
+}
+
 void vb_free(view_builder *b)
 {
+  for (view_kept *k = b->kept; k != NULL; k = k->next) /* the list lives in the blocks */
+    free(k->p);
   while (b->blocks != NULL) {
     view_block *next = b->blocks->next;
     big_free(b->blocks, sizeof *b->blocks + b->blocks->size);

@@ -31,7 +31,8 @@ struct view {
 #define VIEW_MAX_KEYS 65535
 
 /* The number of name (len bytes), numbered on first sight; 0 when out of memory or when there
- * are more than VIEW_MAX_KEYS names. */
+ * are more than VIEW_MAX_KEYS names. view_key and view_key_name may be called from several
+ * threads at once. */
 uint16_t view_key(const char *name, size_t len);
 const char *view_key_name(uint16_t key);
 /* Forgets every key (at the end of the program). */
@@ -45,11 +46,13 @@ const view *view_get(const view *obj, uint16_t key);
 /* ---- building ---- */
 
 typedef struct view_block view_block;
+typedef struct view_kept view_kept;
 
 /* Values, strings and scratch space for one tree (or several: they are freed together). */
 typedef struct view_builder {
   view_block *blocks;
   size_t total;     /* bytes of all blocks */
+  view_kept *kept;  /* memory handed over with vb_keep */
   view *scratch;    /* the items of the containers still open, in order */
   size_t n, cap;
   size_t open[256]; /* where each open container's entry is in scratch */
@@ -83,6 +86,9 @@ view vb_end(view_builder *b);
 const view *vb_tree(view_builder *b);
 /* Memory of size bytes that lives as long as the builder (NULL when out of memory). */
 void *vb_alloc(view_builder *b, size_t size);
+/* Hands b memory from malloc (p), to be freed by vb_free, and returns it; NULL, with p freed,
+ * when out of memory. */
+void *vb_keep(view_builder *b, void *p);
 /* Frees every tree built with b. */
 void vb_free(view_builder *b);
 

@@ -8,7 +8,7 @@ $(BUILD)/tests/front/%.o: EXTRA_CFLAGS = -Itests/front
 $(FRONT_TESTS:%=$(BUILD)/tests/front/test_%.o) $(BUILD)/tests/front/front_test.o: | $(BUILD)/generator/parser.h $(BUILD)/generator/lexer.h
 
 $(BUILD)/tests/front/test_%: $(BUILD)/tests/front/test_%.o $(BUILD)/tests/front/front_test.o $(GEN_LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 # libFuzzer target for the front end (make fuzz), built with clang from the sources in one step;
 # the scanner and parser C come from the ordinary rules in $(BUILD)/generator. make test builds a

@@ -3,4 +3,4 @@ TEST_BINS += $(BUILD)/tests/generate/test_generate
 ALL_OBJS  += $(BUILD)/tests/generate/test_generate.o
 
 $(BUILD)/tests/generate/test_generate: $(BUILD)/tests/generate/test_generate.o $(GEN_LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread

@@ -50,13 +50,27 @@ static void spit(const char *path, const char *text)
   fclose(f);
 }
 
-static int gen(const char *dir, const char *templates, int check, int dry_run)
+/* apic generate SPEC -o ROOT/dir [--templates ROOT/templates] [--jobs jobs]. */
+static int gen_jobs(const char *dir, const char *templates, int jobs)
 {
   char out[256], tdir[256];
   snprintf(out, sizeof out, "%s/%s", root, dir);
   snprintf(tdir, sizeof tdir, "%s/%s", root, templates ? templates : "");
+  gen_options o = {.spec_path = SPEC, .out_dir = out, .templates_dir = templates ? tdir : NULL, .jobs = jobs};
+  return apic_generate(&o);
+}
+
+static int gen(const char *dir, const char *templates, int check, int dry_run)
+{
+  char out[256];
+  snprintf(out, sizeof out, "%s/%s", root, dir);
   FILE *devnull = fopen("/dev/null", "w");
-  gen_options o = {SPEC, out, templates ? tdir : NULL, check, dry_run, devnull, 0};
+  gen_options o = {.spec_path = SPEC, .out_dir = out, .check = check, .dry_run = dry_run, .report = devnull};
+  char tdir[256];
+  if (templates != NULL) {
+    snprintf(tdir, sizeof tdir, "%s/%s", root, templates);
+    o.templates_dir = tdir;
+  }
   int rc = apic_generate(&o);
   fclose(devnull);
   return rc;
@@ -227,6 +241,60 @@ static void test_render_error_writes_nothing(void **state)
   free(x);
 }
 
+/* Files render on several threads, each file whole on one of them: the output is the same
+ * for any number of threads, partials (each thread parses its own) and --templates included. */
+static void test_threads_render_the_same(void **state)
+{
+  (void)state;
+  make_dir("tt");
+  make_dir("tt/c");
+  make_dir("tt/c/partials");
+  spit(path_in("tt", "c/partials/op_params.mustache"), "/* overridden {{op_name}} */");
+  assert_int_equal(gen_jobs("one", NULL, 1), 0);
+  assert_int_equal(gen_jobs("many", NULL, 8), 0);
+  assert_int_equal(gen_jobs("one-t", "tt", 1), 0);
+  assert_int_equal(gen_jobs("many-t", "tt", 8), 0);
+  char *manifest = slurp(path_in("one", ".apic-manifest"));
+  assert_non_null(manifest);
+  int files = 0, overridden = 0;
+  for (char *line = manifest, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+    *nl = '\0';
+    const char *pairs[][2] = {{"one", "many"}, {"one-t", "many-t"}};
+    for (int p = 0; p < 2; p++) {
+      char *x = slurp(path_in(pairs[p][0], line)), *y = slurp(path_in(pairs[p][1], line));
+      assert_non_null(x);
+      assert_non_null(y);
+      assert_string_equal(x, y);
+      overridden += p == 1 && strstr(x, "/* overridden ") != NULL;
+      free(x);
+      free(y);
+    }
+    files++;
+  }
+  assert_true(files >= 10);
+  assert_true(overridden >= 2); /* the partial is used by several files */
+  free(manifest);
+}
+
+/* The same failure as test_render_error_writes_nothing, with the files on many threads. */
+static void test_render_error_on_threads_writes_nothing(void **state)
+{
+  (void)state;
+  make_dir("late8");
+  spit(path_in("late8", "ok.mustache"), "fine\n");
+  spit(path_in("late8", "loop.mustache"), "{{>loop}}");
+  spit(path_in("late8", "files.json"), "[{\"template\": \"ok.mustache\", \"output\": \"a/1.txt\"},"
+                                       " {\"template\": \"ok.mustache\", \"output\": \"b/2.txt\"},"
+                                       " {\"template\": \"loop.mustache\", \"output\": \"loop.txt\"},"
+                                       " {\"template\": \"ok.mustache\", \"output\": \"c/3.txt\"}]");
+  assert_int_equal(gen_jobs("f8", "late8", 8), 1);
+  assert_int_equal(access(path_in("f8", "a"), F_OK), -1);
+  assert_int_equal(access(path_in("f8", "b"), F_OK), -1);
+  assert_int_equal(access(path_in("f8", "c"), F_OK), -1);
+  assert_int_equal(access(path_in("f8", "loop.txt"), F_OK), -1);
+  assert_int_equal(access(path_in("f8", "loop.txt.apic-tmp"), F_OK), -1);
+}
+
 /* "each": one file per element, the element above the root on the context stack. */
 static void test_each_renders_per_element(void **state)
 {
@@ -322,7 +390,7 @@ static char *report_of(const char *dir, int check, int dry_run, int *status)
   snprintf(log, sizeof log, "%s/report.txt", root);
   FILE *f = fopen(log, "w");
   assert_non_null(f);
-  gen_options o = {SPEC, out, NULL, check, dry_run, f, 0};
+  gen_options o = {.spec_path = SPEC, .out_dir = out, .check = check, .dry_run = dry_run, .report = f};
   *status = apic_generate(&o);
   fclose(f);
   return slurp(log);
@@ -373,6 +441,8 @@ int main(void)
       cmocka_unit_test(test_output_cannot_escape),
       cmocka_unit_test(test_template_errors_fail),
       cmocka_unit_test(test_render_error_writes_nothing),
+      cmocka_unit_test(test_threads_render_the_same),
+      cmocka_unit_test(test_render_error_on_threads_writes_nothing),
       cmocka_unit_test(test_each_renders_per_element),
       cmocka_unit_test(test_stale_directories_removed),
       cmocka_unit_test(test_symlinked_directory_refused),

@@ -24,7 +24,7 @@ $(BUILD)/tests/models/test_%: $(BUILD)/tests/models/test_%.o $(GEN_MODEL_OBJS) $
 TEST_BINS += $(BUILD)/tests/models/test_viewmodel
 ALL_OBJS  += $(BUILD)/tests/models/test_viewmodel.o
 $(BUILD)/tests/models/test_viewmodel: $(BUILD)/tests/models/test_viewmodel.o $(GEN_LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 # Builds a copy of generated/torale with its own Makefile and CMakeLists.txt.
 TEST_BINS += $(BUILD)/tests/models/test_sdk_build

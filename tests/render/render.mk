@@ -5,7 +5,7 @@ TEST_BINS    += $(RENDER_BINS)
 ALL_OBJS     += $(RENDER_TESTS:%=$(BUILD)/tests/render/test_%.o)
 
 $(BUILD)/tests/render/test_%: $(BUILD)/tests/render/test_%.o $(GEN_LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 # libFuzzer target for the renderer (make fuzz), built with clang from the sources in one step;
 # make test builds its own copy in $(BUILD)/fuzz so parallel builds do not collide.
