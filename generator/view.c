@@ -105,9 +105,16 @@ void view_keys_free(void)
   memset(&keys, 0, sizeof keys);
 }
 
+/* The bits of the keys an object's members have (key % 64), stored before its members. */
+#define MASK_SIZE sizeof(uint64_t)
+
 const view *view_get(const view *obj, uint16_t key)
 {
-  if (obj->kind != V_OBJECT || !(obj->mask & (UINT64_C(1) << (key % 64))))
+  uint64_t mask;
+  if (obj->kind != V_OBJECT || obj->n == 0)
+    return NULL;
+  memcpy(&mask, (const char *)obj->u.items - MASK_SIZE, sizeof mask);
+  if (!(mask & (UINT64_C(1) << (key % 64))))
     return NULL;
   for (uint32_t i = 0; i < obj->n; i++)
     if (obj->u.items[i].key == key)
@@ -245,16 +252,19 @@ view vb_end(view_builder *b)
     return (view){.kind = V_NULL};
   size_t at = b->open[--b->depth], n = b->n - at - 1;
   view *c = &b->scratch[at];
-  view *items = n > 0 ? vb_alloc(b, n * sizeof *items) : NULL;
-  if (n > 0 && items == NULL)
+  size_t head = c->kind == V_OBJECT ? MASK_SIZE : 0;
+  char *mem = n > 0 ? vb_alloc(b, head + n * sizeof(view)) : NULL;
+  if (n > 0 && mem == NULL)
     return (view){.kind = V_NULL};
-  c->n = (uint32_t)n;
+  view *items = n > 0 ? (view *)(void *)(mem + head) : NULL;
+  uint64_t mask = 0;
   for (size_t i = 0; i < n; i++) {
     items[i] = b->scratch[at + 1 + i];
-    c->mask |= UINT64_C(1) << (items[i].key % 64);
+    mask |= UINT64_C(1) << (items[i].key % 64);
   }
-  if (c->kind != V_OBJECT)
-    c->mask = 0;
+  if (n > 0 && head > 0)
+    memcpy(mem, &mask, sizeof mask);
+  c->n = (uint32_t)n;
   c->u.items = items;
   b->n = at + 1;
   return *c;

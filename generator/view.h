@@ -1,8 +1,8 @@
 /* The data templates are rendered from: a compact, read-only tree of JSON-like values, built
  * once into an arena. An object's keys are small numbers (view_key), and template names are
  * turned into the same numbers when a template is parsed, so rendering finds a key by
- * comparing numbers, never text. A large spec's view model is millions of values: a value is
- * 24 bytes, where a cJSON node is 64 plus its key and text (docs/performance.md). */
+ * comparing numbers, never text. A large spec's view model is a million values: a value is
+ * 16 bytes, where a cJSON node is 64 plus its key and text (docs/performance.md). */
 #ifndef APIC_VIEW_H
 #define APIC_VIEW_H
 
@@ -16,13 +16,14 @@ typedef enum view_kind { V_NULL, V_FALSE, V_TRUE, V_NUMBER, V_STRING, V_LIST, V_
 typedef struct view view;
 struct view {
   uint8_t kind;
-  uint16_t key;  /* a member of an object: its key's number; else 0 */
-  uint32_t n;    /* V_STRING: bytes (the text is also NUL-terminated); V_LIST, V_OBJECT: items */
-  uint64_t mask; /* V_OBJECT: bit (key % 64) set for each member, to rule most keys out at once */
+  uint16_t key; /* a member of an object: its key's number; else 0 */
+  uint32_t n;   /* V_STRING: bytes (the text is also NUL-terminated); V_LIST, V_OBJECT: items */
   union {
     const char *s;
     double num;
-    const view *items; /* V_LIST: the items; V_OBJECT: the members, in the order added */
+    /* V_LIST: the items. V_OBJECT: the members, in the order added, right after a uint64_t
+     * with bit (key % 64) set for each member's key: view_get rules most keys out with it. */
+    const view *items;
   } u;
 };
 
