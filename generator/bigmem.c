@@ -48,19 +48,21 @@ void big_free(void *p, size_t size)
     munmap(p, rounded(size));
 }
 
-void *big_heap_grow(void *old, size_t used, size_t size)
+void *big_heap_grow(void *old, size_t used, size_t *size)
 {
-  if (size < HUGE_PAGE)
-    return realloc(old, size);
-  char *p = aligned_alloc(HUGE_PAGE, rounded(size));
+  if (*size < HUGE_MIN)
+    return realloc(old, *size);
+  size_t whole = rounded(*size);
+  char *p = aligned_alloc(HUGE_PAGE, whole);
   if (p == NULL)
     return NULL;
 #ifdef MADV_HUGEPAGE
-  madvise(p, rounded(size), MADV_HUGEPAGE);
+  madvise(p, whole, MADV_HUGEPAGE);
 #endif
   if (used > 0)
     memcpy(p, old, used);
   free(old);
+  *size = whole;
   return p;
 }
 

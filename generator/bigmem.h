@@ -13,10 +13,11 @@
 void *big_alloc(size_t size);
 void big_free(void *p, size_t size);
 
-/* realloc for a growable buffer (free() frees it): old holds `used` bytes to keep. From 2 MB
- * on, the new memory is whole huge pages, advised before it is touched (realloc's pages would
- * each fault alone: a generated file of megabytes is thousands of faults). */
-void *big_heap_grow(void *old, size_t used, size_t size);
+/* realloc for a growable buffer (free() frees it) to *size bytes: old holds `used` bytes to
+ * keep. From 256 KB on, the new memory is whole huge pages, advised before it is touched, and
+ * *size grows to all of them (realloc's pages would each fault alone, and a small page's fault
+ * costs as much as a huge page's: a buffer of megabytes would be hundreds of faults). */
+void *big_heap_grow(void *old, size_t used, size_t *size);
 
 /* The size of an arena's next block, growing with the arena: `used` bytes held already, the
  * block must hold `need`. Doubles from 64 KB to 64 MB; from 256 KB on, rounded up to whole huge

@@ -37,7 +37,7 @@ int cmd_dump(int argc, char **argv)
   } else if (status == EXIT_OK) {
     view_builder b = {0};
     char *err = NULL;
-    const view *vm = apic_viewmodel_build(&b, &s, path, &err);
+    const view *vm = apic_viewmodel_build(&b, &s, path, 0, &err);
     json = vm != NULL ? view_to_json(vm) : NULL;
     if (err != NULL) {
       fprintf(stderr, "apic: %s\n", err);

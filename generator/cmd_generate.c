@@ -22,12 +22,21 @@ const char cmd_generate_usage[] =
     "  --check           write nothing; list the files that would change, appear or go,\n"
     "                    and exit 1 if there are any (for CI)\n"
     "  --dry-run         write nothing; list what would be written\n"
-    "  -j, --jobs N      render files on N threads (default: one per processor, at most 8);\n"
-    "                    the output is the same for any N\n";
+    "  -j, --jobs N      generate on N threads (default: one per processor, at most 8, and\n"
+    "                    one for a spec under 128 KB); the output is the same for any N\n";
+
+/* The number of threads in text, or 0 when it is not a number from 1 to APIC_MAX_JOBS. */
+static int jobs(const char *text)
+{
+  char *end;
+  long n = strtol(text, &end, 10);
+  return *end == '\0' && end != text && n >= 1 && n <= APIC_MAX_JOBS ? (int)n : 0;
+}
 
 int cmd_generate(int argc, char **argv)
 {
   gen_options o = {.report = stdout};
+  const char *njobs = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
       o.out_dir = argv[++i];
@@ -39,13 +48,10 @@ int cmd_generate(int argc, char **argv)
       o.check = 1;
     else if (strcmp(argv[i], "--dry-run") == 0)
       o.dry_run = 1;
-    else if ((strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) && i + 1 < argc) {
-      char *end;
-      long n = strtol(argv[++i], &end, 10);
-      if (*end != '\0' || end == argv[i] || n < 1 || n > APIC_MAX_JOBS)
-        return usage_error("generate: --jobs wants a number from 1 to %d, not '%s'", APIC_MAX_JOBS, argv[i]);
-      o.jobs = (int)n;
-    }
+    else if ((strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) && i + 1 < argc)
+      njobs = argv[++i];
+    else if (strncmp(argv[i], "-j", 2) == 0 && argv[i][2] != '\0') /* -j4, as make takes it */
+      njobs = argv[i] + 2;
     else if (argv[i][0] == '-' && argv[i][1] != '\0')
       return usage_error("generate: unknown option '%s' (see apic help generate)", argv[i]);
     else if (o.spec_path == NULL)
@@ -57,5 +63,7 @@ int cmd_generate(int argc, char **argv)
     return usage_error("generate: need a SPEC and -o DIR (see apic help generate)");
   if (o.check && o.dry_run)
     return usage_error("generate: --check and --dry-run do not go together");
+  if (njobs != NULL && (o.jobs = jobs(njobs)) == 0)
+    return usage_error("generate: --jobs wants a number from 1 to %d, not '%s'", APIC_MAX_JOBS, njobs);
   return apic_generate(&o);
 }

@@ -428,10 +428,7 @@ char *spec_json(const spec *s, int bare, size_t *out_len)
   /* The JSON is 2 to 6 times the spec's source (Torale, the synthesized specs): room for it
    * ahead spares a large spec's buffer its growth by copies. Room not written costs no memory
    * (a large strbuf is whole huge pages, each faulted in when first touched). */
-  size_t source = 0;
-  for (int i = 0; i < s->diag.nfiles; i++)
-    source += s->diag.files[i].size;
-  sb_reserve(&d.out, source * 8);
+  sb_reserve(&d.out, spec_source_size(s) * 8);
   nest(&d, NULL, '{');
   str(&d, "apic_version", APIC_VERSION);
   str(&d, "file", diag_file_name(&s->diag, 0));

@@ -248,6 +248,14 @@ void spec_free(spec *s)
   diag_free(&s->diag);
 }
 
+size_t spec_source_size(const spec *s)
+{
+  size_t size = 0;
+  for (int i = 0; i < s->diag.nfiles; i++)
+    size += s->diag.files[i].size;
+  return size;
+}
+
 int apic_frontend_open(spec *s, const char *path, FILE *diag_out)
 {
   if (spec_load(s, path, diag_out) != 0)

@@ -34,6 +34,8 @@ char *spec_json(const spec *s, int bare, size_t *out_len);
 /* The same as a cJSON tree (caller frees with cJSON_Delete). */
 cJSON *spec_dump(const spec *s);
 void spec_free(spec *s);
+/* The bytes of the spec's source, imports included. */
+size_t spec_source_size(const spec *s);
 
 /* Reads, parses and checks the spec at path ("-" = stdin), imports included, into s (call
  * spec_free in every case). Returns EXIT_OK, EXIT_SPEC (spec errors) or EXIT_USAGE (I/O). */

@@ -59,6 +59,7 @@ typedef struct start {
 
 typedef struct gen {
   const gen_options *o;
+  size_t threads;         /* how many render files (thread_count) */
   loaded_text *overrides; /* templates read from --templates DIR, kept for the run */
   output *outs;
   size_t nouts, cap;
@@ -519,17 +520,25 @@ static int bigger_first(const void *a, const void *b)
   return (x->job > y->job) - (x->job < y->job);
 }
 
+/* From this much source on, generating a spec uses more threads than one (the mock's copy of
+ * the spec is made, and the files render, alongside the rest). Below it, threads cost more
+ * than they save (each starts with a fresh stack and malloc arena, hundreds of page faults):
+ * synthesized specs of 100 resources (66 KB) took 18 ms on one thread and 21 ms on two, of
+ * 200 resources (132 KB) 27 ms and 25 ms (docs/performance.md). */
+#define THREADS_FROM ((size_t)128 << 10)
+
 /* Without --jobs: one thread per processor, up to this many. */
 #define DEFAULT_THREADS 8
 
-static size_t thread_count(const gen *g)
+/* How many threads generate: --jobs, else one per processor, but one for a small spec. */
+static size_t thread_count(const gen_options *o, const spec *s)
 {
-  long n = g->o->jobs;
+  long n = o->jobs;
   if (n < 1 || n > APIC_MAX_JOBS) {
-    n = sysconf(_SC_NPROCESSORS_ONLN);
+    n = spec_source_size(s) < THREADS_FROM ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
     n = n < 1 ? 1 : n > DEFAULT_THREADS ? DEFAULT_THREADS : n;
   }
-  return (size_t)n < g->njobs ? (size_t)n : g->njobs;
+  return (size_t)n;
 }
 
 /* Renders every job, on several threads: each file is rendered by one thread from the shared
@@ -544,7 +553,7 @@ static int render_jobs(gen *g)
     g->order[i] = (start){g->jobs[i].old_size, i};
   qsort(g->order, g->njobs, sizeof *g->order, bigger_first);
   pthread_t threads[APIC_MAX_JOBS];
-  size_t started = 0, want = thread_count(g);
+  size_t started = 0, want = g->threads < g->njobs ? g->threads : g->njobs;
   while (started + 1 < want && pthread_create(&threads[started], NULL, worker, g) == 0)
     started++;
   worker(g); /* this thread renders too; alone if no other could start */
@@ -703,7 +712,7 @@ static int sync_dir(gen *g)
   return o->check && changes > 0 ? EXIT_SPEC : EXIT_OK;
 }
 
-static int render_spec(const gen_options *o, const view *root);
+static int render_spec(const gen_options *o, const view *root, size_t threads);
 
 int apic_generate(const gen_options *o)
 {
@@ -712,25 +721,27 @@ int apic_generate(const gen_options *o)
   char *err = NULL;
   const view *root = NULL;
   int status = apic_frontend_open(&s, o->spec_path, stderr);
-  if (status == EXIT_OK && (root = apic_viewmodel_build(&b, &s, o->spec_path, &err)) == NULL) {
+  size_t threads = status == EXIT_OK ? thread_count(o, &s) : 1;
+  if (status == EXIT_OK && (root = apic_viewmodel_build(&b, &s, o->spec_path, threads > 1, &err)) == NULL) {
     fprintf(stderr, "apic: %s\n", err);
     free(err);
     status = EXIT_SPEC;
   }
   if (root != NULL)
-    status = render_spec(o, root);
+    status = render_spec(o, root, threads);
   vb_free(&b);
   spec_free(&s);
   return status;
 }
 
 /* Renders every file for the view model and brings the output directory in line. */
-static int render_spec(const gen_options *o, const view *root)
+static int render_spec(const gen_options *o, const view *root, size_t threads)
 {
   int status;
   gen g;
   memset(&g, 0, sizeof g);
   g.o = o;
+  g.threads = threads;
   g.env = (mustache_env){0, load_partial, &g, NULL};
   pthread_mutex_init(&g.lock, NULL);
   if (render_all(&g, root) != 0)

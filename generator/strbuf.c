@@ -19,7 +19,7 @@ static int grow(strbuf *b, size_t more)
       return -1;
     cap *= 2;
   }
-  char *grown = big_heap_grow(b->data, b->len + (b->data != NULL), cap);
+  char *grown = big_heap_grow(b->data, b->len + (b->data != NULL), &cap);
   if (grown == NULL)
     return -1;
   b->data = grown;

@@ -970,7 +970,8 @@ static void *make_spec_copy(void *ud)
   size_t len = 0;
   char *json = spec_json(c->s, 1, &len);
   size_t n = json != NULL ? c_literal_lines(NULL, json, len) : 0;
-  c->lines = json != NULL && n < UINT32_MAX ? big_heap_grow(NULL, 0, n + 1) : NULL;
+  size_t size = n + 1;
+  c->lines = json != NULL && n < UINT32_MAX ? big_heap_grow(NULL, 0, &size) : NULL;
   if (c->lines != NULL) {
     c_literal_lines(c->lines, json, len);
     c->lines[n] = '\0';
@@ -979,11 +980,12 @@ static void *make_spec_copy(void *ud)
   return NULL;
 }
 
-/* Starts the copy; if no thread can start, add_spec_json makes it. */
-static void start_spec_copy(spec_copy *c, const spec *s)
+/* Starts the copy on a thread; without one (not wanted, or none could start) add_spec_json
+ * makes it. */
+static void start_spec_copy(spec_copy *c, const spec *s, int thread)
 {
   c->s = s;
-  c->started = pthread_create(&c->thread, NULL, make_spec_copy, c) == 0;
+  c->started = thread && pthread_create(&c->thread, NULL, make_spec_copy, c) == 0;
 }
 
 static void add_spec_json(vm *v, spec_copy *c)
@@ -1011,7 +1013,7 @@ static void add_op_flags(vm *v)
   boolean(v, K(has_end_callbacks), ends);
 }
 
-const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spec_path, char **out_err)
+const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spec_path, int threads, char **out_err)
 {
   vm v = {.b = b, .s = s};
   *out_err = NULL;
@@ -1023,7 +1025,7 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
     if ((v.keys[i] = view_key(key_names[i], strlen(key_names[i]))) == 0)
       b->failed = 1;
   spec_copy copy_of_spec = {0};
-  start_spec_copy(&copy_of_spec, s);
+  start_spec_copy(&copy_of_spec, s, threads);
   char lower[256], header[1200];
   snake_case(s->api->name, lower, sizeof lower);
   v.prefix = stable_copy(&v, lower);

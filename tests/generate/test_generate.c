@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "commands.h"
 #include "generate.h"
 
 #define SPEC "tests/front/data/small.api"
@@ -295,6 +296,38 @@ static void test_render_error_on_threads_writes_nothing(void **state)
   assert_int_equal(access(path_in("f8", "loop.txt.apic-tmp"), F_OK), -1);
 }
 
+/* The command line `apic generate SPEC -o ROOT/jobs OPTION [VALUE]`; its exit status. */
+static int generate_with(const char *option, const char *value)
+{
+  char words[6][256];
+  char *argv[7];
+  const char *given[] = {"generate", SPEC, "-o", "", option, value};
+  int argc = 0;
+  for (int i = 0; i < 6 && given[i] != NULL; i++, argc++) {
+    snprintf(words[i], sizeof words[i], "%s", given[i]);
+    argv[i] = words[i];
+  }
+  snprintf(words[3], sizeof words[3], "%s/jobs", root);
+  argv[argc] = NULL;
+  return cmd_generate(argc, argv);
+}
+
+/* apic generate's --jobs (-j N, -jN): a number of threads from 1 to 64, else a usage error. */
+static void test_jobs_option(void **state)
+{
+  (void)state;
+  const char *bad[] = {"0", "65", "x", "4x", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(generate_with("--jobs", bad[i]), 2);
+    assert_int_equal(generate_with("-j", bad[i]), 2);
+  }
+  assert_int_equal(generate_with("-j0", NULL), 2);
+  assert_int_equal(access(path_in("jobs", ""), F_OK), -1); /* refused before anything was written */
+  assert_int_equal(generate_with("-j3", NULL), 0);
+  assert_int_equal(generate_with("--jobs", "64"), 0);
+  assert_int_equal(access(path_in("jobs", "README.md"), F_OK), 0);
+}
+
 /* "each": one file per element, the element above the root on the context stack. */
 static void test_each_renders_per_element(void **state)
 {
@@ -443,6 +476,7 @@ int main(void)
       cmocka_unit_test(test_render_error_writes_nothing),
       cmocka_unit_test(test_threads_render_the_same),
       cmocka_unit_test(test_render_error_on_threads_writes_nothing),
+      cmocka_unit_test(test_jobs_option),
       cmocka_unit_test(test_each_renders_per_element),
       cmocka_unit_test(test_stale_directories_removed),
       cmocka_unit_test(test_symlinked_directory_refused),

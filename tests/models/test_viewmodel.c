@@ -14,14 +14,15 @@
 #include "strbuf.h"
 #include "viewmodel.h"
 
-/* The view model of the spec at path, as JSON (what apic dump --view prints), named name. */
-static cJSON *view_named(const char *path, const char *name)
+/* The view model of the spec at path, as JSON (what apic dump --view prints), named name;
+ * built with threads or without. */
+static cJSON *view_built(const char *path, const char *name, int threads)
 {
   spec s;
   assert_int_equal(apic_frontend_open(&s, path, stderr), 0);
   view_builder b = {0};
   char *err = NULL;
-  const view *vm = apic_viewmodel_build(&b, &s, name, &err);
+  const view *vm = apic_viewmodel_build(&b, &s, name, threads, &err);
   assert_null(err);
   assert_non_null(vm);
   cJSON *json = view_to_json(vm);
@@ -29,6 +30,11 @@ static cJSON *view_named(const char *path, const char *name)
   vb_free(&b);
   spec_free(&s);
   return json;
+}
+
+static cJSON *view_named(const char *path, const char *name)
+{
+  return view_built(path, name, 0);
 }
 
 static cJSON *view_of(const char *path)
@@ -253,6 +259,9 @@ static void test_c_string_literals(void **state)
 
   char *embedded = c_literals_text(text(vm, "spec_json_c"));
   assert_non_null(embedded);
+  cJSON *threaded = view_built(path, path, 1); /* the copy made on a thread of its own */
+  assert_true(cJSON_Compare(vm, threaded, 1));
+  cJSON_Delete(threaded);
   cJSON *copy = cJSON_Parse(embedded);
   assert_non_null(copy);
   spec s;
