@@ -14,7 +14,10 @@
 #define MAX_DELIM 16          /* longest custom delimiter */
 #define MAX_PARTIAL_DEPTH 64  /* a partial that includes itself ends here, with an error */
 #define MAX_STACK 256         /* nested sections */
-#define FLUSH_AT 65536        /* with a sink: hand the output over in pieces this large */
+/* With a sink: hand the output over in pieces this large. The buffer then stays under 64 KB,
+ * so malloc keeps it on its heap and reuses it file after file; from 128 KB on, each would be
+ * a fresh mapping, every page of it a fault. */
+#define FLUSH_AT 32768
 
 typedef enum tok_kind { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_PARTIAL } tok_kind;
 

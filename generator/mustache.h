@@ -39,7 +39,7 @@ char *mustache_render(const mustache *t, const view *const *stack, int depth, mu
 char *mustache_render_json(const mustache *t, const cJSON *const *stack, int depth, mustache_env *env,
                            size_t *out_len, char **out_err);
 
-/* Where mustache_render_to sends the output: in order, in pieces of about 64 KB (a piece
+/* Where mustache_render_to sends the output: in order, in pieces of about 32 KB (a piece
  * holds whole values, so one can be longer). Returns 0, or -1 to stop rendering. */
 typedef int (*mustache_sink)(void *ud, const char *data, size_t len);
 
