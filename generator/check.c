@@ -964,10 +964,11 @@ int spec_check(spec *s)
   c.s = s;
   c.d = &s->diag;
   c.syntax_errors = s->diag.errors;
-  /* Tables sized up front where the count is known, so they do not grow (and copy) on the way;
-   * not types, whose slot order decides between equally near suggestions. */
-  size_t nresources = 0, nnames = 0, nvalues = 0;
+  /* Tables sized up front where the count is known, so they do not grow (and copy, each new
+   * table a run of page faults) on the way. */
+  size_t ntypes = 0, nresources = 0, nnames = 0, nvalues = 0;
   for (const decl *d = s->decls; d != NULL; d = d->next) {
+    ntypes += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR;
     nnames += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR;
     nresources += d->kind == D_RESOURCE;
     for (const operation *op = d->ops; op != NULL; op = op->next)
@@ -975,7 +976,7 @@ int spec_check(spec *s)
     if (d->kind == D_ENUM && count_values(d) > SCAN_MAX)
       nvalues += count_values(d);
   }
-  if (name_table_init(&c.types) != 0 || name_table_init_size(&c.resources, nresources) != 0 ||
+  if (name_table_init_size(&c.types, ntypes) != 0 || name_table_init_size(&c.resources, nresources) != 0 ||
       name_table_init_size(&c.c_names, nnames) != 0 || name_table_init_size(&c.enum_values, nvalues) != 0 ||
       name_table_init(&c.page_fields) != 0 || name_table_init(&c.pages) != 0) {
     diag_plain(c.d, "out of memory");

@@ -92,7 +92,7 @@ const char *name_table_nearest(const name_table *t, const char *name, size_t *ou
     if (key == NULL)
       continue;
     size_t d = edit_distance(name, key, *out_dist);
-    if (d < *out_dist) {
+    if (d < *out_dist || (d == *out_dist && best != NULL && strcmp(key, best) < 0)) {
       *out_dist = d;
       best = key;
     }

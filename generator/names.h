@@ -20,14 +20,13 @@ typedef struct name_table {
 } name_table;
 
 int name_table_init(name_table *t);
-/* The same, sized for `expected` keys: no growing on the way. The slots' order (which
- * name_table_nearest's ties follow) then differs from a table grown to that size. */
+/* The same, sized for `expected` keys: no growing on the way. */
 int name_table_init_size(name_table *t, size_t expected);
 void name_table_free(name_table *t);
 void *name_table_get(const name_table *t, const char *key);
 int name_table_put(name_table *t, const char *key, void *val); /* 0, or -1 out of memory */
-/* The key closest to name by edit distance (NULL if empty); *out_dist gets the distance if it
- * beats the value already there. */
+/* The key closest to name by edit distance, the first in strcmp order among equally close
+ * ones (NULL if empty); *out_dist gets the distance if it beats the value already there. */
 const char *name_table_nearest(const name_table *t, const char *name, size_t *out_dist);
 
 /* Exact up to limit; above it, some value above limit. */

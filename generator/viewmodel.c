@@ -895,7 +895,7 @@ static void order_models(vm *v, const view *models)
   char *placed = calloc((size_t)n + 1, 1);
   int *stack = calloc((size_t)n + 1, sizeof *stack);
   name_table index;
-  int have_index = name_table_init(&index) == 0;
+  int have_index = name_table_init_size(&index, (size_t)n) == 0;
   vb_begin(v->b, K(models_in_c_order), V_LIST);
   if (all == NULL || placed == NULL || stack == NULL || !have_index) {
     v->b->failed = 1;

@@ -21,6 +21,9 @@ static const golden GOLDENS[] = {
     /* names */
     {A "model M { a: Strng; }", "t.api:2:14: error: unknown type 'Strng'; did you mean 'string'?"},
     {A "model Task { a: string; }\nmodel N { t: Taks; }", "t.api:3:14: error: unknown type 'Taks'; did you mean 'Task'?"},
+    /* equally near suggestions: the first in strcmp order, whatever the declaration order */
+    {A "model Tdsk { a: string; }\nmodel Task { a: string; }\nmodel N { t: Tosk; }", "t.api:4:14: error: unknown type 'Tosk'; did you mean 'Task'?"},
+    {A "model Task { a: string; }\nmodel Tdsk { a: string; }\nmodel N { t: Tosk; }", "t.api:4:14: error: unknown type 'Tosk'; did you mean 'Task'?"},
     {A "model M { a: string; }\nenum M { x; }", "t.api:3:6: error: duplicate type name 'M'"},
     {A "model M { a: string; a: int; }", "t.api:2:22: error: duplicate field 'a'"},
     {A "model M { a: string; b: int @json(\"a\"); }", "t.api:2:22: error: field 'b' has the same wire name \"a\" as 'a'"},
