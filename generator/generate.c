@@ -59,7 +59,7 @@ typedef struct start {
 
 typedef struct gen {
   const gen_options *o;
-  size_t threads;         /* how many render files (thread_count) */
+  size_t threads;         /* how many threads render files (thread_count) */
   loaded_text *overrides; /* templates read from --templates DIR, kept for the run */
   output *outs;
   size_t nouts, cap;
@@ -412,8 +412,10 @@ static int plan_one(gen *g, const mustache *body, const mustache *out_path, cons
   if (g->njobs == g->jobs_cap) {
     size_t cap = g->jobs_cap ? g->jobs_cap * 2 : 16;
     job *grown = realloc(g->jobs, cap * sizeof *grown);
-    if (grown == NULL)
+    if (grown == NULL) {
+      fprintf(stderr, "apic: %s: out of memory\n", tmpl);
       return -1;
+    }
     g->jobs = grown;
     g->jobs_cap = cap;
   }
