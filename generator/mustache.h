@@ -18,6 +18,9 @@ typedef struct mustache_cache mustache_cache;
  * when there is none, which renders as nothing, as the spec says. */
 typedef const char *(*mustache_loader)(void *ud, const char *name, size_t *len);
 
+/* Rendering does not change a parsed template, so threads may render one at once, each with
+ * its own env (the cache fills as partials are used); the loader must then be safe to call
+ * from several threads. */
 typedef struct mustache_env {
   int escape;             /* HTML-escape {{name}} (the spec's default); generation turns it off */
   mustache_loader load;   /* NULL: no partials */
