@@ -1,4 +1,4 @@
-/* apic generate SPEC -o DIR [--templates DIR] [--bundle-runtime] [--check] [--dry-run] [--jobs N] */
+/* apic generate SPEC -o DIR [--templates DIR] [--bundle-runtime] [--check] [--dry-run] [--force] [--jobs N] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +8,14 @@
 
 const char cmd_generate_usage[] =
     "usage: apic generate SPEC -o DIR [--templates DIR] [--bundle-runtime] [--check | --dry-run]\n"
-    "                    [--jobs N]\n\n"
+    "                    [--force] [--jobs N]\n\n"
     "Writes the SDK for one spec into DIR, from the templates built into apic.\n"
-    "Output is deterministic to the byte. Files whose content did not change are not\n"
-    "rewritten (their mtime is kept); files an earlier run wrote that the spec no longer\n"
-    "produces are removed (DIR/.apic-manifest lists them); nothing outside DIR is touched.\n\n"
+    "Output is deterministic to the byte, and the same wherever apic runs and however the\n"
+    "spec's path is written. Files whose content did not change are not rewritten (their\n"
+    "mtime is kept); files an earlier run wrote that the spec no longer produces are removed\n"
+    "(DIR/.apic-manifest lists them); nothing outside DIR is touched. A file in DIR that an\n"
+    "earlier run did not write is never overwritten or removed: when one is in the way, apic\n"
+    "lists it, writes nothing and exits 1.\n\n"
     "  -o DIR            the output directory (created if needed)\n"
     "  --templates DIR   use DIR/PATH instead of the built-in template PATH where it exists\n"
     "                    (e.g. DIR/README.md.mustache); see docs/templates.md\n"
@@ -22,6 +25,7 @@ const char cmd_generate_usage[] =
     "  --check           write nothing; list the files that would change, appear or go,\n"
     "                    and exit 1 if there are any (for CI)\n"
     "  --dry-run         write nothing; list what would be written\n"
+    "  --force           overwrite files in the way that apic did not write\n"
     "  -j, --jobs N      generate on N threads (default: one per processor, at most 8, and\n"
     "                    one for a spec under 128 KB); the output is the same for any N\n";
 
@@ -48,6 +52,8 @@ int cmd_generate(int argc, char **argv)
       o.check = 1;
     else if (strcmp(argv[i], "--dry-run") == 0)
       o.dry_run = 1;
+    else if (strcmp(argv[i], "--force") == 0)
+      o.force = 1;
     else if ((strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0) && i + 1 < argc)
       njobs = argv[++i];
     else if (strncmp(argv[i], "-j", 2) == 0 && argv[i][2] != '\0') /* -j4, as make takes it */

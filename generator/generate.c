@@ -1,7 +1,9 @@
 /* apic generate: render every entry of templates/files.json against the view model, then
  * bring the output directory in line: write what changed (atomically), leave what did not
  * (its mtime too), remove what an earlier run wrote that is no longer produced (listed in the
- * directory's manifest). Nothing outside the output directory is touched. */
+ * directory's manifest). Nothing outside the output directory is touched, and nothing in it
+ * that an earlier run did not write: a file in the way is reported and the run fails, unless
+ * --force. */
 #include "generate.h"
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include "commands.h"
 #include "frontend.h"
 #include "mustache.h"
+#include "names.h"
 #include "strbuf.h"
 #include "templates.h"
 #include "viewmodel.h"
@@ -31,6 +34,7 @@ typedef struct output {
   char *tmp;        /* a rendered file that changed: its new text, in a file beside it until
                        renamed (NULL with --check or --dry-run, or when blocked) */
   int blocked;      /* not written: a directory on its way is a symbolic link */
+  int foreign;      /* a file is there that the manifest does not list: not apic's */
   int write_errno;  /* writing tmp failed with this error */
 } output;
 
@@ -60,6 +64,9 @@ typedef struct start {
 typedef struct gen {
   const gen_options *o;
   size_t threads;         /* how many threads render files (thread_count) */
+  char *manifest;         /* the last run's manifest, its lines NUL-ended; NULL if none */
+  size_t manifest_len;
+  name_table listed;      /* its paths (keys borrowed from manifest) */
   loaded_text *overrides; /* templates read from --templates DIR, kept for the run */
   output *outs;
   size_t nouts, cap;
@@ -248,6 +255,19 @@ static mustache *parse_template(gen *g, const char *rel)
 
 /* ---- rendering --------------------------------------------------------------------------------- */
 
+/* Whether something is at rel that the last run's manifest does not list: apic did not write
+ * it, so it may not overwrite it (without --force). */
+static int in_the_way(const gen *g, const char *rel)
+{
+  if (name_table_get(&g->listed, rel) != NULL)
+    return 0;
+  char *path = joined(g->o->out_dir, rel);
+  struct stat st;
+  int there = path == NULL || lstat(path, &st) == 0;
+  free(path);
+  return there;
+}
+
 /* A new output (path taken over); NULL, with path freed, when another template writes it too. */
 static output *add_output(gen *g, char *path)
 {
@@ -268,7 +288,7 @@ static output *add_output(gen *g, char *path)
     g->cap = cap;
   }
   output *out = &g->outs[g->nouts++];
-  *out = (output){.path = path};
+  *out = (output){.path = path, .foreign = in_the_way(g, path)};
   return out;
 }
 
@@ -315,7 +335,7 @@ static void open_new(compare *c)
 {
   const gen_options *o = c->g->o;
   output *out = c->out;
-  if (o->check || o->dry_run)
+  if (o->check || o->dry_run || (out->foreign && !o->force))
     return;
   if (!no_symlinked_parent(o->out_dir, out->path)) {
     out->blocked = 1;
@@ -611,6 +631,24 @@ static int add_bundle(gen *g)
 
 /* ---- bringing the directory in line ---------------------------------------------------------------- */
 
+/* The last run's manifest, if the directory has one: its lines become NUL-ended strings, and
+ * the table of what it lists. -1 when out of memory. */
+static int read_manifest(gen *g)
+{
+  if (name_table_init(&g->listed) != 0)
+    return -1;
+  char *path = joined(g->o->out_dir, MANIFEST);
+  g->manifest = path != NULL ? sb_read_file(path, &g->manifest_len) : NULL;
+  free(path);
+  for (size_t i = 0; i < g->manifest_len; i++)
+    if (g->manifest[i] == '\n')
+      g->manifest[i] = '\0';
+  for (char *line = g->manifest; line != NULL && line < g->manifest + g->manifest_len; line += strlen(line) + 1)
+    if (*line != '\0' && name_table_put(&g->listed, line, line) != 0)
+      return -1;
+  return 0;
+}
+
 static int produced(const gen *g, const char *rel)
 {
   for (size_t i = 0; i < g->nouts; i++)
@@ -652,9 +690,33 @@ static int write_output(gen *g, output *out)
   return rc;
 }
 
+/* Files in the way: there, not written by apic, and not what it would write. Lists them and
+ * returns 1 when there are any (and no --force). */
+static int in_the_way_report(const gen *g)
+{
+  const gen_options *o = g->o;
+  size_t n = 0;
+  for (size_t i = 0; i < g->nouts; i++)
+    n += g->outs[i].foreign && !g->outs[i].same;
+  if (n == 0 || o->force)
+    return 0;
+  const char *them = n == 1 ? "it" : "them";
+  fprintf(stderr, "apic: %s: %zu file%s in the way: apic did not write %s (%s%s" MANIFEST "%s), and will not "
+          "overwrite %s:\n", o->out_dir, n, n == 1 ? " is" : "s are", them, g->manifest != NULL ? "" : "there is no ",
+          g->manifest != NULL ? "the directory's " : "", g->manifest != NULL ? " does not list it" : "", them);
+  for (size_t i = 0; i < g->nouts; i++)
+    if (g->outs[i].foreign && !g->outs[i].same)
+      fprintf(stderr, "  %s\n", g->outs[i].path);
+  fprintf(stderr, "apic: move %s away, generate into another directory, or pass --force to overwrite %s\n", them,
+          them);
+  return 1;
+}
+
 static int sync_dir(gen *g)
 {
   const gen_options *o = g->o;
+  if (in_the_way_report(g))
+    return EXIT_SPEC;
   int changes = 0, failed = 0, written = 0, kept = 0, removed = 0;
   for (size_t i = 0; i < g->nouts; i++) {
     output *out = &g->outs[i];
@@ -676,12 +738,8 @@ static int sync_dir(gen *g)
   }
   /* Files the previous run wrote and this one does not: stale. */
   char *mpath = joined(o->out_dir, MANIFEST);
-  size_t mlen = 0;
-  char *old = mpath != NULL ? sb_read_file(mpath, &mlen) : NULL;
-  for (char *line = old, *nl; line != NULL && *line != '\0'; line = nl + 1) {
-    if ((nl = strchr(line, '\n')) == NULL)
-      break;
-    *nl = '\0';
+  for (const char *line = g->manifest; line != NULL && line < g->manifest + g->manifest_len;
+       line += strlen(line) + 1) {
     if (!safe_path(line) || produced(g, line) || !no_symlinked_parent(o->out_dir, line))
       continue;
     char *path = joined(o->out_dir, line);
@@ -698,7 +756,6 @@ static int sync_dir(gen *g)
     }
     free(path);
   }
-  free(old);
   size_t len;
   char *manifest = manifest_text(g, &len);
   if (manifest == NULL || mpath == NULL)
@@ -716,6 +773,22 @@ static int sync_dir(gen *g)
 
 static int render_spec(const gen_options *o, const view *root, size_t threads);
 
+/* The spec's files as the output names them: the root by its file name, imports relative to
+ * the root's directory. Paths as typed ("./spec/x.api", "../api/x.api") depend on where apic
+ * runs; these do not, so `--check` gives the same answer from any directory. Imports are
+ * named by joining the importer's directory to the import's path (frontend.c), so each one
+ * starts with the root's directory unless the import is absolute. */
+static void name_files_from_root(spec *s)
+{
+  const char *root = s->diag.files[0].name, *slash = strrchr(root, '/');
+  size_t dir = slash != NULL ? (size_t)(slash - root) + 1 : 0;
+  for (int i = s->diag.nfiles - 1; i >= 0; i--) {
+    char *name = s->diag.files[i].name;
+    if (strncmp(name, root, dir) == 0)
+      memmove(name, name + dir, strlen(name + dir) + 1);
+  }
+}
+
 int apic_generate(const gen_options *o)
 {
   spec s;
@@ -724,7 +797,9 @@ int apic_generate(const gen_options *o)
   const view *root = NULL;
   int status = apic_frontend_open(&s, o->spec_path, stderr);
   size_t threads = status == EXIT_OK ? thread_count(o, &s) : 1;
-  if (status == EXIT_OK && (root = apic_viewmodel_build(&b, &s, o->spec_path, threads > 1, &err)) == NULL) {
+  if (status == EXIT_OK)
+    name_files_from_root(&s);
+  if (status == EXIT_OK && (root = apic_viewmodel_build(&b, &s, s.diag.files[0].name, threads > 1, &err)) == NULL) {
     fprintf(stderr, "apic: %s\n", err);
     free(err);
     status = EXIT_SPEC;
@@ -746,7 +821,9 @@ static int render_spec(const gen_options *o, const view *root, size_t threads)
   g.threads = threads;
   g.env = (mustache_env){0, load_partial, &g, NULL};
   pthread_mutex_init(&g.lock, NULL);
-  if (render_all(&g, root) != 0)
+  if (read_manifest(&g) != 0)
+    status = EXIT_USAGE;
+  else if (render_all(&g, root) != 0)
     status = EXIT_SPEC;
   else if (o->bundle_runtime && add_bundle(&g) != 0)
     status = EXIT_USAGE;
@@ -767,6 +844,8 @@ static int render_spec(const gen_options *o, const view *root, size_t threads)
   for (size_t i = 0; i < g.nbodies; i++)
     mustache_free(g.bodies[i]);
   free(g.bodies);
+  name_table_free(&g.listed);
+  free(g.manifest);
   pthread_mutex_destroy(&g.lock);
   for (loaded_text *l = g.overrides, *next; l != NULL; l = next) {
     next = l->next;

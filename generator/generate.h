@@ -14,6 +14,7 @@ typedef struct gen_options {
   int dry_run;               /* write nothing; list what would be written */
   FILE *report;              /* where --check and --dry-run list files */
   int bundle_runtime;        /* also write libapic's and libapic-mock's sources into runtime/ */
+  int force;                 /* overwrite files in the way that apic did not write */
   int jobs;                  /* threads rendering files, at most APIC_MAX_JOBS; 0: one per
                                 processor, at most 8 */
 } gen_options;
