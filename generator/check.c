@@ -235,11 +235,21 @@ static size_t count_values(const decl *e)
   return n;
 }
 
+/* Whether e has more than SCAN_MAX values: counted only that far, as it is asked for every
+ * enum default (counting a long enum each time was quadratic). */
+static int many_values(const decl *e)
+{
+  size_t n = 0;
+  for (const enum_value *v = e->values; v != NULL && n <= SCAN_MAX; v = v->next)
+    n++;
+  return n > SCAN_MAX;
+}
+
 /* Records e's values in c->enum_values (keys in the arena, as the table borrows them), when it
  * has more than SCAN_MAX. */
 static void index_enum_values(checker *c, decl *e)
 {
-  if (count_values(e) <= SCAN_MAX)
+  if (!many_values(e))
     return;
   for (enum_value *v = e->values; v != NULL; v = v->next) {
     char *key = dotted_key(e->name, v->name);
@@ -254,7 +264,7 @@ static void index_enum_values(checker *c, decl *e)
 
 static int find_enum_value(checker *c, const decl *e, const char *name)
 {
-  if (count_values(e) <= SCAN_MAX) {
+  if (!many_values(e)) {
     for (const enum_value *v = e->values; v != NULL; v = v->next)
       if (strcmp(v->name, name) == 0)
         return 1;
@@ -509,12 +519,13 @@ static void check_enum(checker *c, decl *e)
   seen_init(&wires);
   for (enum_value *v = e->values; v != NULL; v = v->next) {
     check_annos(c, v->annos, DECL_ANNOS, "an enum value");
-    char upper[256];
-    upper_case(v->name, upper, sizeof upper);
-    if (strcmp(upper, "UNKNOWN") == 0)
-      diag_error(c->d, v->at, "enum value '%s' clashes with the generated '_UNKNOWN' member", v->name);
     /* Values equal once upper-cased are one C constant. */
-    const char *key = ast_strdup(c->s->arena, upper);
+    size_t len = strlen(v->name);
+    char *key = ast_alloc(c->s->arena, len + 1);
+    if (key != NULL)
+      upper_case(v->name, key, len + 1);
+    if (key != NULL && strcmp(key, "UNKNOWN") == 0)
+      diag_error(c->d, v->at, "enum value '%s' clashes with the generated '_UNKNOWN' member", v->name);
     const enum_value *same = key != NULL ? seen_before(c, &names, key, v) : NULL;
     const enum_value *same_wire = seen_before(c, &wires, v->wire ? v->wire : v->name, v);
     if (same != NULL) {
@@ -699,7 +710,7 @@ static size_t join3(char *out, size_t size, const char *a, const char *b, const 
 }
 
 /* Collects {name} placeholders of the full path into names[]; returns how many, or -1. */
-static int path_placeholders(checker *c, const operation *op, const char *path, char names[][128], loc at)
+static int path_placeholders(checker *c, const operation *op, const char *path, char names[][NAME_MAX_LEN + 1], loc at)
 {
   int n = 0;
   for (const char *p = path; *p != '\0'; p++) {
@@ -711,8 +722,13 @@ static int path_placeholders(checker *c, const operation *op, const char *path, 
       continue;
     const char *end = strchr(p, '}');
     size_t len = end != NULL ? (size_t)(end - p - 1) : 0;
-    if (end == NULL || len == 0 || len >= 128 || !is_identifier(p + 1, len)) {
+    if (end == NULL || len == 0 || !is_identifier(p + 1, len)) {
       diag_error(c->d, at, "bad path parameter in \"%s\": write {name}", path);
+      return -1;
+    }
+    if (len > NAME_MAX_LEN) {
+      diag_error(c->d, at, "path parameter '%.24s...' is %zu characters long; a name has at most %d", p + 1, len,
+                 NAME_MAX_LEN);
       return -1;
     }
     if (n == MAX_PATH_PARAMS) {
@@ -842,7 +858,7 @@ static void check_operation(checker *c, decl *r, operation *op)
 
   char full[2048];
   size_t len = join3(full, sizeof full, r->path, op->path, "");
-  char names[MAX_PATH_PARAMS][128];
+  char names[MAX_PATH_PARAMS][NAME_MAX_LEN + 1];
   int n = len > 0 && len < sizeof full ? path_placeholders(c, op, full, names, op->path_at) : -1;
 
   check_params(c, op, op->path_params, "path", 0);
@@ -973,7 +989,7 @@ int spec_check(spec *s)
     nresources += d->kind == D_RESOURCE;
     for (const operation *op = d->ops; op != NULL; op = op->next)
       nnames++;
-    if (d->kind == D_ENUM && count_values(d) > SCAN_MAX)
+    if (d->kind == D_ENUM && many_values(d))
       nvalues += count_values(d);
   }
   if (name_table_init_size(&c.types, ntypes) != 0 || name_table_init_size(&c.resources, nresources) != 0 ||

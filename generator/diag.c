@@ -9,6 +9,8 @@
 
 /* A quoted line longer than this is cut around the column, so a 10 MB line stays readable. */
 #define QUOTE_MAX 160
+/* A longer message is cut in the middle (print_message). */
+#define MESSAGE_MAX 400
 
 void diag_init(diag *d, FILE *out)
 {
@@ -81,10 +83,37 @@ static void quote_line(diag *d, loc at)
   fputs("^\n", d->out);
 }
 
+/* Prints the message; one longer than MESSAGE_MAX bytes (it quotes a name or string of
+ * megabytes) is cut in the middle, between whole UTF-8 sequences. */
+static void print_message(FILE *out, const char *fmt, va_list ap)
+{
+  char small[MESSAGE_MAX + 1];
+  va_list again;
+  va_copy(again, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  char *all = n >= (int)sizeof small ? malloc((size_t)n + 1) : NULL;
+  if (all == NULL) {
+    fputs(small, out);
+    if (n >= (int)sizeof small)
+      fputs("...", out);
+    va_end(again);
+    return;
+  }
+  vsnprintf(all, (size_t)n + 1, fmt, again);
+  va_end(again);
+  size_t head = MESSAGE_MAX / 2, tail = (size_t)n - MESSAGE_MAX / 2;
+  while (head > 0 && ((unsigned char)all[head] & 0xC0) == 0x80)
+    head--;
+  while (((unsigned char)all[tail] & 0xC0) == 0x80)
+    tail++;
+  fprintf(out, "%.*s...%s", (int)head, all, all + tail);
+  free(all);
+}
+
 static void report(diag *d, loc at, const char *kind, const char *fmt, va_list ap)
 {
   fprintf(d->out, "%s:%d:%d: %s: ", diag_file_name(d, at.file), at.line, at.col, kind);
-  vfprintf(d->out, fmt, ap);
+  print_message(d->out, fmt, ap);
   fputc('\n', d->out);
   quote_line(d, at);
 }
@@ -136,7 +165,7 @@ void diag_plain(diag *d, const char *fmt, ...)
   va_list ap;
   fputs("apic: ", d->out);
   va_start(ap, fmt);
-  vfprintf(d->out, fmt, ap);
+  print_message(d->out, fmt, ap);
   va_end(ap);
   fputc('\n', d->out);
 }

@@ -34,6 +34,10 @@ size_t edit_distance(const char *a, const char *b, size_t limit);
 /* The largest distance at which a suggestion still helps for a name of this length. */
 size_t similar_enough(const char *name);
 
+/* The longest name a spec may use, in bytes (docs/spec-language.md). Every C identifier made
+ * from names this short stays within the generator's buffers, so none is ever cut. */
+#define NAME_MAX_LEN 64
+
 int is_c_keyword(const char *name);
 int is_identifier(const char *s, size_t len);
 /* TaskState -> task_state, HTTPError -> http_error, tasks_get -> tasks_get. Truncates to size. */

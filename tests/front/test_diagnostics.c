@@ -111,6 +111,63 @@ static void test_several_errors_per_run(void **state)
   assert_true(have_d);
 }
 
+/* n copies of c after head, then tail (caller frees). */
+static char *repeat(const char *head, char c, size_t n, const char *tail)
+{
+  size_t lh = strlen(head), lt = strlen(tail);
+  char *s = malloc(lh + n + lt + 1);
+  assert_non_null(s);
+  memcpy(s, head, lh);
+  memset(s + lh, c, n);
+  memcpy(s + lh + n, tail, lt + 1);
+  return s;
+}
+
+/* Names of up to 64 characters pass; longer ones are one error each, not a cut name (two
+ * 300-character enum values that differ at the end were once "duplicates"). */
+static void test_long_names(void **state)
+{
+  (void)state;
+  spec s;
+  char *ok = repeat(A "model M { ", 'a', 64, ": string; }");
+  assert_int_equal(check_text(&s, "t.api", ok, NULL), 0);
+  spec_free(&s);
+  free(ok);
+  char *long_field = repeat(A "model M { ", 'a', 65, ": string; }");
+  char *got = first_diag(long_field);
+  assert_string_equal(got, "t.api:2:11: error: name 'aaaaaaaaaaaaaaaaaaaaaaaa...' is 65 characters long; a name has at most 64");
+  free(got);
+  free(long_field);
+  char *values = repeat(A "enum E { ", 'v', 299, "x; ");
+  char *both = repeat(values, 'v', 299, "y; }");
+  char *out = NULL;
+  assert_int_equal(check_text(&s, "t.api", both, &out), 2);
+  spec_free(&s);
+  assert_null(strstr(out, "duplicate"));
+  free(out);
+  free(both);
+  free(values);
+  char *path = repeat(A "resource r \"/r\" { g: GET \"/{", 'p', 65, "}\"; }");
+  got = first_diag(path);
+  assert_string_equal(got, "t.api:2:26: error: path parameter 'pppppppppppppppppppppppp...' is 65 characters long; a name has at most 64");
+  free(got);
+  free(path);
+}
+
+/* A message quoting megabytes is cut in the middle: the start and the end of it stay. */
+static void test_long_message_cut(void **state)
+{
+  (void)state;
+  char *text = repeat(A "model M { s: string = \"", 'x', 1 << 20, "\" @pattern(\"^y\"); }");
+  char *got = first_diag(text);
+  assert_true(strlen(got) < 600);
+  assert_non_null(strstr(got, "error: default \"xxxx"));
+  assert_non_null(strstr(got, "xxx...xxx"));
+  assert_non_null(strstr(got, "xxxx\" does not match '@pattern'"));
+  free(got);
+  free(text);
+}
+
 static void test_warnings_do_not_fail(void **state)
 {
   (void)state;
@@ -128,6 +185,8 @@ int main(void)
       cmocka_unit_test(test_goldens),
       cmocka_unit_test(test_source_line_and_caret),
       cmocka_unit_test(test_several_errors_per_run),
+      cmocka_unit_test(test_long_names),
+      cmocka_unit_test(test_long_message_cut),
       cmocka_unit_test(test_warnings_do_not_fail),
   };
   return cmocka_run_group_tests_name("front: diagnostics", tests, NULL, NULL);
