@@ -896,12 +896,19 @@ static void check_operation(checker *c, decl *r, operation *op)
   }
   if (op->ret != NULL && resolve_type(c, op->ret, 1) && !result_ok(op->ret))
     diag_error(c->d, op->ret->at, "an operation returns a model, Model[], page<Model> or stream<Model>");
+  check_op_errors(c, op);
+}
+
+/* An operation's paging. It reads the page model's fields, whose types are resolved when that
+ * model is checked: so it runs once every declaration is, as the page model may come after
+ * the resource that uses it. */
+static void check_paging(checker *c, operation *op)
+{
   const annotation *pg = find_anno(op->annos, "paginate");
   if (pg != NULL)
     check_paginate(c, op, pg);
   else if (op->ret != NULL && op->ret->rk == R_PAGE)
     diag_error(c->d, op->ret->at, "a page<...> result needs '@paginate(...)' on the operation");
-  check_op_errors(c, op);
 }
 
 static void check_resource(checker *c, decl *r)
@@ -1031,6 +1038,9 @@ int spec_check(spec *s)
     default: break;
     }
   }
+  for (decl *d = s->decls; d != NULL; d = d->next)
+    for (operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
+      check_paging(&c, op);
   check_cycles(&c);
 out:
   name_table_free(&c.types);

@@ -181,6 +181,28 @@ static void test_keywords_usable_as_field_names(void **state)
   assert_string_equal(f->next->next->next->name, "errors");
 }
 
+/* Every reference may come before the declaration it names: types, enum defaults, errors,
+ * and the page model @paginate looks into (that one once failed). */
+static void test_forward_references(void **state)
+{
+  (void)state;
+  decl *d = parse_ok(API_BLOCK
+                     "resource tasks \"/tasks\" {\n"
+                     "  list: GET \"\" query(cursor?: string, state?: State) -> page<TaskPage>\n"
+                     "        @paginate(items: \"items\", next: \"next\", param: \"cursor\");\n"
+                     "  offs: GET \"/o\" query(offset?: int) -> page<TaskPage> @paginate(items: \"items\", offset: \"offset\");\n"
+                     "  put: PUT \"/{id}\" path(id: int) body Task errors(NotFound) -> Task;\n"
+                     "}\n"
+                     "model TaskPage { items: Task[]; next?: string; }\n"
+                     "model Task { id: int; state: State = active; sub?: Sub; }\n"
+                     "model Sub { s: string; }\n"
+                     "enum State { active; done; }\n"
+                     "error NotFound 404 { detail?: string; }\n");
+  const operation *list = find(d, D_RESOURCE, "tasks")->ops;
+  assert_int_equal(list->ret->rk, R_PAGE);
+  assert_ptr_equal(list->ret->inner->target, find(d, D_MODEL, "TaskPage"));
+}
+
 static void test_string_escapes(void **state)
 {
   (void)state;
@@ -198,6 +220,7 @@ int main(void)
       cmocka_unit_test_teardown(test_errors_with_status_and_headers, teardown),
       cmocka_unit_test_teardown(test_resource_operations, teardown),
       cmocka_unit_test_teardown(test_keywords_usable_as_field_names, teardown),
+      cmocka_unit_test_teardown(test_forward_references, teardown),
       cmocka_unit_test_teardown(test_string_escapes, teardown),
   };
   return cmocka_run_group_tests_name("front: parse", tests, NULL, NULL);
