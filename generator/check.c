@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "apic/datetime.h"
 #include "frontend.h"
@@ -26,6 +27,7 @@ typedef struct checker {
   name_table enum_values; /* "Enum.value" for every value of every enum, for defaults */
   name_table page_fields; /* "Model.field" of every model used as a page, for @paginate */
   name_table pages;       /* the page models indexed in page_fields */
+  const char *auth_header; /* the header the client sends the credential in, or NULL */
   int syntax_errors;    /* errors before checking: some checks would only echo them */
   decl *api;
 } checker;
@@ -765,6 +767,63 @@ static void check_params(checker *c, operation *op, field *params, const char *p
   }
 }
 
+/* Headers the client sends itself (besides the auth header), and when: a header parameter
+ * under one of these names would put a second one on the wire. */
+static const struct {
+  const char *name, *when;
+} CLIENT_HEADERS[] = {
+    {"Idempotency-Key", "on @idempotent POST and PATCH calls and on any call given an idempotency key"},
+    {"Accept", "on every call"},
+    {"Content-Type", "with every body"},
+    {"Last-Event-ID", "when a stream reconnects"},
+    {"Host", "on every call"},
+    {"Content-Length", "with every body"},
+    {"Transfer-Encoding", "when a body needs it"},
+    {"Connection", "when the connection needs it"},
+};
+
+/* Whether s is an HTTP header name (RFC 9110's token). */
+static int is_header_name(const char *s)
+{
+  if (*s == '\0')
+    return 0;
+  for (; *s != '\0'; s++)
+    if (!isalnum((unsigned char)*s) && strchr("!#$%&'*+-.^_`|~", *s) == NULL)
+      return 0;
+  return 1;
+}
+
+/* Header parameters are sent once each: never under a name the client sends itself, nor two
+ * under one name (header names ignore case). */
+static void check_header_names(checker *c, const operation *op)
+{
+  seen_set lower;
+  seen_init(&lower);
+  for (field *h = op->header_params; h != NULL; h = h->next) {
+    const char *wire = field_wire(h);
+    if (!is_header_name(wire)) {
+      diag_error(c->d, h->at, "header parameter '%s': \"%s\" is not an HTTP header name", h->name, wire);
+      continue;
+    }
+    char *key = ast_strdup(c->s->arena, wire);
+    for (char *k = key; k != NULL && *k != '\0'; k++)
+      *k = (char)tolower((unsigned char)*k);
+    const field *same = key != NULL ? seen_before(c, &lower, key, h) : NULL;
+    if (same != NULL && strcmp(field_wire(same), wire) != 0) /* the same spelling: check_fields said so */
+      diag_error(c->d, h->at, "header parameters '%s' and '%s' are both sent as '%s' (header names ignore case)",
+                 same->name, h->name, wire);
+    if (c->auth_header != NULL && strcasecmp(wire, c->auth_header) == 0)
+      diag_error(c->d, h->at, "header parameter '%s' is sent as '%s', the API's auth header, which the client "
+                 "fills from its api_key option; remove the parameter", h->name, wire);
+    for (size_t i = 0; i < sizeof CLIENT_HEADERS / sizeof CLIENT_HEADERS[0]; i++)
+      if (strcasecmp(wire, CLIENT_HEADERS[i].name) == 0)
+        diag_error(c->d, h->at, "header parameter '%s' is sent as '%s', which the client sends itself %s; remove the "
+                   "parameter%s", h->name, wire, CLIENT_HEADERS[i].when,
+                   i == 0 ? " (on a POST or PATCH, @idempotent has the client send one)" : "");
+  }
+  seen_free(&lower);
+}
+
 static void check_paginate(checker *c, operation *op, const annotation *a)
 {
   const type *ret = op->ret;
@@ -873,6 +932,7 @@ static void check_operation(checker *c, decl *r, operation *op)
   }
   check_params(c, op, op->query_params, "query", 1);
   check_params(c, op, op->header_params, "headers", 0);
+  check_header_names(c, op);
   seen_set headers;
   seen_init(&headers);
   for (field *h = op->header_params; h != NULL; h = h->next)
@@ -968,6 +1028,10 @@ static void check_api(checker *c)
       int header = it->call != NULL && strcmp(it->call, "header") == 0 && it->val.text[0] != '\0';
       if (!bearer && !header)
         diag_error(c->d, it->val.at, "'auth' is bearer, none or header(\"Header-Name\")");
+      else if (header && !is_header_name(it->val.text))
+        diag_error(c->d, it->val.at, "\"%s\" is not an HTTP header name", it->val.text);
+      else if (header || strcmp(it->val.text, "bearer") == 0)
+        c->auth_header = header ? it->val.text : "Authorization";
     } else {
       diag_error(c->d, it->at, "unknown api setting '%s'; expected title, version, base_url or auth", it->key);
     }
