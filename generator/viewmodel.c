@@ -13,6 +13,7 @@
 #include "bigmem.h"
 #include "commands.h"
 #include "names.h"
+#include "semver.h"
 #include "strbuf.h"
 
 /* Every key of the view model. */
@@ -32,7 +33,7 @@
   X(c_path_fields) X(c_arg) X(c_sample) X(c_params_struct) X(c_params) X(has_params) X(c_result_kind)                  \
   X(c_result_type) X(c_result_desc) X(result_is_array) X(page_items) X(page_param) X(page_next) X(is_cursor_page)      \
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
-  X(operations)
+  X(operations) X(c_version) X(version_numeric) X(version_major) X(version_minor) X(version_patch)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -823,6 +824,23 @@ static void resource_view(vm *v, const decl *r)
   vb_end(v->b);
 }
 
+/* The version's numbers, for what takes only numbers (CMake's project VERSION, the shared
+ * library's file name and SONAME): "1.4.0-beta" gives 1, 4, 0; a version that does not start
+ * with a number gives 0.0.0 (semver.h). */
+static void add_version_numbers(vm *v, const char *version)
+{
+  semver sv;
+  semver_parse(version, &sv);
+  char num[96];
+  snprintf(num, sizeof num, "%ld.%ld.%ld", sv.part[0], sv.part[1], sv.part[2]);
+  copy(v, K(version_numeric), num);
+  const uint16_t keys[] = {K(version_major), K(version_minor), K(version_patch)};
+  for (int i = 0; i < 3; i++) {
+    snprintf(num, sizeof num, "%ld", sv.part[i]);
+    copy(v, keys[i], num);
+  }
+}
+
 static void api_view(vm *v, const decl *api)
 {
   char upper[256];
@@ -840,6 +858,8 @@ static void api_view(vm *v, const decl *api)
   }
   str(v, K(title), title);
   str(v, K(version), version);
+  c_string(v, K(c_version), version, strlen(version));
+  add_version_numbers(v, version);
   str(v, K(base_url), url);
   boolean(v, K(auth_bearer), strcmp(scheme, "bearer") == 0);
   boolean(v, K(auth_header), strcmp(scheme, "header") == 0);

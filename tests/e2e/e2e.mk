@@ -2,7 +2,7 @@
 # the same spec, in-process on an ephemeral port. Both SDKs link into each binary with libapic,
 # which is itself a check that they do not clash.
 E2E_TESTS := torale bloomy
-E2E_SDK_OBJS := $(foreach s,torale bloomy,$(foreach f,models errors client,$(BUILD)/generated/$(s)/src/$(f).o))
+E2E_SDK_OBJS := $(foreach s,torale bloomy,$(foreach f,models errors client version,$(BUILD)/generated/$(s)/src/$(f).o))
 TEST_BINS += $(E2E_TESTS:%=$(BUILD)/tests/e2e/test_%)
 ALL_OBJS  += $(E2E_TESTS:%=$(BUILD)/tests/e2e/test_%.o) $(BUILD)/tests/e2e/e2e.o
 
@@ -16,7 +16,7 @@ $(BUILD)/tests/e2e/test_%: $(BUILD)/tests/e2e/test_%.o $(BUILD)/tests/e2e/e2e.o 
 TEST_BINS += $(BUILD)/tests/e2e/test_symbols
 ALL_OBJS  += $(BUILD)/tests/e2e/test_symbols.o
 E2E_LIBS := $(BUILD)/tests/e2e/libtorale.a $(BUILD)/tests/e2e/libbloomy.a $(BUILD)/libapic.a $(BUILD)/libapic-mock.a
-$(BUILD)/tests/e2e/lib%.a: $$(foreach f,models errors client,$(BUILD)/generated/$$*/src/$$(f).o) \
+$(BUILD)/tests/e2e/lib%.a: $$(foreach f,models errors client version,$(BUILD)/generated/$$*/src/$$(f).o) \
     $(BUILD)/generated/$$*/mock/$$*_mock.o
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/tests/e2e/test_symbols.o: EXTRA_CFLAGS = -DE2E_LIBS='"$(E2E_LIBS)"'

@@ -1,5 +1,4 @@
 /* Helpers for the vendoring and install suites (sdk_util.h). */
-#define _XOPEN_SOURCE 700 /* mkdtemp */
 #include "sdk_util.h"
 
 #include <setjmp.h>
@@ -77,21 +76,18 @@ static int write_file(const char *dir, const char *name, const char *text)
   return fclose(f) != 0 || bad ? -1 : 0;
 }
 
-int sdk_workdir(char dir[64], const char *tag)
+int sdk_fixture(char dir[64])
 {
   if (getcwd(sdk_repo, sizeof sdk_repo) == NULL)
     return -1;
-  snprintf(dir, 64, "/tmp/apic-%s-XXXXXX", tag);
-  if (mkdtemp(dir) == NULL)
+  snprintf(dir, 64, "%s", SDK_FIXTURE);
+  char log[128];
+  snprintf(log, sizeof log, "%s/fixture.log", dir);
+  if (access(log, F_OK) != 0) {
+    fprintf(stderr, "%s: no shared SDK builds: make " APIC_BUILD "/tests/install/fixture.stamp\n", dir);
     return -1;
+  }
   return write_file(dir, "main.c", MAIN_C) == 0 && write_file(dir, "mock.c", MOCK_C) == 0 ? 0 : -1;
-}
-
-int sdk_cleanup(const char *dir)
-{
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return dir[0] != '\0' && system(cmd) == 0 ? 0 : -1;
 }
 
 void sdk_run_program(const char *dir, const char *env, const char *exe)

@@ -1,6 +1,7 @@
 /* What the vendoring and install suites share: shell steps with their output kept in a log
- * (printed when a step fails), a temporary directory outside the repo, and the two small
- * programs they build against an SDK and a mock engine. */
+ * (printed when a step fails), the SDK builds outside the repo made once for all of them
+ * (tests/install/sdk-fixture.sh), and the two small programs they build against an SDK and a
+ * mock engine. */
 #ifndef SDK_UTIL_H
 #define SDK_UTIL_H
 
@@ -20,13 +21,11 @@ int sdk_step(const char *dir, const char *fmt, ...)
 #endif
     ;
 
-/* mkdtemp under /tmp (outside the repo) into dir[64]; writes dir/main.c, a program that uses
- * the Torale SDK's models, errors and client, and dir/mock.c, one that starts and stops a mock
- * engine on the spec JSON named by its argument. Fills sdk_repo. Returns 0 or -1. */
-int sdk_workdir(char dir[64], const char *tag);
-
-/* rm -rf dir. Returns 0 or -1. */
-int sdk_cleanup(const char *dir);
+/* The shared SDK builds' directory (sdk-fixture.sh says what it holds), made by make before
+ * the suites run, into dir[64]. Writes dir/main.c, a program that uses the Torale SDK's models,
+ * errors and client, and dir/mock.c, one that starts and stops a mock engine on the spec JSON
+ * named by its argument. Fills sdk_repo. Returns 0, or -1 when the builds are not there. */
+int sdk_fixture(char dir[64]);
 
 /* Runs dir/EXE (with the environment assignments env before it, "" for none) and checks its
  * output is what dir/main.c (or, for a name starting with "mock", dir/mock.c) prints. */

@@ -17,24 +17,21 @@
 static char dir[64];
 static mp_child child = {0, -1, 0};
 
-#define MAKE "make -s BUILD=" APIC_BUILD
 #define PC_ENV "PKG_CONFIG_PATH='%s/prefix/lib/pkgconfig'"
 
-/* Torale bundled, Bloomy plain (for the install), and the install. */
+/* Torale bundled, Bloomy plain (for the install), and the install: the shared SDK builds
+ * (tests/install/sdk-fixture.sh), which this suite adds the mocks' builds to. */
 static int setup(void **state)
 {
   (void)state;
-  if (sdk_workdir(dir, "mocksdk") != 0)
-    return -1;
-  return sdk_step(dir, MAKE " install PREFIX='%s/prefix' && " APIC_BUILD "/apic generate spec/torale.api -o '%s/bundled' "
-                  "--bundle-runtime && " APIC_BUILD "/apic generate spec/bloomy.api -o '%s/plain'", dir, dir, dir);
+  return sdk_fixture(dir);
 }
 
 static int teardown(void **state)
 {
   (void)state;
   mp_kill(&child);
-  return sdk_cleanup(dir);
+  return 0;
 }
 
 static int kill_child(void **state)

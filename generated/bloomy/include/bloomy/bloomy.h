@@ -7,11 +7,31 @@
 #ifndef BLOOMY_H
 #define BLOOMY_H
 
-#define BLOOMY_API_VERSION "2.1.0"
+/** The SDK's version: the spec's `version`, also the shared library's
+ *  (libbloomy.so.2, libbloomy.so.2.1.0). */
+#define BLOOMY_VERSION "2.1.0"
+#define BLOOMY_VERSION_MAJOR 2
+#define BLOOMY_VERSION_MINOR 1
+#define BLOOMY_VERSION_PATCH 0
+/** The same, by its first name. */
+#define BLOOMY_API_VERSION BLOOMY_VERSION
 #define BLOOMY_GENERATED_BY "apic 0.1.0"
 
 #include "bloomy/models.h"
 #include "bloomy/errors.h"
 #include "bloomy/client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief The version of the library linked at run time, where BLOOMY_VERSION is the
+ *  headers': they differ when a program runs with another build of the SDK than it was
+ *  compiled against. Never NULL. */
+const char *bloomy_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,11 +7,31 @@
 #ifndef TORALE_H
 #define TORALE_H
 
-#define TORALE_API_VERSION "1.0.0"
+/** The SDK's version: the spec's `version`, also the shared library's
+ *  (libtorale.so.1, libtorale.so.1.0.0). */
+#define TORALE_VERSION "1.0.0"
+#define TORALE_VERSION_MAJOR 1
+#define TORALE_VERSION_MINOR 0
+#define TORALE_VERSION_PATCH 0
+/** The same, by its first name. */
+#define TORALE_API_VERSION TORALE_VERSION
 #define TORALE_GENERATED_BY "apic 0.1.0"
 
 #include "torale/models.h"
 #include "torale/errors.h"
 #include "torale/client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief The version of the library linked at run time, where TORALE_VERSION is the
+ *  headers': they differ when a program runs with another build of the SDK than it was
+ *  compiled against. Never NULL. */
+const char *torale_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
