@@ -7,6 +7,16 @@
 #include "engine.h"
 #include "internal.h"
 
+/* A request's URL and header lines together: past this it is INVALID_ARG before anything is
+ * sent. libcurl builds a request head of at most 1 MiB (it fails the transfer as out of memory
+ * past it); servers take far less (8 to 64 KiB). */
+#define MAX_REQUEST_HEAD (512u * 1024u)
+/* A response's header lines together. libcurl refuses one line over CURL_MAX_HTTP_HEADER
+ * (100 KiB) but, before 8.6, not ten thousand shorter ones, each of which we keep. */
+#define MAX_RESPONSE_HEAD (256u * 1024u)
+
+enum { TOO_BODY = 1, TOO_HEAD = 2 }; /* apic_call.too_large */
+
 static void call_closed(uv_handle_t *h)
 {
   apic_call *call = h->data;
@@ -30,6 +40,7 @@ void apic__call_free(apic_call *call)
   apic__free(call->method);
   apic__free(call->url);
   apic__free(call->log_url);
+  curl_url_cleanup(call->uh);
   curl_slist_free_all(call->headers);
   apic__free(call->body);
   apic_response_free(call->resp);
@@ -169,7 +180,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
     return 0;
   }
   if (call->resp->body_len + len > call->body_cap) {
-    call->too_large = 1;
+    call->too_large = TOO_BODY;
     return 0;
   }
   return apic__response_append(call->resp, data, len) == 0 ? len : 0;
@@ -179,8 +190,18 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
 {
   apic_call *call = ud;
   size_t len = size * n;
-  if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new status line: 1xx or redirect */
+  call->head_bytes += len;
+  if (call->head_bytes > MAX_RESPONSE_HEAD) {
+    call->too_large = TOO_HEAD;
+    return 0;
+  }
+  if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new status line: after a 1xx */
     apic__response_clear_headers(call->resp);
+    call->head_done = 0;
+    return len;
+  }
+  if (len <= 2 && (line[0] == '\r' || line[0] == '\n')) {
+    call->head_done = 1;
     return len;
   }
   const char *colon = memchr(line, ':', len);
@@ -197,7 +218,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
     return 0;
   if (apic__strcasecmp(call->resp->headers[call->resp->n_headers - 1].name, "content-length") == 0 &&
       strtoull(call->resp->headers[call->resp->n_headers - 1].value, NULL, 10) > call->body_cap) {
-    call->too_large = 1; /* refuse before reading a byte of it */
+    call->too_large = TOO_BODY; /* refuse before reading a byte of it */
     return 0;
   }
   return len;
@@ -236,7 +257,7 @@ void apic__easy_defaults(apic_client *c, CURL *e)
  * again here: HTTPGET clears the last call's NOBODY and POSTFIELDS mode. */
 static void setup_easy(apic_call *call, CURL *e)
 {
-  curl_easy_setopt(e, CURLOPT_URL, call->url);
+  curl_easy_setopt(e, CURLOPT_CURLU, call->uh);
   curl_easy_setopt(e, CURLOPT_PRIVATE, call);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, call->errbuf);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, call->headers);
@@ -276,6 +297,8 @@ void apic__call_launch(apic_call *call)
   apic_response_free(call->resp);
   call->resp = r;
   call->too_large = 0;
+  call->head_bytes = 0;
+  call->head_done = 0;
   call->errbuf[0] = '\0';
   call->easy = e;
   setup_easy(call, e);
@@ -333,28 +356,70 @@ static int tls_refused(CURLcode rc)
          rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || rc == CURLE_SSL_CRL_BADFILE;
 }
 
-static int classify(apic_call *call, CURLcode rc, char *cause, size_t size)
+/* libcurl fails a response header line over CURL_MAX_HTTP_HEADER as out of memory before 8.6
+ * (CURLE_TOO_LARGE since): after the request went out and before the headers ended, that is
+ * what it means. */
+static int header_too_large(const apic_call *call, CURLcode rc, int sent)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+  if (rc == CURLE_TOO_LARGE)
+    return 1;
+#endif
+  return rc == CURLE_OUT_OF_MEMORY && sent && !call->head_done;
+}
+
+/* A transfer error's code: the connection failed (CONNECT) or was lost once up (CONNECTION_LOST:
+ * the server may have acted on the request), a timeout, or else TRANSPORT. (A URL libcurl cannot
+ * use never gets this far: parse_url refuses it.) */
+static int transfer_code(CURLcode rc)
+{
+  switch (rc) {
+  case CURLE_OUT_OF_MEMORY: return APIC_ERR_NOMEM;
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY: return APIC_ERR_CONNECT;
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_GOT_NOTHING:
+  case CURLE_HTTP2_STREAM: return APIC_ERR_CONNECTION_LOST;
+  case CURLE_OPERATION_TIMEDOUT: return APIC_ERR_TIMEOUT;
+  default: return APIC_ERR_TRANSPORT;
+  }
+}
+
+/* sent: the request went out (CURLINFO_REQUEST_SIZE). */
+static int classify(apic_call *call, CURLcode rc, int sent, char *cause, size_t size)
 {
   if (call->aborted) {
     snprintf(cause, size, "the stream's reader stopped it");
     return APIC_ERR_CANCELLED;
   }
-  if (call->too_large) {
+  if (call->too_large == TOO_BODY) {
     snprintf(cause, size, "response body larger than %zu bytes", call->body_cap);
+    return APIC_ERR_TOO_LARGE;
+  }
+  if (call->too_large == TOO_HEAD || header_too_large(call, rc, sent)) {
+    snprintf(cause, size, "response headers larger than %u bytes (%u for one line)", MAX_RESPONSE_HEAD,
+             (unsigned)CURL_MAX_HTTP_HEADER);
     return APIC_ERR_TOO_LARGE;
   }
   if (rc != CURLE_OK) {
     snprintf(cause, size, "%s%s%s", curl_easy_strerror(rc), call->errbuf[0] ? ": " : "", call->errbuf);
-    if (rc == CURLE_OUT_OF_MEMORY)
-      return APIC_ERR_NOMEM;
     call->permanent = tls_refused(rc);
-    if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-        rc == CURLE_COULDNT_RESOLVE_PROXY)
-      return APIC_ERR_CONNECT;
-    return rc == CURLE_OPERATION_TIMEDOUT ? APIC_ERR_TIMEOUT : APIC_ERR_TRANSPORT;
+    return transfer_code(rc);
   }
-  snprintf(cause, size, "status %d", call->resp->status);
-  return call->resp->status >= 400 ? APIC_ERR_HTTP : 0;
+  int status = call->resp->status;
+  snprintf(cause, size, "status %d", status);
+  if (status >= 300 && status < 400 && status != 304)
+    return APIC_ERR_REDIRECT;
+  return status >= 400 ? APIC_ERR_HTTP : 0;
+}
+
+/* A wait the server asked for (-1: none) that ends the retries. */
+static int past_cap(const apic_client *c, int64_t retry_after)
+{
+  return retry_after >= 0 && (uint64_t)retry_after > c->o.retry_after_cap_ms;
 }
 
 /* Whether to try again, and after how long (*delay); may fill *retry_after past its cap. */
@@ -362,16 +427,15 @@ static int should_retry(apic_call *call, int code, uint64_t *delay, int64_t *ret
 {
   apic_client *c = call->client;
   *retry_after = -1;
-  if (code == APIC_ERR_TOO_LARGE || code == APIC_ERR_NOMEM || code == APIC_ERR_CANCELLED ||
-      !call->may_retry || call->streamed || call->permanent)
-    return 0;
-  if (code == APIC_ERR_HTTP && !apic__retryable_status(call->resp))
+  int transient = code == APIC_ERR_CONNECT || code == APIC_ERR_CONNECTION_LOST || code == APIC_ERR_TIMEOUT ||
+                  code == APIC_ERR_TRANSPORT || (code == APIC_ERR_HTTP && apic__retryable_status(call->resp));
+  if (!transient || !call->may_retry || call->streamed || call->permanent)
     return 0;
   if (call->attempts > call->max_retries)
     return 0;
   if (code == APIC_ERR_HTTP)
     *retry_after = apic__retry_after_ms(call->resp, apic__client_now_ms(c));
-  if (*retry_after > (int64_t)c->o.retry_after_cap_ms)
+  if (past_cap(c, *retry_after))
     return 0;
   *delay = *retry_after >= 0 ? (uint64_t)*retry_after
                              : apic__backoff_ms(&c->o, call->attempts - 1, apic__client_random(c));
@@ -392,22 +456,50 @@ static int http_version(long v)
   }
 }
 
+static void log_attempt(apic_call *call, int level, unsigned attempt, const char *cause, uint64_t took)
+{
+  apic__client_log(call->client, level, "%s %s attempt %u: %s (%llu ms)", call->method, shown_url(call), attempt,
+                   cause, (unsigned long long)took);
+}
+
+/* A 3xx: 0 when the call follows it (the next hop waits its turn like a retry, without
+ * counting as one), else the code to end with, cause saying why. */
+static int follow(apic_call *call, char *cause, size_t size, uint64_t took)
+{
+  apic__redirect next;
+  int rc = apic__redirect_plan(call, &next, cause, size);
+  if (rc != 0)
+    return rc;
+  log_attempt(call, APIC_LOG_INFO, call->attempts + 1, cause, took);
+  rc = apic__redirect_apply(call, &next);
+  apic__redirect_clear(&next);
+  if (rc != 0) {
+    snprintf(cause, size, "out of memory following a redirect");
+    return rc;
+  }
+  call->state = CALL_BACKOFF;
+  uv_timer_start(&call->backoff, on_backoff_done, 0, 0);
+  return 0;
+}
+
 void apic__call_attempt_done(apic_call *call, CURLcode rc)
 {
-  long status = 0, version = 0;
+  long status = 0, version = 0, sent = 0;
   curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(call->easy, CURLINFO_HTTP_VERSION, &version);
+  curl_easy_getinfo(call->easy, CURLINFO_REQUEST_SIZE, &sent);
   call->resp->status = (int)status;
   call->resp->http_version = http_version(version);
   apic__engine_remove(call->eng, call);
   release_easy(call);
   apic__client_release(call);
-  call->attempts++;
-  char cause[CURL_ERROR_SIZE + 64];
-  int code = classify(call, rc, cause, sizeof cause);
   uint64_t took = uv_now(call->eng->loop) - call->attempt_start;
-  apic__client_log(call->client, code == 0 ? APIC_LOG_INFO : APIC_LOG_WARN, "%s %s attempt %u: %s (%llu ms)",
-                   call->method, shown_url(call), call->attempts, cause, (unsigned long long)took);
+  char cause[CURL_ERROR_SIZE + 600];
+  int code = classify(call, rc, sent > 0, cause, sizeof cause);
+  if (code == APIC_ERR_REDIRECT && (code = follow(call, cause, sizeof cause, took)) == 0)
+    return;
+  call->attempts++;
+  log_attempt(call, code == 0 ? APIC_LOG_INFO : APIC_LOG_WARN, call->attempts, cause, took);
   if (code == 0) {
     succeed(call);
     return;
@@ -423,7 +515,7 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
     return;
   }
   apic_error *e = make_error(call, code, cause, call->resp);
-  if (e != NULL && retry_after > (int64_t)call->client->o.retry_after_cap_ms)
+  if (e != NULL && past_cap(call->client, retry_after))
     apic_error_prefix(e, "Retry-After beyond the cap");
   deliver(call, NULL, e);
 }
@@ -491,16 +583,47 @@ static void make_key(apic_client *c, char out[33])
   out[32] = '\0';
 }
 
+/* The URL parsed as libcurl parses it (a port in range, brackets closed...), with a host: one
+ * that fails here would fail every attempt. Parsed once: libcurl takes the handle
+ * (CURLOPT_CURLU) instead of parsing the string again. The URL stays out of the message (it may
+ * hold a key). */
+static int parse_url(apic_call *call, apic_error **err)
+{
+  const char *url = call->url;
+  if ((call->uh = curl_url()) == NULL)
+    return APIC_ERR_NOMEM;
+  CURLUcode uc = curl_url_set(call->uh, CURLUPART_URL, url, 0);
+  if (uc == CURLUE_OUT_OF_MEMORY)
+    return APIC_ERR_NOMEM;
+  if (uc == CURLUE_OK && url[strcspn(url, ":") + 3] != '/') /* libcurl takes http:///x for http://x */
+    return 0;
+  *err = apic_error_new(APIC_ERR_INVALID_ARG, "malformed URL: %s", uc != CURLUE_OK ? curl_url_strerror(uc) : "no host");
+  return APIC_ERR_INVALID_ARG;
+}
+
+static int check_head_size(const apic_request *req, apic_error **err)
+{
+  size_t n = strlen(req->url);
+  for (size_t i = 0; req->headers != NULL && i < req->n_headers; i++)
+    n += req->headers[i] != NULL ? strlen(req->headers[i]) + 2 : 0;
+  if (n <= MAX_REQUEST_HEAD)
+    return 0;
+  *err = apic_error_new(APIC_ERR_INVALID_ARG, "the URL and headers are %zu bytes, over the %u a request may have", n,
+                        MAX_REQUEST_HEAD);
+  return APIC_ERR_INVALID_ARG;
+}
+
 static int check_request(const apic_request *req, apic_error **err)
 {
   if (req == NULL || req->method == NULL || req->url == NULL || req->method[0] == '\0' ||
       strpbrk(req->method, " \r\n:") != NULL || (req->body == NULL && req->body_len != 0) ||
+      (req->headers == NULL && req->n_headers != 0) ||
       (strncmp(req->url, "http://", 7) != 0 && strncmp(req->url, "https://", 8) != 0) ||
       strpbrk(req->url, " \r\n") != NULL) {
     *err = apic_error_new(APIC_ERR_INVALID_ARG, "a request needs a method and an http(s) URL");
     return APIC_ERR_INVALID_ARG;
   }
-  return 0;
+  return check_head_size(req, err);
 }
 
 static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
@@ -511,6 +634,9 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
   call->log_url = req->log_url != NULL ? apic__strdup(req->log_url) : NULL;
   if (call->method == NULL || call->url == NULL || (req->log_url != NULL && call->log_url == NULL))
     return APIC_ERR_NOMEM;
+  int rc = parse_url(call, err);
+  if (rc != 0)
+    return rc;
   if (req->body != NULL) {
     call->body = apic__strndup(req->body, req->body_len);
     if (call->body == NULL)
@@ -523,7 +649,7 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
   char key[33];
   if (keyed && req->idempotency_key == NULL)
     make_key(c, key);
-  int rc = build_headers(call, req, keyed ? (req->idempotency_key ? req->idempotency_key : key) : NULL, err);
+  rc = build_headers(call, req, keyed ? (req->idempotency_key ? req->idempotency_key : key) : NULL, err);
   if (rc != 0)
     return rc;
   call->max_retries = req->max_retries >= 0 ? (unsigned)req->max_retries : c->o.max_retries;

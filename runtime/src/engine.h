@@ -1,4 +1,5 @@
-/* Shared by the engine's files (transport.c, call.c, client.c, group.c, retry.c, response.c). */
+/* Shared by the engine's files (transport.c, call.c, client.c, group.c, redirect.c, retry.c,
+ * response.c). */
 #ifndef APIC_ENGINE_H
 #define APIC_ENGINE_H
 
@@ -61,6 +62,7 @@ struct apic_call {
   char *method;
   char *url;
   char *log_url;                  /* what logs and errors show; NULL: url */
+  CURLU *uh;                      /* url parsed, handed to libcurl (call.c) */
   struct curl_slist *headers;
   char *body;
   size_t body_len;
@@ -73,7 +75,10 @@ struct apic_call {
   char errbuf[CURL_ERROR_SIZE];
   apic_response *resp;            /* the attempt being received */
   size_t body_cap;
-  int too_large;
+  size_t head_bytes;              /* response header bytes so far, bounded (call.c) */
+  int head_done;                  /* the blank line after the final headers arrived */
+  int too_large;                  /* TOO_BODY or TOO_HEAD: what went over its bound */
+  unsigned hops;                  /* redirects followed */
   int (*on_data)(void *user_data, const char *data, size_t len);
   void *data_user_data;
   int streamed;                   /* data went to on_data: never retried */
@@ -167,6 +172,23 @@ void apic__client_log(apic_client *c, int level, const char *fmt, ...)
 #endif
     ;
 void apic__client_call_gone(apic_client *c, apic_call *call);
+
+/* redirect.c */
+typedef struct apic__redirect {
+  char *url;                      /* the next request's */
+  CURLU *uh;                      /* url parsed */
+  char *shown;                    /* what logs and errors show of it: no query, no user info */
+  int same_origin;                /* scheme, host and port unchanged: every header goes along */
+  int to_get;                     /* the next request is a GET without the body */
+} apic__redirect;
+
+int apic__redirect_followable(int status); /* 301, 302, 303, 307, 308 */
+/* After a 3xx: 0 when the call is to follow it (next filled, cause saying where to), else
+ * APIC_ERR_REDIRECT or APIC_ERR_NOMEM with cause saying why not. */
+int apic__redirect_plan(apic_call *call, apic__redirect *next, char *cause, size_t size);
+/* Points the call at next (takes its strings), dropping what the next hop must not carry. */
+int apic__redirect_apply(apic_call *call, apic__redirect *next);
+void apic__redirect_clear(apic__redirect *next);
 
 /* retry.c */
 int64_t apic__retry_after_ms(const apic_response *r, int64_t now_epoch_ms);

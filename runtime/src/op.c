@@ -457,6 +457,7 @@ static int decode_fail(const apic_op_desc *op, const apic_response *r, apic_erro
 {
   if (e == NULL)
     e = apic_error_new(APIC_ERR_DECODE, "the response body is not JSON");
+  int code = e != NULL ? apic_error_code(e) : APIC_ERR_DECODE;
   if (e != NULL) {
     char prefix[160];
     snprintf(prefix, sizeof prefix, "%s: status %d", op->name, apic_response_status(r));
@@ -471,7 +472,7 @@ static int decode_fail(const apic_op_desc *op, const apic_response *r, apic_erro
     *err = e;
   else
     apic_error_free(e);
-  return APIC_ERR_DECODE;
+  return code;
 }
 
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void *out, apic_error **err)
@@ -480,6 +481,8 @@ int apic__op_decode(const apic_op_desc *op, const apic_response *r, void *out, a
     return 0;
   size_t len;
   const char *body = apic_response_body(r, &len);
+  if (len == 0) /* a 204, or any 2xx without the result the operation returns */
+    return decode_fail(op, r, apic_error_new(APIC_ERR_NO_BODY, "no body, where the operation returns a result"), err);
   cJSON *json = cJSON_ParseWithLength(body, len);
   if (json == NULL)
     return decode_fail(op, r, NULL, err);

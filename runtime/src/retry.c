@@ -1,5 +1,4 @@
 /* When to retry and how long to wait: status classes, Retry-After, back-off with full jitter. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,29 +8,42 @@
 #include "engine.h"
 #include "internal.h"
 
-/* Milliseconds the server asks to wait: retry-after-ms, then Retry-After as seconds or an
- * HTTP date; -1 when neither is there or parses. */
+/* A wait of whole units as the header gives it: digits (for milliseconds, a fraction after
+ * them is dropped), saturating at INT64_MAX rather than wrapping, so that an absurd wait stays
+ * past any cap. -1 for anything else: a sign, a space, an exponent, no digits. */
+static int64_t parse_wait(const char *v, int64_t unit_ms, int fraction)
+{
+  int64_t n = 0;
+  const char *p = v;
+  for (; *p >= '0' && *p <= '9'; p++)
+    n = n > (INT64_MAX - 9) / 10 ? INT64_MAX : n * 10 + (*p - '0');
+  if (p == v)
+    return -1;
+  if (fraction && *p == '.')
+    for (p++; *p >= '0' && *p <= '9'; p++)
+      ;
+  if (*p != '\0')
+    return -1;
+  return n > INT64_MAX / unit_ms ? INT64_MAX : n * unit_ms;
+}
+
+/* Milliseconds the server asks to wait: retry-after-ms, then Retry-After as seconds or an HTTP
+ * date; -1 when neither is there or has that form (a negative value is malformed). */
 int64_t apic__retry_after_ms(const apic_response *r, int64_t now_epoch_ms)
 {
   const char *v = apic_response_header(r, "retry-after-ms");
-  char *end;
-  if (v != NULL) {
-    errno = 0;
-    double ms = strtod(v, &end);
-    if (errno == 0 && end != v && ms >= 0 && ms < 1e15)
-      return (int64_t)ms;
-  }
+  int64_t ms = v != NULL ? parse_wait(v, 1, 1) : -1;
+  if (ms >= 0)
+    return ms;
   v = apic_response_header(r, "retry-after");
   if (v == NULL)
     return -1;
-  errno = 0;
-  long long secs = strtoll(v, &end, 10);
-  if (errno == 0 && end != v && *end == '\0' && secs >= 0 && secs < 1000000000LL)
-    return (int64_t)secs * 1000;
+  if ((ms = parse_wait(v, 1000, 0)) >= 0)
+    return ms;
   time_t t = curl_getdate(v, NULL);
   if (t == (time_t)-1)
     return -1;
-  int64_t at = (int64_t)t * 1000;
+  int64_t at = (int64_t)t > INT64_MAX / 1000 ? INT64_MAX : (int64_t)t * 1000;
   return at > now_epoch_ms ? at - now_epoch_ms : 0;
 }
 

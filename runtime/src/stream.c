@@ -27,6 +27,8 @@ struct apic_stream {
   unsigned reconnects;
   unsigned quiet;                /* reconnections in a row without a new event */
   int got_event;
+  int reader_stopped;            /* on_event returned nonzero */
+  int parse_error;               /* the parser's own failure (TOO_LARGE, NOMEM), which ends it */
   int cancelled;
 };
 
@@ -60,13 +62,33 @@ static int on_event(void *ud, const apic_sse_event *ev)
 {
   apic_stream *s = ud;
   s->got_event = 1;
-  return s->on_event(s->user_data, ev);
+  int stop = s->on_event(s->user_data, ev);
+  s->reader_stopped = stop != 0;
+  return stop;
 }
 
 static int on_bytes(void *ud, const char *data, size_t len)
 {
   apic_stream *s = ud;
-  return apic_sse_feed(s->parser, data, len) != 0;
+  int rc = apic_sse_feed(s->parser, data, len);
+  if (rc != 0 && !s->reader_stopped)
+    s->parse_error = rc;
+  return rc != 0;
+}
+
+/* The stream's end when its parser failed: the parser's code, not the CANCELLED its stop gave
+ * the connection. */
+static apic_error *parse_failure(apic_stream *s, apic_error *conn_err)
+{
+  apic_error *e = apic_error_new(s->parse_error, "%s", s->parse_error == APIC_ERR_TOO_LARGE
+                                                           ? "an event stream line over 64 KiB or event over 1 MiB"
+                                                           : "out of memory reading an event stream");
+  if (e != NULL) {
+    apic_error_set_request(e, apic_error_method(conn_err), apic_error_url(conn_err));
+    apic_error_set_attempts(e, apic_error_attempts(conn_err));
+  }
+  apic_error_free(conn_err);
+  return e;
 }
 
 static void connect_now(apic_stream *s);
@@ -99,11 +121,17 @@ static void on_connection_end(apic_call *call, int status, apic_response *resp, 
   (void)call;
   s->call = NULL;
   apic_response_free(resp);
-  if (carry_over(s) != 0 && status == APIC_ERR_TRANSPORT)
+  if (s->parse_error != 0 && status == APIC_ERR_CANCELLED && !s->cancelled) {
+    status = s->parse_error;
+    err = parse_failure(s, err);
+  }
+  int dropped = (status == APIC_ERR_CONNECTION_LOST || status == APIC_ERR_TRANSPORT) && !s->cancelled;
+  if (carry_over(s) != 0 && dropped) {
     status = APIC_ERR_NOMEM; /* could not keep the id: resuming would repeat events */
+    dropped = 0;
+  }
   if (s->got_event)
     s->quiet = 0;
-  int dropped = status == APIC_ERR_TRANSPORT && !s->cancelled;
   if (!dropped || s->quiet >= s->client->o.max_retries) {
     finish(s, status, err);
     return;

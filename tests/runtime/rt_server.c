@@ -23,6 +23,7 @@ struct rt_server {
   rt_reply script[MAX_SCRIPT];
   int used[MAX_SCRIPT];
   unsigned n_script;
+  char methods[MAX_LOG][16];
   char paths[MAX_LOG][64];
   char keys[MAX_LOG][160];
   char last_ids[MAX_LOG][64];
@@ -52,8 +53,8 @@ static enum MHD_Result add_head(void *cls, enum MHD_ValueKind kind, const char *
   return MHD_YES;
 }
 
-static rt_reply next_reply(rt_server *s, struct MHD_Connection *conn, const char *path, const char *key,
-                           const char *last_id)
+static rt_reply next_reply(rt_server *s, struct MHD_Connection *conn, const char *method, const char *path,
+                           const char *key, const char *last_id)
 {
   rt_reply r = {0, NULL, NULL, 0, 0, NULL, 0};
   pthread_mutex_lock(&s->lock);
@@ -65,6 +66,7 @@ static rt_reply next_reply(rt_server *s, struct MHD_Connection *conn, const char
     break;
   }
   if (s->count < MAX_LOG) {
+    snprintf(s->methods[s->count], sizeof s->methods[0], "%s", method);
     snprintf(s->paths[s->count], sizeof s->paths[0], "%s", path);
     snprintf(s->keys[s->count], sizeof s->keys[0], "%s", key ? key : "");
     snprintf(s->last_ids[s->count], sizeof s->last_ids[0], "%s", last_id ? last_id : "");
@@ -109,7 +111,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                               const char *version, const char *upload, size_t *upload_size, void **ctx)
 {
   rt_server *s = cls;
-  (void)method;
   (void)version;
   (void)upload;
   if (*ctx == NULL) { /* first call: headers only */
@@ -120,7 +121,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     *upload_size = 0;
     return MHD_YES;
   }
-  rt_reply r = next_reply(s, conn, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"),
+  rt_reply r = next_reply(s, conn, method, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"),
                           MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"));
   for (unsigned waited = 0; (r.hang || waited < r.delay_ms) && !s->stopping && waited < 5000; waited += 5)
     sleep_ms(5);
@@ -221,6 +222,13 @@ void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char 
   pthread_mutex_lock(&s->lock);
   snprintf(path, psize, "%s", i < MAX_LOG && i < s->count ? s->paths[i] : "");
   snprintf(key, ksize, "%s", i < MAX_LOG && i < s->count ? s->keys[i] : "");
+  pthread_mutex_unlock(&s->lock);
+}
+
+void rt_server_method(rt_server *s, unsigned i, char *out, size_t size)
+{
+  pthread_mutex_lock(&s->lock);
+  snprintf(out, size, "%s", i < MAX_LOG && i < s->count ? s->methods[i] : "");
   pthread_mutex_unlock(&s->lock);
 }
 

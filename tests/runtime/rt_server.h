@@ -34,6 +34,8 @@ unsigned rt_server_peak(rt_server *s);
 void rt_server_request(rt_server *s, unsigned i, char *path, size_t psize, char *key, size_t ksize);
 /* Request i's header `name` (case-insensitive; "" if none), as far as the log kept it. */
 void rt_server_header(rt_server *s, unsigned i, const char *name, char *out, size_t size);
+/* Request i's method ("" if none). */
+void rt_server_method(rt_server *s, unsigned i, char *out, size_t size);
 /* Request i's Last-Event-ID header ("" if none). */
 void rt_server_last_event_id(rt_server *s, unsigned i, char *out, size_t size);
 

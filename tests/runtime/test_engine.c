@@ -735,7 +735,7 @@ static void test_truncated_body(void **state)
     rt_reply t = {200, NULL, "{\"partial\":", 0, 0, NULL, 1};
     rt_server_push(f->srv, &t);
   }
-  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_TRANSPORT);
+  assert_int_equal(send_req(f, "GET", 0, &r, &e), APIC_ERR_CONNECTION_LOST);
   assert_int_equal(apic_error_attempts(e), 3); /* a cut transfer is retried like a dropped one */
   apic_error_free(e);
   assert_int_equal(rt_server_count(f->srv), 3);

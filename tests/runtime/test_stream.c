@@ -131,8 +131,64 @@ static void test_stop_and_errors(void **state)
   memset(&k, 0, sizeof k);
   assert_int_equal(apic_stream_start(c, &req, on_event, on_done, &k, NULL, NULL), 0);
   run(c, &k);
-  assert_int_equal(k.status, APIC_ERR_TRANSPORT);
+  assert_int_equal(k.status, APIC_ERR_CONNECTION_LOST);
   assert_int_equal(k.reconnects, 2); /* max_retries 2 in a row without an event */
+  apic_client_free(c, 0);
+  rt_server_stop(srv);
+}
+
+typedef struct ended {
+  int events, done, status;
+  char message[256];
+} ended;
+
+static int count_event(void *ud, const apic_sse_event *ev)
+{
+  ended *k = ud;
+  (void)ev;
+  k->events++;
+  return 0;
+}
+
+static void on_ended(apic_stream *s, int status, apic_error *err, unsigned reconnects, void *ud)
+{
+  ended *k = ud;
+  (void)s;
+  (void)reconnects;
+  k->done++;
+  k->status = status;
+  snprintf(k->message, sizeof k->message, "%s", apic_error_message(err));
+  apic_error_free(err);
+}
+
+/* A line over the parser's bound (64 KiB) ends the stream TOO_LARGE, once, without reconnecting:
+ * the parser's verdict, not the CANCELLED its stopping the transfer gives. */
+static void test_line_too_large(void **state)
+{
+  (void)state;
+  rt_server *srv = rt_server_start();
+  assert_non_null(srv);
+  static char body[80 * 1024];
+  size_t n = (size_t)snprintf(body, sizeof body, "data: ok\n\ndata: ");
+  memset(body + n, 'x', sizeof body - n - 3);
+  memcpy(body + sizeof body - 3, "\n\n", 3);
+  rt_reply big = {200, "Content-Type: text/event-stream\n", body, 0, 0, NULL, 0};
+  rt_server_push(srv, &big);
+  apic_client *c = client();
+  char url[128];
+  snprintf(url, sizeof url, "%s/events", rt_server_url(srv));
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = url;
+  ended end = {0, 0, 0, ""};
+  assert_int_equal(apic_stream_start(c, &req, count_event, on_ended, &end, NULL, NULL), 0);
+  for (int guard = 0; !end.done && guard < 100000; guard++)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  assert_int_equal(end.done, 1);
+  assert_int_equal(end.events, 1); /* the event before it */
+  assert_int_equal(end.status, APIC_ERR_TOO_LARGE);
+  assert_non_null(strstr(end.message, "over 64 KiB"));
+  assert_int_equal(rt_server_count(srv), 1);
   apic_client_free(c, 0);
   rt_server_stop(srv);
 }
@@ -143,6 +199,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reconnect_resumes),
       cmocka_unit_test(test_stop_and_errors),
+      cmocka_unit_test(test_line_too_large),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,6 +60,11 @@ typedef struct apic_client_options {
   /* The wall clock, ms since the epoch, against which Retry-After dates are read (NULL: time()). */
   int64_t (*clock)(void *ctx);
   void *clock_ctx;
+  /* Redirects (301, 302, 303, 307, 308) followed per call; 0 (default): none, a 3xx other than
+   * 304 ends the call APIC_ERR_REDIRECT with its status and Location. Headers other than a few
+   * harmless ones (Accept, User-Agent, ...) are dropped when a redirect leaves the origin, so
+   * credentials never reach another scheme, host or port (docs/runtime.md). */
+  unsigned max_redirects;
 } apic_client_options;
 
 /** @brief Process-wide setup (libcurl's); apic_client_new calls it too. Thread-safe. */
@@ -104,7 +109,7 @@ typedef struct apic_request {
 
 #define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL, NULL}
 
-/* A response (2xx/3xx). Readers borrow from r. */
+/* A response: a 2xx, or a 304 (the answer to a conditional request). Readers borrow from r. */
 APIC_EXPORT int apic_response_status(const apic_response *r);
 APIC_EXPORT const char *apic_response_body(const apic_response *r, size_t *out_len); /* NUL-terminated */
 APIC_EXPORT const char *apic_response_header(const apic_response *r, const char *name);

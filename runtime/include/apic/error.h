@@ -20,7 +20,7 @@ extern "C" {
 #define APIC_EXPORT
 #endif
 
-/* XX(name, code, text) */
+/* XX(name, code, text). docs/runtime.md ("Error codes") says when each is given. */
 #define APIC_ERR_MAP(XX)                                                   \
   XX(INVALID_ARG, -1, "invalid argument")                                  \
   XX(NOMEM, -2, "out of memory")                                           \
@@ -30,10 +30,13 @@ extern "C" {
   XX(HTTP, -6, "error status")                                             \
   XX(DECODE, -7, "response does not match the spec")                       \
   XX(TRANSPORT, -8, "transfer failed")                                     \
-  XX(TOO_LARGE, -9, "response body too large")                             \
+  XX(TOO_LARGE, -9, "too large")                                           \
   XX(QUEUE_FULL, -10, "too many queued requests")                          \
   XX(SHUTDOWN, -11, "client is shutting down")                             \
-  XX(BUSY, -12, "resource busy")
+  XX(BUSY, -12, "resource busy")                                           \
+  XX(REDIRECT, -13, "redirect not followed")                               \
+  XX(CONNECTION_LOST, -14, "connection lost")                              \
+  XX(NO_BODY, -15, "the response has no body")
 
 typedef enum apic_err {
   APIC_OK = 0,
