@@ -303,7 +303,9 @@ void apic__call_launch(apic_call *call)
   call->easy = e;
   setup_easy(call, e);
   call->state = CALL_RUNNING;
-  call->attempt_start = uv_now(call->eng->loop);
+  /* Not uv_now(): the loop's clock is read when its turn began, and a busy turn (or a sync
+   * call's idle loop, last run long ago) would count time from before the attempt. */
+  call->attempt_start = uv_hrtime();
   apic__engine_add(call->eng, call);
 }
 
@@ -493,7 +495,7 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   apic__engine_remove(call->eng, call);
   release_easy(call);
   apic__client_release(call);
-  uint64_t took = uv_now(call->eng->loop) - call->attempt_start;
+  uint64_t took = (uv_hrtime() - call->attempt_start) / 1000000;
   char cause[CURL_ERROR_SIZE + 600];
   int code = classify(call, rc, sent > 0, cause, sizeof cause);
   if (code == APIC_ERR_REDIRECT && (code = follow(call, cause, sizeof cause, took)) == 0)

@@ -70,7 +70,7 @@ struct apic_call {
   unsigned max_retries;
   uint64_t attempt_timeout_ms;
   uint64_t deadline;              /* uv_now() based; 0: none */
-  uint64_t attempt_start;
+  uint64_t attempt_start;         /* uv_hrtime() when the attempt was launched */
   CURL *easy;
   char errbuf[CURL_ERROR_SIZE];
   apic_response *resp;            /* the attempt being received */

@@ -688,6 +688,89 @@ static void test_log_and_key_override(void **state)
   apic_client_free(c, 0);
 }
 
+/* The duration logged for each attempt, in ms ("(N ms)" at the end of its line). */
+typedef struct durations {
+  long ms[4];
+  int n;
+} durations;
+
+static void on_duration_log(void *ctx, int level, const char *line)
+{
+  durations *d = ctx;
+  const char *p = strrchr(line, '(');
+  (void)level;
+  if (strstr(line, " attempt ") != NULL && p != NULL && d->n < 4)
+    d->ms[d->n++] = strtol(p + 1, NULL, 10);
+}
+
+static uint64_t now_ms(void)
+{
+  return uv_hrtime() / 1000000;
+}
+
+typedef struct late_start {
+  fixture *f;
+  apic_client *c;
+  outcome o;
+  uint64_t started;
+} late_start;
+
+/* A loop turn busy for 200 ms before it starts the call. */
+static void start_late(uv_timer_t *t)
+{
+  late_start *ls = t->data;
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = ls->f->url;
+  uv_sleep(200);
+  ls->started = now_ms();
+  assert_int_equal(apic_call_start(ls->c, &req, on_done, &ls->o, NULL, NULL), 0);
+}
+
+/* An attempt's logged duration counts from when it was sent: not from the start of a busy loop
+ * turn, nor from when a sync call's idle loop last ran. So it is never more than the time the
+ * test measures around the call (rounded to whole ms). */
+static void test_attempt_duration(void **state)
+{
+  fixture *f = *state;
+  durations d = {{0}, 0};
+  apic_client_options o;
+  apic_client_options_init(&o);
+  o.log = on_duration_log;
+  o.log_ctx = &d;
+  apic_client *c;
+  assert_int_equal(apic_client_new(&o, &c, NULL), 0);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_response *r;
+  apic_error *e;
+  assert_int_equal(apic_client_send(c, &req, &r, &e), 0);
+  apic_response_free(r);
+  uv_sleep(200); /* the sync loop idles */
+  uint64_t t0 = now_ms();
+  assert_int_equal(apic_client_send(c, &req, &r, &e), 0);
+  uint64_t took = now_ms() - t0;
+  apic_response_free(r);
+  assert_int_equal(d.n, 2);
+  assert_true(d.ms[1] <= (long)took + 1);
+
+  push(f, 200, NULL, 20, 0); /* an answer after a loop turn or more */
+  late_start ls = {f, c, {0, 0, 0}, 0};
+  uv_timer_t t;
+  uv_timer_init(apic_client_loop(c), &t);
+  t.data = &ls;
+  uv_timer_start(&t, start_late, 0, 0);
+  for (int guard = 0; ls.o.calls == 0 && guard < 100000; guard++)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  took = now_ms() - ls.started;
+  uv_close((uv_handle_t *)&t, NULL);
+  assert_int_equal(ls.o.code, 0);
+  assert_int_equal(d.n, 3);
+  assert_true(d.ms[2] <= (long)took + 1);
+  apic_client_free(c, 0);
+}
+
 static void test_retry_after_honoured(void **state)
 {
   fixture *f = *state;
@@ -897,6 +980,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
       cmocka_unit_test_setup_teardown(test_log_and_key_override, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_attempt_duration, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_truncated_body, setup, teardown),
       cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
