@@ -43,7 +43,7 @@ struct apic_response {
   apic__header *headers;          /* name and value in one block, freed through name */
   size_t n_headers, cap_headers;
   char *body;
-  size_t body_len;
+  size_t body_len, body_room;     /* room: allocated, grown geometrically */
   unsigned attempts;
   char **causes;                  /* attempts - 1 of them */
 };

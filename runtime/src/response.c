@@ -1,4 +1,5 @@
 /* The response object: status, headers, body, and the attempts that led to it. */
+#include <stdint.h>
 #include <string.h>
 
 #include "engine.h"
@@ -20,6 +21,7 @@ apic_response *apic__response_new(void)
     return NULL;
   }
   r->body[0] = '\0';
+  r->body_room = 1;
   return r;
 }
 
@@ -58,15 +60,25 @@ void apic__response_clear_headers(apic_response *r)
   r->cap_headers = 0;
 }
 
+/* The room doubles: a body arriving in k pieces is reallocated O(log k) times, not k. */
 int apic__response_append(apic_response *r, const char *data, size_t len)
 {
-  char *b = apic__realloc(r->body, r->body_len + len + 1);
-  if (b == NULL)
+  size_t need = r->body_len + len + 1;
+  if (need < len)
     return APIC_ERR_NOMEM;
-  memcpy(b + r->body_len, data, len);
+  if (need > r->body_room) {
+    size_t room = r->body_room > SIZE_MAX / 2 ? need : r->body_room * 2;
+    if (room < need)
+      room = need;
+    char *b = apic__realloc(r->body, room);
+    if (b == NULL)
+      return APIC_ERR_NOMEM;
+    r->body = b;
+    r->body_room = room;
+  }
+  memcpy(r->body + r->body_len, data, len);
   r->body_len += len;
-  b[r->body_len] = '\0';
-  r->body = b;
+  r->body[r->body_len] = '\0';
   return 0;
 }
 

@@ -771,6 +771,58 @@ static void test_attempt_duration(void **state)
   apic_client_free(c, 0);
 }
 
+typedef struct counting {
+  unsigned reallocs;
+} counting;
+
+static void *c_malloc(void *ctx, size_t size)
+{
+  (void)ctx;
+  return malloc(size);
+}
+
+static void *c_realloc(void *ctx, void *ptr, size_t size)
+{
+  ((counting *)ctx)->reallocs++;
+  return realloc(ptr, size);
+}
+
+static void c_free(void *ctx, void *ptr)
+{
+  (void)ctx;
+  free(ptr);
+}
+
+/* The body's buffer grows geometrically: a 1 MiB body, which libcurl hands over in pieces of
+ * at most 16 KiB (64 or more), costs a handful of reallocations, not one per piece. */
+static void test_body_growth(void **state)
+{
+  fixture *f = *state;
+  static char big[(1 << 20) + 1];
+  memset(big, 'x', sizeof big - 1);
+  rt_reply reply = {200, NULL, big, 0, 0, NULL, 0};
+  rt_server_push(f->srv, &reply);
+  counting n = {0};
+  apic_allocator hooks = {c_malloc, c_realloc, c_free, &n};
+  assert_int_equal(apic_set_allocator(&hooks), 0);
+  apic_client *c;
+  assert_int_equal(apic_client_new(NULL, &c, NULL), 0);
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = f->url;
+  apic_response *r;
+  apic_error *e;
+  unsigned before = n.reallocs;
+  assert_int_equal(apic_client_send(c, &req, &r, &e), 0);
+  size_t len;
+  apic_response_body(r, &len);
+  assert_int_equal(len, sizeof big - 1);
+  assert_true(n.reallocs - before <= 24);
+  apic_response_free(r);
+  apic_client_free(c, 0);
+  apic_set_allocator(NULL);
+}
+
 static void test_retry_after_honoured(void **state)
 {
   fixture *f = *state;
@@ -981,6 +1033,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_log_and_key_override, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
       cmocka_unit_test_setup_teardown(test_attempt_duration, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_body_growth, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_truncated_body, setup, teardown),
       cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
