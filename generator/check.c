@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "apic/datetime.h"
+#include "cnames.h"
 #include "frontend.h"
 #include "names.h"
 
@@ -23,7 +24,7 @@ typedef struct checker {
   diag *d;
   name_table types;     /* models, enums, errors */
   name_table resources;
-  name_table c_names;   /* snake_case names of everything the SDK prefixes */
+  cnames names;         /* the C names the SDK makes (cnames.h) */
   name_table enum_values; /* "Enum.value" for every value of every enum, for defaults */
   name_table page_fields; /* "Model.field" of every model used as a page, for @paginate */
   name_table pages;       /* the page models indexed in page_fields */
@@ -373,76 +374,33 @@ static void check_identifier(checker *c, const char *name, loc at, const char *w
     diag_error(c->d, at, "%s '%s' starts with '_', which C reserves at file scope; choose another name", what, name);
 }
 
-/* Earlier equal keys in one list: a plain scan while the list is short, a hash table once it
- * is long, so a model of 100,000 fields takes linear time, not quadratic. */
-#define SEEN_SMALL 16
-typedef struct seen_set {
-  const char *keys[SEEN_SMALL];
-  void *vals[SEEN_SMALL];
-  size_t n;
-  name_table big; /* all keys, once there are more than SEEN_SMALL */
-} seen_set;
-
-/* An empty set. Only n and big need a value (keys and vals are read below n): clearing all of
- * it, once or twice per field list, was a measurable part of a large spec's check. */
-static void seen_init(seen_set *set)
-{
-  set->n = 0;
-  set->big = (name_table){0};
-}
-
-/* The value recorded under key, or NULL. */
-static void *seen_get(const seen_set *set, const char *key)
-{
-  if (set->big.slots != NULL)
-    return name_table_get(&set->big, key);
-  for (size_t i = 0; i < set->n; i++)
-    if (set->keys[i][0] == key[0] && strcmp(set->keys[i], key) == 0)
-      return set->vals[i];
-  return NULL;
-}
-
-/* The value first recorded under key, or NULL after recording val under it. */
+/* seen_put, reporting when out of memory. */
 static void *seen_before(checker *c, seen_set *set, const char *key, void *val)
 {
-  if (set->big.slots == NULL && set->n < SEEN_SMALL) {
-    void *prev = seen_get(set, key);
-    if (prev != NULL)
-      return prev;
-    set->keys[set->n] = key;
-    set->vals[set->n++] = val;
-    return NULL;
-  }
-  if (set->big.slots == NULL) {
-    if (name_table_init(&set->big) != 0)
-      goto oom;
-    for (size_t i = 0; i < set->n; i++)
-      if (name_table_put(&set->big, set->keys[i], set->vals[i]) != 0)
-        goto oom;
-  }
-  void *prev = name_table_get(&set->big, key);
-  if (prev == NULL && name_table_put(&set->big, key, val) != 0)
-    goto oom;
+  int oom = 0;
+  void *prev = seen_put(set, key, val, &oom);
+  if (oom)
+    diag_plain(c->d, "out of memory");
   return prev;
-oom:
-  diag_plain(c->d, "out of memory");
-  return NULL;
 }
 
-static void seen_free(seen_set *set)
+/* How a field or parameter (kind) is renamed and keeps its wire name, for messages. */
+static const char *rename_hint(const char *kind)
 {
-  name_table_free(&set->big);
+  return strcmp(kind, "header parameter") == 0 ? "use @header for the wire name"
+         : strcmp(kind, "path parameter") == 0 ? "a path parameter's name is not sent"
+                                                : "use @json for the wire name";
 }
 
-/* Fields of a model or error, or parameters: `kind` is "field" or "parameter". @header is
- * allowed on error fields and header parameters. */
+/* Fields of a model or error, or parameters: `kind` is "field" or "query parameter" (and
+ * path, header). @header is allowed on error fields and header parameters. */
 static void check_fields(checker *c, field *fields, int allow_header, const char *kind)
 {
   seen_set names, wires;
   seen_init(&names);
   seen_init(&wires);
   for (field *f = fields; f != NULL; f = f->next) {
-    check_identifier(c, f->name, f->at, kind);
+    cnames_plain(&c->names, f->name, f->at, kind, rename_hint(kind));
     const field *same_name = seen_before(c, &names, f->name, f);
     const field *same_wire = seen_before(c, &wires, field_wire(f), f);
     if (same_name != NULL) {
@@ -467,6 +425,13 @@ static void check_fields(checker *c, field *fields, int allow_header, const char
   seen_free(&wires);
 }
 
+/* The members a model's or error's fields make in its struct. */
+static void check_members(checker *c, const decl *d)
+{
+  cn_fields fields = {d->fields, "field", rename_hint("field")};
+  cnames_members(&c->names, &fields, 1);
+}
+
 /* ---- declarations --------------------------------------------------------------------------- */
 
 /* Returns 0 when the name is new (and now taken). */
@@ -485,32 +450,6 @@ static int declare(checker *c, name_table *t, decl *d, const char *what)
   return 0;
 }
 
-/* What c_names holds for each C name: the spec name that took it. */
-typedef struct c_name {
-  const char *name;
-  loc at;
-} c_name;
-
-/* Two names that become one C identifier once case-converted (TaskState and task_state). */
-static void claim_c_name(checker *c, const char *snake, loc at, const char *name, const char *what)
-{
-  const c_name *prev = name_table_get(&c->c_names, snake);
-  if (prev != NULL) {
-    diag_error(c->d, at, "%s '%s' would collide with '%s' in the generated C (both become '%s')", what,
-               name, prev->name, snake);
-    diag_note(c->d, prev->at, "'%s' declared here", prev->name);
-    return;
-  }
-  c_name *holder = ast_alloc(c->s->arena, sizeof *holder);
-  char *key = ast_strdup(c->s->arena, snake);
-  if (holder == NULL || key == NULL || name_table_put(&c->c_names, key, holder) != 0) {
-    diag_plain(c->d, "out of memory");
-    return;
-  }
-  holder->name = name;
-  holder->at = at;
-}
-
 static void check_enum(checker *c, decl *e)
 {
   check_annos(c, e->annos, DECL_ANNOS, "an enum");
@@ -526,8 +465,6 @@ static void check_enum(checker *c, decl *e)
     char *key = ast_alloc(c->s->arena, len + 1);
     if (key != NULL)
       upper_case(v->name, key, len + 1);
-    if (key != NULL && strcmp(key, "UNKNOWN") == 0)
-      diag_error(c->d, v->at, "enum value '%s' clashes with the generated '_UNKNOWN' member", v->name);
     const enum_value *same = key != NULL ? seen_before(c, &names, key, v) : NULL;
     const enum_value *same_wire = seen_before(c, &wires, v->wire ? v->wire : v->name, v);
     if (same != NULL) {
@@ -752,7 +689,8 @@ static int path_placeholders(checker *c, const operation *op, const char *path, 
 
 static void check_params(checker *c, operation *op, field *params, const char *part, int allow_arrays)
 {
-  check_fields(c, params, strcmp(part, "headers") == 0, "parameter");
+  check_fields(c, params, strcmp(part, "headers") == 0,
+               part[0] == 'p' ? "path parameter" : part[0] == 'q' ? "query parameter" : "header parameter");
   for (field *p = params; p != NULL; p = p->next) {
     const annotation *h = find_anno(p->annos, "header");
     if (h != NULL && strcmp(part, "headers") != 0)
@@ -901,6 +839,30 @@ static int result_ok(const type *t)
   return m->rk == R_MODEL || t->rk == R_PAGE || t->rk == R_STREAM;
 }
 
+/* The type of a path parameter the spec does not declare. */
+static type string_type = {.kind = TYPE_NAMED, .rk = R_STRING};
+
+/* A path's parameters are parameters of the generated functions and members of a struct: the
+ * n placeholders the spec does not declare (strings) are checked as declared ones are. */
+static void check_path_names(checker *c, const operation *op, char names[][NAME_MAX_LEN + 1], int n)
+{
+  const char *hint = rename_hint("path parameter");
+  field undeclared[MAX_PATH_PARAMS];
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    const field *p = find_field(op->path_params, names[i]);
+    cnames_parameter(&c->names, names[i], p != NULL ? p->at : op->path_at);
+    if (p != NULL || cnames_plain(&c->names, names[i], op->path_at, "path parameter", hint))
+      continue;
+    undeclared[k] = (field){.name = names[i], .at = op->path_at, .type = &string_type};
+    if (k > 0)
+      undeclared[k - 1].next = &undeclared[k];
+    k++;
+  }
+  cn_fields lists[2] = {{op->path_params, "path parameter", hint}, {k > 0 ? undeclared : NULL, "path parameter", hint}};
+  cnames_members(&c->names, lists, 2);
+}
+
 static void check_operation(checker *c, decl *r, operation *op)
 {
   const char *const *m = METHODS;
@@ -921,6 +883,7 @@ static void check_operation(checker *c, decl *r, operation *op)
   int n = len > 0 && len < sizeof full ? path_placeholders(c, op, full, names, op->path_at) : -1;
 
   check_params(c, op, op->path_params, "path", 0);
+  check_path_names(c, op, names, n);
   for (const field *p = op->path_params; p != NULL && n >= 0; p = p->next) {
     int found = 0;
     for (int i = 0; i < n; i++)
@@ -933,6 +896,9 @@ static void check_operation(checker *c, decl *r, operation *op)
   check_params(c, op, op->query_params, "query", 1);
   check_params(c, op, op->header_params, "headers", 0);
   check_header_names(c, op);
+  cn_fields params[2] = {{op->query_params, "query parameter", rename_hint("query parameter")},
+                         {op->header_params, "header parameter", rename_hint("header parameter")}};
+  cnames_members(&c->names, params, 2);
   seen_set headers;
   seen_init(&headers);
   for (field *h = op->header_params; h != NULL; h = h->next)
@@ -984,10 +950,7 @@ static void check_resource(checker *c, decl *r)
       diag_error(c->d, op->at, "duplicate operation '%s' in resource '%s'", op->name, r->name);
       diag_note(c->d, o->at, "'%s' first declared here", o->name);
     } else { /* a duplicate is reported once, not again as a C collision */
-      char snake[512];
-      join3(snake, sizeof snake, r->name, "_", op->name);
-      snake_case(snake, snake, sizeof snake);
-      claim_c_name(c, snake, op->at, op->name, "operation");
+      cnames_operation(&c->names, r, op);
     }
     check_operation(c, r, op);
   }
@@ -1056,20 +1019,26 @@ int spec_check(spec *s)
   size_t ntypes = 0, nresources = 0, nnames = 0, nvalues = 0;
   for (const decl *d = s->decls; d != NULL; d = d->next) {
     ntypes += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR;
-    nnames += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR;
+    nnames += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR ? 3 : 0; /* C bases: up to 3 */
     nresources += d->kind == D_RESOURCE;
     for (const operation *op = d->ops; op != NULL; op = op->next)
       nnames++;
     if (d->kind == D_ENUM && many_values(d))
       nvalues += count_values(d);
+    else if (d->kind == D_ENUM)
+      nnames += count_values(d);
   }
   if (name_table_init_size(&c.types, ntypes) != 0 || name_table_init_size(&c.resources, nresources) != 0 ||
-      name_table_init_size(&c.c_names, nnames) != 0 || name_table_init_size(&c.enum_values, nvalues) != 0 ||
-      name_table_init(&c.page_fields) != 0 || name_table_init(&c.pages) != 0) {
+      name_table_init_size(&c.enum_values, nvalues) != 0 || name_table_init(&c.page_fields) != 0 ||
+      name_table_init(&c.pages) != 0) {
     diag_plain(c.d, "out of memory");
     goto out;
   }
   check_api(&c);
+  if (cnames_init(&c.names, c.d, s->arena, s->api, nnames + nvalues) != 0) {
+    diag_plain(c.d, "out of memory");
+    goto out;
+  }
   decl *by_status[606] = {NULL};
   for (decl *d = s->decls; d != NULL; d = d->next) {
     if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR) {
@@ -1077,9 +1046,7 @@ int spec_check(spec *s)
       if (declare(&c, &c.types, d, "type") == 0) {
         if (d->kind == D_ENUM)
           index_enum_values(&c, d);
-        char snake[512];
-        snake_case(d->name, snake, sizeof snake);
-        claim_c_name(&c, snake, d->at, d->name, d->kind == D_ERROR ? "error" : "type");
+        cnames_decl(&c.names, d);
       }
     } else if (d->kind == D_RESOURCE) {
       check_identifier(&c, d->name, d->at, "resource name");
@@ -1092,10 +1059,12 @@ int spec_check(spec *s)
     case D_MODEL:
       check_annos(&c, d->annos, DECL_ANNOS, "a model");
       check_fields(&c, d->fields, 0, "field");
+      check_members(&c, d);
       break;
     case D_ERROR:
       check_annos(&c, d->annos, DECL_ANNOS, "an error");
       check_fields(&c, d->fields, 1, "field");
+      check_members(&c, d);
       check_error_status(&c, d, by_status);
       break;
     case D_RESOURCE: check_resource(&c, d); break;
@@ -1106,10 +1075,11 @@ int spec_check(spec *s)
     for (operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
       check_paging(&c, op);
   check_cycles(&c);
+  cnames_finish(&c.names);
 out:
   name_table_free(&c.types);
   name_table_free(&c.resources);
-  name_table_free(&c.c_names);
+  cnames_free(&c.names);
   name_table_free(&c.enum_values);
   name_table_free(&c.page_fields);
   name_table_free(&c.pages);

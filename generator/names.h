@@ -29,6 +29,24 @@ int name_table_put(name_table *t, const char *key, void *val); /* 0, or -1 out o
  * ones (NULL if empty); *out_dist gets the distance if it beats the value already there. */
 const char *name_table_nearest(const name_table *t, const char *name, size_t *out_dist);
 
+/* Earlier equal keys in one list: a plain scan while the list is short, a hash table once it
+ * is long, so a model of 100,000 fields takes linear time, not quadratic. Keys are borrowed. */
+#define SEEN_SMALL 16
+typedef struct seen_set {
+  const char *keys[SEEN_SMALL];
+  void *vals[SEEN_SMALL];
+  size_t n;
+  name_table big; /* all keys, once there are more than SEEN_SMALL */
+} seen_set;
+
+void seen_init(seen_set *set);
+/* The value recorded under key, or NULL. */
+void *seen_get(const seen_set *set, const char *key);
+/* The value first recorded under key, or NULL after recording val under it (*oom set when it
+ * could not be). */
+void *seen_put(seen_set *set, const char *key, void *val, int *oom);
+void seen_free(seen_set *set);
+
 /* Exact up to limit; above it, some value above limit. */
 size_t edit_distance(const char *a, const char *b, size_t limit);
 /* The largest distance at which a suggestion still helps for a name of this length. */
@@ -38,6 +56,9 @@ size_t similar_enough(const char *name);
  * from names this short stays within the generator's buffers, so none is ever cut. */
 #define NAME_MAX_LEN 64
 
+/* Whether name is one of the n words, sorted in strcmp order: a binary search that compares
+ * first bytes before it calls strcmp (every field and type name is looked up). */
+int in_sorted(const char *const *words, size_t n, const char *name);
 int is_c_keyword(const char *name);
 int is_identifier(const char *s, size_t len);
 /* TaskState -> task_state, HTTPError -> http_error, tasks_get -> tasks_get. Truncates to size. */
