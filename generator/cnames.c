@@ -82,8 +82,8 @@ static const derived DERIVED[] = {
     {CN_NULLABLE, "", "_null", "the null flag of"},                   /* issue 14 */
     /* Parameters and locals of every generated operation function, and the static functions
      * their bodies call (a parameter named like one would hide it). */
-    {CN_LOCAL, "", "c body params opts out err cb user_data on_event on_end on_item p m args path e rc fail typed end_cb",
-     NULL},
+    {CN_LOCAL, "",
+     "c body params opts out err cb user_data on_event on_end on_item p m args path e rc fail typed end_cb", NULL},
 };
 
 /* Names C compilers predefine (GNU modes) or the headers generated files include define, as
