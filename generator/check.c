@@ -881,6 +881,9 @@ static void check_operation(checker *c, decl *r, operation *op)
   size_t len = join3(full, sizeof full, r->path, op->path, "");
   char names[MAX_PATH_PARAMS][NAME_MAX_LEN + 1];
   int n = len > 0 && len < sizeof full ? path_placeholders(c, op, full, names, op->path_at) : -1;
+  if (len >= sizeof full) /* the generated C would hold it cut */
+    diag_error(c->d, op->path_at, "the path of operation '%s' is %zu bytes long; a path has at most %zu", op->name,
+               len, sizeof full - 1);
 
   check_params(c, op, op->path_params, "path", 0);
   check_path_names(c, op, names, n);

@@ -176,7 +176,8 @@ static char *repeat(const char *head, char c, size_t n, const char *tail)
 }
 
 /* Names of up to 64 characters pass; longer ones are one error each, not a cut name (two
- * 300-character enum values that differ at the end were once "duplicates"). */
+ * 300-character enum values that differ at the end were once "duplicates"); so are paths
+ * longer than 2047 bytes. */
 static void test_long_names(void **state)
 {
   (void)state;
@@ -204,6 +205,11 @@ static void test_long_names(void **state)
   assert_string_equal(got, "t.api:2:26: error: path parameter 'pppppppppppppppppppppppp...' is 65 characters long; a name has at most 64");
   free(got);
   free(path);
+  char *long_path = repeat(A "resource r \"/r\" { g: GET \"/", 'p', 3000, "\"; }");
+  got = first_diag(long_path);
+  assert_string_equal(got, "t.api:2:26: error: the path of operation 'g' is 3003 bytes long; a path has at most 2047");
+  free(got);
+  free(long_path);
 }
 
 /* A message quoting megabytes is cut in the middle: the start and the end of it stay. */
