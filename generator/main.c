@@ -10,6 +10,7 @@ const apic_command apic_commands[] = {
     {"dump", cmd_dump, "print the resolved spec as JSON", cmd_dump_usage},
     {"render", cmd_render, "render one mustache template with JSON data", cmd_render_usage},
     {"generate", cmd_generate, "write the SDK for a spec", cmd_generate_usage},
+    {"diff", cmd_diff, "what changed between two specs: wire, C API, C ABI", cmd_diff_usage},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -8,13 +8,15 @@ set -u
 PKGS="flex bison pkg-config libcurl4-openssl-dev libuv1-dev libcjson-dev libcmocka-dev libmicrohttpd-dev"
 # Tools the tests and benchmarks use: valgrind for leak checks, clang for the fuzz targets,
 # cmake for building generated SDKs with their CMakeLists.txt, openssl to make the runtime
-# tests' self-signed certificates, nghttpd (nghttp2-server) as their HTTP/2 server.
-TOOLS="valgrind clang cmake openssl nghttp2-server"
+# tests' self-signed certificates, nghttpd (nghttp2-server) as their HTTP/2 server, abidiff
+# (abigail-tools) to check apic diff's C ABI verdicts against the generated libraries.
+TOOLS="valgrind clang cmake openssl nghttp2-server abigail-tools"
 
 have_all() {
 	command -v flex >/dev/null 2>&1 && command -v bison >/dev/null 2>&1 &&
 		command -v pkg-config >/dev/null 2>&1 && command -v cmake >/dev/null 2>&1 &&
 		command -v openssl >/dev/null 2>&1 && { [ -x /usr/sbin/nghttpd ] || command -v nghttpd >/dev/null 2>&1; } &&
+		command -v abidiff >/dev/null 2>&1 &&
 		pkg-config --exists libcurl libuv libcjson cmocka libmicrohttpd 2>/dev/null
 }
 

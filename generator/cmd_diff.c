@@ -1,0 +1,221 @@
+/* apic diff OLD NEW | apic diff --git REV NEW: what changed, at the wire, the C API and the C
+ * ABI (diff.c, diff_c.c), reported as diff_report.c says. */
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "diff.h"
+#include "diff_report.h"
+#include "strbuf.h"
+
+extern char **environ;
+
+const char cmd_diff_usage[] =
+    "usage: apic diff OLD NEW [--format text|json|markdown|github] [--abi]\n"
+    "                 [--fail-on breaking|warning|info] [--require-bump]\n"
+    "       apic diff --git REV NEW [OPTIONS]\n\n"
+    "Compares two versions of a spec and reports each change at three layers: the wire\n"
+    "(does a client built against OLD still work with a server of NEW, and the reverse), the\n"
+    "C API (does code written against OLD's SDK still compile and mean the same with NEW's)\n"
+    "and the C ABI (does a program built against OLD's shared library still run with NEW's).\n"
+    "Each finding has a severity per layer (breaking, warning, info), a rule id, a\n"
+    "fingerprint that stays while lines move, and FILE:LINE:COL in both specs. The rules\n"
+    "and their severities: docs/diff.md.\n\n"
+    "  --git REV          take OLD from git revision REV, at NEW's path (the revision's\n"
+    "                     *.api files, so imports come from REV too)\n"
+    "  --format FORMAT    text (the default), json, markdown (for a pull request comment),\n"
+    "                     or github (workflow annotations)\n"
+    "  --abi              count C ABI breaks in the exit status too\n"
+    "  --fail-on LEVEL    exit 1 from LEVEL up: breaking (the default), warning or info\n"
+    "  --require-bump     exit 1 unless NEW's version is bumped as far as the change needs:\n"
+    "                     major for anything breaking (at any layer), minor for anything\n"
+    "                     else, patch when only docs or comments changed\n\n"
+    "Exit status: 0 nothing at the --fail-on level on the wire or in the C API (or the C\n"
+    "ABI, with --abi); 1 something is, or the version is not bumped enough; 2 usage, I/O\n"
+    "or errors in a spec.\n";
+
+/* Runs argv (no shell) in dir; its standard output into *out (caller frees) when out is not
+ * NULL. Returns its exit status, or -1 when it could not run. */
+static int run(char *const argv[], char **out)
+{
+  int fds[2] = {-1, -1};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (out != NULL && (pipe(fds) != 0 || posix_spawn_file_actions_adddup2(&fa, fds[1], 1) != 0 ||
+                      posix_spawn_file_actions_addclose(&fa, fds[0]) != 0))
+    return posix_spawn_file_actions_destroy(&fa), -1;
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (out != NULL) {
+    close(fds[1]);
+    strbuf b = {0};
+    char chunk[4096];
+    ssize_t n;
+    while (rc == 0 && (n = read(fds[0], chunk, sizeof chunk)) > 0)
+      sb_append(&b, chunk, (size_t)n);
+    close(fds[0]);
+    sb_append(&b, "", 0);
+    *out = sb_take(&b, NULL);
+  }
+  int status;
+  if (rc != 0 || waitpid(pid, &status, 0) != pid)
+    return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The output of a git command's first line, or NULL (reported). */
+static char *git_line(const char *dir, const char *what)
+{
+  char *argv[] = {(char *)"git", (char *)"-C", (char *)dir, (char *)"rev-parse", (char *)what, NULL};
+  char *out = NULL;
+  if (run(argv, &out) != 0) {
+    free(out);
+    usage_error("diff --git: '%s' is not in a git work tree (git rev-parse %s failed)", dir, what);
+    return NULL;
+  }
+  out[strcspn(out, "\n")] = '\0';
+  return out;
+}
+
+/* Names the extracted files as git does, REV:path, in diagnostics and in the report. */
+static void name_as_revision(spec *s, const char *tmp, const char *rev)
+{
+  size_t n = strlen(tmp);
+  for (int i = 0; i < s->diag.nfiles; i++) {
+    char *name = s->diag.files[i].name;
+    if (strncmp(name, tmp, n) != 0 || name[n] != '/')
+      continue;
+    strbuf b = {0};
+    sb_printf(&b, "%s:%s", rev, name + n + 1);
+    char *renamed = sb_take(&b, NULL);
+    if (renamed != NULL) {
+      free(name);
+      s->diag.files[i].name = renamed;
+    }
+  }
+}
+
+/* Loads OLD from git: REV's *.api files (and the spec itself, whatever its name) extracted
+ * into a temporary directory, the spec at NEW's path read from there. Returns what
+ * apic_frontend_open does; s is left as it was when nothing could be read. */
+static int open_from_git(spec *s, const char *rev, const char *new_path)
+{
+  char *slash = strrchr(new_path, '/');
+  char *dir = slash != NULL ? strndup(new_path, (size_t)(slash - new_path) + 1) : strdup(".");
+  const char *base = slash != NULL ? slash + 1 : new_path;
+  char *top = dir != NULL ? git_line(dir, "--show-toplevel") : NULL, *prefix = top ? git_line(dir, "--show-prefix") : NULL;
+  char tmp[] = "/tmp/apic-diff-XXXXXX";
+  int status = EXIT_USAGE, made = 0;
+  strbuf tar = {0}, literal = {0}, path = {0};
+  if (prefix != NULL && (made = mkdtemp(tmp) != NULL) != 0) {
+    sb_printf(&tar, "%s/old.tar", tmp);
+    sb_printf(&literal, ":(literal)%s%s", prefix, base);
+    sb_printf(&path, "%s/%s%s", tmp, prefix, base);
+    char *archive[] = {(char *)"git", (char *)"-C", top, (char *)"archive", (char *)"--format=tar", (char *)"-o",
+                       tar.data, (char *)rev, (char *)"--", (char *)":(glob)**/*.api", literal.data, NULL};
+    char *untar[] = {(char *)"tar", (char *)"-xf", tar.data, (char *)"-C", tmp, NULL};
+    if (tar.failed || literal.failed || path.failed)
+      usage_error("diff: out of memory");
+    else if (run(archive, NULL) != 0 || run(untar, NULL) != 0)
+      usage_error("diff --git: cannot read '%s%s' at revision '%s' (git archive failed)", prefix, base, rev);
+    else {
+      /* Read quietly: diagnostics would name the temporary directory. */
+      status = apic_frontend_open(s, path.data, NULL);
+      name_as_revision(s, tmp, rev);
+      if (status != EXIT_OK)
+        usage_error("diff --git: %s:%s%s does not check (%d errors: see apic check at that revision)", rev, prefix,
+                    base, s->diag.errors);
+    }
+  } else if (prefix != NULL) {
+    usage_error("diff --git: cannot make a temporary directory: %s", strerror(errno));
+  }
+  if (made) {
+    char *rm[] = {(char *)"rm", (char *)"-rf", tmp, NULL};
+    run(rm, NULL);
+  }
+  sb_free(&tar);
+  sb_free(&literal);
+  sb_free(&path);
+  free(dir);
+  free(top);
+  free(prefix);
+  return status;
+}
+
+static int parse_format(const char *s, diff_format *out)
+{
+  static const char *const names[] = {"text", "json", "markdown", "github"};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(s, names[i]) == 0)
+      return *out = (diff_format)i, 0;
+  return -1;
+}
+
+static int parse_level(const char *s, sev *out)
+{
+  static const char *const names[] = {"info", "warning", "breaking"};
+  for (int i = 0; i < 3; i++)
+    if (strcmp(s, names[i]) == 0)
+      return *out = (sev)(SEV_INFO + i), 0;
+  return -1;
+}
+
+/* Loads and checks both specs; compares and reports. */
+static int compare(const char *old_path, const char *git_rev, const char *new_path, const diff_report *o)
+{
+  spec a, b;
+  memset(&a, 0, sizeof a);
+  int sa = git_rev != NULL ? open_from_git(&a, git_rev, new_path) : apic_frontend_open(&a, old_path, stderr);
+  int sb = apic_frontend_open(&b, new_path, stderr);
+  int status = sa != EXIT_OK || sb != EXIT_OK ? EXIT_USAGE : EXIT_OK;
+  if (status == EXIT_OK && (a.api == NULL || b.api == NULL))
+    status = usage_error("diff: %s has no api block", a.api == NULL ? "OLD" : "NEW");
+  if (status == EXIT_OK) {
+    diff_result r;
+    if (diff_specs(&a, &b, &r) != 0)
+      status = usage_error("diff: out of memory");
+    else
+      status = diff_print(&r, o, stdout);
+    diff_free(&r);
+  }
+  spec_free(&a);
+  spec_free(&b);
+  return status;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+  diff_report o = {FMT_TEXT, 0, SEV_BREAKING, 0};
+  const char *paths[2] = {NULL, NULL}, *rev = NULL;
+  int npaths = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--git") == 0 && next != NULL)
+      rev = argv[++i];
+    else if (strcmp(a, "--format") == 0 && next != NULL) {
+      if (parse_format(argv[++i], &o.format) != 0)
+        return usage_error("diff: --format wants text, json, markdown or github, not '%s'", next);
+    } else if (strcmp(a, "--fail-on") == 0 && next != NULL) {
+      if (parse_level(argv[++i], &o.fail_on) != 0)
+        return usage_error("diff: --fail-on wants breaking, warning or info, not '%s'", next);
+    } else if (strcmp(a, "--abi") == 0)
+      o.abi = 1;
+    else if (strcmp(a, "--require-bump") == 0)
+      o.require_bump = 1;
+    else if (a[0] == '-' && a[1] != '\0')
+      return usage_error("diff: unknown option '%s' (see apic help diff)", a);
+    else if (npaths < 2)
+      paths[npaths++] = a;
+    else
+      return usage_error("diff: give OLD and NEW, or --git REV and NEW (see apic help diff)");
+  }
+  if (npaths != (rev != NULL ? 1 : 2))
+    return usage_error("diff: give OLD and NEW, or --git REV and NEW (see apic help diff)");
+  return compare(rev != NULL ? NULL : paths[0], rev, paths[npaths - 1], &o);
+}

@@ -1,0 +1,1097 @@
+/* apic diff's rules. The two specs' declarations are paired by name (fields and enum values
+ * renamed in C but not on the wire, and operations renamed on the same method and path, are
+ * paired too), and each difference becomes a finding with its wire severity: does a client
+ * built against the old spec still work with a server of the new one (breaking when not), and
+ * the reverse (a warning when not). Then, element by element, diff_c.c judges what the changes
+ * do to the generated C declarations. Why each rule has its severities: docs/diff.md. */
+#include "diff.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff_c.h"
+#include "names.h"
+#include "strbuf.h"
+
+/* Where a model or enum is used: sent by clients, received by them, or both. */
+enum { USE_REQ = 1, USE_RESP = 2 };
+
+typedef struct ctx {
+  diff_result *r;
+  const spec *s[2];     /* old, new */
+  name_table decls[2];  /* enums, models and errors by name */
+  name_table res[2];    /* resources by name */
+  name_table use[2];    /* model and enum names -> USE_* */
+  c_names cn[2];        /* both under the old API's prefix */
+  loc api_at[2];
+} ctx;
+
+/* snprintf, for text that may be cut (names inside names: the compiler cannot tell it is not). */
+static void text(char *out, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void text(char *out, size_t size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, size, fmt, ap);
+  va_end(ap);
+}
+
+/* ---- findings --------------------------------------------------------------------------- */
+
+static void raise_to(sev *s, sev to)
+{
+  if (to > *s)
+    *s = to;
+}
+
+static finding *vadd(diff_result *r, const char *rule, sev wire, const char *subject, const char *fmt, va_list ap)
+{
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 32;
+    finding *grown = realloc(r->f, cap * sizeof *grown);
+    if (grown == NULL) {
+      r->failed = 1;
+      return NULL;
+    }
+    r->f = grown;
+    r->cap = cap;
+  }
+  strbuf m = {0};
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  sb_puts(&m, buf);
+  char *message = sb_take(&m, NULL), *subj = strdup(subject);
+  if (message == NULL || subj == NULL) {
+    free(message);
+    free(subj);
+    r->failed = 1;
+    return NULL;
+  }
+  finding *f = &r->f[r->n++];
+  memset(f, 0, sizeof *f);
+  f->rule = rule;
+  f->sev[L_WIRE] = wire;
+  f->subject = subj;
+  f->message = message;
+  f->old_at.file = f->new_at.file = -1;
+  return f;
+}
+
+finding *diff_add(diff_result *r, const char *rule, sev wire, const char *subject, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  finding *f = vadd(r, rule, wire, subject, fmt, ap);
+  va_end(ap);
+  return f;
+}
+
+/* A finding at old_at / new_at, charged with the C changes of nodes n0..n3 as claims says. */
+static finding *add(ctx *c, const char *rule, sev wire, loc old_at, loc new_at, unsigned claims, const void *n0,
+                    const void *n1, const char *subject, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 10, 11)))
+#endif
+    ;
+
+static finding *add(ctx *c, const char *rule, sev wire, loc old_at, loc new_at, unsigned claims, const void *n0,
+                    const void *n1, const char *subject, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  finding *f = vadd(c->r, rule, wire, subject, fmt, ap);
+  va_end(ap);
+  if (f != NULL) {
+    f->old_at = old_at;
+    f->new_at = new_at;
+    f->claims = claims;
+    f->nodes[0] = n0;
+    f->nodes[1] = n1;
+  }
+  return f;
+}
+
+sev finding_sev(const finding *f, int abi)
+{
+  sev s = SEV_INFO; /* a change that costs nothing anywhere is still news */
+  raise_to(&s, f->sev[L_WIRE]);
+  raise_to(&s, f->sev[L_API]);
+  if (abi)
+    raise_to(&s, f->sev[L_ABI]);
+  return s;
+}
+
+/* The fingerprint: FNV-1a of the rule and the subject, so it stays while lines move. */
+static void fingerprint(finding *f)
+{
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (const char *p = f->rule;; p++) {
+    h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    if (*p == '\0')
+      break;
+  }
+  for (const char *p = f->subject; *p != '\0'; p++)
+    h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+  text(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
+}
+
+/* ---- what is used where ----------------------------------------------------------------- */
+
+static int use_of(const ctx *c, const char *name)
+{
+  return (int)(intptr_t)name_table_get(&c->use[0], name) | (int)(intptr_t)name_table_get(&c->use[1], name);
+}
+
+/* Marks the models and enums a value of type t reaches as used in direction use. */
+static void mark(ctx *c, int side, const type *t, int use)
+{
+  while (t != NULL && (t->rk == R_ARRAY || t->rk == R_MAP || t->rk == R_PAGE || t->rk == R_STREAM))
+    t = t->inner;
+  if (t == NULL || (t->rk != R_MODEL && t->rk != R_ENUM))
+    return;
+  name_table *u = &c->use[side];
+  int had = (int)(intptr_t)name_table_get(u, t->target->name);
+  if ((had & use) == use)
+    return;
+  if (name_table_put(u, t->target->name, (void *)(intptr_t)(had | use)) != 0)
+    c->r->failed = 1;
+  for (const field *f = t->rk == R_MODEL ? t->target->fields : NULL; f != NULL; f = f->next)
+    mark(c, side, f->type, use);
+}
+
+static void mark_uses(ctx *c, int side)
+{
+  for (const decl *d = c->s[side]->decls; d != NULL; d = d->next) {
+    for (const field *f = d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
+      mark(c, side, f->type, USE_RESP);
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
+      const field *lists[] = {op->path_params, op->query_params, op->header_params};
+      for (int i = 0; i < 3; i++)
+        for (const field *f = lists[i]; f != NULL; f = f->next)
+          mark(c, side, f->type, USE_REQ);
+      if (op->body != NULL)
+        mark(c, side, op->body, USE_REQ);
+      if (op->ret != NULL)
+        mark(c, side, op->ret, USE_RESP);
+    }
+  }
+}
+
+/* "request", "response", "request and response" or "unused" */
+static const char *use_text(int use)
+{
+  static const char *const text[] = {"unused", "request", "response", "request and response"};
+  return text[use & 3];
+}
+
+/* ---- types ------------------------------------------------------------------------------ */
+
+typedef enum relation { SAME, WIDER, NARROWER, OTHER } relation;
+
+/* Every value of kind `from` is a valid value of kind `to` on the wire. */
+static int widens(resolved_kind from, resolved_kind to)
+{
+  return (from == R_INT && to == R_FLOAT) || ((from == R_DATETIME || from == R_DATE || from == R_ENUM) && to == R_STRING);
+}
+
+/* How the values new type b accepts compare with old type a's. Models and enums are the
+ * same when their names are (their own changes are reported on them). */
+static relation relate(const type *a, const type *b)
+{
+  if (a->rk == b->rk) {
+    if (a->inner != NULL && b->inner != NULL)
+      return relate(a->inner, b->inner);
+    if (a->rk == R_MODEL || a->rk == R_ENUM)
+      return strcmp(a->target->name, b->target->name) == 0 ? SAME : OTHER;
+    return a->name != NULL && b->name != NULL && strcmp(a->name, b->name) != 0 ? OTHER : SAME;
+  }
+  if (b->rk == R_ANY || widens(a->rk, b->rk))
+    return WIDER;
+  if (a->rk == R_ANY || widens(b->rk, a->rk))
+    return NARROWER;
+  return OTHER;
+}
+
+/* A type change's wire severity: clients send old values (a new server must take them all),
+ * and read new values (an old client must understand them all). */
+static sev relation_sev(relation rel, int use)
+{
+  if (rel == SAME)
+    return SEV_NONE;
+  sev s = SEV_INFO;
+  if ((use & USE_REQ) && rel != WIDER)
+    s = SEV_BREAKING;
+  if ((use & USE_RESP) && rel != NARROWER)
+    s = SEV_BREAKING;
+  return s;
+}
+
+/* The type as the spec writes it: string, Task[], map<int>. */
+static void type_text(const type *t, char *out, size_t size)
+{
+  char inner[512] = "";
+  if (t->inner != NULL)
+    type_text(t->inner, inner, sizeof inner);
+  if (t->rk == R_ARRAY)
+    text(out, size, "%s[]", inner);
+  else if (t->rk == R_MAP || t->rk == R_PAGE || t->rk == R_STREAM)
+    text(out, size, "%s<%s>", t->rk == R_MAP ? "map" : t->rk == R_PAGE ? "page" : "stream", inner);
+  else
+    text(out, size, "%s", t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : t->name ? t->name : type_kind_name(t));
+}
+
+/* A value as the spec writes it (defaults, constraints). */
+static void value_text(const value *v, char *out, size_t size)
+{
+  if (v == NULL)
+    text(out, size, "none");
+  else if (v->kind == VAL_STRING)
+    text(out, size, "\"%s\"", v->text);
+  else if (v->kind == VAL_NULL)
+    text(out, size, "null");
+  else if (v->kind == VAL_EMPTY_LIST)
+    text(out, size, "[]");
+  else if (v->kind == VAL_BOOL)
+    text(out, size, "%s", v->i ? "true" : "false");
+  else
+    text(out, size, "%s", v->text != NULL ? v->text : "?");
+}
+
+static int same_value(const value *a, const value *b)
+{
+  char x[512], y[512];
+  value_text(a, x, sizeof x);
+  value_text(b, y, sizeof y);
+  return strcmp(x, y) == 0;
+}
+
+/* ---- fields and parameters --------------------------------------------------------------- */
+
+/* Where a list of fields or parameters lives. */
+typedef struct place {
+  const char *subject; /* "model Task", "operation tasks.list query" */
+  const char *label;   /* "Task", "tasks.list" */
+  const char *noun;    /* "field", "query parameter" */
+  int use;
+  int param;           /* parameters: no nullable */
+  loc old_at, new_at;  /* the enclosing declarations */
+} place;
+
+/* Must the sender send it? (A required field with a default may be left out.) */
+static int needed(const field *f)
+{
+  return !f->optional && f->def == NULL;
+}
+
+static const value *constraint_of(const field *f, const char *name)
+{
+  const annotation *a = find_anno(f->annos, name);
+  return a != NULL && a->args != NULL ? &a->args->val : NULL;
+}
+
+static double number(const value *v)
+{
+  return v->kind == VAL_INT ? (double)v->i : v->f;
+}
+
+/* @min, @max, @min_len, @max_len, @pattern: tightened (the new one refuses something the old
+ * one took) or loosened. Refusing more breaks the senders (clients, for requests); accepting
+ * more may surprise readers that counted on the bound (responses). */
+static void compare_constraints(ctx *c, const place *p, const field *f, const field *g, const char *subject)
+{
+  static const struct {
+    const char *name;
+    int lower; /* a lower bound: raising it tightens */
+  } bounds[] = {{"min", 1}, {"max", 0}, {"min_len", 1}, {"max_len", 0}, {"pattern", -1}};
+  for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
+    const value *a = constraint_of(f, bounds[i].name), *b = constraint_of(g, bounds[i].name);
+    if ((a == NULL && b == NULL) || (a != NULL && b != NULL && same_value(a, b)))
+      continue;
+    int tighter;
+    if (a == NULL || b == NULL)
+      tighter = b != NULL;
+    else if (bounds[i].lower < 0)
+      tighter = 1; /* another pattern: it may refuse what the old one took */
+    else
+      tighter = bounds[i].lower ? number(b) > number(a) : number(b) < number(a);
+    char was[512], now[512], subj[1200];
+    value_text(a, was, sizeof was);
+    value_text(b, now, sizeof now);
+    text(subj, sizeof subj, "%s @%s", subject, bounds[i].name);
+    sev s = SEV_INFO;
+    if (tighter && (p->use & USE_REQ))
+      s = SEV_BREAKING;
+    else if (!tighter && (p->use & USE_RESP))
+      s = SEV_WARNING;
+    add(c, tighter ? "constraint-tightened" : "constraint-loosened", s, f->at, g->at, 0, NULL, NULL, subj,
+        "@%s of %s '%s.%s' %s: %s -> %s", bounds[i].name, p->noun, p->label, g->name, tighter ? "tightened" : "loosened",
+        was, now);
+  }
+}
+
+/* One field or parameter in both specs (renamed: in C only). */
+static void compare_field(ctx *c, const place *p, const field *f, const field *g, int renamed)
+{
+  char subject[1200], a[512], b[512];
+  text(subject, sizeof subject, "%s %s %s", p->subject, p->param ? "parameter" : "field", g->name);
+  const char *name = g->name;
+  if (renamed)
+    add(c, "c-name-changed", SEV_NONE, f->at, g->at, CLAIM_ORIGIN, f, g, subject,
+        "%s '%s.%s' renamed to '%s' (the JSON name '%s' is kept)", p->noun, p->label, f->name, g->name, field_wire(g));
+  else if (strcmp(field_wire(f), field_wire(g)) != 0)
+    add(c, "wire-name-changed", SEV_BREAKING, f->at, g->at, 0, NULL, NULL, subject,
+        "%s '%s.%s' is sent as '%s', no longer as '%s'", p->noun, p->label, name, field_wire(g), field_wire(f));
+  relation rel = relate(f->type, g->type);
+  if (rel != SAME) {
+    type_text(f->type, a, sizeof a);
+    type_text(g->type, b, sizeof b);
+    add(c, "type-changed", relation_sev(rel, p->use), f->at, g->at, CLAIM_ORIGIN, f, g, subject,
+        "type of %s '%s.%s' changed from %s to %s (%s)", p->noun, p->label, name, a, b, use_text(p->use));
+  }
+  if (f->optional && !g->optional)
+    add(c, "optional-became-required", (p->use & USE_REQ) && g->def == NULL ? SEV_BREAKING : SEV_INFO, f->at, g->at,
+        CLAIM_ORIGIN, f, g, subject, "%s '%s.%s' became required (%s)", p->noun, p->label, name, use_text(p->use));
+  if (!f->optional && g->optional)
+    add(c, "required-became-optional", (p->use & USE_RESP) && f->def == NULL ? SEV_BREAKING : SEV_INFO, f->at, g->at,
+        CLAIM_ORIGIN, f, g, subject, "%s '%s.%s' became optional (%s)", p->noun, p->label, name, use_text(p->use));
+  if (!f->nullable && g->nullable)
+    add(c, "became-nullable", (p->use & USE_RESP) ? SEV_BREAKING : SEV_INFO, f->at, g->at, CLAIM_ORIGIN, f, g, subject,
+        "%s '%s.%s' may now be null (%s)", p->noun, p->label, name, use_text(p->use));
+  if (f->nullable && !g->nullable)
+    add(c, "became-non-nullable", (p->use & USE_REQ) ? SEV_BREAKING : SEV_INFO, f->at, g->at, CLAIM_ORIGIN, f, g,
+        subject, "%s '%s.%s' may no longer be null (%s)", p->noun, p->label, name, use_text(p->use));
+  if (!same_value(f->def, g->def)) {
+    value_text(f->def, a, sizeof a);
+    value_text(g->def, b, sizeof b);
+    add(c, "default-changed", f->def == NULL ? SEV_INFO : SEV_WARNING, f->at, g->at, CLAIM_ORIGIN, f, g, subject,
+        "default of %s '%s.%s' changed: %s -> %s", p->noun, p->label, name, a, b);
+  }
+  compare_constraints(c, p, f, g, subject);
+}
+
+/* A field or parameter only the new spec has. */
+static void field_added(ctx *c, const place *p, const field *g)
+{
+  char subject[1200];
+  text(subject, sizeof subject, "%s %s %s", p->subject, p->param ? "parameter" : "field", g->name);
+  if ((p->use & USE_REQ) && needed(g))
+    add(c, "required-request-field-added", SEV_BREAKING, p->old_at, g->at, CLAIM_ORIGIN, g, NULL, subject,
+        "required %s '%s.%s' added: clients must now send it", p->noun, p->label, g->name);
+  else if (p->use & USE_REQ)
+    add(c, "optional-request-field-added", SEV_INFO, p->old_at, g->at, CLAIM_ORIGIN, g, NULL, subject,
+        "optional %s '%s.%s' added", p->noun, p->label, g->name);
+  else
+    add(c, "response-field-added", SEV_INFO, p->old_at, g->at, CLAIM_ORIGIN, g, NULL, subject, "%s '%s.%s' added (%s)",
+        p->noun, p->label, g->name, use_text(p->use));
+}
+
+/* A field or parameter only the old spec has. Readers that needed it break; senders that keep
+ * sending it may be refused by a strict server. */
+static void field_removed(ctx *c, const place *p, const field *f)
+{
+  char subject[1200];
+  text(subject, sizeof subject, "%s %s %s", p->subject, p->param ? "parameter" : "field", f->name);
+  sev s = (p->use & USE_RESP) && needed(f) ? SEV_BREAKING : p->use != 0 ? SEV_WARNING : SEV_INFO;
+  add(c, "field-removed", s, f->at, p->new_at, CLAIM_ORIGIN, f, NULL, subject, "%s '%s.%s' removed (%s%s)", p->noun,
+      p->label, f->name, needed(f) ? "was required, " : "", use_text(p->use));
+}
+
+/* Pairs two lists: pair[i] is the index in the new list of old item i's partner (-1: none),
+ * renamed[i] is set when they were paired by wire name because the C name changed; back[j]
+ * is the old index of new item j (-1: none). */
+typedef struct pairing {
+  int *pair, *back;
+  char *renamed;
+  size_t no, nn;
+} pairing;
+
+static int pairing_init(pairing *p, size_t no, size_t nn)
+{
+  p->no = no;
+  p->nn = nn;
+  p->pair = malloc((no + 1) * sizeof *p->pair);
+  p->back = malloc((nn + 1) * sizeof *p->back);
+  p->renamed = calloc(no + 1, 1);
+  if (p->pair == NULL || p->back == NULL || p->renamed == NULL)
+    return -1;
+  for (size_t i = 0; i < no; i++)
+    p->pair[i] = -1;
+  for (size_t j = 0; j < nn; j++)
+    p->back[j] = -1;
+  return 0;
+}
+
+static void pairing_free(pairing *p)
+{
+  free(p->pair);
+  free(p->back);
+  free(p->renamed);
+}
+
+/* Pairs by name, then what is left by wire name (renamed in C only). */
+static void pair_up(pairing *p, const char *const *old_names, const char *const *old_wires, const char *const *new_names,
+                    const char *const *new_wires)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < p->no; i++)
+      for (size_t j = 0; j < p->nn && p->pair[i] < 0; j++)
+        if (p->back[j] < 0 && strcmp(pass == 0 ? old_names[i] : old_wires[i], pass == 0 ? new_names[j] : new_wires[j]) == 0) {
+          p->pair[i] = (int)j;
+          p->back[j] = (int)i;
+          p->renamed[i] = (char)pass;
+        }
+}
+
+static size_t count_fields(const field *f)
+{
+  size_t n = 0;
+  for (; f != NULL; f = f->next)
+    n++;
+  return n;
+}
+
+/* Pairs for both lists of fields, in arrays (o, n) the caller frees with the pairing. */
+static int pair_fields(pairing *p, const field *olds, const field *news, const field ***o, const field ***n)
+{
+  size_t no = count_fields(olds), nn = count_fields(news);
+  *o = malloc((no + 1) * sizeof **o);
+  *n = malloc((nn + 1) * sizeof **n);
+  const char **names = malloc((2 * (no + nn) + 1) * sizeof *names);
+  if (pairing_init(p, no, nn) != 0 || *o == NULL || *n == NULL || names == NULL) {
+    free(names);
+    return -1;
+  }
+  size_t i = 0;
+  for (const field *f = olds; f != NULL; f = f->next, i++) {
+    (*o)[i] = f;
+    names[i] = f->name;
+    names[no + i] = field_wire(f);
+  }
+  i = 0;
+  for (const field *f = news; f != NULL; f = f->next, i++) {
+    (*n)[i] = f;
+    names[2 * no + i] = f->name;
+    names[2 * no + nn + i] = field_wire(f);
+  }
+  pair_up(p, names, names + no, names + 2 * no, names + 2 * no + nn);
+  free(names);
+  return 0;
+}
+
+/* Compares two lists of fields or parameters. For a model's (old_decl set), fields both have
+ * in another order are reported too: nothing on the wire (JSON objects are unordered), the C
+ * struct's layout (members follow the spec's order). */
+static void compare_fields(ctx *c, const place *p, const field *olds, const field *news, const void *old_decl,
+                           const void *new_decl)
+{
+  pairing pr = {0};
+  const field **o = NULL, **n = NULL;
+  if (pair_fields(&pr, olds, news, &o, &n) != 0) {
+    c->r->failed = 1;
+  } else {
+    int last = -1, moved = 0;
+    for (size_t i = 0; i < pr.no; i++) {
+      if (pr.pair[i] < 0) {
+        field_removed(c, p, o[i]);
+        continue;
+      }
+      compare_field(c, p, o[i], n[pr.pair[i]], pr.renamed[i]);
+      moved |= pr.pair[i] < last;
+      last = pr.pair[i];
+    }
+    for (size_t j = 0; j < pr.nn; j++)
+      if (pr.back[j] < 0)
+        field_added(c, p, n[j]);
+    if (moved && old_decl != NULL) {
+      char subject[1200];
+      text(subject, sizeof subject, "%s fields", p->subject);
+      add(c, "fields-reordered", SEV_NONE, p->old_at, p->new_at, CLAIM_LAYOUT, old_decl, new_decl, subject,
+          "%ss of '%s' reordered", p->noun, p->label);
+    }
+  }
+  free(o);
+  free(n);
+  pairing_free(&pr);
+}
+
+/* ---- declarations ------------------------------------------------------------------------- */
+
+static const decl *find_decl(const ctx *c, int side, const char *name, decl_kind kind)
+{
+  const decl *d = name_table_get(kind == D_RESOURCE ? &c->res[side] : &c->decls[side], name);
+  return d != NULL && d->kind == kind ? d : NULL;
+}
+
+static const char *kind_word(decl_kind k)
+{
+  return k == D_ENUM ? "enum" : k == D_ERROR ? "error" : "model";
+}
+
+/* The C items of one element on each side, judged for the findings from first on. */
+typedef void (*items_fn)(const c_names *c, const void *elem, const void *extra, c_list *out);
+
+static void judge(ctx *c, size_t first, items_fn fn, const void *a, const void *a_extra, const void *b,
+                  const void *b_extra, loc old_at, loc new_at)
+{
+  c_list x = {0}, y = {0};
+  if (a != NULL)
+    fn(&c->cn[0], a, a_extra, &x);
+  if (b != NULL)
+    fn(&c->cn[1], b, b_extra, &y);
+  c_judge(c->r, first, &x, &y, old_at, new_at);
+  c_list_free(&x);
+  c_list_free(&y);
+}
+
+static void model_items(const c_names *c, const void *d, const void *extra, c_list *out)
+{
+  (void)extra;
+  c_model_items(c, d, out);
+}
+
+static void enum_items(const c_names *c, const void *d, const void *extra, c_list *out)
+{
+  (void)extra;
+  c_enum_items(c, d, out);
+}
+
+static void op_items(const c_names *c, const void *op, const void *resource, c_list *out)
+{
+  c_op_items(c, resource, op, out);
+}
+
+static void error_kind_items(const c_names *c, const void *unused, const void *extra, c_list *out)
+{
+  (void)unused;
+  (void)extra;
+  c_error_kind_items(c, out);
+}
+
+static void compare_model(ctx *c, const decl *a, const decl *b)
+{
+  size_t first = c->r->n;
+  char subject[600];
+  text(subject, sizeof subject, "%s %s", kind_word(a->kind), a->name);
+  place p = {subject, a->name, "field", use_of(c, a->name) | (a->kind == D_ERROR ? USE_RESP : 0), 0, a->at, b->at};
+  compare_fields(c, &p, a->fields, b->fields, a, b);
+  if (a->kind == D_ERROR && strcmp(a->status, b->status) != 0)
+    add(c, "error-status-changed", SEV_BREAKING, a->status_at, b->status_at, 0, NULL, NULL, subject,
+        "error '%s' is now answered with %s, no longer %s", a->name, b->status, a->status);
+  if (c->r->n > first)
+    judge(c, first, model_items, a, NULL, b, NULL, a->at, b->at);
+}
+
+static size_t count_values(const enum_value *v)
+{
+  size_t n = 0;
+  for (; v != NULL; v = v->next)
+    n++;
+  return n;
+}
+
+/* An enum's values in an array, and their names and wire texts. */
+static int value_arrays(const decl *e, const enum_value ***out, const char ***names, const char ***wires)
+{
+  size_t n = count_values(e->values), i = 0;
+  *out = malloc((n + 1) * sizeof **out);
+  *names = malloc((n + 1) * sizeof **names);
+  *wires = malloc((n + 1) * sizeof **wires);
+  if (*out == NULL || *names == NULL || *wires == NULL)
+    return -1;
+  for (const enum_value *v = e->values; v != NULL; v = v->next, i++) {
+    (*out)[i] = v;
+    (*names)[i] = v->name;
+    (*wires)[i] = v->wire != NULL ? v->wire : v->name;
+  }
+  return 0;
+}
+
+/* Values are paired by name, else by wire text (renamed in C only). Their C constants are
+ * numbered in order from 1: a value added or removed before others renumbers them. */
+static void compare_values(ctx *c, const decl *a, const decl *b, const enum_value **va, const char **na,
+                           const char **wa, const enum_value **vb, const char **nb, const char **wb, pairing *pr)
+{
+  int use = use_of(c, a->name), renumbered = 0;
+  char subject[600], moved[512] = "";
+  pair_up(pr, na, wa, nb, wb);
+  for (size_t i = 0; i < pr->no; i++) {
+    const enum_value *v = va[i];
+    text(subject, sizeof subject, "enum %s value %s", a->name, v->name);
+    if (pr->pair[i] < 0) {
+      add(c, "enum-value-removed", (use & USE_REQ) ? SEV_BREAKING : SEV_INFO, v->at, b->at, CLAIM_ORIGIN, v, NULL,
+          subject, "value '%s' of enum '%s' removed (%s)", v->name, a->name, use_text(use));
+      continue;
+    }
+    size_t j = (size_t)pr->pair[i];
+    const enum_value *w = vb[j];
+    if (pr->renamed[i])
+      add(c, "enum-value-renamed", SEV_NONE, v->at, w->at, CLAIM_ORIGIN, v, w, subject,
+          "value '%s' of enum '%s' renamed to '%s' (the wire text \"%s\" is kept)", v->name, a->name, w->name, wb[j]);
+    else if (strcmp(wa[i], wb[j]) != 0)
+      add(c, "wire-name-changed", SEV_BREAKING, v->at, w->at, 0, NULL, NULL, subject,
+          "value '%s' of enum '%s' is sent as \"%s\", no longer \"%s\"", v->name, a->name, wb[j], wa[i]);
+    if (i != j && renumbered++ < 3)
+      text(moved + strlen(moved), sizeof moved - strlen(moved), "%s%s %zu -> %zu", renumbered > 1 ? ", " : "",
+               w->name, i + 1, j + 1);
+  }
+  for (size_t j = 0; j < pr->nn; j++) {
+    if (pr->back[j] >= 0)
+      continue;
+    text(subject, sizeof subject, "enum %s value %s", a->name, nb[j]);
+    add(c, "enum-value-added", (use & USE_RESP) ? SEV_WARNING : SEV_INFO, a->at, vb[j]->at, CLAIM_ORIGIN, vb[j], NULL,
+        subject, "value '%s' added to enum '%s' (%s)", nb[j], a->name, use_text(use));
+  }
+  if (renumbered > 0) {
+    text(subject, sizeof subject, "enum %s values", a->name);
+    add(c, "enum-value-renumbered", SEV_NONE, a->at, b->at, CLAIM_VALUES, a, b, subject,
+        "the C constants of enum '%s' are renumbered: %s%s", a->name, moved, renumbered > 3 ? ", ..." : "");
+  }
+}
+
+static void compare_enum(ctx *c, const decl *a, const decl *b)
+{
+  size_t first = c->r->n;
+  const enum_value **va = NULL, **vb = NULL;
+  const char **na = NULL, **wa = NULL, **nb = NULL, **wb = NULL;
+  pairing pr = {0};
+  if (value_arrays(a, &va, &na, &wa) != 0 || value_arrays(b, &vb, &nb, &wb) != 0 ||
+      pairing_init(&pr, count_values(a->values), count_values(b->values)) != 0)
+    c->r->failed = 1;
+  else
+    compare_values(c, a, b, va, na, wa, vb, nb, wb, &pr);
+  pairing_free(&pr);
+  free(va);
+  free(na);
+  free(wa);
+  free(vb);
+  free(nb);
+  free(wb);
+  if (c->r->n > first)
+    judge(c, first, enum_items, a, NULL, b, NULL, a->at, b->at);
+}
+
+/* Enums, models and errors: paired by name; the removed and the added. */
+static void compare_decls(ctx *c, decl_kind kind)
+{
+  char subject[600];
+  for (const decl *a = c->s[0]->decls; a != NULL; a = a->next) {
+    if (a->kind != kind)
+      continue;
+    const decl *b = find_decl(c, 1, a->name, kind);
+    if (b != NULL) {
+      if (kind == D_ENUM)
+        compare_enum(c, a, b);
+      else
+        compare_model(c, a, b);
+      continue;
+    }
+    size_t first = c->r->n;
+    text(subject, sizeof subject, "%s %s", kind_word(kind), a->name);
+    add(c, kind == D_ERROR ? "error-removed" : kind == D_ENUM ? "enum-removed" : "model-removed", SEV_INFO, a->at,
+        c->api_at[1], CLAIM_ALL | CLAIM_ORIGIN, a, kind == D_ERROR ? &c_error_kinds : NULL, subject, "%s '%s' removed",
+        kind_word(kind), a->name);
+    judge(c, first, kind == D_ENUM ? enum_items : model_items, a, NULL, NULL, NULL, a->at, c->api_at[1]);
+  }
+  for (const decl *b = c->s[1]->decls; b != NULL; b = b->next) {
+    if (b->kind != kind || find_decl(c, 0, b->name, kind) != NULL)
+      continue;
+    size_t first = c->r->n;
+    text(subject, sizeof subject, "%s %s", kind_word(kind), b->name);
+    if (kind == D_ERROR)
+      add(c, "error-added", SEV_WARNING, c->api_at[0], b->at, CLAIM_ALL | CLAIM_ORIGIN, b, &c_error_kinds, subject,
+          "error '%s' added (status %s): clients built before it see another kind", b->name, b->status);
+    else
+      add(c, kind == D_ENUM ? "enum-added" : "model-added", SEV_INFO, c->api_at[0], b->at, CLAIM_ALL, b, NULL, subject,
+          "%s '%s' added", kind_word(kind), b->name);
+    judge(c, first, kind == D_ENUM ? enum_items : model_items, NULL, NULL, b, NULL, c->api_at[0], b->at);
+  }
+}
+
+/* The <api>_error_kind constants follow the errors' order: judged whenever that changed. */
+static void compare_error_kinds(ctx *c, size_t first)
+{
+  const decl *a = c->s[0]->decls, *b = c->s[1]->decls;
+  for (;;) {
+    while (a != NULL && a->kind != D_ERROR)
+      a = a->next;
+    while (b != NULL && b->kind != D_ERROR)
+      b = b->next;
+    if (a == NULL || b == NULL || strcmp(a->name, b->name) != 0)
+      break;
+    a = a->next;
+    b = b->next;
+  }
+  if (a != NULL || b != NULL)
+    judge(c, first, error_kind_items, "", NULL, "", NULL, c->api_at[0], c->api_at[1]);
+}
+
+/* ---- operations ---------------------------------------------------------------------------- */
+
+/* The full path with each {name} as {}: what the wire sees. */
+static void wire_path(const decl *r, const operation *op, char *out, size_t size)
+{
+  char full[2048];
+  join(full, sizeof full, r->path, op->path, (char *)NULL);
+  size_t n = 0;
+  for (const char *p = full; *p != '\0' && n + 1 < size; p++) {
+    out[n++] = *p;
+    if (*p == '{') {
+      while (*p != '\0' && *p != '}')
+        p++;
+      if (*p == '\0')
+        break;
+      out[n++] = '}';
+    }
+  }
+  out[n] = '\0';
+}
+
+static const char *paginate_arg(const operation *op, const char *key)
+{
+  const annotation *a = find_anno(op->annos, "paginate");
+  for (const arg *g = a != NULL ? a->args : NULL; g != NULL; g = g->next)
+    if (g->key != NULL && strcmp(g->key, key) == 0)
+      return g->val.text;
+  return "";
+}
+
+static int is_kind(const type *t, resolved_kind k)
+{
+  return t != NULL && t->rk == k;
+}
+
+/* The path parameters in path order: declared ones as declared, others strings. */
+static size_t path_params(const decl *r, const operation *op, const field **out, size_t max)
+{
+  char full[2048], name[128];
+  join(full, sizeof full, r->path, op->path, (char *)NULL);
+  const field *declared;
+  size_t n = 0;
+  for (const char *p = full; n < max && next_path_param(&p, op, name, sizeof name, &declared);)
+    out[n++] = declared;
+  return n;
+}
+
+/* Body and result. No body before and one now breaks clients that send none; a result gone
+ * breaks clients that read one. */
+static void compare_payloads(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+{
+  char x[512], y[512], subj[1200];
+  text(subj, sizeof subj, "%s body", subject);
+  if ((a->body == NULL) != (b->body == NULL))
+    add(c, "type-changed", a->body == NULL ? SEV_BREAKING : SEV_WARNING, a->at, b->at, CLAIM_ALL, a, b, subj,
+        "operation '%s' %s a body", label, a->body == NULL ? "now takes" : "no longer takes");
+  else if (a->body != NULL && relate(a->body, b->body) != SAME) {
+    type_text(a->body, x, sizeof x);
+    type_text(b->body, y, sizeof y);
+    add(c, "type-changed", relation_sev(relate(a->body, b->body), USE_REQ), a->at, b->at, CLAIM_ALL, a, b, subj,
+        "body of operation '%s' changed from %s to %s", label, x, y);
+  }
+  text(subj, sizeof subj, "%s result", subject);
+  const type *ra = a->ret, *rb = b->ret;
+  if (is_kind(ra, R_PAGE) != is_kind(rb, R_PAGE) ||
+      (is_kind(ra, R_PAGE) && (strcmp(paginate_arg(a, "items"), paginate_arg(b, "items")) != 0 ||
+                               strcmp(paginate_arg(a, "next"), paginate_arg(b, "next")) != 0 ||
+                               strcmp(paginate_arg(a, "param"), paginate_arg(b, "param")) != 0 ||
+                               strcmp(paginate_arg(a, "offset"), paginate_arg(b, "offset")) != 0))) {
+    text(subj, sizeof subj, "%s pagination", subject);
+    add(c, "pagination-changed", SEV_BREAKING, a->at, b->at, CLAIM_ALL, a, b, subj, "operation '%s' %s", label,
+        !is_kind(ra, R_PAGE) ? "now returns pages" : !is_kind(rb, R_PAGE) ? "no longer returns pages"
+                                                                           : "pages another way (@paginate changed)");
+  } else if (is_kind(ra, R_STREAM) != is_kind(rb, R_STREAM)) {
+    text(subj, sizeof subj, "%s stream", subject);
+    add(c, "streaming-changed", SEV_BREAKING, a->at, b->at, CLAIM_ALL, a, b, subj, "operation '%s' %s a stream", label,
+        is_kind(rb, R_STREAM) ? "now returns" : "no longer returns");
+  } else if ((ra == NULL) != (rb == NULL)) {
+    add(c, "type-changed", ra == NULL ? SEV_INFO : SEV_BREAKING, a->at, b->at, CLAIM_ALL, a, b, subj,
+        "operation '%s' %s a result", label, ra == NULL ? "now returns" : "no longer returns");
+  } else if (ra != NULL && relate(ra, rb) != SAME) {
+    type_text(ra, x, sizeof x);
+    type_text(rb, y, sizeof y);
+    add(c, "type-changed", relation_sev(relate(ra, rb), USE_RESP), a->at, b->at, CLAIM_ALL, a, b, subj,
+        "result of operation '%s' changed from %s to %s", label, x, y);
+  }
+}
+
+static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *rb, const operation *b)
+{
+  size_t first = c->r->n;
+  char label[600], subject[700], pa[2048], pb[2048], what[800];
+  text(label, sizeof label, "%s.%s", ra->name, a->name);
+  text(subject, sizeof subject, "operation %s", label);
+  if (strcmp(ra->name, rb->name) != 0 || strcmp(a->name, b->name) != 0)
+    add(c, "operation-renamed", SEV_NONE, a->at, b->at, CLAIM_ALL, a, b, subject,
+        "operation '%s' renamed to '%s.%s' (%s %s%s is kept)", label, rb->name, b->name, b->method, rb->path, b->path);
+  wire_path(ra, a, pa, sizeof pa);
+  wire_path(rb, b, pb, sizeof pb);
+  if (strcmp(pa, pb) != 0)
+    add(c, "path-changed", SEV_BREAKING, a->path_at, b->path_at, CLAIM_ALL, a, b, subject,
+        "path of operation '%s' changed from %s to %s", label, pa, pb);
+  if (strcmp(a->method, b->method) != 0)
+    add(c, "method-changed", SEV_BREAKING, a->method_at, b->method_at, 0, NULL, NULL, subject,
+        "method of operation '%s' changed from %s to %s", label, a->method, b->method);
+  int ia = find_anno(a->annos, "idempotent") != NULL, ib = find_anno(b->annos, "idempotent") != NULL;
+  if (ia != ib)
+    add(c, "idempotency-changed", ia ? SEV_WARNING : SEV_INFO, a->at, b->at, 0, NULL, NULL, subject,
+        "operation '%s' is %s @idempotent: clients %s retry it", label, ia ? "no longer" : "now",
+        ia ? "built before may still" : "now");
+  const field *xa[64], *xb[64];
+  size_t na = path_params(ra, a, xa, 64), nb = path_params(rb, b, xb, 64);
+  for (size_t i = 0; i < na && i < nb; i++)
+    if (xa[i] != NULL && xb[i] != NULL) {
+      text(what, sizeof what, "%s path", subject);
+      place p = {what, label, "path parameter", USE_REQ, 1, a->at, b->at};
+      compare_field(c, &p, xa[i], xb[i], 0);
+    }
+  static const char *const parts[] = {"query", "header"};
+  for (int part = 0; part < 2; part++) {
+    text(what, sizeof what, "%s %s", subject, parts[part]);
+    char noun[64];
+    text(noun, sizeof noun, "%s parameter", parts[part]);
+    place p = {what, label, noun, USE_REQ, 1, a->at, b->at};
+    compare_fields(c, &p, part == 0 ? a->query_params : a->header_params, part == 0 ? b->query_params : b->header_params,
+                   NULL, NULL);
+  }
+  compare_payloads(c, label, subject, a, b);
+  /* The C functions of a page walk name the items' model, which may change with no change
+   * here: judged always for pages. */
+  if (c->r->n > first || is_kind(a->ret, R_PAGE))
+    judge(c, first, op_items, a, ra, b, rb, a->at, b->at);
+}
+
+typedef struct op_ref {
+  const decl *r;
+  const operation *op;
+} op_ref;
+
+/* A spec's operations in order, found by "resource.op" and by "METHOD /wire/{}/path". */
+typedef struct op_index {
+  op_ref *ops;
+  size_t n;
+  name_table by_name, by_wire; /* -> index + 1 */
+  char **keys;                 /* the tables' keys, 2 per operation */
+} op_index;
+
+static char *op_key(const decl *r, const operation *op, int wire)
+{
+  char buf[2400];
+  if (wire) {
+    size_t m = strlen(op->method);
+    text(buf, sizeof buf, "%s ", op->method);
+    wire_path(r, op, buf + m + 1, sizeof buf - m - 1);
+  } else {
+    join(buf, sizeof buf, r->name, ".", op->name, (char *)NULL);
+  }
+  return strdup(buf);
+}
+
+static int index_ops(op_index *x, const spec *s)
+{
+  size_t n = 0;
+  for (const decl *d = s->decls; d != NULL; d = d->next)
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
+      n++;
+  x->ops = malloc((n + 1) * sizeof *x->ops);
+  x->keys = calloc(2 * n + 1, sizeof *x->keys);
+  if (x->ops == NULL || x->keys == NULL || name_table_init_size(&x->by_name, n) != 0 ||
+      name_table_init_size(&x->by_wire, n) != 0)
+    return -1;
+  for (const decl *d = s->decls; d != NULL; d = d->next)
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
+      size_t i = x->n++;
+      x->ops[i] = (op_ref){d, op};
+      void *val = (void *)(intptr_t)(i + 1);
+      if ((x->keys[2 * i] = op_key(d, op, 0)) == NULL || (x->keys[2 * i + 1] = op_key(d, op, 1)) == NULL ||
+          name_table_put(&x->by_name, x->keys[2 * i], val) != 0 || name_table_put(&x->by_wire, x->keys[2 * i + 1], val) != 0)
+        return -1;
+    }
+  return 0;
+}
+
+static void op_index_free(op_index *x)
+{
+  for (size_t i = 0; x->keys != NULL && i < 2 * x->n; i++)
+    free(x->keys[i]);
+  free(x->keys);
+  free(x->ops);
+  name_table_free(&x->by_name);
+  name_table_free(&x->by_wire);
+}
+
+/* Operations are paired by resource and name; then an old one left over with a new one left
+ * over on the same method and path (renamed). */
+static void pair_ops(const op_index *o, const op_index *n, pairing *p)
+{
+  for (size_t i = 0; i < o->n; i++) {
+    intptr_t j = (intptr_t)name_table_get(&n->by_name, o->keys[2 * i]) - 1;
+    if (j >= 0) {
+      p->pair[i] = (int)j;
+      p->back[j] = (int)i;
+    }
+  }
+  for (size_t i = 0; i < o->n; i++) {
+    intptr_t j = p->pair[i] < 0 ? (intptr_t)name_table_get(&n->by_wire, o->keys[2 * i + 1]) - 1 : -1;
+    if (j >= 0 && p->back[j] < 0) {
+      p->pair[i] = (int)j;
+      p->back[j] = (int)i;
+      p->renamed[i] = 1;
+    }
+  }
+}
+
+static void op_removed(ctx *c, op_ref a)
+{
+  char label[600], subject[700];
+  size_t first = c->r->n;
+  text(label, sizeof label, "%s.%s", a.r->name, a.op->name);
+  text(subject, sizeof subject, "operation %s", label);
+  const decl *rb = find_decl(c, 1, a.r->name, D_RESOURCE);
+  loc at = rb != NULL ? rb->at : c->api_at[1];
+  add(c, "operation-removed", SEV_BREAKING, a.op->at, at, CLAIM_ALL, a.op, NULL, subject,
+      "operation '%s' (%s %s%s) removed", label, a.op->method, a.r->path, a.op->path);
+  judge(c, first, op_items, a.op, a.r, NULL, NULL, a.op->at, at);
+}
+
+static void op_added(ctx *c, op_ref b)
+{
+  char label[600], subject[700];
+  size_t first = c->r->n;
+  text(label, sizeof label, "%s.%s", b.r->name, b.op->name);
+  text(subject, sizeof subject, "operation %s", label);
+  const decl *ra = find_decl(c, 0, b.r->name, D_RESOURCE);
+  loc at = ra != NULL ? ra->at : c->api_at[0];
+  add(c, "operation-added", SEV_INFO, at, b.op->at, CLAIM_ALL, b.op, NULL, subject, "operation '%s' (%s %s%s) added",
+      label, b.op->method, b.r->path, b.op->path);
+  judge(c, first, op_items, NULL, NULL, b.op, b.r, at, b.op->at);
+}
+
+static void compare_resources(ctx *c)
+{
+  op_index o = {0}, n = {0};
+  pairing p = {0};
+  if (index_ops(&o, c->s[0]) != 0 || index_ops(&n, c->s[1]) != 0 || pairing_init(&p, o.n, n.n) != 0) {
+    c->r->failed = 1;
+  } else {
+    pair_ops(&o, &n, &p);
+    for (size_t i = 0; i < o.n; i++)
+      if (p.pair[i] >= 0)
+        compare_op(c, o.ops[i].r, o.ops[i].op, n.ops[p.pair[i]].r, n.ops[p.pair[i]].op);
+      else
+        op_removed(c, o.ops[i]);
+    for (size_t j = 0; j < n.n; j++)
+      if (p.back[j] < 0)
+        op_added(c, n.ops[j]);
+  }
+  pairing_free(&p);
+  op_index_free(&o);
+  op_index_free(&n);
+}
+
+/* ---- the api block ------------------------------------------------------------------------- */
+
+static const api_item *api_item_named(const spec *s, const char *key)
+{
+  for (const api_item *it = s->api != NULL ? s->api->items : NULL; it != NULL; it = it->next)
+    if (strcmp(it->key, key) == 0)
+      return it;
+  return NULL;
+}
+
+/* "none", "bearer" or "header(X-Key)". */
+static void auth_text(const api_item *it, char *out, size_t size)
+{
+  if (it == NULL)
+    text(out, size, "none");
+  else if (it->call != NULL)
+    text(out, size, "%s(%s)", it->call, it->val.text);
+  else
+    text(out, size, "%s", it->val.text);
+}
+
+static void compare_api(ctx *c)
+{
+  const spec *a = c->s[0], *b = c->s[1];
+  if (strcmp(a->api->name, b->api->name) != 0) {
+    finding *f = add(c, "api-renamed", SEV_NONE, a->api->at, b->api->at, 0, NULL, NULL, "api name",
+                     "api '%s' renamed to '%s': every C name changes prefix", a->api->name, b->api->name);
+    if (f != NULL)
+      f->sev[L_API] = f->sev[L_ABI] = SEV_BREAKING;
+  }
+  const api_item *x = api_item_named(a, "auth"), *y = api_item_named(b, "auth");
+  char was[600], now[600];
+  auth_text(x, was, sizeof was);
+  auth_text(y, now, sizeof now);
+  if (strcmp(was, now) != 0)
+    add(c, "auth-changed", strcmp(now, "none") == 0 ? SEV_INFO : SEV_BREAKING, x ? x->at : a->api->at,
+        y ? y->at : b->api->at, 0, NULL, NULL, "api auth", "auth changed from %s to %s%s", was, now,
+        strcmp(was, "none") == 0 ? ": now required" : "");
+  x = api_item_named(a, "base_url");
+  y = api_item_named(b, "base_url");
+  if (strcmp(x ? x->val.text : "", y ? y->val.text : "") != 0)
+    add(c, "base-url-changed", SEV_WARNING, x ? x->at : a->api->at, y ? y->at : b->api->at, 0, NULL, NULL,
+        "api base_url", "base URL changed from \"%s\" to \"%s\"", x ? x->val.text : "", y ? y->val.text : "");
+}
+
+/* ---- the whole --------------------------------------------------------------------------- */
+
+static int index_decls(ctx *c, int side)
+{
+  if (name_table_init(&c->decls[side]) != 0 || name_table_init(&c->res[side]) != 0 ||
+      name_table_init(&c->use[side]) != 0)
+    return -1;
+  for (const decl *d = c->s[side]->decls; d != NULL; d = d->next)
+    if ((d->kind == D_ENUM || d->kind == D_MODEL || d->kind == D_ERROR) && name_table_put(&c->decls[side], d->name, (void *)d) != 0)
+      return -1;
+    else if (d->kind == D_RESOURCE && name_table_put(&c->res[side], d->name, (void *)d) != 0)
+      return -1;
+  mark_uses(c, side);
+  c->api_at[side] = c->s[side]->api->at;
+  return 0;
+}
+
+int diff_specs(const spec *old, const spec *new, diff_result *r)
+{
+  memset(r, 0, sizeof *r);
+  r->old = old;
+  r->new = new;
+  ctx c = {.r = r, .s = {old, new}};
+  if (old->api == NULL || new->api == NULL)
+    return -1;
+  c_names_init(&c.cn[0], old, old->api->name);
+  c_names_init(&c.cn[1], new, old->api->name); /* a renamed API: compared under one prefix */
+  int rc = index_decls(&c, 0) != 0 || index_decls(&c, 1) != 0 ? -1 : 0;
+  if (rc == 0) {
+    compare_api(&c);
+    compare_decls(&c, D_ENUM);
+    compare_decls(&c, D_MODEL);
+    size_t errors = r->n;
+    compare_decls(&c, D_ERROR);
+    compare_error_kinds(&c, errors);
+    compare_resources(&c);
+  }
+  for (int i = 0; i < 2; i++) {
+    name_table_free(&c.decls[i]);
+    name_table_free(&c.res[i]);
+    name_table_free(&c.use[i]);
+  }
+  for (size_t i = 0; i < r->n; i++)
+    fingerprint(&r->f[i]);
+  return rc != 0 || r->failed ? -1 : 0;
+}
+
+void diff_free(diff_result *r)
+{
+  for (size_t i = 0; i < r->n; i++) {
+    free(r->f[i].subject);
+    free(r->f[i].message);
+  }
+  free(r->f);
+  memset(r, 0, sizeof *r);
+}

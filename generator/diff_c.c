@@ -1,0 +1,659 @@
+/* The generated C declarations, element by element, and the C API and ABI verdicts of a change
+ * (diff_c.h). The layout is data: member_rules, model_fns, enum_fns and op_fns below say what
+ * the templates under templates/c/ declare for each spec element. tests/diff builds real SDKs
+ * to check these tables: a program using every declaration they list must compile against
+ * the generated headers. */
+#include "diff_c.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+const char c_error_kinds = 0;
+
+/* ---- the layout ------------------------------------------------------------------------- */
+
+/* What decides a field's members. */
+enum {
+  F_LIST = 1 << 0,     /* T[] of scalars, enums or models: a pointer and a count */
+  F_JSON = 1 << 1,     /* any, map<T>, and T[][] or map<T>[]: kept as cJSON */
+  F_ENUM = 1 << 2,     /* its value is an enum */
+  F_MODEL = 1 << 3,    /* its value is a model */
+  F_PRESENCE = 1 << 4, /* optional, or nullable (a model's field) */
+  F_DEFAULT = 1 << 5,  /* has a default */
+  F_PARAM = 1 << 6,    /* a query or header parameter (the params struct), not a model's field */
+};
+
+/* The members a field derives, in order: every row whose `when` bits all hold and whose
+ * `unless` bits none do. In names, %s is the field's name. In types, %v is the value's C type
+ * (value_types), %l a list's pointer type (list_types), %m the C name of the model or enum it
+ * holds. Today's layout: templates/c/models.h.mustache, from the view model's add_c_decl. */
+static const struct member_rule {
+  unsigned when, unless;
+  const char *name, *type;
+} member_rules[] = {
+    {0, F_LIST | F_JSON | F_ENUM | F_MODEL, "%s", "%v"},
+    {F_JSON, 0, "%s", "cJSON *"},
+    {F_ENUM, F_LIST, "%s", "%m"},
+    {F_MODEL, F_LIST | F_PRESENCE, "%s", "%m"},
+    {F_MODEL | F_PRESENCE, F_LIST, "%s", "%m *"},
+    {F_LIST, 0, "%s", "%l"},
+    {F_LIST, 0, "%s_count", "size_t"},
+    {F_ENUM, F_LIST, "%s_unknown", "char *"},
+    {F_PRESENCE, 0, "has_%s", "apic_presence"},
+};
+
+/* A scalar's C type, and a list's, by the kind of value: [kind][0] in a model, [1] in a
+ * params struct (whose members are const). */
+static const char *const value_types[][2] = {
+    [R_STRING] = {"char *", "const char *"}, [R_DATETIME] = {"char *", "const char *"},
+    [R_DATE] = {"char *", "const char *"},   [R_INT] = {"int64_t", "int64_t"},
+    [R_FLOAT] = {"double", "double"},        [R_BOOL] = {"bool", "bool"},
+};
+static const char *const list_types[][2] = {
+    [R_STRING] = {"char **", "const char *const *"}, [R_DATETIME] = {"char **", "const char *const *"},
+    [R_DATE] = {"char **", "const char *const *"},   [R_INT] = {"int64_t *", "const int64_t *"},
+    [R_FLOAT] = {"double *", "const double *"},      [R_BOOL] = {"bool *", "const bool *"},
+    [R_ANY] = {"cJSON **", "const cJSON **"},        [R_ENUM] = {"%m *", "const %m *"},
+    [R_MODEL] = {"%m *", "const %m *"},
+};
+
+/* Conditions of the declarations an element makes. */
+enum {
+  M_ERROR = 1 << 0,  /* an error's payload, not a model */
+  O_PARAMS = 1 << 1, /* the operation has query or header parameters */
+  O_STREAM = 1 << 2, /* it returns a stream */
+  O_PAGE = 1 << 3,   /* a page */
+  O_ITEMS = 1 << 4,  /* a page whose items are models */
+};
+
+/* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
+ * API's prefix, %A the same upper case, %o the operation's C name, %h an error's short name,
+ * %r the result's C type, %R "%r *, " when there is a result, %i a page's item type, %P the
+ * operation's leading parameters (path parameters, body, params, call options). */
+typedef struct decl_rule {
+  unsigned when, unless;
+  c_kind kind;
+  const char *owner, *name, *type, *args;
+} decl_rule;
+
+/* Per model and error payload (templates/c/partials/model_decl.mustache). */
+static const decl_rule model_fns[] = {
+    {0, 0, C_DATA, "", "%m__desc", "const apic_model_desc", ""},
+    {0, 0, C_FUNCTION, "", "%m_init", "int", "%m *"},
+    {0, 0, C_FUNCTION, "", "%m_clear", "void", "%m *"},
+    {0, 0, C_FUNCTION, "", "%m_free", "void", "%m *"},
+    {0, 0, C_FUNCTION, "", "%m_copy", "int", "%m *, const %m *"},
+    {0, 0, C_FUNCTION, "", "%m_equal", "int", "const %m *, const %m *"},
+    {0, 0, C_FUNCTION, "", "%m_from_json", "int", "%m *, const cJSON *, apic_error **"},
+    {0, 0, C_FUNCTION, "", "%m_to_json", "cJSON *", "const %m *"},
+    {0, 0, C_FUNCTION, "", "%m_parse", "int", "%m *, const char *, size_t, apic_error **"},
+    {0, 0, C_FUNCTION, "", "%m_dump", "char *", "const %m *"},
+    {0, 0, C_FUNCTION, "", "%m_validate", "int", "const %m *, apic_error **"},
+    {0, M_ERROR, C_MEMBER, "%m_array", "items", "%m *", ""},
+    {0, M_ERROR, C_MEMBER, "%m_array", "count", "size_t", ""},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_from_json", "int", "%m_array *, const cJSON *, apic_error **"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_parse", "int", "%m_array *, const char *, size_t, apic_error **"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_to_json", "cJSON *", "const %m_array *"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_dump", "char *", "const %m_array *"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_clear", "void", "%m_array *"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_equal", "int", "const %m_array *, const %m_array *"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_array_validate", "int", "const %m_array *, apic_error **"},
+    {M_ERROR, 0, C_FUNCTION, "", "%a_error_as_%h", "const %m *", "const %a_error *"},
+};
+
+/* Per enum, beside its constants (%M_UNKNOWN = 0, then each value's in order). */
+static const decl_rule enum_fns[] = {
+    {0, 0, C_FUNCTION, "", "%m_to_string", "const char *", "%m"},
+    {0, 0, C_FUNCTION, "", "%m_from_string", "%m", "const char *"},
+    {0, 0, C_DATA, "", "%m__enum", "const apic_enum_desc", ""},
+};
+
+/* Per operation (templates/c/client.h.mustache), beside its params struct's members. */
+static const decl_rule op_fns[] = {
+    {O_PARAMS, 0, C_DATA, "", "%o_params__desc", "const apic_model_desc", ""},
+    {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %R%a_error *, void *"},
+    {O_STREAM, 0, C_CALLBACK, "", "%o_event_cb", "int", "const %r *, void *"},
+    {0, O_STREAM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %R%a_error **"},
+    {O_STREAM, 0, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %o_event_cb, void *, %a_error **"},
+    {0, O_STREAM, C_FUNCTION, "", "%o_async", "int", "%a_client *, %P, %o_cb, void *, apic_call **, %a_error **"},
+    {O_STREAM, 0, C_FUNCTION, "", "%o_async", "int",
+     "%a_client *, %P, %o_event_cb, %a_end_cb, void *, apic_stream **, %a_error **"},
+    {O_PAGE, 0, C_FUNCTION, "", "%o_pages", "int", "%a_client *, %P, %o_pager **, %a_error **"},
+    {O_PAGE, 0, C_FUNCTION, "", "%o_next_page", "int", "%o_pager *, %r *, %a_error **"},
+    {O_PAGE | O_ITEMS, 0, C_FUNCTION, "", "%o_next_item", "int", "%o_pager *, %i *, %a_error **"},
+    {O_PAGE | O_ITEMS, 0, C_CALLBACK, "", "%o_item_cb", "int", "const %i *, void *"},
+    {O_PAGE | O_ITEMS, 0, C_FUNCTION, "", "%o_each_async", "int", "%o_pager *, %o_item_cb, %a_end_cb, void *, %a_error **"},
+    {O_PAGE, 0, C_FUNCTION, "", "%o_next_page_async", "int", "%o_pager *, %o_cb, void *, %a_error **"},
+    {O_PAGE, 0, C_FUNCTION, "", "%o_pager_done", "int", "const %o_pager *"},
+    {O_PAGE, 0, C_FUNCTION, "", "%o_pager_free", "void", "%o_pager *"},
+};
+
+/* Per API: the client and the error, the same for every spec of one API (a renamed API
+ * changes them all: api-renamed). */
+static const decl_rule api_fns[] = {
+    {0, 0, C_MEMBER, "%a_client_options", "base_url", "const char *", ""},
+    {0, 0, C_MEMBER, "%a_client_options", "api_key", "const char *", ""},
+    {0, 0, C_MEMBER, "%a_client_options", "default_headers", "const char *const *", ""},
+    {0, 0, C_MEMBER, "%a_client_options", "n_default_headers", "size_t", ""},
+    {0, 0, C_MEMBER, "%a_client_options", "http", "apic_client_options", ""},
+    {0, 0, C_FUNCTION, "", "%a_client_options_init", "void", "%a_client_options *"},
+    {0, 0, C_FUNCTION, "", "%a_client_new", "int", "const %a_client_options *, %a_client **, %a_error **"},
+    {0, 0, C_FUNCTION, "", "%a_client_free", "void", "%a_client *, uint64_t"},
+    {0, 0, C_FUNCTION, "", "%a_client_run", "int", "%a_client *"},
+    {0, 0, C_FUNCTION, "", "%a_client_core", "apic_client *", "%a_client *"},
+    {0, 0, C_CALLBACK, "", "%a_end_cb", "void", "int, %a_error *, void *"},
+    {0, 0, C_FUNCTION, "", "%a_error_from_apic", "%a_error *", "apic_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_free", "void", "%a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_kind_of", "%a_error_kind", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_kind_name", "const char *", "%a_error_kind"},
+    {0, 0, C_FUNCTION, "", "%a_error_status", "int", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_message", "const char *", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_request_id", "const char *", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_body", "const char *", "const %a_error *, size_t *"},
+    {0, 0, C_FUNCTION, "", "%a_error_retry_after_ms", "int64_t", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_attempts", "unsigned", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_core", "const apic_error *", "const %a_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_str", "int", "const %a_error *, char *, size_t"},
+    {0, 0, C_FUNCTION, "", "%a_error_print", "void", "const %a_error *, FILE *"},
+    {0, 0, C_FUNCTION, "", "%a_version", "const char *", "void"},
+};
+
+/* How a path parameter is passed, by its type (the view model's add_path_arg); %m for an enum. */
+static const char *path_arg_type(const type *t)
+{
+  switch (t->rk) {
+  case R_INT: return "int64_t";
+  case R_FLOAT: return "double";
+  case R_BOOL: return "bool";
+  case R_ENUM: return "%m";
+  default: return "const char *";
+  }
+}
+
+/* The constants every <api>_error_kind has after the spec's errors, in order. */
+static const char *const transport_kinds[] = {"CONNECTION", "TIMEOUT", "CANCELLED", "DECODE",
+                                              "INVALID_ARGUMENT", "UNKNOWN_STATUS", "OTHER"};
+
+/* ---- lists and their strings ------------------------------------------------------------ */
+
+struct c_block {
+  c_block *next;
+  size_t used, size;
+  char data[];
+};
+
+void c_list_free(c_list *l)
+{
+  for (c_block *b = l->blocks, *next; b != NULL; b = next) {
+    next = b->next;
+    free(b);
+  }
+  free(l->items);
+  memset(l, 0, sizeof *l);
+}
+
+/* len + 1 bytes in the list's blocks; NULL when out of memory. */
+static char *list_alloc(c_list *l, size_t len)
+{
+  c_block *b = l->blocks;
+  if (b == NULL || b->size - b->used < len + 1) {
+    size_t size = len + 1 > 16384 ? len + 1 : 16384;
+    if ((b = malloc(sizeof *b + size)) == NULL) {
+      l->failed = 1;
+      return NULL;
+    }
+    *b = (c_block){l->blocks, 0, size};
+    l->blocks = b;
+  }
+  char *s = b->data + b->used;
+  b->used += len + 1;
+  return s;
+}
+
+/* Values of the %x variables of the patterns, by letter. */
+typedef struct vars {
+  const char *v[128];
+} vars;
+
+/* pattern with its variables replaced, in the list's memory ("" when out of memory). */
+static const char *expand(c_list *l, const char *pattern, const vars *x)
+{
+  char buf[2048];
+  size_t n = 0;
+  for (const char *p = pattern; *p != '\0' && n < sizeof buf - 1; p++) {
+    const char *val = p[0] == '%' && p[1] != '\0' ? x->v[(unsigned char)p[1] & 127] : NULL;
+    if (val == NULL) {
+      buf[n++] = *p;
+      continue;
+    }
+    p++;
+    for (; *val != '\0' && n < sizeof buf - 1; val++)
+      buf[n++] = *val;
+  }
+  buf[n] = '\0';
+  char *s = list_alloc(l, n);
+  return s != NULL ? memcpy(s, buf, n + 1) : "";
+}
+
+static void add_item(c_list *l, c_kind kind, const char *owner, const char *name, const char *ctype, const char *args,
+                     const void *origin, const void *in)
+{
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 32;
+    c_item *grown = realloc(l->items, cap * sizeof *grown);
+    if (grown == NULL) {
+      l->failed = 1;
+      return;
+    }
+    l->items = grown;
+    l->cap = cap;
+  }
+  l->items[l->n++] = (c_item){kind, owner, name, ctype, args, origin, in};
+}
+
+/* Adds the rules of a table that hold for the conditions `have`. */
+static void add_rules(c_list *l, const decl_rule *rules, size_t n, unsigned have, const vars *x, const void *origin,
+                      const void *in)
+{
+  for (size_t i = 0; i < n; i++) {
+    const decl_rule *r = &rules[i];
+    if ((r->when & have) != r->when || (r->unless & have) != 0)
+      continue;
+    add_item(l, r->kind, expand(l, r->owner, x), expand(l, r->name, x), expand(l, r->type, x),
+             expand(l, r->args, x), origin, in);
+  }
+}
+
+/* ---- names ------------------------------------------------------------------------------- */
+
+void c_names_init(c_names *c, const spec *s, const char *prefix)
+{
+  c->s = s;
+  snake_case(prefix, c->prefix, sizeof c->prefix);
+}
+
+/* prefix_snake(name), optionally upper-cased, into out. */
+static const char *c_name(const c_names *c, const char *name, int upper, char *out, size_t size)
+{
+  char snake[512];
+  snake_case(name, snake, sizeof snake);
+  join(out, size, c->prefix, "_", snake, (char *)NULL);
+  if (upper)
+    upper_case(out, out, size);
+  return out;
+}
+
+/* The variables every pattern may use: %a, %A. */
+static void base_vars(const c_names *c, vars *x, char *upper, size_t size)
+{
+  memset(x, 0, sizeof *x);
+  upper_case(c->prefix, upper, size);
+  x->v['a'] = c->prefix;
+  x->v['A'] = upper;
+}
+
+/* ---- fields ------------------------------------------------------------------------------- */
+
+static const char *type_name(const type *t)
+{
+  return t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : "";
+}
+
+/* The members of a field or parameter of the struct owner. */
+static void field_items(const c_names *c, c_list *l, const field *f, int param, const char *owner, const void *in)
+{
+  const type *t = f->type;
+  int list = t->rk == R_ARRAY && t->inner->rk != R_ARRAY && t->inner->rk != R_MAP;
+  const type *val = list ? t->inner : t;
+  unsigned have = (list ? F_LIST : 0) | (t->rk == R_ANY || t->rk == R_MAP || (t->rk == R_ARRAY && !list) ? F_JSON : 0) |
+                  (t->rk == R_ENUM ? F_ENUM : 0) | (t->rk == R_MODEL ? F_MODEL : 0) |
+                  (f->optional || (!param && f->nullable) ? F_PRESENCE : 0) | (f->def != NULL ? F_DEFAULT : 0) |
+                  (param ? F_PARAM : 0);
+  char ref[600] = "";
+  if (val->rk == R_MODEL || val->rk == R_ENUM)
+    c_name(c, type_name(val), 0, ref, sizeof ref);
+  vars x = {{0}};
+  x.v['s'] = f->name;
+  x.v['m'] = ref;
+  x.v['v'] = val->rk < sizeof value_types / sizeof value_types[0] ? value_types[val->rk][param] : NULL;
+  x.v['l'] = val->rk < sizeof list_types / sizeof list_types[0] ? list_types[val->rk][param] : NULL;
+  for (size_t i = 0; i < sizeof member_rules / sizeof member_rules[0]; i++) {
+    const struct member_rule *r = &member_rules[i];
+    if ((r->when & have) != r->when || (r->unless & have) != 0)
+      continue;
+    /* %l and %v may themselves name %m: expanded twice. */
+    const char *ctype = expand(l, expand(l, r->type, &x), &x);
+    add_item(l, C_MEMBER, owner, expand(l, r->name, &x), ctype, "", f, in);
+  }
+}
+
+/* ---- declarations ---------------------------------------------------------------------------- */
+
+/* "tasks_page_error" from ErrorName minus a trailing "Error" (the view model's short_name). */
+static void short_error_name(const char *name, char *out, size_t size)
+{
+  snake_case(name, out, size);
+  size_t n = strlen(out);
+  if (n > 6 && strcmp(out + n - 6, "_error") == 0)
+    out[n - 6] = '\0';
+}
+
+void c_model_items(const c_names *c, const decl *m, c_list *l)
+{
+  char name[600], upper[160], shortname[512];
+  vars x;
+  base_vars(c, &x, upper, sizeof upper);
+  x.v['m'] = expand(l, c_name(c, m->name, 0, name, sizeof name), &x);
+  short_error_name(m->name, shortname, sizeof shortname);
+  x.v['h'] = shortname;
+  for (const field *f = m->fields; f != NULL; f = f->next)
+    field_items(c, l, f, 0, x.v['m'], m);
+  add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], m->kind == D_ERROR ? M_ERROR : 0, &x, m, m);
+}
+
+void c_enum_items(const c_names *c, const decl *e, c_list *l)
+{
+  char name[600], upper[600], api_upper[160];
+  vars x;
+  base_vars(c, &x, api_upper, sizeof api_upper);
+  const char *etype = expand(l, c_name(c, e->name, 0, name, sizeof name), &x);
+  c_name(c, e->name, 1, upper, sizeof upper);
+  x.v['m'] = etype;
+  char constant[1200], num[32], vname[512];
+  add_item(l, C_CONSTANT, etype, expand(l, join(constant, sizeof constant, upper, "_UNKNOWN", (char *)NULL), &x), "0", "",
+           e, e);
+  int i = 1;
+  for (const enum_value *v = e->values; v != NULL; v = v->next, i++) {
+    upper_case(v->name, vname, sizeof vname);
+    snprintf(num, sizeof num, "%d", i);
+    add_item(l, C_CONSTANT, etype, expand(l, join(constant, sizeof constant, upper, "_", vname, (char *)NULL), &x),
+             expand(l, num, &x), "", v, e);
+  }
+  add_rules(l, enum_fns, sizeof enum_fns / sizeof enum_fns[0], 0, &x, e, e);
+}
+
+void c_error_kind_items(const c_names *c, c_list *l)
+{
+  char upper[160], kind[700], shortname[512], num[32];
+  vars x;
+  base_vars(c, &x, upper, sizeof upper);
+  const char *owner = expand(l, "%a_error_kind", &x);
+  add_item(l, C_CONSTANT, owner, expand(l, "%A_ERROR_NONE", &x), "0", "", &c_error_kinds, &c_error_kinds);
+  int i = 1;
+  for (const decl *d = c->s->decls; d != NULL; d = d->next) {
+    if (d->kind != D_ERROR)
+      continue;
+    short_error_name(d->name, shortname, sizeof shortname);
+    join(kind, sizeof kind, c->prefix, "_ERROR_", shortname, (char *)NULL);
+    upper_case(kind, kind, sizeof kind);
+    snprintf(num, sizeof num, "%d", i++);
+    add_item(l, C_CONSTANT, owner, expand(l, kind, &x), expand(l, num, &x), "", d, &c_error_kinds);
+  }
+  for (size_t k = 0; k < sizeof transport_kinds / sizeof transport_kinds[0]; k++, i++) {
+    join(kind, sizeof kind, upper, "_ERROR_", transport_kinds[k], (char *)NULL);
+    snprintf(num, sizeof num, "%d", i);
+    add_item(l, C_CONSTANT, owner, expand(l, kind, &x), expand(l, num, &x), "", &c_error_kinds, &c_error_kinds);
+  }
+}
+
+/* A body's or result's C type: the model's, or its _array for T[]. */
+static const char *model_type(const c_names *c, const type *t, char *out, size_t size)
+{
+  const type *m = t->rk == R_ARRAY ? t->inner : t;
+  c_name(c, type_name(m), 0, out, size);
+  if (t->rk == R_ARRAY)
+    join(out + strlen(out), size - strlen(out), "_array", (char *)NULL);
+  return out;
+}
+
+/* The model of a page's items (the @paginate items field's element), or NULL. */
+static const type *page_item(const operation *op, const type *page)
+{
+  const annotation *a = find_anno(op->annos, "paginate");
+  const char *items = NULL;
+  for (const arg *g = a != NULL ? a->args : NULL; g != NULL; g = g->next)
+    if (g->key != NULL && strcmp(g->key, "items") == 0)
+      items = g->val.text;
+  for (const field *f = page->rk == R_MODEL ? page->target->fields : NULL; f != NULL && items != NULL; f = f->next)
+    if (strcmp(f->name, items) == 0 && f->type->rk == R_ARRAY && f->type->inner->rk == R_MODEL)
+      return f->type->inner;
+  return NULL;
+}
+
+/* %P: the path parameters' types in path order, the body, the params struct, the options. */
+static const char *op_params(const c_names *c, c_list *l, const decl *r, const operation *op, const vars *x)
+{
+  char full[2048], name[128], buf[4096] = "", ref[600];
+  join(full, sizeof full, r->path, op->path, (char *)NULL);
+  const field *declared;
+  for (const char *p = full; next_path_param(&p, op, name, sizeof name, &declared);) {
+    const char *t = declared != NULL ? path_arg_type(declared->type) : "const char *";
+    if (declared != NULL && declared->type->rk == R_ENUM)
+      t = c_name(c, type_name(declared->type), 0, ref, sizeof ref);
+    join(buf + strlen(buf), sizeof buf - strlen(buf), t, ", ", (char *)NULL);
+  }
+  if (op->body != NULL)
+    join(buf + strlen(buf), sizeof buf - strlen(buf), "const ", model_type(c, op->body, ref, sizeof ref), " *, ",
+         (char *)NULL);
+  if (op->query_params != NULL || op->header_params != NULL)
+    join(buf + strlen(buf), sizeof buf - strlen(buf), "const ", x->v['o'], "_params *, ", (char *)NULL);
+  join(buf + strlen(buf), sizeof buf - strlen(buf), "const apic_call_options *", (char *)NULL);
+  return expand(l, buf, x);
+}
+
+void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
+{
+  char joined[600], name[700], upper[160], result[700] = "", result_arg[720] = "", item[600] = "";
+  vars x;
+  base_vars(c, &x, upper, sizeof upper);
+  join(joined, sizeof joined, r->name, "_", op->name, (char *)NULL);
+  x.v['o'] = expand(l, c_name(c, joined, 0, name, sizeof name), &x);
+  const type *t = op->ret;
+  unsigned have = op->query_params != NULL || op->header_params != NULL ? O_PARAMS : 0;
+  if (t != NULL) {
+    const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
+    model_type(c, inner, result, sizeof result);
+    join(result_arg, sizeof result_arg, result, " *, ", (char *)NULL);
+    have |= t->rk == R_STREAM ? O_STREAM : t->rk == R_PAGE ? O_PAGE : 0;
+    const type *it = t->rk == R_PAGE ? page_item(op, inner) : NULL;
+    if (it != NULL) {
+      c_name(c, type_name(it), 0, item, sizeof item);
+      have |= O_ITEMS;
+    }
+  }
+  x.v['r'] = result;
+  x.v['R'] = result_arg;
+  x.v['i'] = item;
+  x.v['P'] = op_params(c, l, r, op, &x);
+  const char *params = expand(l, "%o_params", &x);
+  for (int part = 0; part < 2; part++)
+    for (const field *f = part == 0 ? op->query_params : op->header_params; f != NULL; f = f->next)
+      field_items(c, l, f, 1, params, op);
+  add_rules(l, op_fns, sizeof op_fns / sizeof op_fns[0], have, &x, op, op);
+}
+
+void c_surface(const c_names *c, c_list *l)
+{
+  char upper[160];
+  vars x;
+  base_vars(c, &x, upper, sizeof upper);
+  add_rules(l, api_fns, sizeof api_fns / sizeof api_fns[0], 0, &x, c->s->api, c->s->api);
+  for (const decl *d = c->s->decls; d != NULL; d = d->next) {
+    if (d->kind == D_ENUM)
+      c_enum_items(c, d, l);
+    else if (d->kind == D_MODEL || d->kind == D_ERROR)
+      c_model_items(c, d, l);
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
+      c_op_items(c, d, op, l);
+  }
+  c_error_kind_items(c, l);
+}
+
+/* ---- judging ------------------------------------------------------------------------------- */
+
+/* What a change is. */
+typedef enum change { CH_GONE, CH_TYPE, CH_VALUE, CH_ADDED, CH_LAYOUT } change;
+
+static int same_key(const c_item *a, const c_item *b)
+{
+  return a->kind == b->kind && strcmp(a->name, b->name) == 0 && strcmp(a->owner, b->owner) == 0;
+}
+
+static const c_item *find_item(const c_list *l, const c_item *key)
+{
+  for (size_t i = 0; i < l->n; i++)
+    if (same_key(&l->items[i], key))
+      return &l->items[i];
+  return NULL;
+}
+
+/* What a change costs at the C API and the ABI. A struct member gone or added costs the ABI
+ * through its struct's layout (CH_LAYOUT, charged once per struct); a member whose type
+ * changed costs it itself. */
+static void change_sev(change ch, c_kind kind, sev *api, sev *abi)
+{
+  switch (ch) {
+  case CH_GONE:
+    *api = SEV_BREAKING;
+    *abi = kind == C_MEMBER ? SEV_NONE : SEV_BREAKING;
+    break;
+  case CH_TYPE:
+    *api = *abi = SEV_BREAKING;
+    break;
+  case CH_VALUE:
+  case CH_LAYOUT:
+    *api = SEV_NONE;
+    *abi = SEV_BREAKING;
+    break;
+  case CH_ADDED:
+    *api = SEV_INFO;
+    *abi = kind == C_MEMBER || kind == C_CONSTANT ? SEV_NONE : SEV_INFO;
+    break;
+  }
+}
+
+static int claims(const finding *f, change ch, const c_item *a, const c_item *b)
+{
+  for (int i = 0; i < FINDING_NODES && f->nodes[i] != NULL; i++) {
+    const void *n = f->nodes[i];
+    int origin = (a != NULL && a->origin == n) || (b != NULL && b->origin == n);
+    int in = (a != NULL && a->decl == n) || (b != NULL && b->decl == n);
+    if (((f->claims & CLAIM_ORIGIN) && origin) || ((f->claims & CLAIM_ALL) && in) ||
+        ((f->claims & CLAIM_LAYOUT) && in && ch == CH_LAYOUT) || ((f->claims & CLAIM_VALUES) && in && ch == CH_VALUE))
+      return 1;
+  }
+  return 0;
+}
+
+static void raise_to(sev *s, sev to)
+{
+  if (to > *s)
+    *s = to;
+}
+
+/* Charges one change to the findings from first on that claim it, or to a finding of its own. */
+static void charge(diff_result *r, size_t first, change ch, const c_item *a, const c_item *b, loc old_at, loc new_at)
+{
+  const c_item *it = a != NULL ? a : b;
+  sev api, abi;
+  change_sev(ch, it->kind, &api, &abi);
+  if (api == SEV_NONE && abi == SEV_NONE)
+    return;
+  int taken = 0;
+  for (size_t i = first; i < r->n; i++)
+    if (claims(&r->f[i], ch, a, b)) {
+      raise_to(&r->f[i].sev[L_API], api);
+      raise_to(&r->f[i].sev[L_ABI], abi);
+      taken = 1;
+    }
+  if (taken || (api < SEV_BREAKING && abi < SEV_BREAKING))
+    return;
+  static const char *const what[] = {"is gone", "changes type", "changes value", "is new", "changes layout"};
+  char subject[1200];
+  snprintf(subject, sizeof subject, "c %s%s%s", it->owner, it->owner[0] != '\0' ? "." : "", it->name);
+  finding *f = diff_add(r, "c-declaration-changed", SEV_NONE, subject, "C declaration '%s%s%s' %s",
+                        it->owner, it->owner[0] != '\0' ? "." : "", it->name, what[ch]);
+  if (f != NULL) {
+    f->sev[L_API] = api;
+    f->sev[L_ABI] = abi;
+    f->old_at = old_at;
+    f->new_at = new_at;
+  }
+}
+
+/* The members of struct owner in l, in order, into out (at most max); their count. */
+static size_t members_of(const c_list *l, const char *owner, const c_item **out, size_t max)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < l->n && n < max; i++)
+    if (l->items[i].kind == C_MEMBER && strcmp(l->items[i].owner, owner) == 0)
+      out[n++] = &l->items[i];
+  return n;
+}
+
+/* The index of the member called name among n members, or -1. */
+static long member_index(const c_item *const *m, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(m[i]->name, name) == 0)
+      return (long)i;
+  return -1;
+}
+
+/* A struct's layout: its members' types in order, and each member where it was. A member
+ * renamed in place keeps the layout (a program built before reads the same bytes, as
+ * abidiff sees it too); one that moved does not. The first member that differs is charged. */
+static void judge_layouts(diff_result *r, size_t first, const c_list *a, const c_list *b, loc old_at, loc new_at)
+{
+  enum { MAX_MEMBERS = 4096 };
+  const c_item **ma = malloc(MAX_MEMBERS * sizeof *ma), **mb = malloc(MAX_MEMBERS * sizeof *mb);
+  if (ma == NULL || mb == NULL) {
+    r->failed = 1;
+    free(ma);
+    free(mb);
+    return;
+  }
+  for (size_t i = 0; i < a->n; i++) {
+    const c_item *it = &a->items[i];
+    if (it->kind != C_MEMBER || (i > 0 && a->items[i - 1].kind == C_MEMBER && strcmp(a->items[i - 1].owner, it->owner) == 0))
+      continue; /* one look per struct: at its first member */
+    size_t na = members_of(a, it->owner, ma, MAX_MEMBERS), nb = members_of(b, it->owner, mb, MAX_MEMBERS), k = 0;
+    if (nb == 0)
+      continue; /* the struct is gone: its functions are too */
+    while (k < na && k < nb && strcmp(ma[k]->type, mb[k]->type) == 0) {
+      long at = member_index(mb, nb, ma[k]->name);
+      if (at >= 0 && (size_t)at != k)
+        break;
+      k++;
+    }
+    if (k < na || k < nb)
+      charge(r, first, CH_LAYOUT, k < na ? ma[k] : NULL, k < nb ? mb[k] : NULL, old_at, new_at);
+  }
+  free(ma);
+  free(mb);
+}
+
+void c_judge(diff_result *r, size_t first, const c_list *a, const c_list *b, loc old_at, loc new_at)
+{
+  if (a->failed || b->failed) {
+    r->failed = 1;
+    return;
+  }
+  for (size_t i = 0; i < a->n; i++) {
+    const c_item *x = &a->items[i], *y = find_item(b, x);
+    if (y == NULL)
+      charge(r, first, CH_GONE, x, NULL, old_at, new_at);
+    else if (x->kind == C_CONSTANT && strcmp(x->type, y->type) != 0)
+      charge(r, first, CH_VALUE, x, y, old_at, new_at);
+    else if (strcmp(x->type, y->type) != 0 || strcmp(x->args, y->args) != 0)
+      charge(r, first, CH_TYPE, x, y, old_at, new_at);
+  }
+  for (size_t i = 0; i < b->n; i++)
+    if (find_item(a, &b->items[i]) == NULL)
+      charge(r, first, CH_ADDED, NULL, &b->items[i], old_at, new_at);
+  judge_layouts(r, first, a, b, old_at, new_at);
+}
