@@ -1,6 +1,7 @@
 /* apic diff OLD NEW | apic diff --git REV NEW: what changed, at the wire, the C API and the C
  * ABI (diff.c, diff_c.c), reported as diff_report.c says. */
 #include <errno.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,13 +167,37 @@ static int parse_level(const char *s, sev *out)
   return -1;
 }
 
-/* Loads and checks both specs; compares and reports. */
+/* A spec loaded on a thread of its own. */
+typedef struct loading {
+  spec s;
+  const char *path;
+  int status;
+} loading;
+
+static void *load_spec(void *ud)
+{
+  loading *l = ud;
+  l->status = apic_frontend_open(&l->s, l->path, stderr);
+  return NULL;
+}
+
+/* Loads and checks both specs (OLD beside NEW, on another thread, unless it comes from git):
+ * for large specs that is most of the time. Compares and reports. */
 static int compare(const char *old_path, const char *git_rev, const char *new_path, const diff_report *o)
 {
-  spec a, b;
-  memset(&a, 0, sizeof a);
-  int sa = git_rev != NULL ? open_from_git(&a, git_rev, new_path) : apic_frontend_open(&a, old_path, stderr);
+  loading old = {.path = old_path};
+  pthread_t thread;
+  int threaded = git_rev == NULL && pthread_create(&thread, NULL, load_spec, &old) == 0;
+  spec b;
   int sb = apic_frontend_open(&b, new_path, stderr);
+  if (threaded)
+    pthread_join(thread, NULL);
+  else if (git_rev != NULL)
+    old.status = open_from_git(&old.s, git_rev, new_path);
+  else
+    load_spec(&old);
+  spec a = old.s;
+  int sa = old.status;
   int status = sa != EXIT_OK || sb != EXIT_OK ? EXIT_USAGE : EXIT_OK;
   if (status == EXIT_OK && (a.api == NULL || b.api == NULL))
     status = usage_error("diff: %s has no api block", a.api == NULL ? "OLD" : "NEW");

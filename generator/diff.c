@@ -266,10 +266,13 @@ static void value_text(const value *v, char *out, size_t size)
 
 static int same_value(const value *a, const value *b)
 {
-  char x[512], y[512];
-  value_text(a, x, sizeof x);
-  value_text(b, y, sizeof y);
-  return strcmp(x, y) == 0;
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (a->kind != b->kind)
+    return 0;
+  if (a->kind == VAL_BOOL)
+    return a->i == b->i;
+  return a->kind == VAL_NULL || a->kind == VAL_EMPTY_LIST || strcmp(a->text, b->text) == 0;
 }
 
 /* ---- fields and parameters --------------------------------------------------------------- */
@@ -282,6 +285,7 @@ typedef struct place {
   int use;
   int param;           /* parameters: no nullable */
   loc old_at, new_at;  /* the enclosing declarations */
+  int by_place;        /* path parameters: paired by place; their names are not on the wire */
 } place;
 
 /* Must the sender send it? (A required field with a default may be left out.) */
@@ -336,16 +340,38 @@ static void compare_constraints(ctx *c, const place *p, const field *f, const fi
   }
 }
 
+/* "model Task field name": what a finding on a field is about. */
+static const char *field_subject(const place *p, const field *f, char *out, size_t size)
+{
+  return join(out, size, p->subject, p->param ? " parameter " : " field ", f->name, (char *)NULL);
+}
+
+/* Whether anything the rules look at differs (most fields do not change: a quick look first). */
+static int field_changed(const place *p, const field *f, const field *g)
+{
+  static const char *const bounds[] = {"min", "max", "min_len", "max_len", "pattern"};
+  if ((!p->by_place && (strcmp(f->name, g->name) != 0 || strcmp(field_wire(f), field_wire(g)) != 0)) ||
+      relate(f->type, g->type) != SAME ||
+      f->optional != g->optional || f->nullable != g->nullable || !same_value(f->def, g->def))
+    return 1;
+  for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++)
+    if (!same_value(constraint_of(f, bounds[i]), constraint_of(g, bounds[i])))
+      return 1;
+  return 0;
+}
+
 /* One field or parameter in both specs (renamed: in C only). */
 static void compare_field(ctx *c, const place *p, const field *f, const field *g, int renamed)
 {
+  if (!field_changed(p, f, g))
+    return;
   char subject[1200], a[512], b[512];
-  text(subject, sizeof subject, "%s %s %s", p->subject, p->param ? "parameter" : "field", g->name);
+  field_subject(p, g, subject, sizeof subject);
   const char *name = g->name;
   if (renamed)
     add(c, "c-name-changed", SEV_NONE, f->at, g->at, CLAIM_ORIGIN, f, g, subject,
         "%s '%s.%s' renamed to '%s' (the JSON name '%s' is kept)", p->noun, p->label, f->name, g->name, field_wire(g));
-  else if (strcmp(field_wire(f), field_wire(g)) != 0)
+  else if (!p->by_place && strcmp(field_wire(f), field_wire(g)) != 0)
     add(c, "wire-name-changed", SEV_BREAKING, f->at, g->at, 0, NULL, NULL, subject,
         "%s '%s.%s' is sent as '%s', no longer as '%s'", p->noun, p->label, name, field_wire(g), field_wire(f));
   relation rel = relate(f->type, g->type);
@@ -380,11 +406,13 @@ static void compare_field(ctx *c, const place *p, const field *f, const field *g
 static void field_added(ctx *c, const place *p, const field *g)
 {
   char subject[1200];
-  text(subject, sizeof subject, "%s %s %s", p->subject, p->param ? "parameter" : "field", g->name);
-  if ((p->use & USE_REQ) && needed(g))
-    add(c, "required-request-field-added", SEV_BREAKING, p->old_at, g->at, CLAIM_ORIGIN, g, NULL, subject,
-        "required %s '%s.%s' added: clients must now send it", p->noun, p->label, g->name);
-  else if (p->use & USE_REQ)
+  field_subject(p, g, subject, sizeof subject);
+  if ((p->use & USE_REQ) && needed(g)) {
+    finding *f = add(c, "required-request-field-added", SEV_BREAKING, p->old_at, g->at, CLAIM_ORIGIN, g, NULL, subject,
+                     "required %s '%s.%s' added: clients must now send it", p->noun, p->label, g->name);
+    if (f != NULL) /* code written before compiles, and leaves it unset: the call is refused or sends zero */
+      f->sev[L_API] = SEV_WARNING;
+  } else if (p->use & USE_REQ)
     add(c, "optional-request-field-added", SEV_INFO, p->old_at, g->at, CLAIM_ORIGIN, g, NULL, subject,
         "optional %s '%s.%s' added", p->noun, p->label, g->name);
   else
@@ -397,7 +425,7 @@ static void field_added(ctx *c, const place *p, const field *g)
 static void field_removed(ctx *c, const place *p, const field *f)
 {
   char subject[1200];
-  text(subject, sizeof subject, "%s %s %s", p->subject, p->param ? "parameter" : "field", f->name);
+  field_subject(p, f, subject, sizeof subject);
   sev s = (p->use & USE_RESP) && needed(f) ? SEV_BREAKING : p->use != 0 ? SEV_WARNING : SEV_INFO;
   add(c, "field-removed", s, f->at, p->new_at, CLAIM_ORIGIN, f, NULL, subject, "%s '%s.%s' removed (%s%s)", p->noun,
       p->label, f->name, needed(f) ? "was required, " : "", use_text(p->use));
@@ -491,6 +519,15 @@ static int pair_fields(pairing *p, const field *olds, const field *news, const f
 static void compare_fields(ctx *c, const place *p, const field *olds, const field *news, const void *old_decl,
                            const void *new_decl)
 {
+  /* The usual case first: the same names in the same order. */
+  const field *f = olds, *g = news;
+  while (f != NULL && g != NULL && strcmp(f->name, g->name) == 0)
+    f = f->next, g = g->next;
+  if (f == NULL && g == NULL) {
+    for (f = olds, g = news; f != NULL; f = f->next, g = g->next)
+      compare_field(c, p, f, g, 0);
+    return;
+  }
   pairing pr = {0};
   const field **o = NULL, **n = NULL;
   if (pair_fields(&pr, olds, news, &o, &n) != 0) {
@@ -578,8 +615,8 @@ static void compare_model(ctx *c, const decl *a, const decl *b)
 {
   size_t first = c->r->n;
   char subject[600];
-  text(subject, sizeof subject, "%s %s", kind_word(a->kind), a->name);
-  place p = {subject, a->name, "field", use_of(c, a->name) | (a->kind == D_ERROR ? USE_RESP : 0), 0, a->at, b->at};
+  join(subject, sizeof subject, kind_word(a->kind), " ", a->name, (char *)NULL);
+  place p = {subject, a->name, "field", use_of(c, a->name) | (a->kind == D_ERROR ? USE_RESP : 0), 0, a->at, b->at, 0};
   compare_fields(c, &p, a->fields, b->fields, a, b);
   if (a->kind == D_ERROR && strcmp(a->status, b->status) != 0)
     add(c, "error-status-changed", SEV_BREAKING, a->status_at, b->status_at, 0, NULL, NULL, subject,
@@ -820,17 +857,54 @@ static void compare_payloads(ctx *c, const char *label, const char *subject, con
   }
 }
 
-static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *rb, const operation *b)
+/* The model of a page's items (the @paginate items field's element), or NULL: the C functions
+ * of a page walk name it, so they change when it does, even with nothing else changed. */
+static const decl *page_item(const operation *op)
+{
+  const char *items = paginate_arg(op, "items");
+  const type *page = is_kind(op->ret, R_PAGE) ? op->ret->inner : NULL;
+  for (const field *f = page != NULL && page->rk == R_MODEL ? page->target->fields : NULL; f != NULL; f = f->next)
+    if (strcmp(f->name, items) == 0 && f->type->rk == R_ARRAY && f->type->inner->rk == R_MODEL)
+      return f->type->inner->target;
+  return NULL;
+}
+
+/* Path, query and header parameters. Path parameters pair by place (their names are not on
+ * the wire), the others by name. */
+static void compare_params(ctx *c, const char *label, const char *subject, const decl *ra, const operation *a,
+                           const decl *rb, const operation *b)
+{
+  static type string_type = {.kind = TYPE_NAMED, .rk = R_STRING};
+  static field string_param = {.name = "", .type = &string_type}; /* an undeclared path parameter */
+  char what[800];
+  place p = {join(what, sizeof what, subject, " path", (char *)NULL), label, "path parameter", USE_REQ, 1, a->at, b->at, 1};
+  if (a->path_params != NULL || b->path_params != NULL) {
+    const field *xa[64], *xb[64];
+    size_t na = path_params(ra, a, xa, 64), nb = path_params(rb, b, xb, 64);
+    for (size_t i = 0; i < na && i < nb; i++)
+      compare_field(c, &p, xa[i] != NULL ? xa[i] : &string_param, xb[i] != NULL ? xb[i] : &string_param, 0);
+  }
+  p.subject = join(what, sizeof what, subject, " query", (char *)NULL);
+  p.noun = "query parameter";
+  p.by_place = 0;
+  compare_fields(c, &p, a->query_params, b->query_params, NULL, NULL);
+  p.subject = join(what, sizeof what, subject, " header", (char *)NULL);
+  p.noun = "header parameter";
+  compare_fields(c, &p, a->header_params, b->header_params, NULL, NULL);
+}
+
+/* Two operations paired; wire_a and wire_b are their "METHOD /path/{}" keys. */
+static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *rb, const operation *b, const char *wire_a,
+                       const char *wire_b)
 {
   size_t first = c->r->n;
-  char label[600], subject[700], pa[2048], pb[2048], what[800];
-  text(label, sizeof label, "%s.%s", ra->name, a->name);
-  text(subject, sizeof subject, "operation %s", label);
+  char label[600], subject[700];
+  join(label, sizeof label, ra->name, ".", a->name, (char *)NULL);
+  join(subject, sizeof subject, "operation ", label, (char *)NULL);
   if (strcmp(ra->name, rb->name) != 0 || strcmp(a->name, b->name) != 0)
     add(c, "operation-renamed", SEV_NONE, a->at, b->at, CLAIM_ALL, a, b, subject,
         "operation '%s' renamed to '%s.%s' (%s %s%s is kept)", label, rb->name, b->name, b->method, rb->path, b->path);
-  wire_path(ra, a, pa, sizeof pa);
-  wire_path(rb, b, pb, sizeof pb);
+  const char *pa = wire_a + strlen(a->method) + 1, *pb = wire_b + strlen(b->method) + 1;
   if (strcmp(pa, pb) != 0)
     add(c, "path-changed", SEV_BREAKING, a->path_at, b->path_at, CLAIM_ALL, a, b, subject,
         "path of operation '%s' changed from %s to %s", label, pa, pb);
@@ -842,27 +916,11 @@ static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *r
     add(c, "idempotency-changed", ia ? SEV_WARNING : SEV_INFO, a->at, b->at, 0, NULL, NULL, subject,
         "operation '%s' is %s @idempotent: clients %s retry it", label, ia ? "no longer" : "now",
         ia ? "built before may still" : "now");
-  const field *xa[64], *xb[64];
-  size_t na = path_params(ra, a, xa, 64), nb = path_params(rb, b, xb, 64);
-  for (size_t i = 0; i < na && i < nb; i++)
-    if (xa[i] != NULL && xb[i] != NULL) {
-      text(what, sizeof what, "%s path", subject);
-      place p = {what, label, "path parameter", USE_REQ, 1, a->at, b->at};
-      compare_field(c, &p, xa[i], xb[i], 0);
-    }
-  static const char *const parts[] = {"query", "header"};
-  for (int part = 0; part < 2; part++) {
-    text(what, sizeof what, "%s %s", subject, parts[part]);
-    char noun[64];
-    text(noun, sizeof noun, "%s parameter", parts[part]);
-    place p = {what, label, noun, USE_REQ, 1, a->at, b->at};
-    compare_fields(c, &p, part == 0 ? a->query_params : a->header_params, part == 0 ? b->query_params : b->header_params,
-                   NULL, NULL);
-  }
+  compare_params(c, label, subject, ra, a, rb, b);
   compare_payloads(c, label, subject, a, b);
-  /* The C functions of a page walk name the items' model, which may change with no change
-   * here: judged always for pages. */
-  if (c->r->n > first || is_kind(a->ret, R_PAGE))
+  const decl *ia_item = page_item(a), *ib_item = page_item(b);
+  int item_changed = (ia_item == NULL) != (ib_item == NULL) || (ia_item != NULL && strcmp(ia_item->name, ib_item->name) != 0);
+  if (c->r->n > first || item_changed)
     judge(c, first, op_items, a, ra, b, rb, a->at, b->at);
 }
 
@@ -871,87 +929,58 @@ typedef struct op_ref {
   const operation *op;
 } op_ref;
 
-/* A spec's operations in order, found by "resource.op" and by "METHOD /wire/{}/path". */
-typedef struct op_index {
-  op_ref *ops;
-  size_t n;
-  name_table by_name, by_wire; /* -> index + 1 */
-  char **keys;                 /* the tables' keys, 2 per operation */
-} op_index;
-
-static char *op_key(const decl *r, const operation *op, int wire)
+/* "METHOD /wire/{}/path" into out. */
+static void wire_key(op_ref o, char *out, size_t size)
 {
-  char buf[2400];
-  if (wire) {
-    size_t m = strlen(op->method);
-    text(buf, sizeof buf, "%s ", op->method);
-    wire_path(r, op, buf + m + 1, sizeof buf - m - 1);
-  } else {
-    join(buf, sizeof buf, r->name, ".", op->name, (char *)NULL);
-  }
-  return strdup(buf);
+  size_t m = strlen(o.op->method);
+  join(out, size, o.op->method, " ", (char *)NULL);
+  wire_path(o.r, o.op, out + m + 1, size - m - 1);
 }
 
-static int index_ops(op_index *x, const spec *s)
+/* The operation of resource r called name, or NULL. */
+static const operation *op_named(const decl *r, const char *name)
 {
-  size_t n = 0;
-  for (const decl *d = s->decls; d != NULL; d = d->next)
-    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
-      n++;
-  x->ops = malloc((n + 1) * sizeof *x->ops);
-  x->keys = calloc(2 * n + 1, sizeof *x->keys);
-  if (x->ops == NULL || x->keys == NULL || name_table_init_size(&x->by_name, n) != 0 ||
-      name_table_init_size(&x->by_wire, n) != 0)
-    return -1;
-  for (const decl *d = s->decls; d != NULL; d = d->next)
-    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
-      size_t i = x->n++;
-      x->ops[i] = (op_ref){d, op};
-      void *val = (void *)(intptr_t)(i + 1);
-      if ((x->keys[2 * i] = op_key(d, op, 0)) == NULL || (x->keys[2 * i + 1] = op_key(d, op, 1)) == NULL ||
-          name_table_put(&x->by_name, x->keys[2 * i], val) != 0 || name_table_put(&x->by_wire, x->keys[2 * i + 1], val) != 0)
-        return -1;
-    }
+  for (const operation *op = r != NULL ? r->ops : NULL; op != NULL; op = op->next)
+    if (strcmp(op->name, name) == 0)
+      return op;
+  return NULL;
+}
+
+/* A growable list of operations. */
+typedef struct op_list {
+  op_ref *ops;
+  size_t n, cap;
+} op_list;
+
+static int op_push(op_list *l, op_ref o)
+{
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    op_ref *grown = realloc(l->ops, cap * sizeof *grown);
+    if (grown == NULL)
+      return -1;
+    l->ops = grown;
+    l->cap = cap;
+  }
+  l->ops[l->n++] = o;
   return 0;
 }
 
-static void op_index_free(op_index *x)
+/* Two operations paired. */
+static void compare_pair(ctx *c, op_ref a, op_ref b)
 {
-  for (size_t i = 0; x->keys != NULL && i < 2 * x->n; i++)
-    free(x->keys[i]);
-  free(x->keys);
-  free(x->ops);
-  name_table_free(&x->by_name);
-  name_table_free(&x->by_wire);
-}
-
-/* Operations are paired by resource and name; then an old one left over with a new one left
- * over on the same method and path (renamed). */
-static void pair_ops(const op_index *o, const op_index *n, pairing *p)
-{
-  for (size_t i = 0; i < o->n; i++) {
-    intptr_t j = (intptr_t)name_table_get(&n->by_name, o->keys[2 * i]) - 1;
-    if (j >= 0) {
-      p->pair[i] = (int)j;
-      p->back[j] = (int)i;
-    }
-  }
-  for (size_t i = 0; i < o->n; i++) {
-    intptr_t j = p->pair[i] < 0 ? (intptr_t)name_table_get(&n->by_wire, o->keys[2 * i + 1]) - 1 : -1;
-    if (j >= 0 && p->back[j] < 0) {
-      p->pair[i] = (int)j;
-      p->back[j] = (int)i;
-      p->renamed[i] = 1;
-    }
-  }
+  char wa[2400], wb[2400];
+  wire_key(a, wa, sizeof wa);
+  wire_key(b, wb, sizeof wb);
+  compare_op(c, a.r, a.op, b.r, b.op, wa, wb);
 }
 
 static void op_removed(ctx *c, op_ref a)
 {
   char label[600], subject[700];
   size_t first = c->r->n;
-  text(label, sizeof label, "%s.%s", a.r->name, a.op->name);
-  text(subject, sizeof subject, "operation %s", label);
+  join(label, sizeof label, a.r->name, ".", a.op->name, (char *)NULL);
+  join(subject, sizeof subject, "operation ", label, (char *)NULL);
   const decl *rb = find_decl(c, 1, a.r->name, D_RESOURCE);
   loc at = rb != NULL ? rb->at : c->api_at[1];
   add(c, "operation-removed", SEV_BREAKING, a.op->at, at, CLAIM_ALL, a.op, NULL, subject,
@@ -963,8 +992,8 @@ static void op_added(ctx *c, op_ref b)
 {
   char label[600], subject[700];
   size_t first = c->r->n;
-  text(label, sizeof label, "%s.%s", b.r->name, b.op->name);
-  text(subject, sizeof subject, "operation %s", label);
+  join(label, sizeof label, b.r->name, ".", b.op->name, (char *)NULL);
+  join(subject, sizeof subject, "operation ", label, (char *)NULL);
   const decl *ra = find_decl(c, 0, b.r->name, D_RESOURCE);
   loc at = ra != NULL ? ra->at : c->api_at[0];
   add(c, "operation-added", SEV_INFO, at, b.op->at, CLAIM_ALL, b.op, NULL, subject, "operation '%s' (%s %s%s) added",
@@ -972,26 +1001,55 @@ static void op_added(ctx *c, op_ref b)
   judge(c, first, op_items, NULL, NULL, b.op, b.r, at, b.op->at);
 }
 
+/* Operations are paired by resource and name. Of those left over, an old one and a new one on
+ * the same method and path are one operation renamed; the others were removed or added. */
 static void compare_resources(ctx *c)
 {
-  op_index o = {0}, n = {0};
-  pairing p = {0};
-  if (index_ops(&o, c->s[0]) != 0 || index_ops(&n, c->s[1]) != 0 || pairing_init(&p, o.n, n.n) != 0) {
-    c->r->failed = 1;
-  } else {
-    pair_ops(&o, &n, &p);
-    for (size_t i = 0; i < o.n; i++)
-      if (p.pair[i] >= 0)
-        compare_op(c, o.ops[i].r, o.ops[i].op, n.ops[p.pair[i]].r, n.ops[p.pair[i]].op);
+  op_list gone = {0}, added = {0};
+  int failed = 0;
+  for (const decl *r = c->s[0]->decls; r != NULL; r = r->next) {
+    const decl *rb = r->kind == D_RESOURCE ? find_decl(c, 1, r->name, D_RESOURCE) : NULL;
+    for (const operation *op = r->kind == D_RESOURCE ? r->ops : NULL; op != NULL; op = op->next) {
+      const operation *o = op_named(rb, op->name);
+      if (o != NULL)
+        compare_pair(c, (op_ref){r, op}, (op_ref){rb, o});
       else
-        op_removed(c, o.ops[i]);
-    for (size_t j = 0; j < n.n; j++)
-      if (p.back[j] < 0)
-        op_added(c, n.ops[j]);
+        failed |= op_push(&gone, (op_ref){r, op});
+    }
   }
-  pairing_free(&p);
-  op_index_free(&o);
-  op_index_free(&n);
+  for (const decl *r = c->s[1]->decls; r != NULL; r = r->next) {
+    const decl *ra = r->kind == D_RESOURCE ? find_decl(c, 0, r->name, D_RESOURCE) : NULL;
+    for (const operation *op = r->kind == D_RESOURCE ? r->ops : NULL; op != NULL; op = op->next)
+      if (op_named(ra, op->name) == NULL)
+        failed |= op_push(&added, (op_ref){r, op});
+  }
+  char wa[2400], **keys = calloc(added.n + 1, sizeof *keys);
+  for (size_t j = 0; keys != NULL && j < added.n; j++) {
+    wire_key(added.ops[j], wa, sizeof wa);
+    failed |= (keys[j] = strdup(wa)) == NULL;
+  }
+  for (size_t i = 0; keys != NULL && !failed && i < gone.n; i++) {
+    wire_key(gone.ops[i], wa, sizeof wa);
+    size_t j = 0;
+    while (j < added.n && (added.ops[j].op == NULL || strcmp(wa, keys[j]) != 0))
+      j++;
+    if (j < added.n) {
+      compare_op(c, gone.ops[i].r, gone.ops[i].op, added.ops[j].r, added.ops[j].op, wa, keys[j]);
+      added.ops[j].op = NULL; /* paired */
+    } else {
+      op_removed(c, gone.ops[i]);
+    }
+  }
+  for (size_t j = 0; j < added.n; j++)
+    if (added.ops[j].op != NULL)
+      op_added(c, added.ops[j]);
+  if (failed || keys == NULL)
+    c->r->failed = 1;
+  for (size_t j = 0; keys != NULL && j < added.n; j++)
+    free(keys[j]);
+  free(keys);
+  free(gone.ops);
+  free(added.ops);
 }
 
 /* ---- the api block ------------------------------------------------------------------------- */
@@ -1041,10 +1099,14 @@ static void compare_api(ctx *c)
 
 /* ---- the whole --------------------------------------------------------------------------- */
 
+/* Tables sized up front: growing one is a fresh table, a run of page faults. */
 static int index_decls(ctx *c, int side)
 {
-  if (name_table_init(&c->decls[side]) != 0 || name_table_init(&c->res[side]) != 0 ||
-      name_table_init(&c->use[side]) != 0)
+  size_t types = 0, resources = 0;
+  for (const decl *d = c->s[side]->decls; d != NULL; d = d->next)
+    d->kind == D_RESOURCE ? resources++ : types++;
+  if (name_table_init_size(&c->decls[side], types) != 0 || name_table_init_size(&c->res[side], resources) != 0 ||
+      name_table_init_size(&c->use[side], types) != 0)
     return -1;
   for (const decl *d = c->s[side]->decls; d != NULL; d = d->next)
     if ((d->kind == D_ENUM || d->kind == D_MODEL || d->kind == D_ERROR) && name_table_put(&c->decls[side], d->name, (void *)d) != 0)
