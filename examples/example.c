@@ -10,7 +10,7 @@
 
 const char *example_base(int argc, char **argv)
 {
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
+  return argc > 1 ? argv[1] : "http://127.0.0.1:8080/api/v1";
 }
 
 typedef struct buf {
@@ -38,7 +38,11 @@ static long admin(const char *base, const char *path, const char *body, buf *out
   long status = 0;
   if (e == NULL)
     return 0;
+  char token[256];
+  snprintf(token, sizeof token, "X-Mock-Token: %s", getenv("APIC_MOCK_TOKEN") ? getenv("APIC_MOCK_TOKEN") : "");
+  struct curl_slist *headers = curl_slist_append(NULL, token);
   curl_easy_setopt(e, CURLOPT_URL, url);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, out);
   if (body != NULL)
@@ -46,6 +50,7 @@ static long admin(const char *base, const char *path, const char *body, buf *out
   if (curl_easy_perform(e) == CURLE_OK)
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(e);
+  curl_slist_free_all(headers);
   return status;
 }
 

@@ -1,12 +1,13 @@
-/* What the examples share: the server's base URL from the command line, and two plain libcurl
- * calls to the mock server's admin endpoints (injecting faults, reading its stats), so each
- * example can show a failure without a real outage. Not part of the SDK. */
+/* What the examples share: the server's base URL from the command line, and plain libcurl calls
+ * to the mock server's admin endpoints (injecting faults, reading its stats) with its admin token
+ * from $APIC_MOCK_TOKEN, so each example can show a failure without a real outage. Not part of
+ * the SDK. */
 #ifndef EXAMPLE_H
 #define EXAMPLE_H
 
 #include <stddef.h>
 
-/* argv[1], or http://127.0.0.1:8080. */
+/* argv[1], or http://127.0.0.1:8080/api/v1. */
 const char *example_base(int argc, char **argv);
 /* POST json to BASE/__mock/faults: the mock answers matching requests as the fault says. */
 int example_fault(const char *base, const char *json);

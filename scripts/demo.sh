@@ -15,26 +15,31 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The mocks' admin token, which the examples send to their /__mock/ endpoints (example.c).
+APIC_MOCK_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+export APIC_MOCK_TOKEN
+
 # start_mock API: regenerates the SDK (and its mock), rebuilds, starts the generated mock
-# server (generated/API/mock, built as BUILD/API-mock) and sets BASE_<API> to its URL.
+# server (generated/API/mock, built as BUILD/API-mock) and sets BASE_<API> to the base URL it
+# prints (it serves under the path of the spec's base URL).
 start_mock() {
 	echo "== apic generate spec/$1.api -o generated/$1"
 	"$BUILD/apic" generate "spec/$1.api" -o "generated/$1" || exit 1
 	make -s BUILD="$BUILD" "$BUILD/$1-mock" || exit 1
 	data=
 	[ -f "examples/$1-data.json" ] && data="--data examples/$1-data.json" # what the examples read
-	"$BUILD/$1-mock" --port 0 $data >"$TMP/$1.out" 2>"$TMP/$1.err" &
+	"$BUILD/$1-mock" --port 0 --admin-token "$APIC_MOCK_TOKEN" $data >"$TMP/$1.out" 2>"$TMP/$1.err" &
 	pid=$!
 	PIDS="$PIDS $pid"
 	i=0
-	until grep -q '^listening on ' "$TMP/$1.out" 2>/dev/null; do
+	until grep -q '^admin token: ' "$TMP/$1.out" 2>/dev/null; do
 		i=$((i + 1))
 		if [ $i -gt 50 ] || ! kill -0 "$pid" 2>/dev/null; then
 			echo "demo: the $1 mock server did not start:"; cat "$TMP/$1.err"; exit 1
 		fi
 		sleep 0.1
 	done
-	base="http://$(sed -n 's/^listening on //p' "$TMP/$1.out" | head -n 1)"
+	base=$(sed -n 's/^base URL: //p' "$TMP/$1.out" | head -n 1)
 	echo "== the $1 mock server is at $base"
 	eval "BASE_$1=\$base"
 }

@@ -1,5 +1,5 @@
-/* libapic-mock: the /__mock/ admin endpoints (faults, request log, stats, reset), fault
- * matching and the request log. Every function here takes the mock's lock itself. */
+/* libapic-mock: the /__mock/ admin endpoints (faults, request log, stats, reset) behind the
+ * admin token, fault matching, --data. Every function here takes the mock's lock itself. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,8 @@ static int glob_match(const char *p, const char *s)
 cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path)
 {
   cJSON *hit = NULL, *f;
+  if (atomic_load(&m->nfaults) == 0) /* a fault posted meanwhile applies from the next request */
+    return NULL;
   pthread_mutex_lock(&m->lock);
   cJSON_ArrayForEach(f, m->faults)
   {
@@ -44,7 +46,7 @@ cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path)
     if (times->valuedouble > 0) /* negative: forever */
       cJSON_SetNumberValue(times, times->valuedouble - 1);
     if (times->valuedouble == 0)
-      cJSON_Delete(cJSON_DetachItemViaPointer(m->faults, f));
+      cJSON_Delete(cJSON_DetachItemViaPointer(m->faults, f)), atomic_fetch_sub(&m->nfaults, 1);
     break;
   }
   pthread_mutex_unlock(&m->lock);
@@ -70,6 +72,7 @@ static int add_fault(apic_mock *m, const cJSON *f, char *err, size_t errsz)
   if (times == NULL)
     cJSON_AddNumberToObject(copy, "times", 1);
   cJSON_AddItemToArray(m->faults, copy);
+  atomic_fetch_add(&m->nfaults, 1);
   return 0;
 }
 
@@ -103,8 +106,8 @@ static cJSON *stats(apic_mock *m)
   cJSON *o = cJSON_CreateObject();
   pthread_mutex_lock(&m->lock);
   cJSON_AddNumberToObject(o, "requests", (double)m->order);
-  cJSON_AddNumberToObject(o, "active", m->active);
-  cJSON_AddNumberToObject(o, "peak_concurrent", m->peak);
+  cJSON_AddNumberToObject(o, "active", atomic_load(&m->active));
+  cJSON_AddNumberToObject(o, "peak_concurrent", atomic_load(&m->peak));
   cJSON_AddNumberToObject(o, "faults", cJSON_GetArraySize(m->faults));
   pthread_mutex_unlock(&m->lock);
   return o;
@@ -121,20 +124,53 @@ static cJSON *copy_locked(apic_mock *m, const cJSON *what)
 static void reset(apic_mock *m)
 {
   pthread_mutex_lock(&m->lock);
-  cJSON_Delete(m->store), cJSON_Delete(m->faults), cJSON_Delete(m->requests);
-  m->store = cJSON_CreateObject(), m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
-  m->order = 0, m->next_id = 0, m->peak = m->active, m->nrequests = 0;
+  cJSON_Delete(m->store), cJSON_Delete(m->ids), cJSON_Delete(m->faults), cJSON_Delete(m->requests);
+  m->store = cJSON_CreateObject(), m->ids = cJSON_CreateObject();
+  m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
+  m->order = 0, m->nrequests = 0;
+  atomic_store(&m->nfaults, 0);
+  atomic_store(&m->peak, atomic_load(&m->active));
   pthread_mutex_unlock(&m->lock);
   char *err = NULL;
   if (apic_mock__load_data(m, &err) != 0) /* it loaded at start, so only a changed file fails */
     free(err);
 }
 
-void apic_mock__admin(apic_mock *m, const char *method, const char *path, const char *body, int *status, cJSON **out)
+int apic_mock__is_admin(const char *path)
+{
+  return strncmp(path, "/__mock/", 8) == 0;
+}
+
+/* Whether the request carries the admin token (compared in constant time for its length). */
+static int token_ok(const apic_mock *m, struct MHD_Connection *c)
+{
+  const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MOCK_TOKEN_HEADER);
+  size_t n = strlen(m->token);
+  if (given == NULL || strlen(given) != n)
+    return 0;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < n; i++)
+    diff |= (unsigned char)(m->token[i] ^ given[i]);
+  return diff == 0;
+}
+
+static cJSON *detail(const char *text)
+{
+  cJSON *out = cJSON_CreateObject();
+  cJSON_AddStringToObject(out, "detail", text);
+  return out;
+}
+
+void apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
+                      int *status, cJSON **out)
 {
   int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
   *status = 200;
-  if (strcmp(path, "/__mock/faults") == 0 && post)
+  if (!token_ok(m, c)) {
+    *status = 401;
+    *out = detail("the admin endpoints need the admin token (printed at start) in the " MOCK_TOKEN_HEADER
+                  " header");
+  } else if (strcmp(path, "/__mock/faults") == 0 && post)
     *out = post_faults(m, body, status);
   else if (strcmp(path, "/__mock/faults") == 0 && get)
     *out = copy_locked(m, m->faults);
@@ -147,63 +183,9 @@ void apic_mock__admin(apic_mock *m, const char *method, const char *path, const 
     *out = cJSON_CreateObject();
   } else {
     *status = 404;
-    *out = cJSON_CreateObject();
-    cJSON_AddStringToObject(*out, "detail", "admin endpoints: POST/GET /__mock/faults, GET /__mock/requests, "
-                                            "GET /__mock/stats, POST /__mock/reset");
+    *out = detail("admin endpoints: POST/GET /__mock/faults, GET /__mock/requests, GET /__mock/stats, "
+                  "POST /__mock/reset");
   }
-}
-
-static enum MHD_Result add_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-  (void)kind;
-  cJSON *obj = cls, *old = cJSON_GetObjectItemCaseSensitive(obj, key);
-  cJSON *v = cJSON_CreateString(value != NULL ? value : "");
-  if (old == NULL)
-    cJSON_AddItemToObject(obj, key, v);
-  else if (cJSON_IsArray(old))
-    cJSON_AddItemToArray(old, v);
-  else { /* a repeated key becomes an array of its values */
-    cJSON *arr = cJSON_CreateArray();
-    cJSON_AddItemToArray(arr, cJSON_Duplicate(old, 1));
-    cJSON_AddItemToArray(arr, v);
-    cJSON_ReplaceItemInObjectCaseSensitive(obj, key, arr);
-  }
-  return MHD_YES;
-}
-
-cJSON *apic_mock__values(struct MHD_Connection *c, enum MHD_ValueKind kind)
-{
-  cJSON *o = cJSON_CreateObject();
-  MHD_get_connection_values(c, kind, add_value, o);
-  return o;
-}
-
-void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
-                      const char *body, size_t body_len)
-{
-  char now[40];
-  apic_mock__now(now, sizeof now);
-  cJSON *e = cJSON_CreateObject();
-  cJSON_AddStringToObject(e, "method", method);
-  cJSON_AddStringToObject(e, "path", path);
-  cJSON_AddItemToObject(e, "query", apic_mock__values(c, MHD_GET_ARGUMENT_KIND));
-  cJSON_AddItemToObject(e, "headers", apic_mock__values(c, MHD_HEADER_KIND));
-  /* Bodies past MOCK_LOG_BODY are left out (null), so the log stays bounded in bytes too. */
-  int keep = body_len > 0 && body_len <= MOCK_LOG_BODY;
-  cJSON *b = keep ? cJSON_ParseWithLength(body, body_len) : NULL;
-  if (b == NULL && keep && apic_mock__utf8_valid(body, body_len))
-    b = cJSON_CreateString(body);
-  cJSON_AddItemToObject(e, "body", b != NULL ? b : cJSON_CreateNull());
-  cJSON_AddNumberToObject(e, "body_bytes", (double)body_len);
-  cJSON_AddStringToObject(e, "time", now);
-  pthread_mutex_lock(&m->lock);
-  cJSON_AddNumberToObject(e, "order", (double)++m->order);
-  if (m->nrequests >= MOCK_MAX_REQUESTS)
-    cJSON_Delete(cJSON_DetachItemFromArray(m->requests, 0));
-  else
-    m->nrequests++;
-  cJSON_AddItemToArray(m->requests, e);
-  pthread_mutex_unlock(&m->lock);
 }
 
 /* --data FILE: {"/collection/path": [items]} merged into the store. */

@@ -3,20 +3,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "mock_internal.h"
 
 static const char usage[] =
   "usage: %s [options]\n"
-  "  --port N       port to listen on (0, the default: a free one)\n"
-  "  --host ADDR    IPv4 address to bind (default 127.0.0.1)\n"
-  "  --seed N       seed for ids and synthesized values (default 0)\n"
-  "  --data FILE    preload resources: {\"/collection/path\": [items...]}\n"
-  "  --latency MS   add a fixed delay to every answer\n"
-  "  --log          print one line per request on stderr\n"
-  "  --no-auth      do not require the spec's credential\n"
-  "  --help         this text\n"
-  "Admin endpoints: POST/GET /__mock/faults, GET /__mock/requests, GET /__mock/stats, POST /__mock/reset.\n";
+  "  --port N               port to listen on (0, the default: a free one)\n"
+  "  --host ADDR            IPv4 address to bind (default 127.0.0.1)\n"
+  "  --seed N               seed for ids and synthesized values (default 0)\n"
+  "  --data FILE            preload resources: {\"/collection/path\": [items...]}\n"
+  "  --latency MS           add a fixed delay to every answer\n"
+  "  --log                  print one line per request on stderr\n"
+  "  --no-auth              do not require the spec's credential\n"
+  "  --admin-token T        the admin token (default: a random one; printed at start)\n"
+  "  --max-connections N    open connections in all (default 1024)\n"
+  "  --max-per-client N     open connections from one IP address (default 256)\n"
+  "  --read-timeout MS      a request must arrive whole within MS (default 10000)\n"
+  "  --help                 this text\n"
+  "The operations are served under the path of the spec's base URL, and so are the admin\n"
+  "endpoints, which need the admin token in an X-Mock-Token header: POST/GET __mock/faults,\n"
+  "GET __mock/requests, GET __mock/stats, POST __mock/reset.\n";
 
 static int number(const char *text, unsigned long max, unsigned long *out)
 {
@@ -49,12 +56,31 @@ static int parse(int argc, char **argv, apic_mock_options *o)
       o->seed = n, i++;
     else if (strcmp(a, "--latency") == 0 && number(v, 60000, &n) == 0)
       o->latency_ms = (unsigned)n, i++;
+    else if (strcmp(a, "--admin-token") == 0 && v != NULL)
+      o->admin_token = v, i++;
+    else if (strcmp(a, "--max-connections") == 0 && number(v, 1000000, &n) == 0 && n > 0)
+      o->max_connections = (unsigned)n, i++;
+    else if (strcmp(a, "--max-per-client") == 0 && number(v, 1000000, &n) == 0 && n > 0)
+      o->max_per_client = (unsigned)n, i++;
+    else if (strcmp(a, "--read-timeout") == 0 && number(v, 3600000, &n) == 0 && n > 0)
+      o->read_timeout_ms = (unsigned)n, i++;
     else {
       fprintf(stderr, "%s: bad option or value: %s (see --help)\n", argv[0], a);
       return -1;
     }
   }
   return 0;
+}
+
+/* A server's share of descriptors: the soft limit raised to the hard one (a program, unlike the
+ * library, may), so --max-connections is not cut to the usual 1024. */
+static void raise_file_limit(void)
+{
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
 }
 
 int apic_mock_main(const char *spec_json, int argc, char **argv)
@@ -74,12 +100,14 @@ int apic_mock_main(const char *spec_json, int argc, char **argv)
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
+  raise_file_limit();
   if (apic_mock_start(spec_json, &o, &m, &err) != 0) {
     fprintf(stderr, "%s: %s\n", argc > 0 ? argv[0] : "mock", err != NULL ? err : "cannot start");
     free(err);
     return 1;
   }
-  printf("listening on %s:%u\n", o.host, apic_mock_port(m));
+  printf("listening on %s:%u\nbase URL: %s\nadmin token: %s\n", o.host, apic_mock_port(m), apic_mock_url(m),
+         apic_mock_admin_token(m));
   fflush(stdout);
   sigwait(&set, &sig);
   apic_mock_stop(m);

@@ -3,6 +3,7 @@
 #define MOCK_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -15,19 +16,57 @@
 #define MOCK_MAX_FAULTS 256
 #define MOCK_LOG_BODY (16 * 1024) /* largest body kept in the request log */
 #define MOCK_SSE_EVENTS 5      /* events per stream */
+#define MOCK_MAX_WAIT_MS 60000u /* longest delay or stall a fault may ask for */
+#define MOCK_TOKEN_HEADER "X-Mock-Token"
+
+/* clock.c: connections that wait without holding a thread, and the read deadline */
+typedef struct mock_sock mock_sock; /* one open connection */
+typedef struct mock_clock {
+  pthread_mutex_t lock; /* guards the fields below and every mock_sock */
+  pthread_cond_t cond;
+  pthread_t thread;
+  int inited, running, stopping;
+  unsigned read_timeout_ms;
+  uint64_t next_ms; /* when the thread wakes next */
+  mock_sock *socks; /* the open connections */
+} mock_clock;
+int apic_mock__clock_start(mock_clock *k, unsigned read_timeout_ms);
+void apic_mock__clock_stop(mock_clock *k);
+void apic_mock__clock_free(mock_clock *k);
+void apic_mock__on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code);
+mock_sock *apic_mock__sock(struct MHD_Connection *c);
+void apic_mock__sock_busy(mock_clock *k, mock_sock *s, int busy);
+int apic_mock__wait(mock_clock *k, mock_sock *s, struct MHD_Connection *c, unsigned ms);
+uint64_t apic_mock__now_ms(void);
+
+typedef struct mock_coll { /* a collection of the spec: "/tasks", "/tasks/{task_id}/executions" */
+  char *pattern;
+  const char *key;    /* the field that keys its items */
+  const cJSON *model; /* its items' model (NULL: the spec does not say) */
+  int created;        /* an operation creates into it */
+} mock_coll;
 
 struct apic_mock {
   struct MHD_Daemon *daemon;
   unsigned short port;
   apic_mock_options o;
   cJSON *spec;
+  char base[256];  /* the path of the spec's base_url, without a trailing slash ("" for none) */
+  char url[400];   /* http://HOST:PORT + base */
+  char token[129]; /* the admin token */
+  mock_coll *colls; /* the spec's collections (store.c) */
+  size_t ncolls;
+  mock_clock clock;
   pthread_mutex_t lock; /* guards everything below */
   cJSON *store;         /* {"/collection/path": [items]} */
+  cJSON *ids;           /* {"/collection/path": the last id given there} */
   cJSON *faults;        /* [fault] with a live "times" count */
   cJSON *requests;      /* [logged request] */
   int nrequests;        /* its length (cJSON counts by walking the list) */
-  unsigned long next_id, order;
-  int active, peak;
+  unsigned long order;
+  atomic_int nfaults;        /* faults' length, read without the lock to skip them when none */
+  atomic_int active, peak;   /* requests in progress, and the most at once: no lock needed */
 };
 
 /* spec.c: reading the resolved spec */
@@ -37,10 +76,13 @@ const cJSON *apic_mock__field(const cJSON *model, const char *wire);
 int apic_mock__path_match(const char *pattern, const char *path, cJSON *params);
 const cJSON *apic_mock__route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known);
 cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detail);
+int apic_mock__base_path(const cJSON *spec, char *buf, size_t size);
 
 /* validate.c: a JSON value against a spec type; on failure err holds "$.path: problem" */
 int apic_mock__validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root,
                         char *err, size_t errsz);
+int apic_mock__fits(const cJSON *spec, const cJSON *field, const cJSON *v);
+cJSON *apic_mock__text_value(const char *kind, const char *text);
 int apic_mock__utf8_valid(const char *s, size_t n);
 
 /* synth.c: values valid for a type and its constraints, deterministic per rng state */
@@ -51,16 +93,17 @@ cJSON *apic_mock__synth_model(const cJSON *spec, const cJSON *model, uint64_t *r
 void apic_mock__now(char *buf, size_t size);
 cJSON *apic_mock__default(const cJSON *spec, const cJSON *field);
 
-/* admin.c: faults, request log, stats */
-void apic_mock__admin(apic_mock *m, const char *method, const char *path, const char *body, int *status, cJSON **out);
+/* admin.c: the admin endpoints, faults, the request log */
+int apic_mock__is_admin(const char *path);
+void apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
+                      int *status, cJSON **out);
 cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path);
 void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
-                      const char *body, size_t body_len);
+                            const cJSON *op, const char *body, size_t body_len);
 int apic_mock__load_data(apic_mock *m, char **err);
 cJSON *apic_mock__values(struct MHD_Connection *c, enum MHD_ValueKind kind);
 
-
-/* resources.c: answering an operation of the spec */
+/* reply.c: answers as libmicrohttpd responses, shaped by faults */
 typedef struct mock_reply {
   int status;
   char *body; /* malloc'd; NULL = empty */
@@ -69,9 +112,30 @@ typedef struct mock_reply {
   size_t cuts[MOCK_SSE_EVENTS]; /* SSE: where each event ends */
   size_t ncuts;
 } mock_reply;
-void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
-                size_t len, mock_reply *r);
-void apic_mock__reply_json(mock_reply *r, int status, cJSON *j);
+void apic_mock__reply_json(mock_reply *r, int status, cJSON *j); /* takes j */
+void apic_mock__reply_print(mock_reply *r, int status, const cJSON *j);
 void apic_mock__reply_error(apic_mock *m, mock_reply *r, int status, const char *detail);
+unsigned apic_mock__num(const cJSON *o, const char *k); /* a positive number member, else 0 */
+void apic_mock__fault_reply(apic_mock *m, const cJSON *fault, mock_reply *r);
+enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_sock *s, mock_reply *r,
+                                const cJSON *fault);
+
+/* resources.c: answering an operation of the spec (op NULL: no route; known: the path exists) */
+void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const cJSON *op, int known, const char *method,
+                      const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r);
+
+/* store.c: stored items by collection, their keys and ids; called with the lock held (but the
+ * index, built at start) */
+enum mock_op { OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER };
+int apic_mock__op_kind(const cJSON *op);
+const cJSON *apic_mock__returned_model(const cJSON *spec, const cJSON *op);
+int apic_mock__index(apic_mock *m);
+void apic_mock__index_free(apic_mock *m);
+const char *apic_mock__key_field(const apic_mock *m, const char *pattern);
+int apic_mock__missing_item(apic_mock *m, const char *pattern, const char *path, char *detail, size_t dsz);
+int apic_mock__stored(apic_mock *m, const cJSON *op, int kind, const char *path);
+void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, const cJSON *params,
+                     const cJSON *body, uint64_t *rng, mock_reply *r);
+void apic_mock__set_params(const cJSON *spec, const cJSON *model, cJSON *obj, const cJSON *params);
 
 #endif

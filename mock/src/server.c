@@ -1,143 +1,44 @@
-/* libapic-mock: the HTTP side on libmicrohttpd (a thread per connection, a connection limit,
- * bounded bodies and headers), fault delivery, start and stop. */
+/* libapic-mock: the HTTP side on libmicrohttpd. Event loops on a few threads (epoll where there
+ * is one), so a connection costs a little memory, not a thread: slow and idle clients do not
+ * starve the others. Limits: connections in all and per client address, a read deadline (the
+ * clock, clock.c), bounded bodies and headers. Start and stop. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mock_internal.h"
 
-#define MAX_SLEEP_MS 60000u /* longest delay or stall a fault may ask for */
-#define SSE_GAP_MS 5u       /* pause between events, so a stream looks like one */
+#define DEFAULT_MAX_CONNECTIONS 1024u
+#define DEFAULT_MAX_PER_CLIENT 256u
+#define DEFAULT_READ_TIMEOUT_MS 10000u
+#define IDLE_TIMEOUT_S 30u           /* no byte either way for this long: closed */
+#define HEADER_MEMORY (16u * 1024u) /* per connection, for the request line and headers (and zeroed by
+                                       libmicrohttpd for every request: not more than needed) */
+#define FD_RESERVE 64u              /* descriptors kept for everything but connections */
+#define MAX_THREADS 64u
 
 typedef struct conn { /* one request */
+  mock_sock *sock;
   char *body;
   size_t len, cap;
-  int too_big, counted;
+  int begun, answering, counted, too_big, nul;
+  const cJSON *op; /* the operation routed to (NULL: none) */
+  int known;       /* some operation has the path */
+  cJSON *params;   /* path parameters */
+  cJSON *fault;    /* the fault taken for it */
 } conn;
 
-typedef struct flow { /* a body sent piece by piece: stalls, truncation, SSE */
-  mock_reply r;
-  size_t stop, stall_at;
-  unsigned stall_ms;
-  int stalled;
-} flow;
-
-static void sleep_ms(unsigned ms)
+/* The request path under the base path ("/api/v1/tasks" -> "/tasks"); NULL outside it. */
+static const char *relative(const apic_mock *m, const char *url)
 {
-  if (ms == 0)
-    return;
-  ms = ms > MAX_SLEEP_MS ? MAX_SLEEP_MS : ms;
-  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0)
-    ;
-}
-
-static unsigned num(const cJSON *o, const char *k)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsNumber(v) && v->valuedouble > 0 ? (unsigned)(v->valuedouble < 1e9 ? v->valuedouble : 1e9) : 0;
-}
-
-static ssize_t flow_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-  flow *f = cls;
-  if (pos >= f->stop)
-    return f->stop < f->r.len ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
-  if (f->stall_ms > 0 && !f->stalled && pos >= f->stall_at) {
-    sleep_ms(f->stall_ms);
-    f->stalled = 1;
-  }
-  size_t end = f->stop;
-  if (f->stall_ms > 0 && !f->stalled && f->stall_at < end)
-    end = f->stall_at;
-  for (size_t i = 0; i < f->r.ncuts; i++) {
-    if (f->r.cuts[i] == pos && pos > 0)
-      sleep_ms(SSE_GAP_MS);
-    if (f->r.cuts[i] > pos) {
-      end = f->r.cuts[i] < end ? f->r.cuts[i] : end;
-      break;
-    }
-  }
-  size_t n = end - (size_t)pos < max ? end - (size_t)pos : max;
-  memcpy(buf, f->r.body + pos, n);
-  return (ssize_t)n;
-}
-
-static void flow_free(void *cls)
-{
-  flow *f = cls;
-  free(f->r.body);
-  free(f);
-}
-
-/* A response for r (taking its body) shaped by the fault: truncate, stall_ms, sse_drop_after. */
-static struct MHD_Response *make_response(mock_reply *r, const cJSON *fault)
-{
-  const cJSON *trunc = cJSON_GetObjectItemCaseSensitive(fault, "truncate");
-  const cJSON *drop = cJSON_GetObjectItemCaseSensitive(fault, "sse_drop_after");
-  if (trunc == NULL && drop == NULL && num(fault, "stall_ms") == 0 && r->ncuts == 0)
-    return MHD_create_response_from_buffer(r->len, r->body != NULL ? r->body : (char *)"",
-                                           r->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-  flow *f = calloc(1, sizeof *f);
-  if (f == NULL)
+  size_t n = strlen(m->base);
+  if (strncmp(url, m->base, n) != 0 || (url[n] != '/' && url[n] != '\0'))
     return NULL;
-  f->r = *r, f->stop = r->len, f->stall_at = r->len / 2, f->stall_ms = num(fault, "stall_ms");
-  if (cJSON_IsNumber(trunc))
-    f->stop = num(fault, "truncate") < r->len ? num(fault, "truncate") : r->len;
-  else if (cJSON_IsTrue(trunc))
-    f->stop = r->len / 2;
-  if (cJSON_IsNumber(drop) && r->ncuts > 0)
-    f->stop = num(fault, "sse_drop_after") == 0 ? 0
-              : num(fault, "sse_drop_after") <= r->ncuts ? r->cuts[num(fault, "sse_drop_after") - 1]
-                                                         : r->len;
-  uint64_t size = r->ncuts > 0 ? MHD_SIZE_UNKNOWN : r->len;
-  struct MHD_Response *resp = MHD_create_response_from_callback(size, 4096, flow_read, f, flow_free);
-  if (resp == NULL)
-    flow_free(f);
-  return resp;
-}
-
-static enum MHD_Result send_reply(struct MHD_Connection *c, mock_reply *r, const cJSON *fault)
-{
-  struct MHD_Response *resp = make_response(r, fault);
-  if (resp == NULL)
-    return MHD_NO;
-  if (r->ctype != NULL && r->len > 0)
-    MHD_add_response_header(resp, "Content-Type", r->ctype);
-  if (r->ncuts > 0)
-    MHD_add_response_header(resp, "Cache-Control", "no-cache");
-  const cJSON *h;
-  cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(fault, "headers"))
-  {
-    char num_text[64];
-    if (cJSON_IsNumber(h))
-      snprintf(num_text, sizeof num_text, "%.17g", h->valuedouble);
-    if (cJSON_IsString(h) || cJSON_IsNumber(h))
-      MHD_add_response_header(resp, h->string, cJSON_IsString(h) ? h->valuestring : num_text);
-  }
-  enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
-  MHD_destroy_response(resp);
-  return ret;
-}
-
-/* A fault with a status answers in place of the operation: its body (a string as is, JSON
- * printed), else the spec's error payload for that status. */
-static void fault_reply(apic_mock *m, const cJSON *fault, mock_reply *r)
-{
-  const cJSON *body = cJSON_GetObjectItemCaseSensitive(fault, "body");
-  int status = (int)num(fault, "status");
-  status = status >= 100 && status <= 599 ? status : 500;
-  if (cJSON_IsString(body)) {
-    r->status = status, r->body = strdup(body->valuestring), r->ctype = "application/json";
-    r->len = r->body != NULL ? strlen(r->body) : 0;
-  } else if (body != NULL)
-    apic_mock__reply_json(r, status, cJSON_Duplicate(body, 1));
-  else if (status >= 400)
-    apic_mock__reply_error(m, r, status, "injected fault");
-  else
-    apic_mock__reply_json(r, status, NULL);
+  return url[n] != '\0' ? url + n : "/";
 }
 
 static void log_line(apic_mock *m, const char *method, const char *path, int status)
@@ -147,44 +48,75 @@ static void log_line(apic_mock *m, const char *method, const char *path, int sta
   char now[40];
   apic_mock__now(now, sizeof now);
   pthread_mutex_lock(&m->lock); /* one line at a time */
-  fprintf(m->o.log_out != NULL ? m->o.log_out : stderr, "%s %s %s %d\n", now, method, path, status);
+  fprintf(m->o.log_out != NULL ? m->o.log_out : stderr, "%s %s %.300s %d\n", now, method, path, status);
   fflush(m->o.log_out != NULL ? m->o.log_out : stderr);
   pthread_mutex_unlock(&m->lock);
 }
 
-static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
+/* Requests answered before routing: a body over max_body, an encoded NUL in the target, a path
+ * outside the base path. */
+static enum MHD_Result refuse(apic_mock *m, struct MHD_Connection *c, const char *method, const char *url, conn *cn)
 {
   mock_reply r;
+  char detail[400];
   memset(&r, 0, sizeof r);
   if (cn->too_big) {
-    char detail[80];
     snprintf(detail, sizeof detail, "the body is larger than %zu bytes", m->o.max_body);
     apic_mock__reply_error(m, &r, 413, detail);
-    log_line(m, method, url, 413);
-    return send_reply(c, &r, NULL);
+  } else if (cn->nul)
+    apic_mock__reply_error(m, &r, 400, "the path or query holds an encoded NUL byte (%00)");
+  else {
+    snprintf(detail, sizeof detail, "no such path: this server serves under %.300s/", m->base);
+    apic_mock__reply_error(m, &r, 404, detail);
   }
-  if (strncmp(url, "/__mock/", 8) == 0) {
-    cJSON *out = NULL;
-    apic_mock__admin(m, method, url, cn->body != NULL ? cn->body : "", &r.status, &out);
-    apic_mock__reply_json(&r, r.status, out);
-    return send_reply(c, &r, NULL);
+  log_line(m, method, url, r.status);
+  return apic_mock__send(m, c, cn->sock, &r, NULL);
+}
+
+static enum MHD_Result admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, conn *cn)
+{
+  mock_reply r;
+  cJSON *out = NULL;
+  memset(&r, 0, sizeof r);
+  apic_mock__admin(m, c, method, path, cn->body != NULL ? cn->body : "", &r.status, &out);
+  apic_mock__reply_json(&r, r.status, out);
+  return apic_mock__send(m, c, cn->sock, &r, NULL);
+}
+
+/* The request is in: routed, logged and given its fault, then (after the wait the latency and the
+ * fault ask for, during which the connection is suspended) answered. */
+static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
+{
+  const char *path = relative(m, url);
+  if (!cn->answering) {
+    cn->answering = 1;
+    cn->sock = apic_mock__sock(c);
+    apic_mock__sock_busy(&m->clock, cn->sock, 1);
+    if (cn->too_big || cn->nul || path == NULL)
+      return refuse(m, c, method, url, cn);
+    if (apic_mock__is_admin(path))
+      return admin(m, c, method, path, cn);
+    cn->params = cJSON_CreateObject();
+    cn->op = apic_mock__route(m->spec, method, path, cn->params, &cn->known);
+    apic_mock__log_request(m, c, method, path, cn->op, cn->body, cn->len);
+    cn->fault = apic_mock__take_fault(m, method, path);
+    uint64_t delay = (uint64_t)m->o.latency_ms + apic_mock__num(cn->fault, "delay_ms");
+    if (apic_mock__wait(&m->clock, cn->sock, c, delay < MOCK_MAX_WAIT_MS ? (unsigned)delay : MOCK_MAX_WAIT_MS))
+      return MHD_YES; /* libmicrohttpd calls again once the clock resumes the connection */
   }
-  apic_mock__log_request(m, c, method, url, cn->body, cn->len);
-  cJSON *fault = apic_mock__take_fault(m, method, url);
-  sleep_ms(m->o.latency_ms + num(fault, "delay_ms"));
-  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fault, "drop"))) {
-    log_line(m, method, url, 0);
-    cJSON_Delete(fault);
+  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cn->fault, "drop"))) {
+    log_line(m, method, path, 0);
     return MHD_NO; /* libmicrohttpd closes the connection without an answer */
   }
-  if (cJSON_GetObjectItemCaseSensitive(fault, "status") != NULL)
-    fault_reply(m, fault, &r);
+  mock_reply r;
+  memset(&r, 0, sizeof r);
+  if (cJSON_GetObjectItemCaseSensitive(cn->fault, "status") != NULL)
+    apic_mock__fault_reply(m, cn->fault, &r);
   else
-    apic_mock__serve(m, c, method, url, cn->body != NULL ? cn->body : "", cn->len, &r);
-  log_line(m, method, url, r.status);
-  enum MHD_Result ret = send_reply(c, &r, fault);
-  cJSON_Delete(fault);
-  return ret;
+    apic_mock__serve(m, c, cn->op, cn->known, method, path, cn->params, cn->body != NULL ? cn->body : "", cn->len,
+                     &r);
+  log_line(m, method, path, r.status);
+  return apic_mock__send(m, c, cn->sock, &r, cn->fault);
 }
 
 static int append_body(apic_mock *m, conn *cn, const char *data, size_t n)
@@ -206,32 +138,50 @@ static int append_body(apic_mock *m, conn *cn, const char *data, size_t n)
   return 0;
 }
 
+/* The headers are in: count it, and refuse at once what needs no body. */
+static enum MHD_Result begin(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
+{
+  cn->begun = 1;
+  const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+  cn->too_big = cl != NULL && strtoull(cl, NULL, 10) > m->o.max_body;
+  const char *path = relative(m, url);
+  if (path != NULL && !apic_mock__is_admin(path)) { /* admin calls do not count as concurrency */
+    int now = atomic_fetch_add(&m->active, 1) + 1, peak = atomic_load(&m->peak);
+    while (now > peak && !atomic_compare_exchange_weak(&m->peak, &peak, now))
+      ;
+    cn->counted = 1;
+  }
+  return cn->too_big || cn->nul ? answer(m, c, url, method, cn) : MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
   apic_mock *m = cls;
   conn *cn = *con_cls;
   (void)version;
-  if (cn == NULL) {
-    if ((cn = calloc(1, sizeof *cn)) == NULL)
-      return MHD_NO;
-    *con_cls = cn;
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    cn->too_big = cl != NULL && strtoull(cl, NULL, 10) > m->o.max_body;
-    if (strncmp(url, "/__mock/", 8) != 0) { /* admin calls do not count as concurrency */
-      pthread_mutex_lock(&m->lock);
-      cn->counted = 1;
-      m->peak = ++m->active > m->peak ? m->active : m->peak;
-      pthread_mutex_unlock(&m->lock);
-    }
-    return cn->too_big ? answer(m, c, url, method, cn) : MHD_YES;
-  }
+  if (cn == NULL)
+    return MHD_NO; /* out of memory in on_uri */
+  if (!cn->begun)
+    return begin(m, c, url, method, cn);
   if (*upload_size > 0) {
     int rc = append_body(m, cn, upload, *upload_size);
     *upload_size = 0;
     return rc == 0 ? MHD_YES : MHD_NO;
   }
   return answer(m, c, url, method, cn);
+}
+
+/* Called with the request target as sent, before libmicrohttpd decodes it (a decoded %00 would
+ * end the path early: "/tasks/%00" would read as "/tasks/"). Its result is the request's
+ * context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+  conn *cn = calloc(1, sizeof *cn);
+  (void)cls, (void)c;
+  if (cn != NULL)
+    cn->nul = strstr(uri, "%00") != NULL;
+  return cn;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -241,11 +191,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   (void)c, (void)toe;
   if (cn == NULL)
     return;
-  if (cn->counted) {
-    pthread_mutex_lock(&m->lock);
-    m->active--;
-    pthread_mutex_unlock(&m->lock);
-  }
+  if (cn->counted)
+    atomic_fetch_sub(&m->active, 1);
+  apic_mock__sock_busy(&m->clock, cn->sock, 0);
+  cJSON_Delete(cn->params), cJSON_Delete(cn->fault);
   free(cn->body);
   free(cn);
   *con_cls = NULL;
@@ -257,8 +206,54 @@ apic_mock_options apic_mock_options_default(void)
   memset(&o, 0, sizeof o);
   o.host = "127.0.0.1";
   o.max_body = 1u << 20;
-  o.max_connections = 256;
+  o.max_connections = DEFAULT_MAX_CONNECTIONS;
+  o.max_per_client = DEFAULT_MAX_PER_CLIENT;
+  o.read_timeout_ms = DEFAULT_READ_TIMEOUT_MS;
   return o;
+}
+
+/* Zeros become the defaults; the connection limit stays within the descriptors the process may
+ * open (each connection is one). */
+static void settle_options(apic_mock_options *o)
+{
+  apic_mock_options d = apic_mock_options_default();
+  struct rlimit nofile;
+  o->host = o->host != NULL ? o->host : d.host;
+  o->max_body = o->max_body > 0 ? o->max_body : d.max_body;
+  o->max_connections = o->max_connections > 0 ? o->max_connections : d.max_connections;
+  o->max_per_client = o->max_per_client > 0 ? o->max_per_client : d.max_per_client;
+  o->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : d.read_timeout_ms;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+      nofile.rlim_cur < o->max_connections + 2 * FD_RESERVE)
+    o->max_connections = nofile.rlim_cur > 2 * FD_RESERVE ? (unsigned)nofile.rlim_cur - FD_RESERVE : FD_RESERVE;
+  if (o->threads == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cpus < 2 ? 2 : cpus > 8 ? 8 : (unsigned)cpus;
+  }
+  o->threads = o->threads > MAX_THREADS ? MAX_THREADS : o->threads;
+  o->threads = o->threads > o->max_connections ? o->max_connections : o->threads; /* each loop takes a share */
+}
+
+/* The admin token: the one given, else 32 random hex digits. */
+static int make_token(apic_mock *m, const char **why)
+{
+  const char *given = m->o.admin_token;
+  if (given != NULL) {
+    if (given[0] == '\0' || strlen(given) >= sizeof m->token || strcspn(given, "\r\n") != strlen(given))
+      return *why = "the admin token must be 1 to 128 characters on one line", -1;
+    snprintf(m->token, sizeof m->token, "%s", given);
+    return 0;
+  }
+  unsigned char bytes[16];
+  FILE *f = fopen("/dev/urandom", "rb");
+  size_t n = f != NULL ? fread(bytes, 1, sizeof bytes, f) : 0;
+  if (f != NULL)
+    fclose(f);
+  if (n != sizeof bytes)
+    return *why = "cannot read /dev/urandom for the admin token", -1;
+  for (size_t i = 0; i < sizeof bytes; i++)
+    snprintf(m->token + 2 * i, 3, "%02x", bytes[i]);
+  return 0;
 }
 
 static int fail(apic_mock *m, char **out_err, const char *msg)
@@ -269,10 +264,22 @@ static int fail(apic_mock *m, char **out_err, const char *msg)
   return -1;
 }
 
+static struct MHD_Daemon *start_daemon(apic_mock *m, const struct sockaddr_in *addr)
+{
+  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+  return MHD_start_daemon(
+    flags, m->o.port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
+    m->o.threads, MHD_OPTION_CONNECTION_LIMIT, m->o.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+    m->o.max_per_client, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+    (size_t)HEADER_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, m, MHD_OPTION_NOTIFY_CONNECTION,
+    apic_mock__on_connection, &m->clock, MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_END);
+}
+
 int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock **out, char **out_err)
 {
   apic_mock *m = calloc(1, sizeof *m);
   char *err = NULL;
+  const char *why = NULL;
   struct sockaddr_in addr;
   *out = NULL;
   if (out_err != NULL)
@@ -280,14 +287,19 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   if (m == NULL)
     return out_err != NULL ? (*out_err = strdup("out of memory"), -1) : -1;
   m->o = o != NULL ? *o : apic_mock_options_default();
-  m->o.host = m->o.host != NULL ? m->o.host : "127.0.0.1";
-  m->o.max_body = m->o.max_body > 0 ? m->o.max_body : 1u << 20;
-  m->o.max_connections = m->o.max_connections > 0 ? m->o.max_connections : 256;
+  settle_options(&m->o);
   pthread_mutex_init(&m->lock, NULL);
-  m->store = cJSON_CreateObject(), m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
+  m->store = cJSON_CreateObject(), m->ids = cJSON_CreateObject();
+  m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
   m->spec = spec_json != NULL ? cJSON_Parse(spec_json) : NULL;
   if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m->spec, "resources")))
     return fail(m, out_err, "the spec is not the JSON `apic dump` prints (no \"resources\" array)");
+  if (apic_mock__index(m) != 0)
+    return fail(m, out_err, "out of memory");
+  if (apic_mock__base_path(m->spec, m->base, sizeof m->base) != 0)
+    return fail(m, out_err, "the path of the spec's base_url is too long (255 characters at most)");
+  if (make_token(m, &why) != 0)
+    return fail(m, out_err, why);
   if (apic_mock__load_data(m, &err) != 0) {
     int rc = fail(m, out_err, err);
     free(err);
@@ -298,15 +310,12 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   addr.sin_port = htons(m->o.port);
   if (inet_pton(AF_INET, m->o.host, &addr.sin_addr) != 1)
     return fail(m, out_err, "--host: expected an IPv4 address such as 127.0.0.1");
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ITC;
-  m->daemon = MHD_start_daemon(flags,
-                               m->o.port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, &addr,
-                               MHD_OPTION_CONNECTION_LIMIT, m->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-                               30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_END);
-  if (m->daemon == NULL)
+  if (apic_mock__clock_start(&m->clock, m->o.read_timeout_ms) != 0)
+    return fail(m, out_err, "cannot start the clock thread");
+  if ((m->daemon = start_daemon(m, &addr)) == NULL)
     return fail(m, out_err, "cannot listen on that host and port (in use?)");
   m->port = MHD_get_daemon_info(m->daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+  snprintf(m->url, sizeof m->url, "http://%s:%u%s", m->o.host, (unsigned)m->port, m->base);
   *out = m;
   return 0;
 }
@@ -316,27 +325,41 @@ unsigned short apic_mock_port(const apic_mock *m)
   return m != NULL ? m->port : 0;
 }
 
+const char *apic_mock_url(const apic_mock *m)
+{
+  return m != NULL ? m->url : NULL;
+}
+
+const char *apic_mock_admin_token(const apic_mock *m)
+{
+  return m != NULL ? m->token : NULL;
+}
+
+/* Stops accepting, lets requests in flight finish (bounded: the clock still wakes those that
+ * wait), then stops the clock (waking whatever still waits) and the daemon, which closes the
+ * rest: stopping at once would cut answers half sent. */
 void apic_mock_stop(apic_mock *m)
 {
   if (m == NULL)
     return;
+  MHD_socket listener = MHD_INVALID_SOCKET;
   if (m->daemon != NULL) {
-    /* Stop accepting, let requests in flight finish (bounded), then close what is left:
-     * stopping at once would cut them, as the daemon shuts every connection down. */
-    MHD_socket listener = MHD_quiesce_daemon(m->daemon); /* now ours to close */
-    for (unsigned waited = 0; waited < MAX_SLEEP_MS + 5000; waited += 10) {
-      pthread_mutex_lock(&m->lock);
-      int active = m->active;
-      pthread_mutex_unlock(&m->lock);
-      if (active <= 0)
+    listener = MHD_quiesce_daemon(m->daemon); /* now ours to close */
+    for (uint64_t end = apic_mock__now_ms() + MOCK_MAX_WAIT_MS + 5000; apic_mock__now_ms() < end;) {
+      if (atomic_load(&m->active) <= 0)
         break;
-      sleep_ms(10);
+      nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
-    MHD_stop_daemon(m->daemon);
-    if (listener != MHD_INVALID_SOCKET)
-      close(listener);
   }
-  cJSON_Delete(m->spec), cJSON_Delete(m->store), cJSON_Delete(m->faults), cJSON_Delete(m->requests);
+  apic_mock__clock_stop(&m->clock);
+  if (m->daemon != NULL)
+    MHD_stop_daemon(m->daemon);
+  if (listener != MHD_INVALID_SOCKET)
+    close(listener);
+  apic_mock__clock_free(&m->clock);
+  apic_mock__index_free(m);
+  cJSON_Delete(m->spec), cJSON_Delete(m->store), cJSON_Delete(m->ids), cJSON_Delete(m->faults);
+  cJSON_Delete(m->requests);
   pthread_mutex_destroy(&m->lock);
   free(m);
 }

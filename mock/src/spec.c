@@ -121,3 +121,20 @@ cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detai
     cJSON_AddStringToObject(out, key, detail);
   return out;
 }
+
+/* The path of the spec's base_url ("https://host/api/v1/" -> "/api/v1"; "" when it has none):
+ * the mock serves the operations under it, as the real server does. -1 when it does not fit. */
+int apic_mock__base_path(const cJSON *spec, char *buf, size_t size)
+{
+  const char *url = cJSON_GetStringValue(
+    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "api"), "base_url"));
+  const char *scheme = url != NULL ? strstr(url, "://") : NULL;
+  const char *path = scheme != NULL ? scheme + 3 + strcspn(scheme + 3, "/?#") : "";
+  size_t n = strcspn(path, "?#");
+  while (n > 0 && path[n - 1] == '/')
+    n--;
+  if (n >= size)
+    return -1;
+  snprintf(buf, size, "%.*s", (int)n, path);
+  return 0;
+}

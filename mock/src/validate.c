@@ -4,6 +4,7 @@
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apic/datetime.h"
@@ -118,6 +119,15 @@ static int model_value(vctx *c, const cJSON *model, const cJSON *j, int depth)
       return rc;
     c->path[len] = '\0';
   }
+  const cJSON *member;
+  cJSON_ArrayForEach(member, j)
+  {
+    const cJSON *known = apic_mock__field(model, member->string);
+    if (known == NULL || cJSON_GetObjectItemCaseSensitive(known, "header") != NULL) {
+      snprintf(c->path + len, sizeof c->path - len, ".%.100s", member->string);
+      return fail(c, "unknown field");
+    }
+  }
   return 0;
 }
 
@@ -161,6 +171,30 @@ static int map_value(vctx *c, const cJSON *values, const cJSON *j, int depth)
   return 0;
 }
 
+/* A number JSON cannot carry back (1e400 parses as infinity and would print as null), anywhere
+ * in j: the path to it, in c. */
+static int out_of_range(vctx *c, const cJSON *j, int depth)
+{
+  if (cJSON_IsNumber(j) && !isfinite(j->valuedouble))
+    return fail(c, "number out of range");
+  size_t len = strlen(c->path);
+  int i = 0;
+  const cJSON *e;
+  cJSON_ArrayForEach(e, j)
+  {
+    if (depth > MOCK_MAX_DEPTH)
+      return fail(c, "nested too deep");
+    if (e->string != NULL)
+      snprintf(c->path + len, sizeof c->path - len, ".%.100s", e->string);
+    else
+      snprintf(c->path + len, sizeof c->path - len, "[%d]", i++);
+    if (out_of_range(c, e, depth + 1) != 0)
+      return -1;
+  }
+  c->path[len] = '\0';
+  return 0;
+}
+
 static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int depth)
 {
   const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
@@ -168,7 +202,9 @@ static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int
   if (depth > MOCK_MAX_DEPTH)
     return fail(c, "nested too deep");
   if (kind == NULL || strcmp(kind, "any") == 0)
-    return 0;
+    return out_of_range(c, j, depth);
+  if (cJSON_IsNumber(j) && !isfinite(j->valuedouble))
+    return fail(c, "number out of range");
   if (strcmp(kind, "string") == 0)
     return cJSON_IsString(j) ? check_string(c, k, j->valuestring) : expected(c, "a string", j);
   if (strcmp(kind, "datetime") == 0)
@@ -205,6 +241,32 @@ int apic_mock__validate(const cJSON *spec, const cJSON *type, const cJSON *k, co
   c.spec = spec, c.err = err, c.errsz = errsz;
   snprintf(c.path, sizeof c.path, "%s", root);
   return value(&c, type, k, v, 0);
+}
+
+/* Whether v may stand in the field f of a response: null where f is nullable, else a value valid
+ * for f's type and constraints. */
+int apic_mock__fits(const cJSON *spec, const cJSON *f, const cJSON *v)
+{
+  char err[8];
+  if (cJSON_IsNull(v))
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "nullable"));
+  return apic_mock__validate(spec, cJSON_GetObjectItemCaseSensitive(f, "type"),
+                             cJSON_GetObjectItemCaseSensitive(f, "constraints"), v, "", err, sizeof err) == 0;
+}
+
+/* A parameter's text as the JSON value its kind expects (left a string when it does not parse,
+ * so the validator names the problem). */
+cJSON *apic_mock__text_value(const char *kind, const char *text)
+{
+  char *end;
+  if (kind != NULL && (strcmp(kind, "int") == 0 || strcmp(kind, "float") == 0)) {
+    double d = strtod(text, &end);
+    if (end != text && *end == '\0')
+      return cJSON_CreateNumber(d);
+  }
+  if (kind != NULL && strcmp(kind, "bool") == 0 && (strcmp(text, "true") == 0 || strcmp(text, "false") == 0))
+    return cJSON_CreateBool(strcmp(text, "true") == 0);
+  return cJSON_CreateString(text);
 }
 
 /* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */

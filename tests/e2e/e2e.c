@@ -7,9 +7,7 @@
 
 const char *e2e_base(apic_mock *m)
 {
-  static char base[64];
-  snprintf(base, sizeof base, "http://127.0.0.1:%u", (unsigned)apic_mock_port(m));
-  return base;
+  return apic_mock_url(m);
 }
 
 cJSON *e2e_requests(apic_mock *m)

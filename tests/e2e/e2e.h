@@ -9,9 +9,10 @@
 
 #include "mock_http.h"
 
-/* The mock's base URL, "http://127.0.0.1:PORT", in a static buffer. */
+/* The mock's base URL, "http://127.0.0.1:PORT/api/v1" (it serves under the spec's base path). */
 const char *e2e_base(apic_mock *m);
-/* GET /__mock/requests (caller deletes), and the number of requests logged. */
+/* GET /__mock/requests (caller deletes), and the number of requests logged (mt_req sends the
+ * admin token). */
 cJSON *e2e_requests(apic_mock *m);
 int e2e_request_count(apic_mock *m);
 /* A header of a logged request, case-insensitive; NULL when absent. */

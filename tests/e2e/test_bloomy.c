@@ -27,7 +27,9 @@ typedef struct fixture {
 static int setup(void **state)
 {
   fixture *f = calloc(1, sizeof *f);
-  f->mock = mt_start("bloomy", NULL);
+  apic_mock_options mo = apic_mock_options_default();
+  mo.log_secrets = 1; /* the tests read the credentials the SDK sent in the request log */
+  f->mock = mt_start("bloomy", &mo);
   bloomy_client_options o;
   bloomy_client_options_init(&o);
   o.base_url = e2e_base(f->mock);

@@ -1,6 +1,7 @@
 /* The mock servers apic generates (generated/<api>/mock/): in-process through <api>_mock_start
  * (Torale and Bloomy in one program, with both SDKs) and as the <api>-mock programs, which print
- * "listening on HOST:PORT" first and exit 0 on SIGTERM once the request in flight is answered.
+ * "listening on HOST:PORT", their base URL and admin token first and exit 0 on SIGTERM once the
+ * request in flight is answered.
  * The paths of the programs come from the build (MOCK_BIN_DIR). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,10 +19,8 @@
 #include "torale/torale.h"
 #include "torale_mock.h"
 
-static torale_client *torale_at(unsigned short port)
+static torale_client *torale_at(const char *base)
 {
-  char base[64];
-  snprintf(base, sizeof base, "http://127.0.0.1:%u", (unsigned)port);
   torale_client_options o;
   torale_client_options_init(&o);
   o.base_url = base;
@@ -55,15 +54,13 @@ static void in_process(void **state)
   assert_int_equal(torale_mock_start(NULL, &tm, &err), 0);
   assert_int_equal(bloomy_mock_start(NULL, &bm, &err), 0);
   assert_int_not_equal(torale_mock_port(tm), bloomy_mock_port(bm));
-  torale_client *c = torale_at(torale_mock_port(tm));
+  torale_client *c = torale_at(torale_mock_url(tm));
   create_and_get(c);
   torale_client_free(c, 0);
 
-  char base[64];
-  snprintf(base, sizeof base, "http://127.0.0.1:%u", (unsigned)bloomy_mock_port(bm));
   bloomy_client_options o;
   bloomy_client_options_init(&o);
-  o.base_url = base;
+  o.base_url = bloomy_mock_url(bm);
   o.api_key = "k";
   bloomy_client *b = NULL;
   assert_int_equal(bloomy_client_new(&o, &b, NULL), 0);
@@ -85,7 +82,7 @@ static void in_process(void **state)
   torale_mock_stop(tm);
 }
 
-static mp_child child = {0, -1, 0};
+static mp_child child = {0, -1, 0, "", ""};
 
 static int kill_child(void **state)
 {
@@ -101,9 +98,8 @@ static void torale_program(void **state)
   char *args[] = {(char *)MOCK_BIN_DIR "/torale-mock", (char *)"--port", (char *)"0", (char *)"--seed", (char *)"7",
                   NULL};
   mp_spawn(args, &child);
-  unsigned short port = mp_listening(&child);
-  assert_int_not_equal(port, 0);
-  torale_client *c = torale_at(port);
+  assert_int_not_equal(mp_listening(&child), 0);
+  torale_client *c = torale_at(child.url);
   create_and_get(c);
   torale_client_free(c, 0);
   mp_sigterm_in_flight(&child, "/tasks", "Authorization: Bearer k");

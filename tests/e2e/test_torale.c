@@ -47,7 +47,9 @@ static torale_client *client_with(fixture *f, void (*tune)(torale_client_options
 static int setup(void **state)
 {
   fixture *f = calloc(1, sizeof *f);
-  f->mock = mt_start("torale", NULL);
+  apic_mock_options mo = apic_mock_options_default();
+  mo.log_secrets = 1; /* the tests read the credentials the SDK sent in the request log */
+  f->mock = mt_start("torale", &mo);
   f->c = client_with(f, NULL);
   *state = f;
   return 0;

@@ -1,7 +1,7 @@
 /* Every example runs as make demo runs it: a child process given the base URL of a mock server
- * (libapic-mock, in-process here, on an ephemeral port, nothing preloaded) and the API key in
- * the environment, in the order of EXAMPLES (examples/examples.mk), all against the same two
- * servers. Each must exit 0 within a time limit and print every line examples/expected.txt
+ * (libapic-mock, in-process here, on an ephemeral port, nothing preloaded) and the API key and
+ * the mock's admin token in the environment, in the order of EXAMPLES (examples/examples.mk),
+ * all against the same two servers. Each must exit 0 within a time limit and print every line examples/expected.txt
  * gives it. Under APIC_UNDER_VALGRIND the children run under valgrind too (leaks are errors).
  * The build passes EXAMPLES_DIR, EXAMPLE_NAMES and EXPECTED_FILE. */
 #include <errno.h>
@@ -51,11 +51,10 @@ static int64_t now_ms(void)
 
 /* Runs EXAMPLES_DIR/name BASE with stdout and stderr into out; killed after limit_ms.
  * Returns its exit status, or -1 when it was killed or died of a signal. */
-static int run(const char *name, unsigned short port, char *out, size_t size, int limit_ms)
+static int run(const char *name, const char *url, char *out, size_t size, int limit_ms)
 {
-  char path[256], url[64];
+  char path[256];
   snprintf(path, sizeof path, "%s/%s", EXAMPLES_DIR, name);
-  snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)port);
   int valgrind = getenv("APIC_UNDER_VALGRIND") != NULL;
   int fds[2];
   assert_int_equal(pipe(fds), 0);
@@ -114,10 +113,10 @@ static int run(const char *name, unsigned short port, char *out, size_t size, in
 static void test_example(void **state)
 {
   const char *name = *state;
-  unsigned short port = strncmp(name, "bloomy_", 7) == 0 ? bloomy_mock_port(bloomy) : torale_mock_port(torale);
+  const char *url = strncmp(name, "bloomy_", 7) == 0 ? bloomy_mock_url(bloomy) : torale_mock_url(torale);
   int limit = getenv("APIC_UNDER_VALGRIND") != NULL ? 120000 : 20000;
   static char out[OUT_SIZE];
-  int rc = run(name, port, out, sizeof out, limit);
+  int rc = run(name, url, out, sizeof out, limit);
   int missing = 0, lines = 0;
   size_t nlen = strlen(name);
   for (const char *l = expected; *l != '\0'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
@@ -144,8 +143,11 @@ static int start(void **state)
   (void)state;
   setenv("TORALE_API_KEY", "example-key", 1);
   setenv("BLOOMY_API_KEY", "example-key", 1);
+  setenv("APIC_MOCK_TOKEN", "example-admin-token", 1); /* what example.c sends to the admin endpoints */
+  torale_mock_options o = torale_mock_options_default();
+  o.admin_token = "example-admin-token";
   expected = slurp(EXPECTED_FILE);
-  if (expected == NULL || torale_mock_start(NULL, &torale, NULL) != 0 || bloomy_mock_start(NULL, &bloomy, NULL) != 0)
+  if (expected == NULL || torale_mock_start(&o, &torale, NULL) != 0 || bloomy_mock_start(&o, &bloomy, NULL) != 0)
     return -1;
   return 0;
 }

@@ -64,23 +64,42 @@ static size_t on_header(char *data, size_t size, size_t n, void *cls)
 
 void mt_req(apic_mock *m, const char *method, const char *path, const char *body, const char *hdrs, mt_resp *r)
 {
-  mt_req_port(apic_mock_port(m), method, path, body, hdrs, r);
+  mt_req_at(apic_mock_url(m), apic_mock_admin_token(m), method, path, body, hdrs, r);
 }
 
 void mt_req_port(unsigned short port, const char *method, const char *path, const char *body, const char *hdrs,
                  mt_resp *r)
 {
-  char url[2048], line[1024];
-  memset(r, 0, sizeof *r);
-  snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, path);
-  CURL *c = curl_easy_init();
+  char base[64];
+  snprintf(base, sizeof base, "http://127.0.0.1:%u", (unsigned)port);
+  mt_req_at(base, NULL, method, path, body, hdrs, r);
+}
+
+static struct curl_slist *header_list(const char *token, const char *path, const char *hdrs)
+{
+  char line[1024];
   struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+  if (token != NULL && strncmp(path, "/__mock/", 8) == 0) {
+    snprintf(line, sizeof line, "X-Mock-Token: %s", token);
+    list = curl_slist_append(list, line);
+  }
   for (const char *h = hdrs; h != NULL && *h != '\0';) {
     size_t len = strcspn(h, "\n");
     snprintf(line, sizeof line, "%.*s", (int)len, h);
     list = curl_slist_append(list, line);
     h += len + (h[len] == '\n');
   }
+  return list;
+}
+
+void mt_req_at(const char *base, const char *token, const char *method, const char *path, const char *body,
+               const char *hdrs, mt_resp *r)
+{
+  char url[2048];
+  memset(r, 0, sizeof *r);
+  snprintf(url, sizeof url, "%s%s", base, path);
+  CURL *c = curl_easy_init();
+  struct curl_slist *list = header_list(token, path, hdrs);
   curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   if (body != NULL) {

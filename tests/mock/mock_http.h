@@ -19,9 +19,13 @@ typedef struct mt_resp {
 /* Starts the mock on $(BUILD)/tests/mock/<name>.json with o (NULL = defaults). */
 apic_mock *mt_start(const char *name, const apic_mock_options *o);
 char *mt_slurp(const char *path);
-/* One request; hdrs holds header lines separated by '\n' (NULL = none). */
+/* One request to base + path (base: "http://127.0.0.1:PORT/api/v1", the mock's URL); hdrs holds
+ * header lines separated by '\n' (NULL = none). Admin paths ("/__mock/...") carry the token. */
+void mt_req_at(const char *base, const char *token, const char *method, const char *path, const char *body,
+               const char *hdrs, mt_resp *r);
+/* The same to an in-process mock: under its base URL, with its admin token. */
 void mt_req(apic_mock *m, const char *method, const char *path, const char *body, const char *hdrs, mt_resp *r);
-/* The same to a server on 127.0.0.1:port (a mock run as a program). */
+/* The same to http://127.0.0.1:port + path: no base path, no token. */
 void mt_req_port(unsigned short port, const char *method, const char *path, const char *body, const char *hdrs,
                  mt_resp *r);
 /* The response body as JSON (caller deletes), NULL when it is not JSON. */

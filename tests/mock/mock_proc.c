@@ -52,23 +52,37 @@ static long now_ms(void)
   return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-unsigned short mp_listening(mp_child *ch)
+int mp_read_line(mp_child *ch, int timeout_ms, char *line, size_t size)
 {
-  char line[128];
+  long deadline = now_ms() + timeout_ms;
   size_t n = 0;
-  long deadline = now_ms() + 10000;
-  while (n + 1 < sizeof line && now_ms() < deadline) { /* a byte at a time: stop at the newline */
+  int ended = 0;
+  while (n + 1 < size && now_ms() < deadline) { /* a byte at a time: stop at the newline */
     struct pollfd p = {ch->out, POLLIN, 0};
     if (poll(&p, 1, 100) <= 0)
       continue;
-    if (read(ch->out, line + n, 1) != 1 || line[n] == '\n')
+    if (read(ch->out, line + n, 1) != 1 || line[n] == '\n') {
+      ended = 1;
       break;
+    }
     n++;
   }
   line[n] = '\0';
+  return ended;
+}
+
+unsigned short mp_listening(mp_child *ch)
+{
+  char line[3][400];
+  for (int i = 0; i < 3; i++)
+    if (!mp_read_line(ch, 10000, line[i], sizeof line[i]))
+      return 0;
   unsigned port = 0;
-  if (sscanf(line, "listening on 127.0.0.1:%u", &port) != 1 || port == 0 || port > 65535)
+  if (sscanf(line[0], "listening on 127.0.0.1:%u", &port) != 1 || port == 0 || port > 65535 ||
+      strncmp(line[1], "base URL: ", 10) != 0 || strncmp(line[2], "admin token: ", 13) != 0)
     return 0;
+  snprintf(ch->url, sizeof ch->url, "%.300s", line[1] + 10);
+  snprintf(ch->token, sizeof ch->token, "%.128s", line[2] + 13);
   return ch->port = (unsigned short)port;
 }
 
@@ -113,7 +127,7 @@ void mp_kill(mp_child *ch)
 typedef struct flight { /* the request kept in flight, shared with its thread */
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  char url[160];
+  char url[400];
   const char *hdr;
   size_t got;
   int done;
@@ -164,19 +178,23 @@ static size_t discard(char *d, size_t s, size_t n, void *cls)
   return s * n;
 }
 
-static long post_fault(unsigned short port, const char *json)
+static long post_fault(const mp_child *ch, const char *json)
 {
-  char url[96];
+  char url[400], token[160];
   long status = 0;
-  snprintf(url, sizeof url, "http://127.0.0.1:%u/__mock/faults", (unsigned)port);
+  snprintf(url, sizeof url, "%s/__mock/faults", ch->url);
+  snprintf(token, sizeof token, "X-Mock-Token: %s", ch->token);
   CURL *c = curl_easy_init();
+  struct curl_slist *h = curl_slist_append(NULL, token);
   curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (curl_easy_perform(c) == CURLE_OK)
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(h);
   curl_easy_cleanup(c);
   return status;
 }
@@ -201,12 +219,12 @@ void mp_sigterm_in_flight(mp_child *ch, const char *path, const char *hdr)
 {
   char fault[256];
   snprintf(fault, sizeof fault, "{\"method\":\"GET\",\"path\":\"%s\",\"stall_ms\":%d}", path, STALL_MS);
-  assert_int_equal(post_fault(ch->port, fault), 201);
+  assert_int_equal(post_fault(ch, fault), 201);
   flight f;
   memset(&f, 0, sizeof f);
   pthread_mutex_init(&f.lock, NULL);
   pthread_cond_init(&f.cond, NULL);
-  snprintf(f.url, sizeof f.url, "http://127.0.0.1:%u%s", (unsigned)ch->port, path);
+  snprintf(f.url, sizeof f.url, "%s%s", ch->url, path);
   f.hdr = hdr;
   pthread_t th;
   assert_int_equal(pthread_create(&th, NULL, fly, &f), 0);

@@ -1,5 +1,6 @@
-/* libapic-mock: the CLI as a child process (apic-mock-dev runs apic_mock_main): the
- * "listening on" line, SIGTERM with a request in flight, --seed and --log, option errors. */
+/* libapic-mock: the CLI as a child process (apic-mock-dev runs apic_mock_main): the first lines
+ * (address, base URL, admin token), SIGTERM with a request in flight, --seed, --log and
+ * --admin-token, option errors. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,7 +16,7 @@
 #include "mock_http.h"
 #include "mock_proc.h"
 
-static mp_child child = {0, -1, 0};
+static mp_child child = {0, -1, 0, "", ""};
 
 static int kill_child(void **state)
 {
@@ -30,6 +31,10 @@ static void sigterm_with_request_in_flight(void **state)
   char *args[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--port", (char *)"0", NULL};
   mp_spawn(args, &child);
   assert_int_not_equal(mp_listening(&child), 0);
+  char url[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1", (unsigned)child.port);
+  assert_string_equal(child.url, url);         /* the base URL's path */
+  assert_int_equal(strlen(child.token), 32); /* a random admin token, printed */
   mp_sigterm_in_flight(&child, "/tasks", "Authorization: Bearer k");
 }
 
@@ -37,11 +42,12 @@ static void sigterm_with_request_in_flight(void **state)
 static void task_id_with_seed(const char *seed, const char *err_path, char *id, size_t size)
 {
   char *args[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--port", (char *)"0",
-                  (char *)"--seed", (char *)seed, (char *)"--log", NULL};
+                  (char *)"--seed", (char *)seed, (char *)"--log", (char *)"--admin-token", (char *)"cli-token", NULL};
   mp_spawn_err(args, err_path, &child);
   assert_int_not_equal(mp_listening(&child), 0);
+  assert_string_equal(child.token, "cli-token");
   mt_resp r;
-  mt_req_port(child.port, "POST", "/tasks", "{\"search_query\":\"q\",\"condition_description\":\"c\"}",
+  mt_req_at(child.url, child.token, "POST", "/tasks", "{\"search_query\":\"q\",\"condition_description\":\"c\"}",
               "Authorization: Bearer k", &r);
   assert_int_equal(r.status, 201);
   cJSON *j = mt_json(&r);

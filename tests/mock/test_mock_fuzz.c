@@ -173,23 +173,23 @@ static void raw_requests(apic_mock *m)
     "GARBAGE\r\n\r\n",
     "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", /* a TLS hello */
     "GET\r\n\r\n",
-    "GET /tasks/\xff\xfe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n",
-    "GET /tasks HTTP/9.9\r\nHost: x\r\n\r\n",
-    "GET /tasks\r\n\r\n",
-    "POST /tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: -5\r\n\r\n{}",
-    "POST /tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: 100\r\n\r\n{\"a\":",
-    "POST /tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n",
-    "POST /tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n{}",
-    "GET /tasks HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+    "GET /api/v1/tasks/\xff\xfe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n",
+    "GET /api/v1/tasks HTTP/9.9\r\nHost: x\r\n\r\n",
+    "GET /api/v1/tasks\r\n\r\n",
+    "POST /api/v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: -5\r\n\r\n{}",
+    "POST /api/v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: 100\r\n\r\n{\"a\":",
+    "POST /api/v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n",
+    "POST /api/v1/tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n{}",
+    "GET /api/v1/tasks HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
     "GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n",
   };
   unsigned short port = apic_mock_port(m);
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     raw(port, cases[i], strlen(cases[i]));
-  size_t big = 100 * 1024; /* a header and a request line far past the 64 KiB per connection */
+  size_t big = 100 * 1024; /* a header and a request line far past the 16 KiB per connection */
   char *huge = malloc(big + 64);
   assert_non_null(huge);
-  int n = snprintf(huge, 64, "GET /tasks HTTP/1.1\r\nX-Big: ");
+  int n = snprintf(huge, 64, "GET /api/v1/tasks HTTP/1.1\r\nX-Big: ");
   memset(huge + n, 'a', big - (size_t)n - 4);
   memcpy(huge + big - 4, "\r\n\r\n", 4);
   assert_true(raw(port, huge, big) < 4096); /* an error status at most, never the list */
@@ -198,7 +198,7 @@ static void raw_requests(apic_mock *m)
   for (int i = 0; i < RAW_ROUNDS; i++) { /* random bytes, sometimes after a valid start */
     size_t len = 1 + rnd(512), at = 0;
     if (rnd(2) == 0)
-      at = (size_t)snprintf(huge, 64, "%s /tasks HTTP/1.1\r\n", rnd(2) ? "GET" : "POST");
+      at = (size_t)snprintf(huge, 64, "%s /api/v1/tasks HTTP/1.1\r\n", rnd(2) ? "GET" : "POST");
     for (size_t k = at; k < len + at; k++)
       huge[k] = (char)rnd(256);
     raw(port, huge, len + at);

@@ -15,7 +15,7 @@
 #include "sdk_util.h"
 
 static char dir[64];
-static mp_child child = {0, -1, 0};
+static mp_child child = {0, -1, 0, "", ""};
 
 #define PC_ENV "PKG_CONFIG_PATH='%s/prefix/lib/pkgconfig'"
 

@@ -179,6 +179,16 @@ unsigned short bloomy_mock_port(const bloomy_mock *m)
   return apic_mock_port((const apic_mock *)m);
 }
 
+const char *bloomy_mock_url(const bloomy_mock *m)
+{
+  return apic_mock_url((const apic_mock *)m);
+}
+
+const char *bloomy_mock_admin_token(const bloomy_mock *m)
+{
+  return apic_mock_admin_token((const apic_mock *)m);
+}
+
 void bloomy_mock_stop(bloomy_mock *m)
 {
   apic_mock_stop((apic_mock *)m);

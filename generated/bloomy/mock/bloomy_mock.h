@@ -17,17 +17,23 @@ extern "C" {
 typedef apic_mock_options bloomy_mock_options;
 typedef struct bloomy_mock bloomy_mock;
 
-/** The defaults: 127.0.0.1, an ephemeral port, seed 0, the spec's credential required. */
+/** The defaults: 127.0.0.1, an ephemeral port, seed 0, the spec's credential required, a random
+ *  admin token (see apic/mock.h for every option). */
 bloomy_mock_options bloomy_mock_options_default(void);
 /** @brief Starts serving (o NULL: the defaults) on libmicrohttpd's threads.
  *  @return 0 with *out, or -1 with *err (when given: a message to free(), NULL when out of memory). */
 int bloomy_mock_start(const bloomy_mock_options *o, bloomy_mock **out, char **err);
 /** The port it listens on (the ephemeral one it was given). */
 unsigned short bloomy_mock_port(const bloomy_mock *m);
+/** Its URL: "http://127.0.0.1:PORT" and the path of the spec's base URL, under which it serves
+ *  (the SDK's base_url for it). */
+const char *bloomy_mock_url(const bloomy_mock *m);
+/** The token its admin endpoints (URL/__mock/...) want in an X-Mock-Token header. */
+const char *bloomy_mock_admin_token(const bloomy_mock *m);
 /** Lets requests in flight finish, stops and frees. NULL is fine. */
 void bloomy_mock_stop(bloomy_mock *m);
-/** The bloomy-mock program: --port --host --seed --data --latency --log --no-auth --help;
- *  prints "listening on HOST:PORT" first, serves until SIGINT or SIGTERM. Returns the exit status. */
+/** The bloomy-mock program (see --help): prints "listening on HOST:PORT", "base URL: URL"
+ *  and "admin token: TOKEN" first, serves until SIGINT or SIGTERM. Returns the exit status. */
 int bloomy_mock_main(int argc, char **argv);
 
 #ifdef __cplusplus

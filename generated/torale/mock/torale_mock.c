@@ -184,6 +184,16 @@ unsigned short torale_mock_port(const torale_mock *m)
   return apic_mock_port((const apic_mock *)m);
 }
 
+const char *torale_mock_url(const torale_mock *m)
+{
+  return apic_mock_url((const apic_mock *)m);
+}
+
+const char *torale_mock_admin_token(const torale_mock *m)
+{
+  return apic_mock_admin_token((const apic_mock *)m);
+}
+
 void torale_mock_stop(torale_mock *m)
 {
   apic_mock_stop((apic_mock *)m);

@@ -23,7 +23,14 @@ typedef struct apic_mock_options {
   FILE *log_out;            /* default stderr */
   int no_auth;              /* 1 = do not require the spec's credential */
   size_t max_body;          /* bigger request bodies get 413; default 1 MiB */
-  unsigned max_connections; /* default 256 */
+  unsigned max_connections; /* open connections in all; default 1024 (fewer when the file limit is lower) */
+  unsigned max_per_client;  /* open connections from one IP address; default 256 */
+  unsigned read_timeout_ms; /* a request must arrive whole this soon after the connection opened or its
+                               previous answer ended, else the connection is closed; default 10000 */
+  unsigned threads;         /* event loops serving the connections; default: the CPUs online, 2 to 8 */
+  const char *admin_token;  /* what /__mock/ requests must send as X-Mock-Token; NULL = a random one */
+  int log_secrets;          /* 1 = the request log keeps credentials and @sensitive values (tests of a
+                               client's credential handling); default: they are redacted */
 } apic_mock_options;
 
 /** The defaults above. */
@@ -36,12 +43,18 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
 /** The port it listens on. */
 unsigned short apic_mock_port(const apic_mock *m);
 
+/** The URL clients use: "http://HOST:PORT" and the path of the spec's base_url ("/api/v1"). */
+const char *apic_mock_url(const apic_mock *m);
+
+/** The admin token: the X-Mock-Token header every request to URL/__mock/... must carry. */
+const char *apic_mock_admin_token(const apic_mock *m);
+
 /** Stops accepting, lets in-flight requests finish, frees everything. NULL is a no-op. */
 void apic_mock_stop(apic_mock *m);
 
-/** The whole CLI (--port --host --seed --data --latency --log --no-auth --help): prints
- *  "listening on HOST:PORT" as the first line of stdout, serves until SIGINT or SIGTERM,
- *  then shuts down cleanly. Returns the process exit status (0 on a clean shutdown). */
+/** The whole CLI (see --help): prints "listening on HOST:PORT", "base URL: URL" and "admin token:
+ *  TOKEN" as the first three lines of stdout, serves until SIGINT or SIGTERM, then shuts down
+ *  cleanly. Returns the process exit status (0 on a clean shutdown). */
 int apic_mock_main(const char *spec_json, int argc, char **argv);
 
 #ifdef __cplusplus
