@@ -1,26 +1,32 @@
 # libapic-mock suites: the engine in-process on the Torale and Bloomy specs (dumped by apic at
-# build time), driven with plain libcurl; the CLI driven as a child process.
-MOCK_TESTS := crud faults cli params fuzz
+# build time), driven with plain libcurl; the CLI driven as a child process; slowloris, the
+# attacker test_mock_guard runs (and bench/mock.sh).
+MOCK_TESTS := crud faults cli params fuzz guard admin faithful
 TEST_BINS += $(MOCK_TESTS:%=$(BUILD)/tests/mock/test_mock_%)
 ALL_OBJS  += $(MOCK_TESTS:%=$(BUILD)/tests/mock/test_mock_%.o) $(BUILD)/tests/mock/mock_http.o \
   $(BUILD)/tests/mock/mock_proc.o
 
 $(BUILD)/tests/mock/%.o: EXTRA_CFLAGS = -Imock/include -DMOCK_SPEC_DIR='"$(BUILD)/tests/mock"' \
-  -DMOCK_DEV='"$(BUILD)/apic-mock-dev"'
+  -DMOCK_DEV='"$(BUILD)/apic-mock-dev"' -DSLOWLORIS='"$(BUILD)/tests/mock/slowloris"'
+ALL_TARGETS += $(BUILD)/tests/mock/slowloris
+ALL_OBJS += $(BUILD)/tests/mock/slowloris.o
+$(BUILD)/tests/mock/slowloris: $(BUILD)/tests/mock/slowloris.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/mock/%.json: spec/%.api $(wildcard spec/common/*.api) $(BUILD)/apic
 	@mkdir -p $(@D)
 	$(BUILD)/apic dump $< > $@
 
-# A spec of its own for the parameter checks: every kind of query and header parameter.
-$(BUILD)/tests/mock/params.json: tests/mock/params.api $(BUILD)/apic
+# Specs of their own: every kind of query and header parameter (params), a pet store (shop).
+$(BUILD)/tests/mock/params.json $(BUILD)/tests/mock/shop.json: $(BUILD)/tests/mock/%.json: tests/mock/%.api $(BUILD)/apic
 	@mkdir -p $(@D)
 	$(BUILD)/apic dump $< > $@
 
 $(BUILD)/tests/mock/test_mock_%: $(BUILD)/tests/mock/test_mock_%.o $(BUILD)/tests/mock/mock_http.o \
     $(BUILD)/tests/mock/mock_proc.o $(MOCK_LIBS) \
     | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json $(BUILD)/tests/mock/params.json \
-      $(BUILD)/apic-mock-dev
+      $(BUILD)/tests/mock/shop.json \
+      $(BUILD)/apic-mock-dev $(BUILD)/tests/mock/slowloris
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
 
 # The generated SDK's own build of its mock (make mock, CMake), bundled and against an install,
