@@ -40,6 +40,13 @@ void apic_mock__sock_busy(mock_clock *k, mock_sock *s, int busy);
 int apic_mock__wait(mock_clock *k, mock_sock *s, struct MHD_Connection *c, unsigned ms);
 uint64_t apic_mock__now_ms(void);
 
+typedef struct mock_route { /* an operation of the spec, for routing */
+  const cJSON *op;
+  const char *method, *path; /* its method and full_path */
+  int params;                /* its path parameters */
+  int kind;                  /* enum mock_op */
+} mock_route;
+
 typedef struct mock_coll { /* a collection of the spec: "/tasks", "/tasks/{task_id}/executions" */
   char *pattern;
   const char *key;    /* the field that keys its items */
@@ -55,6 +62,8 @@ struct apic_mock {
   char base[256];  /* the path of the spec's base_url, without a trailing slash ("" for none) */
   char url[400];   /* http://HOST:PORT + base */
   char token[129]; /* the admin token */
+  mock_route *routes; /* the spec's operations (store.c) */
+  size_t nroutes;
   mock_coll *colls; /* the spec's collections (store.c) */
   size_t ncolls;
   mock_clock clock;
@@ -66,7 +75,7 @@ struct apic_mock {
   int nrequests;        /* its length (cJSON counts by walking the list) */
   unsigned long order;
   atomic_int nfaults;        /* faults' length, read without the lock to skip them when none */
-  atomic_int active, peak;   /* requests in progress, and the most at once: no lock needed */
+  atomic_int active, peak;   /* requests being answered, and the most at once: no lock needed */
 };
 
 /* spec.c: reading the resolved spec */
@@ -74,7 +83,8 @@ const cJSON *apic_mock__model(const cJSON *spec, const char *name);
 const cJSON *apic_mock__enum(const cJSON *spec, const char *name);
 const cJSON *apic_mock__field(const cJSON *model, const char *wire);
 int apic_mock__path_match(const char *pattern, const char *path, cJSON *params);
-const cJSON *apic_mock__route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known);
+const mock_route *apic_mock__route(const apic_mock *m, const char *method, const char *path, cJSON *params,
+                                   int *path_known);
 cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detail);
 int apic_mock__base_path(const cJSON *spec, char *buf, size_t size);
 
@@ -120,14 +130,13 @@ void apic_mock__fault_reply(apic_mock *m, const cJSON *fault, mock_reply *r);
 enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_sock *s, mock_reply *r,
                                 const cJSON *fault);
 
-/* resources.c: answering an operation of the spec (op NULL: no route; known: the path exists) */
-void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const cJSON *op, int known, const char *method,
+/* resources.c: answering an operation of the spec (rt NULL: no route; known: the path exists) */
+void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,
                       const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r);
 
 /* store.c: stored items by collection, their keys and ids; called with the lock held (but the
  * index, built at start) */
 enum mock_op { OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER };
-int apic_mock__op_kind(const cJSON *op);
 const cJSON *apic_mock__returned_model(const cJSON *spec, const cJSON *op);
 int apic_mock__index(apic_mock *m);
 void apic_mock__index_free(apic_mock *m);

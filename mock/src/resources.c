@@ -343,11 +343,12 @@ static void synthesize(apic_mock *m, const cJSON *op, const char *method, const 
   apic_mock__reply_json(r, 200, v);
 }
 
-void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const cJSON *op, int known, const char *method,
+void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,
                       const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r)
 {
   cJSON *parsed = NULL, *query = NULL;
-  int kind;
+  const cJSON *op = rt != NULL ? rt->op : NULL;
+  int kind = rt != NULL ? rt->kind : OP_OTHER;
   char err[400];
   if (op == NULL)
     apic_mock__reply_error(m, r, known ? 405 : 404, known ? "method not allowed on this path" : "no such path");
@@ -359,9 +360,9 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const cJSON *op, i
     uint64_t rng = apic_mock__hash(m->o.seed, path);
     query = apic_mock__values(c, MHD_GET_ARGUMENT_KIND);
     pthread_mutex_lock(&m->lock);
-    if (apic_mock__missing_item(m, str(op, "full_path"), path, err, sizeof err))
+    if (apic_mock__missing_item(m, rt->path, path, err, sizeof err))
       apic_mock__reply_error(m, r, 404, err);
-    else if ((kind = apic_mock__op_kind(op)) == OP_LIST)
+    else if (kind == OP_LIST)
       list(m, op, path, query, &rng, r);
     else if (kind == OP_STREAM)
       stream(m, c, op, path, params, r);

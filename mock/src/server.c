@@ -26,7 +26,7 @@ typedef struct conn { /* one request */
   char *body;
   size_t len, cap;
   int begun, answering, counted, too_big, nul;
-  const cJSON *op; /* the operation routed to (NULL: none) */
+  const mock_route *rt; /* the operation routed to (NULL: none) */
   int known;       /* some operation has the path */
   cJSON *params;   /* path parameters */
   cJSON *fault;    /* the fault taken for it */
@@ -83,6 +83,16 @@ static enum MHD_Result admin(apic_mock *m, struct MHD_Connection *c, const char 
   return apic_mock__send(m, c, cn->sock, &r, NULL);
 }
 
+/* A request being answered (not one still arriving, which stop need not wait for; not an admin
+ * call): active until it completes, and the most at once is the peak. */
+static void count(apic_mock *m, conn *cn)
+{
+  int now = atomic_fetch_add(&m->active, 1) + 1, peak = atomic_load(&m->peak);
+  while (now > peak && !atomic_compare_exchange_weak(&m->peak, &peak, now))
+    ;
+  cn->counted = 1;
+}
+
 /* The request is in: routed, logged and given its fault, then (after the wait the latency and the
  * fault ask for, during which the connection is suspended) answered. */
 static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
@@ -92,13 +102,15 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
     cn->answering = 1;
     cn->sock = apic_mock__sock(c);
     apic_mock__sock_busy(&m->clock, cn->sock, 1);
+    if (path != NULL && !apic_mock__is_admin(path))
+      count(m, cn);
     if (cn->too_big || cn->nul || path == NULL)
       return refuse(m, c, method, url, cn);
     if (apic_mock__is_admin(path))
       return admin(m, c, method, path, cn);
     cn->params = cJSON_CreateObject();
-    cn->op = apic_mock__route(m->spec, method, path, cn->params, &cn->known);
-    apic_mock__log_request(m, c, method, path, cn->op, cn->body, cn->len);
+    cn->rt = apic_mock__route(m, method, path, cn->params, &cn->known);
+    apic_mock__log_request(m, c, method, path, cn->rt != NULL ? cn->rt->op : NULL, cn->body, cn->len);
     cn->fault = apic_mock__take_fault(m, method, path);
     uint64_t delay = (uint64_t)m->o.latency_ms + apic_mock__num(cn->fault, "delay_ms");
     if (apic_mock__wait(&m->clock, cn->sock, c, delay < MOCK_MAX_WAIT_MS ? (unsigned)delay : MOCK_MAX_WAIT_MS))
@@ -113,7 +125,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
   if (cJSON_GetObjectItemCaseSensitive(cn->fault, "status") != NULL)
     apic_mock__fault_reply(m, cn->fault, &r);
   else
-    apic_mock__serve(m, c, cn->op, cn->known, method, path, cn->params, cn->body != NULL ? cn->body : "", cn->len,
+    apic_mock__serve(m, c, cn->rt, cn->known, method, path, cn->params, cn->body != NULL ? cn->body : "", cn->len,
                      &r);
   log_line(m, method, path, r.status);
   return apic_mock__send(m, c, cn->sock, &r, cn->fault);
@@ -138,19 +150,12 @@ static int append_body(apic_mock *m, conn *cn, const char *data, size_t n)
   return 0;
 }
 
-/* The headers are in: count it, and refuse at once what needs no body. */
+/* The headers are in: refuse at once what needs no body. */
 static enum MHD_Result begin(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
 {
   cn->begun = 1;
   const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
   cn->too_big = cl != NULL && strtoull(cl, NULL, 10) > m->o.max_body;
-  const char *path = relative(m, url);
-  if (path != NULL && !apic_mock__is_admin(path)) { /* admin calls do not count as concurrency */
-    int now = atomic_fetch_add(&m->active, 1) + 1, peak = atomic_load(&m->peak);
-    while (now > peak && !atomic_compare_exchange_weak(&m->peak, &peak, now))
-      ;
-    cn->counted = 1;
-  }
   return cn->too_big || cn->nul ? answer(m, c, url, method, cn) : MHD_YES;
 }
 

@@ -67,27 +67,23 @@ int apic_mock__path_match(const char *pattern, const char *path, cJSON *params)
 
 /* The operation for method and path; *path_known is set when some operation has the path
  * (so a miss is 405, not 404). Literal segments win over parameters ("/unread" before "/{id}"). */
-const cJSON *apic_mock__route(const cJSON *spec, const char *method, const char *path, cJSON *params, int *path_known)
+const mock_route *apic_mock__route(const apic_mock *m, const char *method, const char *path, cJSON *params,
+                                   int *path_known)
 {
-  const cJSON *best = NULL, *res, *op;
-  int best_params = 1 << 30;
+  const mock_route *best = NULL;
+  int head = strcmp(method, "HEAD") == 0;
   *path_known = 0;
-  cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(spec, "resources"))
-  {
-    cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(res, "operations"))
-    {
-      const char *fp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "full_path"));
-      const char *om = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "method"));
-      if (fp == NULL || om == NULL || !apic_mock__path_match(fp, path, NULL))
-        continue;
-      *path_known = 1;
-      int np = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(op, "path_params"));
-      if ((strcmp(om, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(om, "GET") == 0)) && np < best_params)
-        best = op, best_params = np;
-    }
+  for (size_t i = 0; i < m->nroutes; i++) {
+    const mock_route *rt = &m->routes[i];
+    if (!apic_mock__path_match(rt->path, path, NULL))
+      continue;
+    *path_known = 1;
+    if ((strcmp(rt->method, method) == 0 || (head && strcmp(rt->method, "GET") == 0)) &&
+        (best == NULL || rt->params < best->params))
+      best = rt;
   }
   if (best != NULL && params != NULL)
-    apic_mock__path_match(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(best, "full_path")), path, params);
+    apic_mock__path_match(best->path, path, params);
   return best;
 }
 

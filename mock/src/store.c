@@ -20,7 +20,7 @@ static int item_pattern(const char *fp)
   return last != NULL && last[1] == '{';
 }
 
-int apic_mock__op_kind(const cJSON *op)
+static int op_kind(const cJSON *op)
 {
   const char *method = str(op, "method"), *rk = str(get(op, "returns"), "kind");
   int item = item_pattern(str(op, "full_path")), model_body = is(str(get(op, "body"), "kind"), "model");
@@ -56,7 +56,7 @@ static const cJSON *describe(const cJSON *spec, const char *pattern, const char 
   cJSON_ArrayForEach(res, get(spec, "resources")) cJSON_ArrayForEach(op, get(res, "operations"))
   {
     const char *fp = str(op, "full_path");
-    int kind = apic_mock__op_kind(op);
+    int kind = op_kind(op);
     if (fp != NULL && strncmp(fp, pattern, n) == 0 && fp[n] == '/' && fp[n + 1] == '{') {
       size_t len = strcspn(fp + n + 2, "}");
       if (param[0] == '\0')
@@ -87,29 +87,33 @@ static int add_coll(apic_mock *m, const char *pattern, size_t len)
   return 0;
 }
 
-/* Every collection of the spec, worked out once (requests look them up): each path prefix that
- * a "{param}" segment follows, and each path an operation creates into or lists. */
+/* The spec's operations and collections, worked out once (requests look them up): every
+ * operation with a method and a path; each path prefix that a "{param}" segment follows, and
+ * each path an operation creates into, lists or replaces in. */
 int apic_mock__index(apic_mock *m)
 {
   const cJSON *res, *op;
-  size_t most = 0;
+  size_t ops = 0, most = 0;
   cJSON_ArrayForEach(res, get(m->spec, "resources")) cJSON_ArrayForEach(op, get(res, "operations"))
   {
     const char *fp = str(op, "full_path");
     for (size_t i = 0; fp != NULL && fp[i] != '\0'; i++)
       most += fp[i] == '/';
-    most++;
+    most++, ops++;
   }
-  if ((m->colls = calloc(most, sizeof *m->colls)) == NULL)
+  if ((m->colls = calloc(most, sizeof *m->colls)) == NULL || (m->routes = calloc(ops, sizeof *m->routes)) == NULL)
     return -1;
   cJSON_ArrayForEach(res, get(m->spec, "resources")) cJSON_ArrayForEach(op, get(res, "operations"))
   {
-    const char *fp = str(op, "full_path");
-    int kind = apic_mock__op_kind(op);
-    for (size_t i = 0; fp != NULL && fp[i] != '\0'; i++)
+    const char *fp = str(op, "full_path"), *method = str(op, "method");
+    int kind = op_kind(op);
+    if (fp == NULL || method == NULL)
+      continue;
+    m->routes[m->nroutes++] = (mock_route){op, method, fp, cJSON_GetArraySize(get(op, "path_params")), kind};
+    for (size_t i = 0; fp[i] != '\0'; i++)
       if (fp[i] == '/' && fp[i + 1] == '{' && add_coll(m, fp, i) != 0)
         return -1;
-    if (fp != NULL && (kind == OP_CREATE || kind == OP_LIST || kind == OP_REPLACE) && !item_pattern(fp) &&
+    if ((kind == OP_CREATE || kind == OP_LIST || kind == OP_REPLACE) && !item_pattern(fp) &&
         add_coll(m, fp, strlen(fp)) != 0)
       return -1;
   }
@@ -121,6 +125,7 @@ void apic_mock__index_free(apic_mock *m)
   for (size_t i = 0; i < m->ncolls; i++)
     free(m->colls[i].pattern);
   free(m->colls);
+  free(m->routes);
 }
 
 /* The collection at pattern (one the index holds; else items keyed by id, of no known model). */

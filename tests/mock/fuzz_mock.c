@@ -10,6 +10,7 @@
 #include "../../mock/src/mock_internal.h"
 
 static cJSON *spec;
+static apic_mock mock; /* just what routing reads: the spec and its index */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,7 +25,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fclose(f);
   text[n] = '\0';
   spec = cJSON_Parse(text);
-  if (spec == NULL) {
+  mock.spec = spec;
+  if (spec == NULL || apic_mock__index(&mock) != 0) {
     fprintf(stderr, "fuzz_mock: cannot read %s\n", MOCK_FUZZ_SPEC);
     exit(1);
   }
@@ -61,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
     int known;
     cJSON *params = cJSON_CreateObject();
-    apic_mock__route(spec, methods[i], path, params, &known);
+    apic_mock__route(&mock, methods[i], path, params, &known);
     cJSON_Delete(params);
   }
   size_t rest = line < size ? line + 1 : size;
