@@ -62,9 +62,9 @@ struct apic_mock {
   char base[256];  /* the path of the spec's base_url, without a trailing slash ("" for none) */
   char url[400];   /* http://HOST:PORT + base */
   char token[129]; /* the admin token */
-  mock_route *routes; /* the spec's operations (store.c) */
+  mock_route *routes; /* the spec's operations (index.c) */
   size_t nroutes;
-  mock_coll *colls; /* the spec's collections (store.c) */
+  mock_coll *colls; /* the spec's collections, sorted by pattern (index.c) */
   size_t ncolls;
   mock_clock clock;
   pthread_mutex_t lock; /* guards everything below */
@@ -87,6 +87,8 @@ const mock_route *apic_mock__route(const apic_mock *m, const char *method, const
                                    int *path_known);
 cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detail);
 int apic_mock__base_path(const cJSON *spec, char *buf, size_t size);
+const cJSON *apic_mock__returned_model(const cJSON *spec, const cJSON *op);
+int apic_mock__item_path(const char *path);
 
 /* validate.c: a JSON value against a spec type; on failure err holds "$.path: problem" */
 int apic_mock__validate(const cJSON *spec, const cJSON *type, const cJSON *k, const cJSON *v, const char *root,
@@ -134,13 +136,14 @@ enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_soc
 void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,
                       const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r);
 
-/* store.c: stored items by collection, their keys and ids; called with the lock held (but the
- * index, built at start) */
+/* index.c: the spec's routes and collections, worked out at start */
 enum mock_op { OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER };
-const cJSON *apic_mock__returned_model(const cJSON *spec, const cJSON *op);
 int apic_mock__index(apic_mock *m);
 void apic_mock__index_free(apic_mock *m);
+const mock_coll *apic_mock__collection(const apic_mock *m, const char *pattern); /* NULL: not one */
 const char *apic_mock__key_field(const apic_mock *m, const char *pattern);
+
+/* store.c: stored items by collection, their keys and ids; called with the lock held */
 int apic_mock__missing_item(apic_mock *m, const char *pattern, const char *path, char *detail, size_t dsz);
 int apic_mock__stored(apic_mock *m, const cJSON *op, int kind, const char *path);
 void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, const cJSON *params,

@@ -134,3 +134,20 @@ int apic_mock__base_path(const cJSON *spec, char *buf, size_t size)
   snprintf(buf, size, "%.*s", (int)n, path);
   return 0;
 }
+
+/* The model an operation returns (NULL for none, an array or a scalar). */
+const cJSON *apic_mock__returned_model(const cJSON *spec, const cJSON *op)
+{
+  const char *name = cJSON_GetStringValue(
+    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(op, "returns"),
+                                                                       "type"),
+                                     "name"));
+  return apic_mock__model(spec, name != NULL ? name : "");
+}
+
+/* Whether a path (pattern) ends in a parameter: an item's ("/tasks/{task_id}"). */
+int apic_mock__item_path(const char *path)
+{
+  const char *last = strrchr(path != NULL ? path : "/", '/');
+  return last != NULL && last[1] == '{';
+}

@@ -13,134 +13,12 @@ static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectI
 static const char *str(const cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
 static int is(const char *a, const char *b) { return a != NULL && b != NULL && strcmp(a, b) == 0; }
 
-/* Whether the last segment of a path (pattern) is a parameter. */
-static int item_pattern(const char *fp)
-{
-  const char *last = strrchr(fp != NULL ? fp : "/", '/');
-  return last != NULL && last[1] == '{';
-}
-
-static int op_kind(const cJSON *op)
-{
-  const char *method = str(op, "method"), *rk = str(get(op, "returns"), "kind");
-  int item = item_pattern(str(op, "full_path")), model_body = is(str(get(op, "body"), "kind"), "model");
-  if (is(rk, "stream"))
-    return OP_STREAM;
-  if (is(method, "POST") && model_body && is(rk, "model") && !item)
-    return OP_CREATE;
-  if (item && is(method, "GET") && is(rk, "model"))
-    return OP_GET;
-  if (item && (is(method, "PATCH") || is(method, "PUT") || is(method, "DELETE")))
-    return is(method, "PATCH") ? OP_UPDATE : is(method, "PUT") ? OP_REPLACE : OP_DELETE;
-  if (!item && is(method, "PUT") && model_body && is(rk, "model")) /* the body names the item */
-    return OP_REPLACE;
-  if (!item && is(method, "GET") && (is(rk, "page") || is(rk, "array")))
-    return OP_LIST;
-  return OP_OTHER;
-}
-
-const cJSON *apic_mock__returned_model(const cJSON *spec, const cJSON *op)
-{
-  const char *name = str(get(get(op, "returns"), "type"), "name");
-  return apic_mock__model(spec, name != NULL ? name : "");
-}
-
-/* The model stored at a collection (a path pattern): what creating into it, or getting one of
- * its items, returns; *key its key field. */
-static const cJSON *describe(const cJSON *spec, const char *pattern, const char **key, int *created)
-{
-  const cJSON *res, *op, *model = NULL;
-  char param[128] = "";
-  size_t n = strlen(pattern);
-  *created = 0;
-  cJSON_ArrayForEach(res, get(spec, "resources")) cJSON_ArrayForEach(op, get(res, "operations"))
-  {
-    const char *fp = str(op, "full_path");
-    int kind = op_kind(op);
-    if (fp != NULL && strncmp(fp, pattern, n) == 0 && fp[n] == '/' && fp[n + 1] == '{') {
-      size_t len = strcspn(fp + n + 2, "}");
-      if (param[0] == '\0')
-        snprintf(param, sizeof param, "%.*s", (int)(len < 127 ? len : 127), fp + n + 2);
-      if (model == NULL && kind == OP_GET && fp[n + 2 + len] == '}' && fp[n + 3 + len] == '\0')
-        model = apic_mock__returned_model(spec, op);
-    } else if (kind == OP_CREATE && is(fp, pattern)) {
-      model = model != NULL ? model : apic_mock__returned_model(spec, op);
-      *created = 1;
-    }
-  }
-  const cJSON *f = param[0] != '\0' ? apic_mock__field(model, param) : NULL;
-  *key = f != NULL ? str(f, "wire") : "id";
-  return model;
-}
-
-static int add_coll(apic_mock *m, const char *pattern, size_t len)
-{
-  for (size_t i = 0; i < m->ncolls; i++)
-    if (strlen(m->colls[i].pattern) == len && strncmp(m->colls[i].pattern, pattern, len) == 0)
-      return 0;
-  mock_coll *c = &m->colls[m->ncolls];
-  if ((c->pattern = malloc(len + 1)) == NULL)
-    return -1;
-  snprintf(c->pattern, len + 1, "%.*s", (int)len, pattern);
-  c->model = describe(m->spec, c->pattern, &c->key, &c->created);
-  m->ncolls++;
-  return 0;
-}
-
-/* The spec's operations and collections, worked out once (requests look them up): every
- * operation with a method and a path; each path prefix that a "{param}" segment follows, and
- * each path an operation creates into, lists or replaces in. */
-int apic_mock__index(apic_mock *m)
-{
-  const cJSON *res, *op;
-  size_t ops = 0, most = 0;
-  cJSON_ArrayForEach(res, get(m->spec, "resources")) cJSON_ArrayForEach(op, get(res, "operations"))
-  {
-    const char *fp = str(op, "full_path");
-    for (size_t i = 0; fp != NULL && fp[i] != '\0'; i++)
-      most += fp[i] == '/';
-    most++, ops++;
-  }
-  if ((m->colls = calloc(most, sizeof *m->colls)) == NULL || (m->routes = calloc(ops, sizeof *m->routes)) == NULL)
-    return -1;
-  cJSON_ArrayForEach(res, get(m->spec, "resources")) cJSON_ArrayForEach(op, get(res, "operations"))
-  {
-    const char *fp = str(op, "full_path"), *method = str(op, "method");
-    int kind = op_kind(op);
-    if (fp == NULL || method == NULL)
-      continue;
-    m->routes[m->nroutes++] = (mock_route){op, method, fp, cJSON_GetArraySize(get(op, "path_params")), kind};
-    for (size_t i = 0; fp[i] != '\0'; i++)
-      if (fp[i] == '/' && fp[i + 1] == '{' && add_coll(m, fp, i) != 0)
-        return -1;
-    if ((kind == OP_CREATE || kind == OP_LIST || kind == OP_REPLACE) && !item_pattern(fp) &&
-        add_coll(m, fp, strlen(fp)) != 0)
-      return -1;
-  }
-  return 0;
-}
-
-void apic_mock__index_free(apic_mock *m)
-{
-  for (size_t i = 0; i < m->ncolls; i++)
-    free(m->colls[i].pattern);
-  free(m->colls);
-  free(m->routes);
-}
-
 /* The collection at pattern (one the index holds; else items keyed by id, of no known model). */
 static const mock_coll *find_coll(const apic_mock *m, const char *pattern)
 {
   static const mock_coll none = {NULL, "id", NULL, 0};
-  for (size_t i = 0; i < m->ncolls; i++)
-    if (strcmp(m->colls[i].pattern, pattern) == 0)
-      return &m->colls[i];
-  return &none;
-}
-
-const char *apic_mock__key_field(const apic_mock *m, const char *pattern)
-{
-  return find_coll(m, pattern)->key;
+  const mock_coll *c = apic_mock__collection(m, pattern);
+  return c != NULL ? c : &none;
 }
 
 static int key_equals(const cJSON *have, const char *want)
@@ -209,7 +87,7 @@ int apic_mock__stored(apic_mock *m, const cJSON *op, int kind, const char *path)
     return 1;
   if (kind == OP_OTHER || kind == OP_LIST || kind == OP_STREAM)
     return 0;
-  if (item_pattern(str(op, "full_path")))
+  if (apic_mock__item_path(str(op, "full_path")))
     parent_path(path, coll, sizeof coll);
   else
     snprintf(coll, sizeof coll, "%s", path);
@@ -371,7 +249,7 @@ void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, 
 {
   char coll[512], pattern[512], want[256], detail[400];
   const char *fp = str(op, "full_path");
-  int item_path = item_pattern(fp), index = 0;
+  int item_path = apic_mock__item_path(fp), index = 0;
   if (item_path)
     parent_path(path, coll, sizeof coll), parent_path(fp, pattern, sizeof pattern);
   else
