@@ -1,8 +1,9 @@
 /* apic diff's C verdicts against real builds, for every fixture pair: both SDKs are generated
  * and built as shared libraries (-g, for abidiff), and
  *  - a program using every declaration of the OLD SDK (consumer.c, from diff_c.c's layout
- *    tables) compiles against OLD's headers, and one for NEW against NEW's: the tables are
- *    what the templates emit; and every symbol the libraries export is in the tables;
+ *    tables) compiles against OLD's headers, and one for NEW against NEW's, with the structs'
+ *    layouts and the constants' values checked too: the tables are what the templates emit;
+ *    and every symbol the libraries export is in the tables;
  *  - OLD's program compiles against NEW's headers if and only if the C API verdict is not
  *    breaking;
  *  - abidiff finds functions or variables removed or changed between the two libraries if
@@ -128,7 +129,7 @@ static void write_steps(const fixture *x, const char *repo)
     fprintf(f, "cd '%s/%s' || exit 1\n", tmp, x->rule);
     fprintf(f, flags, repo);
     fprintf(f, "cc $CF -g -O0 -fPIC -shared -Iold/include -o old.so old/src/*.c 2> old.so.log || exit 1\n"
-               "cc $CF -Iold/include -fsyntax-only old.c 2> old.log; echo $? > old.status\n"
+               "cc $CF -DCHECK_LAYOUT -Iold/include -fsyntax-only old.c 2> old.log; echo $? > old.status\n"
                "nm -D --defined-only old.so | awk '{print $3}' | sort > exported.txt\n"
                "grep -o -e '= [a-z_0-9]*;' -e '&[a-z_0-9]*;' old.c | tr -d '=&; ' | sort -u > used.txt\n"
                "comm -23 exported.txt used.txt > unlisted.txt\n");
@@ -139,7 +140,7 @@ static void write_steps(const fixture *x, const char *repo)
   fprintf(f, "cd '%s/%s' || exit 1\n", tmp, x->rule);
   fprintf(f, flags, repo);
   fprintf(f, "cc $CF -g -O0 -fPIC -shared -Inew/include -o new.so new/src/*.c 2> new.so.log || exit 1\n"
-             "cc $CF -Inew/include -fsyntax-only new.c 2> new.log; echo $? > new.status\n"
+             "cc $CF -DCHECK_LAYOUT -Inew/include -fsyntax-only new.c 2> new.log; echo $? > new.status\n"
              "cc $CF -Inew/include -fsyntax-only old.c 2> cross.log; echo $? > cross.status\n"
              "abidiff ../%s/old.so new.so > abidiff.txt; echo $? > abidiff.status\n",
           x->base);
