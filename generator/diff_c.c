@@ -637,12 +637,26 @@ static void judge_layouts(diff_result *r, size_t first, const c_list *a, const c
   free(mb);
 }
 
+/* The same items in the same order: nothing to judge (the usual case, found in one pass). */
+static int same_items(const c_list *a, const c_list *b)
+{
+  if (a->n != b->n)
+    return 0;
+  for (size_t i = 0; i < a->n; i++)
+    if (!same_key(&a->items[i], &b->items[i]) || strcmp(a->items[i].type, b->items[i].type) != 0 ||
+        strcmp(a->items[i].args, b->items[i].args) != 0)
+      return 0;
+  return 1;
+}
+
 void c_judge(diff_result *r, size_t first, const c_list *a, const c_list *b, loc old_at, loc new_at)
 {
   if (a->failed || b->failed) {
     r->failed = 1;
     return;
   }
+  if (same_items(a, b))
+    return;
   for (size_t i = 0; i < a->n; i++) {
     const c_item *x = &a->items[i], *y = find_item(b, x);
     if (y == NULL)
