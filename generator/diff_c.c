@@ -559,7 +559,7 @@ static void raise_to(sev *s, sev to)
 static void charge(diff_result *r, size_t first, change ch, const c_item *a, const c_item *b, loc old_at, loc new_at)
 {
   const c_item *it = a != NULL ? a : b;
-  sev api, abi;
+  sev api = SEV_NONE, abi = SEV_NONE;
   change_sev(ch, it->kind, &api, &abi);
   if (api == SEV_NONE && abi == SEV_NONE)
     return;
