@@ -875,14 +875,27 @@ static void compare_params(ctx *c, const char *label, const char *subject, const
                            const decl *rb, const operation *b)
 {
   static type string_type = {.kind = TYPE_NAMED, .rk = R_STRING};
-  static field string_param = {.name = "", .type = &string_type}; /* an undeclared path parameter */
   char what[800];
   place p = {join(what, sizeof what, subject, " path", (char *)NULL), label, "path parameter", USE_REQ, 1, a->at, b->at, 1};
   if (a->path_params != NULL || b->path_params != NULL) {
+    size_t first = c->r->n;
     const field *xa[64], *xb[64];
     size_t na = path_params(ra, a, xa, 64), nb = path_params(rb, b, xb, 64);
-    for (size_t i = 0; i < na && i < nb; i++)
-      compare_field(c, &p, xa[i] != NULL ? xa[i] : &string_param, xb[i] != NULL ? xb[i] : &string_param, 0);
+    for (size_t i = 0; i < na && i < nb; i++) {
+      /* An undeclared path parameter is a string (named for the message by the other). */
+      field sa = {.name = xb[i] ? xb[i]->name : "", .type = &string_type, .at = a->path_at}, sb = sa;
+      sb.name = xa[i] ? xa[i]->name : sa.name;
+      sb.at = b->path_at;
+      compare_field(c, &p, xa[i] ? xa[i] : &sa, xb[i] ? xb[i] : &sb, 0);
+    }
+    /* A path parameter is an argument of the operation's functions: its changes are theirs
+     * (and a string parameter the path only names is no node of the spec). */
+    for (size_t i = first; i < c->r->n; i++)
+      if (c->r->f[i].claims != 0) {
+        c->r->f[i].claims = CLAIM_ALL;
+        c->r->f[i].nodes[0] = a;
+        c->r->f[i].nodes[1] = b;
+      }
   }
   p.subject = join(what, sizeof what, subject, " query", (char *)NULL);
   p.noun = "query parameter";

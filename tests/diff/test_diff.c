@@ -1,5 +1,6 @@
 /* apic diff: every fixture pair under tests/diff/fixtures/RULE/ (old.api, new.api: one change
- * each) reports its rule, with the output in RULE/expected.txt; the other formats on one
+ * each; RULE@variant for more of one rule) reports its rule, with the output in
+ * RULE/expected.txt; the other formats on one
  * fixture; fingerprints that stay while lines move; the exit status (--abi, --fail-on,
  * --require-bump and the bump each change needs); --git with imports; usage errors.
  * APIC_UPDATE_GOLDEN=1 rewrites the expected files after a deliberate change. */
@@ -98,11 +99,11 @@ static void test_every_fixture(void **state)
   int n = scandir(FIXTURES, &list, not_hidden, alphasort), bad = 0;
   assert_true(n >= 38);
   for (int i = 0; i < n; i++) {
-    const char *rule = list[i]->d_name;
+    const char *rule = list[i]->d_name; /* RULE, or RULE@variant */
     char old_path[512], new_path[512], tag[300];
     snprintf(old_path, sizeof old_path, FIXTURES "/%s/old.api", rule);
     snprintf(new_path, sizeof new_path, FIXTURES "/%s/new.api", rule);
-    snprintf(tag, sizeof tag, "[%s]\n", rule);
+    snprintf(tag, sizeof tag, "[%.*s]\n", (int)strcspn(rule, "@"), rule);
     int status;
     char *got = diff_files(old_path, new_path, &TEXT, &status);
     if (strstr(got, tag) == NULL) {
