@@ -129,9 +129,11 @@ static int open_from_git(spec *s, const char *rev, const char *new_path)
       /* Read quietly: diagnostics would name the temporary directory. */
       status = apic_frontend_open(s, path.data, NULL);
       name_as_revision(s, tmp, rev);
-      if (status != EXIT_OK)
+      if (status == EXIT_SPEC)
         usage_error("diff --git: %s:%s%s does not check (%d errors: see apic check at that revision)", rev, prefix,
                     base, s->diag.errors);
+      else if (status != EXIT_OK)
+        usage_error("diff --git: revision '%s' has no readable %s%s (or an import it names)", rev, prefix, base);
     }
   } else if (prefix != NULL) {
     usage_error("diff --git: cannot make a temporary directory: %s", strerror(errno));
