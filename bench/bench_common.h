@@ -3,6 +3,7 @@
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -32,13 +33,24 @@ static inline double bench_cpu_s(void)
          (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Allocations so far, counted by bench/count_allocs.c when it is preloaded (bench/run.sh does);
+ * -1 without it. */
+static inline long bench_allocs(void)
+{
+  long (*count)(void);
+  *(void **)&count = dlsym(RTLD_DEFAULT, "bench_alloc_count");
+  return count != NULL ? count() : -1;
+}
+
 /* "<name> <requests> <in flight> <seconds> <requests/s> <us/request> <peak RSS KiB> <failures>
- *  <CPU us/request>"; the CPU time counts from process start (set-up included: small next to
- *  thousands of requests). */
+ *  <CPU us/request> <allocations/request>"; CPU time and allocations count from process start
+ *  (set-up included: small next to thousands of requests); -1 allocations: not counted. */
 static inline void bench_report(const char *name, long n, long c, double secs, long failures)
 {
-  printf("%s %ld %ld %.3f %.0f %.1f %ld %ld %.1f\n", name, n, c, secs, (double)n / secs,
-         secs * 1e6 / (double)n, bench_peak_rss_kb(), failures, bench_cpu_s() * 1e6 / (double)n);
+  long allocs = bench_allocs();
+  printf("%s %ld %ld %.3f %.0f %.1f %ld %ld %.1f %.1f\n", name, n, c, secs, (double)n / secs,
+         secs * 1e6 / (double)n, bench_peak_rss_kb(), failures, bench_cpu_s() * 1e6 / (double)n,
+         allocs < 0 ? -1.0 : (double)allocs / (double)n);
 }
 
 /* argv: URL N C, with N and C positive and bounded. */

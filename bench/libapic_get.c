@@ -137,8 +137,7 @@ int main(int argc, char **argv)
     fputs("usage: libapic_get URL N C async|sync|easy\n", stderr);
     return 2;
   }
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_concurrency = (unsigned)c;
   apic_error *err = NULL;
   if (apic_client_new(&o, &r.client, &err) != 0) {

@@ -24,7 +24,8 @@ exec 3>"$FIFO"
 trap 'exec 3>&-; wait $SRV 2>/dev/null; rm -f "$FIFO" "$OUT" "$OUT.port"' EXIT
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$OUT.port" ] && break; sleep 0.2; done
 URL="http://127.0.0.1:$(cat "$OUT.port")/tasks/t1"
-run() { timeout 300 "$@" >>"$OUT"; }
+# Each client runs with the allocation counter preloaded (bench/count_allocs.c).
+run() { LD_PRELOAD="$B/count_allocs.so" timeout 300 "$@" >>"$OUT"; }
 r=0
 while [ $r -lt "$ROUNDS" ]; do
   run "$B/plain_loop" "$URL" "$N" "$C"
@@ -44,13 +45,14 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 # Best round of each (least disturbed), with the ratio of its throughput to its reference's;
-# "cpu us" is the client's CPU time per request (user + system) in its best round, and the
-# last column the reference's CPU time per request over this one's (above 1: cheaper).
+# "cpu us" is the client's CPU time per request (user + system) in its best round, "cpu r" the
+# reference's CPU time per request over this one's (above 1: cheaper), and "allocs" the
+# process's allocations (malloc, calloc, realloc: libcurl's and libuv's too) per request.
 awk '
-  { if (!($1 in best) || $5 > best[$1]) { best[$1] = $5; line[$1] = $0; cpu[$1] = $9 } }
+  { if (!($1 in best) || $5 > best[$1]) { best[$1] = $5; line[$1] = $0; cpu[$1] = $9; allocs[$1] = $10 } }
   END {
-    printf "%-15s %8s %5s %9s %8s %10s %9s %6s %7s %6s\n", "benchmark", "requests", "C", "seconds",
-           "req/s", "us/request", "peak KiB", "ratio", "cpu us", "cpu r"
+    printf "%-15s %8s %5s %9s %8s %10s %9s %6s %7s %6s %7s\n", "benchmark", "requests", "C", "seconds",
+           "req/s", "us/request", "peak KiB", "ratio", "cpu us", "cpu r", "allocs"
     n = split("plain_loop libapic_async torale_async aiohttp_async curl_easy libapic_sync torale_sync", order, " ")
     ref["libapic_async"] = "plain_loop"; ref["libapic_sync"] = "curl_easy"
     ref["torale_async"] = "plain_loop"; ref["aiohttp_async"] = "plain_loop"; ref["torale_sync"] = "curl_easy"
@@ -59,7 +61,8 @@ awk '
       split(line[k], f, " ")
       ratio = (k in ref && ref[k] in best) ? sprintf("%.2f", best[k] / best[ref[k]]) : "1.00"
       cr = (k in ref && cpu[ref[k]] > 0 && cpu[k] > 0) ? sprintf("%.2f", cpu[ref[k]] / cpu[k]) : "1.00"
-      printf "%-15s %8d %5d %9.3f %8d %10.1f %9d %6s %7s %6s%s\n", k, f[2], f[3], f[4], f[5], f[6], f[7],
-             ratio, (cpu[k] != "" ? cpu[k] : "-"), (cpu[k] != "" ? cr : "-"), (f[8] > 0 ? "  FAILURES: " f[8] : "")
+      printf "%-15s %8d %5d %9.3f %8d %10.1f %9d %6s %7s %6s %7s%s\n", k, f[2], f[3], f[4], f[5], f[6], f[7],
+             ratio, (cpu[k] != "" ? cpu[k] : "-"), (cpu[k] != "" ? cr : "-"),
+             (allocs[k] != "" && allocs[k] >= 0 ? allocs[k] : "-"), (f[8] > 0 ? "  FAILURES: " f[8] : "")
     }
   }' "$OUT"

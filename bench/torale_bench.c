@@ -18,14 +18,12 @@ typedef struct run {
 
 static void start_one(run *r);
 
-static void on_task(apic_call *call, int status, torale_task *task, torale_error *err, void *ud)
+static void on_task(apic_call *call, int status, const torale_task *task, const torale_error *err, void *ud)
 {
   run *r = ud;
-  (void)call;
+  (void)call, (void)err;
   if (status != 0 || task == NULL || task->id == NULL)
     r->failures++;
-  torale_task_free(task);
-  torale_error_free(err);
   r->done++;
   if (r->started < r->n)
     start_one(r);
@@ -50,12 +48,11 @@ static void run_async(run *r, long conc)
 static void run_sync(run *r)
 {
   for (; r->done < r->n; r->done++) {
-    torale_task task;
+    torale_task *task = NULL;
     torale_error *err = NULL;
     if (torale_tasks_get(r->c, "t1", NULL, &task, &err) != 0)
       r->failures++;
-    else
-      torale_task_clear(&task);
+    torale_task_free(task);
     torale_error_free(err);
   }
 }
@@ -69,10 +66,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: torale_bench async-get BASE N CONC | sync-get BASE N\n");
     return 2;
   }
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = argv[2];
-  o.api_key = "bench";
+  torale_client_options o = {.base_url = argv[2], .api_key = "bench"};
   o.http.max_concurrency = (unsigned)conc;
   run r = {NULL, n, 0, 0, 0};
   torale_error *err = NULL;

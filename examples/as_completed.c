@@ -20,11 +20,10 @@ static void on_progress(apic_group *g, size_t index, size_t done, size_t total, 
   printf("|%s| %2zu/%zu  ac-%zu done\n", bar, done, total, index);
 }
 
-static void on_execution(apic_call *call, int status, torale_execution *e, torale_error *err, void *user_data)
+static void on_execution(apic_call *call, int status, const torale_execution *e, const torale_error *err,
+                         void *user_data)
 {
-  (void)call, (void)status, (void)user_data;
-  torale_execution_free(e);
-  torale_error_free(err);
+  (void)call, (void)status, (void)e, (void)err, (void)user_data; /* the progress callback reports */
 }
 
 int main(int argc, char **argv)
@@ -36,17 +35,14 @@ int main(int argc, char **argv)
     snprintf(fault, sizeof fault, "{\"path\":\"/executions/ac-%d\",\"delay_ms\":%d}", i, (i * 7) % 12 * 5);
     example_fault(base, fault);
   }
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = base;
+  torale_client_options o = {.base_url = base};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;
   apic_group *group = NULL;
-  apic_group_new(torale_client_core(client), APIC_GROUP_GATHER, &group);
+  torale_group_new(client, APIC_GROUP_GATHER, &group);
   apic_group_set_progress(group, on_progress, NULL);
-  apic_call_options opts = APIC_CALL_OPTIONS_INIT;
-  opts.group = group;
+  apic_call_options opts = {.group = group};
   for (int i = 0; i < 12; i++) {
     char id[16];
     snprintf(id, sizeof id, "ac-%d", i);

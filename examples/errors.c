@@ -4,8 +4,6 @@
  * The mock is told to answer with the errors (POST /__mock/faults).
  *   errors [BASE_URL] */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include <torale/torale.h>
@@ -18,14 +16,12 @@ static void show(torale_error *err)
   const char *request_id = torale_error_request_id(err);
   printf("%s, status %d, request id %s\n", torale_error_kind_name(torale_error_kind_of(err)),
          torale_error_status(err), request_id != NULL ? request_id : "-");
-  switch (torale_error_kind_of(err)) {
-  case TORALE_ERROR_VALIDATION: /* the spec's ValidationError payload */
-    printf("  detail: %s\n", torale_error_as_validation(err)->detail);
-    break;
-  case TORALE_ERROR_INVALID_ARGUMENT: /* refused by the SDK: nothing was sent */
+  const torale_validation_error *v = torale_error_as_validation(err);
+  if (v != NULL) /* the spec's ValidationError payload; detail is absent if the body was not JSON */
+    printf("  detail: %s\n", v->detail != NULL ? v->detail : "(none)");
+  else if (torale_error_kind_of(err) == TORALE_ERROR_INVALID_ARGUMENT) /* refused: nothing was sent */
     printf("  %s\n", torale_error_message(err));
-    break;
-  default:
+  else {
     printf("  ");
     torale_error_print(err, stdout); /* one line: kind, message, method and URL, status */
   }
@@ -33,13 +29,13 @@ static void show(torale_error *err)
 }
 
 /* The seed's safe_create_task: on a rate limit, wait what the server asks and try once more. */
-static int safe_create(torale_client *client, const torale_create_task *body, torale_task *out)
+static int safe_create(torale_client *client, const torale_create_task *body, torale_task **out)
 {
   torale_error *err = NULL;
   int rc = torale_tasks_create(client, body, NULL, out, &err);
-  if (rc != 0 && torale_error_kind_of(err) == TORALE_ERROR_RATE_LIMIT) {
-    const torale_rate_limit_error *rl = torale_error_as_rate_limit(err);
-    double wait = rl->has_retry_after == APIC_PRESENT ? rl->retry_after : 1;
+  const torale_rate_limit_error *rl = torale_error_as_rate_limit(err); /* never NULL for a 429 */
+  if (rl != NULL) {
+    double wait = rl->retry_after != NULL ? *rl->retry_after : 1; /* from the Retry-After header */
     printf("RateLimitError, status %d: retry after %g s\n", torale_error_status(err), wait);
     torale_error_free(err);
     err = NULL;
@@ -55,27 +51,19 @@ static int safe_create(torale_client *client, const torale_create_task *body, to
 int main(int argc, char **argv)
 {
   const char *base = example_base(argc, argv);
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = base;
-  o.http.max_retries = 0; /* show each error as it comes, not after the client's own retries */
+  /* show each error as it comes, not after the client's own retries */
+  torale_client_options o = {.base_url = base, .http.max_retries = APIC_NO_RETRIES};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;
-  torale_create_task body;
-  torale_create_task_init(&body);
-  body.search_query = strdup("When is the next iPhone release?");
-  body.condition_description = strdup("A specific date has been announced");
-  torale_task task;
+  torale_create_task body = {.search_query = "When is the next iPhone release?",
+                             .condition_description = "A specific date has been announced"};
+  torale_task *task = NULL;
   int created = 0;
 
   /* 1. the SDK checks arguments against the spec first: an empty query is refused unsent */
-  torale_create_task empty;
-  torale_create_task_init(&empty);
-  empty.search_query = strdup("");
-  empty.condition_description = strdup("anything");
+  torale_create_task empty = {.search_query = "", .condition_description = "anything"};
   safe_create(client, &empty, &task);
-  torale_create_task_clear(&empty);
 
   /* 2. the server's ValidationError (422): its detail names the field */
   example_fault(base, "{\"method\":\"POST\",\"path\":\"/tasks\",\"status\":422,"
@@ -83,11 +71,11 @@ int main(int argc, char **argv)
                       "\"headers\":{\"x-request-id\":\"req-7f3a\"}}");
   safe_create(client, &body, &task);
 
-  /* 3. RateLimitError (429) with Retry-After: 1, then the second try succeeds */
+  /* 3. RateLimitError (429) with only a Retry-After header (no body), then the second try works */
   example_fault(base, "{\"method\":\"POST\",\"path\":\"/tasks\",\"status\":429,\"headers\":{\"Retry-After\":\"1\"}}");
   if (safe_create(client, &body, &task) == 0) {
-    printf("created %s after waiting\n", task.id);
-    torale_task_clear(&task);
+    printf("created %s after waiting\n", task->id);
+    torale_task_free(task);
     created = 1;
   }
 
@@ -96,8 +84,7 @@ int main(int argc, char **argv)
   if (torale_tasks_get(client, "no-such-task", NULL, &task, &err) != 0)
     show(err);
   else
-    torale_task_clear(&task);
-  torale_create_task_clear(&body);
+    torale_task_free(task);
   torale_client_free(client, 0);
   return created ? 0 : 1;
 }

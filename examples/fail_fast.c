@@ -9,15 +9,14 @@
 
 static const char *cause; /* the member whose failure ended the group (TaskGroup's exception) */
 
-static void on_execution(apic_call *call, int status, torale_execution *e, torale_error *err, void *user_data)
+static void on_execution(apic_call *call, int status, const torale_execution *e, const torale_error *err,
+                         void *user_data)
 {
   const char *id = user_data;
-  (void)call;
+  (void)call, (void)e;
   printf("%-8s %s\n", id, status == 0 ? "ok" : torale_error_kind_name(torale_error_kind_of(err)));
   if (status != 0 && status != APIC_ERR_CANCELLED && cause == NULL)
     cause = id;
-  torale_execution_free(e);
-  torale_error_free(err);
 }
 
 int main(int argc, char **argv)
@@ -25,16 +24,13 @@ int main(int argc, char **argv)
   const char *base = example_base(argc, argv);
   example_fault(base, "{\"path\":\"/executions/ff-slow*\",\"delay_ms\":3000,\"times\":-1}");
   example_fault(base, "{\"path\":\"/executions/ff-bad\",\"status\":404}");
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = base;
+  torale_client_options o = {.base_url = base};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;
   apic_group *group = NULL;
-  apic_group_new(torale_client_core(client), APIC_GROUP_FAIL_FAST, &group);
-  apic_call_options opts = APIC_CALL_OPTIONS_INIT;
-  opts.group = group;
+  torale_group_new(client, APIC_GROUP_FAIL_FAST, &group);
+  apic_call_options opts = {.group = group};
   static const char *ids[] = {"ff-slow1", "ff-slow2", "ff-slow3", "ff-bad"};
   uint64_t start = apic_now_ms();
   for (int i = 0; i < 4; i++)

@@ -2,8 +2,6 @@
  * two of them for ids that do not exist; each result or error is kept in its place.
  *   fetch_many [BASE_URL] */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <torale/torale.h>
 
@@ -11,48 +9,38 @@
 
 typedef struct slot {
   const char *id;
-  torale_task *task;
+  torale_task *task; /* copies the callback keeps */
   torale_error *err;
 } slot;
 
-static void on_task(apic_call *call, int status, torale_task *task, torale_error *err, void *user_data)
+static void on_task(apic_call *call, int status, const torale_task *task, const torale_error *err, void *user_data)
 {
   slot *s = user_data;
   (void)call, (void)status;
-  s->task = task;
-  s->err = err;
+  s->task = torale_task_copy(task);
+  s->err = torale_error_copy(err);
 }
 
-static char *create(torale_client *client, const char *query)
+static torale_task *create(torale_client *client, const char *query)
 {
-  torale_create_task body;
-  torale_create_task_init(&body);
-  body.search_query = strdup(query);
-  body.condition_description = strdup("it happened");
-  torale_task t;
-  char *id = NULL;
-  if (torale_tasks_create(client, &body, NULL, &t, NULL) == 0) {
-    id = strdup(t.id);
-    torale_task_clear(&t);
-  }
-  torale_create_task_clear(&body);
-  return id;
+  torale_create_task body = {.search_query = query, .condition_description = "it happened"};
+  torale_task *t = NULL;
+  torale_tasks_create(client, &body, NULL, &t, NULL);
+  return t;
 }
 
 int main(int argc, char **argv)
 {
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = example_base(argc, argv);
+  torale_client_options o = {.base_url = example_base(argc, argv)};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;
-  char *a = create(client, "rust 2.0"), *b = create(client, "python 4"), *c = create(client, "c2y");
-  slot slots[5] = {{a, NULL, NULL}, {"no-such-task", NULL, NULL}, {b, NULL, NULL}, {"gone", NULL, NULL}, {c, NULL, NULL}};
+  torale_task *a = create(client, "rust 2.0"), *b = create(client, "python 4"), *c = create(client, "c2y");
+  slot slots[5] = {{a ? a->id : NULL, NULL, NULL}, {"no-such-task", NULL, NULL}, {b ? b->id : NULL, NULL, NULL},
+                   {"gone", NULL, NULL}, {c ? c->id : NULL, NULL, NULL}};
   apic_group *group = NULL;
-  apic_group_new(torale_client_core(client), APIC_GROUP_GATHER, &group);
-  apic_call_options opts = APIC_CALL_OPTIONS_INIT;
-  opts.group = group;
+  torale_group_new(client, APIC_GROUP_GATHER, &group);
+  apic_call_options opts = {.group = group};
   for (int i = 0; i < 5; i++)
     if (slots[i].id == NULL ||
         torale_tasks_get_async(client, slots[i].id, &opts, on_task, &slots[i], NULL, &slots[i].err) != 0)
@@ -73,7 +61,7 @@ int main(int argc, char **argv)
   }
   printf("%d found, %d missing\n", found, missing);
   apic_group_free(group);
-  free(a), free(b), free(c);
+  torale_task_free(a), torale_task_free(b), torale_task_free(c);
   torale_client_free(client, 0);
   return found == 3 && missing == 2 ? 0 : 1;
 }

@@ -9,13 +9,12 @@
 
 static int done, ok;
 
-static void on_execution(apic_call *call, int status, torale_execution *e, torale_error *err, void *user_data)
+static void on_execution(apic_call *call, int status, const torale_execution *e, const torale_error *err,
+                         void *user_data)
 {
-  (void)call, (void)user_data;
+  (void)call, (void)e, (void)err, (void)user_data;
   done++;
   ok += status == 0;
-  torale_execution_free(e);
-  torale_error_free(err);
 }
 
 int main(int argc, char **argv)
@@ -24,10 +23,7 @@ int main(int argc, char **argv)
   example_reset(base); /* the mock's peak counts from here */
   /* a little latency on each answer, so that the limit matters */
   example_fault(base, "{\"path\":\"/executions/lc-*\",\"delay_ms\":10,\"times\":-1}");
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = base;
-  o.http.max_concurrency = 5;
+  torale_client_options o = {.base_url = base, .http.max_concurrency = 5};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;

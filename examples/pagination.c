@@ -3,8 +3,6 @@
  * page, and hands out the tasks one by one.
  *   pagination [BASE_URL] */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <torale/torale.h>
@@ -13,54 +11,44 @@
 
 int main(int argc, char **argv)
 {
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = example_base(argc, argv);
+  torale_client_options o = {.base_url = example_base(argc, argv)};
   torale_client *client = NULL;
   torale_error *err = NULL;
+  torale_tasks_list_pager *pager = NULL;
+  int n = 0, rc = 1;
   if (torale_client_new(&o, &client, &err) != 0)
-    goto fail;
+    goto out;
   char tag[32]; /* this run's tasks, whatever else the server holds */
   snprintf(tag, sizeof tag, "run-%ld", (long)getpid());
+  const char *tags[] = {tag};
   for (int i = 0; i < 25; i++) {
     char name[32];
     snprintf(name, sizeof name, "watch #%d", i + 1);
-    torale_create_task body;
-    torale_create_task_init(&body);
-    body.name = strdup(name);
-    body.has_name = APIC_PRESENT;
-    body.search_query = strdup("q");
-    body.condition_description = strdup("c");
-    body.tags = calloc(1, sizeof *body.tags); /* the model owns its array: _clear frees it */
-    body.tags[0] = strdup(tag);
-    body.tags_count = 1;
-    torale_task t;
-    if (torale_tasks_create(client, &body, NULL, &t, NULL) == 0)
-      torale_task_clear(&t);
-    torale_create_task_clear(&body);
+    torale_create_task body = {.name = name, .search_query = "q", .condition_description = "c",
+                               .tags = tags, .tags_count = 1};
+    torale_task *t = NULL;
+    torale_tasks_create(client, &body, NULL, &t, NULL);
+    torale_task_free(t);
   }
 
-  const char *tags[] = {tag};
-  torale_tasks_list_params params = {.tags = tags, .tags_count = 1, .limit = 10, .has_limit = APIC_PRESENT};
-  torale_tasks_list_pager *pager = NULL;
+  torale_tasks_list_params params = {.tags = tags, .tags_count = 1, .limit = APIC_INT(10)};
   if (torale_tasks_list_pages(client, &params, NULL, &pager, &err) != 0)
-    goto fail;
-  torale_task task;
-  int n = 0, rc;
-  while ((rc = torale_tasks_list_next_item(pager, &task, &err)) == 1) {
+    goto out;
+  torale_task *task;
+  while (torale_tasks_list_next_item(pager, &task, &err) == 0 && task != NULL) {
     if (++n % 10 == 1) /* the first item of a page: a request was just made */
-      printf("page %d starts with %s\n", n / 10 + 1, task.name);
-    torale_task_clear(&task);
+      printf("page %d starts with %s\n", n / 10 + 1, task->name);
+    torale_task_free(task);
   }
-  torale_tasks_list_pager_free(pager);
-  if (rc != 0)
-    goto fail;
+  if (err != NULL)
+    goto out;
   printf("%d tasks tagged %s in all\n", n, tag);
-  torale_client_free(client, 0);
-  return n == 25 ? 0 : 1;
-fail:
-  torale_error_print(err, stderr);
+  rc = n == 25 ? 0 : 1;
+out:
+  if (err != NULL)
+    torale_error_print(err, stderr);
   torale_error_free(err);
+  torale_tasks_list_pager_free(pager);
   torale_client_free(client, 0);
-  return 1;
+  return rc;
 }

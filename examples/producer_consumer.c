@@ -26,13 +26,12 @@ typedef struct consumer {
 
 static void take_next(consumer *c);
 
-static void on_execution(apic_call *call, int status, torale_execution *e, torale_error *err, void *user_data)
+static void on_execution(apic_call *call, int status, const torale_execution *e, const torale_error *err,
+                         void *user_data)
 {
   consumer *c = user_data;
-  (void)call;
+  (void)call, (void)e, (void)err;
   c->handled += status == 0;
-  torale_execution_free(e);
-  torale_error_free(err);
   take_next(c); /* this consumer is free again */
 }
 
@@ -47,9 +46,7 @@ static void take_next(consumer *c)
 
 int main(int argc, char **argv)
 {
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = example_base(argc, argv);
+  torale_client_options o = {.base_url = example_base(argc, argv)};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;

@@ -3,8 +3,6 @@
  * a callback as it arrives, until the event that carries the finished execution.
  *   streaming [BASE_URL] */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <torale/torale.h>
 
@@ -19,31 +17,24 @@ static int on_event(const torale_execution_event *ev, void *user_data)
   if (ev->execution == NULL)
     return 0; /* keep listening */
   printf("run complete: execution %s, started %s, condition met: %s\n", ev->execution->id, ev->execution->started_at,
-         ev->execution->condition_met ? "yes" : "no");
+         ev->execution->condition_met != NULL && *ev->execution->condition_met ? "yes" : "no");
   return 1; /* nonzero stops the stream: the run is complete */
 }
 
 int main(int argc, char **argv)
 {
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = example_base(argc, argv);
+  torale_client_options o = {.base_url = example_base(argc, argv)};
   torale_client *client = NULL;
   if (torale_client_new(&o, &client, NULL) != 0)
     return 1;
-  torale_create_task body;
-  torale_create_task_init(&body);
-  body.search_query = strdup("is the store open");
-  body.condition_description = strdup("it opened");
-  torale_task task;
+  torale_create_task body = {.search_query = "is the store open", .condition_description = "it opened"};
+  torale_task *task = NULL;
   torale_error *err = NULL;
   int rc = torale_tasks_create(client, &body, NULL, &task, &err);
-  torale_create_task_clear(&body);
   int events = 0;
-  if (rc == 0) {
-    rc = torale_tasks_watch(client, task.id, NULL, on_event, &events, &err);
-    torale_task_clear(&task);
-  }
+  if (rc == 0)
+    rc = torale_tasks_watch(client, task->id, NULL, on_event, &events, &err);
+  torale_task_free(task);
   /* 0 whether the server ended the stream or the callback stopped it at the completed run */
   if (rc == 0)
     printf("stream ended after %d events\n", events);

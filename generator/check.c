@@ -136,12 +136,27 @@ static void unknown_type(checker *c, const type *t)
     diag_error(c->d, t->at, "unknown type '%s'", t->name);
 }
 
+/* Arrays hold values or arrays of values, maps values or arrays of values: each has a typed C
+ * form (apic/model.h). Deeper nesting is refused with what to write instead. t's inner type is
+ * resolved. */
+static int nesting_ok(checker *c, const type *t)
+{
+  const type *in = t->inner;
+  if (in->rk == R_MAP || (in->rk == R_ARRAY && (in->inner->rk == R_ARRAY || in->inner->rk == R_MAP))) {
+    diag_error(c->d, in->at, "%s nested this deep has no C form; declare a model for the inner %s "
+               "(a model field can hold it)", t->kind == TYPE_GENERIC ? "a map" : "an array",
+               in->rk == R_MAP ? "map" : "array");
+    return 0;
+  }
+  return 1;
+}
+
 /* Resolves t. `where` says what generics are allowed: 0 field/param, 1 operation result. */
 static int resolve_type(checker *c, type *t, int in_result)
 {
   switch (t->kind) {
   case TYPE_ARRAY:
-    if (!resolve_type(c, t->inner, 0))
+    if (!resolve_type(c, t->inner, 0) || !nesting_ok(c, t))
       return 0;
     t->rk = R_ARRAY;
     return 1;
@@ -160,6 +175,8 @@ static int resolve_type(checker *c, type *t, int in_result)
       return 0;
     }
     if (!resolve_type(c, t->inner, 0))
+      return 0;
+    if (k == R_MAP && !nesting_ok(c, t))
       return 0;
     if ((k == R_PAGE || k == R_STREAM) && t->inner->rk != R_MODEL) {
       diag_error(c->d, t->inner->at, "%s<...> takes a model", t->name);

@@ -25,8 +25,8 @@
   X(short_name) X(kind_const) X(is_status_class) X(status_class_digit) X(is_error) X(fields) X(has_fields) X(type)     \
   X(is_string) X(is_int) X(is_float) X(is_bool) X(is_datetime) X(is_date) X(is_any) X(is_model) X(is_enum)            \
   X(is_array) X(is_map) X(type_c_name) X(is_optional) X(is_required) X(is_nullable) X(is_sensitive) X(has_default)     \
-  X(default) X(has_header) X(header) X(has_constraints) X(constraints) X(c_decl) X(c_kind) X(c_item) X(has_count)     \
-  X(has_presence) X(refs_model) X(refs_enum) X(ref_c_name) X(ref_name) X(c_min) X(c_max) X(c_min_len) X(c_max_len)    \
+  X(default) X(has_header) X(header) X(has_constraints) X(constraints) X(c_decl) X(c_type) X(c_header) X(has_count)   \
+  X(has_list) X(has_entry) X(has_list_entry) X(c_result_free) X(c_min) X(c_max) X(c_min_len) X(c_max_len)                               \
   X(c_pattern) X(c_def_int) X(c_def_text) X(c_def_float) X(c_flags) X(owner) X(method) X(full_path) X(path_params)    \
   X(has_path_params) X(query_params) X(has_query_params) X(header_params) X(has_header_params) X(has_body) X(body)     \
   X(returns_nothing) X(is_page) X(is_stream) X(result) X(is_idempotent) X(has_errors) X(op_name) X(c_path_struct)     \
@@ -52,6 +52,7 @@ typedef struct vm {
   view_builder *b;
   const spec *s;
   const char *prefix; /* the api's name in snake case: torale */
+  name_table lists, entries, list_entries; /* models and enums that need an X_list, X_entry, X_list_entry */
   uint16_t keys[KEY_COUNT];
 } vm;
 
@@ -372,79 +373,130 @@ static void field_keys(vm *v, field_in in)
   add_doc(v, f->doc, in.is_param ? NULL : f->annos);
 }
 
-/* The C storage of a value of type t (apic/model.h): "char *", "int64_t", "torale_task". */
-static const char *c_storage(vm *v, const type *t, char *buf, size_t size)
+/* ---- how a value is stored in C (apic/model.h) ------------------------------------------------ */
+
+static int is_text(const type *t)
+{
+  return t->rk == R_STRING || t->rk == R_DATETIME || t->rk == R_DATE;
+}
+
+/* libapic's name for a scalar type: "string", "int", ... (date-times and dates are text). */
+static const char *scalar_name(const type *t)
+{
+  return is_text(t) ? "string" : t->rk == R_INT ? "int" : t->rk == R_FLOAT ? "float" : t->rk == R_BOOL ? "bool" : "any";
+}
+
+/* A typed list (an array's elements seen as one value) or a map entry of values of type t:
+ * libapic's for scalars (apic_string_list), the SDK's for models and enums (torale_task_list).
+ * A map of arrays has entries of lists (apic_string_list_entry). */
+static const char *c_collection(vm *v, const type *t, const char *suffix, char *buf, size_t size)
+{
+  if (t->rk == R_ARRAY) {
+    char list[600];
+    c_collection(v, t->inner, "list", list, sizeof list);
+    join(buf, size, list, "_", suffix, (char *)NULL);
+  } else if (is_named(t)) {
+    char name[600];
+    c_name_of(v, type_name(t), 0, name, sizeof name);
+    join(buf, size, name, "_", suffix, (char *)NULL);
+  } else {
+    join(buf, size, "apic_", scalar_name(t), "_", suffix, (char *)NULL);
+  }
+  return buf;
+}
+
+/* The C type of one value of type t stored in place: an array element, a map value, a value
+ * member. Arrays inside arrays are typed lists; the checker allows no deeper nesting. */
+static const char *c_value_type(vm *v, const type *t, char *buf, size_t size)
 {
   switch (t->rk) {
   case R_INT: return "int64_t";
   case R_FLOAT: return "double";
   case R_BOOL: return "bool";
-  case R_ANY:
-  case R_MAP:
-  case R_ARRAY: return "cJSON *";
+  case R_ANY: return "const cJSON *";
   case R_MODEL:
-  case R_ENUM: {
-    char snake[256];
-    snake_case(type_name(t), snake, sizeof snake);
-    join(buf, size, v->prefix, "_", snake, (char *)NULL);
-    return buf;
-  }
-  default: return "char *"; /* string, datetime, date */
+  case R_ENUM: c_name_of(v, type_name(t), 0, buf, size); return buf;
+  case R_ARRAY: return c_collection(v, t->inner, "list", buf, size);
+  default: return "const char *"; /* string, datetime, date */
   }
 }
 
-static const char *apic_kind(const char *kind)
+/* The type's table for libapic, as a C expression: &apic_t_string, &torale_task__desc.type, or
+ * a compound literal for arrays and maps (static, at file scope). */
+static void c_type_desc(vm *v, const type *t, strbuf *out)
 {
-  static const char *const names[][2] = {
-      {"string", "APIC_T_STRING"}, {"int", "APIC_T_INT"},     {"float", "APIC_T_FLOAT"}, {"bool", "APIC_T_BOOL"},
-      {"datetime", "APIC_T_DATETIME"}, {"date", "APIC_T_DATE"}, {"any", "APIC_T_ANY"},  {"enum", "APIC_T_ENUM"},
-      {"model", "APIC_T_MODEL"}, {"array", "APIC_T_ARRAY"},   {"map", "APIC_T_MAP"}};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (strcmp(names[i][0], kind) == 0)
-      return names[i][1];
-  return "APIC_T_ANY";
+  char name[600], entry[700];
+  if (t->rk == R_ARRAY || t->rk == R_MAP) {
+    sb_puts(out, t->rk == R_ARRAY ? "&(const apic_type_desc){APIC_T_ARRAY, .item = "
+                                  : "&(const apic_type_desc){APIC_T_MAP, .item = ");
+    c_type_desc(v, t->inner, out);
+    if (t->rk == R_MAP) {
+      c_collection(v, t->inner, "entry", entry, sizeof entry);
+      sb_printf(out, ", .entry_size = sizeof(%s), .value_offset = offsetof(%s, value)", entry, entry);
+    }
+    sb_puts(out, "}");
+  } else if (is_named(t)) {
+    c_name_of(v, type_name(t), 0, name, sizeof name);
+    sb_printf(out, "&%s%s.type", name, t->rk == R_MODEL ? "__desc" : "__enum");
+  } else {
+    sb_printf(out, "&apic_t_%s", t->rk == R_DATETIME ? "datetime" : t->rk == R_DATE ? "date" : scalar_name(t));
+  }
 }
 
-/* Parameters are only read: their struct members are const, so callers can point them at
- * string literals. char *s -> const char *s, char **a -> const char *const *a, T *a -> const T *a. */
-static void const_decl(const char *member, int has_count, char *out, size_t size)
+static void add_c_type_desc(vm *v, uint16_t key, const type *t)
 {
-  if (strncmp(member, "char **", 7) == 0)
-    join(out, size, "const char *const *", member + 7, (char *)NULL);
-  else if (strncmp(member, "char *", 6) == 0 || has_count)
-    join(out, size, "const ", member, (char *)NULL);
+  strbuf b = {0};
+  c_type_desc(v, t, &b);
+  if (b.failed)
+    v->b->failed = 1;
   else
-    join(out, size, member, (char *)NULL);
+    vb_strcpy(v->b, key, b.data, b.len);
+  sb_free(&b);
 }
 
-/* The member declarations of a field in its struct (const ones for parameters). */
-static void add_c_decl(vm *v, field_in in, int json_array, int by_pointer)
+static int has_default(const field *f)
+{
+  return f->def != NULL && f->def->kind != VAL_NULL;
+}
+
+/* A member that may be left out is a pointer, NULL leaving it out (docs/clients.md): scalars
+ * and enums that are optional or have a default, models that are optional or nullable. Strings,
+ * `any`, arrays and maps are pointers anyway. */
+static int stored_by_pointer(field_in in)
+{
+  const type *t = in.f->type;
+  if (t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
+    return in.f->optional || has_default(in.f);
+  return t->rk == R_MODEL && (in.f->optional || is_nullable(in));
+}
+
+/* The member declarations of a field in its struct (docs/clients.md, apic/model.h). */
+static void add_c_decl(vm *v, field_in in)
 {
   const field *f = in.f;
   const type *t = f->type;
-  int is_array = t->rk == R_ARRAY, has_presence = f->optional || is_nullable(in);
-  char tbuf[300], member[700];
   const char *name = f->name;
-  if (is_array && !json_array) {
-    const char *ct = c_storage(v, t->inner, tbuf, sizeof tbuf);
-    join(member, sizeof member, ct, ct[strlen(ct) - 1] == '*' ? "" : " ", "*", name, ";\n  size_t ", name, "_count;", (char *)NULL);
+  char tbuf[700], member[1800];
+  if (t->rk == R_ARRAY || t->rk == R_MAP) {
+    const char *elem = t->rk == R_MAP ? c_collection(v, t->inner, "entry", tbuf, sizeof tbuf)
+                                      : c_value_type(v, t->inner, tbuf, sizeof tbuf);
+    int ptr = elem[strlen(elem) - 1] == '*';
+    join(member, sizeof member, ptr ? "" : "const ", elem, ptr ? "const *" : " *", name, ";\n  size_t ", name, "_count;",
+         (char *)NULL);
+  } else if (is_text(t) || t->rk == R_ANY) {
+    join(member, sizeof member, t->rk == R_ANY ? "const cJSON *" : "const char *", name, ";", (char *)NULL);
   } else {
-    const char *ct = c_storage(v, t, tbuf, sizeof tbuf);
-    int star = by_pointer || ct[strlen(ct) - 1] == '*';
-    join(member, sizeof member, ct, by_pointer ? " *" : star ? "" : " ", name, ";", (char *)NULL);
+    int ptr = stored_by_pointer(in);
+    join(member, sizeof member, ptr ? "const " : "", c_value_type(v, t, tbuf, sizeof tbuf), ptr ? " *" : " ", name, ";",
+         (char *)NULL);
   }
   if (t->rk == R_ENUM)
-    join(member + strlen(member), sizeof member - strlen(member), "\n  char *", name,
+    join(member + strlen(member), sizeof member - strlen(member), "\n  const char *", name,
          "_unknown; /**< the text of a value this SDK does not know */", (char *)NULL);
-  if (has_presence)
-    join(member + strlen(member), sizeof member - strlen(member), "\n  apic_presence has_", name, ";", (char *)NULL);
-  if (!in.is_param) {
-    copy(v, K(c_decl), member);
-    return;
-  }
-  char decl_c[800];
-  const_decl(member, is_array && !json_array, decl_c, sizeof decl_c);
-  copy(v, K(c_decl), decl_c);
+  if (is_nullable(in))
+    join(member + strlen(member), sizeof member - strlen(member), "\n  bool ", name, "_null; /**< true: JSON null */",
+         (char *)NULL);
+  copy(v, K(c_decl), member);
 }
 
 /* The default's C pieces, and the constraints' values; appends their flags. */
@@ -467,20 +519,20 @@ static void add_c_values(vm *v, const field *f, strbuf *flags)
   const value *pattern = constraint(f->annos, "pattern");
   if (pattern != NULL && (pattern->kind == VAL_STRING || pattern->kind == VAL_IDENT))
     c_string(v, K(c_pattern), pattern->text, strlen(pattern->text));
-  const value *def = f->def;
-  if (def == NULL || def->kind == VAL_NULL)
+  if (!has_default(f))
     return;
+  const value *def = f->def;
   sb_puts(flags, " | APIC_F_HAS_DEFAULT");
-  int is_text = def->kind == VAL_STRING || def->kind == VAL_IDENT;
+  int is_text_value = def->kind == VAL_STRING || def->kind == VAL_IDENT;
   char num[64];
-  if (is_text && f->type->rk == R_ENUM) {
+  if (is_text_value && f->type->rk == R_ENUM) {
     char snake[256], constant[256], full[600];
     snake_case(type_name(f->type), snake, sizeof snake);
     upper_case(def->text, constant, sizeof constant);
     join(full, sizeof full, v->prefix, "_", snake, "_", constant, (char *)NULL);
     upper_case(full, full, sizeof full);
     copy(v, K(c_def_int), full);
-  } else if (is_text) {
+  } else if (is_text_value) {
     c_string(v, K(c_def_text), def->text, strlen(def->text));
   } else if (def->kind == VAL_BOOL) {
     str(v, K(c_def_int), def->i ? "1" : "0");
@@ -491,32 +543,17 @@ static void add_c_values(vm *v, const field *f, strbuf *flags)
 }
 
 /* How a field is stored and described (apic/model.h): the member declarations, the table's
- * type, item type and flags, and the pieces of its default. owner (the struct's C name) is
- * borrowed. */
+ * type and flags, and the pieces of its default. owner (the struct's C name) is borrowed. */
 static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *owner)
 {
   const field *f = in.f;
-  const type *t = f->type;
-  int is_array = t->rk == R_ARRAY, nullable = is_nullable(in);
-  /* Arrays of arrays or maps are kept as JSON, like any. */
-  int json_array = is_array && (t->inner->rk == R_ARRAY || t->inner->rk == R_MAP);
-  int by_pointer = t->rk == R_MODEL && (f->optional || nullable);
-  add_c_decl(v, in, json_array, by_pointer);
-  str(v, K(c_kind), json_array ? "APIC_T_ANY" : apic_kind(type_kind_name(t)));
-  str(v, K(c_item), is_array && !json_array ? apic_kind(type_kind_name(t->inner)) : "APIC_T_ANY");
-  flag(v, K(has_count), is_array && !json_array);
-  flag(v, K(has_presence), f->optional || nullable);
-  const type *ref_t = is_array && !json_array ? t->inner : t;
-  const char *ref = is_named(t) || (is_array && !json_array) ? type_name(ref_t) : "";
-  flag(v, K(refs_model), ref[0] != '\0' && ref_t->rk == R_MODEL);
-  flag(v, K(refs_enum), ref[0] != '\0' && ref_t->rk == R_ENUM);
-  if (ref[0] != '\0')
-    c_name(v, K(ref_c_name), ref, 0);
-  str(v, K(ref_name), ref);
+  add_c_decl(v, in);
+  add_c_type_desc(v, K(c_type), f->type);
+  flag(v, K(has_count), f->type->rk == R_ARRAY || f->type->rk == R_MAP);
   strbuf flags = {0};
   if (f->optional) sb_puts(&flags, " | APIC_F_OPTIONAL");
-  if (nullable) sb_puts(&flags, " | APIC_F_NULLABLE");
-  if (by_pointer) sb_puts(&flags, " | APIC_F_BY_POINTER");
+  if (is_nullable(in)) sb_puts(&flags, " | APIC_F_NULLABLE");
+  if (stored_by_pointer(in)) sb_puts(&flags, " | APIC_F_POINTER");
   if (find_anno(f->annos, "sensitive") != NULL) sb_puts(&flags, " | APIC_F_SENSITIVE");
   if (extra_flag != NULL) sb_printf(&flags, " | %s", extra_flag);
   add_c_values(v, f, &flags);
@@ -525,6 +562,9 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
   copy(v, K(c_flags), flags.len > 0 ? flags.data + 3 : "0");
   sb_free(&flags);
   c_string(v, K(c_wire), field_wire(f), strlen(field_wire(f)));
+  const char *header = in.is_param ? NULL : anno_string(f->annos, "header");
+  if (header != NULL)
+    c_string(v, K(c_header), header, strlen(header));
   str(v, K(owner), owner);
 }
 
@@ -579,6 +619,52 @@ static void add_fields(vm *v, uint16_t key, const field_lists *in)
   vb_end(v->b);
 }
 
+/* ---- typed lists and map entries ------------------------------------------------------------ */
+
+/* Notes that the model or enum t needs an X_list (an array result or body, an element of an
+ * array of arrays) or an X_entry (a map value) type. */
+static void need(vm *v, name_table *set, const type *t)
+{
+  if (is_named(t) && name_table_put(set, type_name(t), (void *)1) != 0)
+    v->b->failed = 1;
+}
+
+static void need_for_field_type(vm *v, const type *t)
+{
+  if (t->rk == R_ARRAY && t->inner->rk == R_ARRAY) {
+    need(v, &v->lists, t->inner->inner);
+  } else if (t->rk == R_MAP && t->inner->rk == R_ARRAY) {
+    need(v, &v->lists, t->inner->inner);
+    need(v, &v->list_entries, t->inner->inner);
+  } else if (t->rk == R_MAP) {
+    need(v, &v->entries, t->inner);
+  }
+}
+
+static void mark_collections(vm *v)
+{
+  for (const decl *d = v->s->decls; d != NULL; d = d->next) {
+    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
+      need_for_field_type(v, f->type);
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
+      for (int l = 0; l < 3; l++)
+        for (const field *f = l == 0 ? op->path_params : l == 1 ? op->query_params : op->header_params; f; f = f->next)
+          need_for_field_type(v, f->type);
+      if (op->ret != NULL && op->ret->rk == R_ARRAY)
+        need(v, &v->lists, op->ret->inner);
+      if (op->body != NULL && op->body->rk == R_ARRAY)
+        need(v, &v->lists, op->body->inner);
+    }
+  }
+}
+
+static void add_collection_flags(vm *v, const char *name)
+{
+  boolean(v, K(has_list), name_table_get(&v->lists, name) != NULL);
+  boolean(v, K(has_entry), name_table_get(&v->entries, name) != NULL);
+  boolean(v, K(has_list_entry), name_table_get(&v->list_entries, name) != NULL);
+}
+
 /* ---- declarations --------------------------------------------------------------------------- */
 
 static void enum_view(vm *v, const decl *e)
@@ -590,6 +676,7 @@ static void enum_view(vm *v, const decl *e)
   copy(v, K(upper), upper);
   add_snake(v, e->name);
   add_doc(v, e->doc, e->annos);
+  add_collection_flags(v, e->name);
   int n = 0, i = 0;
   for (const enum_value *ev = e->values; ev != NULL; ev = ev->next)
     n++;
@@ -640,7 +727,8 @@ static void model_view(vm *v, const decl *m)
   add_snake(v, m->name);
   if (m->kind == D_ERROR)
     error_keys(v, m);
-  boolean(v, K(is_error), m->kind == D_ERROR); /* errors get no X_array type */
+  boolean(v, K(is_error), m->kind == D_ERROR); /* errors get no functions of their own */
+  add_collection_flags(v, m->name);
   add_doc(v, m->doc, m->annos);
   field_lists fields = {.lists = {m->fields}, .owner = stable_copy(v, owner)}; /* every field borrows it */
   add_fields(v, K(fields), &fields);
@@ -678,17 +766,23 @@ static const field *path_params(vm *v, const operation *op, const char *full)
   return n > 0 ? out : NULL;
 }
 
-/* A result or body type, a model or an array of one: the C type it has in a call
- * (torale_task, torale_execution_array), the model's table and whether it is an array. */
-static void add_model_type(vm *v, const type *t, uint16_t type_key, uint16_t desc_key, uint16_t array_key)
+/* A result or body type, a model or an array of them: the C type it has in a call (torale_task,
+ * torale_execution_list), the function that frees one, its table and whether it is an array. */
+static void add_call_type(vm *v, const type *t, uint16_t type_key, uint16_t free_key, uint16_t desc_key,
+                          uint16_t array_key)
 {
   int is_array = t->rk == R_ARRAY;
-  char name[600], full[700];
-  snake_case(type_name(is_array ? t->inner : t), name, sizeof name);
-  join(full, sizeof full, v->prefix, "_", name, is_array ? "_array" : "", (char *)NULL);
-  copy(v, type_key, full);
-  join(full, sizeof full, "&", v->prefix, "_", name, "__desc", (char *)NULL);
-  copy(v, desc_key, full);
+  char name[700], full[800];
+  if (is_array)
+    c_collection(v, t->inner, "list", name, sizeof name);
+  else
+    c_value_type(v, t, name, sizeof name);
+  copy(v, type_key, name);
+  if (free_key != 0) {
+    join(full, sizeof full, name, "_free", (char *)NULL);
+    copy(v, free_key, full);
+  }
+  add_c_type_desc(v, desc_key, t);
   flag(v, array_key, is_array);
 }
 
@@ -722,13 +816,12 @@ static void add_result_c(vm *v, const operation *op)
 {
   const type *t = op->ret;
   const char *kind = t == NULL ? "APIC_RESULT_NONE" : t->rk == R_PAGE ? "APIC_RESULT_PAGE"
-                     : t->rk == R_STREAM ? "APIC_RESULT_STREAM" : t->rk == R_ARRAY ? "APIC_RESULT_ARRAY"
-                     : "APIC_RESULT_MODEL";
+                     : t->rk == R_STREAM ? "APIC_RESULT_STREAM" : "APIC_RESULT_VALUE";
   str(v, K(c_result_kind), kind);
   if (t == NULL)
     return;
   const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
-  add_model_type(v, inner, K(c_result_type), K(c_result_desc), K(result_is_array));
+  add_call_type(v, inner, K(c_result_type), K(c_result_free), K(c_result_desc), K(result_is_array));
   if (t->rk == R_PAGE)
     add_paging(v, op, inner);
 }
@@ -751,7 +844,7 @@ static void add_op_c(vm *v, const decl *r, const operation *op, const field *pat
   boolean(v, K(has_params), op->query_params != NULL || op->header_params != NULL);
   add_result_c(v, op);
   if (op->body != NULL)
-    add_model_type(v, op->body, K(c_body_type), K(c_body_desc), K(body_is_array));
+    add_call_type(v, op->body, K(c_body_type), 0, K(c_body_desc), K(body_is_array));
   const annotation *timeout = find_anno(op->annos, "timeout"), *retries = find_anno(op->annos, "retries");
   char num[64];
   snprintf(num, sizeof num, "%.0f", timeout != NULL && timeout->args != NULL ? (double)timeout->args->val.i : 0.0);
@@ -1044,6 +1137,9 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   for (int i = 0; i < KEY_COUNT; i++)
     if ((v.keys[i] = view_key(key_names[i], strlen(key_names[i]))) == 0)
       b->failed = 1;
+  if (name_table_init(&v.lists) != 0 || name_table_init(&v.entries) != 0 || name_table_init(&v.list_entries) != 0)
+    b->failed = 1;
+  mark_collections(&v);
   spec_copy copy_of_spec = {0};
   start_spec_copy(&copy_of_spec, s, threads);
   char lower[256], header[1200];
@@ -1065,6 +1161,9 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   add_op_flags(&v);
   add_spec_json(&v, &copy_of_spec);
   vb_end(b);
+  name_table_free(&v.lists);
+  name_table_free(&v.entries);
+  name_table_free(&v.list_entries);
   const view *root = vb_tree(b);
   if (root == NULL)
     *out_err = strdup("out of memory");

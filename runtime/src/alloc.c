@@ -74,6 +74,16 @@ void apic__free(void *ptr)
   errno = saved;
 }
 
+void *apic_malloc(size_t size)
+{
+  return apic__malloc(size);
+}
+
+void apic_free(void *ptr)
+{
+  apic__free(ptr);
+}
+
 char *apic__strndup(const char *s, size_t n)
 {
   char *p = apic__malloc(n + 1);

@@ -654,8 +654,10 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
   rc = build_headers(call, req, keyed ? (req->idempotency_key ? req->idempotency_key : key) : NULL, err);
   if (rc != 0)
     return rc;
-  call->max_retries = req->max_retries >= 0 ? (unsigned)req->max_retries : c->o.max_retries;
+  call->max_retries = (unsigned)(req->max_retries >= 0 ? req->max_retries : c->o.max_retries);
   call->attempt_timeout_ms = req->attempt_timeout_ms ? req->attempt_timeout_ms : c->o.attempt_timeout_ms;
+  if (call->attempt_timeout_ms == APIC_NO_TIMEOUT)
+    call->attempt_timeout_ms = 0; /* none */
   call->body_cap = c->o.max_body;
   call->on_data = req->on_data;
   call->data_user_data = req->data_user_data;
@@ -688,7 +690,7 @@ int apic__call_new(apic_client *c, apic__engine *eng, const apic_request *req, a
   call->deadline_timer.data = call;
   call->open_timers = 2;
   uint64_t total = req->total_timeout_ms ? req->total_timeout_ms : c->o.total_timeout_ms;
-  if (total != 0) {
+  if (total != 0 && total != APIC_NO_TIMEOUT) {
     uv_update_time(eng->loop);
     call->deadline = uv_now(eng->loop) + total;
     uv_timer_start(&call->deadline_timer, on_deadline, total, 0);

@@ -24,19 +24,21 @@ int apic_global_init(void)
   return global_rc;
 }
 
-void apic_client_options_init(apic_client_options *o)
+/* The options as the client works from them: zeros become the defaults, and the values that
+ * turn a feature off become the engine's own "none" (0 for limits and timeouts). */
+static void resolve(apic_client_options *o)
 {
-  memset(o, 0, sizeof *o);
-  o->max_concurrency = 16;
-  o->connect_timeout_ms = 10000;
-  o->attempt_timeout_ms = 60000;
-  o->max_retries = 2;
-  o->backoff_initial_ms = 500;
-  o->backoff_max_ms = 8000;
-  o->retry_after_cap_ms = 60000;
-  o->retry_budget = 10;
-  o->max_body = (size_t)64 << 20;
-  o->log_level = APIC_LOG_INFO;
+  o->max_concurrency = o->max_concurrency == 0 ? 16 : o->max_concurrency == APIC_UNLIMITED ? 0 : o->max_concurrency;
+  o->connect_timeout_ms = o->connect_timeout_ms == 0 ? 10000 : o->connect_timeout_ms == APIC_NO_TIMEOUT ? 0 : o->connect_timeout_ms;
+  o->attempt_timeout_ms = o->attempt_timeout_ms == 0 ? 60000 : o->attempt_timeout_ms == APIC_NO_TIMEOUT ? 0 : o->attempt_timeout_ms;
+  o->total_timeout_ms = o->total_timeout_ms == APIC_NO_TIMEOUT ? 0 : o->total_timeout_ms;
+  o->max_retries = o->max_retries == 0 ? 2 : o->max_retries < 0 ? 0 : o->max_retries;
+  o->backoff_initial_ms = o->backoff_initial_ms == 0 ? 500 : o->backoff_initial_ms;
+  o->backoff_max_ms = o->backoff_max_ms == 0 ? 8000 : o->backoff_max_ms;
+  o->retry_after_cap_ms = o->retry_after_cap_ms == 0 ? 60000 : o->retry_after_cap_ms > INT64_MAX ? INT64_MAX : o->retry_after_cap_ms;
+  o->retry_budget = o->retry_budget == 0 ? 10 : o->retry_budget < 0 ? 1e12 : o->retry_budget;
+  o->max_body = o->max_body == 0 ? (size_t)64 << 20 : o->max_body;
+  o->log_level = o->log_level == 0 ? APIC_LOG_INFO : o->log_level;
 }
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
@@ -126,8 +128,7 @@ static void destroy(apic_client *c)
 
 static int check_options(const apic_client_options *o)
 {
-  if (o->backoff_initial_ms > o->backoff_max_ms || o->max_body == 0 || !(o->retry_budget >= 0) ||
-      o->retry_budget > 1e12 ||
+  if (o->backoff_initial_ms > o->backoff_max_ms || !(o->retry_budget >= 0) || o->retry_budget > 1e12 ||
       o->requests_per_second < 0 ||
       (o->user_agent != NULL && !apic__header_value_ok(o->user_agent)))
     return APIC_ERR_INVALID_ARG;
@@ -177,12 +178,12 @@ static int setup(apic_client *c, const apic_client_options *o)
 
 int apic_client_new(const apic_client_options *o, apic_client **out, apic_error **err)
 {
-  apic_client_options defaults;
+  apic_client_options resolved = {0};
   *out = NULL;
-  if (o == NULL) {
-    apic_client_options_init(&defaults);
-    o = &defaults;
-  }
+  if (o != NULL)
+    resolved = *o;
+  resolve(&resolved);
+  o = &resolved;
   int rc = apic_global_init();
   if (rc == 0 && check_options(o) != 0)
     rc = APIC_ERR_INVALID_ARG;

@@ -144,20 +144,13 @@ static int fail(apic_error **err, int code, const apic_op_desc *op, const char *
   return code;
 }
 
-/* Checks one argument struct, naming the operation and the part in the message. */
-static int validate(const apic_op_desc *op, const apic_model_desc *m, const void *obj, int is_array,
-                    const char *part, int required, apic_error **err)
+/* Prefixes e with the operation and the part ("tasks.create: body: $.name: ...") for *err. */
+static int fail_with(apic_error **err, int rc, apic_error *e, const apic_op_desc *op, const char *part)
 {
-  if (m == NULL || (obj == NULL && !required))
-    return 0;
-  if (obj == NULL)
-    return fail(err, APIC_ERR_INVALID_ARG, op, part, " is missing");
-  apic_error *e = NULL;
-  int rc = is_array ? apic_model_array_validate(m, obj, &e) : apic_model_validate(m, obj, &e);
-  if (rc == 0)
-    return 0;
   char prefix[160];
   snprintf(prefix, sizeof prefix, "%s: %s", op->name, part);
+  if (e == NULL)
+    e = apic_error_new(rc, "%s", apic_strerror(rc));
   if (e != NULL)
     apic_error_prefix(e, prefix);
   if (err != NULL)
@@ -167,24 +160,42 @@ static int validate(const apic_op_desc *op, const apic_model_desc *m, const void
   return rc;
 }
 
-/* A JSON scalar as a parameter's text: strings as they are, integers without a fraction,
- * floats in the shortest form that reads back the same. */
-static const char *scalar_text(apic_type t, const cJSON *v, char *buf, size_t size)
+/* Checks one argument struct of model m; NULL is a struct with nothing set. */
+static int validate(const apic_op_desc *op, const apic_model_desc *m, const void *obj, const char *part,
+                    apic_error **err)
 {
-  if (cJSON_IsString(v))
-    return v->valuestring;
-  if (cJSON_IsBool(v))
-    return cJSON_IsTrue(v) ? "true" : "false";
-  if (!cJSON_IsNumber(v))
+  if (m == NULL)
+    return 0;
+  void *zeros = obj == NULL ? apic__calloc(1, m->size) : NULL;
+  if (obj == NULL && zeros == NULL)
+    return fail(err, APIC_ERR_NOMEM, op, "out of memory", NULL);
+  apic_error *e = NULL;
+  int rc = apic_value_validate(&m->type, obj != NULL ? obj : zeros, &e);
+  apic__free(zeros);
+  return rc == 0 ? 0 : fail_with(err, rc, e, op, part);
+}
+
+const void *apic__op_param_value(const apic_field_desc *f, const void *params)
+{
+  const char *obj = params;
+  if (obj == NULL)
     return NULL;
-  if (t == APIC_T_INT) {
-    snprintf(buf, size, "%.0f", v->valuedouble);
-    return buf;
-  }
-  snprintf(buf, size, "%.15g", v->valuedouble);
-  if (strtod(buf, NULL) != v->valuedouble)
-    snprintf(buf, size, "%.17g", v->valuedouble);
-  return buf;
+  apic_type t = f->type->type;
+  const void *slot = obj + f->offset;
+  if ((f->flags & APIC_F_NULLABLE) && *(const bool *)(obj + f->null_offset))
+    return NULL;
+  if (f->flags & APIC_F_POINTER)
+    return *(const void *const *)slot;
+  if (t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE || t == APIC_T_ARRAY)
+    return *(const void *const *)slot != NULL ? slot : NULL;
+  return slot;
+}
+
+static const char *param_text(const apic_field_desc *f, const apic_type_desc *t, const char *obj, const void *slot,
+                              char *buf, size_t size)
+{
+  const char *unknown = f->type->type == APIC_T_ENUM ? *(const char *const *)(obj + f->unknown_offset) : NULL;
+  return apic__scalar_text(t, slot, unknown, buf, size);
 }
 
 static const apic_field_desc *field_by_wire(const apic_model_desc *m, const char *wire, size_t len)
@@ -196,7 +207,7 @@ static const apic_field_desc *field_by_wire(const apic_model_desc *m, const char
 }
 
 /* The path template with each {name} replaced by its percent-encoded value. */
-static int build_path(built *b, const apic_op_desc *op, const cJSON *path, apic_error **err)
+static int build_path(built *b, const apic_op_desc *op, const char *path, apic_error **err)
 {
   const char *p = op->path;
   while (*p != '\0') {
@@ -217,9 +228,9 @@ static int build_path(built *b, const apic_op_desc *op, const cJSON *path, apic_
     if (close == NULL)
       return fail(err, APIC_ERR_INVALID_ARG, op, "bad path template ", op->path);
     const apic_field_desc *f = field_by_wire(op->path_params, end + 1, (size_t)(close - end - 1));
-    const cJSON *v = f != NULL ? cJSON_GetObjectItemCaseSensitive(path, f->wire) : NULL;
+    const void *slot = f != NULL && path != NULL ? apic__op_param_value(f, path) : NULL;
     char num[64];
-    const char *text = f != NULL ? scalar_text(f->type, v, num, sizeof num) : NULL;
+    const char *text = slot != NULL ? param_text(f, f->type, path, slot, num, sizeof num) : NULL;
     if (text == NULL)
       return fail(err, APIC_ERR_INVALID_ARG, op, "no value for path parameter ", f ? f->name : op->path);
     if (apic_url_add_segment(&b->url, text) != 0)
@@ -263,81 +274,53 @@ static int add_line(built *b, const char *line)
   return push_line(b, apic__strndup(line, strlen(line)));
 }
 
-/* One query or header parameter: arrays repeat the key, a null value sends nothing. */
-static int add_param(built *b, const apic_op_desc *op, const apic_field_desc *f, const cJSON *v, apic_error **err)
+/* One value of a query or header parameter. */
+static int add_param_value(built *b, const apic_op_desc *op, const apic_field_desc *f, const char *text)
 {
-  const cJSON *item = cJSON_IsArray(v) ? v->child : v;
-  for (; item != NULL; item = cJSON_IsArray(v) ? item->next : NULL) {
-    char num[64];
-    const char *text = scalar_text(cJSON_IsArray(v) ? f->item : f->type, item, num, sizeof num);
-    if (text == NULL)
-      continue;
-    if (f->flags & APIC_F_HEADER) {
-      if (apic_header_check(f->wire, text) != 0)
-        return fail(err, APIC_ERR_INVALID_ARG, op, "header parameter holds a control character: ", f->name);
-      if (add_header(b, f->wire, text) != 0)
-        return APIC_ERR_NOMEM;
-      continue;
-    }
-    apic_url_add_query(&b->url, f->wire, text);
-    apic_url_add_query(&b->log, f->wire, f->flags & APIC_F_SENSITIVE ? "REDACTED" : text);
+  if (f->flags & APIC_F_HEADER) {
+    if (apic_header_check(f->wire, text) != 0)
+      return fail(NULL, APIC_ERR_INVALID_ARG, op, "", NULL);
+    return add_header(b, f->wire, text);
   }
+  apic_url_add_query(&b->url, f->wire, text);
+  apic_url_add_query(&b->log, f->wire, f->flags & APIC_F_SENSITIVE ? "REDACTED" : text);
   return 0;
 }
 
-/* Callers set a parameter that a pointer holds (a string, an array) by setting the pointer;
- * only scalars need their has_ flag. A shallow copy with the flags of set pointers turned on is
- * what libapic's model code validates and encodes. Caller frees the copy with apic__free. */
-void *apic__op_params_view(const apic_model_desc *m, const void *params)
+/* One query or header parameter: an array repeats the key; unset sends nothing (a default is
+ * the server's to apply). */
+static int add_param(built *b, const apic_op_desc *op, const apic_field_desc *f, const char *obj, apic_error **err)
 {
-  if (m == NULL || params == NULL)
-    return NULL;
-  char *view = apic__malloc(m->size);
-  if (view == NULL)
-    return NULL;
-  memcpy(view, params, m->size);
-  for (size_t i = 0; i < m->nfields; i++) {
-    const apic_field_desc *f = &m->fields[i];
-    if (!(f->flags & APIC_F_OPTIONAL) || f->type == APIC_T_INT || f->type == APIC_T_FLOAT ||
-        f->type == APIC_T_BOOL || f->type == APIC_T_ENUM)
-      continue;
-    apic_presence *has = (apic_presence *)(view + f->presence_offset);
-    int set = *(void **)(view + f->offset) != NULL || (f->type == APIC_T_ARRAY && *(size_t *)(view + f->count_offset) > 0);
-    if (set && *has == APIC_ABSENT)
-      *has = APIC_PRESENT;
-  }
-  return view;
-}
-
-static int build_params(built *b, const apic_op_desc *op, const void *params, apic_error **err)
-{
-  if (op->params == NULL || params == NULL)
+  const void *slot = apic__op_param_value(f, obj);
+  if (slot == NULL)
     return 0;
-  cJSON *json = apic_model_to_json(op->params, params);
-  if (json == NULL)
-    return APIC_ERR_NOMEM;
-  int rc = 0;
-  for (size_t i = 0; i < op->params->nfields && rc == 0; i++) {
-    const apic_field_desc *f = &op->params->fields[i];
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, f->wire);
-    if (v != NULL)
-      rc = add_param(b, op, f, v, err);
+  const apic_type_desc *t = f->type;
+  size_t n = 1, size = 0;
+  if (t->type == APIC_T_ARRAY) {
+    n = *(const size_t *)(obj + f->count_offset);
+    size = apic__elem_size(t->item);
+    slot = *(const void *const *)slot;
+    t = t->item;
   }
-  cJSON_Delete(json);
-  return rc;
+  for (size_t i = 0; i < n; i++) {
+    char num[64];
+    const char *text = param_text(f, t, obj, (const char *)slot + i * size, num, sizeof num);
+    int rc = text != NULL ? add_param_value(b, op, f, text) : APIC_ERR_INVALID_ARG;
+    if (rc == APIC_ERR_INVALID_ARG)
+      return fail(err, rc, op, "parameter cannot be sent (a control character in a header, or no value): ", f->name);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
 }
 
 static int build_url(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args, apic_error **err)
 {
   apic_url_add_path(&b->url, a->base_url);
   apic_url_add_path(&b->log, a->base_url);
-  cJSON *path = NULL;
-  if (op->path_params != NULL && (path = apic_model_to_json(op->path_params, args->path)) == NULL)
-    return APIC_ERR_NOMEM;
-  int rc = build_path(b, op, path, err);
-  cJSON_Delete(path);
-  if (rc == 0)
-    rc = build_params(b, op, args->params, err);
+  int rc = build_path(b, op, args->path, err);
+  for (size_t i = 0; rc == 0 && op->params != NULL && args->params != NULL && i < op->params->nfields; i++)
+    rc = add_param(b, op, &op->params->fields[i], args->params, err);
   if (rc == 0 && (apic_url_error(&b->url) != 0 || apic_url_error(&b->log) != 0))
     rc = APIC_ERR_NOMEM;
   return rc;
@@ -361,47 +344,48 @@ static int build_headers(built *b, apic_api *a, const apic_op_desc *op, const ap
 /* Timeouts and retries: the call's options over the operation's over the client's. */
 static int apply_options(apic_request *req, const apic_op_desc *op, const apic_call_options *o, apic_error **err)
 {
-  uint64_t total = o != NULL && o->timeout_ms != 0 ? o->timeout_ms : op->timeout_ms;
-  if (o != NULL && o->deadline_ms != 0) {
+  static const apic_call_options none;
+  if (o == NULL)
+    o = &none;
+  uint64_t total = o->timeout_ms != 0 ? o->timeout_ms : op->timeout_ms;
+  if (o->deadline_ms != 0) {
     uint64_t now = apic_now_ms();
     if (now >= o->deadline_ms)
       return fail(err, APIC_ERR_TIMEOUT, op, "the deadline passed before the call started", NULL);
-    if (total == 0 || o->deadline_ms - now < total)
+    if (total == 0 || total == APIC_NO_TIMEOUT || o->deadline_ms - now < total)
       total = o->deadline_ms - now;
   }
   req->total_timeout_ms = total;
-  req->attempt_timeout_ms = o != NULL ? o->attempt_timeout_ms : 0;
-  req->max_retries = o != NULL && o->max_retries >= 0 ? o->max_retries : op->retries;
+  req->attempt_timeout_ms = o->attempt_timeout_ms;
+  req->max_retries = o->max_retries > 0 ? o->max_retries : o->max_retries < 0 ? 0 : op->retries;
   req->idempotent = op->idempotent;
-  req->idempotency_key = o != NULL ? o->idempotency_key : NULL;
+  req->idempotency_key = o->idempotency_key;
   return 0;
 }
 
-static int has_required(const apic_model_desc *m)
+static int build_body(built *b, const apic_op_desc *op, const void *body, apic_error **err)
 {
-  for (size_t i = 0; m != NULL && i < m->nfields; i++)
-    if (!(m->fields[i].flags & APIC_F_OPTIONAL))
-      return 1;
-  return 0;
+  if (op->body == NULL)
+    return 0;
+  if (body == NULL)
+    return fail(err, APIC_ERR_INVALID_ARG, op, "body is missing", NULL);
+  apic_error *e = NULL;
+  int rc = apic__encode(op->body, body, APIC_DUMP_WIRE, &b->body, &b->body_len, &e);
+  return rc == 0 ? 0 : fail_with(err, rc, e, op, "body");
 }
 
 static int build_from(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                       const apic_call_options *o, apic_error **err)
 {
-  int rc = validate(op, op->path_params, args->path, 0, "path parameters", 1, err);
+  int rc = validate(op, op->path_params, args->path, "path parameters", err);
   if (rc == 0)
-    rc = validate(op, op->params, args->params, 0, "parameters", has_required(op->params), err);
+    rc = validate(op, op->params, args->params, "parameters", err);
   if (rc == 0)
-    rc = validate(op, op->body, args->body, op->body_is_array, "body", 1, err);
+    rc = build_body(b, op, args->body, err);
   if (rc == 0)
     rc = build_url(b, a, op, args, err);
   if (rc == 0)
     rc = build_headers(b, a, op, o, err);
-  if (rc == 0 && op->body != NULL) {
-    b->body = op->body_is_array ? apic_model_array_dump(op->body, args->body) : apic_model_dump(op->body, args->body);
-    if (b->body == NULL)
-      rc = APIC_ERR_NOMEM;
-  }
   apic_request init = APIC_REQUEST_INIT;
   b->req = init;
   if (rc == 0)
@@ -418,7 +402,7 @@ static int build_from(built *b, apic_api *a, const apic_op_desc *op, const apic_
   b->req.headers = (const char *const *)b->headers;
   b->req.n_headers = b->n_headers;
   b->req.body = b->body;
-  b->req.body_len = b->body != NULL ? strlen(b->body) : 0;
+  b->req.body_len = b->body_len;
   return 0;
 }
 
@@ -429,15 +413,7 @@ int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_
   memset(b, 0, sizeof *b);
   apic_url_init(&b->url);
   apic_url_init(&b->log);
-  if (args == NULL)
-    args = &none;
-  apic_op_args view = *args;
-  view.params = apic__op_params_view(op->params, args->params);
-  if (args->params != NULL && op->params != NULL && view.params == NULL)
-    return fail(err, APIC_ERR_NOMEM, op, "out of memory", NULL);
-  int rc = build_from(b, a, op, &view, o, err);
-  apic__free((void *)view.params);
-  return rc;
+  return build_from(b, a, op, args != NULL ? args : &none, o, err);
 }
 
 void apic__op_built_clear(built *b)
@@ -447,83 +423,47 @@ void apic__op_built_clear(built *b)
   for (size_t i = 0; i < b->n_headers; i++)
     apic__free(b->headers[i]);
   apic__free(b->headers);
-  free(b->body); /* from apic_model_dump: the caller frees with free() */
+  apic__free(b->body);
   memset(b, 0, sizeof *b);
 }
 
 /* ---- decoding ----------------------------------------------------------------------------- */
 
-static int decode_fail(const apic_op_desc *op, const apic_response *r, apic_error *e, apic_error **err)
+int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err)
 {
-  if (e == NULL)
-    e = apic_error_new(APIC_ERR_DECODE, "the response body is not JSON");
-  int code = e != NULL ? apic_error_code(e) : APIC_ERR_DECODE;
-  if (e != NULL) {
-    char prefix[160];
-    snprintf(prefix, sizeof prefix, "%s: status %d", op->name, apic_response_status(r));
-    apic_error_prefix(e, prefix);
-    apic_error_set_status(e, apic_response_status(r));
-    apic_error_set_attempts(e, apic_response_attempts(r));
-    size_t len;
-    const char *body = apic_response_body(r, &len);
-    apic_error_set_body(e, body, len);
-  }
-  if (err != NULL)
-    *err = e;
-  else
-    apic_error_free(e);
-  return code;
-}
-
-int apic__op_decode(const apic_op_desc *op, const apic_response *r, void *out, apic_error **err)
-{
+  *out = NULL;
   if (op->result_kind == APIC_RESULT_NONE || op->result_kind == APIC_RESULT_STREAM)
     return 0;
   size_t len;
   const char *body = apic_response_body(r, &len);
-  if (len == 0) /* a 204, or any 2xx without the result the operation returns */
-    return decode_fail(op, r, apic_error_new(APIC_ERR_NO_BODY, "no body, where the operation returns a result"), err);
-  cJSON *json = cJSON_ParseWithLength(body, len);
-  if (json == NULL)
-    return decode_fail(op, r, NULL, err);
   apic_error *e = NULL;
-  int rc = op->result_kind == APIC_RESULT_ARRAY ? apic_model_array_from_json_take(op->result, out, json, &e)
-                                                 : apic_model_from_json_take(op->result, out, json, &e);
-  cJSON_Delete(json);
-  if (rc == APIC_ERR_DECODE)
-    return decode_fail(op, r, e, err);
-  if (rc != 0 && err != NULL)
-    *err = e;
+  int rc = APIC_ERR_NO_BODY;
+  if (len == 0) /* a 204, or any 2xx without the result the operation returns */
+    e = apic_error_new(rc, "no body, where the operation returns a result");
   else
-    apic_error_free(e);
+    rc = apic_value_parse(op->result, body, len, out, &e);
+  if (rc == 0)
+    return 0;
+  char prefix[160];
+  snprintf(prefix, sizeof prefix, "status %d", apic_response_status(r));
+  rc = fail_with(err, rc, e, op, prefix);
+  if (err != NULL && *err != NULL) {
+    apic_error_set_status(*err, apic_response_status(r));
+    apic_error_set_attempts(*err, apic_response_attempts(r));
+    apic_error_set_body(*err, body, len);
+  }
   return rc;
-}
-
-void *apic__op_result_new(const apic_op_desc *op)
-{
-  if (op->result_kind == APIC_RESULT_ARRAY)
-    return apic__calloc(1, sizeof(apic_model_array));
-  return apic__calloc(1, op->result->size);
-}
-
-void apic_op_result_free(const apic_op_desc *op, void *result)
-{
-  if (result == NULL)
-    return;
-  if (op->result_kind == APIC_RESULT_ARRAY)
-    apic_model_array_clear(op->result, result);
-  else
-    apic_model_clear(op->result, result);
-  apic__free(result);
 }
 
 /* ---- sync and async calls ----------------------------------------------------------------- */
 
 int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
-                 void *out, apic_error **err)
+                 void **out, apic_error **err)
 {
   if (err != NULL)
     *err = NULL;
+  if (out != NULL)
+    *out = NULL;
   if (a == NULL || op == NULL || (out == NULL && op->result_kind != APIC_RESULT_NONE))
     return APIC_ERR_INVALID_ARG;
   built b;
@@ -533,8 +473,9 @@ int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args, 
   apic_response *resp = NULL;
   rc = apic_client_send(a->client, &b.req, &resp, err);
   apic__op_built_clear(&b);
+  void *ignored;
   if (rc == 0)
-    rc = apic__op_decode(op, resp, out, err);
+    rc = apic__op_decode(op, resp, out != NULL ? out : &ignored, err);
   apic_response_free(resp);
   return rc;
 }
@@ -551,19 +492,12 @@ static void on_call_done(apic_call *call, int status, apic_response *resp, apic_
 {
   op_call *c = ud;
   void *result = NULL;
-  if (status == 0 && c->op->result_kind != APIC_RESULT_NONE) {
-    result = apic__op_result_new(c->op);
-    status = result == NULL ? APIC_ERR_NOMEM : apic__op_decode(c->op, resp, result, &err);
-    if (status != 0) {
-      apic__free(result);
-      result = NULL;
-      if (err == NULL)
-        err = apic_error_new(status, "%s: out of memory", c->op->name);
-    }
-  }
+  if (status == 0)
+    status = apic__op_decode(c->op, resp, &result, &err);
   apic_response_free(resp);
   c->api->pending--;
   c->done(call, status, result, err, c->fn, c->user_data);
+  apic_value_free(result);
   apic__free(c);
 }
 

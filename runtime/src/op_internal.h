@@ -4,6 +4,7 @@
 
 #include "apic/op.h"
 #include "apic/url.h"
+#include "codec.h"
 
 struct apic_api {
   apic_client *client;
@@ -19,6 +20,7 @@ typedef struct built {
   char **headers;
   size_t n_headers, cap;
   char *body;
+  size_t body_len;
   apic_request req;
 } built;
 
@@ -26,13 +28,11 @@ typedef struct built {
 int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                    const apic_call_options *o, apic_error **err);
 void apic__op_built_clear(built *b);
-/* A shallow copy of params with the has_ flags of set strings and arrays turned on (callers
- * need not set those); NULL when params is NULL or out of memory. Free with apic__free. */
-void *apic__op_params_view(const apic_model_desc *m, const void *params);
-/* Decodes a 2xx response into out (op->result's struct or an apic_model_array). */
-int apic__op_decode(const apic_op_desc *op, const apic_response *r, void *out, apic_error **err);
-/* Zeroed heap memory for one result of op. */
-void *apic__op_result_new(const apic_op_desc *op);
+/* Where the value of a parameter field of obj is, or NULL when it is left out (unset, null,
+ * or obj NULL). */
+const void *apic__op_param_value(const apic_field_desc *f, const void *obj);
+/* Decodes a 2xx response into a new value of op->result (*out NULL for NONE and STREAM). */
+int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err);
 /* Runs the owned loop until *flag is set (NULL: until nothing is pending). */
 int apic__api_run_until(apic_api *a, const int *flag);
 

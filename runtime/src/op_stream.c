@@ -1,5 +1,6 @@
 /* Stream operations: server-sent events decoded into the operation's event model, one
  * callback each, over apic_stream (which resumes a dropped stream with Last-Event-ID). */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
@@ -29,27 +30,21 @@ static int on_sse(void *ud, const apic_sse_event *ev)
   op_stream *s = ud;
   if (ev->data_len == 0) /* a keep-alive or an event without data: nothing to decode */
     return 0;
-  void *event = apic__calloc(1, s->op->result->size);
-  if (event == NULL) {
-    s->decode_err = apic_error_new(APIC_ERR_NOMEM, "%s: out of memory", s->op->name);
-    return 1;
-  }
+  void *event = NULL;
   apic_error *e = NULL;
-  int rc = apic_model_parse(s->op->result, event, ev->data, ev->data_len, &e);
-  int stop = 1;
+  int rc = apic_value_parse(s->op->result, ev->data, ev->data_len, &event, &e);
   if (rc == 0) {
-    stop = s->on_event(event, s->ev_fn, s->user_data);
+    int stop = s->on_event(event, s->ev_fn, s->user_data);
     s->stopped = stop != 0;
-    apic_model_clear(s->op->result, event);
-  } else {
-    char prefix[200];
-    snprintf(prefix, sizeof prefix, "%s: event %s", s->op->name, ev->id);
-    if (e != NULL)
-      apic_error_prefix(e, prefix);
-    s->decode_err = e != NULL ? e : apic_error_new(rc, "%s: an event did not decode", s->op->name);
+    apic_value_free(event);
+    return stop;
   }
-  apic__free(event);
-  return stop;
+  char prefix[200];
+  snprintf(prefix, sizeof prefix, "%s: event %s", s->op->name, ev->id);
+  if (e != NULL)
+    apic_error_prefix(e, prefix);
+  s->decode_err = e != NULL ? e : apic_error_new(rc, "%s: an event did not decode", s->op->name);
+  return 1;
 }
 
 static void on_stream_end(apic_stream *st, int status, apic_error *err, unsigned reconnects, void *ud)

@@ -132,7 +132,7 @@ static void on_connection_end(apic_call *call, int status, apic_response *resp, 
   }
   if (s->got_event)
     s->quiet = 0;
-  if (!dropped || s->quiet >= s->client->o.max_retries) {
+  if (!dropped || s->quiet >= (unsigned)s->client->o.max_retries) {
     finish(s, status, err);
     return;
   }

@@ -30,10 +30,7 @@ static int setup(void **state)
   apic_mock_options mo = apic_mock_options_default();
   mo.log_secrets = 1; /* the tests read the credentials the SDK sent in the request log */
   f->mock = mt_start("bloomy", &mo);
-  bloomy_client_options o;
-  bloomy_client_options_init(&o);
-  o.base_url = e2e_base(f->mock);
-  o.api_key = KEY;
+  bloomy_client_options o = {.base_url = e2e_base(f->mock), .api_key = KEY};
   o.http.backoff_initial_ms = 5;
   o.http.log = e2e_log_fn;
   o.http.log_ctx = &f->log;
@@ -52,12 +49,6 @@ static int teardown(void **state)
   return 0;
 }
 
-static void new_todo(bloomy_create_todo *t, const char *title)
-{
-  assert_int_equal(bloomy_create_todo_init(t), 0);
-  t->title = strdup(title);
-}
-
 /* A call that must succeed; err is the caller's bloomy_error *, printed when it does not. */
 #define OK(call)                                                                                     \
   do {                                                                                               \
@@ -71,47 +62,46 @@ static void every_operation_sync(void **state)
 {
   fixture *f = *state;
   bloomy_error *err = NULL;
-  bloomy_user me, user;
+  bloomy_user *me = NULL, *user = NULL;
   OK(bloomy_users_details(f->c, NULL, &me, &err));
   OK(bloomy_users_get(f->c, 7, NULL, &user, &err));
-  assert_int_equal(user.id, 7);
+  assert_int_equal(user->id, 7);
   bloomy_users_search_params sp = {.term = "ann"};
-  bloomy_user_search_result_array found = {0};
+  bloomy_user_search_result_list *found = NULL;
   OK(bloomy_users_search(f->c, &sp, NULL, &found, &err));
   bloomy_users_all_params ap = {0};
-  bloomy_user_array all = {0};
+  bloomy_user_list *all = NULL;
   OK(bloomy_users_all(f->c, &ap, NULL, &all, &err));
-  bloomy_meeting_array meetings = {0};
+  bloomy_meeting_list *meetings = NULL;
   OK(bloomy_meetings_list(f->c, NULL, &meetings, &err));
-  bloomy_meeting_details details;
+  bloomy_meeting_details *details = NULL;
   OK(bloomy_meetings_details(f->c, 3, NULL, &details, &err));
-  assert_int_equal(details.id, 3);
-  bloomy_attendee_array attendees = {0};
+  assert_int_equal(details->id, 3);
+  bloomy_attendee_list *attendees = NULL;
   OK(bloomy_meetings_attendees(f->c, 3, NULL, &attendees, &err));
   bloomy_meetings_issues_params ip = {0};
-  bloomy_issue_array issues = {0};
+  bloomy_issue_list *issues = NULL;
   OK(bloomy_meetings_issues(f->c, 3, &ip, NULL, &issues, &err));
-  bloomy_todo_array mtodos = {0};
+  bloomy_todo_list *mtodos = NULL;
   OK(bloomy_meetings_todos(f->c, 3, NULL, &mtodos, &err));
-  bloomy_metric_array metrics = {0};
+  bloomy_metric_list *metrics = NULL;
   OK(bloomy_meetings_metrics(f->c, 3, NULL, &metrics, &err));
 
-  bloomy_create_todo body;
-  new_todo(&body, "write tests");
+  bloomy_create_todo body = {.title = "write tests"};
   bloomy_todos_create_params cp = {.request_key = "rk-secret-55"};
-  bloomy_todo created, again, done;
+  bloomy_todo *created = NULL, *again = NULL, *done = NULL;
   OK(bloomy_todos_create(f->c, &body, &cp, NULL, &created, &err));
-  assert_string_equal(created.title, "write tests");
-  assert_int_equal(created.status, BLOOMY_TODO_STATUS_OPEN);
-  OK(bloomy_todos_details(f->c, created.id, NULL, &again, &err));
-  assert_true(bloomy_todo_equal(&created, &again));
-  OK(bloomy_todos_complete(f->c, created.id, NULL, &done, &err));
+  assert_string_equal(created->title, "write tests");
+  assert_int_equal(*created->status, BLOOMY_TODO_STATUS_OPEN);
+  OK(bloomy_todos_details(f->c, created->id, NULL, &again, &err));
+  assert_true(bloomy_todo_equal(created, again));
+  OK(bloomy_todos_complete(f->c, created->id, NULL, &done, &err));
   bloomy_todos_list_params lp = {0};
-  bloomy_todo_page page;
+  bloomy_todo_page *page = NULL;
   OK(bloomy_todos_list(f->c, &lp, NULL, &page, &err));
-  assert_int_equal(page.results_count, 1);
-  bloomy_create_todo_array many = {&body, 1};
-  bloomy_todo_array upserted = {0};
+  assert_int_equal(page->results_count, 1);
+  bloomy_create_todo_list many = {&body, 1}; /* an array body: a list pointing at the caller's items */
+  bloomy_todo_list *upserted = NULL;
   OK(bloomy_todos_bulk_upsert(f->c, &many, NULL, &upserted, &err));
 
   /* the credential went as X-API-Key; the @sensitive header reached the server, not the log */
@@ -123,73 +113,54 @@ static void every_operation_sync(void **state)
   assert_null(strstr(f->log.text, "rk-secret-55"));
   assert_null(strstr(f->log.text, KEY));
 
-  bloomy_user_clear(&me);
-  bloomy_user_clear(&user);
-  bloomy_user_search_result_array_clear(&found);
-  bloomy_user_array_clear(&all);
-  bloomy_meeting_array_clear(&meetings);
-  bloomy_meeting_details_clear(&details);
-  bloomy_attendee_array_clear(&attendees);
-  bloomy_issue_array_clear(&issues);
-  bloomy_todo_array_clear(&mtodos);
-  bloomy_metric_array_clear(&metrics);
-  bloomy_todo_clear(&created);
-  bloomy_todo_clear(&again);
-  bloomy_todo_clear(&done);
-  bloomy_todo_page_clear(&page);
-  bloomy_todo_array_clear(&upserted);
-  bloomy_create_todo_clear(&body);
+  bloomy_user_free(me);
+  bloomy_user_free(user);
+  bloomy_user_search_result_list_free(found);
+  bloomy_user_list_free(all);
+  bloomy_meeting_list_free(meetings);
+  bloomy_meeting_details_free(details);
+  bloomy_attendee_list_free(attendees);
+  bloomy_issue_list_free(issues);
+  bloomy_todo_list_free(mtodos);
+  bloomy_metric_list_free(metrics);
+  bloomy_todo_free(created);
+  bloomy_todo_free(again);
+  bloomy_todo_free(done);
+  bloomy_todo_page_free(page);
+  bloomy_todo_list_free(upserted);
 }
 
-/* Async: one callback type per operation; each records that it ran and frees its result. */
+/* Async: one callback type per operation; each records that it ran (results are lent). */
 static int done_count, ok_count;
-#define RECORD(op, T, free_fn)                                                                       \
-  static void on_##op(apic_call *call, int status, T *r, bloomy_error *err, void *ud)                \
+#define RECORD(op, T)                                                                                \
+  static void on_##op(apic_call *call, int status, const T *r, const bloomy_error *err, void *ud)    \
   {                                                                                                  \
-    (void)call;                                                                                      \
-    (void)ud;                                                                                        \
+    (void)call, (void)err, (void)ud;                                                                 \
     done_count++;                                                                                    \
     ok_count += status == 0 && r != NULL;                                                            \
-    free_fn(r);                                                                                      \
-    bloomy_error_free(err);                                                                          \
   }
 
-#define ARRAY_FREE(T)                                                                                \
-  static void T##_delete(T *a)                                                                       \
-  {                                                                                                  \
-    T##_clear(a);                                                                                    \
-    free(a);                                                                                         \
-  }
-ARRAY_FREE(bloomy_user_search_result_array)
-ARRAY_FREE(bloomy_user_array)
-ARRAY_FREE(bloomy_meeting_array)
-ARRAY_FREE(bloomy_attendee_array)
-ARRAY_FREE(bloomy_issue_array)
-ARRAY_FREE(bloomy_todo_array)
-ARRAY_FREE(bloomy_metric_array)
-
-RECORD(user, bloomy_user, bloomy_user_free)
-RECORD(search, bloomy_user_search_result_array, bloomy_user_search_result_array_delete)
-RECORD(users, bloomy_user_array, bloomy_user_array_delete)
-RECORD(meetings, bloomy_meeting_array, bloomy_meeting_array_delete)
-RECORD(details, bloomy_meeting_details, bloomy_meeting_details_free)
-RECORD(attendees, bloomy_attendee_array, bloomy_attendee_array_delete)
-RECORD(issues, bloomy_issue_array, bloomy_issue_array_delete)
-RECORD(todos, bloomy_todo_array, bloomy_todo_array_delete)
-RECORD(metrics, bloomy_metric_array, bloomy_metric_array_delete)
-RECORD(todo, bloomy_todo, bloomy_todo_free)
-RECORD(page, bloomy_todo_page, bloomy_todo_page_free)
+RECORD(user, bloomy_user)
+RECORD(search, bloomy_user_search_result_list)
+RECORD(users, bloomy_user_list)
+RECORD(meetings, bloomy_meeting_list)
+RECORD(details, bloomy_meeting_details)
+RECORD(attendees, bloomy_attendee_list)
+RECORD(issues, bloomy_issue_list)
+RECORD(todos, bloomy_todo_list)
+RECORD(metrics, bloomy_metric_list)
+RECORD(todo, bloomy_todo)
+RECORD(page, bloomy_todo_page)
 
 static void every_operation_async(void **state)
 {
   fixture *f = *state;
   done_count = ok_count = 0;
-  bloomy_create_todo body;
-  new_todo(&body, "async");
-  bloomy_todo seed;
+  bloomy_create_todo body = {.title = "async"};
+  bloomy_todo *seed = NULL;
   assert_int_equal(bloomy_todos_create(f->c, &body, NULL, NULL, &seed, NULL), 0);
   bloomy_users_search_params sp = {.term = "x"};
-  bloomy_create_todo_array many = {&body, 1};
+  bloomy_create_todo_list many = {&body, 1};
   assert_int_equal(bloomy_users_details_async(f->c, NULL, on_user, NULL, NULL, NULL), 0);
   assert_int_equal(bloomy_users_get_async(f->c, 1, NULL, on_user, NULL, NULL, NULL), 0);
   assert_int_equal(bloomy_users_search_async(f->c, &sp, NULL, on_search, NULL, NULL, NULL), 0);
@@ -202,37 +173,36 @@ static void every_operation_async(void **state)
   assert_int_equal(bloomy_meetings_metrics_async(f->c, 1, NULL, on_metrics, NULL, NULL, NULL), 0);
   assert_int_equal(bloomy_todos_create_async(f->c, &body, NULL, NULL, on_todo, NULL, NULL, NULL), 0);
   assert_int_equal(bloomy_todos_list_async(f->c, NULL, NULL, on_page, NULL, NULL, NULL), 0);
-  assert_int_equal(bloomy_todos_details_async(f->c, seed.id, NULL, on_todo, NULL, NULL, NULL), 0);
-  assert_int_equal(bloomy_todos_complete_async(f->c, seed.id, NULL, on_todo, NULL, NULL, NULL), 0);
+  assert_int_equal(bloomy_todos_details_async(f->c, seed->id, NULL, on_todo, NULL, NULL, NULL), 0);
+  assert_int_equal(bloomy_todos_complete_async(f->c, seed->id, NULL, on_todo, NULL, NULL, NULL), 0);
   assert_int_equal(bloomy_todos_bulk_upsert_async(f->c, &many, NULL, on_todos, NULL, NULL, NULL), 0);
   assert_int_equal(bloomy_client_run(f->c), 0);
   assert_int_equal(done_count, 15);
   assert_int_equal(ok_count, 15);
-  bloomy_todo_clear(&seed);
-  bloomy_create_todo_clear(&body);
+  bloomy_todo_free(seed);
 }
 
 static void parameters_are_checked_and_encoded(void **state)
 {
   fixture *f = *state;
   bloomy_error *err = NULL;
-  bloomy_user_search_result_array found = {0};
+  bloomy_user_search_result_list *found = NULL;
   assert_int_equal(bloomy_users_search(f->c, NULL, NULL, &found, &err), APIC_ERR_INVALID_ARG); /* term is required */
   bloomy_error_free(err);
   bloomy_users_search_params sp = {.term = ""};
   assert_int_equal(bloomy_users_search(f->c, &sp, NULL, &found, &err), APIC_ERR_INVALID_ARG); /* @min_len(1) */
   assert_non_null(strstr(bloomy_error_message(err), "term"));
   bloomy_error_free(err);
-  bloomy_user u;
+  bloomy_user *u = NULL;
   assert_int_equal(bloomy_users_get(f->c, 0, NULL, &u, &err), APIC_ERR_INVALID_ARG); /* @min(1) */
   bloomy_error_free(err);
   assert_int_equal(e2e_request_count(f->mock), 0);
 
   const bloomy_todo_status statuses[] = {BLOOMY_TODO_STATUS_OPEN, BLOOMY_TODO_STATUS_DONE};
-  bloomy_todos_list_params lp = {.status = statuses, .status_count = 2, .user_id = 12, .has_user_id = APIC_PRESENT};
-  bloomy_todo_page page;
+  bloomy_todos_list_params lp = {.status = statuses, .status_count = 2, .user_id = APIC_INT(12)};
+  bloomy_todo_page *page = NULL;
   assert_int_equal(bloomy_todos_list(f->c, &lp, NULL, &page, &err), 0);
-  bloomy_todo_page_clear(&page);
+  bloomy_todo_page_free(page);
   cJSON *log = e2e_requests(f->mock);
   const cJSON *q = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, 0), "query");
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(q, "status");
@@ -247,24 +217,23 @@ static void status_class_and_header_payloads(void **state)
 {
   fixture *f = *state;
   bloomy_error *err = NULL;
-  bloomy_meeting_array meetings = {0};
+  bloomy_meeting_list *meetings = NULL;
   mt_fault(f->mock, "{\"path\":\"/meetings\",\"status\":418,\"body\":{\"message\":\"teapot\"}}");
   assert_int_equal(bloomy_meetings_list(f->c, NULL, &meetings, &err), APIC_ERR_HTTP);
   assert_int_equal(bloomy_error_kind_of(err), BLOOMY_ERROR_CLIENT); /* 4XX */
   assert_string_equal(bloomy_error_as_client(err)->message, "teapot");
   bloomy_error_free(err);
   mt_fault(f->mock, "{\"path\":\"/meetings\",\"status\":429,\"headers\":{\"retry-after-ms\":250}}");
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.max_retries = 0;
+  apic_call_options o = {.max_retries = APIC_NO_RETRIES};
   assert_int_equal(bloomy_meetings_list(f->c, &o, &meetings, &err), APIC_ERR_HTTP);
   assert_int_equal(bloomy_error_kind_of(err), BLOOMY_ERROR_TOO_MANY_REQUESTS);
-  assert_int_equal(bloomy_error_as_too_many_requests(err)->retry_after_ms, 250);
+  assert_int_equal(*bloomy_error_as_too_many_requests(err)->retry_after_ms, 250);
   assert_int_equal(bloomy_error_retry_after_ms(err), 250);
   bloomy_error_free(err);
   /* retried within the policy: 429 then success */
   mt_fault(f->mock, "{\"path\":\"/meetings\",\"status\":429,\"headers\":{\"retry-after-ms\":10}}");
   assert_int_equal(bloomy_meetings_list(f->c, NULL, &meetings, &err), 0);
-  bloomy_meeting_array_clear(&meetings);
+  bloomy_meeting_list_free(meetings);
 }
 
 /* Each spec error, from a status the mock is told to answer with, maps to its kind and payload. */
@@ -276,14 +245,13 @@ static void every_spec_error(void **state)
     bloomy_error_kind kind;
   } cases[] = {{400, BLOOMY_ERROR_BAD_REQUEST}, {401, BLOOMY_ERROR_UNAUTHORIZED}, {404, BLOOMY_ERROR_NOT_FOUND},
                {429, BLOOMY_ERROR_TOO_MANY_REQUESTS}, {409, BLOOMY_ERROR_CLIENT}, {503, BLOOMY_ERROR_SERVER}};
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.max_retries = 0;
+  apic_call_options o = {.max_retries = APIC_NO_RETRIES};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char fault[200];
     snprintf(fault, sizeof fault, "{\"path\":\"/users/mine\",\"status\":%d,\"body\":{\"message\":\"m%d\"}}",
              cases[i].status, cases[i].status);
     mt_fault(f->mock, fault);
-    bloomy_user u;
+    bloomy_user *u = NULL;
     bloomy_error *err = NULL;
     assert_int_equal(bloomy_users_details(f->c, &o, &u, &err), APIC_ERR_HTTP);
     assert_int_equal(bloomy_error_kind_of(err), cases[i].kind);

@@ -21,10 +21,7 @@
 
 static torale_client *torale_at(const char *base)
 {
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = base;
-  o.api_key = "k";
+  torale_client_options o = {.base_url = base, .api_key = "k"};
   torale_client *c = NULL;
   assert_int_equal(torale_client_new(&o, &c, NULL), 0);
   return c;
@@ -32,17 +29,13 @@ static torale_client *torale_at(const char *base)
 
 static void create_and_get(torale_client *c)
 {
-  torale_create_task body;
-  assert_int_equal(torale_create_task_init(&body), 0);
-  body.search_query = strdup("q");
-  body.condition_description = strdup("c");
-  torale_task t, got;
+  torale_create_task body = {.search_query = "q", .condition_description = "c"};
+  torale_task *t = NULL, *got = NULL;
   assert_int_equal(torale_tasks_create(c, &body, NULL, &t, NULL), 0);
-  assert_int_equal(torale_tasks_get(c, t.id, NULL, &got, NULL), 0);
-  assert_true(torale_task_equal(&t, &got));
-  torale_task_clear(&t);
-  torale_task_clear(&got);
-  torale_create_task_clear(&body);
+  assert_int_equal(torale_tasks_get(c, t->id, NULL, &got, NULL), 0);
+  assert_true(torale_task_equal(t, got));
+  torale_task_free(t);
+  torale_task_free(got);
 }
 
 static void in_process(void **state)
@@ -58,15 +51,12 @@ static void in_process(void **state)
   create_and_get(c);
   torale_client_free(c, 0);
 
-  bloomy_client_options o;
-  bloomy_client_options_init(&o);
-  o.base_url = bloomy_mock_url(bm);
-  o.api_key = "k";
+  bloomy_client_options o = {.base_url = bloomy_mock_url(bm), .api_key = "k"};
   bloomy_client *b = NULL;
   assert_int_equal(bloomy_client_new(&o, &b, NULL), 0);
-  bloomy_user me;
+  bloomy_user *me = NULL;
   assert_int_equal(bloomy_users_details(b, NULL, &me, NULL), 0);
-  bloomy_user_clear(&me);
+  bloomy_user_free(me);
   bloomy_client_free(b, 0);
   bloomy_mock_stop(bm);
   torale_mock_stop(tm);

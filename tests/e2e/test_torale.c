@@ -26,10 +26,7 @@ typedef struct fixture {
 
 static torale_client *client_with(fixture *f, void (*tune)(torale_client_options *))
 {
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = e2e_base(f->mock);
-  o.api_key = KEY;
+  torale_client_options o = {.base_url = e2e_base(f->mock), .api_key = KEY};
   o.http.backoff_initial_ms = 5; /* retries in tests wait milliseconds, not seconds */
   o.http.backoff_max_ms = 20;
   o.http.log = e2e_log_fn;
@@ -64,78 +61,67 @@ static int teardown(void **state)
   return 0;
 }
 
-static void new_task(torale_create_task *t, const char *name)
+/* A body of literals: nothing to allocate or free. */
+static torale_create_task new_task(const char *name)
 {
-  assert_int_equal(torale_create_task_init(t), 0);
-  t->name = strdup(name);
-  t->has_name = APIC_PRESENT;
-  t->search_query = strdup("price of bread");
-  t->condition_description = strdup("below 2 EUR");
+  return (torale_create_task){.name = name, .search_query = "price of bread", .condition_description = "below 2 EUR"};
 }
 
-static void create(fixture *f, const char *name, torale_task *out)
+static torale_task *create(fixture *f, const char *name)
 {
-  torale_create_task body;
-  new_task(&body, name);
+  torale_create_task body = new_task(name);
+  torale_task *t = NULL;
   torale_error *err = NULL;
-  assert_int_equal(torale_tasks_create(f->c, &body, NULL, out, &err), 0);
+  assert_int_equal(torale_tasks_create(f->c, &body, NULL, &t, &err), 0);
   assert_null(err);
-  torale_create_task_clear(&body);
+  return t;
 }
 
 static void crud_sync(void **state)
 {
   fixture *f = *state;
-  torale_task t, got, updated;
+  torale_task *t = create(f, "bread"), *got = NULL, *updated = NULL, *gone = NULL;
   torale_error *err = NULL;
-  create(f, "bread", &t);
-  assert_string_equal(t.name, "bread");
-  assert_int_equal(t.state, TORALE_TASK_STATE_ACTIVE); /* the spec's default, from the server */
-  assert_int_equal(torale_tasks_get(f->c, t.id, NULL, &got, &err), 0);
-  assert_true(torale_task_equal(&t, &got));
+  assert_string_equal(t->name, "bread");
+  assert_int_equal(*t->state, TORALE_TASK_STATE_ACTIVE); /* the spec's default, from the server */
+  assert_int_equal(torale_tasks_get(f->c, t->id, NULL, &got, &err), 0);
+  assert_true(torale_task_equal(t, got));
 
-  torale_update_task patch = {0};
-  patch.is_active = false;
-  patch.has_is_active = APIC_PRESENT;
-  assert_int_equal(torale_tasks_update(f->c, t.id, &patch, NULL, &updated, &err), 0);
-  assert_false(updated.is_active);
-  assert_string_equal(updated.name, "bread");
+  torale_update_task patch = {.is_active = APIC_BOOL(false)};
+  assert_int_equal(torale_tasks_update(f->c, t->id, &patch, NULL, &updated, &err), 0);
+  assert_false(*updated->is_active);
+  assert_string_equal(updated->name, "bread");
 
-  assert_int_equal(torale_tasks_delete(f->c, t.id, NULL, &err), 0);
-  torale_task gone;
-  assert_int_equal(torale_tasks_get(f->c, t.id, NULL, &gone, &err), APIC_ERR_HTTP);
+  assert_int_equal(torale_tasks_delete(f->c, t->id, NULL, &err), 0);
+  assert_int_equal(torale_tasks_get(f->c, t->id, NULL, &gone, &err), APIC_ERR_HTTP);
+  assert_null(gone); /* a failed call hands out nothing */
   assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_NOT_FOUND);
   assert_int_equal(torale_error_status(err), 404);
   assert_non_null(torale_error_as_not_found(err));
   torale_error_free(err);
-  torale_task_clear(&t);
-  torale_task_clear(&got);
-  torale_task_clear(&updated);
+  torale_task_free(t);
+  torale_task_free(got);
+  torale_task_free(updated);
 }
 
 static void other_operations_sync(void **state)
 {
   fixture *f = *state;
-  torale_task t;
+  torale_task *t = create(f, "runs");
   torale_error *err = NULL;
-  create(f, "runs", &t);
-  torale_execution run;
-  torale_tasks_run_params rp = {0};
-  rp.request_source = "e2e";
-  rp.has_request_source = APIC_PRESENT;
-  assert_int_equal(torale_tasks_run(f->c, t.id, &rp, NULL, &run, &err), 0);
-  assert_non_null(run.id);
-  torale_execution_array runs = {0};
-  torale_tasks_get_executions_params ep = {0};
-  ep.limit = 5;
-  ep.has_limit = APIC_PRESENT;
-  assert_int_equal(torale_tasks_get_executions(f->c, t.id, &ep, NULL, &runs, &err), 0);
-  torale_execution one;
+  torale_execution *run = NULL, *one = NULL;
+  torale_tasks_run_params rp = {.request_source = "e2e"};
+  assert_int_equal(torale_tasks_run(f->c, t->id, &rp, NULL, &run, &err), 0);
+  assert_non_null(run->id);
+  torale_execution_list *runs = NULL;
+  torale_tasks_get_executions_params ep = {.limit = APIC_INT(5)};
+  assert_int_equal(torale_tasks_get_executions(f->c, t->id, &ep, NULL, &runs, &err), 0);
+  assert_non_null(runs);
   assert_int_equal(torale_executions_get(f->c, "ex-1", NULL, &one, &err), 0);
-  assert_string_equal(one.id, "ex-1"); /* synthesized with the id asked for */
-  torale_notification n;
+  assert_string_equal(one->id, "ex-1"); /* synthesized with the id asked for */
+  torale_notification *n = NULL;
   assert_int_equal(torale_notifications_mark_read(f->c, "n-1", NULL, &n, &err), 0);
-  torale_notification_page count;
+  torale_notification_page *count = NULL;
   assert_int_equal(torale_notifications_unread_count(f->c, NULL, &count, &err), 0);
   /* the header parameter and the query parameter reached the server */
   cJSON *log = e2e_requests(f->mock);
@@ -151,48 +137,59 @@ static void other_operations_sync(void **state)
   assert_true(seen_header);
   assert_true(seen_limit);
   cJSON_Delete(log);
-  torale_task_clear(&t);
-  torale_execution_clear(&run);
-  torale_execution_array_clear(&runs);
-  torale_execution_clear(&one);
-  torale_notification_clear(&n);
-  torale_notification_page_clear(&count);
+  torale_task_free(t);
+  torale_execution_free(run);
+  torale_execution_list_free(runs);
+  torale_execution_free(one);
+  torale_notification_free(n);
+  torale_notification_page_free(count);
 }
 
-static void invalid_body_is_not_sent(void **state)
+/* Bad arguments are INVALID_ARGUMENT naming the JSON path, and nothing is sent. */
+static void invalid_arguments_are_not_sent(void **state)
 {
   fixture *f = *state;
-  torale_create_task body;
-  new_task(&body, "x");
-  free(body.search_query);
-  body.search_query = strdup(""); /* @min_len(1) */
   int before = e2e_request_count(f->mock);
-  torale_task out;
+  torale_task *out = NULL;
   torale_error *err = NULL;
-  assert_int_equal(torale_tasks_create(f->c, &body, NULL, &out, &err), APIC_ERR_INVALID_ARG);
-  assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_INVALID_ARGUMENT);
-  assert_non_null(strstr(torale_error_message(err), "search_query"));
-  assert_int_equal(e2e_request_count(f->mock), before);
+  const struct {
+    torale_create_task body;
+    const char *message;
+  } bodies[] = {
+      {{.search_query = "", .condition_description = "c"}, "tasks.create: body: $.search_query: shorter than the minimum length 1"},
+      {{.condition_description = "c"}, "tasks.create: body: $.search_query: required field missing"},
+      {{.search_query = "caf\xc3", .condition_description = "c"}, "tasks.create: body: $.search_query: not valid UTF-8"},
+      {{.search_query = "q", .condition_description = "c", .tags_count = 2}, "tasks.create: body: $.tags: a count of 2 with a NULL array"},
+      {{.search_query = "q", .condition_description = "c", .cooldown_minutes = APIC_INT(-5)},
+       "tasks.create: body: $.cooldown_minutes: below the minimum 0"},
+  };
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    assert_int_equal(torale_tasks_create(f->c, &bodies[i].body, NULL, &out, &err), APIC_ERR_INVALID_ARG);
+    assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_INVALID_ARGUMENT);
+    assert_string_equal(torale_error_message(err), bodies[i].message);
+    assert_null(out);
+    torale_error_free(err);
+  }
+  assert_int_equal(torale_tasks_create(f->c, NULL, NULL, &out, &err), APIC_ERR_INVALID_ARG); /* a NULL body */
   torale_error_free(err);
   /* a bad query parameter too: limit @max(100) */
-  torale_tasks_list_params p = {0};
-  p.limit = 1000;
-  p.has_limit = APIC_PRESENT;
-  torale_task_page page;
+  torale_tasks_list_params p = {.limit = APIC_INT(1000)};
+  torale_task_page *page = NULL;
   assert_int_equal(torale_tasks_list(f->c, &p, NULL, &page, &err), APIC_ERR_INVALID_ARG);
-  assert_non_null(strstr(torale_error_message(err), "limit"));
+  assert_string_equal(torale_error_message(err), "tasks.list: parameters: $.limit: above the maximum 100");
   torale_error_free(err);
-  /* an empty path parameter cannot stay one segment */
+  /* an empty path parameter cannot stay one segment, and NULL is no value */
   assert_int_equal(torale_tasks_get(f->c, "", NULL, &out, &err), APIC_ERR_INVALID_ARG);
   torale_error_free(err);
+  assert_int_equal(torale_tasks_get(f->c, NULL, NULL, &out, &err), APIC_ERR_INVALID_ARG);
+  torale_error_free(err);
   assert_int_equal(e2e_request_count(f->mock), before);
-  torale_create_task_clear(&body);
 }
 
 static void typed_errors_with_payloads(void **state)
 {
   fixture *f = *state;
-  torale_task out;
+  torale_task *out = NULL;
   torale_error *err = NULL;
   mt_fault(f->mock, "{\"path\":\"/tasks/v1\",\"status\":422,\"body\":{\"detail\":\"$.name: too long\"},"
                     "\"headers\":{\"x-request-id\":\"req-42\"}}");
@@ -202,17 +199,27 @@ static void typed_errors_with_payloads(void **state)
   assert_string_equal(torale_error_request_id(err), "req-42");
   torale_error_free(err);
 
-  mt_fault(f->mock, "{\"path\":\"/tasks/r1\",\"status\":429,\"headers\":{\"Retry-After\":\"7\"}}");
-  torale_client *once = client_with(f, NULL);
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.max_retries = 0;
-  assert_int_equal(torale_tasks_get(once, "r1", &o, &out, &err), APIC_ERR_HTTP);
+  /* a 429 with only a Retry-After header: the payload is there, from the header */
+  mt_fault(f->mock, "{\"path\":\"/tasks/r1\",\"status\":429,\"body\":\"\",\"headers\":{\"Retry-After\":\"7\"}}");
+  apic_call_options o = {.max_retries = APIC_NO_RETRIES};
+  assert_int_equal(torale_tasks_get(f->c, "r1", &o, &out, &err), APIC_ERR_HTTP);
   assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_RATE_LIMIT);
-  assert_true(torale_error_as_rate_limit(err)->retry_after == 7.0);
+  const torale_rate_limit_error *rl = torale_error_as_rate_limit(err);
+  assert_non_null(rl);
+  assert_true(*rl->retry_after == 7.0);
+  assert_null(rl->detail);
   assert_int_equal(torale_error_retry_after_ms(err), 7000);
   assert_int_equal(torale_error_status(err), 429);
   torale_error_free(err);
-  torale_client_free(once, 0);
+
+  /* an empty 503, and one whose body is not JSON: a ServerError payload all the same */
+  mt_fault(f->mock, "[{\"path\":\"/tasks/s0\",\"status\":503},"
+                    "{\"path\":\"/tasks/s0\",\"status\":503,\"body\":\"<html>down</html>\"}]");
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(torale_tasks_get(f->c, "s0", &o, &out, &err), APIC_ERR_HTTP);
+    assert_non_null(torale_error_as_server(err));
+    torale_error_free(err);
+  }
 
   mt_fault(f->mock, "{\"path\":\"/tasks/s1\",\"status\":503,\"times\":-1}");
   o.max_retries = 1;
@@ -222,10 +229,7 @@ static void typed_errors_with_payloads(void **state)
   torale_error_free(err);
 
   /* the credential is required: a client without one gets AuthenticationError */
-  torale_client_options co;
-  torale_client_options_init(&co);
-  co.base_url = e2e_base(f->mock);
-  co.api_key = "";
+  torale_client_options co = {.base_url = e2e_base(f->mock), .api_key = ""};
   torale_client *anon = NULL;
   assert_int_equal(torale_client_new(&co, &anon, NULL), 0);
   assert_int_equal(torale_tasks_delete(anon, "t", NULL, &err), APIC_ERR_HTTP);
@@ -234,17 +238,36 @@ static void typed_errors_with_payloads(void **state)
   torale_client_free(anon, 0);
 }
 
+/* Zero means default: {0} call options retry a 503 exactly as NULL options do. */
+static void zero_options_are_the_defaults(void **state)
+{
+  fixture *f = *state;
+  int attempts[2];
+  for (int i = 0; i < 2; i++) {
+    mt_fault(f->mock, "{\"path\":\"/tasks/z\",\"status\":503,\"times\":-1}");
+    apic_call_options zero = {0};
+    torale_task *out = NULL;
+    torale_error *err = NULL;
+    int before = e2e_request_count(f->mock);
+    assert_int_equal(torale_tasks_get(f->c, "z", i == 0 ? NULL : &zero, &out, &err), APIC_ERR_HTTP);
+    attempts[i] = e2e_request_count(f->mock) - before;
+    assert_int_equal(torale_error_attempts(err), attempts[i]);
+    torale_error_free(err);
+  }
+  assert_int_equal(attempts[0], 3); /* the client's default: 2 retries */
+  assert_int_equal(attempts[1], attempts[0]);
+}
+
 static void retried_run_has_one_key(void **state)
 {
   fixture *f = *state;
-  torale_task t;
-  create(f, "run", &t);
+  torale_task *t = create(f, "run");
   char fault[160];
-  snprintf(fault, sizeof fault, "{\"method\":\"POST\",\"path\":\"/tasks/%s/run\",\"times\":2,\"status\":503}", t.id);
+  snprintf(fault, sizeof fault, "{\"method\":\"POST\",\"path\":\"/tasks/%s/run\",\"times\":2,\"status\":503}", t->id);
   mt_fault(f->mock, fault);
-  torale_execution run;
+  torale_execution *run = NULL;
   torale_error *err = NULL;
-  assert_int_equal(torale_tasks_run(f->c, t.id, NULL, NULL, &run, &err), 0); /* @idempotent @retries(3) */
+  assert_int_equal(torale_tasks_run(f->c, t->id, NULL, NULL, &run, &err), 0); /* @idempotent @retries(3) */
   cJSON *log = e2e_requests(f->mock);
   const char *key = NULL;
   int runs = 0;
@@ -264,39 +287,34 @@ static void retried_run_has_one_key(void **state)
   cJSON_Delete(log);
   /* a create (POST, not idempotent) is not retried */
   mt_fault(f->mock, "{\"method\":\"POST\",\"path\":\"/tasks\",\"times\":1,\"status\":503}");
-  torale_create_task body;
-  new_task(&body, "once");
-  torale_task out;
+  torale_create_task body = new_task("once");
+  torale_task *out = NULL;
   int before = e2e_request_count(f->mock);
   assert_int_equal(torale_tasks_create(f->c, &body, NULL, &out, &err), APIC_ERR_HTTP);
   assert_int_equal(e2e_request_count(f->mock), before + 1);
   torale_error_free(err);
   /* unless the call carries a key, which makes it retryable */
   mt_fault(f->mock, "{\"method\":\"POST\",\"path\":\"/tasks\",\"times\":1,\"status\":503}");
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.idempotency_key = "create-once-1";
+  apic_call_options o = {.idempotency_key = "create-once-1"};
   assert_int_equal(torale_tasks_create(f->c, &body, &o, &out, &err), 0);
-  torale_task_clear(&out);
-  torale_create_task_clear(&body);
-  torale_execution_clear(&run);
-  torale_task_clear(&t);
+  torale_task_free(out);
+  torale_execution_free(run);
+  torale_task_free(t);
 }
 
 static void timeouts_and_deadlines(void **state)
 {
   fixture *f = *state;
-  torale_task out;
+  torale_task *out = NULL;
   torale_error *err = NULL;
   mt_fault(f->mock, "{\"path\":\"/tasks/slow\",\"delay_ms\":3000,\"times\":-1}");
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.timeout_ms = 150;
+  apic_call_options o = {.timeout_ms = 150};
   assert_int_equal(torale_tasks_get(f->c, "slow", &o, &out, &err), APIC_ERR_TIMEOUT);
   assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_TIMEOUT);
   torale_error_free(err);
   /* a deadline already past: nothing is sent */
   int before = e2e_request_count(f->mock);
-  apic_call_options late = APIC_CALL_OPTIONS_INIT;
-  late.deadline_ms = apic_now_ms() - 1;
+  apic_call_options late = {.deadline_ms = apic_now_ms() - 1};
   assert_int_equal(torale_tasks_get(f->c, "fast", &late, &out, &err), APIC_ERR_TIMEOUT);
   torale_error_free(err);
   assert_int_equal(e2e_request_count(f->mock), before);
@@ -313,19 +331,16 @@ static const char *const awkward[] = {"a&b=c", "x#y?z", "sl/ash", "50% off", "sp
 static void awkward_values_arrive_intact(void **state)
 {
   fixture *f = *state;
-  torale_task out;
+  torale_task *out = NULL;
   torale_error *err = NULL;
   for (size_t i = 0; i < sizeof awkward / sizeof awkward[0]; i++) {
     assert_int_equal(torale_tasks_get(f->c, awkward[i], NULL, &out, &err), APIC_ERR_HTTP); /* unknown: 404 */
     torale_error_free(err);
   }
-  torale_tasks_list_params p = {0};
-  p.tags = awkward;
-  p.tags_count = sizeof awkward / sizeof awkward[0];
-  p.cursor = "c&d";
-  torale_task_page page;
+  torale_tasks_list_params p = {.tags = awkward, .tags_count = sizeof awkward / sizeof awkward[0], .cursor = "c&d"};
+  torale_task_page *page = NULL;
   assert_int_equal(torale_tasks_list(f->c, &p, NULL, &page, &err), 0);
-  torale_task_page_clear(&page);
+  torale_task_page_free(page);
   cJSON *log = e2e_requests(f->mock);
   int n = cJSON_GetArraySize(log);
   for (size_t i = 0; i < sizeof awkward / sizeof awkward[0]; i++) {
@@ -351,39 +366,35 @@ static void pages_sync(void **state)
   for (int i = 0; i < 23; i++) {
     char name[16];
     snprintf(name, sizeof name, "t%02d", i);
-    torale_task t;
-    create(f, name, &t);
-    torale_task_clear(&t);
+    torale_task_free(create(f, name));
   }
-  torale_tasks_list_params p = {0};
-  p.limit = 10;
-  p.has_limit = APIC_PRESENT;
+  torale_tasks_list_params p = {.limit = APIC_INT(10)};
   torale_tasks_list_pager *pager = NULL;
   torale_error *err = NULL;
   assert_int_equal(torale_tasks_list_pages(f->c, &p, NULL, &pager, &err), 0);
-  int pages = 0, items = 0, rc;
-  torale_task_page page;
-  while ((rc = torale_tasks_list_next_page(pager, &page, &err)) == 1) {
+  int pages = 0, items = 0;
+  torale_task_page *page;
+  while (torale_tasks_list_next_page(pager, &page, &err) == 0 && page != NULL) {
     pages++;
-    items += (int)page.items_count;
-    torale_task_page_clear(&page);
+    items += (int)page->items_count;
+    torale_task_page_free(page);
   }
-  assert_int_equal(rc, 0);
+  assert_null(err);
   assert_int_equal(pages, 3);
   assert_int_equal(items, 23);
   assert_true(torale_tasks_list_pager_done(pager));
   torale_tasks_list_pager_free(pager);
-  /* item by item, in insertion order */
+  /* item by item, in insertion order; each item is the caller's */
   assert_int_equal(torale_tasks_list_pages(f->c, &p, NULL, &pager, &err), 0);
-  torale_task t;
+  torale_task *t;
   int k = 0;
-  while ((rc = torale_tasks_list_next_item(pager, &t, &err)) == 1) {
+  while (torale_tasks_list_next_item(pager, &t, &err) == 0 && t != NULL) {
     char name[16];
     snprintf(name, sizeof name, "t%02d", k++);
-    assert_string_equal(t.name, name);
-    torale_task_clear(&t);
+    assert_string_equal(t->name, name);
+    torale_task_free(t);
   }
-  assert_int_equal(rc, 0);
+  assert_null(err);
   assert_int_equal(k, 23);
   torale_tasks_list_pager_free(pager);
 }
@@ -400,25 +411,20 @@ static int on_item(const torale_task *t, void *ud)
   return 0;
 }
 
-static void on_end(int status, torale_error *err, void *ud)
+static void on_end(int status, const torale_error *err, void *ud)
 {
   walk *w = ud;
+  (void)err; /* lent: freed after the callback */
   w->ended++;
   w->status = status;
-  torale_error_free(err);
 }
 
 static void pages_async(void **state)
 {
   fixture *f = *state;
-  for (int i = 0; i < 12; i++) {
-    torale_task t;
-    create(f, "a", &t);
-    torale_task_clear(&t);
-  }
-  torale_tasks_list_params p = {0};
-  p.limit = 5;
-  p.has_limit = APIC_PRESENT;
+  for (int i = 0; i < 12; i++)
+    torale_task_free(create(f, "a"));
+  torale_tasks_list_params p = {.limit = APIC_INT(5)};
   torale_tasks_list_pager *pager = NULL;
   assert_int_equal(torale_tasks_list_pages(f->c, &p, NULL, &pager, NULL), 0);
   walk w = {0};
@@ -446,24 +452,19 @@ static void offset_pages(void **state)
   apic_mock_options mo = apic_mock_options_default();
   mo.data_file = path;
   apic_mock *m = mt_start("torale", &mo);
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = e2e_base(m);
-  o.api_key = KEY;
+  torale_client_options o = {.base_url = e2e_base(m), .api_key = KEY};
   torale_client *c = NULL;
   assert_int_equal(torale_client_new(&o, &c, NULL), 0);
-  torale_notifications_list_params p = {0};
-  p.limit = 3;
-  p.has_limit = APIC_PRESENT;
+  torale_notifications_list_params p = {.limit = APIC_INT(3)};
   torale_notifications_list_pager *pager = NULL;
   assert_int_equal(torale_notifications_list_pages(c, &p, NULL, &pager, NULL), 0);
-  torale_notification n;
+  torale_notification *n;
   int k = 0;
-  while (torale_notifications_list_next_item(pager, &n, NULL) == 1) {
+  while (torale_notifications_list_next_item(pager, &n, NULL) == 0 && n != NULL) {
     char id[24];
     snprintf(id, sizeof id, "n%d", k++);
-    assert_string_equal(n.id, id);
-    torale_notification_clear(&n);
+    assert_string_equal(n->id, id);
+    torale_notification_free(n);
   }
   assert_int_equal(k, 7);
   assert_int_equal(e2e_request_count(m), 4); /* 3 + 3 + 1, then the empty page that ends it */
@@ -490,43 +491,41 @@ static int on_event(const torale_execution_event *ev, void *ud)
   return e->stop_after > 0 && e->n >= e->stop_after;
 }
 
-static void on_stream_end(int status, torale_error *err, void *ud)
+static void on_stream_end(int status, const torale_error *err, void *ud)
 {
   events *e = ud;
+  (void)err;
   e->ended++;
   e->status = status;
-  torale_error_free(err);
 }
 
 static void stream_sync(void **state)
 {
   fixture *f = *state;
-  torale_task t;
-  create(f, "watch", &t);
+  torale_task *t = create(f, "watch");
   events e = {0};
   torale_error *err = NULL;
-  assert_int_equal(torale_tasks_watch(f->c, t.id, NULL, on_event, &e, &err), 0);
+  assert_int_equal(torale_tasks_watch(f->c, t->id, NULL, on_event, &e, &err), 0);
   assert_int_equal(e.n, 5);
   assert_true(e.last_had_execution);
   /* the callback stops it: the caller's choice, not an error */
   events stop = {0, 2, 0, 0, 0};
-  assert_int_equal(torale_tasks_watch(f->c, t.id, NULL, on_event, &stop, &err), 0);
+  assert_int_equal(torale_tasks_watch(f->c, t->id, NULL, on_event, &stop, &err), 0);
   assert_null(err);
   assert_int_equal(stop.n, 2);
-  torale_task_clear(&t);
+  torale_task_free(t);
 }
 
 static void stream_async_resumes_after_a_drop(void **state)
 {
   fixture *f = *state;
-  torale_task t;
-  create(f, "drop", &t);
+  torale_task *t = create(f, "drop");
   char fault[160];
-  snprintf(fault, sizeof fault, "{\"path\":\"/tasks/%s/events\",\"sse_drop_after\":2}", t.id);
+  snprintf(fault, sizeof fault, "{\"path\":\"/tasks/%s/events\",\"sse_drop_after\":2}", t->id);
   mt_fault(f->mock, fault);
   events e = {0};
   apic_stream *s = NULL;
-  assert_int_equal(torale_tasks_watch_async(f->c, t.id, NULL, on_event, on_stream_end, &e, &s, NULL), 0);
+  assert_int_equal(torale_tasks_watch_async(f->c, t->id, NULL, on_event, on_stream_end, &e, &s, NULL), 0);
   assert_non_null(s);
   assert_int_equal(torale_client_run(f->c), 0);
   assert_int_equal(e.ended, 1);
@@ -536,7 +535,7 @@ static void stream_async_resumes_after_a_drop(void **state)
   const cJSON *last = cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1);
   assert_string_equal(e2e_header(last, "Last-Event-ID"), "2");
   cJSON_Delete(log);
-  torale_task_clear(&t);
+  torale_task_free(t);
 }
 
 /* ---- async, groups, cancellation, shutdown ---- */
@@ -547,31 +546,28 @@ typedef struct slot {
   torale_error_kind kind;
 } slot;
 
-static void on_task(apic_call *call, int status, torale_task *result, torale_error *err, void *ud)
+/* The result and error are lent to the callback: a copy keeps the task. */
+static void on_task(apic_call *call, int status, const torale_task *result, const torale_error *err, void *ud)
 {
   slot *s = ud;
   (void)call;
   s->done++;
   s->status = status;
-  s->task = result;
+  s->task = torale_task_copy(result);
   s->kind = torale_error_kind_of(err);
-  torale_error_free(err);
 }
 
 static void gather_in_order(void **state)
 {
   fixture *f = *state;
   apic_group *g = NULL;
-  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_GATHER, &g), 0);
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.group = g;
+  assert_int_equal(torale_group_new(f->c, APIC_GROUP_GATHER, &g), 0);
+  apic_call_options o = {.group = g};
   slot s[3] = {{0}};
   const char *names[3] = {"one", "two", "three"};
   for (int i = 0; i < 3; i++) {
-    torale_create_task body;
-    new_task(&body, names[i]);
+    torale_create_task body = new_task(names[i]); /* borrowed for the start call only */
     assert_int_equal(torale_tasks_create_async(f->c, &body, &o, on_task, &s[i], NULL, NULL), 0);
-    torale_create_task_clear(&body); /* arguments are borrowed for the start call only */
   }
   assert_int_equal(apic_group_wait(g), 0);
   for (int i = 0; i < 3; i++) {
@@ -586,14 +582,12 @@ static void gather_in_order(void **state)
 static void gather_keeps_per_item_errors(void **state)
 {
   fixture *f = *state;
-  torale_task t;
-  create(f, "exists", &t);
+  torale_task *t = create(f, "exists");
   apic_group *g = NULL;
-  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_GATHER, &g), 0);
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.group = g;
+  assert_int_equal(torale_group_new(f->c, APIC_GROUP_GATHER, &g), 0);
+  apic_call_options o = {.group = g};
   slot s[3] = {{0}};
-  const char *ids[3] = {t.id, "missing", t.id};
+  const char *ids[3] = {t->id, "missing", t->id};
   for (int i = 0; i < 3; i++)
     assert_int_equal(torale_tasks_get_async(f->c, ids[i], &o, on_task, &s[i], NULL, NULL), 0);
   assert_int_equal(apic_group_wait(g), APIC_ERR_HTTP);
@@ -603,7 +597,7 @@ static void gather_keeps_per_item_errors(void **state)
   torale_task_free(s[0].task);
   torale_task_free(s[2].task);
   apic_group_free(g);
-  torale_task_clear(&t);
+  torale_task_free(t);
 }
 
 static void fail_fast_cancels_the_rest(void **state)
@@ -611,9 +605,8 @@ static void fail_fast_cancels_the_rest(void **state)
   fixture *f = *state;
   mt_fault(f->mock, "{\"path\":\"/tasks/slow*\",\"delay_ms\":5000,\"times\":-1}");
   apic_group *g = NULL;
-  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_FAIL_FAST, &g), 0);
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.group = g;
+  assert_int_equal(torale_group_new(f->c, APIC_GROUP_FAIL_FAST, &g), 0);
+  apic_call_options o = {.group = g};
   slot s[3] = {{0}};
   assert_int_equal(torale_tasks_get_async(f->c, "slow1", &o, on_task, &s[0], NULL, NULL), 0);
   assert_int_equal(torale_tasks_get_async(f->c, "slow2", &o, on_task, &s[1], NULL, NULL), 0);
@@ -625,7 +618,7 @@ static void fail_fast_cancels_the_rest(void **state)
   assert_int_equal(s[2].kind, TORALE_ERROR_NOT_FOUND);
   apic_group_free(g);
   /* arguments refused before sending never join the group; the callback never runs */
-  assert_int_equal(apic_group_new(torale_client_core(f->c), APIC_GROUP_FAIL_FAST, &g), 0);
+  assert_int_equal(torale_group_new(f->c, APIC_GROUP_FAIL_FAST, &g), 0);
   o.group = g;
   slot never = {0};
   assert_int_equal(torale_tasks_get_async(f->c, "", &o, on_task, &never, NULL, NULL), APIC_ERR_INVALID_ARG);
@@ -677,14 +670,13 @@ typedef struct counter {
   int done, ok;
 } counter;
 
-static void on_execution(apic_call *call, int status, torale_execution *result, torale_error *err, void *ud)
+static void on_execution(apic_call *call, int status, const torale_execution *result, const torale_error *err,
+                         void *ud)
 {
   counter *n = ud;
-  (void)call;
+  (void)call, (void)result, (void)err;
   n->done++;
   n->ok += status == 0;
-  torale_execution_free(result);
-  torale_error_free(err);
 }
 
 static void max_concurrency_is_respected(void **state)
@@ -711,87 +703,72 @@ static void count(int status)
   async_done++;
   async_ok += status == 0;
 }
-static void on_any_task(apic_call *call, int status, torale_task *r, torale_error *err, void *ud)
+static void on_any_task(apic_call *call, int status, const torale_task *r, const torale_error *err, void *ud)
 {
-  (void)call, (void)ud;
+  (void)call, (void)r, (void)err, (void)ud;
   count(status);
-  torale_task_free(r);
-  torale_error_free(err);
 }
-static void on_none(apic_call *call, int status, torale_error *err, void *ud)
+static void on_none(apic_call *call, int status, const torale_error *err, void *ud)
 {
-  (void)call, (void)ud;
+  (void)call, (void)err, (void)ud;
   count(status);
-  torale_error_free(err);
 }
-static void on_executions(apic_call *call, int status, torale_execution_array *r, torale_error *err, void *ud)
+static void on_executions(apic_call *call, int status, const torale_execution_list *r, const torale_error *err, void *ud)
 {
-  (void)call, (void)ud;
-  count(status);
-  torale_execution_array_clear(r);
-  free(r);
-  torale_error_free(err);
+  (void)call, (void)err, (void)ud;
+  count(status == 0 && r != NULL ? 0 : -1);
 }
-static void on_page(apic_call *call, int status, torale_task_page *r, torale_error *err, void *ud)
+static void on_page(apic_call *call, int status, const torale_task_page *r, const torale_error *err, void *ud)
 {
-  (void)call, (void)ud;
+  (void)call, (void)r, (void)err, (void)ud;
   count(status);
-  torale_task_page_free(r);
-  torale_error_free(err);
 }
-static void on_notifications(apic_call *call, int status, torale_notification_page *r, torale_error *err, void *ud)
+static void on_notifications(apic_call *call, int status, const torale_notification_page *r, const torale_error *err,
+                             void *ud)
 {
-  (void)call, (void)ud;
+  (void)call, (void)r, (void)err, (void)ud;
   count(status);
-  torale_notification_page_free(r);
-  torale_error_free(err);
 }
-static void on_execution_counted(apic_call *call, int status, torale_execution *r, torale_error *err, void *ud)
+static void on_execution_counted(apic_call *call, int status, const torale_execution *r, const torale_error *err,
+                                 void *ud)
 {
-  (void)call, (void)ud;
+  (void)call, (void)r, (void)err, (void)ud;
   count(status);
-  torale_execution_free(r);
-  torale_error_free(err);
 }
-static void on_notification(apic_call *call, int status, torale_notification *r, torale_error *err, void *ud)
+static void on_notification(apic_call *call, int status, const torale_notification *r, const torale_error *err,
+                            void *ud)
 {
-  (void)call, (void)ud;
+  (void)call, (void)r, (void)err, (void)ud;
   count(status);
-  torale_notification_free(r);
-  torale_error_free(err);
 }
 
 static void every_operation_async(void **state)
 {
   fixture *f = *state;
-  torale_task a, b;
-  create(f, "a", &a);
-  create(f, "b", &b);
+  torale_task *a = create(f, "a"), *b = create(f, "b");
   async_done = async_ok = 0;
-  torale_create_task body;
-  new_task(&body, "async");
+  torale_create_task body = new_task("async");
   torale_update_task patch = {0};
   events e = {0};
   assert_int_equal(torale_tasks_create_async(f->c, &body, NULL, on_any_task, NULL, NULL, NULL), 0);
-  assert_int_equal(torale_tasks_get_async(f->c, a.id, NULL, on_any_task, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_async(f->c, a->id, NULL, on_any_task, NULL, NULL, NULL), 0);
   assert_int_equal(torale_tasks_list_async(f->c, NULL, NULL, on_page, NULL, NULL, NULL), 0);
-  assert_int_equal(torale_tasks_update_async(f->c, a.id, &patch, NULL, on_any_task, NULL, NULL, NULL), 0);
-  assert_int_equal(torale_tasks_delete_async(f->c, b.id, NULL, on_none, NULL, NULL, NULL), 0);
-  assert_int_equal(torale_tasks_get_executions_async(f->c, a.id, NULL, NULL, on_executions, NULL, NULL, NULL), 0);
-  assert_int_equal(torale_tasks_run_async(f->c, a.id, NULL, NULL, on_execution_counted, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_update_async(f->c, a->id, &patch, NULL, on_any_task, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_delete_async(f->c, b->id, NULL, on_none, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_executions_async(f->c, a->id, NULL, NULL, on_executions, NULL, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_run_async(f->c, a->id, NULL, NULL, on_execution_counted, NULL, NULL, NULL), 0);
   assert_int_equal(torale_executions_get_async(f->c, "x", NULL, on_execution_counted, NULL, NULL, NULL), 0);
   assert_int_equal(torale_notifications_list_async(f->c, NULL, NULL, on_notifications, NULL, NULL, NULL), 0);
   assert_int_equal(torale_notifications_mark_read_async(f->c, "n", NULL, on_notification, NULL, NULL, NULL), 0);
   assert_int_equal(torale_notifications_unread_count_async(f->c, NULL, on_notifications, NULL, NULL, NULL), 0);
-  assert_int_equal(torale_tasks_watch_async(f->c, a.id, NULL, on_event, on_stream_end, &e, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_watch_async(f->c, a->id, NULL, on_event, on_stream_end, &e, NULL, NULL), 0);
   assert_int_equal(torale_client_run(f->c), 0);
   assert_int_equal(async_done, 11);
   assert_int_equal(async_ok, 11);
   assert_int_equal(e.ended, 1);
   assert_int_equal(e.n, 5);
-  torale_create_task_clear(&body);
-  torale_task_clear(&a);
-  torale_task_clear(&b);
+  torale_task_free(a);
+  torale_task_free(b);
 }
 
 static uv_loop_t *own_loop;
@@ -826,18 +803,14 @@ static void on_the_callers_loop(void **state)
 static void secrets_stay_out_of_logs_and_errors(void **state)
 {
   fixture *f = *state;
-  torale_create_task body;
-  new_task(&body, "secret");
-  body.notify_email = strdup("alice.secret@example.com"); /* @sensitive */
-  body.has_notify_email = APIC_PRESENT;
-  torale_task out;
+  torale_create_task body = new_task("secret");
+  body.notify_email = "alice.secret@example.com"; /* @sensitive */
+  torale_task *out = NULL;
   torale_error *err = NULL;
   assert_int_equal(torale_tasks_create(f->c, &body, NULL, &out, &err), 0);
   mt_fault(f->mock, "{\"path\":\"/tasks\",\"method\":\"POST\",\"status\":500,\"times\":-1}");
-  apic_call_options o = APIC_CALL_OPTIONS_INIT;
-  o.max_retries = 1;
-  o.idempotency_key = "k-1";
-  torale_task out2;
+  apic_call_options o = {.max_retries = 1, .idempotency_key = "k-1"};
+  torale_task *out2 = NULL;
   assert_int_equal(torale_tasks_create(f->c, &body, &o, &out2, &err), APIC_ERR_HTTP);
   char line[2048];
   torale_error_str(err, line, sizeof line);
@@ -849,25 +822,29 @@ static void secrets_stay_out_of_logs_and_errors(void **state)
   assert_null(strstr(f->log.text, "Bearer"));
   assert_null(strstr(f->log.text, "alice.secret"));
   assert_non_null(strstr(f->log.text, "POST"));
+  /* nor in a dump of the body or of the result */
+  char *text = torale_create_task_dump(&body, NULL);
+  assert_null(strstr(text, "alice.secret"));
+  apic_free(text);
+  text = torale_task_dump(out, NULL);
+  assert_null(strstr(text, "alice.secret"));
+  apic_free(text);
   /* the key did reach the server */
   cJSON *log = e2e_requests(f->mock);
   assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 0), "Authorization"), "Bearer " KEY);
   cJSON_Delete(log);
-  torale_task_clear(&out);
-  torale_create_task_clear(&body);
+  torale_task_free(out);
 }
 
 static void api_key_from_the_environment(void **state)
 {
   fixture *f = *state;
   setenv(TORALE_API_KEY_ENV, "env-key-1", 1);
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = e2e_base(f->mock);
+  torale_client_options o = {.base_url = e2e_base(f->mock)};
   torale_client *c = NULL;
   assert_int_equal(torale_client_new(&o, &c, NULL), 0);
   unsetenv(TORALE_API_KEY_ENV);
-  torale_task t;
+  torale_task *t = NULL;
   torale_error *err = NULL;
   assert_int_equal(torale_tasks_get(c, "t", NULL, &t, &err), APIC_ERR_HTTP); /* 404: authenticated */
   assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_NOT_FOUND);
@@ -882,15 +859,12 @@ static void api_key_from_the_environment(void **state)
 static void dead_server(void **state)
 {
   fixture *f = *state;
-  torale_client_options o;
-  torale_client_options_init(&o);
-  o.base_url = "http://127.0.0.1:1";
-  o.api_key = KEY;
+  torale_client_options o = {.base_url = "http://127.0.0.1:1", .api_key = KEY};
   o.http.max_retries = 1;
   o.http.backoff_initial_ms = 1;
   torale_client *c = NULL;
   assert_int_equal(torale_client_new(&o, &c, NULL), 0);
-  torale_task t;
+  torale_task *t = NULL;
   torale_error *err = NULL;
   assert_int_not_equal(torale_tasks_get(c, "t", NULL, &t, &err), 0);
   assert_int_equal(torale_error_kind_of(err), TORALE_ERROR_CONNECTION);
@@ -904,8 +878,9 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(crud_sync, setup, teardown),
       cmocka_unit_test_setup_teardown(other_operations_sync, setup, teardown),
-      cmocka_unit_test_setup_teardown(invalid_body_is_not_sent, setup, teardown),
+      cmocka_unit_test_setup_teardown(invalid_arguments_are_not_sent, setup, teardown),
       cmocka_unit_test_setup_teardown(typed_errors_with_payloads, setup, teardown),
+      cmocka_unit_test_setup_teardown(zero_options_are_the_defaults, setup, teardown),
       cmocka_unit_test_setup_teardown(retried_run_has_one_key, setup, teardown),
       cmocka_unit_test_setup_teardown(timeouts_and_deadlines, setup, teardown),
       cmocka_unit_test_setup_teardown(awkward_values_arrive_intact, setup, teardown),

@@ -3,7 +3,7 @@
 GEN_SDKS      := $(notdir $(wildcard generated/*))
 GEN_SDK_SRCS   := models errors client
 GEN_MODEL_OBJS := $(foreach s,$(GEN_SDKS),$(GEN_SDK_SRCS:%=$(BUILD)/generated/$(s)/src/%.o))
-MODEL_TESTS    := torale_models model_decode errors
+MODEL_TESTS    := sdk_models errors
 TEST_BINS     += $(MODEL_TESTS:%=$(BUILD)/tests/models/test_%)
 ALL_OBJS      += $(GEN_MODEL_OBJS) $(MODEL_TESTS:%=$(BUILD)/tests/models/test_%.o)
 

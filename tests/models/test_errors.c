@@ -32,8 +32,8 @@ static void test_rate_limit_payload_and_header(void **state)
   const torale_rate_limit_error *rl = torale_error_as_rate_limit(e);
   assert_non_null(rl);
   assert_string_equal(rl->detail, "slow down");
-  assert_int_equal(rl->has_retry_after, APIC_PRESENT);
-  assert_true(rl->retry_after == 2.5);
+  assert_non_null(rl->retry_after);
+  assert_true(*rl->retry_after == 2.5);
   assert_null(torale_error_as_validation(e));
   char line[512];
   torale_error_str(e, line, sizeof line);
@@ -51,9 +51,10 @@ static void test_exact_status_before_class(void **state)
   torale_error_free(e);
   e = torale_error_from_apic(http_error(503, "<html>busy</html>", NULL, NULL));
   assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_SERVER);
-  assert_null(torale_error_as_server(e)); /* the body is not the spec's payload... */
+  assert_non_null(torale_error_as_server(e)); /* the kind matches: a payload, with no body fields... */
+  assert_null(torale_error_as_server(e)->detail);
   size_t len;
-  assert_string_equal(torale_error_body(e, &len), "<html>busy</html>"); /* ...but it is kept */
+  assert_string_equal(torale_error_body(e, &len), "<html>busy</html>"); /* ...and the body is kept */
   torale_error_free(e);
   e = torale_error_from_apic(http_error(418, "{}", NULL, NULL));
   assert_int_equal(torale_error_kind_of(e), TORALE_ERROR_UNKNOWN_STATUS);
@@ -65,8 +66,32 @@ static void test_exact_status_before_class(void **state)
   bloomy_error_free(b);
   b = bloomy_error_from_apic(http_error(429, "{}", "retry-after-ms", "1500"));
   assert_int_equal(bloomy_error_kind_of(b), BLOOMY_ERROR_TOO_MANY_REQUESTS);
-  assert_int_equal(bloomy_error_as_too_many_requests(b)->retry_after_ms, 1500);
+  assert_int_equal(*bloomy_error_as_too_many_requests(b)->retry_after_ms, 1500);
   bloomy_error_free(b);
+}
+
+/* A matching kind always has its payload, whatever the body: empty, not JSON, JSON of another
+ * shape; @header fields come from the headers, body fields are absent. */
+static void test_payload_whatever_the_body(void **state)
+{
+  (void)state;
+  const char *bodies[] = {NULL, "", "busy", "[1,2]", "{\"detail\":7}", "{\"detail\":\"ok\"}"};
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    torale_error *e = torale_error_from_apic(http_error(429, bodies[i], "Retry-After", "3"));
+    const torale_rate_limit_error *rl = torale_error_as_rate_limit(e);
+    assert_non_null(rl);
+    assert_non_null(rl->retry_after);
+    assert_true(*rl->retry_after == 3);
+    if (i + 1 < sizeof bodies / sizeof bodies[0])
+      assert_null(rl->detail);
+    else
+      assert_string_equal(rl->detail, "ok");
+    torale_error *copy = torale_error_copy(e); /* a copy outlives the original */
+    torale_error_free(e);
+    assert_true(*torale_error_as_rate_limit(copy)->retry_after == 3);
+    torale_error_free(copy);
+  }
+  assert_null(torale_error_copy(NULL));
 }
 
 static void test_transport_kinds(void **state)
@@ -137,6 +162,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rate_limit_payload_and_header),
       cmocka_unit_test(test_exact_status_before_class),
+      cmocka_unit_test(test_payload_whatever_the_body),
       cmocka_unit_test(test_transport_kinds),
       cmocka_unit_test(test_accessors_and_print),
   };

@@ -22,10 +22,10 @@ static const char PROGRAM[] =
     "#include <stdio.h>\n#include <string.h>\n#include <torale/torale.h>\n"
     "int main(void) {\n"
     "  const char *j = \"{\\\"execution_id\\\":\\\"e1\\\",\\\"status\\\":\\\"success\\\",\\\"at\\\":\\\"2024-01-01T00:00:00Z\\\"}\";\n"
-    "  torale_execution_event ev;\n"
-    "  if (torale_execution_event_parse(&ev, j, strlen(j), NULL) != 0) return 1;\n"
-    "  printf(\"%s %s\\n\", ev.execution_id, torale_execution_status_to_string(ev.status));\n"
-    "  torale_execution_event_clear(&ev);\n  return 0;\n}\n";
+    "  torale_execution_event *ev = NULL;\n"
+    "  if (torale_execution_event_parse(j, strlen(j), &ev, NULL) != 0) return 1;\n"
+    "  printf(\"%s %s\\n\", ev->execution_id, torale_execution_status_to_string(ev->status));\n"
+    "  torale_execution_event_free(ev);\n  return 0;\n}\n";
 
 static int sh(const char *fmt, ...)
 {

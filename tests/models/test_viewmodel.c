@@ -126,27 +126,43 @@ static void test_field_flags_defaults_and_constraints(void **state)
   assert_true(flag(f, "is_enum") && flag(f, "has_default") && flag(f, "is_required"));
   assert_string_equal(text(f, "c_def_int"), "TORALE_TASK_STATE_ACTIVE");
   assert_string_equal(text(f, "type_c_name"), "torale_task_state");
+  /* defaulted: a pointer, NULL leaving it to the default */
+  assert_string_equal(text(f, "c_decl"), "const torale_task_state *state;\n  const char *state_unknown; "
+                                         "/**< the text of a value this SDK does not know */");
+  assert_string_equal(text(f, "c_type"), "&torale_task_state__enum.type");
 
   f = named(fields, "cooldown_minutes");
-  assert_true(flag(f, "is_int") && flag(f, "is_optional") && flag(f, "has_presence"));
+  assert_true(flag(f, "is_int") && flag(f, "is_optional"));
   assert_false(flag(f, "is_required"));
   assert_string_equal(text(f, "c_min"), "0");
   assert_string_equal(text(f, "c_max"), "10080");
   assert_string_equal(text(f, "constraints"), "min 0, max 10080");
-  assert_string_equal(text(f, "c_flags"), "APIC_F_OPTIONAL | APIC_F_HAS_MIN | APIC_F_HAS_MAX");
+  assert_string_equal(text(f, "c_flags"), "APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX");
+  assert_string_equal(text(f, "c_decl"), "const int64_t *cooldown_minutes;");
+
+  f = named(fields, "id");
+  assert_string_equal(text(f, "c_decl"), "const char *id;");
+  assert_string_equal(text(f, "c_type"), "&apic_t_string");
 
   f = named(fields, "notify_email");
   assert_true(flag(f, "is_string") && flag(f, "is_nullable") && flag(f, "is_sensitive"));
+  assert_string_equal(text(f, "c_decl"), "const char *notify_email;\n  bool notify_email_null; /**< true: JSON null */");
 
   f = named(fields, "tags");
   assert_true(flag(f, "is_array") && flag(f, "has_count"));
-  assert_string_equal(text(f, "c_item"), "APIC_T_STRING");
+  assert_string_equal(text(f, "c_decl"), "const char *const *tags;\n  size_t tags_count;");
+  assert_string_equal(text(f, "c_type"), "&(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}");
   assert_string_equal(text(f, "default"), "[]");
 
+  f = named(fields, "labels");
+  assert_string_equal(text(f, "c_decl"), "const apic_string_entry *labels;\n  size_t labels_count;");
+  assert_string_equal(text(f, "c_type"), "&(const apic_type_desc){APIC_T_MAP, .item = &apic_t_string, .entry_size = "
+                                         "sizeof(apic_string_entry), .value_offset = offsetof(apic_string_entry, value)}");
+
   f = named(fields, "last_execution");
-  assert_true(flag(f, "is_model") && flag(f, "refs_model"));
-  assert_string_equal(text(f, "ref_c_name"), "torale_execution");
-  assert_non_null(strstr(text(f, "c_flags"), "APIC_F_BY_POINTER"));
+  assert_true(flag(f, "is_model"));
+  assert_string_equal(text(f, "c_decl"), "const torale_execution *last_execution;");
+  assert_non_null(strstr(text(f, "c_flags"), "APIC_F_POINTER"));
 
   f = named(fields, "confidence_threshold");
   assert_string_equal(text(f, "c_def_float"), "0.5");

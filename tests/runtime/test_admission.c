@@ -29,8 +29,7 @@ static int setup(void **state)
   fixture *f = calloc(1, sizeof *f);
   f->srv = rt_server_start();
   assert_non_null(f->srv);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_concurrency = 3;
   assert_int_equal(apic_client_new(&o, &f->client, NULL), 0);
   snprintf(f->url, sizeof f->url, "%s/things", rt_server_url(f->srv));
@@ -187,8 +186,7 @@ static void test_caller_loop_waits_for_sync_slots(void **state)
   fixture *f = *state;
   uv_loop_t loop;
   assert_int_equal(uv_loop_init(&loop), 0);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.loop = &loop;
   o.max_concurrency = 3;
   apic_client *c;
@@ -233,8 +231,7 @@ static void on_done_then_send(apic_call *call, int code, apic_response *resp, ap
 static void test_sync_from_callback(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_concurrency = 1;
   apic_client *c;
   assert_int_equal(apic_client_new(&o, &c, NULL), 0);
@@ -314,8 +311,7 @@ static void test_post_from_thread(void **state)
   fixture *f = *state;
   uv_loop_t loop;
   assert_int_equal(uv_loop_init(&loop), 0);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.loop = &loop;
   posted p = {.f = f, .loop_thread = uv_thread_self()};
   assert_int_equal(apic_client_new(&o, &p.c, NULL), 0);
@@ -377,8 +373,7 @@ static void test_post_at_shutdown(void **state)
 static void test_sync_queue_full(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_concurrency = 1;
   o.max_queue = 1;
   apic_client *c;

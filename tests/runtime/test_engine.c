@@ -28,8 +28,7 @@ static int setup(void **state)
   fixture *f = calloc(1, sizeof *f);
   f->srv = rt_server_start();
   assert_non_null(f->srv);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.backoff_initial_ms = 1; /* retries fast; counts are what the tests look at */
   o.backoff_max_ms = 5;
   o.max_concurrency = 3;
@@ -205,8 +204,7 @@ static int64_t fixed_clock(void *ctx)
 static void test_retry_after_date(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.clock = fixed_clock;
   apic_client *c;
   assert_int_equal(apic_client_new(&o, &c, NULL), 0);
@@ -368,8 +366,7 @@ static void test_cancel(void **state)
 static void test_cancel_in_backoff(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.backoff_initial_ms = 5000; /* a long back-off the cancel cuts short */
   o.backoff_max_ms = 5000;
   apic_client *c;
@@ -550,8 +547,7 @@ static void test_shutdown_in_flight(void **state)
 static void test_too_large(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_body = 1;
   apic_client *c;
   assert_int_equal(apic_client_new(&o, &c, NULL), 0);
@@ -571,8 +567,7 @@ static void test_caller_loop(void **state)
   fixture *f = *state;
   uv_loop_t loop;
   assert_int_equal(uv_loop_init(&loop), 0);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.loop = &loop;
   apic_client *c;
   assert_int_equal(apic_client_new(&o, &c, NULL), 0);
@@ -609,8 +604,7 @@ static void test_caller_loop(void **state)
 static void test_queue_full(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_concurrency = 1;
   o.max_queue = 2;
   apic_client *c;
@@ -655,8 +649,7 @@ static void test_log_and_key_override(void **state)
 {
   fixture *f = *state;
   log_seen seen = {0, 0};
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.backoff_initial_ms = 1;
   o.backoff_max_ms = 1;
   o.log = on_log;
@@ -734,8 +727,7 @@ static void test_attempt_duration(void **state)
 {
   fixture *f = *state;
   durations d = {{0}, 0};
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.log = on_duration_log;
   o.log_ctx = &d;
   apic_client *c;
@@ -840,10 +832,9 @@ static void test_retry_after_honoured(void **state)
 static void test_rate_limit(void **state)
 {
   fixture *f = *state;
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.requests_per_second = 20; /* a burst of 20, then one every 50 ms */
-  o.max_concurrency = 0;
+  o.max_concurrency = APIC_UNLIMITED;
   apic_client *c;
   assert_int_equal(apic_client_new(&o, &c, NULL), 0);
   apic_group *g;
@@ -977,10 +968,9 @@ static void test_alloc_failures(void **state)
     a = (failing){0, n, 0};
     assert_int_equal(apic_set_allocator(&hooks), 0);
     push(f, 503, "x-request-id: q\n", 0, 0);
-    apic_client_options o;
-    apic_client_options_init(&o);
-    o.backoff_initial_ms = 0;
-    o.backoff_max_ms = 0;
+    apic_client_options o = {0};
+    o.backoff_initial_ms = 1;
+    o.backoff_max_ms = 1;
     apic_client *c = NULL;
     apic_response *r = NULL;
     apic_error *e = NULL;

@@ -37,8 +37,7 @@ static void on_log(void *ctx, int level, const char *line)
 
 static apic_client *client(unsigned max_redirects, log_seen *log)
 {
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.backoff_initial_ms = 1;
   o.backoff_max_ms = 1;
   o.max_redirects = max_redirects;
@@ -270,8 +269,7 @@ static void test_redirect_alloc_failures(void **state)
     push(srv, 307, "Location: /b\n", "/a");
     a = (failing){0, n, 0};
     assert_int_equal(apic_set_allocator(&hooks), 0);
-    apic_client_options o;
-    apic_client_options_init(&o);
+    apic_client_options o = {0};
     o.max_redirects = 1;
     apic_client *c = NULL;
     apic_response *r = NULL;
@@ -295,14 +293,14 @@ static void test_redirect_alloc_failures(void **state)
 }
 
 typedef struct thing {
-  char *id;
+  const char *id;
 } thing;
 static const apic_field_desc THING_FIELDS[] = {
-    {.name = "id", .wire = "id", .type = APIC_T_STRING, .offset = offsetof(thing, id), .flags = APIC_F_OPTIONAL},
+    {.name = "id", .wire = "id", .type = &apic_t_string, .offset = offsetof(thing, id), .flags = APIC_F_OPTIONAL},
 };
-static const apic_model_desc THING = {"Thing", sizeof(thing), THING_FIELDS, 1};
+static const apic_model_desc THING = {"Thing", sizeof(thing), THING_FIELDS, 1, {APIC_T_MODEL, &THING, NULL, NULL, 0, 0}};
 static const apic_op_desc GET_THING = {.name = "things.get", .method = "GET", .path = "/thing",
-                                       .result_kind = APIC_RESULT_MODEL, .result = &THING, .retries = -1};
+                                       .result_kind = APIC_RESULT_VALUE, .result = &THING.type, .retries = -1};
 static const apic_op_desc DELETE_THING = {.name = "things.delete", .method = "DELETE", .path = "/thing",
                                           .result_kind = APIC_RESULT_NONE, .retries = -1};
 
@@ -320,9 +318,10 @@ static void test_no_body(void **state)
   apic_api_options o = {.base_url = rt_server_url(srv)};
   apic_api *api = NULL;
   assert_int_equal(apic_api_new(&o, &api, NULL), 0);
-  thing t = {NULL};
+  void *t = NULL;
   apic_error *e = NULL;
   assert_int_equal(apic_op_call(api, &GET_THING, NULL, NULL, &t, &e), APIC_ERR_NO_BODY);
+  assert_null(t);
   assert_int_equal(apic_error_code(e), APIC_ERR_NO_BODY);
   assert_int_equal(apic_error_status(e), 204);
   assert_non_null(strstr(apic_error_message(e), "things.get: status 204"));

@@ -51,8 +51,7 @@ static void run(apic_client *c, seen *k)
 
 static apic_client *client(void)
 {
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.backoff_initial_ms = 1;
   o.backoff_max_ms = 1;
   apic_client *c;

@@ -114,8 +114,7 @@ static void test_tls(void **state)
   char url[128];
   snprintf(url, sizeof url, "%s/secure", rt_server_url(srv));
   assert_memory_equal(url, "https://", 8);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.backoff_initial_ms = 1;
   o.backoff_max_ms = 1;
   apic_client *c = client_with(&o);
@@ -152,8 +151,7 @@ static void test_proxy(void **state)
   (void)state;
   rt_server *proxy = rt_server_start();
   assert_non_null(proxy);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.proxy = rt_server_url(proxy);
   apic_client *c = client_with(&o);
   apic_response *r;
@@ -176,8 +174,7 @@ static void test_user_agent(void **state)
   (void)state;
   rt_server *srv = rt_server_start();
   assert_non_null(srv);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.user_agent = "torale-c/1.2.3";
   apic_client *c = client_with(&o);
   char url[128];
@@ -217,8 +214,7 @@ static void test_retry_budget(void **state)
   (void)state;
   rt_server *srv = rt_server_start();
   assert_non_null(srv);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.retry_budget = 2;
   o.max_retries = 5;
   o.backoff_initial_ms = 1;
@@ -347,8 +343,7 @@ static void test_http2(void **state)
   pid_t pid = start_nghttpd(k, port);
   char url[128];
   snprintf(url, sizeof url, "https://127.0.0.1:%d/task", port);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.ca_file = k->cert_path;
   o.max_concurrency = 10;
   apic_client *c = client_with(&o);
@@ -403,8 +398,7 @@ static void test_connection_close(void **state)
   rt_reply bye = {200, "Connection: close\n", NULL, 0, 0, NULL, 0};
   for (int i = 0; i < 40; i++)
     rt_server_push(srv, &bye);
-  apic_client_options o;
-  apic_client_options_init(&o);
+  apic_client_options o = {0};
   o.max_concurrency = 3;
   apic_client *c = client_with(&o);
   char url[128];

@@ -3,7 +3,6 @@
  * sends and decodes from; the functions here only type the arguments and the results. */
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "bloomy/client.h"
 
@@ -28,37 +27,30 @@ static bloomy_error *typed(apic_error *e)
   return e != NULL ? bloomy_error_from_apic(e) : NULL;
 }
 
-void bloomy_client_options_init(bloomy_client_options *o)
-{
-  memset(o, 0, sizeof *o);
-  o->base_url = BLOOMY_DEFAULT_BASE_URL;
-  apic_client_options_init(&o->http);
-  o->http.user_agent = BLOOMY_USER_AGENT;
-}
-
 int bloomy_client_new(const bloomy_client_options *o, bloomy_client **out, bloomy_error **err)
 {
-  bloomy_client_options defaults;
+  static const bloomy_client_options defaults;
   *out = NULL;
-  if (o == NULL) {
-    bloomy_client_options_init(&defaults);
+  if (o == NULL)
     o = &defaults;
-  }
+  apic_client_options http = o->http;
+  if (http.user_agent == NULL)
+    http.user_agent = BLOOMY_USER_AGENT;
   apic_api_options ao = {0};
-  ao.base_url = o->base_url;
+  ao.base_url = o->base_url != NULL ? o->base_url : BLOOMY_DEFAULT_BASE_URL;
   ao.auth_header = "X-API-Key";
   ao.auth_prefix = "";
   ao.api_key = o->api_key != NULL ? o->api_key : getenv(BLOOMY_API_KEY_ENV);
   ao.default_headers = o->default_headers;
   ao.n_default_headers = o->n_default_headers;
-  ao.http = &o->http;
-  bloomy_client *c = calloc(1, sizeof *c);
+  ao.http = &http;
+  bloomy_client *c = apic_malloc(sizeof *c);
   if (c == NULL)
     return fail(APIC_ERR_NOMEM, NULL, err);
   apic_error *e = NULL;
   int rc = apic_api_new(&ao, &c->api, &e);
   if (rc != 0) {
-    free(c);
+    apic_free(c);
     return fail(rc, e, err);
   }
   *out = c;
@@ -70,7 +62,7 @@ void bloomy_client_free(bloomy_client *c, uint64_t drain_ms)
   if (c == NULL)
     return;
   apic_api_free(c->api, drain_ms);
-  free(c);
+  apic_free(c);
 }
 
 int bloomy_client_run(bloomy_client *c)
@@ -78,15 +70,23 @@ int bloomy_client_run(bloomy_client *c)
   return apic_api_run(c != NULL ? c->api : NULL);
 }
 
-apic_client *bloomy_client_core(bloomy_client *c)
+uv_loop_t *bloomy_client_loop(bloomy_client *c)
 {
-  return c != NULL ? apic_api_client(c->api) : NULL;
+  return c != NULL ? apic_client_loop(apic_api_client(c->api)) : NULL;
 }
 
-/* Typed callbacks travel through libapic as void (*)(void) and are cast back here. */
+int bloomy_group_new(bloomy_client *c, int mode, apic_group **out)
+{
+  return apic_group_new(c != NULL ? apic_api_client(c->api) : NULL, mode, out);
+}
+
+/* Typed callbacks travel through libapic as void (*)(void) and are cast back here; the
+ * error is lent to the callback and freed after it. */
 static void end_cb(int status, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_end_cb)fn)(status, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_end_cb)fn)(status, e, user_data);
+  bloomy_error_free(e);
 }
 
 /* ---- users.details ---- */
@@ -94,22 +94,27 @@ static const apic_op_desc bloomy_users_details__op = {
   .name = "users.details", .method = "GET", .path = "/users/mine",
   .path_params = NULL,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &bloomy_user__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &bloomy_user__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_users_details(bloomy_client *c, const apic_call_options *opts, bloomy_user *out, bloomy_error **err)
+int bloomy_users_details(bloomy_client *c, const apic_call_options *opts, bloomy_user **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_details__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_details__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_users_details__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_users_details__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_users_details_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_users_details_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_users_details_async(bloomy_client *c, const apic_call_options *opts, bloomy_users_details_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -127,31 +132,36 @@ typedef struct bloomy_users_get__path {
   int64_t user_id;
 } bloomy_users_get__path;
 static const apic_field_desc bloomy_users_get__path__fields[] = {
-  {.name = "user_id", .wire = "user_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN,
+  {.name = "user_id", .wire = "user_id", .type = &apic_t_int, .flags = APIC_F_HAS_MIN,
    .offset = offsetof(bloomy_users_get__path, user_id), .min = 1},
 };
-static const apic_model_desc bloomy_users_get__path__desc = {"users.get path", sizeof(bloomy_users_get__path), bloomy_users_get__path__fields, sizeof bloomy_users_get__path__fields / sizeof bloomy_users_get__path__fields[0]};
+static const apic_model_desc bloomy_users_get__path__desc = {"users.get path", sizeof(bloomy_users_get__path), bloomy_users_get__path__fields, sizeof bloomy_users_get__path__fields / sizeof bloomy_users_get__path__fields[0], {APIC_T_MODEL, &bloomy_users_get__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_users_get__op = {
   .name = "users.get", .method = "GET", .path = "/users/{user_id}",
   .path_params = &bloomy_users_get__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &bloomy_user__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &bloomy_user__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_users_get(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_user *out, bloomy_error **err)
+int bloomy_users_get(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_user **out, bloomy_error **err)
 {
   bloomy_users_get__path path = { .user_id = user_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_get__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_get__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_users_get__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_users_get__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_users_get_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_users_get_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_users_get_async(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_users_get_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -167,30 +177,35 @@ int bloomy_users_get_async(bloomy_client *c, int64_t user_id, const apic_call_op
 
 /* ---- users.search ---- */
 static const apic_field_desc bloomy_users_search_params__fields[] = {
-  {.name = "term", .wire = "term", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
+  {.name = "term", .wire = "term", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN,
    .offset = offsetof(bloomy_users_search_params, term), .min_len = 1},
 };
-const apic_model_desc bloomy_users_search_params__desc = {"users.search params", sizeof(bloomy_users_search_params), bloomy_users_search_params__fields, sizeof bloomy_users_search_params__fields / sizeof bloomy_users_search_params__fields[0]};
+const apic_model_desc bloomy_users_search_params__desc = {"users.search params", sizeof(bloomy_users_search_params), bloomy_users_search_params__fields, sizeof bloomy_users_search_params__fields / sizeof bloomy_users_search_params__fields[0], {APIC_T_MODEL, &bloomy_users_search_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_users_search__op = {
   .name = "users.search", .method = "GET", .path = "/users/search",
   .path_params = NULL,
   .params = &bloomy_users_search_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_user_search_result__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_user_search_result__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_users_search(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_user_search_result_array *out, bloomy_error **err)
+int bloomy_users_search(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_user_search_result_list **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_search__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_search__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_users_search__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_users_search__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_users_search_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_users_search_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_users_search_async(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_users_search_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -205,30 +220,35 @@ int bloomy_users_search_async(bloomy_client *c, const bloomy_users_search_params
 
 /* ---- users.all ---- */
 static const apic_field_desc bloomy_users_all_params__fields[] = {
-  {.name = "include_placeholders", .wire = "include_placeholders", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_users_all_params, include_placeholders), .presence_offset = offsetof(bloomy_users_all_params, has_include_placeholders), .def_int = 0},
+  {.name = "include_placeholders", .wire = "include_placeholders", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_users_all_params, include_placeholders), .def_int = 0},
 };
-const apic_model_desc bloomy_users_all_params__desc = {"users.all params", sizeof(bloomy_users_all_params), bloomy_users_all_params__fields, sizeof bloomy_users_all_params__fields / sizeof bloomy_users_all_params__fields[0]};
+const apic_model_desc bloomy_users_all_params__desc = {"users.all params", sizeof(bloomy_users_all_params), bloomy_users_all_params__fields, sizeof bloomy_users_all_params__fields / sizeof bloomy_users_all_params__fields[0], {APIC_T_MODEL, &bloomy_users_all_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_users_all__op = {
   .name = "users.all", .method = "GET", .path = "/users",
   .path_params = NULL,
   .params = &bloomy_users_all_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_user__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_user__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_users_all(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_user_array *out, bloomy_error **err)
+int bloomy_users_all(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_user_list **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_all__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_users_all__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_users_all__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_users_all__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_users_all_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_users_all_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_users_all_async(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_users_all_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -246,22 +266,27 @@ static const apic_op_desc bloomy_meetings_list__op = {
   .name = "meetings.list", .method = "GET", .path = "/meetings",
   .path_params = NULL,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_meeting__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_meeting__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_meetings_list(bloomy_client *c, const apic_call_options *opts, bloomy_meeting_array *out, bloomy_error **err)
+int bloomy_meetings_list(bloomy_client *c, const apic_call_options *opts, bloomy_meeting_list **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_list__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_list__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_meetings_list__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_meetings_list__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_meetings_list_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_meetings_list_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_meetings_list_async(bloomy_client *c, const apic_call_options *opts, bloomy_meetings_list_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -279,31 +304,36 @@ typedef struct bloomy_meetings_details__path {
   int64_t meeting_id;
 } bloomy_meetings_details__path;
 static const apic_field_desc bloomy_meetings_details__path__fields[] = {
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meetings_details__path, meeting_id)},
 };
-static const apic_model_desc bloomy_meetings_details__path__desc = {"meetings.details path", sizeof(bloomy_meetings_details__path), bloomy_meetings_details__path__fields, sizeof bloomy_meetings_details__path__fields / sizeof bloomy_meetings_details__path__fields[0]};
+static const apic_model_desc bloomy_meetings_details__path__desc = {"meetings.details path", sizeof(bloomy_meetings_details__path), bloomy_meetings_details__path__fields, sizeof bloomy_meetings_details__path__fields / sizeof bloomy_meetings_details__path__fields[0], {APIC_T_MODEL, &bloomy_meetings_details__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_meetings_details__op = {
   .name = "meetings.details", .method = "GET", .path = "/meetings/{meeting_id}",
   .path_params = &bloomy_meetings_details__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &bloomy_meeting_details__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &bloomy_meeting_details__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 20000, .retries = -1};
 
-int bloomy_meetings_details(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meeting_details *out, bloomy_error **err)
+int bloomy_meetings_details(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meeting_details **out, bloomy_error **err)
 {
   bloomy_meetings_details__path path = { .meeting_id = meeting_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_details__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_details__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_meetings_details__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_meetings_details__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_meetings_details_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_meetings_details_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_meetings_details_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_details_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -322,31 +352,36 @@ typedef struct bloomy_meetings_attendees__path {
   int64_t meeting_id;
 } bloomy_meetings_attendees__path;
 static const apic_field_desc bloomy_meetings_attendees__path__fields[] = {
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meetings_attendees__path, meeting_id)},
 };
-static const apic_model_desc bloomy_meetings_attendees__path__desc = {"meetings.attendees path", sizeof(bloomy_meetings_attendees__path), bloomy_meetings_attendees__path__fields, sizeof bloomy_meetings_attendees__path__fields / sizeof bloomy_meetings_attendees__path__fields[0]};
+static const apic_model_desc bloomy_meetings_attendees__path__desc = {"meetings.attendees path", sizeof(bloomy_meetings_attendees__path), bloomy_meetings_attendees__path__fields, sizeof bloomy_meetings_attendees__path__fields / sizeof bloomy_meetings_attendees__path__fields[0], {APIC_T_MODEL, &bloomy_meetings_attendees__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_meetings_attendees__op = {
   .name = "meetings.attendees", .method = "GET", .path = "/meetings/{meeting_id}/attendees",
   .path_params = &bloomy_meetings_attendees__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_attendee__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_attendee__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_meetings_attendees(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_attendee_array *out, bloomy_error **err)
+int bloomy_meetings_attendees(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_attendee_list **out, bloomy_error **err)
 {
   bloomy_meetings_attendees__path path = { .meeting_id = meeting_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_attendees__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_attendees__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_meetings_attendees__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_meetings_attendees__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_meetings_attendees_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_meetings_attendees_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_meetings_attendees_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_attendees_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -365,36 +400,41 @@ typedef struct bloomy_meetings_issues__path {
   int64_t meeting_id;
 } bloomy_meetings_issues__path;
 static const apic_field_desc bloomy_meetings_issues__path__fields[] = {
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meetings_issues__path, meeting_id)},
 };
-static const apic_model_desc bloomy_meetings_issues__path__desc = {"meetings.issues path", sizeof(bloomy_meetings_issues__path), bloomy_meetings_issues__path__fields, sizeof bloomy_meetings_issues__path__fields / sizeof bloomy_meetings_issues__path__fields[0]};
+static const apic_model_desc bloomy_meetings_issues__path__desc = {"meetings.issues path", sizeof(bloomy_meetings_issues__path), bloomy_meetings_issues__path__fields, sizeof bloomy_meetings_issues__path__fields / sizeof bloomy_meetings_issues__path__fields[0], {APIC_T_MODEL, &bloomy_meetings_issues__path__desc, NULL, NULL, 0, 0}};
 static const apic_field_desc bloomy_meetings_issues_params__fields[] = {
-  {.name = "include_closed", .wire = "include_closed", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_meetings_issues_params, include_closed), .presence_offset = offsetof(bloomy_meetings_issues_params, has_include_closed), .def_int = 0},
+  {.name = "include_closed", .wire = "include_closed", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_meetings_issues_params, include_closed), .def_int = 0},
 };
-const apic_model_desc bloomy_meetings_issues_params__desc = {"meetings.issues params", sizeof(bloomy_meetings_issues_params), bloomy_meetings_issues_params__fields, sizeof bloomy_meetings_issues_params__fields / sizeof bloomy_meetings_issues_params__fields[0]};
+const apic_model_desc bloomy_meetings_issues_params__desc = {"meetings.issues params", sizeof(bloomy_meetings_issues_params), bloomy_meetings_issues_params__fields, sizeof bloomy_meetings_issues_params__fields / sizeof bloomy_meetings_issues_params__fields[0], {APIC_T_MODEL, &bloomy_meetings_issues_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_meetings_issues__op = {
   .name = "meetings.issues", .method = "GET", .path = "/meetings/{meeting_id}/issues",
   .path_params = &bloomy_meetings_issues__path__desc,
   .params = &bloomy_meetings_issues_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_issue__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_issue__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_meetings_issues(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_issue_array *out, bloomy_error **err)
+int bloomy_meetings_issues(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_issue_list **out, bloomy_error **err)
 {
   bloomy_meetings_issues__path path = { .meeting_id = meeting_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_issues__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_issues__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_meetings_issues__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_meetings_issues__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_meetings_issues_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_meetings_issues_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_meetings_issues_async(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_meetings_issues_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -413,31 +453,36 @@ typedef struct bloomy_meetings_todos__path {
   int64_t meeting_id;
 } bloomy_meetings_todos__path;
 static const apic_field_desc bloomy_meetings_todos__path__fields[] = {
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meetings_todos__path, meeting_id)},
 };
-static const apic_model_desc bloomy_meetings_todos__path__desc = {"meetings.todos path", sizeof(bloomy_meetings_todos__path), bloomy_meetings_todos__path__fields, sizeof bloomy_meetings_todos__path__fields / sizeof bloomy_meetings_todos__path__fields[0]};
+static const apic_model_desc bloomy_meetings_todos__path__desc = {"meetings.todos path", sizeof(bloomy_meetings_todos__path), bloomy_meetings_todos__path__fields, sizeof bloomy_meetings_todos__path__fields / sizeof bloomy_meetings_todos__path__fields[0], {APIC_T_MODEL, &bloomy_meetings_todos__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_meetings_todos__op = {
   .name = "meetings.todos", .method = "GET", .path = "/meetings/{meeting_id}/todos",
   .path_params = &bloomy_meetings_todos__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_todo__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_meetings_todos(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_todo_array *out, bloomy_error **err)
+int bloomy_meetings_todos(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_todo_list **out, bloomy_error **err)
 {
   bloomy_meetings_todos__path path = { .meeting_id = meeting_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_todos__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_todos__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_meetings_todos__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_meetings_todos__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_meetings_todos_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_meetings_todos_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_meetings_todos_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_todos_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -456,31 +501,36 @@ typedef struct bloomy_meetings_metrics__path {
   int64_t meeting_id;
 } bloomy_meetings_metrics__path;
 static const apic_field_desc bloomy_meetings_metrics__path__fields[] = {
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meetings_metrics__path, meeting_id)},
 };
-static const apic_model_desc bloomy_meetings_metrics__path__desc = {"meetings.metrics path", sizeof(bloomy_meetings_metrics__path), bloomy_meetings_metrics__path__fields, sizeof bloomy_meetings_metrics__path__fields / sizeof bloomy_meetings_metrics__path__fields[0]};
+static const apic_model_desc bloomy_meetings_metrics__path__desc = {"meetings.metrics path", sizeof(bloomy_meetings_metrics__path), bloomy_meetings_metrics__path__fields, sizeof bloomy_meetings_metrics__path__fields / sizeof bloomy_meetings_metrics__path__fields[0], {APIC_T_MODEL, &bloomy_meetings_metrics__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_meetings_metrics__op = {
   .name = "meetings.metrics", .method = "GET", .path = "/meetings/{meeting_id}/metrics",
   .path_params = &bloomy_meetings_metrics__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_metric__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_metric__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = 5};
 
-int bloomy_meetings_metrics(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_metric_array *out, bloomy_error **err)
+int bloomy_meetings_metrics(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_metric_list **out, bloomy_error **err)
 {
   bloomy_meetings_metrics__path path = { .meeting_id = meeting_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_metrics__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_meetings_metrics__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_meetings_metrics__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_meetings_metrics__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_meetings_metrics_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_meetings_metrics_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_meetings_metrics_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_metrics_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -496,30 +546,35 @@ int bloomy_meetings_metrics_async(bloomy_client *c, int64_t meeting_id, const ap
 
 /* ---- todos.create ---- */
 static const apic_field_desc bloomy_todos_create_params__fields[] = {
-  {.name = "request_key", .wire = "X-Request-Key", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE | APIC_F_HEADER,
-   .offset = offsetof(bloomy_todos_create_params, request_key), .presence_offset = offsetof(bloomy_todos_create_params, has_request_key)},
+  {.name = "request_key", .wire = "X-Request-Key", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE | APIC_F_HEADER,
+   .offset = offsetof(bloomy_todos_create_params, request_key)},
 };
-const apic_model_desc bloomy_todos_create_params__desc = {"todos.create params", sizeof(bloomy_todos_create_params), bloomy_todos_create_params__fields, sizeof bloomy_todos_create_params__fields / sizeof bloomy_todos_create_params__fields[0]};
+const apic_model_desc bloomy_todos_create_params__desc = {"todos.create params", sizeof(bloomy_todos_create_params), bloomy_todos_create_params__fields, sizeof bloomy_todos_create_params__fields / sizeof bloomy_todos_create_params__fields[0], {APIC_T_MODEL, &bloomy_todos_create_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_todos_create__op = {
   .name = "todos.create", .method = "POST", .path = "/todos",
   .path_params = NULL,
   .params = &bloomy_todos_create_params__desc,
-  .body = &bloomy_create_todo__desc, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &bloomy_todo__desc,
+  .body = &bloomy_create_todo__desc.type,
+  .result_kind = APIC_RESULT_VALUE, .result = &bloomy_todo__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_todos_create(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todo *out, bloomy_error **err)
+int bloomy_todos_create(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, params, body };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_create__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_create__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_todos_create__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_todos_create__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_todos_create_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_todos_create_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_todos_create_async(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todos_create_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -534,34 +589,39 @@ int bloomy_todos_create_async(bloomy_client *c, const bloomy_create_todo *body, 
 
 /* ---- todos.list ---- */
 static const apic_field_desc bloomy_todos_list_params__fields[] = {
-  {.name = "status", .wire = "status", .type = APIC_T_ARRAY, .item = APIC_T_ENUM, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_todos_list_params, status), .presence_offset = offsetof(bloomy_todos_list_params, has_status), .count_offset = offsetof(bloomy_todos_list_params, status_count), .enumd = &bloomy_todo_status__enum},
-  {.name = "user_id", .wire = "user_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_todos_list_params, user_id), .presence_offset = offsetof(bloomy_todos_list_params, has_user_id)},
-  {.name = "cursor", .wire = "cursor", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_todos_list_params, cursor), .presence_offset = offsetof(bloomy_todos_list_params, has_cursor)},
+  {.name = "status", .wire = "status", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo_status__enum.type}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_todos_list_params, status), .count_offset = offsetof(bloomy_todos_list_params, status_count)},
+  {.name = "user_id", .wire = "user_id", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(bloomy_todos_list_params, user_id)},
+  {.name = "cursor", .wire = "cursor", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_todos_list_params, cursor)},
 };
-const apic_model_desc bloomy_todos_list_params__desc = {"todos.list params", sizeof(bloomy_todos_list_params), bloomy_todos_list_params__fields, sizeof bloomy_todos_list_params__fields / sizeof bloomy_todos_list_params__fields[0]};
+const apic_model_desc bloomy_todos_list_params__desc = {"todos.list params", sizeof(bloomy_todos_list_params), bloomy_todos_list_params__fields, sizeof bloomy_todos_list_params__fields / sizeof bloomy_todos_list_params__fields[0], {APIC_T_MODEL, &bloomy_todos_list_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_todos_list__op = {
   .name = "todos.list", .method = "GET", .path = "/todos",
   .path_params = NULL,
   .params = &bloomy_todos_list_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_PAGE, .result = &bloomy_todo_page__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_PAGE, .result = &bloomy_todo_page__desc.type,
   .page_items = "results", .page_next = "next", .page_param = "cursor",
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_todos_list(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todo_page *out, bloomy_error **err)
+int bloomy_todos_list(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todo_page **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_list__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_list__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_todos_list__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_todos_list__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_todos_list_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_todos_list_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_todos_list_async(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todos_list_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -583,21 +643,27 @@ int bloomy_todos_list_pages(bloomy_client *c, const bloomy_todos_list_params *pa
   return fail(rc, e, err);
 }
 
-int bloomy_todos_list_next_page(bloomy_todos_list_pager *p, bloomy_todo_page *page, bloomy_error **err)
+int bloomy_todos_list_next_page(bloomy_todos_list_pager *p, bloomy_todo_page **out, bloomy_error **err)
 {
   apic_error *e = NULL;
-  int rc = apic_op_pager_next((apic_op_pager *)p, page, &e);
-  return rc < 0 ? fail(rc, e, err) : rc;
+  void *page = NULL;
+  int rc = apic_op_pager_next((apic_op_pager *)p, out != NULL ? &page : NULL, &e);
+  if (out != NULL)
+    *out = page;
+  return fail(rc, e, err);
 }
 
-int bloomy_todos_list_next_item(bloomy_todos_list_pager *p, bloomy_todo *item, bloomy_error **err)
+int bloomy_todos_list_next_item(bloomy_todos_list_pager *p, bloomy_todo **out, bloomy_error **err)
 {
   apic_error *e = NULL;
-  int rc = apic_op_pager_next_item((apic_op_pager *)p, item, &e);
-  return rc < 0 ? fail(rc, e, err) : rc;
+  void *item = NULL;
+  int rc = apic_op_pager_next_item((apic_op_pager *)p, out != NULL ? &item : NULL, &e);
+  if (out != NULL)
+    *out = item;
+  return fail(rc, e, err);
 }
 
-static int bloomy_todos_list__item(void *item, void (*fn)(void), void *user_data)
+static int bloomy_todos_list__item(const void *item, void (*fn)(void), void *user_data)
 {
   return ((bloomy_todos_list_item_cb)fn)(item, user_data);
 }
@@ -635,31 +701,36 @@ typedef struct bloomy_todos_details__path {
   int64_t todo_id;
 } bloomy_todos_details__path;
 static const apic_field_desc bloomy_todos_details__path__fields[] = {
-  {.name = "todo_id", .wire = "todo_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "todo_id", .wire = "todo_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_todos_details__path, todo_id)},
 };
-static const apic_model_desc bloomy_todos_details__path__desc = {"todos.details path", sizeof(bloomy_todos_details__path), bloomy_todos_details__path__fields, sizeof bloomy_todos_details__path__fields / sizeof bloomy_todos_details__path__fields[0]};
+static const apic_model_desc bloomy_todos_details__path__desc = {"todos.details path", sizeof(bloomy_todos_details__path), bloomy_todos_details__path__fields, sizeof bloomy_todos_details__path__fields / sizeof bloomy_todos_details__path__fields[0], {APIC_T_MODEL, &bloomy_todos_details__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_todos_details__op = {
   .name = "todos.details", .method = "GET", .path = "/todos/{todo_id}",
   .path_params = &bloomy_todos_details__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &bloomy_todo__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &bloomy_todo__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_todos_details(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo *out, bloomy_error **err)
+int bloomy_todos_details(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err)
 {
   bloomy_todos_details__path path = { .todo_id = todo_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_details__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_details__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_todos_details__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_todos_details__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_todos_details_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_todos_details_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_todos_details_async(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todos_details_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -678,31 +749,36 @@ typedef struct bloomy_todos_complete__path {
   int64_t todo_id;
 } bloomy_todos_complete__path;
 static const apic_field_desc bloomy_todos_complete__path__fields[] = {
-  {.name = "todo_id", .wire = "todo_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "todo_id", .wire = "todo_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_todos_complete__path, todo_id)},
 };
-static const apic_model_desc bloomy_todos_complete__path__desc = {"todos.complete path", sizeof(bloomy_todos_complete__path), bloomy_todos_complete__path__fields, sizeof bloomy_todos_complete__path__fields / sizeof bloomy_todos_complete__path__fields[0]};
+static const apic_model_desc bloomy_todos_complete__path__desc = {"todos.complete path", sizeof(bloomy_todos_complete__path), bloomy_todos_complete__path__fields, sizeof bloomy_todos_complete__path__fields / sizeof bloomy_todos_complete__path__fields[0], {APIC_T_MODEL, &bloomy_todos_complete__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc bloomy_todos_complete__op = {
   .name = "todos.complete", .method = "PUT", .path = "/todos/{todo_id}/complete",
   .path_params = &bloomy_todos_complete__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &bloomy_todo__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &bloomy_todo__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_todos_complete(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo *out, bloomy_error **err)
+int bloomy_todos_complete(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err)
 {
   bloomy_todos_complete__path path = { .todo_id = todo_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_complete__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_complete__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_todos_complete__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_todos_complete__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_todos_complete_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_todos_complete_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
 int bloomy_todos_complete_async(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todos_complete_cb cb, void *user_data, apic_call **out, bloomy_error **err)
@@ -721,25 +797,30 @@ static const apic_op_desc bloomy_todos_bulk_upsert__op = {
   .name = "todos.bulk_upsert", .method = "PUT", .path = "/todos/bulk",
   .path_params = NULL,
   .params = NULL,
-  .body = &bloomy_create_todo__desc, .body_is_array = 1,
-  .result_kind = APIC_RESULT_ARRAY, .result = &bloomy_todo__desc,
+  .body = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_create_todo__desc.type},
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int bloomy_todos_bulk_upsert(bloomy_client *c, const bloomy_create_todo_array *body, const apic_call_options *opts, bloomy_todo_array *out, bloomy_error **err)
+int bloomy_todos_bulk_upsert(bloomy_client *c, const bloomy_create_todo_list *body, const apic_call_options *opts, bloomy_todo_list **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, NULL, body };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_bulk_upsert__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &bloomy_todos_bulk_upsert__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void bloomy_todos_bulk_upsert__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void bloomy_todos_bulk_upsert__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((bloomy_todos_bulk_upsert_cb)fn)(call, status, result, typed(err), user_data);
+  bloomy_error *e = typed(err);
+  ((bloomy_todos_bulk_upsert_cb)fn)(call, status, result, e, user_data);
+  bloomy_error_free(e);
 }
 
-int bloomy_todos_bulk_upsert_async(bloomy_client *c, const bloomy_create_todo_array *body, const apic_call_options *opts, bloomy_todos_bulk_upsert_cb cb, void *user_data, apic_call **out, bloomy_error **err)
+int bloomy_todos_bulk_upsert_async(bloomy_client *c, const bloomy_create_todo_list *body, const apic_call_options *opts, bloomy_todos_bulk_upsert_cb cb, void *user_data, apic_call **out, bloomy_error **err)
 {
   apic_op_args args = { NULL, NULL, body };
   apic_error *e = NULL;

@@ -8,7 +8,8 @@ static const char *const bloomy_todo_status__wire[] = {
   "open",
   "complete",
 };
-const apic_enum_desc bloomy_todo_status__enum = {"TodoStatus", bloomy_todo_status__wire, (int)(sizeof bloomy_todo_status__wire / sizeof bloomy_todo_status__wire[0])};
+const apic_enum_desc bloomy_todo_status__enum = {"TodoStatus", bloomy_todo_status__wire, (int)(sizeof bloomy_todo_status__wire / sizeof bloomy_todo_status__wire[0]),
+                                         {APIC_T_ENUM, NULL, &bloomy_todo_status__enum, NULL, 0, 0}};
 
 const char *bloomy_todo_status_to_string(bloomy_todo_status v)
 {
@@ -28,7 +29,8 @@ static const char *const bloomy_goal_direction__wire[] = {
   "<=",
   "==",
 };
-const apic_enum_desc bloomy_goal_direction__enum = {"GoalDirection", bloomy_goal_direction__wire, (int)(sizeof bloomy_goal_direction__wire / sizeof bloomy_goal_direction__wire[0])};
+const apic_enum_desc bloomy_goal_direction__enum = {"GoalDirection", bloomy_goal_direction__wire, (int)(sizeof bloomy_goal_direction__wire / sizeof bloomy_goal_direction__wire[0]),
+                                         {APIC_T_ENUM, NULL, &bloomy_goal_direction__enum, NULL, 0, 0}};
 
 const char *bloomy_goal_direction_to_string(bloomy_goal_direction v)
 {
@@ -44,354 +46,314 @@ bloomy_goal_direction bloomy_goal_direction_from_string(const char *s)
 }
 
 static const apic_field_desc bloomy_user__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_user, id)},
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_user, name)},
-  {.name = "email", .wire = "email", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE,
-   .offset = offsetof(bloomy_user, email), .presence_offset = offsetof(bloomy_user, has_email)},
-  {.name = "image_url", .wire = "imageUrl", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(bloomy_user, image_url), .presence_offset = offsetof(bloomy_user, has_image_url)},
-  {.name = "position", .wire = "position", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_user, position), .presence_offset = offsetof(bloomy_user, has_position)},
+  {.name = "email", .wire = "email", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE,
+   .offset = offsetof(bloomy_user, email)},
+  {.name = "image_url", .wire = "imageUrl", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(bloomy_user, image_url), .null_offset = offsetof(bloomy_user, image_url_null)},
+  {.name = "position", .wire = "position", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_user, position)},
 };
-const apic_model_desc bloomy_user__desc = {"User", sizeof(bloomy_user), bloomy_user__fields, sizeof bloomy_user__fields / sizeof bloomy_user__fields[0]};
+const apic_model_desc bloomy_user__desc = {"User", sizeof(bloomy_user), bloomy_user__fields, sizeof bloomy_user__fields / sizeof bloomy_user__fields[0], {APIC_T_MODEL, &bloomy_user__desc, NULL, NULL, 0, 0}};
 
-int bloomy_user_init(bloomy_user *m) { return apic_model_init(&bloomy_user__desc, m); }
-void bloomy_user_clear(bloomy_user *m) { apic_model_clear(&bloomy_user__desc, m); }
-void bloomy_user_free(bloomy_user *m) { apic_model_clear(&bloomy_user__desc, m); free(m); }
-int bloomy_user_copy(bloomy_user *dst, const bloomy_user *src) { return apic_model_copy(&bloomy_user__desc, dst, src); }
-int bloomy_user_equal(const bloomy_user *a, const bloomy_user *b) { return apic_model_equal(&bloomy_user__desc, a, b); }
-int bloomy_user_from_json(bloomy_user *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_user__desc, m, json, err); }
-cJSON *bloomy_user_to_json(const bloomy_user *m) { return apic_model_to_json(&bloomy_user__desc, m); }
-int bloomy_user_parse(bloomy_user *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_user__desc, m, text, len, err); }
-char *bloomy_user_dump(const bloomy_user *m) { return apic_model_dump(&bloomy_user__desc, m); }
-int bloomy_user_validate(const bloomy_user *m, apic_error **err) { return apic_model_validate(&bloomy_user__desc, m, err); }
-_Static_assert(sizeof(bloomy_user_array) == sizeof(apic_model_array) && offsetof(bloomy_user_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_user_array as an apic_model_array");
-int bloomy_user_array_from_json(bloomy_user_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_user__desc, a, json, err); }
-int bloomy_user_array_parse(bloomy_user_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_user__desc, a, text, len, err); }
-cJSON *bloomy_user_array_to_json(const bloomy_user_array *a) { return apic_model_array_to_json(&bloomy_user__desc, a); }
-char *bloomy_user_array_dump(const bloomy_user_array *a) { return apic_model_array_dump(&bloomy_user__desc, a); }
-void bloomy_user_array_clear(bloomy_user_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_user__desc, a); }
-int bloomy_user_array_equal(const bloomy_user_array *a, const bloomy_user_array *b) { return apic_model_array_equal(&bloomy_user__desc, a, b); }
-int bloomy_user_array_validate(const bloomy_user_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_user__desc, a, err); }
-
+int bloomy_user_parse(const char *json, size_t len, bloomy_user **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_user__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_user_dump(const bloomy_user *m, apic_error **err) { return apic_value_dump(&bloomy_user__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_user_validate(const bloomy_user *m, apic_error **err) { return apic_value_validate(&bloomy_user__desc.type, m, err); }
+bloomy_user *bloomy_user_copy(const bloomy_user *m) { return apic_value_copy(&bloomy_user__desc.type, m); }
+int bloomy_user_equal(const bloomy_user *a, const bloomy_user *b) { return apic_value_equal(&bloomy_user__desc.type, a, b); }
+void bloomy_user_free(bloomy_user *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_user_list) == sizeof(apic_list) && offsetof(bloomy_user_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_user_list as an apic_list");
+static const apic_type_desc bloomy_user__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_user__desc.type, 0, 0};
+bloomy_user_list *bloomy_user_list_copy(const bloomy_user_list *l) { return apic_value_copy(&bloomy_user__list_type, l); }
+void bloomy_user_list_free(bloomy_user_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_user_search_result__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_user_search_result, id)},
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_user_search_result, name)},
-  {.name = "description", .wire = "description", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_user_search_result, description), .presence_offset = offsetof(bloomy_user_search_result, has_description)},
-  {.name = "email", .wire = "email", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE,
-   .offset = offsetof(bloomy_user_search_result, email), .presence_offset = offsetof(bloomy_user_search_result, has_email)},
-  {.name = "organization_id", .wire = "organizationId", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_user_search_result, organization_id), .presence_offset = offsetof(bloomy_user_search_result, has_organization_id)},
+  {.name = "description", .wire = "description", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_user_search_result, description)},
+  {.name = "email", .wire = "email", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE,
+   .offset = offsetof(bloomy_user_search_result, email)},
+  {.name = "organization_id", .wire = "organizationId", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(bloomy_user_search_result, organization_id)},
 };
-const apic_model_desc bloomy_user_search_result__desc = {"UserSearchResult", sizeof(bloomy_user_search_result), bloomy_user_search_result__fields, sizeof bloomy_user_search_result__fields / sizeof bloomy_user_search_result__fields[0]};
+const apic_model_desc bloomy_user_search_result__desc = {"UserSearchResult", sizeof(bloomy_user_search_result), bloomy_user_search_result__fields, sizeof bloomy_user_search_result__fields / sizeof bloomy_user_search_result__fields[0], {APIC_T_MODEL, &bloomy_user_search_result__desc, NULL, NULL, 0, 0}};
 
-int bloomy_user_search_result_init(bloomy_user_search_result *m) { return apic_model_init(&bloomy_user_search_result__desc, m); }
-void bloomy_user_search_result_clear(bloomy_user_search_result *m) { apic_model_clear(&bloomy_user_search_result__desc, m); }
-void bloomy_user_search_result_free(bloomy_user_search_result *m) { apic_model_clear(&bloomy_user_search_result__desc, m); free(m); }
-int bloomy_user_search_result_copy(bloomy_user_search_result *dst, const bloomy_user_search_result *src) { return apic_model_copy(&bloomy_user_search_result__desc, dst, src); }
-int bloomy_user_search_result_equal(const bloomy_user_search_result *a, const bloomy_user_search_result *b) { return apic_model_equal(&bloomy_user_search_result__desc, a, b); }
-int bloomy_user_search_result_from_json(bloomy_user_search_result *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_user_search_result__desc, m, json, err); }
-cJSON *bloomy_user_search_result_to_json(const bloomy_user_search_result *m) { return apic_model_to_json(&bloomy_user_search_result__desc, m); }
-int bloomy_user_search_result_parse(bloomy_user_search_result *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_user_search_result__desc, m, text, len, err); }
-char *bloomy_user_search_result_dump(const bloomy_user_search_result *m) { return apic_model_dump(&bloomy_user_search_result__desc, m); }
-int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err) { return apic_model_validate(&bloomy_user_search_result__desc, m, err); }
-_Static_assert(sizeof(bloomy_user_search_result_array) == sizeof(apic_model_array) && offsetof(bloomy_user_search_result_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_user_search_result_array as an apic_model_array");
-int bloomy_user_search_result_array_from_json(bloomy_user_search_result_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_user_search_result__desc, a, json, err); }
-int bloomy_user_search_result_array_parse(bloomy_user_search_result_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_user_search_result__desc, a, text, len, err); }
-cJSON *bloomy_user_search_result_array_to_json(const bloomy_user_search_result_array *a) { return apic_model_array_to_json(&bloomy_user_search_result__desc, a); }
-char *bloomy_user_search_result_array_dump(const bloomy_user_search_result_array *a) { return apic_model_array_dump(&bloomy_user_search_result__desc, a); }
-void bloomy_user_search_result_array_clear(bloomy_user_search_result_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_user_search_result__desc, a); }
-int bloomy_user_search_result_array_equal(const bloomy_user_search_result_array *a, const bloomy_user_search_result_array *b) { return apic_model_array_equal(&bloomy_user_search_result__desc, a, b); }
-int bloomy_user_search_result_array_validate(const bloomy_user_search_result_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_user_search_result__desc, a, err); }
-
+int bloomy_user_search_result_parse(const char *json, size_t len, bloomy_user_search_result **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_user_search_result__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_user_search_result_dump(const bloomy_user_search_result *m, apic_error **err) { return apic_value_dump(&bloomy_user_search_result__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err) { return apic_value_validate(&bloomy_user_search_result__desc.type, m, err); }
+bloomy_user_search_result *bloomy_user_search_result_copy(const bloomy_user_search_result *m) { return apic_value_copy(&bloomy_user_search_result__desc.type, m); }
+int bloomy_user_search_result_equal(const bloomy_user_search_result *a, const bloomy_user_search_result *b) { return apic_value_equal(&bloomy_user_search_result__desc.type, a, b); }
+void bloomy_user_search_result_free(bloomy_user_search_result *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_user_search_result_list) == sizeof(apic_list) && offsetof(bloomy_user_search_result_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_user_search_result_list as an apic_list");
+static const apic_type_desc bloomy_user_search_result__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_user_search_result__desc.type, 0, 0};
+bloomy_user_search_result_list *bloomy_user_search_result_list_copy(const bloomy_user_search_result_list *l) { return apic_value_copy(&bloomy_user_search_result__list_type, l); }
+void bloomy_user_search_result_list_free(bloomy_user_search_result_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_meeting__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meeting, id)},
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_meeting, name)},
-  {.name = "title", .wire = "title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_meeting, title), .presence_offset = offsetof(bloomy_meeting, has_title)},
+  {.name = "title", .wire = "title", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_meeting, title)},
 };
-const apic_model_desc bloomy_meeting__desc = {"Meeting", sizeof(bloomy_meeting), bloomy_meeting__fields, sizeof bloomy_meeting__fields / sizeof bloomy_meeting__fields[0]};
+const apic_model_desc bloomy_meeting__desc = {"Meeting", sizeof(bloomy_meeting), bloomy_meeting__fields, sizeof bloomy_meeting__fields / sizeof bloomy_meeting__fields[0], {APIC_T_MODEL, &bloomy_meeting__desc, NULL, NULL, 0, 0}};
 
-int bloomy_meeting_init(bloomy_meeting *m) { return apic_model_init(&bloomy_meeting__desc, m); }
-void bloomy_meeting_clear(bloomy_meeting *m) { apic_model_clear(&bloomy_meeting__desc, m); }
-void bloomy_meeting_free(bloomy_meeting *m) { apic_model_clear(&bloomy_meeting__desc, m); free(m); }
-int bloomy_meeting_copy(bloomy_meeting *dst, const bloomy_meeting *src) { return apic_model_copy(&bloomy_meeting__desc, dst, src); }
-int bloomy_meeting_equal(const bloomy_meeting *a, const bloomy_meeting *b) { return apic_model_equal(&bloomy_meeting__desc, a, b); }
-int bloomy_meeting_from_json(bloomy_meeting *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_meeting__desc, m, json, err); }
-cJSON *bloomy_meeting_to_json(const bloomy_meeting *m) { return apic_model_to_json(&bloomy_meeting__desc, m); }
-int bloomy_meeting_parse(bloomy_meeting *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_meeting__desc, m, text, len, err); }
-char *bloomy_meeting_dump(const bloomy_meeting *m) { return apic_model_dump(&bloomy_meeting__desc, m); }
-int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err) { return apic_model_validate(&bloomy_meeting__desc, m, err); }
-_Static_assert(sizeof(bloomy_meeting_array) == sizeof(apic_model_array) && offsetof(bloomy_meeting_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_meeting_array as an apic_model_array");
-int bloomy_meeting_array_from_json(bloomy_meeting_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_meeting__desc, a, json, err); }
-int bloomy_meeting_array_parse(bloomy_meeting_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_meeting__desc, a, text, len, err); }
-cJSON *bloomy_meeting_array_to_json(const bloomy_meeting_array *a) { return apic_model_array_to_json(&bloomy_meeting__desc, a); }
-char *bloomy_meeting_array_dump(const bloomy_meeting_array *a) { return apic_model_array_dump(&bloomy_meeting__desc, a); }
-void bloomy_meeting_array_clear(bloomy_meeting_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_meeting__desc, a); }
-int bloomy_meeting_array_equal(const bloomy_meeting_array *a, const bloomy_meeting_array *b) { return apic_model_array_equal(&bloomy_meeting__desc, a, b); }
-int bloomy_meeting_array_validate(const bloomy_meeting_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_meeting__desc, a, err); }
-
+int bloomy_meeting_parse(const char *json, size_t len, bloomy_meeting **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_meeting__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_meeting_dump(const bloomy_meeting *m, apic_error **err) { return apic_value_dump(&bloomy_meeting__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err) { return apic_value_validate(&bloomy_meeting__desc.type, m, err); }
+bloomy_meeting *bloomy_meeting_copy(const bloomy_meeting *m) { return apic_value_copy(&bloomy_meeting__desc.type, m); }
+int bloomy_meeting_equal(const bloomy_meeting *a, const bloomy_meeting *b) { return apic_value_equal(&bloomy_meeting__desc.type, a, b); }
+void bloomy_meeting_free(bloomy_meeting *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_meeting_list) == sizeof(apic_list) && offsetof(bloomy_meeting_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_meeting_list as an apic_list");
+static const apic_type_desc bloomy_meeting__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_meeting__desc.type, 0, 0};
+bloomy_meeting_list *bloomy_meeting_list_copy(const bloomy_meeting_list *l) { return apic_value_copy(&bloomy_meeting__list_type, l); }
+void bloomy_meeting_list_free(bloomy_meeting_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_attendee__fields[] = {
-  {.name = "user_id", .wire = "user_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "user_id", .wire = "user_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_attendee, user_id)},
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_attendee, name)},
-  {.name = "image_url", .wire = "image_url", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(bloomy_attendee, image_url), .presence_offset = offsetof(bloomy_attendee, has_image_url)},
+  {.name = "image_url", .wire = "image_url", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(bloomy_attendee, image_url), .null_offset = offsetof(bloomy_attendee, image_url_null)},
 };
-const apic_model_desc bloomy_attendee__desc = {"Attendee", sizeof(bloomy_attendee), bloomy_attendee__fields, sizeof bloomy_attendee__fields / sizeof bloomy_attendee__fields[0]};
+const apic_model_desc bloomy_attendee__desc = {"Attendee", sizeof(bloomy_attendee), bloomy_attendee__fields, sizeof bloomy_attendee__fields / sizeof bloomy_attendee__fields[0], {APIC_T_MODEL, &bloomy_attendee__desc, NULL, NULL, 0, 0}};
 
-int bloomy_attendee_init(bloomy_attendee *m) { return apic_model_init(&bloomy_attendee__desc, m); }
-void bloomy_attendee_clear(bloomy_attendee *m) { apic_model_clear(&bloomy_attendee__desc, m); }
-void bloomy_attendee_free(bloomy_attendee *m) { apic_model_clear(&bloomy_attendee__desc, m); free(m); }
-int bloomy_attendee_copy(bloomy_attendee *dst, const bloomy_attendee *src) { return apic_model_copy(&bloomy_attendee__desc, dst, src); }
-int bloomy_attendee_equal(const bloomy_attendee *a, const bloomy_attendee *b) { return apic_model_equal(&bloomy_attendee__desc, a, b); }
-int bloomy_attendee_from_json(bloomy_attendee *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_attendee__desc, m, json, err); }
-cJSON *bloomy_attendee_to_json(const bloomy_attendee *m) { return apic_model_to_json(&bloomy_attendee__desc, m); }
-int bloomy_attendee_parse(bloomy_attendee *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_attendee__desc, m, text, len, err); }
-char *bloomy_attendee_dump(const bloomy_attendee *m) { return apic_model_dump(&bloomy_attendee__desc, m); }
-int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err) { return apic_model_validate(&bloomy_attendee__desc, m, err); }
-_Static_assert(sizeof(bloomy_attendee_array) == sizeof(apic_model_array) && offsetof(bloomy_attendee_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_attendee_array as an apic_model_array");
-int bloomy_attendee_array_from_json(bloomy_attendee_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_attendee__desc, a, json, err); }
-int bloomy_attendee_array_parse(bloomy_attendee_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_attendee__desc, a, text, len, err); }
-cJSON *bloomy_attendee_array_to_json(const bloomy_attendee_array *a) { return apic_model_array_to_json(&bloomy_attendee__desc, a); }
-char *bloomy_attendee_array_dump(const bloomy_attendee_array *a) { return apic_model_array_dump(&bloomy_attendee__desc, a); }
-void bloomy_attendee_array_clear(bloomy_attendee_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_attendee__desc, a); }
-int bloomy_attendee_array_equal(const bloomy_attendee_array *a, const bloomy_attendee_array *b) { return apic_model_array_equal(&bloomy_attendee__desc, a, b); }
-int bloomy_attendee_array_validate(const bloomy_attendee_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_attendee__desc, a, err); }
-
+int bloomy_attendee_parse(const char *json, size_t len, bloomy_attendee **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_attendee__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_attendee_dump(const bloomy_attendee *m, apic_error **err) { return apic_value_dump(&bloomy_attendee__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err) { return apic_value_validate(&bloomy_attendee__desc.type, m, err); }
+bloomy_attendee *bloomy_attendee_copy(const bloomy_attendee *m) { return apic_value_copy(&bloomy_attendee__desc.type, m); }
+int bloomy_attendee_equal(const bloomy_attendee *a, const bloomy_attendee *b) { return apic_value_equal(&bloomy_attendee__desc.type, a, b); }
+void bloomy_attendee_free(bloomy_attendee *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_attendee_list) == sizeof(apic_list) && offsetof(bloomy_attendee_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_attendee_list as an apic_list");
+static const apic_type_desc bloomy_attendee__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_attendee__desc.type, 0, 0};
+bloomy_attendee_list *bloomy_attendee_list_copy(const bloomy_attendee_list *l) { return apic_value_copy(&bloomy_attendee__list_type, l); }
+void bloomy_attendee_list_free(bloomy_attendee_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_issue__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_issue, id)},
-  {.name = "title", .wire = "title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "title", .wire = "title", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_issue, title)},
-  {.name = "notes_url", .wire = "notes_url", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_issue, notes_url), .presence_offset = offsetof(bloomy_issue, has_notes_url)},
-  {.name = "created_at", .wire = "created_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = 0,
+  {.name = "notes_url", .wire = "notes_url", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_issue, notes_url)},
+  {.name = "created_at", .wire = "created_at", .type = &apic_t_datetime, .flags = 0,
    .offset = offsetof(bloomy_issue, created_at)},
-  {.name = "completed_at", .wire = "completed_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(bloomy_issue, completed_at), .presence_offset = offsetof(bloomy_issue, has_completed_at)},
-  {.name = "user_id", .wire = "user_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "completed_at", .wire = "completed_at", .type = &apic_t_datetime, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(bloomy_issue, completed_at), .null_offset = offsetof(bloomy_issue, completed_at_null)},
+  {.name = "user_id", .wire = "user_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_issue, user_id)},
-  {.name = "user_name", .wire = "user_name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_issue, user_name), .presence_offset = offsetof(bloomy_issue, has_user_name)},
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "user_name", .wire = "user_name", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_issue, user_name)},
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_issue, meeting_id)},
-  {.name = "meeting_title", .wire = "meeting_title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_issue, meeting_title), .presence_offset = offsetof(bloomy_issue, has_meeting_title)},
+  {.name = "meeting_title", .wire = "meeting_title", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_issue, meeting_title)},
 };
-const apic_model_desc bloomy_issue__desc = {"Issue", sizeof(bloomy_issue), bloomy_issue__fields, sizeof bloomy_issue__fields / sizeof bloomy_issue__fields[0]};
+const apic_model_desc bloomy_issue__desc = {"Issue", sizeof(bloomy_issue), bloomy_issue__fields, sizeof bloomy_issue__fields / sizeof bloomy_issue__fields[0], {APIC_T_MODEL, &bloomy_issue__desc, NULL, NULL, 0, 0}};
 
-int bloomy_issue_init(bloomy_issue *m) { return apic_model_init(&bloomy_issue__desc, m); }
-void bloomy_issue_clear(bloomy_issue *m) { apic_model_clear(&bloomy_issue__desc, m); }
-void bloomy_issue_free(bloomy_issue *m) { apic_model_clear(&bloomy_issue__desc, m); free(m); }
-int bloomy_issue_copy(bloomy_issue *dst, const bloomy_issue *src) { return apic_model_copy(&bloomy_issue__desc, dst, src); }
-int bloomy_issue_equal(const bloomy_issue *a, const bloomy_issue *b) { return apic_model_equal(&bloomy_issue__desc, a, b); }
-int bloomy_issue_from_json(bloomy_issue *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_issue__desc, m, json, err); }
-cJSON *bloomy_issue_to_json(const bloomy_issue *m) { return apic_model_to_json(&bloomy_issue__desc, m); }
-int bloomy_issue_parse(bloomy_issue *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_issue__desc, m, text, len, err); }
-char *bloomy_issue_dump(const bloomy_issue *m) { return apic_model_dump(&bloomy_issue__desc, m); }
-int bloomy_issue_validate(const bloomy_issue *m, apic_error **err) { return apic_model_validate(&bloomy_issue__desc, m, err); }
-_Static_assert(sizeof(bloomy_issue_array) == sizeof(apic_model_array) && offsetof(bloomy_issue_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_issue_array as an apic_model_array");
-int bloomy_issue_array_from_json(bloomy_issue_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_issue__desc, a, json, err); }
-int bloomy_issue_array_parse(bloomy_issue_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_issue__desc, a, text, len, err); }
-cJSON *bloomy_issue_array_to_json(const bloomy_issue_array *a) { return apic_model_array_to_json(&bloomy_issue__desc, a); }
-char *bloomy_issue_array_dump(const bloomy_issue_array *a) { return apic_model_array_dump(&bloomy_issue__desc, a); }
-void bloomy_issue_array_clear(bloomy_issue_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_issue__desc, a); }
-int bloomy_issue_array_equal(const bloomy_issue_array *a, const bloomy_issue_array *b) { return apic_model_array_equal(&bloomy_issue__desc, a, b); }
-int bloomy_issue_array_validate(const bloomy_issue_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_issue__desc, a, err); }
-
+int bloomy_issue_parse(const char *json, size_t len, bloomy_issue **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_issue__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_issue_dump(const bloomy_issue *m, apic_error **err) { return apic_value_dump(&bloomy_issue__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_issue_validate(const bloomy_issue *m, apic_error **err) { return apic_value_validate(&bloomy_issue__desc.type, m, err); }
+bloomy_issue *bloomy_issue_copy(const bloomy_issue *m) { return apic_value_copy(&bloomy_issue__desc.type, m); }
+int bloomy_issue_equal(const bloomy_issue *a, const bloomy_issue *b) { return apic_value_equal(&bloomy_issue__desc.type, a, b); }
+void bloomy_issue_free(bloomy_issue *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_issue_list) == sizeof(apic_list) && offsetof(bloomy_issue_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_issue_list as an apic_list");
+static const apic_type_desc bloomy_issue__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_issue__desc.type, 0, 0};
+bloomy_issue_list *bloomy_issue_list_copy(const bloomy_issue_list *l) { return apic_value_copy(&bloomy_issue__list_type, l); }
+void bloomy_issue_list_free(bloomy_issue_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_todo__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_todo, id)},
-  {.name = "title", .wire = "title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "title", .wire = "title", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_todo, title)},
-  {.name = "notes_url", .wire = "notes_url", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_todo, notes_url), .presence_offset = offsetof(bloomy_todo, has_notes_url)},
-  {.name = "due_date", .wire = "due_date", .type = APIC_T_DATE, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(bloomy_todo, due_date), .presence_offset = offsetof(bloomy_todo, has_due_date)},
-  {.name = "created_at", .wire = "created_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = 0,
+  {.name = "notes_url", .wire = "notes_url", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_todo, notes_url)},
+  {.name = "due_date", .wire = "due_date", .type = &apic_t_date, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(bloomy_todo, due_date), .null_offset = offsetof(bloomy_todo, due_date_null)},
+  {.name = "created_at", .wire = "created_at", .type = &apic_t_datetime, .flags = 0,
    .offset = offsetof(bloomy_todo, created_at)},
-  {.name = "completed_at", .wire = "completed_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(bloomy_todo, completed_at), .presence_offset = offsetof(bloomy_todo, has_completed_at)},
-  {.name = "status", .wire = "status", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_todo, status), .aux_offset = offsetof(bloomy_todo, status_unknown), .enumd = &bloomy_todo_status__enum, .def_int = BLOOMY_TODO_STATUS_OPEN},
-  {.name = "user_name", .wire = "user_name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_todo, user_name), .presence_offset = offsetof(bloomy_todo, has_user_name)},
+  {.name = "completed_at", .wire = "completed_at", .type = &apic_t_datetime, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(bloomy_todo, completed_at), .null_offset = offsetof(bloomy_todo, completed_at_null)},
+  {.name = "status", .wire = "status", .type = &bloomy_todo_status__enum.type, .flags = APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_todo, status), .unknown_offset = offsetof(bloomy_todo, status_unknown), .def_int = BLOOMY_TODO_STATUS_OPEN},
+  {.name = "user_name", .wire = "user_name", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_todo, user_name)},
 };
-const apic_model_desc bloomy_todo__desc = {"Todo", sizeof(bloomy_todo), bloomy_todo__fields, sizeof bloomy_todo__fields / sizeof bloomy_todo__fields[0]};
+const apic_model_desc bloomy_todo__desc = {"Todo", sizeof(bloomy_todo), bloomy_todo__fields, sizeof bloomy_todo__fields / sizeof bloomy_todo__fields[0], {APIC_T_MODEL, &bloomy_todo__desc, NULL, NULL, 0, 0}};
 
-int bloomy_todo_init(bloomy_todo *m) { return apic_model_init(&bloomy_todo__desc, m); }
-void bloomy_todo_clear(bloomy_todo *m) { apic_model_clear(&bloomy_todo__desc, m); }
-void bloomy_todo_free(bloomy_todo *m) { apic_model_clear(&bloomy_todo__desc, m); free(m); }
-int bloomy_todo_copy(bloomy_todo *dst, const bloomy_todo *src) { return apic_model_copy(&bloomy_todo__desc, dst, src); }
-int bloomy_todo_equal(const bloomy_todo *a, const bloomy_todo *b) { return apic_model_equal(&bloomy_todo__desc, a, b); }
-int bloomy_todo_from_json(bloomy_todo *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_todo__desc, m, json, err); }
-cJSON *bloomy_todo_to_json(const bloomy_todo *m) { return apic_model_to_json(&bloomy_todo__desc, m); }
-int bloomy_todo_parse(bloomy_todo *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_todo__desc, m, text, len, err); }
-char *bloomy_todo_dump(const bloomy_todo *m) { return apic_model_dump(&bloomy_todo__desc, m); }
-int bloomy_todo_validate(const bloomy_todo *m, apic_error **err) { return apic_model_validate(&bloomy_todo__desc, m, err); }
-_Static_assert(sizeof(bloomy_todo_array) == sizeof(apic_model_array) && offsetof(bloomy_todo_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_todo_array as an apic_model_array");
-int bloomy_todo_array_from_json(bloomy_todo_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_todo__desc, a, json, err); }
-int bloomy_todo_array_parse(bloomy_todo_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_todo__desc, a, text, len, err); }
-cJSON *bloomy_todo_array_to_json(const bloomy_todo_array *a) { return apic_model_array_to_json(&bloomy_todo__desc, a); }
-char *bloomy_todo_array_dump(const bloomy_todo_array *a) { return apic_model_array_dump(&bloomy_todo__desc, a); }
-void bloomy_todo_array_clear(bloomy_todo_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_todo__desc, a); }
-int bloomy_todo_array_equal(const bloomy_todo_array *a, const bloomy_todo_array *b) { return apic_model_array_equal(&bloomy_todo__desc, a, b); }
-int bloomy_todo_array_validate(const bloomy_todo_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_todo__desc, a, err); }
-
+int bloomy_todo_parse(const char *json, size_t len, bloomy_todo **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_todo__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_todo_dump(const bloomy_todo *m, apic_error **err) { return apic_value_dump(&bloomy_todo__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_todo_validate(const bloomy_todo *m, apic_error **err) { return apic_value_validate(&bloomy_todo__desc.type, m, err); }
+bloomy_todo *bloomy_todo_copy(const bloomy_todo *m) { return apic_value_copy(&bloomy_todo__desc.type, m); }
+int bloomy_todo_equal(const bloomy_todo *a, const bloomy_todo *b) { return apic_value_equal(&bloomy_todo__desc.type, a, b); }
+void bloomy_todo_free(bloomy_todo *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_todo_list) == sizeof(apic_list) && offsetof(bloomy_todo_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_todo_list as an apic_list");
+static const apic_type_desc bloomy_todo__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_todo__desc.type, 0, 0};
+bloomy_todo_list *bloomy_todo_list_copy(const bloomy_todo_list *l) { return apic_value_copy(&bloomy_todo__list_type, l); }
+void bloomy_todo_list_free(bloomy_todo_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_create_todo__fields[] = {
-  {.name = "title", .wire = "title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN | APIC_F_HAS_MAX_LEN,
+  {.name = "title", .wire = "title", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN | APIC_F_HAS_MAX_LEN,
    .offset = offsetof(bloomy_create_todo, title), .min_len = 1, .max_len = 500},
-  {.name = "meeting_id", .wire = "meeting_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN,
-   .offset = offsetof(bloomy_create_todo, meeting_id), .presence_offset = offsetof(bloomy_create_todo, has_meeting_id), .min = 1},
-  {.name = "due_date", .wire = "due_date", .type = APIC_T_DATE, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_create_todo, due_date), .presence_offset = offsetof(bloomy_create_todo, has_due_date)},
-  {.name = "user_id", .wire = "user_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_create_todo, user_id), .presence_offset = offsetof(bloomy_create_todo, has_user_id)},
-  {.name = "notes", .wire = "notes", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_create_todo, notes), .presence_offset = offsetof(bloomy_create_todo, has_notes)},
+  {.name = "meeting_id", .wire = "meeting_id", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN,
+   .offset = offsetof(bloomy_create_todo, meeting_id), .min = 1},
+  {.name = "due_date", .wire = "due_date", .type = &apic_t_date, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_create_todo, due_date)},
+  {.name = "user_id", .wire = "user_id", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(bloomy_create_todo, user_id)},
+  {.name = "notes", .wire = "notes", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_create_todo, notes)},
 };
-const apic_model_desc bloomy_create_todo__desc = {"CreateTodo", sizeof(bloomy_create_todo), bloomy_create_todo__fields, sizeof bloomy_create_todo__fields / sizeof bloomy_create_todo__fields[0]};
+const apic_model_desc bloomy_create_todo__desc = {"CreateTodo", sizeof(bloomy_create_todo), bloomy_create_todo__fields, sizeof bloomy_create_todo__fields / sizeof bloomy_create_todo__fields[0], {APIC_T_MODEL, &bloomy_create_todo__desc, NULL, NULL, 0, 0}};
 
-int bloomy_create_todo_init(bloomy_create_todo *m) { return apic_model_init(&bloomy_create_todo__desc, m); }
-void bloomy_create_todo_clear(bloomy_create_todo *m) { apic_model_clear(&bloomy_create_todo__desc, m); }
-void bloomy_create_todo_free(bloomy_create_todo *m) { apic_model_clear(&bloomy_create_todo__desc, m); free(m); }
-int bloomy_create_todo_copy(bloomy_create_todo *dst, const bloomy_create_todo *src) { return apic_model_copy(&bloomy_create_todo__desc, dst, src); }
-int bloomy_create_todo_equal(const bloomy_create_todo *a, const bloomy_create_todo *b) { return apic_model_equal(&bloomy_create_todo__desc, a, b); }
-int bloomy_create_todo_from_json(bloomy_create_todo *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_create_todo__desc, m, json, err); }
-cJSON *bloomy_create_todo_to_json(const bloomy_create_todo *m) { return apic_model_to_json(&bloomy_create_todo__desc, m); }
-int bloomy_create_todo_parse(bloomy_create_todo *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_create_todo__desc, m, text, len, err); }
-char *bloomy_create_todo_dump(const bloomy_create_todo *m) { return apic_model_dump(&bloomy_create_todo__desc, m); }
-int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err) { return apic_model_validate(&bloomy_create_todo__desc, m, err); }
-_Static_assert(sizeof(bloomy_create_todo_array) == sizeof(apic_model_array) && offsetof(bloomy_create_todo_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_create_todo_array as an apic_model_array");
-int bloomy_create_todo_array_from_json(bloomy_create_todo_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_create_todo__desc, a, json, err); }
-int bloomy_create_todo_array_parse(bloomy_create_todo_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_create_todo__desc, a, text, len, err); }
-cJSON *bloomy_create_todo_array_to_json(const bloomy_create_todo_array *a) { return apic_model_array_to_json(&bloomy_create_todo__desc, a); }
-char *bloomy_create_todo_array_dump(const bloomy_create_todo_array *a) { return apic_model_array_dump(&bloomy_create_todo__desc, a); }
-void bloomy_create_todo_array_clear(bloomy_create_todo_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_create_todo__desc, a); }
-int bloomy_create_todo_array_equal(const bloomy_create_todo_array *a, const bloomy_create_todo_array *b) { return apic_model_array_equal(&bloomy_create_todo__desc, a, b); }
-int bloomy_create_todo_array_validate(const bloomy_create_todo_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_create_todo__desc, a, err); }
-
+int bloomy_create_todo_parse(const char *json, size_t len, bloomy_create_todo **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_create_todo__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_create_todo_dump(const bloomy_create_todo *m, apic_error **err) { return apic_value_dump(&bloomy_create_todo__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err) { return apic_value_validate(&bloomy_create_todo__desc.type, m, err); }
+bloomy_create_todo *bloomy_create_todo_copy(const bloomy_create_todo *m) { return apic_value_copy(&bloomy_create_todo__desc.type, m); }
+int bloomy_create_todo_equal(const bloomy_create_todo *a, const bloomy_create_todo *b) { return apic_value_equal(&bloomy_create_todo__desc.type, a, b); }
+void bloomy_create_todo_free(bloomy_create_todo *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_create_todo_list) == sizeof(apic_list) && offsetof(bloomy_create_todo_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_create_todo_list as an apic_list");
+static const apic_type_desc bloomy_create_todo__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_create_todo__desc.type, 0, 0};
+bloomy_create_todo_list *bloomy_create_todo_list_copy(const bloomy_create_todo_list *l) { return apic_value_copy(&bloomy_create_todo__list_type, l); }
+void bloomy_create_todo_list_free(bloomy_create_todo_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_metric__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_metric, id)},
-  {.name = "title", .wire = "title", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "title", .wire = "title", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_metric, title)},
-  {.name = "target", .wire = "target", .type = APIC_T_FLOAT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "target", .wire = "target", .type = &apic_t_float, .flags = 0,
    .offset = offsetof(bloomy_metric, target)},
-  {.name = "direction", .wire = "direction", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = 0,
-   .offset = offsetof(bloomy_metric, direction), .aux_offset = offsetof(bloomy_metric, direction_unknown), .enumd = &bloomy_goal_direction__enum},
-  {.name = "unit", .wire = "unit", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_metric, unit), .presence_offset = offsetof(bloomy_metric, has_unit)},
-  {.name = "owner_id", .wire = "owner_id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "direction", .wire = "direction", .type = &bloomy_goal_direction__enum.type, .flags = 0,
+   .offset = offsetof(bloomy_metric, direction), .unknown_offset = offsetof(bloomy_metric, direction_unknown)},
+  {.name = "unit", .wire = "unit", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_metric, unit)},
+  {.name = "owner_id", .wire = "owner_id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_metric, owner_id)},
-  {.name = "owner_name", .wire = "owner_name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_metric, owner_name), .presence_offset = offsetof(bloomy_metric, has_owner_name)},
-  {.name = "scores", .wire = "scores", .type = APIC_T_MAP, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_metric, scores), .presence_offset = offsetof(bloomy_metric, has_scores)},
+  {.name = "owner_name", .wire = "owner_name", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_metric, owner_name)},
+  {.name = "scores", .wire = "scores", .type = &(const apic_type_desc){APIC_T_MAP, .item = &apic_t_float, .entry_size = sizeof(apic_float_entry), .value_offset = offsetof(apic_float_entry, value)}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_metric, scores), .count_offset = offsetof(bloomy_metric, scores_count)},
 };
-const apic_model_desc bloomy_metric__desc = {"Metric", sizeof(bloomy_metric), bloomy_metric__fields, sizeof bloomy_metric__fields / sizeof bloomy_metric__fields[0]};
+const apic_model_desc bloomy_metric__desc = {"Metric", sizeof(bloomy_metric), bloomy_metric__fields, sizeof bloomy_metric__fields / sizeof bloomy_metric__fields[0], {APIC_T_MODEL, &bloomy_metric__desc, NULL, NULL, 0, 0}};
 
-int bloomy_metric_init(bloomy_metric *m) { return apic_model_init(&bloomy_metric__desc, m); }
-void bloomy_metric_clear(bloomy_metric *m) { apic_model_clear(&bloomy_metric__desc, m); }
-void bloomy_metric_free(bloomy_metric *m) { apic_model_clear(&bloomy_metric__desc, m); free(m); }
-int bloomy_metric_copy(bloomy_metric *dst, const bloomy_metric *src) { return apic_model_copy(&bloomy_metric__desc, dst, src); }
-int bloomy_metric_equal(const bloomy_metric *a, const bloomy_metric *b) { return apic_model_equal(&bloomy_metric__desc, a, b); }
-int bloomy_metric_from_json(bloomy_metric *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_metric__desc, m, json, err); }
-cJSON *bloomy_metric_to_json(const bloomy_metric *m) { return apic_model_to_json(&bloomy_metric__desc, m); }
-int bloomy_metric_parse(bloomy_metric *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_metric__desc, m, text, len, err); }
-char *bloomy_metric_dump(const bloomy_metric *m) { return apic_model_dump(&bloomy_metric__desc, m); }
-int bloomy_metric_validate(const bloomy_metric *m, apic_error **err) { return apic_model_validate(&bloomy_metric__desc, m, err); }
-_Static_assert(sizeof(bloomy_metric_array) == sizeof(apic_model_array) && offsetof(bloomy_metric_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_metric_array as an apic_model_array");
-int bloomy_metric_array_from_json(bloomy_metric_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_metric__desc, a, json, err); }
-int bloomy_metric_array_parse(bloomy_metric_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_metric__desc, a, text, len, err); }
-cJSON *bloomy_metric_array_to_json(const bloomy_metric_array *a) { return apic_model_array_to_json(&bloomy_metric__desc, a); }
-char *bloomy_metric_array_dump(const bloomy_metric_array *a) { return apic_model_array_dump(&bloomy_metric__desc, a); }
-void bloomy_metric_array_clear(bloomy_metric_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_metric__desc, a); }
-int bloomy_metric_array_equal(const bloomy_metric_array *a, const bloomy_metric_array *b) { return apic_model_array_equal(&bloomy_metric__desc, a, b); }
-int bloomy_metric_array_validate(const bloomy_metric_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_metric__desc, a, err); }
-
+int bloomy_metric_parse(const char *json, size_t len, bloomy_metric **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_metric__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_metric_dump(const bloomy_metric *m, apic_error **err) { return apic_value_dump(&bloomy_metric__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_metric_validate(const bloomy_metric *m, apic_error **err) { return apic_value_validate(&bloomy_metric__desc.type, m, err); }
+bloomy_metric *bloomy_metric_copy(const bloomy_metric *m) { return apic_value_copy(&bloomy_metric__desc.type, m); }
+int bloomy_metric_equal(const bloomy_metric *a, const bloomy_metric *b) { return apic_value_equal(&bloomy_metric__desc.type, a, b); }
+void bloomy_metric_free(bloomy_metric *m) { apic_value_free(m); }
+_Static_assert(sizeof(bloomy_metric_list) == sizeof(apic_list) && offsetof(bloomy_metric_list, count) == offsetof(apic_list, count),
+               "libapic reads bloomy_metric_list as an apic_list");
+static const apic_type_desc bloomy_metric__list_type = {APIC_T_ARRAY, NULL, NULL, &bloomy_metric__desc.type, 0, 0};
+bloomy_metric_list *bloomy_metric_list_copy(const bloomy_metric_list *l) { return apic_value_copy(&bloomy_metric__list_type, l); }
+void bloomy_metric_list_free(bloomy_metric_list *l) { apic_value_free(l); }
 static const apic_field_desc bloomy_meeting_details__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(bloomy_meeting_details, id)},
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(bloomy_meeting_details, name)},
-  {.name = "start_date_utc", .wire = "start_date_utc", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_meeting_details, start_date_utc), .presence_offset = offsetof(bloomy_meeting_details, has_start_date_utc)},
-  {.name = "duration_minutes", .wire = "duration_minutes", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(bloomy_meeting_details, duration_minutes), .presence_offset = offsetof(bloomy_meeting_details, has_duration_minutes)},
-  {.name = "attendees", .wire = "attendees", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_meeting_details, attendees), .count_offset = offsetof(bloomy_meeting_details, attendees_count), .model = &bloomy_attendee__desc},
-  {.name = "issues", .wire = "issues", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_meeting_details, issues), .count_offset = offsetof(bloomy_meeting_details, issues_count), .model = &bloomy_issue__desc},
-  {.name = "todos", .wire = "todos", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_meeting_details, todos), .count_offset = offsetof(bloomy_meeting_details, todos_count), .model = &bloomy_todo__desc},
-  {.name = "metrics", .wire = "metrics", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = APIC_F_HAS_DEFAULT,
-   .offset = offsetof(bloomy_meeting_details, metrics), .count_offset = offsetof(bloomy_meeting_details, metrics_count), .model = &bloomy_metric__desc},
+  {.name = "start_date_utc", .wire = "start_date_utc", .type = &apic_t_datetime, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(bloomy_meeting_details, start_date_utc)},
+  {.name = "duration_minutes", .wire = "duration_minutes", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(bloomy_meeting_details, duration_minutes)},
+  {.name = "attendees", .wire = "attendees", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_attendee__desc.type}, .flags = APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_meeting_details, attendees), .count_offset = offsetof(bloomy_meeting_details, attendees_count)},
+  {.name = "issues", .wire = "issues", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_issue__desc.type}, .flags = APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_meeting_details, issues), .count_offset = offsetof(bloomy_meeting_details, issues_count)},
+  {.name = "todos", .wire = "todos", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo__desc.type}, .flags = APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_meeting_details, todos), .count_offset = offsetof(bloomy_meeting_details, todos_count)},
+  {.name = "metrics", .wire = "metrics", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_metric__desc.type}, .flags = APIC_F_HAS_DEFAULT,
+   .offset = offsetof(bloomy_meeting_details, metrics), .count_offset = offsetof(bloomy_meeting_details, metrics_count)},
 };
-const apic_model_desc bloomy_meeting_details__desc = {"MeetingDetails", sizeof(bloomy_meeting_details), bloomy_meeting_details__fields, sizeof bloomy_meeting_details__fields / sizeof bloomy_meeting_details__fields[0]};
+const apic_model_desc bloomy_meeting_details__desc = {"MeetingDetails", sizeof(bloomy_meeting_details), bloomy_meeting_details__fields, sizeof bloomy_meeting_details__fields / sizeof bloomy_meeting_details__fields[0], {APIC_T_MODEL, &bloomy_meeting_details__desc, NULL, NULL, 0, 0}};
 
-int bloomy_meeting_details_init(bloomy_meeting_details *m) { return apic_model_init(&bloomy_meeting_details__desc, m); }
-void bloomy_meeting_details_clear(bloomy_meeting_details *m) { apic_model_clear(&bloomy_meeting_details__desc, m); }
-void bloomy_meeting_details_free(bloomy_meeting_details *m) { apic_model_clear(&bloomy_meeting_details__desc, m); free(m); }
-int bloomy_meeting_details_copy(bloomy_meeting_details *dst, const bloomy_meeting_details *src) { return apic_model_copy(&bloomy_meeting_details__desc, dst, src); }
-int bloomy_meeting_details_equal(const bloomy_meeting_details *a, const bloomy_meeting_details *b) { return apic_model_equal(&bloomy_meeting_details__desc, a, b); }
-int bloomy_meeting_details_from_json(bloomy_meeting_details *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_meeting_details__desc, m, json, err); }
-cJSON *bloomy_meeting_details_to_json(const bloomy_meeting_details *m) { return apic_model_to_json(&bloomy_meeting_details__desc, m); }
-int bloomy_meeting_details_parse(bloomy_meeting_details *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_meeting_details__desc, m, text, len, err); }
-char *bloomy_meeting_details_dump(const bloomy_meeting_details *m) { return apic_model_dump(&bloomy_meeting_details__desc, m); }
-int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err) { return apic_model_validate(&bloomy_meeting_details__desc, m, err); }
-_Static_assert(sizeof(bloomy_meeting_details_array) == sizeof(apic_model_array) && offsetof(bloomy_meeting_details_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_meeting_details_array as an apic_model_array");
-int bloomy_meeting_details_array_from_json(bloomy_meeting_details_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_meeting_details__desc, a, json, err); }
-int bloomy_meeting_details_array_parse(bloomy_meeting_details_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_meeting_details__desc, a, text, len, err); }
-cJSON *bloomy_meeting_details_array_to_json(const bloomy_meeting_details_array *a) { return apic_model_array_to_json(&bloomy_meeting_details__desc, a); }
-char *bloomy_meeting_details_array_dump(const bloomy_meeting_details_array *a) { return apic_model_array_dump(&bloomy_meeting_details__desc, a); }
-void bloomy_meeting_details_array_clear(bloomy_meeting_details_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_meeting_details__desc, a); }
-int bloomy_meeting_details_array_equal(const bloomy_meeting_details_array *a, const bloomy_meeting_details_array *b) { return apic_model_array_equal(&bloomy_meeting_details__desc, a, b); }
-int bloomy_meeting_details_array_validate(const bloomy_meeting_details_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_meeting_details__desc, a, err); }
-
+int bloomy_meeting_details_parse(const char *json, size_t len, bloomy_meeting_details **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_meeting_details__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_meeting_details_dump(const bloomy_meeting_details *m, apic_error **err) { return apic_value_dump(&bloomy_meeting_details__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err) { return apic_value_validate(&bloomy_meeting_details__desc.type, m, err); }
+bloomy_meeting_details *bloomy_meeting_details_copy(const bloomy_meeting_details *m) { return apic_value_copy(&bloomy_meeting_details__desc.type, m); }
+int bloomy_meeting_details_equal(const bloomy_meeting_details *a, const bloomy_meeting_details *b) { return apic_value_equal(&bloomy_meeting_details__desc.type, a, b); }
+void bloomy_meeting_details_free(bloomy_meeting_details *m) { apic_value_free(m); }
 static const apic_field_desc bloomy_todo_page__fields[] = {
-  {.name = "results", .wire = "results", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = 0,
-   .offset = offsetof(bloomy_todo_page, results), .count_offset = offsetof(bloomy_todo_page, results_count), .model = &bloomy_todo__desc},
-  {.name = "next", .wire = "next", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(bloomy_todo_page, next), .presence_offset = offsetof(bloomy_todo_page, has_next)},
+  {.name = "results", .wire = "results", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo__desc.type}, .flags = 0,
+   .offset = offsetof(bloomy_todo_page, results), .count_offset = offsetof(bloomy_todo_page, results_count)},
+  {.name = "next", .wire = "next", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(bloomy_todo_page, next), .null_offset = offsetof(bloomy_todo_page, next_null)},
 };
-const apic_model_desc bloomy_todo_page__desc = {"TodoPage", sizeof(bloomy_todo_page), bloomy_todo_page__fields, sizeof bloomy_todo_page__fields / sizeof bloomy_todo_page__fields[0]};
+const apic_model_desc bloomy_todo_page__desc = {"TodoPage", sizeof(bloomy_todo_page), bloomy_todo_page__fields, sizeof bloomy_todo_page__fields / sizeof bloomy_todo_page__fields[0], {APIC_T_MODEL, &bloomy_todo_page__desc, NULL, NULL, 0, 0}};
 
-int bloomy_todo_page_init(bloomy_todo_page *m) { return apic_model_init(&bloomy_todo_page__desc, m); }
-void bloomy_todo_page_clear(bloomy_todo_page *m) { apic_model_clear(&bloomy_todo_page__desc, m); }
-void bloomy_todo_page_free(bloomy_todo_page *m) { apic_model_clear(&bloomy_todo_page__desc, m); free(m); }
-int bloomy_todo_page_copy(bloomy_todo_page *dst, const bloomy_todo_page *src) { return apic_model_copy(&bloomy_todo_page__desc, dst, src); }
-int bloomy_todo_page_equal(const bloomy_todo_page *a, const bloomy_todo_page *b) { return apic_model_equal(&bloomy_todo_page__desc, a, b); }
-int bloomy_todo_page_from_json(bloomy_todo_page *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&bloomy_todo_page__desc, m, json, err); }
-cJSON *bloomy_todo_page_to_json(const bloomy_todo_page *m) { return apic_model_to_json(&bloomy_todo_page__desc, m); }
-int bloomy_todo_page_parse(bloomy_todo_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&bloomy_todo_page__desc, m, text, len, err); }
-char *bloomy_todo_page_dump(const bloomy_todo_page *m) { return apic_model_dump(&bloomy_todo_page__desc, m); }
-int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err) { return apic_model_validate(&bloomy_todo_page__desc, m, err); }
-_Static_assert(sizeof(bloomy_todo_page_array) == sizeof(apic_model_array) && offsetof(bloomy_todo_page_array, count) == offsetof(apic_model_array, count),
-               "libapic reads bloomy_todo_page_array as an apic_model_array");
-int bloomy_todo_page_array_from_json(bloomy_todo_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&bloomy_todo_page__desc, a, json, err); }
-int bloomy_todo_page_array_parse(bloomy_todo_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&bloomy_todo_page__desc, a, text, len, err); }
-cJSON *bloomy_todo_page_array_to_json(const bloomy_todo_page_array *a) { return apic_model_array_to_json(&bloomy_todo_page__desc, a); }
-char *bloomy_todo_page_array_dump(const bloomy_todo_page_array *a) { return apic_model_array_dump(&bloomy_todo_page__desc, a); }
-void bloomy_todo_page_array_clear(bloomy_todo_page_array *a) { if (a != NULL) apic_model_array_clear(&bloomy_todo_page__desc, a); }
-int bloomy_todo_page_array_equal(const bloomy_todo_page_array *a, const bloomy_todo_page_array *b) { return apic_model_array_equal(&bloomy_todo_page__desc, a, b); }
-int bloomy_todo_page_array_validate(const bloomy_todo_page_array *a, apic_error **err) { return apic_model_array_validate(&bloomy_todo_page__desc, a, err); }
-
+int bloomy_todo_page_parse(const char *json, size_t len, bloomy_todo_page **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&bloomy_todo_page__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *bloomy_todo_page_dump(const bloomy_todo_page *m, apic_error **err) { return apic_value_dump(&bloomy_todo_page__desc.type, m, APIC_DUMP_REDACT, err); }
+int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err) { return apic_value_validate(&bloomy_todo_page__desc.type, m, err); }
+bloomy_todo_page *bloomy_todo_page_copy(const bloomy_todo_page *m) { return apic_value_copy(&bloomy_todo_page__desc.type, m); }
+int bloomy_todo_page_equal(const bloomy_todo_page *a, const bloomy_todo_page *b) { return apic_value_equal(&bloomy_todo_page__desc.type, a, b); }
+void bloomy_todo_page_free(bloomy_todo_page *m) { apic_value_free(m); }

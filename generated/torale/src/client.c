@@ -3,7 +3,6 @@
  * sends and decodes from; the functions here only type the arguments and the results. */
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "torale/client.h"
 
@@ -28,37 +27,30 @@ static torale_error *typed(apic_error *e)
   return e != NULL ? torale_error_from_apic(e) : NULL;
 }
 
-void torale_client_options_init(torale_client_options *o)
-{
-  memset(o, 0, sizeof *o);
-  o->base_url = TORALE_DEFAULT_BASE_URL;
-  apic_client_options_init(&o->http);
-  o->http.user_agent = TORALE_USER_AGENT;
-}
-
 int torale_client_new(const torale_client_options *o, torale_client **out, torale_error **err)
 {
-  torale_client_options defaults;
+  static const torale_client_options defaults;
   *out = NULL;
-  if (o == NULL) {
-    torale_client_options_init(&defaults);
+  if (o == NULL)
     o = &defaults;
-  }
+  apic_client_options http = o->http;
+  if (http.user_agent == NULL)
+    http.user_agent = TORALE_USER_AGENT;
   apic_api_options ao = {0};
-  ao.base_url = o->base_url;
+  ao.base_url = o->base_url != NULL ? o->base_url : TORALE_DEFAULT_BASE_URL;
   ao.auth_header = "Authorization";
   ao.auth_prefix = "Bearer ";
   ao.api_key = o->api_key != NULL ? o->api_key : getenv(TORALE_API_KEY_ENV);
   ao.default_headers = o->default_headers;
   ao.n_default_headers = o->n_default_headers;
-  ao.http = &o->http;
-  torale_client *c = calloc(1, sizeof *c);
+  ao.http = &http;
+  torale_client *c = apic_malloc(sizeof *c);
   if (c == NULL)
     return fail(APIC_ERR_NOMEM, NULL, err);
   apic_error *e = NULL;
   int rc = apic_api_new(&ao, &c->api, &e);
   if (rc != 0) {
-    free(c);
+    apic_free(c);
     return fail(rc, e, err);
   }
   *out = c;
@@ -70,7 +62,7 @@ void torale_client_free(torale_client *c, uint64_t drain_ms)
   if (c == NULL)
     return;
   apic_api_free(c->api, drain_ms);
-  free(c);
+  apic_free(c);
 }
 
 int torale_client_run(torale_client *c)
@@ -78,15 +70,23 @@ int torale_client_run(torale_client *c)
   return apic_api_run(c != NULL ? c->api : NULL);
 }
 
-apic_client *torale_client_core(torale_client *c)
+uv_loop_t *torale_client_loop(torale_client *c)
 {
-  return c != NULL ? apic_api_client(c->api) : NULL;
+  return c != NULL ? apic_client_loop(apic_api_client(c->api)) : NULL;
 }
 
-/* Typed callbacks travel through libapic as void (*)(void) and are cast back here. */
+int torale_group_new(torale_client *c, int mode, apic_group **out)
+{
+  return apic_group_new(c != NULL ? apic_api_client(c->api) : NULL, mode, out);
+}
+
+/* Typed callbacks travel through libapic as void (*)(void) and are cast back here; the
+ * error is lent to the callback and freed after it. */
 static void end_cb(int status, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_end_cb)fn)(status, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_end_cb)fn)(status, e, user_data);
+  torale_error_free(e);
 }
 
 /* ---- tasks.create ---- */
@@ -94,22 +94,27 @@ static const apic_op_desc torale_tasks_create__op = {
   .name = "tasks.create", .method = "POST", .path = "/tasks",
   .path_params = NULL,
   .params = NULL,
-  .body = &torale_create_task__desc, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_task__desc,
+  .body = &torale_create_task__desc.type,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_task__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_tasks_create(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_task *out, torale_error **err)
+int torale_tasks_create(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_task **out, torale_error **err)
 {
   apic_op_args args = { NULL, NULL, body };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_create__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_create__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_tasks_create__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_create__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_tasks_create_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_tasks_create_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_create_async(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_tasks_create_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -127,31 +132,36 @@ typedef struct torale_tasks_get__path {
   const char *task_id;
 } torale_tasks_get__path;
 static const apic_field_desc torale_tasks_get__path__fields[] = {
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_tasks_get__path, task_id)},
 };
-static const apic_model_desc torale_tasks_get__path__desc = {"tasks.get path", sizeof(torale_tasks_get__path), torale_tasks_get__path__fields, sizeof torale_tasks_get__path__fields / sizeof torale_tasks_get__path__fields[0]};
+static const apic_model_desc torale_tasks_get__path__desc = {"tasks.get path", sizeof(torale_tasks_get__path), torale_tasks_get__path__fields, sizeof torale_tasks_get__path__fields / sizeof torale_tasks_get__path__fields[0], {APIC_T_MODEL, &torale_tasks_get__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_get__op = {
   .name = "tasks.get", .method = "GET", .path = "/tasks/{task_id}",
   .path_params = &torale_tasks_get__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_task__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_task__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_tasks_get(torale_client *c, const char *task_id, const apic_call_options *opts, torale_task *out, torale_error **err)
+int torale_tasks_get(torale_client *c, const char *task_id, const apic_call_options *opts, torale_task **out, torale_error **err)
 {
   torale_tasks_get__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_get__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_get__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_tasks_get__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_get__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_tasks_get_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_tasks_get_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_get_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_get_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -167,38 +177,43 @@ int torale_tasks_get_async(torale_client *c, const char *task_id, const apic_cal
 
 /* ---- tasks.list ---- */
 static const apic_field_desc torale_tasks_list_params__fields[] = {
-  {.name = "is_active", .wire = "is_active", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_tasks_list_params, is_active), .presence_offset = offsetof(torale_tasks_list_params, has_is_active)},
-  {.name = "state", .wire = "state", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_tasks_list_params, state), .presence_offset = offsetof(torale_tasks_list_params, has_state), .aux_offset = offsetof(torale_tasks_list_params, state_unknown), .enumd = &torale_task_state__enum},
-  {.name = "tags", .wire = "tags", .type = APIC_T_ARRAY, .item = APIC_T_STRING, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_tasks_list_params, tags), .presence_offset = offsetof(torale_tasks_list_params, has_tags), .count_offset = offsetof(torale_tasks_list_params, tags_count)},
-  {.name = "limit", .wire = "limit", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_tasks_list_params, limit), .presence_offset = offsetof(torale_tasks_list_params, has_limit), .min = 1, .max = 100, .def_int = 20},
-  {.name = "cursor", .wire = "cursor", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_tasks_list_params, cursor), .presence_offset = offsetof(torale_tasks_list_params, has_cursor)},
+  {.name = "is_active", .wire = "is_active", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_tasks_list_params, is_active)},
+  {.name = "state", .wire = "state", .type = &torale_task_state__enum.type, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_tasks_list_params, state), .unknown_offset = offsetof(torale_tasks_list_params, state_unknown)},
+  {.name = "tags", .wire = "tags", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_tasks_list_params, tags), .count_offset = offsetof(torale_tasks_list_params, tags_count)},
+  {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(torale_tasks_list_params, limit), .min = 1, .max = 100, .def_int = 20},
+  {.name = "cursor", .wire = "cursor", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_tasks_list_params, cursor)},
 };
-const apic_model_desc torale_tasks_list_params__desc = {"tasks.list params", sizeof(torale_tasks_list_params), torale_tasks_list_params__fields, sizeof torale_tasks_list_params__fields / sizeof torale_tasks_list_params__fields[0]};
+const apic_model_desc torale_tasks_list_params__desc = {"tasks.list params", sizeof(torale_tasks_list_params), torale_tasks_list_params__fields, sizeof torale_tasks_list_params__fields / sizeof torale_tasks_list_params__fields[0], {APIC_T_MODEL, &torale_tasks_list_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_list__op = {
   .name = "tasks.list", .method = "GET", .path = "/tasks",
   .path_params = NULL,
   .params = &torale_tasks_list_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_PAGE, .result = &torale_task_page__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_PAGE, .result = &torale_task_page__desc.type,
   .page_items = "items", .page_next = "next_cursor", .page_param = "cursor",
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_tasks_list(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_task_page *out, torale_error **err)
+int torale_tasks_list(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_task_page **out, torale_error **err)
 {
   apic_op_args args = { NULL, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_list__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_list__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_tasks_list__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_list__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_tasks_list_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_tasks_list_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_list_async(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_tasks_list_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -220,21 +235,27 @@ int torale_tasks_list_pages(torale_client *c, const torale_tasks_list_params *pa
   return fail(rc, e, err);
 }
 
-int torale_tasks_list_next_page(torale_tasks_list_pager *p, torale_task_page *page, torale_error **err)
+int torale_tasks_list_next_page(torale_tasks_list_pager *p, torale_task_page **out, torale_error **err)
 {
   apic_error *e = NULL;
-  int rc = apic_op_pager_next((apic_op_pager *)p, page, &e);
-  return rc < 0 ? fail(rc, e, err) : rc;
+  void *page = NULL;
+  int rc = apic_op_pager_next((apic_op_pager *)p, out != NULL ? &page : NULL, &e);
+  if (out != NULL)
+    *out = page;
+  return fail(rc, e, err);
 }
 
-int torale_tasks_list_next_item(torale_tasks_list_pager *p, torale_task *item, torale_error **err)
+int torale_tasks_list_next_item(torale_tasks_list_pager *p, torale_task **out, torale_error **err)
 {
   apic_error *e = NULL;
-  int rc = apic_op_pager_next_item((apic_op_pager *)p, item, &e);
-  return rc < 0 ? fail(rc, e, err) : rc;
+  void *item = NULL;
+  int rc = apic_op_pager_next_item((apic_op_pager *)p, out != NULL ? &item : NULL, &e);
+  if (out != NULL)
+    *out = item;
+  return fail(rc, e, err);
 }
 
-static int torale_tasks_list__item(void *item, void (*fn)(void), void *user_data)
+static int torale_tasks_list__item(const void *item, void (*fn)(void), void *user_data)
 {
   return ((torale_tasks_list_item_cb)fn)(item, user_data);
 }
@@ -272,31 +293,36 @@ typedef struct torale_tasks_update__path {
   const char *task_id;
 } torale_tasks_update__path;
 static const apic_field_desc torale_tasks_update__path__fields[] = {
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_tasks_update__path, task_id)},
 };
-static const apic_model_desc torale_tasks_update__path__desc = {"tasks.update path", sizeof(torale_tasks_update__path), torale_tasks_update__path__fields, sizeof torale_tasks_update__path__fields / sizeof torale_tasks_update__path__fields[0]};
+static const apic_model_desc torale_tasks_update__path__desc = {"tasks.update path", sizeof(torale_tasks_update__path), torale_tasks_update__path__fields, sizeof torale_tasks_update__path__fields / sizeof torale_tasks_update__path__fields[0], {APIC_T_MODEL, &torale_tasks_update__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_update__op = {
   .name = "tasks.update", .method = "PATCH", .path = "/tasks/{task_id}",
   .path_params = &torale_tasks_update__path__desc,
   .params = NULL,
-  .body = &torale_update_task__desc, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_task__desc,
+  .body = &torale_update_task__desc.type,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_task__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_tasks_update(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_task *out, torale_error **err)
+int torale_tasks_update(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_task **out, torale_error **err)
 {
   torale_tasks_update__path path = { .task_id = task_id };
   apic_op_args args = { &path, NULL, body };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_update__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_update__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_tasks_update__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_update__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_tasks_update_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_tasks_update_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_update_async(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_tasks_update_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -315,15 +341,15 @@ typedef struct torale_tasks_delete__path {
   const char *task_id;
 } torale_tasks_delete__path;
 static const apic_field_desc torale_tasks_delete__path__fields[] = {
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_tasks_delete__path, task_id)},
 };
-static const apic_model_desc torale_tasks_delete__path__desc = {"tasks.delete path", sizeof(torale_tasks_delete__path), torale_tasks_delete__path__fields, sizeof torale_tasks_delete__path__fields / sizeof torale_tasks_delete__path__fields[0]};
+static const apic_model_desc torale_tasks_delete__path__desc = {"tasks.delete path", sizeof(torale_tasks_delete__path), torale_tasks_delete__path__fields, sizeof torale_tasks_delete__path__fields / sizeof torale_tasks_delete__path__fields[0], {APIC_T_MODEL, &torale_tasks_delete__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_delete__op = {
   .name = "tasks.delete", .method = "DELETE", .path = "/tasks/{task_id}",
   .path_params = &torale_tasks_delete__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
+  .body = NULL,
   .result_kind = APIC_RESULT_NONE, .result = NULL,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
@@ -337,10 +363,12 @@ int torale_tasks_delete(torale_client *c, const char *task_id, const apic_call_o
   return fail(rc, e, err);
 }
 
-static void torale_tasks_delete__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_delete__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
+  torale_error *e = typed(err);
   (void)result;
-  ((torale_tasks_delete_cb)fn)(call, status, typed(err), user_data);
+  ((torale_tasks_delete_cb)fn)(call, status, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_delete_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_delete_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -359,36 +387,41 @@ typedef struct torale_tasks_get_executions__path {
   const char *task_id;
 } torale_tasks_get_executions__path;
 static const apic_field_desc torale_tasks_get_executions__path__fields[] = {
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_tasks_get_executions__path, task_id)},
 };
-static const apic_model_desc torale_tasks_get_executions__path__desc = {"tasks.get_executions path", sizeof(torale_tasks_get_executions__path), torale_tasks_get_executions__path__fields, sizeof torale_tasks_get_executions__path__fields / sizeof torale_tasks_get_executions__path__fields[0]};
+static const apic_model_desc torale_tasks_get_executions__path__desc = {"tasks.get_executions path", sizeof(torale_tasks_get_executions__path), torale_tasks_get_executions__path__fields, sizeof torale_tasks_get_executions__path__fields / sizeof torale_tasks_get_executions__path__fields[0], {APIC_T_MODEL, &torale_tasks_get_executions__path__desc, NULL, NULL, 0, 0}};
 static const apic_field_desc torale_tasks_get_executions_params__fields[] = {
-  {.name = "limit", .wire = "limit", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_tasks_get_executions_params, limit), .presence_offset = offsetof(torale_tasks_get_executions_params, has_limit), .min = 1, .def_int = 50},
+  {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(torale_tasks_get_executions_params, limit), .min = 1, .def_int = 50},
 };
-const apic_model_desc torale_tasks_get_executions_params__desc = {"tasks.get_executions params", sizeof(torale_tasks_get_executions_params), torale_tasks_get_executions_params__fields, sizeof torale_tasks_get_executions_params__fields / sizeof torale_tasks_get_executions_params__fields[0]};
+const apic_model_desc torale_tasks_get_executions_params__desc = {"tasks.get_executions params", sizeof(torale_tasks_get_executions_params), torale_tasks_get_executions_params__fields, sizeof torale_tasks_get_executions_params__fields / sizeof torale_tasks_get_executions_params__fields[0], {APIC_T_MODEL, &torale_tasks_get_executions_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_get_executions__op = {
   .name = "tasks.get_executions", .method = "GET", .path = "/tasks/{task_id}/executions",
   .path_params = &torale_tasks_get_executions__path__desc,
   .params = &torale_tasks_get_executions_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_ARRAY, .result = &torale_execution__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &torale_execution__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_tasks_get_executions(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_execution_array *out, torale_error **err)
+int torale_tasks_get_executions(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_execution_list **out, torale_error **err)
 {
   torale_tasks_get_executions__path path = { .task_id = task_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_get_executions__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_get_executions__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_tasks_get_executions__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_get_executions__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_tasks_get_executions_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_tasks_get_executions_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_get_executions_async(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_tasks_get_executions_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -407,36 +440,41 @@ typedef struct torale_tasks_run__path {
   const char *task_id;
 } torale_tasks_run__path;
 static const apic_field_desc torale_tasks_run__path__fields[] = {
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_tasks_run__path, task_id)},
 };
-static const apic_model_desc torale_tasks_run__path__desc = {"tasks.run path", sizeof(torale_tasks_run__path), torale_tasks_run__path__fields, sizeof torale_tasks_run__path__fields / sizeof torale_tasks_run__path__fields[0]};
+static const apic_model_desc torale_tasks_run__path__desc = {"tasks.run path", sizeof(torale_tasks_run__path), torale_tasks_run__path__fields, sizeof torale_tasks_run__path__fields / sizeof torale_tasks_run__path__fields[0], {APIC_T_MODEL, &torale_tasks_run__path__desc, NULL, NULL, 0, 0}};
 static const apic_field_desc torale_tasks_run_params__fields[] = {
-  {.name = "request_source", .wire = "X-Request-Source", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HEADER,
-   .offset = offsetof(torale_tasks_run_params, request_source), .presence_offset = offsetof(torale_tasks_run_params, has_request_source)},
+  {.name = "request_source", .wire = "X-Request-Source", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_HEADER,
+   .offset = offsetof(torale_tasks_run_params, request_source)},
 };
-const apic_model_desc torale_tasks_run_params__desc = {"tasks.run params", sizeof(torale_tasks_run_params), torale_tasks_run_params__fields, sizeof torale_tasks_run_params__fields / sizeof torale_tasks_run_params__fields[0]};
+const apic_model_desc torale_tasks_run_params__desc = {"tasks.run params", sizeof(torale_tasks_run_params), torale_tasks_run_params__fields, sizeof torale_tasks_run_params__fields / sizeof torale_tasks_run_params__fields[0], {APIC_T_MODEL, &torale_tasks_run_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_run__op = {
   .name = "tasks.run", .method = "POST", .path = "/tasks/{task_id}/run",
   .path_params = &torale_tasks_run__path__desc,
   .params = &torale_tasks_run_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_execution__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_execution__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 1, .timeout_ms = 60000, .retries = 3};
 
-int torale_tasks_run(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_execution *out, torale_error **err)
+int torale_tasks_run(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_execution **out, torale_error **err)
 {
   torale_tasks_run__path path = { .task_id = task_id };
   apic_op_args args = { &path, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_run__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_tasks_run__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_tasks_run__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_tasks_run__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_tasks_run_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_tasks_run_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_tasks_run_async(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_tasks_run_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -455,20 +493,20 @@ typedef struct torale_tasks_watch__path {
   const char *task_id;
 } torale_tasks_watch__path;
 static const apic_field_desc torale_tasks_watch__path__fields[] = {
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_tasks_watch__path, task_id)},
 };
-static const apic_model_desc torale_tasks_watch__path__desc = {"tasks.watch path", sizeof(torale_tasks_watch__path), torale_tasks_watch__path__fields, sizeof torale_tasks_watch__path__fields / sizeof torale_tasks_watch__path__fields[0]};
+static const apic_model_desc torale_tasks_watch__path__desc = {"tasks.watch path", sizeof(torale_tasks_watch__path), torale_tasks_watch__path__fields, sizeof torale_tasks_watch__path__fields / sizeof torale_tasks_watch__path__fields[0], {APIC_T_MODEL, &torale_tasks_watch__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_watch__op = {
   .name = "tasks.watch", .method = "GET", .path = "/tasks/{task_id}/events",
   .path_params = &torale_tasks_watch__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_STREAM, .result = &torale_execution_event__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_STREAM, .result = &torale_execution_event__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-static int torale_tasks_watch__event(void *event, void (*fn)(void), void *user_data)
+static int torale_tasks_watch__event(const void *event, void (*fn)(void), void *user_data)
 {
   return ((torale_tasks_watch_event_cb)fn)(event, user_data);
 }
@@ -500,31 +538,36 @@ typedef struct torale_executions_get__path {
   const char *execution_id;
 } torale_executions_get__path;
 static const apic_field_desc torale_executions_get__path__fields[] = {
-  {.name = "execution_id", .wire = "execution_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "execution_id", .wire = "execution_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_executions_get__path, execution_id)},
 };
-static const apic_model_desc torale_executions_get__path__desc = {"executions.get path", sizeof(torale_executions_get__path), torale_executions_get__path__fields, sizeof torale_executions_get__path__fields / sizeof torale_executions_get__path__fields[0]};
+static const apic_model_desc torale_executions_get__path__desc = {"executions.get path", sizeof(torale_executions_get__path), torale_executions_get__path__fields, sizeof torale_executions_get__path__fields / sizeof torale_executions_get__path__fields[0], {APIC_T_MODEL, &torale_executions_get__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_executions_get__op = {
   .name = "executions.get", .method = "GET", .path = "/executions/{execution_id}",
   .path_params = &torale_executions_get__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_execution__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_execution__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_executions_get(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_execution *out, torale_error **err)
+int torale_executions_get(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_execution **out, torale_error **err)
 {
   torale_executions_get__path path = { .execution_id = execution_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_executions_get__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_executions_get__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_executions_get__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_executions_get__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_executions_get_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_executions_get_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_executions_get_async(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_executions_get_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -540,34 +583,39 @@ int torale_executions_get_async(torale_client *c, const char *execution_id, cons
 
 /* ---- notifications.list ---- */
 static const apic_field_desc torale_notifications_list_params__fields[] = {
-  {.name = "unread_only", .wire = "unread_only", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_notifications_list_params, unread_only), .presence_offset = offsetof(torale_notifications_list_params, has_unread_only), .def_int = 0},
-  {.name = "offset", .wire = "offset", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_notifications_list_params, offset), .presence_offset = offsetof(torale_notifications_list_params, has_offset), .def_int = 0},
-  {.name = "limit", .wire = "limit", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_notifications_list_params, limit), .presence_offset = offsetof(torale_notifications_list_params, has_limit), .def_int = 50},
+  {.name = "unread_only", .wire = "unread_only", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(torale_notifications_list_params, unread_only), .def_int = 0},
+  {.name = "offset", .wire = "offset", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(torale_notifications_list_params, offset), .def_int = 0},
+  {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(torale_notifications_list_params, limit), .def_int = 50},
 };
-const apic_model_desc torale_notifications_list_params__desc = {"notifications.list params", sizeof(torale_notifications_list_params), torale_notifications_list_params__fields, sizeof torale_notifications_list_params__fields / sizeof torale_notifications_list_params__fields[0]};
+const apic_model_desc torale_notifications_list_params__desc = {"notifications.list params", sizeof(torale_notifications_list_params), torale_notifications_list_params__fields, sizeof torale_notifications_list_params__fields / sizeof torale_notifications_list_params__fields[0], {APIC_T_MODEL, &torale_notifications_list_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_notifications_list__op = {
   .name = "notifications.list", .method = "GET", .path = "/notifications",
   .path_params = NULL,
   .params = &torale_notifications_list_params__desc,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_PAGE, .result = &torale_notification_page__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_PAGE, .result = &torale_notification_page__desc.type,
   .page_items = "items", .page_next = NULL, .page_param = "offset",
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_notifications_list(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notification_page *out, torale_error **err)
+int torale_notifications_list(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notification_page **out, torale_error **err)
 {
   apic_op_args args = { NULL, params, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_list__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_list__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_notifications_list__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_notifications_list__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_notifications_list_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_notifications_list_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_notifications_list_async(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notifications_list_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -589,21 +637,27 @@ int torale_notifications_list_pages(torale_client *c, const torale_notifications
   return fail(rc, e, err);
 }
 
-int torale_notifications_list_next_page(torale_notifications_list_pager *p, torale_notification_page *page, torale_error **err)
+int torale_notifications_list_next_page(torale_notifications_list_pager *p, torale_notification_page **out, torale_error **err)
 {
   apic_error *e = NULL;
-  int rc = apic_op_pager_next((apic_op_pager *)p, page, &e);
-  return rc < 0 ? fail(rc, e, err) : rc;
+  void *page = NULL;
+  int rc = apic_op_pager_next((apic_op_pager *)p, out != NULL ? &page : NULL, &e);
+  if (out != NULL)
+    *out = page;
+  return fail(rc, e, err);
 }
 
-int torale_notifications_list_next_item(torale_notifications_list_pager *p, torale_notification *item, torale_error **err)
+int torale_notifications_list_next_item(torale_notifications_list_pager *p, torale_notification **out, torale_error **err)
 {
   apic_error *e = NULL;
-  int rc = apic_op_pager_next_item((apic_op_pager *)p, item, &e);
-  return rc < 0 ? fail(rc, e, err) : rc;
+  void *item = NULL;
+  int rc = apic_op_pager_next_item((apic_op_pager *)p, out != NULL ? &item : NULL, &e);
+  if (out != NULL)
+    *out = item;
+  return fail(rc, e, err);
 }
 
-static int torale_notifications_list__item(void *item, void (*fn)(void), void *user_data)
+static int torale_notifications_list__item(const void *item, void (*fn)(void), void *user_data)
 {
   return ((torale_notifications_list_item_cb)fn)(item, user_data);
 }
@@ -641,31 +695,36 @@ typedef struct torale_notifications_mark_read__path {
   const char *notification_id;
 } torale_notifications_mark_read__path;
 static const apic_field_desc torale_notifications_mark_read__path__fields[] = {
-  {.name = "notification_id", .wire = "notification_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
+  {.name = "notification_id", .wire = "notification_id", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN,
    .offset = offsetof(torale_notifications_mark_read__path, notification_id), .min_len = 1},
 };
-static const apic_model_desc torale_notifications_mark_read__path__desc = {"notifications.mark_read path", sizeof(torale_notifications_mark_read__path), torale_notifications_mark_read__path__fields, sizeof torale_notifications_mark_read__path__fields / sizeof torale_notifications_mark_read__path__fields[0]};
+static const apic_model_desc torale_notifications_mark_read__path__desc = {"notifications.mark_read path", sizeof(torale_notifications_mark_read__path), torale_notifications_mark_read__path__fields, sizeof torale_notifications_mark_read__path__fields / sizeof torale_notifications_mark_read__path__fields[0], {APIC_T_MODEL, &torale_notifications_mark_read__path__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_notifications_mark_read__op = {
   .name = "notifications.mark_read", .method = "POST", .path = "/notifications/{notification_id}/read",
   .path_params = &torale_notifications_mark_read__path__desc,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_notification__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_notification__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 1, .timeout_ms = 0, .retries = -1};
 
-int torale_notifications_mark_read(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notification *out, torale_error **err)
+int torale_notifications_mark_read(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notification **out, torale_error **err)
 {
   torale_notifications_mark_read__path path = { .notification_id = notification_id };
   apic_op_args args = { &path, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_mark_read__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_mark_read__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_notifications_mark_read__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_notifications_mark_read__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_notifications_mark_read_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_notifications_mark_read_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_notifications_mark_read_async(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notifications_mark_read_cb cb, void *user_data, apic_call **out, torale_error **err)
@@ -684,22 +743,27 @@ static const apic_op_desc torale_notifications_unread_count__op = {
   .name = "notifications.unread_count", .method = "GET", .path = "/notifications/unread",
   .path_params = NULL,
   .params = NULL,
-  .body = NULL, .body_is_array = 0,
-  .result_kind = APIC_RESULT_MODEL, .result = &torale_notification_page__desc,
+  .body = NULL,
+  .result_kind = APIC_RESULT_VALUE, .result = &torale_notification_page__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
   .idempotent = 0, .timeout_ms = 0, .retries = -1};
 
-int torale_notifications_unread_count(torale_client *c, const apic_call_options *opts, torale_notification_page *out, torale_error **err)
+int torale_notifications_unread_count(torale_client *c, const apic_call_options *opts, torale_notification_page **out, torale_error **err)
 {
   apic_op_args args = { NULL, NULL, NULL };
   apic_error *e = NULL;
-  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_unread_count__op, &args, opts, out, &e);
+  void *result = NULL;
+  int rc = apic_op_call(c != NULL ? c->api : NULL, &torale_notifications_unread_count__op, &args, opts, out != NULL ? &result : NULL, &e);
+  if (out != NULL)
+    *out = result;
   return fail(rc, e, err);
 }
 
-static void torale_notifications_unread_count__done(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void), void *user_data)
+static void torale_notifications_unread_count__done(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void), void *user_data)
 {
-  ((torale_notifications_unread_count_cb)fn)(call, status, result, typed(err), user_data);
+  torale_error *e = typed(err);
+  ((torale_notifications_unread_count_cb)fn)(call, status, result, e, user_data);
+  torale_error_free(e);
 }
 
 int torale_notifications_unread_count_async(torale_client *c, const apic_call_options *opts, torale_notifications_unread_count_cb cb, void *user_data, apic_call **out, torale_error **err)

@@ -9,7 +9,8 @@ static const char *const torale_task_state__wire[] = {
   "paused",
   "completed",
 };
-const apic_enum_desc torale_task_state__enum = {"TaskState", torale_task_state__wire, (int)(sizeof torale_task_state__wire / sizeof torale_task_state__wire[0])};
+const apic_enum_desc torale_task_state__enum = {"TaskState", torale_task_state__wire, (int)(sizeof torale_task_state__wire / sizeof torale_task_state__wire[0]),
+                                         {APIC_T_ENUM, NULL, &torale_task_state__enum, NULL, 0, 0}};
 
 const char *torale_task_state_to_string(torale_task_state v)
 {
@@ -31,7 +32,8 @@ static const char *const torale_execution_status__wire[] = {
   "failed",
   "in-progress",
 };
-const apic_enum_desc torale_execution_status__enum = {"ExecutionStatus", torale_execution_status__wire, (int)(sizeof torale_execution_status__wire / sizeof torale_execution_status__wire[0])};
+const apic_enum_desc torale_execution_status__enum = {"ExecutionStatus", torale_execution_status__wire, (int)(sizeof torale_execution_status__wire / sizeof torale_execution_status__wire[0]),
+                                         {APIC_T_ENUM, NULL, &torale_execution_status__enum, NULL, 0, 0}};
 
 const char *torale_execution_status_to_string(torale_execution_status v)
 {
@@ -51,7 +53,8 @@ static const char *const torale_notification_channel__wire[] = {
   "webhook",
   "sms",
 };
-const apic_enum_desc torale_notification_channel__enum = {"NotificationChannel", torale_notification_channel__wire, (int)(sizeof torale_notification_channel__wire / sizeof torale_notification_channel__wire[0])};
+const apic_enum_desc torale_notification_channel__enum = {"NotificationChannel", torale_notification_channel__wire, (int)(sizeof torale_notification_channel__wire / sizeof torale_notification_channel__wire[0]),
+                                         {APIC_T_ENUM, NULL, &torale_notification_channel__enum, NULL, 0, 0}};
 
 const char *torale_notification_channel_to_string(torale_notification_channel v)
 {
@@ -67,310 +70,251 @@ torale_notification_channel torale_notification_channel_from_string(const char *
 }
 
 static const apic_field_desc torale_execution__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_execution, id)},
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_execution, task_id)},
-  {.name = "status", .wire = "status", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = 0,
-   .offset = offsetof(torale_execution, status), .aux_offset = offsetof(torale_execution, status_unknown), .enumd = &torale_execution_status__enum},
-  {.name = "started_at", .wire = "started_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = 0,
+  {.name = "status", .wire = "status", .type = &torale_execution_status__enum.type, .flags = 0,
+   .offset = offsetof(torale_execution, status), .unknown_offset = offsetof(torale_execution, status_unknown)},
+  {.name = "started_at", .wire = "started_at", .type = &apic_t_datetime, .flags = 0,
    .offset = offsetof(torale_execution, started_at)},
-  {.name = "completed_at", .wire = "completed_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(torale_execution, completed_at), .presence_offset = offsetof(torale_execution, has_completed_at)},
-  {.name = "condition_met", .wire = "condition_met", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_execution, condition_met), .presence_offset = offsetof(torale_execution, has_condition_met)},
-  {.name = "answer", .wire = "answer", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(torale_execution, answer), .presence_offset = offsetof(torale_execution, has_answer)},
-  {.name = "sources", .wire = "sources", .type = APIC_T_ARRAY, .item = APIC_T_STRING, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "completed_at", .wire = "completed_at", .type = &apic_t_datetime, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(torale_execution, completed_at), .null_offset = offsetof(torale_execution, completed_at_null)},
+  {.name = "condition_met", .wire = "condition_met", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_execution, condition_met)},
+  {.name = "answer", .wire = "answer", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(torale_execution, answer), .null_offset = offsetof(torale_execution, answer_null)},
+  {.name = "sources", .wire = "sources", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}, .flags = APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_execution, sources), .count_offset = offsetof(torale_execution, sources_count)},
-  {.name = "raw", .wire = "raw", .type = APIC_T_ANY, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_execution, raw), .presence_offset = offsetof(torale_execution, has_raw)},
+  {.name = "raw", .wire = "raw", .type = &apic_t_any, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_execution, raw)},
 };
-const apic_model_desc torale_execution__desc = {"Execution", sizeof(torale_execution), torale_execution__fields, sizeof torale_execution__fields / sizeof torale_execution__fields[0]};
+const apic_model_desc torale_execution__desc = {"Execution", sizeof(torale_execution), torale_execution__fields, sizeof torale_execution__fields / sizeof torale_execution__fields[0], {APIC_T_MODEL, &torale_execution__desc, NULL, NULL, 0, 0}};
 
-int torale_execution_init(torale_execution *m) { return apic_model_init(&torale_execution__desc, m); }
-void torale_execution_clear(torale_execution *m) { apic_model_clear(&torale_execution__desc, m); }
-void torale_execution_free(torale_execution *m) { apic_model_clear(&torale_execution__desc, m); free(m); }
-int torale_execution_copy(torale_execution *dst, const torale_execution *src) { return apic_model_copy(&torale_execution__desc, dst, src); }
-int torale_execution_equal(const torale_execution *a, const torale_execution *b) { return apic_model_equal(&torale_execution__desc, a, b); }
-int torale_execution_from_json(torale_execution *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_execution__desc, m, json, err); }
-cJSON *torale_execution_to_json(const torale_execution *m) { return apic_model_to_json(&torale_execution__desc, m); }
-int torale_execution_parse(torale_execution *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_execution__desc, m, text, len, err); }
-char *torale_execution_dump(const torale_execution *m) { return apic_model_dump(&torale_execution__desc, m); }
-int torale_execution_validate(const torale_execution *m, apic_error **err) { return apic_model_validate(&torale_execution__desc, m, err); }
-_Static_assert(sizeof(torale_execution_array) == sizeof(apic_model_array) && offsetof(torale_execution_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_execution_array as an apic_model_array");
-int torale_execution_array_from_json(torale_execution_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_execution__desc, a, json, err); }
-int torale_execution_array_parse(torale_execution_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_execution__desc, a, text, len, err); }
-cJSON *torale_execution_array_to_json(const torale_execution_array *a) { return apic_model_array_to_json(&torale_execution__desc, a); }
-char *torale_execution_array_dump(const torale_execution_array *a) { return apic_model_array_dump(&torale_execution__desc, a); }
-void torale_execution_array_clear(torale_execution_array *a) { if (a != NULL) apic_model_array_clear(&torale_execution__desc, a); }
-int torale_execution_array_equal(const torale_execution_array *a, const torale_execution_array *b) { return apic_model_array_equal(&torale_execution__desc, a, b); }
-int torale_execution_array_validate(const torale_execution_array *a, apic_error **err) { return apic_model_array_validate(&torale_execution__desc, a, err); }
-
+int torale_execution_parse(const char *json, size_t len, torale_execution **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_execution__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_execution_dump(const torale_execution *m, apic_error **err) { return apic_value_dump(&torale_execution__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_execution_validate(const torale_execution *m, apic_error **err) { return apic_value_validate(&torale_execution__desc.type, m, err); }
+torale_execution *torale_execution_copy(const torale_execution *m) { return apic_value_copy(&torale_execution__desc.type, m); }
+int torale_execution_equal(const torale_execution *a, const torale_execution *b) { return apic_value_equal(&torale_execution__desc.type, a, b); }
+void torale_execution_free(torale_execution *m) { apic_value_free(m); }
+_Static_assert(sizeof(torale_execution_list) == sizeof(apic_list) && offsetof(torale_execution_list, count) == offsetof(apic_list, count),
+               "libapic reads torale_execution_list as an apic_list");
+static const apic_type_desc torale_execution__list_type = {APIC_T_ARRAY, NULL, NULL, &torale_execution__desc.type, 0, 0};
+torale_execution_list *torale_execution_list_copy(const torale_execution_list *l) { return apic_value_copy(&torale_execution__list_type, l); }
+void torale_execution_list_free(torale_execution_list *l) { apic_value_free(l); }
 static const apic_field_desc torale_task__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_task, id)},
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MAX_LEN,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = APIC_F_HAS_MAX_LEN,
    .offset = offsetof(torale_task, name), .max_len = 200},
-  {.name = "search_query", .wire = "search_query", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
+  {.name = "search_query", .wire = "search_query", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN,
    .offset = offsetof(torale_task, search_query), .min_len = 1},
-  {.name = "condition_description", .wire = "condition_description", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
+  {.name = "condition_description", .wire = "condition_description", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN,
    .offset = offsetof(torale_task, condition_description), .min_len = 1},
-  {.name = "schedule", .wire = "schedule", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "schedule", .wire = "schedule", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_task, schedule)},
-  {.name = "state", .wire = "state", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_task, state), .aux_offset = offsetof(torale_task, state_unknown), .enumd = &torale_task_state__enum, .def_int = TORALE_TASK_STATE_ACTIVE},
-  {.name = "is_active", .wire = "is_active", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "state", .wire = "state", .type = &torale_task_state__enum.type, .flags = APIC_F_POINTER | APIC_F_HAS_DEFAULT,
+   .offset = offsetof(torale_task, state), .unknown_offset = offsetof(torale_task, state_unknown), .def_int = TORALE_TASK_STATE_ACTIVE},
+  {.name = "is_active", .wire = "is_active", .type = &apic_t_bool, .flags = APIC_F_POINTER | APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_task, is_active), .def_int = 1},
-  {.name = "created_at", .wire = "created_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = 0,
+  {.name = "created_at", .wire = "created_at", .type = &apic_t_datetime, .flags = 0,
    .offset = offsetof(torale_task, created_at)},
-  {.name = "updated_at", .wire = "updated_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_task, updated_at), .presence_offset = offsetof(torale_task, has_updated_at)},
-  {.name = "last_execution", .wire = "last_execution", .type = APIC_T_MODEL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_BY_POINTER,
-   .offset = offsetof(torale_task, last_execution), .presence_offset = offsetof(torale_task, has_last_execution), .model = &torale_execution__desc},
-  {.name = "notify_email", .wire = "notify_email", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE | APIC_F_SENSITIVE,
-   .offset = offsetof(torale_task, notify_email), .presence_offset = offsetof(torale_task, has_notify_email)},
-  {.name = "tags", .wire = "tags", .type = APIC_T_ARRAY, .item = APIC_T_STRING, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "updated_at", .wire = "updated_at", .type = &apic_t_datetime, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_task, updated_at)},
+  {.name = "last_execution", .wire = "last_execution", .type = &torale_execution__desc.type, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_task, last_execution)},
+  {.name = "notify_email", .wire = "notify_email", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE | APIC_F_SENSITIVE,
+   .offset = offsetof(torale_task, notify_email), .null_offset = offsetof(torale_task, notify_email_null)},
+  {.name = "tags", .wire = "tags", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}, .flags = APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_task, tags), .count_offset = offsetof(torale_task, tags_count)},
-  {.name = "labels", .wire = "labels", .type = APIC_T_MAP, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_task, labels), .presence_offset = offsetof(torale_task, has_labels)},
-  {.name = "cooldown_minutes", .wire = "cooldown_minutes", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN | APIC_F_HAS_MAX,
-   .offset = offsetof(torale_task, cooldown_minutes), .presence_offset = offsetof(torale_task, has_cooldown_minutes), .min = 0, .max = 10080},
-  {.name = "confidence_threshold", .wire = "confidence_threshold", .type = APIC_T_FLOAT, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
+  {.name = "labels", .wire = "labels", .type = &(const apic_type_desc){APIC_T_MAP, .item = &apic_t_string, .entry_size = sizeof(apic_string_entry), .value_offset = offsetof(apic_string_entry, value)}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_task, labels), .count_offset = offsetof(torale_task, labels_count)},
+  {.name = "cooldown_minutes", .wire = "cooldown_minutes", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX,
+   .offset = offsetof(torale_task, cooldown_minutes), .min = 0, .max = 10080},
+  {.name = "confidence_threshold", .wire = "confidence_threshold", .type = &apic_t_float, .flags = APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_task, confidence_threshold), .min = 0, .max = 1, .def_float = 0.5},
 };
-const apic_model_desc torale_task__desc = {"Task", sizeof(torale_task), torale_task__fields, sizeof torale_task__fields / sizeof torale_task__fields[0]};
+const apic_model_desc torale_task__desc = {"Task", sizeof(torale_task), torale_task__fields, sizeof torale_task__fields / sizeof torale_task__fields[0], {APIC_T_MODEL, &torale_task__desc, NULL, NULL, 0, 0}};
 
-int torale_task_init(torale_task *m) { return apic_model_init(&torale_task__desc, m); }
-void torale_task_clear(torale_task *m) { apic_model_clear(&torale_task__desc, m); }
-void torale_task_free(torale_task *m) { apic_model_clear(&torale_task__desc, m); free(m); }
-int torale_task_copy(torale_task *dst, const torale_task *src) { return apic_model_copy(&torale_task__desc, dst, src); }
-int torale_task_equal(const torale_task *a, const torale_task *b) { return apic_model_equal(&torale_task__desc, a, b); }
-int torale_task_from_json(torale_task *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_task__desc, m, json, err); }
-cJSON *torale_task_to_json(const torale_task *m) { return apic_model_to_json(&torale_task__desc, m); }
-int torale_task_parse(torale_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_task__desc, m, text, len, err); }
-char *torale_task_dump(const torale_task *m) { return apic_model_dump(&torale_task__desc, m); }
-int torale_task_validate(const torale_task *m, apic_error **err) { return apic_model_validate(&torale_task__desc, m, err); }
-_Static_assert(sizeof(torale_task_array) == sizeof(apic_model_array) && offsetof(torale_task_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_task_array as an apic_model_array");
-int torale_task_array_from_json(torale_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_task__desc, a, json, err); }
-int torale_task_array_parse(torale_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_task__desc, a, text, len, err); }
-cJSON *torale_task_array_to_json(const torale_task_array *a) { return apic_model_array_to_json(&torale_task__desc, a); }
-char *torale_task_array_dump(const torale_task_array *a) { return apic_model_array_dump(&torale_task__desc, a); }
-void torale_task_array_clear(torale_task_array *a) { if (a != NULL) apic_model_array_clear(&torale_task__desc, a); }
-int torale_task_array_equal(const torale_task_array *a, const torale_task_array *b) { return apic_model_array_equal(&torale_task__desc, a, b); }
-int torale_task_array_validate(const torale_task_array *a, apic_error **err) { return apic_model_array_validate(&torale_task__desc, a, err); }
-
+int torale_task_parse(const char *json, size_t len, torale_task **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_task__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_task_dump(const torale_task *m, apic_error **err) { return apic_value_dump(&torale_task__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_task_validate(const torale_task *m, apic_error **err) { return apic_value_validate(&torale_task__desc.type, m, err); }
+torale_task *torale_task_copy(const torale_task *m) { return apic_value_copy(&torale_task__desc.type, m); }
+int torale_task_equal(const torale_task *a, const torale_task *b) { return apic_value_equal(&torale_task__desc.type, a, b); }
+void torale_task_free(torale_task *m) { apic_value_free(m); }
 static const apic_field_desc torale_create_task__fields[] = {
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MAX_LEN,
-   .offset = offsetof(torale_create_task, name), .presence_offset = offsetof(torale_create_task, has_name), .max_len = 200},
-  {.name = "search_query", .wire = "search_query", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MAX_LEN,
+   .offset = offsetof(torale_create_task, name), .max_len = 200},
+  {.name = "search_query", .wire = "search_query", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN,
    .offset = offsetof(torale_create_task, search_query), .min_len = 1},
-  {.name = "condition_description", .wire = "condition_description", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_MIN_LEN,
+  {.name = "condition_description", .wire = "condition_description", .type = &apic_t_string, .flags = APIC_F_HAS_MIN_LEN,
    .offset = offsetof(torale_create_task, condition_description), .min_len = 1},
-  {.name = "schedule", .wire = "schedule", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "schedule", .wire = "schedule", .type = &apic_t_string, .flags = APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_create_task, schedule), .pattern = "^[^ ]+( [^ ]+){4}$", .def_text = "0 9 * * *"},
-  {.name = "is_active", .wire = "is_active", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "is_active", .wire = "is_active", .type = &apic_t_bool, .flags = APIC_F_POINTER | APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_create_task, is_active), .def_int = 1},
-  {.name = "notify_email", .wire = "notify_email", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE,
-   .offset = offsetof(torale_create_task, notify_email), .presence_offset = offsetof(torale_create_task, has_notify_email)},
-  {.name = "tags", .wire = "tags", .type = APIC_T_ARRAY, .item = APIC_T_STRING, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "notify_email", .wire = "notify_email", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_SENSITIVE,
+   .offset = offsetof(torale_create_task, notify_email)},
+  {.name = "tags", .wire = "tags", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}, .flags = APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_create_task, tags), .count_offset = offsetof(torale_create_task, tags_count)},
-  {.name = "labels", .wire = "labels", .type = APIC_T_MAP, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_create_task, labels), .presence_offset = offsetof(torale_create_task, has_labels)},
-  {.name = "cooldown_minutes", .wire = "cooldown_minutes", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN | APIC_F_HAS_MAX,
-   .offset = offsetof(torale_create_task, cooldown_minutes), .presence_offset = offsetof(torale_create_task, has_cooldown_minutes), .min = 0, .max = 10080},
+  {.name = "labels", .wire = "labels", .type = &(const apic_type_desc){APIC_T_MAP, .item = &apic_t_string, .entry_size = sizeof(apic_string_entry), .value_offset = offsetof(apic_string_entry, value)}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_create_task, labels), .count_offset = offsetof(torale_create_task, labels_count)},
+  {.name = "cooldown_minutes", .wire = "cooldown_minutes", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX,
+   .offset = offsetof(torale_create_task, cooldown_minutes), .min = 0, .max = 10080},
 };
-const apic_model_desc torale_create_task__desc = {"CreateTask", sizeof(torale_create_task), torale_create_task__fields, sizeof torale_create_task__fields / sizeof torale_create_task__fields[0]};
+const apic_model_desc torale_create_task__desc = {"CreateTask", sizeof(torale_create_task), torale_create_task__fields, sizeof torale_create_task__fields / sizeof torale_create_task__fields[0], {APIC_T_MODEL, &torale_create_task__desc, NULL, NULL, 0, 0}};
 
-int torale_create_task_init(torale_create_task *m) { return apic_model_init(&torale_create_task__desc, m); }
-void torale_create_task_clear(torale_create_task *m) { apic_model_clear(&torale_create_task__desc, m); }
-void torale_create_task_free(torale_create_task *m) { apic_model_clear(&torale_create_task__desc, m); free(m); }
-int torale_create_task_copy(torale_create_task *dst, const torale_create_task *src) { return apic_model_copy(&torale_create_task__desc, dst, src); }
-int torale_create_task_equal(const torale_create_task *a, const torale_create_task *b) { return apic_model_equal(&torale_create_task__desc, a, b); }
-int torale_create_task_from_json(torale_create_task *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_create_task__desc, m, json, err); }
-cJSON *torale_create_task_to_json(const torale_create_task *m) { return apic_model_to_json(&torale_create_task__desc, m); }
-int torale_create_task_parse(torale_create_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_create_task__desc, m, text, len, err); }
-char *torale_create_task_dump(const torale_create_task *m) { return apic_model_dump(&torale_create_task__desc, m); }
-int torale_create_task_validate(const torale_create_task *m, apic_error **err) { return apic_model_validate(&torale_create_task__desc, m, err); }
-_Static_assert(sizeof(torale_create_task_array) == sizeof(apic_model_array) && offsetof(torale_create_task_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_create_task_array as an apic_model_array");
-int torale_create_task_array_from_json(torale_create_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_create_task__desc, a, json, err); }
-int torale_create_task_array_parse(torale_create_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_create_task__desc, a, text, len, err); }
-cJSON *torale_create_task_array_to_json(const torale_create_task_array *a) { return apic_model_array_to_json(&torale_create_task__desc, a); }
-char *torale_create_task_array_dump(const torale_create_task_array *a) { return apic_model_array_dump(&torale_create_task__desc, a); }
-void torale_create_task_array_clear(torale_create_task_array *a) { if (a != NULL) apic_model_array_clear(&torale_create_task__desc, a); }
-int torale_create_task_array_equal(const torale_create_task_array *a, const torale_create_task_array *b) { return apic_model_array_equal(&torale_create_task__desc, a, b); }
-int torale_create_task_array_validate(const torale_create_task_array *a, apic_error **err) { return apic_model_array_validate(&torale_create_task__desc, a, err); }
-
+int torale_create_task_parse(const char *json, size_t len, torale_create_task **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_create_task__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_create_task_dump(const torale_create_task *m, apic_error **err) { return apic_value_dump(&torale_create_task__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_create_task_validate(const torale_create_task *m, apic_error **err) { return apic_value_validate(&torale_create_task__desc.type, m, err); }
+torale_create_task *torale_create_task_copy(const torale_create_task *m) { return apic_value_copy(&torale_create_task__desc.type, m); }
+int torale_create_task_equal(const torale_create_task *a, const torale_create_task *b) { return apic_value_equal(&torale_create_task__desc.type, a, b); }
+void torale_create_task_free(torale_create_task *m) { apic_value_free(m); }
 static const apic_field_desc torale_update_task__fields[] = {
-  {.name = "name", .wire = "name", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MAX_LEN,
-   .offset = offsetof(torale_update_task, name), .presence_offset = offsetof(torale_update_task, has_name), .max_len = 200},
-  {.name = "search_query", .wire = "search_query", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN_LEN,
-   .offset = offsetof(torale_update_task, search_query), .presence_offset = offsetof(torale_update_task, has_search_query), .min_len = 1},
-  {.name = "condition_description", .wire = "condition_description", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN_LEN,
-   .offset = offsetof(torale_update_task, condition_description), .presence_offset = offsetof(torale_update_task, has_condition_description), .min_len = 1},
-  {.name = "schedule", .wire = "schedule", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_update_task, schedule), .presence_offset = offsetof(torale_update_task, has_schedule)},
-  {.name = "is_active", .wire = "is_active", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_update_task, is_active), .presence_offset = offsetof(torale_update_task, has_is_active)},
-  {.name = "state", .wire = "state", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_update_task, state), .presence_offset = offsetof(torale_update_task, has_state), .aux_offset = offsetof(torale_update_task, state_unknown), .enumd = &torale_task_state__enum},
-  {.name = "notify_email", .wire = "notify_email", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE | APIC_F_SENSITIVE,
-   .offset = offsetof(torale_update_task, notify_email), .presence_offset = offsetof(torale_update_task, has_notify_email)},
-  {.name = "tags", .wire = "tags", .type = APIC_T_ARRAY, .item = APIC_T_STRING, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_update_task, tags), .presence_offset = offsetof(torale_update_task, has_tags), .count_offset = offsetof(torale_update_task, tags_count)},
+  {.name = "name", .wire = "name", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MAX_LEN,
+   .offset = offsetof(torale_update_task, name), .max_len = 200},
+  {.name = "search_query", .wire = "search_query", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN_LEN,
+   .offset = offsetof(torale_update_task, search_query), .min_len = 1},
+  {.name = "condition_description", .wire = "condition_description", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_HAS_MIN_LEN,
+   .offset = offsetof(torale_update_task, condition_description), .min_len = 1},
+  {.name = "schedule", .wire = "schedule", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_update_task, schedule)},
+  {.name = "is_active", .wire = "is_active", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_update_task, is_active)},
+  {.name = "state", .wire = "state", .type = &torale_task_state__enum.type, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_update_task, state), .unknown_offset = offsetof(torale_update_task, state_unknown)},
+  {.name = "notify_email", .wire = "notify_email", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE | APIC_F_SENSITIVE,
+   .offset = offsetof(torale_update_task, notify_email), .null_offset = offsetof(torale_update_task, notify_email_null)},
+  {.name = "tags", .wire = "tags", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_update_task, tags), .count_offset = offsetof(torale_update_task, tags_count)},
 };
-const apic_model_desc torale_update_task__desc = {"UpdateTask", sizeof(torale_update_task), torale_update_task__fields, sizeof torale_update_task__fields / sizeof torale_update_task__fields[0]};
+const apic_model_desc torale_update_task__desc = {"UpdateTask", sizeof(torale_update_task), torale_update_task__fields, sizeof torale_update_task__fields / sizeof torale_update_task__fields[0], {APIC_T_MODEL, &torale_update_task__desc, NULL, NULL, 0, 0}};
 
-int torale_update_task_init(torale_update_task *m) { return apic_model_init(&torale_update_task__desc, m); }
-void torale_update_task_clear(torale_update_task *m) { apic_model_clear(&torale_update_task__desc, m); }
-void torale_update_task_free(torale_update_task *m) { apic_model_clear(&torale_update_task__desc, m); free(m); }
-int torale_update_task_copy(torale_update_task *dst, const torale_update_task *src) { return apic_model_copy(&torale_update_task__desc, dst, src); }
-int torale_update_task_equal(const torale_update_task *a, const torale_update_task *b) { return apic_model_equal(&torale_update_task__desc, a, b); }
-int torale_update_task_from_json(torale_update_task *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_update_task__desc, m, json, err); }
-cJSON *torale_update_task_to_json(const torale_update_task *m) { return apic_model_to_json(&torale_update_task__desc, m); }
-int torale_update_task_parse(torale_update_task *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_update_task__desc, m, text, len, err); }
-char *torale_update_task_dump(const torale_update_task *m) { return apic_model_dump(&torale_update_task__desc, m); }
-int torale_update_task_validate(const torale_update_task *m, apic_error **err) { return apic_model_validate(&torale_update_task__desc, m, err); }
-_Static_assert(sizeof(torale_update_task_array) == sizeof(apic_model_array) && offsetof(torale_update_task_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_update_task_array as an apic_model_array");
-int torale_update_task_array_from_json(torale_update_task_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_update_task__desc, a, json, err); }
-int torale_update_task_array_parse(torale_update_task_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_update_task__desc, a, text, len, err); }
-cJSON *torale_update_task_array_to_json(const torale_update_task_array *a) { return apic_model_array_to_json(&torale_update_task__desc, a); }
-char *torale_update_task_array_dump(const torale_update_task_array *a) { return apic_model_array_dump(&torale_update_task__desc, a); }
-void torale_update_task_array_clear(torale_update_task_array *a) { if (a != NULL) apic_model_array_clear(&torale_update_task__desc, a); }
-int torale_update_task_array_equal(const torale_update_task_array *a, const torale_update_task_array *b) { return apic_model_array_equal(&torale_update_task__desc, a, b); }
-int torale_update_task_array_validate(const torale_update_task_array *a, apic_error **err) { return apic_model_array_validate(&torale_update_task__desc, a, err); }
-
+int torale_update_task_parse(const char *json, size_t len, torale_update_task **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_update_task__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_update_task_dump(const torale_update_task *m, apic_error **err) { return apic_value_dump(&torale_update_task__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_update_task_validate(const torale_update_task *m, apic_error **err) { return apic_value_validate(&torale_update_task__desc.type, m, err); }
+torale_update_task *torale_update_task_copy(const torale_update_task *m) { return apic_value_copy(&torale_update_task__desc.type, m); }
+int torale_update_task_equal(const torale_update_task *a, const torale_update_task *b) { return apic_value_equal(&torale_update_task__desc.type, a, b); }
+void torale_update_task_free(torale_update_task *m) { apic_value_free(m); }
 static const apic_field_desc torale_task_page__fields[] = {
-  {.name = "items", .wire = "items", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = 0,
-   .offset = offsetof(torale_task_page, items), .count_offset = offsetof(torale_task_page, items_count), .model = &torale_task__desc},
-  {.name = "next_cursor", .wire = "next_cursor", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
-   .offset = offsetof(torale_task_page, next_cursor), .presence_offset = offsetof(torale_task_page, has_next_cursor)},
-  {.name = "total", .wire = "total", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_task_page, total), .presence_offset = offsetof(torale_task_page, has_total)},
+  {.name = "items", .wire = "items", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &torale_task__desc.type}, .flags = 0,
+   .offset = offsetof(torale_task_page, items), .count_offset = offsetof(torale_task_page, items_count)},
+  {.name = "next_cursor", .wire = "next_cursor", .type = &apic_t_string, .flags = APIC_F_OPTIONAL | APIC_F_NULLABLE,
+   .offset = offsetof(torale_task_page, next_cursor), .null_offset = offsetof(torale_task_page, next_cursor_null)},
+  {.name = "total", .wire = "total", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_task_page, total)},
 };
-const apic_model_desc torale_task_page__desc = {"TaskPage", sizeof(torale_task_page), torale_task_page__fields, sizeof torale_task_page__fields / sizeof torale_task_page__fields[0]};
+const apic_model_desc torale_task_page__desc = {"TaskPage", sizeof(torale_task_page), torale_task_page__fields, sizeof torale_task_page__fields / sizeof torale_task_page__fields[0], {APIC_T_MODEL, &torale_task_page__desc, NULL, NULL, 0, 0}};
 
-int torale_task_page_init(torale_task_page *m) { return apic_model_init(&torale_task_page__desc, m); }
-void torale_task_page_clear(torale_task_page *m) { apic_model_clear(&torale_task_page__desc, m); }
-void torale_task_page_free(torale_task_page *m) { apic_model_clear(&torale_task_page__desc, m); free(m); }
-int torale_task_page_copy(torale_task_page *dst, const torale_task_page *src) { return apic_model_copy(&torale_task_page__desc, dst, src); }
-int torale_task_page_equal(const torale_task_page *a, const torale_task_page *b) { return apic_model_equal(&torale_task_page__desc, a, b); }
-int torale_task_page_from_json(torale_task_page *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_task_page__desc, m, json, err); }
-cJSON *torale_task_page_to_json(const torale_task_page *m) { return apic_model_to_json(&torale_task_page__desc, m); }
-int torale_task_page_parse(torale_task_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_task_page__desc, m, text, len, err); }
-char *torale_task_page_dump(const torale_task_page *m) { return apic_model_dump(&torale_task_page__desc, m); }
-int torale_task_page_validate(const torale_task_page *m, apic_error **err) { return apic_model_validate(&torale_task_page__desc, m, err); }
-_Static_assert(sizeof(torale_task_page_array) == sizeof(apic_model_array) && offsetof(torale_task_page_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_task_page_array as an apic_model_array");
-int torale_task_page_array_from_json(torale_task_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_task_page__desc, a, json, err); }
-int torale_task_page_array_parse(torale_task_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_task_page__desc, a, text, len, err); }
-cJSON *torale_task_page_array_to_json(const torale_task_page_array *a) { return apic_model_array_to_json(&torale_task_page__desc, a); }
-char *torale_task_page_array_dump(const torale_task_page_array *a) { return apic_model_array_dump(&torale_task_page__desc, a); }
-void torale_task_page_array_clear(torale_task_page_array *a) { if (a != NULL) apic_model_array_clear(&torale_task_page__desc, a); }
-int torale_task_page_array_equal(const torale_task_page_array *a, const torale_task_page_array *b) { return apic_model_array_equal(&torale_task_page__desc, a, b); }
-int torale_task_page_array_validate(const torale_task_page_array *a, apic_error **err) { return apic_model_array_validate(&torale_task_page__desc, a, err); }
-
+int torale_task_page_parse(const char *json, size_t len, torale_task_page **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_task_page__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_task_page_dump(const torale_task_page *m, apic_error **err) { return apic_value_dump(&torale_task_page__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_task_page_validate(const torale_task_page *m, apic_error **err) { return apic_value_validate(&torale_task_page__desc.type, m, err); }
+torale_task_page *torale_task_page_copy(const torale_task_page *m) { return apic_value_copy(&torale_task_page__desc.type, m); }
+int torale_task_page_equal(const torale_task_page *a, const torale_task_page *b) { return apic_value_equal(&torale_task_page__desc.type, a, b); }
+void torale_task_page_free(torale_task_page *m) { apic_value_free(m); }
 static const apic_field_desc torale_execution_event__fields[] = {
-  {.name = "execution_id", .wire = "execution_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "execution_id", .wire = "execution_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_execution_event, execution_id)},
-  {.name = "status", .wire = "status", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = 0,
-   .offset = offsetof(torale_execution_event, status), .aux_offset = offsetof(torale_execution_event, status_unknown), .enumd = &torale_execution_status__enum},
-  {.name = "message", .wire = "message", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_execution_event, message), .presence_offset = offsetof(torale_execution_event, has_message)},
-  {.name = "execution", .wire = "execution", .type = APIC_T_MODEL, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL | APIC_F_BY_POINTER,
-   .offset = offsetof(torale_execution_event, execution), .presence_offset = offsetof(torale_execution_event, has_execution), .model = &torale_execution__desc},
-  {.name = "at", .wire = "at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = 0,
+  {.name = "status", .wire = "status", .type = &torale_execution_status__enum.type, .flags = 0,
+   .offset = offsetof(torale_execution_event, status), .unknown_offset = offsetof(torale_execution_event, status_unknown)},
+  {.name = "message", .wire = "message", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_execution_event, message)},
+  {.name = "execution", .wire = "execution", .type = &torale_execution__desc.type, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
+   .offset = offsetof(torale_execution_event, execution)},
+  {.name = "at", .wire = "at", .type = &apic_t_datetime, .flags = 0,
    .offset = offsetof(torale_execution_event, at)},
 };
-const apic_model_desc torale_execution_event__desc = {"ExecutionEvent", sizeof(torale_execution_event), torale_execution_event__fields, sizeof torale_execution_event__fields / sizeof torale_execution_event__fields[0]};
+const apic_model_desc torale_execution_event__desc = {"ExecutionEvent", sizeof(torale_execution_event), torale_execution_event__fields, sizeof torale_execution_event__fields / sizeof torale_execution_event__fields[0], {APIC_T_MODEL, &torale_execution_event__desc, NULL, NULL, 0, 0}};
 
-int torale_execution_event_init(torale_execution_event *m) { return apic_model_init(&torale_execution_event__desc, m); }
-void torale_execution_event_clear(torale_execution_event *m) { apic_model_clear(&torale_execution_event__desc, m); }
-void torale_execution_event_free(torale_execution_event *m) { apic_model_clear(&torale_execution_event__desc, m); free(m); }
-int torale_execution_event_copy(torale_execution_event *dst, const torale_execution_event *src) { return apic_model_copy(&torale_execution_event__desc, dst, src); }
-int torale_execution_event_equal(const torale_execution_event *a, const torale_execution_event *b) { return apic_model_equal(&torale_execution_event__desc, a, b); }
-int torale_execution_event_from_json(torale_execution_event *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_execution_event__desc, m, json, err); }
-cJSON *torale_execution_event_to_json(const torale_execution_event *m) { return apic_model_to_json(&torale_execution_event__desc, m); }
-int torale_execution_event_parse(torale_execution_event *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_execution_event__desc, m, text, len, err); }
-char *torale_execution_event_dump(const torale_execution_event *m) { return apic_model_dump(&torale_execution_event__desc, m); }
-int torale_execution_event_validate(const torale_execution_event *m, apic_error **err) { return apic_model_validate(&torale_execution_event__desc, m, err); }
-_Static_assert(sizeof(torale_execution_event_array) == sizeof(apic_model_array) && offsetof(torale_execution_event_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_execution_event_array as an apic_model_array");
-int torale_execution_event_array_from_json(torale_execution_event_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_execution_event__desc, a, json, err); }
-int torale_execution_event_array_parse(torale_execution_event_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_execution_event__desc, a, text, len, err); }
-cJSON *torale_execution_event_array_to_json(const torale_execution_event_array *a) { return apic_model_array_to_json(&torale_execution_event__desc, a); }
-char *torale_execution_event_array_dump(const torale_execution_event_array *a) { return apic_model_array_dump(&torale_execution_event__desc, a); }
-void torale_execution_event_array_clear(torale_execution_event_array *a) { if (a != NULL) apic_model_array_clear(&torale_execution_event__desc, a); }
-int torale_execution_event_array_equal(const torale_execution_event_array *a, const torale_execution_event_array *b) { return apic_model_array_equal(&torale_execution_event__desc, a, b); }
-int torale_execution_event_array_validate(const torale_execution_event_array *a, apic_error **err) { return apic_model_array_validate(&torale_execution_event__desc, a, err); }
-
+int torale_execution_event_parse(const char *json, size_t len, torale_execution_event **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_execution_event__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_execution_event_dump(const torale_execution_event *m, apic_error **err) { return apic_value_dump(&torale_execution_event__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_execution_event_validate(const torale_execution_event *m, apic_error **err) { return apic_value_validate(&torale_execution_event__desc.type, m, err); }
+torale_execution_event *torale_execution_event_copy(const torale_execution_event *m) { return apic_value_copy(&torale_execution_event__desc.type, m); }
+int torale_execution_event_equal(const torale_execution_event *a, const torale_execution_event *b) { return apic_value_equal(&torale_execution_event__desc.type, a, b); }
+void torale_execution_event_free(torale_execution_event *m) { apic_value_free(m); }
 static const apic_field_desc torale_notification__fields[] = {
-  {.name = "id", .wire = "id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "id", .wire = "id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_notification, id)},
-  {.name = "task_id", .wire = "task_id", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "task_id", .wire = "task_id", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_notification, task_id)},
-  {.name = "channel", .wire = "channel", .type = APIC_T_ENUM, .item = APIC_T_ANY, .flags = 0,
-   .offset = offsetof(torale_notification, channel), .aux_offset = offsetof(torale_notification, channel_unknown), .enumd = &torale_notification_channel__enum},
-  {.name = "sent_at", .wire = "sent_at", .type = APIC_T_DATETIME, .item = APIC_T_ANY, .flags = 0,
+  {.name = "channel", .wire = "channel", .type = &torale_notification_channel__enum.type, .flags = 0,
+   .offset = offsetof(torale_notification, channel), .unknown_offset = offsetof(torale_notification, channel_unknown)},
+  {.name = "sent_at", .wire = "sent_at", .type = &apic_t_datetime, .flags = 0,
    .offset = offsetof(torale_notification, sent_at)},
-  {.name = "message", .wire = "message", .type = APIC_T_STRING, .item = APIC_T_ANY, .flags = 0,
+  {.name = "message", .wire = "message", .type = &apic_t_string, .flags = 0,
    .offset = offsetof(torale_notification, message)},
-  {.name = "read", .wire = "read", .type = APIC_T_BOOL, .item = APIC_T_ANY, .flags = APIC_F_HAS_DEFAULT,
+  {.name = "read", .wire = "read", .type = &apic_t_bool, .flags = APIC_F_POINTER | APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_notification, read), .def_int = 0},
-  {.name = "meta", .wire = "meta", .type = APIC_T_MAP, .item = APIC_T_ANY, .flags = APIC_F_OPTIONAL,
-   .offset = offsetof(torale_notification, meta), .presence_offset = offsetof(torale_notification, has_meta)},
+  {.name = "meta", .wire = "meta", .type = &(const apic_type_desc){APIC_T_MAP, .item = &apic_t_any, .entry_size = sizeof(apic_any_entry), .value_offset = offsetof(apic_any_entry, value)}, .flags = APIC_F_OPTIONAL,
+   .offset = offsetof(torale_notification, meta), .count_offset = offsetof(torale_notification, meta_count)},
 };
-const apic_model_desc torale_notification__desc = {"Notification", sizeof(torale_notification), torale_notification__fields, sizeof torale_notification__fields / sizeof torale_notification__fields[0]};
+const apic_model_desc torale_notification__desc = {"Notification", sizeof(torale_notification), torale_notification__fields, sizeof torale_notification__fields / sizeof torale_notification__fields[0], {APIC_T_MODEL, &torale_notification__desc, NULL, NULL, 0, 0}};
 
-int torale_notification_init(torale_notification *m) { return apic_model_init(&torale_notification__desc, m); }
-void torale_notification_clear(torale_notification *m) { apic_model_clear(&torale_notification__desc, m); }
-void torale_notification_free(torale_notification *m) { apic_model_clear(&torale_notification__desc, m); free(m); }
-int torale_notification_copy(torale_notification *dst, const torale_notification *src) { return apic_model_copy(&torale_notification__desc, dst, src); }
-int torale_notification_equal(const torale_notification *a, const torale_notification *b) { return apic_model_equal(&torale_notification__desc, a, b); }
-int torale_notification_from_json(torale_notification *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_notification__desc, m, json, err); }
-cJSON *torale_notification_to_json(const torale_notification *m) { return apic_model_to_json(&torale_notification__desc, m); }
-int torale_notification_parse(torale_notification *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_notification__desc, m, text, len, err); }
-char *torale_notification_dump(const torale_notification *m) { return apic_model_dump(&torale_notification__desc, m); }
-int torale_notification_validate(const torale_notification *m, apic_error **err) { return apic_model_validate(&torale_notification__desc, m, err); }
-_Static_assert(sizeof(torale_notification_array) == sizeof(apic_model_array) && offsetof(torale_notification_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_notification_array as an apic_model_array");
-int torale_notification_array_from_json(torale_notification_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_notification__desc, a, json, err); }
-int torale_notification_array_parse(torale_notification_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_notification__desc, a, text, len, err); }
-cJSON *torale_notification_array_to_json(const torale_notification_array *a) { return apic_model_array_to_json(&torale_notification__desc, a); }
-char *torale_notification_array_dump(const torale_notification_array *a) { return apic_model_array_dump(&torale_notification__desc, a); }
-void torale_notification_array_clear(torale_notification_array *a) { if (a != NULL) apic_model_array_clear(&torale_notification__desc, a); }
-int torale_notification_array_equal(const torale_notification_array *a, const torale_notification_array *b) { return apic_model_array_equal(&torale_notification__desc, a, b); }
-int torale_notification_array_validate(const torale_notification_array *a, apic_error **err) { return apic_model_array_validate(&torale_notification__desc, a, err); }
-
+int torale_notification_parse(const char *json, size_t len, torale_notification **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_notification__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_notification_dump(const torale_notification *m, apic_error **err) { return apic_value_dump(&torale_notification__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_notification_validate(const torale_notification *m, apic_error **err) { return apic_value_validate(&torale_notification__desc.type, m, err); }
+torale_notification *torale_notification_copy(const torale_notification *m) { return apic_value_copy(&torale_notification__desc.type, m); }
+int torale_notification_equal(const torale_notification *a, const torale_notification *b) { return apic_value_equal(&torale_notification__desc.type, a, b); }
+void torale_notification_free(torale_notification *m) { apic_value_free(m); }
 static const apic_field_desc torale_notification_page__fields[] = {
-  {.name = "items", .wire = "items", .type = APIC_T_ARRAY, .item = APIC_T_MODEL, .flags = 0,
-   .offset = offsetof(torale_notification_page, items), .count_offset = offsetof(torale_notification_page, items_count), .model = &torale_notification__desc},
-  {.name = "total", .wire = "total", .type = APIC_T_INT, .item = APIC_T_ANY, .flags = 0,
+  {.name = "items", .wire = "items", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &torale_notification__desc.type}, .flags = 0,
+   .offset = offsetof(torale_notification_page, items), .count_offset = offsetof(torale_notification_page, items_count)},
+  {.name = "total", .wire = "total", .type = &apic_t_int, .flags = 0,
    .offset = offsetof(torale_notification_page, total)},
 };
-const apic_model_desc torale_notification_page__desc = {"NotificationPage", sizeof(torale_notification_page), torale_notification_page__fields, sizeof torale_notification_page__fields / sizeof torale_notification_page__fields[0]};
+const apic_model_desc torale_notification_page__desc = {"NotificationPage", sizeof(torale_notification_page), torale_notification_page__fields, sizeof torale_notification_page__fields / sizeof torale_notification_page__fields[0], {APIC_T_MODEL, &torale_notification_page__desc, NULL, NULL, 0, 0}};
 
-int torale_notification_page_init(torale_notification_page *m) { return apic_model_init(&torale_notification_page__desc, m); }
-void torale_notification_page_clear(torale_notification_page *m) { apic_model_clear(&torale_notification_page__desc, m); }
-void torale_notification_page_free(torale_notification_page *m) { apic_model_clear(&torale_notification_page__desc, m); free(m); }
-int torale_notification_page_copy(torale_notification_page *dst, const torale_notification_page *src) { return apic_model_copy(&torale_notification_page__desc, dst, src); }
-int torale_notification_page_equal(const torale_notification_page *a, const torale_notification_page *b) { return apic_model_equal(&torale_notification_page__desc, a, b); }
-int torale_notification_page_from_json(torale_notification_page *m, const cJSON *json, apic_error **err) { return apic_model_from_json(&torale_notification_page__desc, m, json, err); }
-cJSON *torale_notification_page_to_json(const torale_notification_page *m) { return apic_model_to_json(&torale_notification_page__desc, m); }
-int torale_notification_page_parse(torale_notification_page *m, const char *text, size_t len, apic_error **err) { return apic_model_parse(&torale_notification_page__desc, m, text, len, err); }
-char *torale_notification_page_dump(const torale_notification_page *m) { return apic_model_dump(&torale_notification_page__desc, m); }
-int torale_notification_page_validate(const torale_notification_page *m, apic_error **err) { return apic_model_validate(&torale_notification_page__desc, m, err); }
-_Static_assert(sizeof(torale_notification_page_array) == sizeof(apic_model_array) && offsetof(torale_notification_page_array, count) == offsetof(apic_model_array, count),
-               "libapic reads torale_notification_page_array as an apic_model_array");
-int torale_notification_page_array_from_json(torale_notification_page_array *a, const cJSON *json, apic_error **err) { return apic_model_array_from_json(&torale_notification_page__desc, a, json, err); }
-int torale_notification_page_array_parse(torale_notification_page_array *a, const char *text, size_t len, apic_error **err) { return apic_model_array_parse(&torale_notification_page__desc, a, text, len, err); }
-cJSON *torale_notification_page_array_to_json(const torale_notification_page_array *a) { return apic_model_array_to_json(&torale_notification_page__desc, a); }
-char *torale_notification_page_array_dump(const torale_notification_page_array *a) { return apic_model_array_dump(&torale_notification_page__desc, a); }
-void torale_notification_page_array_clear(torale_notification_page_array *a) { if (a != NULL) apic_model_array_clear(&torale_notification_page__desc, a); }
-int torale_notification_page_array_equal(const torale_notification_page_array *a, const torale_notification_page_array *b) { return apic_model_array_equal(&torale_notification_page__desc, a, b); }
-int torale_notification_page_array_validate(const torale_notification_page_array *a, apic_error **err) { return apic_model_array_validate(&torale_notification_page__desc, a, err); }
-
+int torale_notification_page_parse(const char *json, size_t len, torale_notification_page **out, apic_error **err)
+{
+  void *value = NULL;
+  int rc = apic_value_parse(&torale_notification_page__desc.type, json, len, &value, err);
+  *out = value;
+  return rc;
+}
+char *torale_notification_page_dump(const torale_notification_page *m, apic_error **err) { return apic_value_dump(&torale_notification_page__desc.type, m, APIC_DUMP_REDACT, err); }
+int torale_notification_page_validate(const torale_notification_page *m, apic_error **err) { return apic_value_validate(&torale_notification_page__desc.type, m, err); }
+torale_notification_page *torale_notification_page_copy(const torale_notification_page *m) { return apic_value_copy(&torale_notification_page__desc.type, m); }
+int torale_notification_page_equal(const torale_notification_page *a, const torale_notification_page *b) { return apic_value_equal(&torale_notification_page__desc.type, a, b); }
+void torale_notification_page_free(torale_notification_page *m) { apic_value_free(m); }

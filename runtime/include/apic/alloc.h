@@ -23,6 +23,13 @@ typedef struct apic_allocator {
  *  @retval APIC_ERR_INVALID_ARG a hook is NULL. */
 APIC_EXPORT int apic_set_allocator(const apic_allocator *a);
 
+/** @brief size bytes from libapic's allocator (NULL when out of memory), for buffers a caller
+ *  hands to libapic to free. */
+APIC_EXPORT void *apic_malloc(size_t size);
+/** @brief Frees a buffer libapic returned with no free function of its own (apic_value_dump's
+ *  text, a generated `_dump`'s), or one from apic_malloc. NULL is fine. */
+APIC_EXPORT void apic_free(void *ptr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,7 +8,6 @@
 #include "apic/error.h"
 #include "apic/model.h"
 #include "apic/op.h"
-#include "apic/page.h"
 #include "apic/sse.h"
 #include "apic/stream.h"
 #include "apic/url.h"

@@ -23,28 +23,34 @@ typedef struct apic_call apic_call;
 typedef struct apic_response apic_response;
 typedef struct apic_group apic_group;
 
-enum { APIC_LOG_DEBUG = 0, APIC_LOG_INFO = 1, APIC_LOG_WARN = 2, APIC_LOG_ERROR = 3 };
+enum { APIC_LOG_DEBUG = 1, APIC_LOG_INFO = 2, APIC_LOG_WARN = 3, APIC_LOG_ERROR = 4 };
+
+/* Settings that turn a feature off, for the option fields whose zero means "the default". */
+#define APIC_NO_RETRIES (-1)          /* max_retries: no retry at all */
+#define APIC_NO_TIMEOUT UINT64_MAX    /* a *_timeout_ms: no limit */
+#define APIC_UNLIMITED 0xFFFFFFFFu    /* max_concurrency: no limit */
 
 /** One line per event (each attempt: method, URL, status, attempt, duration, cause). Header
  *  values are never part of a log line. May be called from any thread making sync calls. */
 typedef void (*apic_log_fn)(void *ctx, int level, const char *line);
 
-/** Client settings. apic_client_options_init() fills the defaults; a zero means "none" only
- *  where a comment says so. Strings are copied by apic_client_new. */
+/** Client settings. Zero means the default for every field, so `apic_client_options o = {0}`
+ *  (or NULL) is the defaults; the APIC_NO_* and APIC_UNLIMITED values turn a feature off.
+ *  Strings are copied by apic_client_new. */
 typedef struct apic_client_options {
   uv_loop_t *loop;              /* NULL: the client owns a loop, run by the wait functions */
   const char *user_agent;       /* default "apic/VERSION libcurl" */
-  unsigned max_concurrency;     /* requests in flight at once, async and sync alike; 0 = unlimited. Default 16 */
-  unsigned max_queue;           /* waiting requests beyond which a call fails QUEUE_FULL; 0 = unbounded */
-  double requests_per_second;   /* async starts per second (attempts included); 0 = no limit */
+  unsigned max_concurrency;     /* requests in flight at once, async and sync alike; default 16 */
+  unsigned max_queue;           /* waiting requests beyond which a call fails QUEUE_FULL; default unbounded */
+  double requests_per_second;   /* async starts per second (attempts included); default no limit */
   uint64_t connect_timeout_ms;  /* default 10000 */
-  uint64_t attempt_timeout_ms;  /* one attempt, headers to last byte; default 60000; 0 = none */
-  uint64_t total_timeout_ms;    /* a whole call, attempts and back-off; default 0 = none */
-  unsigned max_retries;         /* default 2 (3 attempts) */
+  uint64_t attempt_timeout_ms;  /* one attempt, headers to last byte; default 60000 */
+  uint64_t total_timeout_ms;    /* a whole call, attempts and back-off; default none */
+  int max_retries;              /* default 2 (3 attempts) */
   uint64_t backoff_initial_ms;  /* default 500: the first retry waits uniform [0, 500] ms */
   uint64_t backoff_max_ms;      /* default 8000: doubling stops here */
   uint64_t retry_after_cap_ms;  /* a longer Retry-After ends the retries; default 60000 */
-  double retry_budget;          /* token bucket size: retries cost 1, successes refund 0.1; default 10 */
+  double retry_budget;          /* token bucket: retries cost 1, successes refund 0.1; default 10; < 0: no budget */
   size_t max_body;              /* response body cap in bytes; default 64 MiB */
   const char *request_id_header; /* default "x-request-id" */
   const char *ca_file;          /* NULL: the system bundle */
@@ -70,8 +76,6 @@ typedef struct apic_client_options {
 /** @brief Process-wide setup (libcurl's); apic_client_new calls it too. Thread-safe. */
 APIC_EXPORT int apic_global_init(void);
 
-APIC_EXPORT void apic_client_options_init(apic_client_options *o);
-
 /** @brief A new client. @note Free with apic_client_free(). */
 APIC_EXPORT int apic_client_new(const apic_client_options *o, apic_client **out, apic_error **err);
 /** @brief Ends a client. With an owned loop, runs it up to drain_ms for calls in flight to
@@ -93,8 +97,8 @@ typedef struct apic_request {
   int idempotent;                  /* 1: a POST/PATCH that may be retried (and gets a key) */
   const char *idempotency_key;     /* overrides the generated key; makes the call retryable */
   int64_t max_retries;             /* -1: the client's */
-  uint64_t total_timeout_ms;       /* 0: the client's */
-  uint64_t attempt_timeout_ms;     /* 0: the client's */
+  uint64_t total_timeout_ms;       /* 0: the client's; APIC_NO_TIMEOUT: none */
+  uint64_t attempt_timeout_ms;     /* 0: the client's; APIC_NO_TIMEOUT: none */
   /* Streaming: with on_data set, a 2xx body is not kept but handed over as it arrives, on the
    * loop thread (the sync call's own thread for apic_client_send); a non-zero return aborts the
    * call (APIC_ERR_CANCELLED). Error statuses are still buffered into the error. Once data was

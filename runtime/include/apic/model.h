@@ -1,16 +1,28 @@
-/* libapic: the table-driven model runtime behind every generated model. A generated model is a
+/* libapic: the table-driven model codec behind every generated model. A generated model is a
  * plain struct plus a table describing its fields (apic_model_desc); one path here decodes,
- * encodes, copies, compares, validates and frees any of them.
+ * encodes, validates, copies, compares and frees any of them. docs/clients.md has the rule
+ * users see; this header says how a field is stored.
  *
- * How a field is stored (the generated struct follows this, the table gives the offsets):
- *   string, datetime, date   char *            NULL when absent or null
- *   int / float / bool       int64_t / double / bool
- *   enum                     the C enum (int) at offset, plus `char *` at aux_offset holding
- *                            the wire text of a value this SDK does not know (_UNKNOWN = 0)
- *   model                    the struct by value when required and not nullable, else a pointer
- *   T[]                      `T *` at offset and `size_t` count at count_offset
- *   map<T>, any              `cJSON *` (owned; a map is a JSON object, key order kept)
- *   optional or nullable     plus an apic_presence at presence_offset: absent, null or present
+ * The ownership rule: what a caller builds is only read (every pointer member is const, so a
+ * struct can point at literals and stack arrays); what libapic hands out (a decoded or copied
+ * value) is one allocation tree, an arena, freed whole by apic_value_free.
+ *
+ * How a field is stored (the generated struct follows this; the table gives the offsets):
+ *   string, datetime, date   const char *          NULL: absent
+ *   int / float / bool       int64_t / double / bool, or with APIC_F_POINTER a pointer to
+ *                            one (optional fields, and fields with a default): NULL: absent
+ *   enum                     the C enum (an int; 0 is _UNKNOWN), or a pointer to one with
+ *                            APIC_F_POINTER, plus `const char *` at unknown_offset: the wire
+ *                            text of a value this SDK does not know
+ *   model                    the struct by value, or a pointer to it with APIC_F_POINTER
+ *   T[]                      `const T *` at offset, `size_t` count at count_offset
+ *   map<T>                   entries {const char *key; T value;} at offset, count at
+ *                            count_offset, in the JSON object's order (T may be an array:
+ *                            its value is then a list {items, count})
+ *   any                      `const cJSON *`       NULL: absent
+ *   nullable                 plus a `bool` at null_offset: true for JSON null
+ * An array or map element T is stored inline: const char *, int64_t, double, bool, int (enum),
+ * const cJSON *, the model's struct, or for an array of arrays an apic_list.
  */
 #ifndef APIC_MODEL_H
 #define APIC_MODEL_H
@@ -27,128 +39,149 @@
 extern "C" {
 #endif
 
-typedef enum apic_presence { APIC_ABSENT = 0, APIC_NULL = 1, APIC_PRESENT = 2 } apic_presence;
-
 typedef enum apic_type {
   APIC_T_STRING, APIC_T_INT, APIC_T_FLOAT, APIC_T_BOOL, APIC_T_DATETIME, APIC_T_DATE,
   APIC_T_ANY, APIC_T_ENUM, APIC_T_MODEL, APIC_T_ARRAY, APIC_T_MAP
 } apic_type;
 
-typedef struct apic_enum_desc {
+typedef struct apic_model_desc apic_model_desc;
+typedef struct apic_enum_desc apic_enum_desc;
+
+/** A type, as fields, elements and results name it. Scalars are libapic's (apic_t_string...);
+ *  a model's or an enum's is a member of its desc; arrays and maps are built from those. */
+typedef struct apic_type_desc {
+  apic_type type;
+  const apic_model_desc *model;        /* MODEL */
+  const apic_enum_desc *enumd;         /* ENUM */
+  const struct apic_type_desc *item;   /* ARRAY: the element type; MAP: the value type */
+  size_t entry_size;                   /* MAP: sizeof one entry {const char *key; T value;} */
+  size_t value_offset;                 /* MAP: offsetof the value in an entry */
+} apic_type_desc;
+
+APIC_EXPORT extern const apic_type_desc apic_t_string, apic_t_int, apic_t_float, apic_t_bool,
+    apic_t_datetime, apic_t_date, apic_t_any;
+
+struct apic_enum_desc {
   const char *name;
   const char *const *wire; /* wire[i] is the text of C value i + 1 */
   int count;
-} apic_enum_desc;
-
-typedef struct apic_model_desc apic_model_desc;
+  apic_type_desc type;     /* {APIC_T_ENUM, .enumd = this} */
+};
 
 enum {
-  APIC_F_OPTIONAL = 1 << 0,
-  APIC_F_NULLABLE = 1 << 1,
+  APIC_F_OPTIONAL = 1 << 0,    /* may be absent on the wire */
+  APIC_F_NULLABLE = 1 << 1,    /* may be JSON null: a bool at null_offset */
   APIC_F_HAS_MIN = 1 << 2,
   APIC_F_HAS_MAX = 1 << 3,
   APIC_F_HAS_MIN_LEN = 1 << 4,
   APIC_F_HAS_MAX_LEN = 1 << 5,
-  APIC_F_HAS_DEFAULT = 1 << 6,
-  APIC_F_SENSITIVE = 1 << 7,
-  APIC_F_BY_POINTER = 1 << 8, /* a model field stored as a pointer */
+  APIC_F_HAS_DEFAULT = 1 << 6, /* absent: the default applies (sent, and filled in on decode) */
+  APIC_F_SENSITIVE = 1 << 7,   /* never in logs, errors or apic_value_dump's redacted text */
+  APIC_F_POINTER = 1 << 8,     /* a scalar, enum or model member stored as a pointer */
   APIC_F_HEADER = 1 << 9       /* an operation parameter sent as a request header (apic/op.h) */
 };
 
 typedef struct apic_field_desc {
-  const char *name;  /* the C name, for messages */
-  const char *wire;  /* the JSON key */
-  apic_type type;
-  apic_type item;    /* arrays: the element type; maps: the value type */
+  const char *name;              /* the C name, for messages */
+  const char *wire;              /* the JSON key (a header parameter: the header's name) */
+  const apic_type_desc *type;
   unsigned flags;
-  size_t offset, presence_offset, count_offset, aux_offset;
-  const apic_model_desc *model;  /* model fields and arrays of models */
-  const apic_enum_desc *enumd;   /* enum fields and arrays of enums */
+  size_t offset, count_offset, unknown_offset, null_offset;
   double min, max;               /* with APIC_F_HAS_MIN / _MAX */
-  size_t min_len, max_len;       /* with APIC_F_HAS_MIN_LEN / _MAX_LEN */
+  size_t min_len, max_len;       /* with APIC_F_HAS_MIN_LEN / _MAX_LEN: code points, or items */
   const char *pattern;           /* POSIX extended regular expression, or NULL */
-  /* With APIC_F_HAS_DEFAULT: the default (strings and date-times in def_text, enums as C
-   * values in def_int; an array default is always empty). */
+  /* With APIC_F_HAS_DEFAULT: strings and date-times in def_text, ints, bools and enums (C
+   * values) in def_int, floats in def_float; an array or map default is always empty. */
   const char *def_text;
   int64_t def_int;
   double def_float;
+  const char *header;            /* decoded from this response header, not from the body */
 } apic_field_desc;
 
 struct apic_model_desc {
-  const char *name; /* the spec's name: "Task" */
-  size_t size;      /* sizeof the struct */
+  const char *name;              /* the spec's name: "Task" */
+  size_t size;                   /* sizeof the struct */
   const apic_field_desc *fields;
   size_t nfields;
+  apic_type_desc type;           /* {APIC_T_MODEL, .model = this} */
 };
 
-/** @brief Fills obj with the defaults of the spec; no allocation except default strings.
- *  @retval APIC_ERR_NOMEM (obj is then cleared). */
-APIC_EXPORT int apic_model_init(const apic_model_desc *m, void *obj);
-/** @brief Frees everything obj holds and zeroes it; obj itself is the caller's. NULL is fine. */
-APIC_EXPORT void apic_model_clear(const apic_model_desc *m, void *obj);
-/** @brief Deep copy into dst (which holds nothing yet). On failure dst is left cleared. */
-APIC_EXPORT int apic_model_copy(const apic_model_desc *m, void *dst, const void *src);
-/** @brief 1 when a and b hold the same values (absent, null and present kept apart). */
-APIC_EXPORT int apic_model_equal(const apic_model_desc *m, const void *a, const void *b);
-/** @brief Decodes json into obj (which holds nothing yet). Absent fields that have a spec
- *  default take it; other absent required fields are an error. Unknown fields are ignored; unknown
- *  enum values become _UNKNOWN and keep their text. On failure obj is left cleared and *err
- *  (if not NULL) names the JSON path: "$.items[3].created_at: expected an RFC 3339 date-time,
- *  got 12". @retval APIC_ERR_DECODE, APIC_ERR_NOMEM. */
-APIC_EXPORT int apic_model_from_json(const apic_model_desc *m, void *obj, const cJSON *json, apic_error **err);
-/** @brief apic_model_from_json, allowed to move strings out of json instead of copying them
- *  (json stays valid to delete, but its strings read as null afterwards). For a tree the caller
- *  is about to delete: a response body. Needs cJSON to allocate through libapic's allocator, as
- *  it does unless the program calls cJSON_InitHooks itself. */
-APIC_EXPORT int apic_model_from_json_take(const apic_model_desc *m, void *obj, cJSON *json, apic_error **err);
-/** @brief Encodes obj; absent fields are left out, null ones written as null. Caller frees
- *  with cJSON_Delete. NULL when out of memory. */
-APIC_EXPORT cJSON *apic_model_to_json(const apic_model_desc *m, const void *obj);
-/** @brief apic_model_from_json on text (len bytes, not necessarily NUL-terminated). */
-APIC_EXPORT int apic_model_parse(const apic_model_desc *m, void *obj, const char *text, size_t len, apic_error **err);
-/** @brief apic_model_to_json as compact text; caller frees with free(). */
-APIC_EXPORT char *apic_model_dump(const apic_model_desc *m, const void *obj);
-/** @brief Checks required fields, constraints, patterns, date-times and enum values.
- *  @retval APIC_ERR_INVALID_ARG with *err naming the first problem by JSON path. */
-APIC_EXPORT int apic_model_validate(const apic_model_desc *m, const void *obj, apic_error **err);
-
-/** @brief What a JSON value is, as decode and validation messages say it: 12, "abc" (cut at
- *  40 bytes), null, true, an array, an object. The mock server words its 422 details the same. */
-APIC_EXPORT void apic_json_describe(const cJSON *j, char *buf, size_t size);
-/** @brief Sets the scalar field named name (its C name) from text, as a response header gives
- *  it: strings copied, numbers and booleans parsed. Marks it present.
- *  @retval APIC_ERR_INVALID_ARG no such scalar field, or text does not parse as its type. */
-APIC_EXPORT int apic_model_set_text(const apic_model_desc *m, void *obj, const char *name, const char *text);
-
-/** @brief A JSON array of one model, as an operation returning `Task[]` answers. Each
- *  generated `X_array` type has this layout with `items` typed (`torale_task *items`). */
-typedef struct apic_model_array {
-  void *items;  /* count structs of the model, owned */
+/** Array elements as libapic hands them over (a result of `Task[]`, an array of arrays'
+ *  elements). Each generated `X_list` has this layout with items typed. */
+typedef struct apic_list {
+  const void *items;
   size_t count;
-} apic_model_array;
+} apic_list;
 
-/* The apic_model_* calls above for an array of model m; arr points to an apic_model_array (or
- * a generated X_array). Errors name paths from the array: "$[3].created_at: ...". */
-/** @brief Decodes a JSON array (json borrowed) into arr (holding nothing yet); cleared on
- *  failure. @retval APIC_ERR_DECODE, APIC_ERR_NOMEM */
-APIC_EXPORT int apic_model_array_from_json(const apic_model_desc *m, void *arr, const cJSON *json, apic_error **err);
-/** @brief As apic_model_array_from_json, moving strings out of json (see apic_model_from_json_take). */
-APIC_EXPORT int apic_model_array_from_json_take(const apic_model_desc *m, void *arr, cJSON *json, apic_error **err);
-/** @brief apic_model_array_from_json on text (len bytes, not necessarily NUL-terminated). */
-APIC_EXPORT int apic_model_array_parse(const apic_model_desc *m, void *arr, const char *text, size_t len,
-                                       apic_error **err);
-/** @brief The array as JSON; caller frees with cJSON_Delete. NULL when out of memory. */
-APIC_EXPORT cJSON *apic_model_array_to_json(const apic_model_desc *m, const void *arr);
-/** @brief The array as compact text; caller frees with free(). NULL when out of memory. */
-APIC_EXPORT char *apic_model_array_dump(const apic_model_desc *m, const void *arr);
-/** @brief Frees every element and the items, and zeroes arr; arr itself is the caller's. */
-APIC_EXPORT void apic_model_array_clear(const apic_model_desc *m, void *arr);
-/** @brief Deep copy into dst (holding nothing yet); on failure dst is left cleared. */
-APIC_EXPORT int apic_model_array_copy(const apic_model_desc *m, void *dst, const void *src);
-/** @brief 1 when both arrays hold equal elements in the same order. */
-APIC_EXPORT int apic_model_array_equal(const apic_model_desc *m, const void *a, const void *b);
-/** @brief apic_model_validate on every element. @retval APIC_ERR_INVALID_ARG */
-APIC_EXPORT int apic_model_array_validate(const apic_model_desc *m, const void *arr, apic_error **err);
+/* Typed lists and map entries of scalars; generated SDKs add their models' and enums'. */
+typedef struct apic_string_list { const char *const *items; size_t count; } apic_string_list;
+typedef struct apic_int_list { const int64_t *items; size_t count; } apic_int_list;
+typedef struct apic_float_list { const double *items; size_t count; } apic_float_list;
+typedef struct apic_bool_list { const bool *items; size_t count; } apic_bool_list;
+typedef struct apic_any_list { const cJSON *const *items; size_t count; } apic_any_list;
+typedef struct apic_string_entry { const char *key; const char *value; } apic_string_entry;
+typedef struct apic_int_entry { const char *key; int64_t value; } apic_int_entry;
+typedef struct apic_float_entry { const char *key; double value; } apic_float_entry;
+typedef struct apic_bool_entry { const char *key; bool value; } apic_bool_entry;
+typedef struct apic_any_entry { const char *key; const cJSON *value; } apic_any_entry;
+typedef struct apic_string_list_entry { const char *key; apic_string_list value; } apic_string_list_entry;
+typedef struct apic_int_list_entry { const char *key; apic_int_list value; } apic_int_list_entry;
+typedef struct apic_float_list_entry { const char *key; apic_float_list value; } apic_float_list_entry;
+typedef struct apic_bool_list_entry { const char *key; apic_bool_list value; } apic_bool_list_entry;
+typedef struct apic_any_list_entry { const char *key; apic_any_list value; } apic_any_list_entry;
+
+/* Values of optional scalars, for designated initializers: `.limit = APIC_INT(20)` points at
+ * a compound literal that lives until the end of the enclosing block. */
+#define APIC_INT(v) (&(const int64_t){(v)})
+#define APIC_FLOAT(v) (&(const double){(v)})
+#define APIC_BOOL(v) (&(const bool){(v)})
+/** An optional enum: APIC_ENUM(torale_task_state, TORALE_TASK_STATE_PAUSED). */
+#define APIC_ENUM(type, v) (&(const type){(v)})
+
+/** @brief Decodes len bytes of JSON text (not necessarily NUL-terminated) into a new value of
+ *  type t: a model's struct, or an apic_list for an array, or an apic_list of entries for a
+ *  map. Absent fields with a default take it; absent required fields, wrong types, numbers out
+ *  of range, text that is not UTF-8 and JSON nested deeper than 64 models (512 levels in
+ *  `any`) are errors; unknown fields are skipped; unknown enum values become 0 and keep their
+ *  text. @return 0 with *out (free it with apic_value_free), or APIC_ERR_DECODE with *err
+ *  naming the JSON path ("$.items[3].created_at: expected an RFC 3339 date-time, got 12"),
+ *  or APIC_ERR_NOMEM. */
+APIC_EXPORT int apic_value_parse(const apic_type_desc *t, const char *text, size_t len, void **out,
+                                 apic_error **err);
+
+enum {
+  APIC_DUMP_WIRE = 0,      /* exactly what would be sent */
+  APIC_DUMP_REDACT = 1     /* @sensitive values written as "REDACTED": for logs and people */
+};
+/** @brief The value as compact JSON text (NUL-terminated; free it with apic_free), after the
+ *  checks apic_value_validate makes. @return NULL with *err (INVALID_ARG naming the JSON path)
+ *  or when out of memory. */
+APIC_EXPORT char *apic_value_dump(const apic_type_desc *t, const void *value, unsigned how, apic_error **err);
+/** @brief Checks what sending value would: required fields set, no count without its array,
+ *  strings UTF-8, constraints, patterns, date-times, enum values, finite numbers.
+ *  @retval APIC_ERR_INVALID_ARG with *err naming the first problem's JSON path. */
+APIC_EXPORT int apic_value_validate(const apic_type_desc *t, const void *value, apic_error **err);
+/** @brief A deep copy of value in a new arena (free with apic_value_free); NULL when out of
+ *  memory. value may be caller-built or libapic's. */
+APIC_EXPORT void *apic_value_copy(const apic_type_desc *t, const void *value);
+/** @brief 1 when a and b hold the same values (absent, null and present kept apart). */
+APIC_EXPORT int apic_value_equal(const apic_type_desc *t, const void *a, const void *b);
+/** @brief A new value of type t with nothing set (all zero), in an arena of its own (free with
+ *  apic_value_free); NULL when out of memory. */
+APIC_EXPORT void *apic_value_new(const apic_type_desc *t);
+/** @brief Frees a value libapic handed out (decoded or copied), with everything it points to.
+ *  NULL is fine. Not for structs the caller built. */
+APIC_EXPORT void apic_value_free(void *value);
+
+/** @brief Sets the fields of model m in value (one libapic handed out) that name a response
+ *  header (apic_field_desc.header) from header(name, ctx), parsing the text as the field's
+ *  type. A header that does not parse leaves its field absent. @retval APIC_ERR_NOMEM */
+APIC_EXPORT int apic_model_set_headers(const apic_model_desc *m, void *value,
+                                       const char *(*header)(const char *name, void *ctx), void *ctx);
+
+/** @brief What a JSON value is, as messages say it: 12, "abc" (cut at 40 bytes), null, true,
+ *  an array, an object. The mock server words its 422 details the same. */
+APIC_EXPORT void apic_json_describe(const cJSON *j, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -29,7 +29,7 @@ typedef struct apic_api_options {
   const char *api_key;                 /* NULL or "": none sent */
   const char *const *default_headers;  /* "Name: value", sent on every request */
   size_t n_default_headers;
-  const apic_client_options *http;     /* NULL: apic_client_options_init's defaults */
+  const apic_client_options *http;     /* NULL: the defaults (as {0}) */
 } apic_api_options;
 
 /** @brief A new API client (strings copied). Bad headers or base URL: APIC_ERR_INVALID_ARG. */
@@ -48,10 +48,9 @@ APIC_EXPORT uint64_t apic_now_ms(void);
 
 typedef enum apic_result_kind {
   APIC_RESULT_NONE,   /* no body expected */
-  APIC_RESULT_MODEL,  /* one model */
-  APIC_RESULT_ARRAY,  /* a JSON array of the model: an apic_model_array */
+  APIC_RESULT_VALUE,  /* one value of op->result: a model, or an apic_list for an array */
   APIC_RESULT_PAGE,   /* one page model; iterable with a pager */
-  APIC_RESULT_STREAM  /* server-sent events, each data a model */
+  APIC_RESULT_STREAM  /* server-sent events, each data a value of op->result */
 } apic_result_kind;
 
 typedef struct apic_op_desc {
@@ -60,10 +59,9 @@ typedef struct apic_op_desc {
   const char *path;                     /* "/tasks/{task_id}": {wire} names a path_params field */
   const apic_model_desc *path_params;   /* NULL: none */
   const apic_model_desc *params;        /* query fields, and APIC_F_HEADER fields; NULL: none */
-  const apic_model_desc *body;          /* NULL: no body */
-  int body_is_array;                    /* the body is an apic_model_array of body */
+  const apic_type_desc *body;           /* NULL: no body */
   apic_result_kind result_kind;
-  const apic_model_desc *result;        /* the model, element, page or event; NULL for NONE */
+  const apic_type_desc *result;         /* the value, page model or event; NULL for NONE */
   const char *page_items;               /* PAGE: the page's array field (C name) */
   const char *page_next;                /* cursor paging: the field with the next cursor; NULL: offset paging */
   const char *page_param;               /* the params field taking the cursor or offset (C name) */
@@ -72,11 +70,13 @@ typedef struct apic_op_desc {
   int64_t retries;                      /* @retries; -1: the client's */
 } apic_op_desc;
 
-/** Per-call settings; APIC_CALL_OPTIONS_INIT leaves everything to the operation and client. */
+/** Per-call settings. Zero means "the operation's, else the client's" for every field, so
+ *  `apic_call_options o = {0}` and NULL are the same; APIC_NO_RETRIES and APIC_NO_TIMEOUT
+ *  (apic/client.h) turn a feature off. */
 typedef struct apic_call_options {
-  uint64_t timeout_ms;           /* the whole call, attempts and back-off; 0: @timeout or client's */
-  uint64_t attempt_timeout_ms;   /* 0: the client's */
-  int64_t max_retries;           /* -1: @retries or the client's */
+  uint64_t timeout_ms;           /* the whole call, attempts and back-off */
+  uint64_t attempt_timeout_ms;   /* one attempt */
+  int max_retries;               /* retries after the first attempt */
   uint64_t deadline_ms;          /* absolute, on apic_now_ms(); 0: none. Past it: TIMEOUT, nothing sent */
   const char *idempotency_key;   /* makes a POST/PATCH retryable, sent as Idempotency-Key */
   const char *const *headers;    /* extra "Name: value" headers */
@@ -84,28 +84,26 @@ typedef struct apic_call_options {
   apic_group *group;             /* async only: the call joins this group (gather, fail-fast, deadline) */
 } apic_call_options;
 
-#define APIC_CALL_OPTIONS_INIT {0, 0, -1, 0, NULL, NULL, 0, NULL}
-
 /** What one call sends, all borrowed for the duration of the start/call: the path parameters
  *  (a struct of op->path_params), the query and header parameters (op->params; NULL: none
- *  set) and the body (a model, or an apic_model_array when op->body_is_array). */
+ *  set) and the body (a value of op->body). */
 typedef struct apic_op_args {
   const void *path;
   const void *params;
   const void *body;
 } apic_op_args;
 
-/** @brief A sync call: validates (APIC_ERR_INVALID_ARG, nothing sent), sends, decodes into out
- *  (a struct of op->result holding nothing yet, or an apic_model_array; NULL for NONE).
- *  @return 0, or an APIC_ERR_* code with *err (caller frees). Safe from several threads. */
+/** @brief A sync call: validates (APIC_ERR_INVALID_ARG, nothing sent), sends, decodes.
+ *  @return 0 with *out (the result, the caller's: apic_value_free; NULL for NONE), or an
+ *  APIC_ERR_* code with *err (the caller's) and *out NULL. Safe from several threads. */
 APIC_EXPORT int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
-                             const apic_call_options *o, void *out, apic_error **err);
+                             const apic_call_options *o, void **out, apic_error **err);
 
-/** A generic completion. result is heap memory the callee owns (a model struct or an
- *  apic_model_array; free with apic_op_result_free), NULL on failure or for NONE. fn and
- *  user_data are what the start call was given: generated code passes its typed callback as fn
- *  and calls it back with the right type. */
-typedef void (*apic_op_cb)(apic_call *call, int status, void *result, apic_error *err, void (*fn)(void),
+/** A generic completion. result is borrowed for the callback (NULL on failure or for NONE:
+ *  apic_value_copy keeps it); err is handed over (the callee frees it). fn and user_data are
+ *  what the start call was given: generated code passes its typed callback as fn and calls it
+ *  back with the right type. */
+typedef void (*apic_op_cb)(apic_call *call, int status, const void *result, apic_error *err, void (*fn)(void),
                            void *user_data);
 
 /** @brief An async call on the client's loop (from the loop thread, or before it runs).
@@ -114,13 +112,10 @@ APIC_EXPORT int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op
                               const apic_call_options *o, apic_op_cb done, void (*fn)(void), void *user_data,
                               apic_call **out, apic_error **err);
 
-/** @brief Frees a result an apic_op_cb or a page walk handed over (NULL fine). */
-APIC_EXPORT void apic_op_result_free(const apic_op_desc *op, void *result);
-
 /* Streams. on_event gets each decoded event, borrowed for the callback; nonzero stops the
  * stream, which then ends with status 0 (the caller's choice, like leaving a loop). on_end runs
- * once. */
-typedef int (*apic_op_event_cb)(void *event, void (*fn)(void), void *user_data);
+ * once, and frees err. */
+typedef int (*apic_op_event_cb)(const void *event, void (*fn)(void), void *user_data);
 typedef void (*apic_op_end_cb)(int status, apic_error *err, void (*fn)(void), void *user_data);
 
 /** @brief Starts a stream operation; events whose data does not decode end it with DECODE.
@@ -143,12 +138,13 @@ typedef struct apic_op_pager apic_op_pager;
 /** @brief Validates and keeps the request; nothing is sent yet. */
 APIC_EXPORT int apic_op_pager_new(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                                   const apic_call_options *o, apic_op_pager **out, apic_error **err);
-/** @brief Sync: the next page into out (holding nothing yet). @return 1 a page, 0 no more, or a code. */
-APIC_EXPORT int apic_op_pager_next(apic_op_pager *p, void *page, apic_error **err);
-/** @brief Sync: the next item into out (a struct of the items' model, holding nothing yet),
- *  fetching pages as needed. @return 1 an item, 0 no more, or a code. */
-APIC_EXPORT int apic_op_pager_next_item(apic_op_pager *p, void *item, apic_error **err);
-/** @brief Async: the next page to done (result: a heap page).
+/** @brief Sync: the next page. @return 0 with *page (the caller's: apic_value_free), or NULL
+ *  when no page is left; or a code with *err. */
+APIC_EXPORT int apic_op_pager_next(apic_op_pager *p, void **page, apic_error **err);
+/** @brief Sync: the next item (a copy: the caller's, apic_value_free), fetching pages as
+ *  needed. @return 0 with *item, or NULL when no item is left; or a code with *err. */
+APIC_EXPORT int apic_op_pager_next_item(apic_op_pager *p, void **item, apic_error **err);
+/** @brief Async: the next page to done (borrowed, as for apic_op_start).
  *  @retval APIC_ERR_INVALID_ARG no page is left (apic_op_pager_done) @retval APIC_ERR_BUSY a
  *  fetch is running. */
 APIC_EXPORT int apic_op_pager_next_async(apic_op_pager *p, apic_op_cb done, void (*fn)(void), void *user_data,

@@ -4,15 +4,15 @@
  * @brief The Bloomy API client: every operation as a sync and an async function.
  *
  * Sync functions block and may be called from several threads at once on one client. They
- * return 0, or an APIC_ERR_* code with *err set (free it with bloomy_error_free).
+ * return 0 with the result in *out, or an APIC_ERR_* code with *err set and *out NULL.
  * Async functions start the call on the client's libuv loop (call them from the loop's thread,
  * or before it runs) and return 0, after which their callback runs exactly once; or a code
  * with *err, and the callback never runs. Run the client's own loop with
  * bloomy_client_run(), or a group's with apic_group_wait().
- * Arguments are borrowed for the call only. Results belong to the caller: a sync result is
- * filled into the caller's struct (holding nothing before; free what it holds with the
- * model's _clear), an async result is a heap struct the callback owns (free it with the
- * model's _free). Per-call settings: apic_call_options (apic/op.h), NULL for the defaults.
+ * Ownership, one rule: what you pass in is borrowed for the call (never freed or kept); what
+ * you get through an out-pointer is yours, freed whole by its type's _free
+ * (bloomy_task_free, bloomy_error_free); what a callback receives is lent to
+ * it until it returns (_copy keeps it). Zero-initialized options mean the defaults.
  */
 #ifndef BLOOMY_CLIENT_H
 #define BLOOMY_CLIENT_H
@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <apic/client.h>
 #include <apic/op.h>
 
 #include "bloomy/models.h"
@@ -36,19 +37,17 @@ extern "C" {
 
 typedef struct bloomy_client bloomy_client;
 
+/** Client settings. Zero (or NULL options) is the default for every field. */
 typedef struct bloomy_client_options {
-  const char *base_url;                /**< default BLOOMY_DEFAULT_BASE_URL */
+  const char *base_url;                /**< NULL: BLOOMY_DEFAULT_BASE_URL */
   const char *api_key;                 /**< NULL: $BLOOMY_API_KEY; sent as "X-API-Key: KEY", never logged */
   const char *const *default_headers;  /**< "Name: value", on every request */
   size_t n_default_headers;
-  /** Timeouts, retries, max_concurrency, queue, loop, log hook, TLS and proxy, user agent:
-   *  see apic_client_options in apic/client.h. */
+  /** Timeouts, retries, max_concurrency, queue, loop, log hook, TLS and proxy, user agent
+   *  (NULL: BLOOMY_USER_AGENT): apic_client_options in apic/client.h. */
   apic_client_options http;
 } bloomy_client_options;
 
-/** @brief The defaults: the spec's base URL, libapic's timeouts and retry policy, and
- *  BLOOMY_USER_AGENT. */
-void bloomy_client_options_init(bloomy_client_options *o);
 /** @brief A new client (o NULL: the defaults). Free it with bloomy_client_free(). */
 int bloomy_client_new(const bloomy_client_options *o, bloomy_client **out, bloomy_error **err);
 /** @brief Ends the client: with its own loop, work in flight gets up to drain_ms to finish and
@@ -58,188 +57,186 @@ void bloomy_client_free(bloomy_client *c, uint64_t drain_ms);
 /** @brief Runs the client's own loop until every async call, stream and page walk started
  *  on it has ended. @retval APIC_ERR_BUSY the loop is the caller's: run it yourself. */
 int bloomy_client_run(bloomy_client *c);
-/** The engine underneath, for groups (apic_group_new) and the loop (apic_client_loop). */
-apic_client *bloomy_client_core(bloomy_client *c);
+/** @brief The libuv loop async calls run on (the client's own, or the one in its options). */
+uv_loop_t *bloomy_client_loop(bloomy_client *c);
+/** @brief A group of async calls on this client (mode APIC_GROUP_GATHER or
+ *  APIC_GROUP_FAIL_FAST): pass it as apic_call_options.group, then apic_group_wait() and
+ *  apic_group_free() (apic/client.h). */
+int bloomy_group_new(bloomy_client *c, int mode, apic_group **out);
 
 /** How a stream or a page walk ended: status 0 (the server ended it, or the last page was
- *  read) or an APIC_ERR_* code with err (the callback owns it). */
-typedef void (*bloomy_end_cb)(int status, bloomy_error *err, void *user_data);
+ *  read) or an APIC_ERR_* code with err (lent to the callback). */
+typedef void (*bloomy_end_cb)(int status, const bloomy_error *err, void *user_data);
 
 /* ==== users — The people in your organisation. ==== */
 
 /* ---- users.details: GET /users/mine ---- */
-/** Called once when bloomy_users_details_async ends: status 0 with the result (yours: bloomy_user_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_users_details_cb)(apic_call *call, int status, bloomy_user *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_users_details_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_users_details_cb)(apic_call *call, int status, const bloomy_user *result, const bloomy_error *err, void *user_data);
 /**
  * The signed-in user.
  */
-int bloomy_users_details(bloomy_client *c, const apic_call_options *opts, bloomy_user *out, bloomy_error **err);
+int bloomy_users_details(bloomy_client *c, const apic_call_options *opts, bloomy_user **out, bloomy_error **err);
 /** @brief bloomy_users_details, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_users_details_async(bloomy_client *c, const apic_call_options *opts, bloomy_users_details_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- users.get: GET /users/{user_id} ---- */
-/** Called once when bloomy_users_get_async ends: status 0 with the result (yours: bloomy_user_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_users_get_cb)(apic_call *call, int status, bloomy_user *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_users_get_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_users_get_cb)(apic_call *call, int status, const bloomy_user *result, const bloomy_error *err, void *user_data);
 /**
  * One user by id.
  */
-int bloomy_users_get(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_user *out, bloomy_error **err);
+int bloomy_users_get(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_user **out, bloomy_error **err);
 /** @brief bloomy_users_get, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_users_get_async(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_users_get_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- users.search: GET /users/search ---- */
-/** The query parameters of users.search. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of users.search: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct bloomy_users_search_params {
   /** min_len 1 */
   const char *term;
 } bloomy_users_search_params;
 extern const apic_model_desc bloomy_users_search_params__desc;
-/** Called once when bloomy_users_search_async ends: status 0 with the result (yours: bloomy_user_search_result_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_users_search_cb)(apic_call *call, int status, bloomy_user_search_result_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_users_search_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_users_search_cb)(apic_call *call, int status, const bloomy_user_search_result_list *result, const bloomy_error *err, void *user_data);
 /**
  * Search users by name or email.
  */
-int bloomy_users_search(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_user_search_result_array *out, bloomy_error **err);
+int bloomy_users_search(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_user_search_result_list **out, bloomy_error **err);
 /** @brief bloomy_users_search, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_users_search_async(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_users_search_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- users.all: GET /users ---- */
-/** The query parameters of users.all. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of users.all: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct bloomy_users_all_params {
-  bool include_placeholders;
-  apic_presence has_include_placeholders;
+  const bool *include_placeholders;
 } bloomy_users_all_params;
 extern const apic_model_desc bloomy_users_all_params__desc;
-/** Called once when bloomy_users_all_async ends: status 0 with the result (yours: bloomy_user_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_users_all_cb)(apic_call *call, int status, bloomy_user_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_users_all_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_users_all_cb)(apic_call *call, int status, const bloomy_user_list *result, const bloomy_error *err, void *user_data);
 /**
  * Everyone, optionally with placeholder users.
  */
-int bloomy_users_all(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_user_array *out, bloomy_error **err);
+int bloomy_users_all(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_user_list **out, bloomy_error **err);
 /** @brief bloomy_users_all, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_users_all_async(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_users_all_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ==== meetings — Meetings you attend. ==== */
 
 /* ---- meetings.list: GET /meetings ---- */
-/** Called once when bloomy_meetings_list_async ends: status 0 with the result (yours: bloomy_meeting_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_meetings_list_cb)(apic_call *call, int status, bloomy_meeting_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_meetings_list_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_meetings_list_cb)(apic_call *call, int status, const bloomy_meeting_list *result, const bloomy_error *err, void *user_data);
 /**
  * Meetings of the signed-in user.
  */
-int bloomy_meetings_list(bloomy_client *c, const apic_call_options *opts, bloomy_meeting_array *out, bloomy_error **err);
+int bloomy_meetings_list(bloomy_client *c, const apic_call_options *opts, bloomy_meeting_list **out, bloomy_error **err);
 /** @brief bloomy_meetings_list, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_meetings_list_async(bloomy_client *c, const apic_call_options *opts, bloomy_meetings_list_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- meetings.details: GET /meetings/{meeting_id} ---- */
-/** Called once when bloomy_meetings_details_async ends: status 0 with the result (yours: bloomy_meeting_details_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_meetings_details_cb)(apic_call *call, int status, bloomy_meeting_details *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_meetings_details_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_meetings_details_cb)(apic_call *call, int status, const bloomy_meeting_details *result, const bloomy_error *err, void *user_data);
 /**
  * One meeting with attendees, issues, to-dos and metrics.
  */
-int bloomy_meetings_details(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meeting_details *out, bloomy_error **err);
+int bloomy_meetings_details(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meeting_details **out, bloomy_error **err);
 /** @brief bloomy_meetings_details, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_meetings_details_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_details_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- meetings.attendees: GET /meetings/{meeting_id}/attendees ---- */
-/** Called once when bloomy_meetings_attendees_async ends: status 0 with the result (yours: bloomy_attendee_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_meetings_attendees_cb)(apic_call *call, int status, bloomy_attendee_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_meetings_attendees_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_meetings_attendees_cb)(apic_call *call, int status, const bloomy_attendee_list *result, const bloomy_error *err, void *user_data);
 /**
  * The people in a meeting.
  */
-int bloomy_meetings_attendees(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_attendee_array *out, bloomy_error **err);
+int bloomy_meetings_attendees(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_attendee_list **out, bloomy_error **err);
 /** @brief bloomy_meetings_attendees, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_meetings_attendees_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_attendees_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- meetings.issues: GET /meetings/{meeting_id}/issues ---- */
-/** The query parameters of meetings.issues. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of meetings.issues: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct bloomy_meetings_issues_params {
-  bool include_closed;
-  apic_presence has_include_closed;
+  const bool *include_closed;
 } bloomy_meetings_issues_params;
 extern const apic_model_desc bloomy_meetings_issues_params__desc;
-/** Called once when bloomy_meetings_issues_async ends: status 0 with the result (yours: bloomy_issue_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_meetings_issues_cb)(apic_call *call, int status, bloomy_issue_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_meetings_issues_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_meetings_issues_cb)(apic_call *call, int status, const bloomy_issue_list *result, const bloomy_error *err, void *user_data);
 /**
  * Open issues of a meeting.
  */
-int bloomy_meetings_issues(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_issue_array *out, bloomy_error **err);
+int bloomy_meetings_issues(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_issue_list **out, bloomy_error **err);
 /** @brief bloomy_meetings_issues, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_meetings_issues_async(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_meetings_issues_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- meetings.todos: GET /meetings/{meeting_id}/todos ---- */
-/** Called once when bloomy_meetings_todos_async ends: status 0 with the result (yours: bloomy_todo_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_meetings_todos_cb)(apic_call *call, int status, bloomy_todo_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_meetings_todos_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_meetings_todos_cb)(apic_call *call, int status, const bloomy_todo_list *result, const bloomy_error *err, void *user_data);
 /**
  * To-dos of a meeting.
  */
-int bloomy_meetings_todos(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_todo_array *out, bloomy_error **err);
+int bloomy_meetings_todos(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_todo_list **out, bloomy_error **err);
 /** @brief bloomy_meetings_todos, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_meetings_todos_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_todos_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- meetings.metrics: GET /meetings/{meeting_id}/metrics ---- */
-/** Called once when bloomy_meetings_metrics_async ends: status 0 with the result (yours: bloomy_metric_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_meetings_metrics_cb)(apic_call *call, int status, bloomy_metric_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_meetings_metrics_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_meetings_metrics_cb)(apic_call *call, int status, const bloomy_metric_list *result, const bloomy_error *err, void *user_data);
 /**
  * Metrics of a meeting.
  */
-int bloomy_meetings_metrics(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_metric_array *out, bloomy_error **err);
+int bloomy_meetings_metrics(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_metric_list **out, bloomy_error **err);
 /** @brief bloomy_meetings_metrics, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_meetings_metrics_async(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meetings_metrics_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ==== todos — To-dos. ==== */
 
 /* ---- todos.create: POST /todos ---- */
-/** The query and header parameters of todos.create. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query and header parameters of todos.create: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct bloomy_todos_create_params {
   /** Makes the create safe to retry. */
   const char *request_key;
-  apic_presence has_request_key;
 } bloomy_todos_create_params;
 extern const apic_model_desc bloomy_todos_create_params__desc;
-/** Called once when bloomy_todos_create_async ends: status 0 with the result (yours: bloomy_todo_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_todos_create_cb)(apic_call *call, int status, bloomy_todo *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_todos_create_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_todos_create_cb)(apic_call *call, int status, const bloomy_todo *result, const bloomy_error *err, void *user_data);
 /**
  * Create a to-do, for yourself or in a meeting.
  */
-int bloomy_todos_create(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todo *out, bloomy_error **err);
+int bloomy_todos_create(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err);
 /** @brief bloomy_todos_create, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_todos_create_async(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todos_create_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- todos.list: GET /todos ---- */
-/** The query parameters of todos.list. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of todos.list: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct bloomy_todos_list_params {
   const bloomy_todo_status *status;
   size_t status_count;
-  apic_presence has_status;
-  int64_t user_id;
-  apic_presence has_user_id;
+  const int64_t *user_id;
   const char *cursor;
-  apic_presence has_cursor;
 } bloomy_todos_list_params;
 extern const apic_model_desc bloomy_todos_list_params__desc;
-/** Called once when bloomy_todos_list_async ends: status 0 with the result (yours: bloomy_todo_page_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_todos_list_cb)(apic_call *call, int status, bloomy_todo_page *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_todos_list_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_todos_list_cb)(apic_call *call, int status, const bloomy_todo_page *result, const bloomy_error *err, void *user_data);
 /**
  * Your to-dos, a page at a time.
  */
-int bloomy_todos_list(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todo_page *out, bloomy_error **err);
+int bloomy_todos_list(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todo_page **out, bloomy_error **err);
 /** @brief bloomy_todos_list, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_todos_list_async(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todos_list_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 /** A lazy walk over the pages of todos.list (cursor in `next`); nothing is sent until the first next. */
 typedef struct bloomy_todos_list_pager bloomy_todos_list_pager;
 /** @brief A pager from these arguments (copied). Free it with bloomy_todos_list_pager_free. */
 int bloomy_todos_list_pages(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todos_list_pager **out, bloomy_error **err);
-/** @brief The next page into *page (holding nothing yet). @return 1 a page, 0 no more, or a code with *err. */
-int bloomy_todos_list_next_page(bloomy_todos_list_pager *p, bloomy_todo_page *page, bloomy_error **err);
-/** @brief The next item into *item (holding nothing yet; yours to clear), fetching pages as needed. @return 1, 0 no more, or a code. */
-int bloomy_todos_list_next_item(bloomy_todos_list_pager *p, bloomy_todo *item, bloomy_error **err);
-/** Called per item of an async walk (borrowed: copy what you keep); nonzero stops the walk. */
+/** @brief The next page (yours: bloomy_todo_page_free); 0 with *out NULL when none is left. */
+int bloomy_todos_list_next_page(bloomy_todos_list_pager *p, bloomy_todo_page **out, bloomy_error **err);
+/** @brief The next item (yours: bloomy_todo_free), fetching pages as needed; 0 with *out NULL when none is left. */
+int bloomy_todos_list_next_item(bloomy_todos_list_pager *p, bloomy_todo **out, bloomy_error **err);
+/** Called per item of an async walk (lent: bloomy_todo_copy keeps one); nonzero stops the walk. */
 typedef int (*bloomy_todos_list_item_cb)(const bloomy_todo *item, void *user_data);
 /** @brief Async: every item in turn, one page fetched at a time, then on_end once. */
 int bloomy_todos_list_each_async(bloomy_todos_list_pager *p, bloomy_todos_list_item_cb on_item, bloomy_end_cb on_end, void *user_data, bloomy_error **err);
@@ -251,36 +248,36 @@ int bloomy_todos_list_pager_done(const bloomy_todos_list_pager *p);
 void bloomy_todos_list_pager_free(bloomy_todos_list_pager *p);
 
 /* ---- todos.details: GET /todos/{todo_id} ---- */
-/** Called once when bloomy_todos_details_async ends: status 0 with the result (yours: bloomy_todo_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_todos_details_cb)(apic_call *call, int status, bloomy_todo *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_todos_details_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_todos_details_cb)(apic_call *call, int status, const bloomy_todo *result, const bloomy_error *err, void *user_data);
 /**
  * One to-do.
  * Errors this operation answers with:
  *   NotFoundError
  */
-int bloomy_todos_details(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo *out, bloomy_error **err);
+int bloomy_todos_details(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err);
 /** @brief bloomy_todos_details, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_todos_details_async(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todos_details_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- todos.complete: PUT /todos/{todo_id}/complete ---- */
-/** Called once when bloomy_todos_complete_async ends: status 0 with the result (yours: bloomy_todo_free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_todos_complete_cb)(apic_call *call, int status, bloomy_todo *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_todos_complete_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_todos_complete_cb)(apic_call *call, int status, const bloomy_todo *result, const bloomy_error *err, void *user_data);
 /**
  * Complete a to-do.
  */
-int bloomy_todos_complete(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo *out, bloomy_error **err);
+int bloomy_todos_complete(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err);
 /** @brief bloomy_todos_complete, async: cb runs once on the loop (opts->group: as a member of that group). */
 int bloomy_todos_complete_async(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todos_complete_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 /* ---- todos.bulk_upsert: PUT /todos/bulk ---- */
-/** Called once when bloomy_todos_bulk_upsert_async ends: status 0 with the result (yours: bloomy_todo_array_clear and free), else a code with err (yours: bloomy_error_free). */
-typedef void (*bloomy_todos_bulk_upsert_cb)(apic_call *call, int status, bloomy_todo_array *result, bloomy_error *err, void *user_data);
+/** Called once when bloomy_todos_bulk_upsert_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*bloomy_todos_bulk_upsert_cb)(apic_call *call, int status, const bloomy_todo_list *result, const bloomy_error *err, void *user_data);
 /**
  * Replace many to-dos at once; each item is created or updated.
  */
-int bloomy_todos_bulk_upsert(bloomy_client *c, const bloomy_create_todo_array *body, const apic_call_options *opts, bloomy_todo_array *out, bloomy_error **err);
+int bloomy_todos_bulk_upsert(bloomy_client *c, const bloomy_create_todo_list *body, const apic_call_options *opts, bloomy_todo_list **out, bloomy_error **err);
 /** @brief bloomy_todos_bulk_upsert, async: cb runs once on the loop (opts->group: as a member of that group). */
-int bloomy_todos_bulk_upsert_async(bloomy_client *c, const bloomy_create_todo_array *body, const apic_call_options *opts, bloomy_todos_bulk_upsert_cb cb, void *user_data, apic_call **out, bloomy_error **err);
+int bloomy_todos_bulk_upsert_async(bloomy_client *c, const bloomy_create_todo_list *body, const apic_call_options *opts, bloomy_todos_bulk_upsert_cb cb, void *user_data, apic_call **out, bloomy_error **err);
 
 #ifdef __cplusplus
 }

@@ -5,9 +5,12 @@
  *
  * A bloomy_error says what went wrong: its kind (one per error of the spec, plus the
  * transport kinds), the HTTP status, a message, the request id, the raw body, Retry-After,
- * and for spec errors the decoded payload (bloomy_error_as_NAME()).
- * Ownership: the caller frees every bloomy_error with bloomy_error_free();
- * pointers read from one live as long as it does.
+ * and for spec errors the payload (bloomy_error_as_NAME(): never NULL when the kind
+ * matches; its @header fields come from the response headers, its body fields are absent when
+ * the body was empty, not JSON, or not the spec's shape).
+ * Ownership: an error handed to you through an out-pointer is yours (bloomy_error_free);
+ * one a callback receives is lent to it (bloomy_error_copy keeps it). Pointers read
+ * from an error live as long as it does.
  */
 #ifndef BLOOMY_ERRORS_H
 #define BLOOMY_ERRORS_H
@@ -36,8 +39,9 @@ typedef enum bloomy_error_kind {
   BLOOMY_ERROR_CANCELLED,        /**< cancelled, or the client was closed */
   BLOOMY_ERROR_DECODE,           /**< the response does not match the spec */
   BLOOMY_ERROR_INVALID_ARGUMENT, /**< the call's arguments were refused; nothing was sent */
-  BLOOMY_ERROR_UNKNOWN_STATUS,   /**< an error status the spec does not name */
-  BLOOMY_ERROR_OTHER             /**< anything else (out of memory, a transfer failure) */
+  BLOOMY_ERROR_UNKNOWN_STATUS,   /**< a status the spec does not name: an error status, or a 2xx without the result */
+  BLOOMY_ERROR_OTHER,            /**< anything else (out of memory, a transfer failure) */
+  BLOOMY_ERROR_REDIRECT          /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
 } bloomy_error_kind;
 
 /* ---- error payloads ---- */
@@ -52,196 +56,58 @@ typedef struct bloomy_server_error bloomy_server_error;
  * Something the server refused; `message` says why.
  */
 struct bloomy_bad_request_error {
-  char *message;
-  cJSON *errors;
-  apic_presence has_errors;
+  const char *message;
+  const apic_string_list_entry *errors;
+  size_t errors_count;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_bad_request_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_bad_request_error_init(bloomy_bad_request_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_bad_request_error_clear(bloomy_bad_request_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_bad_request_error_free(bloomy_bad_request_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_bad_request_error_copy(bloomy_bad_request_error *dst, const bloomy_bad_request_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int bloomy_bad_request_error_equal(const bloomy_bad_request_error *a, const bloomy_bad_request_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_bad_request_error_from_json(bloomy_bad_request_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_bad_request_error_to_json(const bloomy_bad_request_error *m);
-/** @brief bloomy_bad_request_error_from_json on len bytes of JSON text. */
-int bloomy_bad_request_error_parse(bloomy_bad_request_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_bad_request_error_dump(const bloomy_bad_request_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_bad_request_error_validate(const bloomy_bad_request_error *m, apic_error **err);
 
 /**
  * The API key is missing or not valid.
  */
 struct bloomy_unauthorized_error {
-  char *message;
-  apic_presence has_message;
+  const char *message;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_unauthorized_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_unauthorized_error_init(bloomy_unauthorized_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_unauthorized_error_clear(bloomy_unauthorized_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_unauthorized_error_free(bloomy_unauthorized_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_unauthorized_error_copy(bloomy_unauthorized_error *dst, const bloomy_unauthorized_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int bloomy_unauthorized_error_equal(const bloomy_unauthorized_error *a, const bloomy_unauthorized_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_unauthorized_error_from_json(bloomy_unauthorized_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_unauthorized_error_to_json(const bloomy_unauthorized_error *m);
-/** @brief bloomy_unauthorized_error_from_json on len bytes of JSON text. */
-int bloomy_unauthorized_error_parse(bloomy_unauthorized_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_unauthorized_error_dump(const bloomy_unauthorized_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_unauthorized_error_validate(const bloomy_unauthorized_error *m, apic_error **err);
 
 /**
  * Not found.
  */
 struct bloomy_not_found_error {
-  char *message;
-  apic_presence has_message;
+  const char *message;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_not_found_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_not_found_error_init(bloomy_not_found_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_not_found_error_clear(bloomy_not_found_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_not_found_error_free(bloomy_not_found_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_not_found_error_copy(bloomy_not_found_error *dst, const bloomy_not_found_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int bloomy_not_found_error_equal(const bloomy_not_found_error *a, const bloomy_not_found_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_not_found_error_from_json(bloomy_not_found_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_not_found_error_to_json(const bloomy_not_found_error *m);
-/** @brief bloomy_not_found_error_from_json on len bytes of JSON text. */
-int bloomy_not_found_error_parse(bloomy_not_found_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_not_found_error_dump(const bloomy_not_found_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_not_found_error_validate(const bloomy_not_found_error *m, apic_error **err);
 
 /**
  * Slow down.
  */
 struct bloomy_too_many_requests_error {
-  char *message;
-  apic_presence has_message;
-  int64_t retry_after_ms;
-  apic_presence has_retry_after_ms;
+  const char *message;
+  const int64_t *retry_after_ms;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_too_many_requests_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_too_many_requests_error_init(bloomy_too_many_requests_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_too_many_requests_error_clear(bloomy_too_many_requests_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_too_many_requests_error_free(bloomy_too_many_requests_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_too_many_requests_error_copy(bloomy_too_many_requests_error *dst, const bloomy_too_many_requests_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int bloomy_too_many_requests_error_equal(const bloomy_too_many_requests_error *a, const bloomy_too_many_requests_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_too_many_requests_error_from_json(bloomy_too_many_requests_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_too_many_requests_error_to_json(const bloomy_too_many_requests_error *m);
-/** @brief bloomy_too_many_requests_error_from_json on len bytes of JSON text. */
-int bloomy_too_many_requests_error_parse(bloomy_too_many_requests_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_too_many_requests_error_dump(const bloomy_too_many_requests_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_too_many_requests_error_validate(const bloomy_too_many_requests_error *m, apic_error **err);
 
 /**
  * Another client error.
  */
 struct bloomy_client_error {
-  char *message;
-  apic_presence has_message;
+  const char *message;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_client_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_client_error_init(bloomy_client_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_client_error_clear(bloomy_client_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_client_error_free(bloomy_client_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_client_error_copy(bloomy_client_error *dst, const bloomy_client_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int bloomy_client_error_equal(const bloomy_client_error *a, const bloomy_client_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_client_error_from_json(bloomy_client_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_client_error_to_json(const bloomy_client_error *m);
-/** @brief bloomy_client_error_from_json on len bytes of JSON text. */
-int bloomy_client_error_parse(bloomy_client_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_client_error_dump(const bloomy_client_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_client_error_validate(const bloomy_client_error *m, apic_error **err);
 
 /**
  * The server failed.
  */
 struct bloomy_server_error {
-  char *message;
-  apic_presence has_message;
+  const char *message;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_server_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_server_error_init(bloomy_server_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_server_error_clear(bloomy_server_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_server_error_free(bloomy_server_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_server_error_copy(bloomy_server_error *dst, const bloomy_server_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int bloomy_server_error_equal(const bloomy_server_error *a, const bloomy_server_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_server_error_from_json(bloomy_server_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_server_error_to_json(const bloomy_server_error *m);
-/** @brief bloomy_server_error_from_json on len bytes of JSON text. */
-int bloomy_server_error_parse(bloomy_server_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_server_error_dump(const bloomy_server_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_server_error_validate(const bloomy_server_error *m, apic_error **err);
 
 typedef struct bloomy_error bloomy_error;
 
@@ -249,6 +115,9 @@ typedef struct bloomy_error bloomy_error;
  *  statuses before 4XX/5XX classes), decodes the spec's payload from its body and @header
  *  fields from its response headers. NULL when out of memory (core is freed then). */
 bloomy_error *bloomy_error_from_apic(apic_error *core);
+/** @brief A copy of e that outlives it (yours: bloomy_error_free); NULL for NULL or
+ *  when out of memory. */
+bloomy_error *bloomy_error_copy(const bloomy_error *e);
 /** @brief Frees e. NULL is fine. */
 void bloomy_error_free(bloomy_error *e);
 
@@ -263,17 +132,17 @@ int64_t bloomy_error_retry_after_ms(const bloomy_error *e);  /**< -1 if not give
 unsigned bloomy_error_attempts(const bloomy_error *e);
 /** @brief The libapic error underneath (borrowed). */
 const apic_error *bloomy_error_core(const bloomy_error *e);
-/** @brief The BadRequestError payload when e is one and its body decoded; else NULL. */
+/** @brief The BadRequestError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const bloomy_bad_request_error *bloomy_error_as_bad_request(const bloomy_error *e);
-/** @brief The UnauthorizedError payload when e is one and its body decoded; else NULL. */
+/** @brief The UnauthorizedError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const bloomy_unauthorized_error *bloomy_error_as_unauthorized(const bloomy_error *e);
-/** @brief The NotFoundError payload when e is one and its body decoded; else NULL. */
+/** @brief The NotFoundError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const bloomy_not_found_error *bloomy_error_as_not_found(const bloomy_error *e);
-/** @brief The TooManyRequestsError payload when e is one and its body decoded; else NULL. */
+/** @brief The TooManyRequestsError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const bloomy_too_many_requests_error *bloomy_error_as_too_many_requests(const bloomy_error *e);
-/** @brief The ClientError payload when e is one and its body decoded; else NULL. */
+/** @brief The ClientError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const bloomy_client_error *bloomy_error_as_client(const bloomy_error *e);
-/** @brief The ServerError payload when e is one and its body decoded; else NULL. */
+/** @brief The ServerError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const bloomy_server_error *bloomy_error_as_server(const bloomy_error *e);
 /** @brief One line for people ("RateLimitError: ... (status 429)"); snprintf's contract. */
 int bloomy_error_str(const bloomy_error *e, char *buf, size_t size);

@@ -3,20 +3,18 @@
  * @file bloomy/models.h
  * @brief The models and enums of Bloomy API.
  *
- * Every model is a plain struct: fill it on the stack, or decode it. Ownership, for every
- * model X below:
- * - X_init(x) fills the spec's defaults; X_clear(x) frees what x holds and leaves it zeroed
- *   (reusable); X_free(x) clears and frees a heap X. Both accept NULL.
- * - Strings, nested models and arrays a model holds are its own: X_clear frees them.
- * - X_parse/X_from_json fill an X that holds nothing yet; on failure it is left cleared and
- *   *err names the JSON path. X_dump returns text the caller frees with free(); X_to_json a
- *   tree the caller frees with cJSON_Delete().
- * - X_array holds a JSON array of X (items, count), with the same calls; X_array_clear frees
- *   the elements and the items.
- * Optional and nullable fields have a has_NAME member: APIC_ABSENT, APIC_NULL or APIC_PRESENT.
- * Date-times are kept as their RFC 3339 text (checked on decode); apic_datetime_parse()
- * (apic/datetime.h) turns one into seconds and nanoseconds since the epoch. Dates are
- * YYYY-MM-DD text.
+ * Every model is a plain struct whose pointer members are const: the SDK only reads what you
+ * build, so point them at literals, stack arrays and your own strings (designated
+ * initializers work well), and the SDK never frees them. A model the SDK hands you (a result,
+ * a copy) is one allocation you free whole with its X_free.
+ * Presence: a member that may be left out is a pointer, NULL leaving it out (the spec's
+ * default, if any, applies): strings, optional or defaulted numbers, bools and enums
+ * (APIC_INT(20), APIC_BOOL(true), APIC_ENUM(type, value) point at a literal), optional
+ * models, arrays and maps (`x` with `x_count`). A member that must be sent is a plain value.
+ * A nullable field adds `bool x_null` (true: JSON null). Enums keep the text of a value this
+ * SDK does not know in `x_unknown` (the value is then 0, X_UNKNOWN).
+ * Date-times are RFC 3339 text (apic_datetime_parse() in apic/datetime.h reads one); dates are
+ * YYYY-MM-DD text. docs/clients.md has the whole rule.
  */
 #ifndef BLOOMY_MODELS_H
 #define BLOOMY_MODELS_H
@@ -25,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <apic/alloc.h>
 #include <apic/datetime.h>
 #include <apic/model.h>
 
@@ -76,608 +75,357 @@ typedef struct bloomy_create_todo bloomy_create_todo;
 typedef struct bloomy_metric bloomy_metric;
 typedef struct bloomy_meeting_details bloomy_meeting_details;
 typedef struct bloomy_todo_page bloomy_todo_page;
+/** @brief An array of User: items[0] to items[count - 1]. */
+typedef struct bloomy_user_list { const bloomy_user *items; size_t count; } bloomy_user_list;
+/** @brief An array of UserSearchResult: items[0] to items[count - 1]. */
+typedef struct bloomy_user_search_result_list { const bloomy_user_search_result *items; size_t count; } bloomy_user_search_result_list;
+/** @brief An array of Meeting: items[0] to items[count - 1]. */
+typedef struct bloomy_meeting_list { const bloomy_meeting *items; size_t count; } bloomy_meeting_list;
+/** @brief An array of Attendee: items[0] to items[count - 1]. */
+typedef struct bloomy_attendee_list { const bloomy_attendee *items; size_t count; } bloomy_attendee_list;
+/** @brief An array of Issue: items[0] to items[count - 1]. */
+typedef struct bloomy_issue_list { const bloomy_issue *items; size_t count; } bloomy_issue_list;
+/** @brief An array of Todo: items[0] to items[count - 1]. */
+typedef struct bloomy_todo_list { const bloomy_todo *items; size_t count; } bloomy_todo_list;
+/** @brief An array of CreateTodo: items[0] to items[count - 1]. */
+typedef struct bloomy_create_todo_list { const bloomy_create_todo *items; size_t count; } bloomy_create_todo_list;
+/** @brief An array of Metric: items[0] to items[count - 1]. */
+typedef struct bloomy_metric_list { const bloomy_metric *items; size_t count; } bloomy_metric_list;
 
 /**
  * A person on a team.
  */
 struct bloomy_user {
   int64_t id;
-  char *name;
-  char *email;
-  apic_presence has_email;
+  const char *name;
+  const char *email;
   /** Link to the person's picture. */
-  char *image_url;
-  apic_presence has_image_url;
-  char *position;
-  apic_presence has_position;
+  const char *image_url;
+  bool image_url_null; /**< true: JSON null */
+  const char *position;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_user__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_user_init(bloomy_user *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_user_clear(bloomy_user *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_user_free(bloomy_user *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_user_copy(bloomy_user *dst, const bloomy_user *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_user (yours: bloomy_user_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_user_parse(const char *json, size_t len, bloomy_user **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_user_dump(const bloomy_user *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_user_validate(const bloomy_user *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_user_free); NULL when out of memory. */
+bloomy_user *bloomy_user_copy(const bloomy_user *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_user_equal(const bloomy_user *a, const bloomy_user *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_user_from_json(bloomy_user *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_user_to_json(const bloomy_user *m);
-/** @brief bloomy_user_from_json on len bytes of JSON text. */
-int bloomy_user_parse(bloomy_user *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_user_dump(const bloomy_user *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_user_validate(const bloomy_user *m, apic_error **err);
-/** @brief A JSON array of User, as an operation returning `User[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_user_array_clear frees them). */
-typedef struct bloomy_user_array {
-  bloomy_user *items;
-  size_t count;
-} bloomy_user_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_user_array_from_json(bloomy_user_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_user_array_from_json on len bytes of JSON text. */
-int bloomy_user_array_parse(bloomy_user_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_user_array_to_json(const bloomy_user_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_user_array_dump(const bloomy_user_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_user_array_clear(bloomy_user_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_user_array_equal(const bloomy_user_array *a, const bloomy_user_array *b);
-/** @brief bloomy_user_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_user_array_validate(const bloomy_user_array *a, apic_error **err);
+/** @brief Frees a bloomy_user the SDK handed you, whole. NULL is fine. */
+void bloomy_user_free(bloomy_user *m);
+/** @brief A deep copy of *l (yours: bloomy_user_list_free); NULL when out of memory. */
+bloomy_user_list *bloomy_user_list_copy(const bloomy_user_list *l);
+/** @brief Frees a bloomy_user_list the SDK handed you, whole. NULL is fine. */
+void bloomy_user_list_free(bloomy_user_list *l);
 
 /**
  * One user as search finds them.
  */
 struct bloomy_user_search_result {
   int64_t id;
-  char *name;
-  char *description;
-  apic_presence has_description;
-  char *email;
-  apic_presence has_email;
-  int64_t organization_id;
-  apic_presence has_organization_id;
+  const char *name;
+  const char *description;
+  const char *email;
+  const int64_t *organization_id;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_user_search_result__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_user_search_result_init(bloomy_user_search_result *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_user_search_result_clear(bloomy_user_search_result *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_user_search_result_free(bloomy_user_search_result *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_user_search_result_copy(bloomy_user_search_result *dst, const bloomy_user_search_result *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_user_search_result (yours: bloomy_user_search_result_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_user_search_result_parse(const char *json, size_t len, bloomy_user_search_result **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_user_search_result_dump(const bloomy_user_search_result *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_user_search_result_free); NULL when out of memory. */
+bloomy_user_search_result *bloomy_user_search_result_copy(const bloomy_user_search_result *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_user_search_result_equal(const bloomy_user_search_result *a, const bloomy_user_search_result *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_user_search_result_from_json(bloomy_user_search_result *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_user_search_result_to_json(const bloomy_user_search_result *m);
-/** @brief bloomy_user_search_result_from_json on len bytes of JSON text. */
-int bloomy_user_search_result_parse(bloomy_user_search_result *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_user_search_result_dump(const bloomy_user_search_result *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_user_search_result_validate(const bloomy_user_search_result *m, apic_error **err);
-/** @brief A JSON array of UserSearchResult, as an operation returning `UserSearchResult[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_user_search_result_array_clear frees them). */
-typedef struct bloomy_user_search_result_array {
-  bloomy_user_search_result *items;
-  size_t count;
-} bloomy_user_search_result_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_user_search_result_array_from_json(bloomy_user_search_result_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_user_search_result_array_from_json on len bytes of JSON text. */
-int bloomy_user_search_result_array_parse(bloomy_user_search_result_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_user_search_result_array_to_json(const bloomy_user_search_result_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_user_search_result_array_dump(const bloomy_user_search_result_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_user_search_result_array_clear(bloomy_user_search_result_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_user_search_result_array_equal(const bloomy_user_search_result_array *a, const bloomy_user_search_result_array *b);
-/** @brief bloomy_user_search_result_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_user_search_result_array_validate(const bloomy_user_search_result_array *a, apic_error **err);
+/** @brief Frees a bloomy_user_search_result the SDK handed you, whole. NULL is fine. */
+void bloomy_user_search_result_free(bloomy_user_search_result *m);
+/** @brief A deep copy of *l (yours: bloomy_user_search_result_list_free); NULL when out of memory. */
+bloomy_user_search_result_list *bloomy_user_search_result_list_copy(const bloomy_user_search_result_list *l);
+/** @brief Frees a bloomy_user_search_result_list the SDK handed you, whole. NULL is fine. */
+void bloomy_user_search_result_list_free(bloomy_user_search_result_list *l);
 
 /**
  * A meeting (a "level 10") as the list shows it.
  */
 struct bloomy_meeting {
   int64_t id;
-  char *name;
+  const char *name;
   /** Deprecated alias of `name`. Deprecated: use name */
-  char *title;
-  apic_presence has_title;
+  const char *title;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_meeting__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_meeting_init(bloomy_meeting *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_meeting_clear(bloomy_meeting *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_meeting_free(bloomy_meeting *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_meeting_copy(bloomy_meeting *dst, const bloomy_meeting *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_meeting (yours: bloomy_meeting_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_meeting_parse(const char *json, size_t len, bloomy_meeting **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_meeting_dump(const bloomy_meeting *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_meeting_free); NULL when out of memory. */
+bloomy_meeting *bloomy_meeting_copy(const bloomy_meeting *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_meeting_equal(const bloomy_meeting *a, const bloomy_meeting *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_meeting_from_json(bloomy_meeting *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_meeting_to_json(const bloomy_meeting *m);
-/** @brief bloomy_meeting_from_json on len bytes of JSON text. */
-int bloomy_meeting_parse(bloomy_meeting *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_meeting_dump(const bloomy_meeting *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_meeting_validate(const bloomy_meeting *m, apic_error **err);
-/** @brief A JSON array of Meeting, as an operation returning `Meeting[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_meeting_array_clear frees them). */
-typedef struct bloomy_meeting_array {
-  bloomy_meeting *items;
-  size_t count;
-} bloomy_meeting_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_meeting_array_from_json(bloomy_meeting_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_meeting_array_from_json on len bytes of JSON text. */
-int bloomy_meeting_array_parse(bloomy_meeting_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_meeting_array_to_json(const bloomy_meeting_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_meeting_array_dump(const bloomy_meeting_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_meeting_array_clear(bloomy_meeting_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_meeting_array_equal(const bloomy_meeting_array *a, const bloomy_meeting_array *b);
-/** @brief bloomy_meeting_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_meeting_array_validate(const bloomy_meeting_array *a, apic_error **err);
+/** @brief Frees a bloomy_meeting the SDK handed you, whole. NULL is fine. */
+void bloomy_meeting_free(bloomy_meeting *m);
+/** @brief A deep copy of *l (yours: bloomy_meeting_list_free); NULL when out of memory. */
+bloomy_meeting_list *bloomy_meeting_list_copy(const bloomy_meeting_list *l);
+/** @brief Frees a bloomy_meeting_list the SDK handed you, whole. NULL is fine. */
+void bloomy_meeting_list_free(bloomy_meeting_list *l);
 
 /**
  * A person who attends a meeting.
  */
 struct bloomy_attendee {
   int64_t user_id;
-  char *name;
-  char *image_url;
-  apic_presence has_image_url;
+  const char *name;
+  const char *image_url;
+  bool image_url_null; /**< true: JSON null */
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_attendee__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_attendee_init(bloomy_attendee *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_attendee_clear(bloomy_attendee *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_attendee_free(bloomy_attendee *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_attendee_copy(bloomy_attendee *dst, const bloomy_attendee *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_attendee (yours: bloomy_attendee_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_attendee_parse(const char *json, size_t len, bloomy_attendee **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_attendee_dump(const bloomy_attendee *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_attendee_free); NULL when out of memory. */
+bloomy_attendee *bloomy_attendee_copy(const bloomy_attendee *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_attendee_equal(const bloomy_attendee *a, const bloomy_attendee *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_attendee_from_json(bloomy_attendee *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_attendee_to_json(const bloomy_attendee *m);
-/** @brief bloomy_attendee_from_json on len bytes of JSON text. */
-int bloomy_attendee_parse(bloomy_attendee *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_attendee_dump(const bloomy_attendee *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_attendee_validate(const bloomy_attendee *m, apic_error **err);
-/** @brief A JSON array of Attendee, as an operation returning `Attendee[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_attendee_array_clear frees them). */
-typedef struct bloomy_attendee_array {
-  bloomy_attendee *items;
-  size_t count;
-} bloomy_attendee_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_attendee_array_from_json(bloomy_attendee_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_attendee_array_from_json on len bytes of JSON text. */
-int bloomy_attendee_array_parse(bloomy_attendee_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_attendee_array_to_json(const bloomy_attendee_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_attendee_array_dump(const bloomy_attendee_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_attendee_array_clear(bloomy_attendee_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_attendee_array_equal(const bloomy_attendee_array *a, const bloomy_attendee_array *b);
-/** @brief bloomy_attendee_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_attendee_array_validate(const bloomy_attendee_array *a, apic_error **err);
+/** @brief Frees a bloomy_attendee the SDK handed you, whole. NULL is fine. */
+void bloomy_attendee_free(bloomy_attendee *m);
+/** @brief A deep copy of *l (yours: bloomy_attendee_list_free); NULL when out of memory. */
+bloomy_attendee_list *bloomy_attendee_list_copy(const bloomy_attendee_list *l);
+/** @brief Frees a bloomy_attendee_list the SDK handed you, whole. NULL is fine. */
+void bloomy_attendee_list_free(bloomy_attendee_list *l);
 
 /**
  * An issue raised in a meeting.
  */
 struct bloomy_issue {
   int64_t id;
-  char *title;
-  char *notes_url;
-  apic_presence has_notes_url;
-  char *created_at;
-  char *completed_at;
-  apic_presence has_completed_at;
+  const char *title;
+  const char *notes_url;
+  const char *created_at;
+  const char *completed_at;
+  bool completed_at_null; /**< true: JSON null */
   int64_t user_id;
-  char *user_name;
-  apic_presence has_user_name;
+  const char *user_name;
   int64_t meeting_id;
-  char *meeting_title;
-  apic_presence has_meeting_title;
+  const char *meeting_title;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_issue__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_issue_init(bloomy_issue *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_issue_clear(bloomy_issue *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_issue_free(bloomy_issue *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_issue_copy(bloomy_issue *dst, const bloomy_issue *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_issue (yours: bloomy_issue_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_issue_parse(const char *json, size_t len, bloomy_issue **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_issue_dump(const bloomy_issue *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_issue_validate(const bloomy_issue *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_issue_free); NULL when out of memory. */
+bloomy_issue *bloomy_issue_copy(const bloomy_issue *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_issue_equal(const bloomy_issue *a, const bloomy_issue *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_issue_from_json(bloomy_issue *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_issue_to_json(const bloomy_issue *m);
-/** @brief bloomy_issue_from_json on len bytes of JSON text. */
-int bloomy_issue_parse(bloomy_issue *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_issue_dump(const bloomy_issue *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_issue_validate(const bloomy_issue *m, apic_error **err);
-/** @brief A JSON array of Issue, as an operation returning `Issue[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_issue_array_clear frees them). */
-typedef struct bloomy_issue_array {
-  bloomy_issue *items;
-  size_t count;
-} bloomy_issue_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_issue_array_from_json(bloomy_issue_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_issue_array_from_json on len bytes of JSON text. */
-int bloomy_issue_array_parse(bloomy_issue_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_issue_array_to_json(const bloomy_issue_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_issue_array_dump(const bloomy_issue_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_issue_array_clear(bloomy_issue_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_issue_array_equal(const bloomy_issue_array *a, const bloomy_issue_array *b);
-/** @brief bloomy_issue_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_issue_array_validate(const bloomy_issue_array *a, apic_error **err);
+/** @brief Frees a bloomy_issue the SDK handed you, whole. NULL is fine. */
+void bloomy_issue_free(bloomy_issue *m);
+/** @brief A deep copy of *l (yours: bloomy_issue_list_free); NULL when out of memory. */
+bloomy_issue_list *bloomy_issue_list_copy(const bloomy_issue_list *l);
+/** @brief Frees a bloomy_issue_list the SDK handed you, whole. NULL is fine. */
+void bloomy_issue_list_free(bloomy_issue_list *l);
 
 /**
  * A to-do.
  */
 struct bloomy_todo {
   int64_t id;
-  char *title;
-  char *notes_url;
-  apic_presence has_notes_url;
-  char *due_date;
-  apic_presence has_due_date;
-  char *created_at;
-  char *completed_at;
-  apic_presence has_completed_at;
-  bloomy_todo_status status;
-  char *status_unknown; /**< the text of a value this SDK does not know */
-  char *user_name;
-  apic_presence has_user_name;
+  const char *title;
+  const char *notes_url;
+  const char *due_date;
+  bool due_date_null; /**< true: JSON null */
+  const char *created_at;
+  const char *completed_at;
+  bool completed_at_null; /**< true: JSON null */
+  const bloomy_todo_status *status;
+  const char *status_unknown; /**< the text of a value this SDK does not know */
+  const char *user_name;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_todo__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_todo_init(bloomy_todo *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_todo_clear(bloomy_todo *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_todo_free(bloomy_todo *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_todo_copy(bloomy_todo *dst, const bloomy_todo *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_todo (yours: bloomy_todo_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_todo_parse(const char *json, size_t len, bloomy_todo **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_todo_dump(const bloomy_todo *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_todo_validate(const bloomy_todo *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_todo_free); NULL when out of memory. */
+bloomy_todo *bloomy_todo_copy(const bloomy_todo *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_todo_equal(const bloomy_todo *a, const bloomy_todo *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_todo_from_json(bloomy_todo *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_todo_to_json(const bloomy_todo *m);
-/** @brief bloomy_todo_from_json on len bytes of JSON text. */
-int bloomy_todo_parse(bloomy_todo *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_todo_dump(const bloomy_todo *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_todo_validate(const bloomy_todo *m, apic_error **err);
-/** @brief A JSON array of Todo, as an operation returning `Todo[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_todo_array_clear frees them). */
-typedef struct bloomy_todo_array {
-  bloomy_todo *items;
-  size_t count;
-} bloomy_todo_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_todo_array_from_json(bloomy_todo_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_todo_array_from_json on len bytes of JSON text. */
-int bloomy_todo_array_parse(bloomy_todo_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_todo_array_to_json(const bloomy_todo_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_todo_array_dump(const bloomy_todo_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_todo_array_clear(bloomy_todo_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_todo_array_equal(const bloomy_todo_array *a, const bloomy_todo_array *b);
-/** @brief bloomy_todo_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_todo_array_validate(const bloomy_todo_array *a, apic_error **err);
+/** @brief Frees a bloomy_todo the SDK handed you, whole. NULL is fine. */
+void bloomy_todo_free(bloomy_todo *m);
+/** @brief A deep copy of *l (yours: bloomy_todo_list_free); NULL when out of memory. */
+bloomy_todo_list *bloomy_todo_list_copy(const bloomy_todo_list *l);
+/** @brief Frees a bloomy_todo_list the SDK handed you, whole. NULL is fine. */
+void bloomy_todo_list_free(bloomy_todo_list *l);
 
 /**
  * A new to-do.
  */
 struct bloomy_create_todo {
-  char *title;
-  int64_t meeting_id;
-  apic_presence has_meeting_id;
-  char *due_date;
-  apic_presence has_due_date;
-  int64_t user_id;
-  apic_presence has_user_id;
-  char *notes;
-  apic_presence has_notes;
+  const char *title;
+  const int64_t *meeting_id;
+  const char *due_date;
+  const int64_t *user_id;
+  const char *notes;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_create_todo__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_create_todo_init(bloomy_create_todo *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_create_todo_clear(bloomy_create_todo *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_create_todo_free(bloomy_create_todo *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_create_todo_copy(bloomy_create_todo *dst, const bloomy_create_todo *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_create_todo (yours: bloomy_create_todo_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_create_todo_parse(const char *json, size_t len, bloomy_create_todo **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_create_todo_dump(const bloomy_create_todo *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_create_todo_free); NULL when out of memory. */
+bloomy_create_todo *bloomy_create_todo_copy(const bloomy_create_todo *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_create_todo_equal(const bloomy_create_todo *a, const bloomy_create_todo *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_create_todo_from_json(bloomy_create_todo *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_create_todo_to_json(const bloomy_create_todo *m);
-/** @brief bloomy_create_todo_from_json on len bytes of JSON text. */
-int bloomy_create_todo_parse(bloomy_create_todo *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_create_todo_dump(const bloomy_create_todo *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_create_todo_validate(const bloomy_create_todo *m, apic_error **err);
-/** @brief A JSON array of CreateTodo, as an operation returning `CreateTodo[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_create_todo_array_clear frees them). */
-typedef struct bloomy_create_todo_array {
-  bloomy_create_todo *items;
-  size_t count;
-} bloomy_create_todo_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_create_todo_array_from_json(bloomy_create_todo_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_create_todo_array_from_json on len bytes of JSON text. */
-int bloomy_create_todo_array_parse(bloomy_create_todo_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_create_todo_array_to_json(const bloomy_create_todo_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_create_todo_array_dump(const bloomy_create_todo_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_create_todo_array_clear(bloomy_create_todo_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_create_todo_array_equal(const bloomy_create_todo_array *a, const bloomy_create_todo_array *b);
-/** @brief bloomy_create_todo_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_create_todo_array_validate(const bloomy_create_todo_array *a, apic_error **err);
+/** @brief Frees a bloomy_create_todo the SDK handed you, whole. NULL is fine. */
+void bloomy_create_todo_free(bloomy_create_todo *m);
+/** @brief A deep copy of *l (yours: bloomy_create_todo_list_free); NULL when out of memory. */
+bloomy_create_todo_list *bloomy_create_todo_list_copy(const bloomy_create_todo_list *l);
+/** @brief Frees a bloomy_create_todo_list the SDK handed you, whole. NULL is fine. */
+void bloomy_create_todo_list_free(bloomy_create_todo_list *l);
 
 /**
  * A weekly metric (a "measurable").
  */
 struct bloomy_metric {
   int64_t id;
-  char *title;
+  const char *title;
   double target;
   bloomy_goal_direction direction;
-  char *direction_unknown; /**< the text of a value this SDK does not know */
-  char *unit;
-  apic_presence has_unit;
+  const char *direction_unknown; /**< the text of a value this SDK does not know */
+  const char *unit;
   int64_t owner_id;
-  char *owner_name;
-  apic_presence has_owner_name;
+  const char *owner_name;
   /** Weekly scores by ISO week ("2024-W07"). */
-  cJSON *scores;
-  apic_presence has_scores;
+  const apic_float_entry *scores;
+  size_t scores_count;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_metric__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_metric_init(bloomy_metric *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_metric_clear(bloomy_metric *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_metric_free(bloomy_metric *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_metric_copy(bloomy_metric *dst, const bloomy_metric *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_metric (yours: bloomy_metric_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_metric_parse(const char *json, size_t len, bloomy_metric **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_metric_dump(const bloomy_metric *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_metric_validate(const bloomy_metric *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_metric_free); NULL when out of memory. */
+bloomy_metric *bloomy_metric_copy(const bloomy_metric *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_metric_equal(const bloomy_metric *a, const bloomy_metric *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_metric_from_json(bloomy_metric *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_metric_to_json(const bloomy_metric *m);
-/** @brief bloomy_metric_from_json on len bytes of JSON text. */
-int bloomy_metric_parse(bloomy_metric *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_metric_dump(const bloomy_metric *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_metric_validate(const bloomy_metric *m, apic_error **err);
-/** @brief A JSON array of Metric, as an operation returning `Metric[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_metric_array_clear frees them). */
-typedef struct bloomy_metric_array {
-  bloomy_metric *items;
-  size_t count;
-} bloomy_metric_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_metric_array_from_json(bloomy_metric_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_metric_array_from_json on len bytes of JSON text. */
-int bloomy_metric_array_parse(bloomy_metric_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_metric_array_to_json(const bloomy_metric_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_metric_array_dump(const bloomy_metric_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_metric_array_clear(bloomy_metric_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_metric_array_equal(const bloomy_metric_array *a, const bloomy_metric_array *b);
-/** @brief bloomy_metric_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_metric_array_validate(const bloomy_metric_array *a, apic_error **err);
+/** @brief Frees a bloomy_metric the SDK handed you, whole. NULL is fine. */
+void bloomy_metric_free(bloomy_metric *m);
+/** @brief A deep copy of *l (yours: bloomy_metric_list_free); NULL when out of memory. */
+bloomy_metric_list *bloomy_metric_list_copy(const bloomy_metric_list *l);
+/** @brief Frees a bloomy_metric_list the SDK handed you, whole. NULL is fine. */
+void bloomy_metric_list_free(bloomy_metric_list *l);
 
 /**
  * A meeting with everything in it.
  */
 struct bloomy_meeting_details {
   int64_t id;
-  char *name;
-  char *start_date_utc;
-  apic_presence has_start_date_utc;
-  int64_t duration_minutes;
-  apic_presence has_duration_minutes;
-  bloomy_attendee *attendees;
+  const char *name;
+  const char *start_date_utc;
+  const int64_t *duration_minutes;
+  const bloomy_attendee *attendees;
   size_t attendees_count;
-  bloomy_issue *issues;
+  const bloomy_issue *issues;
   size_t issues_count;
-  bloomy_todo *todos;
+  const bloomy_todo *todos;
   size_t todos_count;
-  bloomy_metric *metrics;
+  const bloomy_metric *metrics;
   size_t metrics_count;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_meeting_details__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_meeting_details_init(bloomy_meeting_details *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_meeting_details_clear(bloomy_meeting_details *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_meeting_details_free(bloomy_meeting_details *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_meeting_details_copy(bloomy_meeting_details *dst, const bloomy_meeting_details *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_meeting_details (yours: bloomy_meeting_details_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_meeting_details_parse(const char *json, size_t len, bloomy_meeting_details **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_meeting_details_dump(const bloomy_meeting_details *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_meeting_details_free); NULL when out of memory. */
+bloomy_meeting_details *bloomy_meeting_details_copy(const bloomy_meeting_details *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_meeting_details_equal(const bloomy_meeting_details *a, const bloomy_meeting_details *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_meeting_details_from_json(bloomy_meeting_details *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_meeting_details_to_json(const bloomy_meeting_details *m);
-/** @brief bloomy_meeting_details_from_json on len bytes of JSON text. */
-int bloomy_meeting_details_parse(bloomy_meeting_details *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_meeting_details_dump(const bloomy_meeting_details *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_meeting_details_validate(const bloomy_meeting_details *m, apic_error **err);
-/** @brief A JSON array of MeetingDetails, as an operation returning `MeetingDetails[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_meeting_details_array_clear frees them). */
-typedef struct bloomy_meeting_details_array {
-  bloomy_meeting_details *items;
-  size_t count;
-} bloomy_meeting_details_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_meeting_details_array_from_json(bloomy_meeting_details_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_meeting_details_array_from_json on len bytes of JSON text. */
-int bloomy_meeting_details_array_parse(bloomy_meeting_details_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_meeting_details_array_to_json(const bloomy_meeting_details_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_meeting_details_array_dump(const bloomy_meeting_details_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_meeting_details_array_clear(bloomy_meeting_details_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_meeting_details_array_equal(const bloomy_meeting_details_array *a, const bloomy_meeting_details_array *b);
-/** @brief bloomy_meeting_details_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_meeting_details_array_validate(const bloomy_meeting_details_array *a, apic_error **err);
+/** @brief Frees a bloomy_meeting_details the SDK handed you, whole. NULL is fine. */
+void bloomy_meeting_details_free(bloomy_meeting_details *m);
 
 /**
  * One page of to-dos.
  */
 struct bloomy_todo_page {
-  bloomy_todo *results;
+  const bloomy_todo *results;
   size_t results_count;
-  char *next;
-  apic_presence has_next;
+  const char *next;
+  bool next_null; /**< true: JSON null */
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc bloomy_todo_page__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int bloomy_todo_page_init(bloomy_todo_page *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void bloomy_todo_page_clear(bloomy_todo_page *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void bloomy_todo_page_free(bloomy_todo_page *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int bloomy_todo_page_copy(bloomy_todo_page *dst, const bloomy_todo_page *src);
+/** @brief Decodes len bytes of JSON text into a new bloomy_todo_page (yours: bloomy_todo_page_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int bloomy_todo_page_parse(const char *json, size_t len, bloomy_todo_page **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *bloomy_todo_page_dump(const bloomy_todo_page *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err);
+/** @brief A deep copy of *m (yours: bloomy_todo_page_free); NULL when out of memory. */
+bloomy_todo_page *bloomy_todo_page_copy(const bloomy_todo_page *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int bloomy_todo_page_equal(const bloomy_todo_page *a, const bloomy_todo_page *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int bloomy_todo_page_from_json(bloomy_todo_page *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_todo_page_to_json(const bloomy_todo_page *m);
-/** @brief bloomy_todo_page_from_json on len bytes of JSON text. */
-int bloomy_todo_page_parse(bloomy_todo_page *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *bloomy_todo_page_dump(const bloomy_todo_page *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int bloomy_todo_page_validate(const bloomy_todo_page *m, apic_error **err);
-/** @brief A JSON array of TodoPage, as an operation returning `TodoPage[]` answers: items[0]
- *  to items[count - 1], owned by the array (bloomy_todo_page_array_clear frees them). */
-typedef struct bloomy_todo_page_array {
-  bloomy_todo_page *items;
-  size_t count;
-} bloomy_todo_page_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int bloomy_todo_page_array_from_json(bloomy_todo_page_array *a, const cJSON *json, apic_error **err);
-/** @brief bloomy_todo_page_array_from_json on len bytes of JSON text. */
-int bloomy_todo_page_array_parse(bloomy_todo_page_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *bloomy_todo_page_array_to_json(const bloomy_todo_page_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *bloomy_todo_page_array_dump(const bloomy_todo_page_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void bloomy_todo_page_array_clear(bloomy_todo_page_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int bloomy_todo_page_array_equal(const bloomy_todo_page_array *a, const bloomy_todo_page_array *b);
-/** @brief bloomy_todo_page_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int bloomy_todo_page_array_validate(const bloomy_todo_page_array *a, apic_error **err);
+/** @brief Frees a bloomy_todo_page the SDK handed you, whole. NULL is fine. */
+void bloomy_todo_page_free(bloomy_todo_page *m);
 
 #ifdef __cplusplus
 }

@@ -4,15 +4,15 @@
  * @brief The Torale API client: every operation as a sync and an async function.
  *
  * Sync functions block and may be called from several threads at once on one client. They
- * return 0, or an APIC_ERR_* code with *err set (free it with torale_error_free).
+ * return 0 with the result in *out, or an APIC_ERR_* code with *err set and *out NULL.
  * Async functions start the call on the client's libuv loop (call them from the loop's thread,
  * or before it runs) and return 0, after which their callback runs exactly once; or a code
  * with *err, and the callback never runs. Run the client's own loop with
  * torale_client_run(), or a group's with apic_group_wait().
- * Arguments are borrowed for the call only. Results belong to the caller: a sync result is
- * filled into the caller's struct (holding nothing before; free what it holds with the
- * model's _clear), an async result is a heap struct the callback owns (free it with the
- * model's _free). Per-call settings: apic_call_options (apic/op.h), NULL for the defaults.
+ * Ownership, one rule: what you pass in is borrowed for the call (never freed or kept); what
+ * you get through an out-pointer is yours, freed whole by its type's _free
+ * (torale_task_free, torale_error_free); what a callback receives is lent to
+ * it until it returns (_copy keeps it). Zero-initialized options mean the defaults.
  */
 #ifndef TORALE_CLIENT_H
 #define TORALE_CLIENT_H
@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <apic/client.h>
 #include <apic/op.h>
 
 #include "torale/models.h"
@@ -36,19 +37,17 @@ extern "C" {
 
 typedef struct torale_client torale_client;
 
+/** Client settings. Zero (or NULL options) is the default for every field. */
 typedef struct torale_client_options {
-  const char *base_url;                /**< default TORALE_DEFAULT_BASE_URL */
+  const char *base_url;                /**< NULL: TORALE_DEFAULT_BASE_URL */
   const char *api_key;                 /**< NULL: $TORALE_API_KEY; sent as "Authorization: Bearer KEY", never logged */
   const char *const *default_headers;  /**< "Name: value", on every request */
   size_t n_default_headers;
-  /** Timeouts, retries, max_concurrency, queue, loop, log hook, TLS and proxy, user agent:
-   *  see apic_client_options in apic/client.h. */
+  /** Timeouts, retries, max_concurrency, queue, loop, log hook, TLS and proxy, user agent
+   *  (NULL: TORALE_USER_AGENT): apic_client_options in apic/client.h. */
   apic_client_options http;
 } torale_client_options;
 
-/** @brief The defaults: the spec's base URL, libapic's timeouts and retry policy, and
- *  TORALE_USER_AGENT. */
-void torale_client_options_init(torale_client_options *o);
 /** @brief A new client (o NULL: the defaults). Free it with torale_client_free(). */
 int torale_client_new(const torale_client_options *o, torale_client **out, torale_error **err);
 /** @brief Ends the client: with its own loop, work in flight gets up to drain_ms to finish and
@@ -58,72 +57,71 @@ void torale_client_free(torale_client *c, uint64_t drain_ms);
 /** @brief Runs the client's own loop until every async call, stream and page walk started
  *  on it has ended. @retval APIC_ERR_BUSY the loop is the caller's: run it yourself. */
 int torale_client_run(torale_client *c);
-/** The engine underneath, for groups (apic_group_new) and the loop (apic_client_loop). */
-apic_client *torale_client_core(torale_client *c);
+/** @brief The libuv loop async calls run on (the client's own, or the one in its options). */
+uv_loop_t *torale_client_loop(torale_client *c);
+/** @brief A group of async calls on this client (mode APIC_GROUP_GATHER or
+ *  APIC_GROUP_FAIL_FAST): pass it as apic_call_options.group, then apic_group_wait() and
+ *  apic_group_free() (apic/client.h). */
+int torale_group_new(torale_client *c, int mode, apic_group **out);
 
 /** How a stream or a page walk ended: status 0 (the server ended it, or the last page was
- *  read) or an APIC_ERR_* code with err (the callback owns it). */
-typedef void (*torale_end_cb)(int status, torale_error *err, void *user_data);
+ *  read) or an APIC_ERR_* code with err (lent to the callback). */
+typedef void (*torale_end_cb)(int status, const torale_error *err, void *user_data);
 
 /* ==== tasks — Monitoring tasks: what to watch, how often, and what counts. ==== */
 
 /* ---- tasks.create: POST /tasks ---- */
-/** Called once when torale_tasks_create_async ends: status 0 with the result (yours: torale_task_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_create_cb)(apic_call *call, int status, torale_task *result, torale_error *err, void *user_data);
+/** Called once when torale_tasks_create_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_create_cb)(apic_call *call, int status, const torale_task *result, const torale_error *err, void *user_data);
 /**
  * Create a monitoring task.
  */
-int torale_tasks_create(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_task *out, torale_error **err);
+int torale_tasks_create(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_task **out, torale_error **err);
 /** @brief torale_tasks_create, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_tasks_create_async(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_tasks_create_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- tasks.get: GET /tasks/{task_id} ---- */
-/** Called once when torale_tasks_get_async ends: status 0 with the result (yours: torale_task_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_get_cb)(apic_call *call, int status, torale_task *result, torale_error *err, void *user_data);
+/** Called once when torale_tasks_get_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_get_cb)(apic_call *call, int status, const torale_task *result, const torale_error *err, void *user_data);
 /**
  * Fetch one task.
  */
-int torale_tasks_get(torale_client *c, const char *task_id, const apic_call_options *opts, torale_task *out, torale_error **err);
+int torale_tasks_get(torale_client *c, const char *task_id, const apic_call_options *opts, torale_task **out, torale_error **err);
 /** @brief torale_tasks_get, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_tasks_get_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_get_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- tasks.list: GET /tasks ---- */
-/** The query parameters of tasks.list. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of tasks.list: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct torale_tasks_list_params {
   /** Only active (or only paused) tasks. */
-  bool is_active;
-  apic_presence has_is_active;
-  torale_task_state state;
-  char *state_unknown; /**< the text of a value this SDK does not know */
-  apic_presence has_state;
+  const bool *is_active;
+  const torale_task_state *state;
+  const char *state_unknown; /**< the text of a value this SDK does not know */
   const char *const *tags;
   size_t tags_count;
-  apic_presence has_tags;
   /** min 1, max 100; server default 20 */
-  int64_t limit;
-  apic_presence has_limit;
+  const int64_t *limit;
   const char *cursor;
-  apic_presence has_cursor;
 } torale_tasks_list_params;
 extern const apic_model_desc torale_tasks_list_params__desc;
-/** Called once when torale_tasks_list_async ends: status 0 with the result (yours: torale_task_page_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_list_cb)(apic_call *call, int status, torale_task_page *result, torale_error *err, void *user_data);
+/** Called once when torale_tasks_list_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_list_cb)(apic_call *call, int status, const torale_task_page *result, const torale_error *err, void *user_data);
 /**
  * List tasks, newest first.
  */
-int torale_tasks_list(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_task_page *out, torale_error **err);
+int torale_tasks_list(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_task_page **out, torale_error **err);
 /** @brief torale_tasks_list, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_tasks_list_async(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_tasks_list_cb cb, void *user_data, apic_call **out, torale_error **err);
 /** A lazy walk over the pages of tasks.list (cursor in `next_cursor`); nothing is sent until the first next. */
 typedef struct torale_tasks_list_pager torale_tasks_list_pager;
 /** @brief A pager from these arguments (copied). Free it with torale_tasks_list_pager_free. */
 int torale_tasks_list_pages(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_tasks_list_pager **out, torale_error **err);
-/** @brief The next page into *page (holding nothing yet). @return 1 a page, 0 no more, or a code with *err. */
-int torale_tasks_list_next_page(torale_tasks_list_pager *p, torale_task_page *page, torale_error **err);
-/** @brief The next item into *item (holding nothing yet; yours to clear), fetching pages as needed. @return 1, 0 no more, or a code. */
-int torale_tasks_list_next_item(torale_tasks_list_pager *p, torale_task *item, torale_error **err);
-/** Called per item of an async walk (borrowed: copy what you keep); nonzero stops the walk. */
+/** @brief The next page (yours: torale_task_page_free); 0 with *out NULL when none is left. */
+int torale_tasks_list_next_page(torale_tasks_list_pager *p, torale_task_page **out, torale_error **err);
+/** @brief The next item (yours: torale_task_free), fetching pages as needed; 0 with *out NULL when none is left. */
+int torale_tasks_list_next_item(torale_tasks_list_pager *p, torale_task **out, torale_error **err);
+/** Called per item of an async walk (lent: torale_task_copy keeps one); nonzero stops the walk. */
 typedef int (*torale_tasks_list_item_cb)(const torale_task *item, void *user_data);
 /** @brief Async: every item in turn, one page fetched at a time, then on_end once. */
 int torale_tasks_list_each_async(torale_tasks_list_pager *p, torale_tasks_list_item_cb on_item, torale_end_cb on_end, void *user_data, torale_error **err);
@@ -135,18 +133,18 @@ int torale_tasks_list_pager_done(const torale_tasks_list_pager *p);
 void torale_tasks_list_pager_free(torale_tasks_list_pager *p);
 
 /* ---- tasks.update: PATCH /tasks/{task_id} ---- */
-/** Called once when torale_tasks_update_async ends: status 0 with the result (yours: torale_task_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_update_cb)(apic_call *call, int status, torale_task *result, torale_error *err, void *user_data);
+/** Called once when torale_tasks_update_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_update_cb)(apic_call *call, int status, const torale_task *result, const torale_error *err, void *user_data);
 /**
  * Change some fields of a task.
  */
-int torale_tasks_update(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_task *out, torale_error **err);
+int torale_tasks_update(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_task **out, torale_error **err);
 /** @brief torale_tasks_update, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_tasks_update_async(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_tasks_update_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- tasks.delete: DELETE /tasks/{task_id} ---- */
-/** Called once when torale_tasks_delete_async ends: status 0 with the result, else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_delete_cb)(apic_call *call, int status, torale_error *err, void *user_data);
+/** Called once when torale_tasks_delete_async ends: status 0, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_delete_cb)(apic_call *call, int status, const torale_error *err, void *user_data);
 /**
  * Delete a task and its executions.
  * Errors this operation answers with:
@@ -158,42 +156,40 @@ int torale_tasks_delete(torale_client *c, const char *task_id, const apic_call_o
 int torale_tasks_delete_async(torale_client *c, const char *task_id, const apic_call_options *opts, torale_tasks_delete_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- tasks.get_executions: GET /tasks/{task_id}/executions ---- */
-/** The query parameters of tasks.get_executions. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of tasks.get_executions: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct torale_tasks_get_executions_params {
   /** min 1; server default 50 */
-  int64_t limit;
-  apic_presence has_limit;
+  const int64_t *limit;
 } torale_tasks_get_executions_params;
 extern const apic_model_desc torale_tasks_get_executions_params__desc;
-/** Called once when torale_tasks_get_executions_async ends: status 0 with the result (yours: torale_execution_array_clear and free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_get_executions_cb)(apic_call *call, int status, torale_execution_array *result, torale_error *err, void *user_data);
+/** Called once when torale_tasks_get_executions_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_get_executions_cb)(apic_call *call, int status, const torale_execution_list *result, const torale_error *err, void *user_data);
 /**
  * Every run of a task, oldest first.
  */
-int torale_tasks_get_executions(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_execution_array *out, torale_error **err);
+int torale_tasks_get_executions(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_execution_list **out, torale_error **err);
 /** @brief torale_tasks_get_executions, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_tasks_get_executions_async(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_tasks_get_executions_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- tasks.run: POST /tasks/{task_id}/run ---- */
-/** The query and header parameters of tasks.run. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query and header parameters of tasks.run: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct torale_tasks_run_params {
   const char *request_source;
-  apic_presence has_request_source;
 } torale_tasks_run_params;
 extern const apic_model_desc torale_tasks_run_params__desc;
-/** Called once when torale_tasks_run_async ends: status 0 with the result (yours: torale_execution_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_tasks_run_cb)(apic_call *call, int status, torale_execution *result, torale_error *err, void *user_data);
+/** Called once when torale_tasks_run_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_tasks_run_cb)(apic_call *call, int status, const torale_execution *result, const torale_error *err, void *user_data);
 /**
  * Run a task now, out of schedule.
  */
-int torale_tasks_run(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_execution *out, torale_error **err);
+int torale_tasks_run(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_execution **out, torale_error **err);
 /** @brief torale_tasks_run, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_tasks_run_async(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_tasks_run_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- tasks.watch: GET /tasks/{task_id}/events ---- */
-/** Called for each event as it arrives (borrowed: copy what you keep); nonzero stops the stream. */
+/** Called for each event as it arrives (lent: torale_execution_event_copy keeps one); nonzero stops the stream. */
 typedef int (*torale_tasks_watch_event_cb)(const torale_execution_event *event, void *user_data);
 /**
  * Follow a task's runs as they happen (server-sent events).
@@ -207,46 +203,43 @@ int torale_tasks_watch_async(torale_client *c, const char *task_id, const apic_c
 /* ==== executions — One run of a task, by its own id. ==== */
 
 /* ---- executions.get: GET /executions/{execution_id} ---- */
-/** Called once when torale_executions_get_async ends: status 0 with the result (yours: torale_execution_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_executions_get_cb)(apic_call *call, int status, torale_execution *result, torale_error *err, void *user_data);
+/** Called once when torale_executions_get_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_executions_get_cb)(apic_call *call, int status, const torale_execution *result, const torale_error *err, void *user_data);
 /**
  * Fetch one execution.
  */
-int torale_executions_get(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_execution *out, torale_error **err);
+int torale_executions_get(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_execution **out, torale_error **err);
 /** @brief torale_executions_get, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_executions_get_async(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_executions_get_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ==== notifications — Notifications sent to you. ==== */
 
 /* ---- notifications.list: GET /notifications ---- */
-/** The query parameters of notifications.list. Start from {0}: a field is sent when set
- *  (strings non-NULL, arrays with a count, others with their has_ flag APIC_PRESENT). */
+/** The query parameters of notifications.list: a field is sent when its pointer
+ *  is set (APIC_INT(20) and the like for numbers); {0} or NULL sends none. */
 typedef struct torale_notifications_list_params {
-  bool unread_only;
-  apic_presence has_unread_only;
-  int64_t offset;
-  apic_presence has_offset;
-  int64_t limit;
-  apic_presence has_limit;
+  const bool *unread_only;
+  const int64_t *offset;
+  const int64_t *limit;
 } torale_notifications_list_params;
 extern const apic_model_desc torale_notifications_list_params__desc;
-/** Called once when torale_notifications_list_async ends: status 0 with the result (yours: torale_notification_page_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_notifications_list_cb)(apic_call *call, int status, torale_notification_page *result, torale_error *err, void *user_data);
+/** Called once when torale_notifications_list_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_notifications_list_cb)(apic_call *call, int status, const torale_notification_page *result, const torale_error *err, void *user_data);
 /**
  * List notifications, newest first.
  */
-int torale_notifications_list(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notification_page *out, torale_error **err);
+int torale_notifications_list(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notification_page **out, torale_error **err);
 /** @brief torale_notifications_list, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_notifications_list_async(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notifications_list_cb cb, void *user_data, apic_call **out, torale_error **err);
 /** A lazy walk over the pages of notifications.list (offset `offset`); nothing is sent until the first next. */
 typedef struct torale_notifications_list_pager torale_notifications_list_pager;
 /** @brief A pager from these arguments (copied). Free it with torale_notifications_list_pager_free. */
 int torale_notifications_list_pages(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notifications_list_pager **out, torale_error **err);
-/** @brief The next page into *page (holding nothing yet). @return 1 a page, 0 no more, or a code with *err. */
-int torale_notifications_list_next_page(torale_notifications_list_pager *p, torale_notification_page *page, torale_error **err);
-/** @brief The next item into *item (holding nothing yet; yours to clear), fetching pages as needed. @return 1, 0 no more, or a code. */
-int torale_notifications_list_next_item(torale_notifications_list_pager *p, torale_notification *item, torale_error **err);
-/** Called per item of an async walk (borrowed: copy what you keep); nonzero stops the walk. */
+/** @brief The next page (yours: torale_notification_page_free); 0 with *out NULL when none is left. */
+int torale_notifications_list_next_page(torale_notifications_list_pager *p, torale_notification_page **out, torale_error **err);
+/** @brief The next item (yours: torale_notification_free), fetching pages as needed; 0 with *out NULL when none is left. */
+int torale_notifications_list_next_item(torale_notifications_list_pager *p, torale_notification **out, torale_error **err);
+/** Called per item of an async walk (lent: torale_notification_copy keeps one); nonzero stops the walk. */
 typedef int (*torale_notifications_list_item_cb)(const torale_notification *item, void *user_data);
 /** @brief Async: every item in turn, one page fetched at a time, then on_end once. */
 int torale_notifications_list_each_async(torale_notifications_list_pager *p, torale_notifications_list_item_cb on_item, torale_end_cb on_end, void *user_data, torale_error **err);
@@ -258,23 +251,23 @@ int torale_notifications_list_pager_done(const torale_notifications_list_pager *
 void torale_notifications_list_pager_free(torale_notifications_list_pager *p);
 
 /* ---- notifications.mark_read: POST /notifications/{notification_id}/read ---- */
-/** Called once when torale_notifications_mark_read_async ends: status 0 with the result (yours: torale_notification_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_notifications_mark_read_cb)(apic_call *call, int status, torale_notification *result, torale_error *err, void *user_data);
+/** Called once when torale_notifications_mark_read_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_notifications_mark_read_cb)(apic_call *call, int status, const torale_notification *result, const torale_error *err, void *user_data);
 /**
  * Mark one notification read.
  */
-int torale_notifications_mark_read(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notification *out, torale_error **err);
+int torale_notifications_mark_read(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notification **out, torale_error **err);
 /** @brief torale_notifications_mark_read, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_notifications_mark_read_async(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notifications_mark_read_cb cb, void *user_data, apic_call **out, torale_error **err);
 
 /* ---- notifications.unread_count: GET /notifications/unread ---- */
-/** Called once when torale_notifications_unread_count_async ends: status 0 with the result (yours: torale_notification_page_free), else a code with err (yours: torale_error_free). */
-typedef void (*torale_notifications_unread_count_cb)(apic_call *call, int status, torale_notification_page *result, torale_error *err, void *user_data);
+/** Called once when torale_notifications_unread_count_async ends: status 0 with the result, else a code with err; both lent to the callback. */
+typedef void (*torale_notifications_unread_count_cb)(apic_call *call, int status, const torale_notification_page *result, const torale_error *err, void *user_data);
 /**
  * Old endpoint; use list.
  * @deprecated use list with unread_only
  */
-int torale_notifications_unread_count(torale_client *c, const apic_call_options *opts, torale_notification_page *out, torale_error **err);
+int torale_notifications_unread_count(torale_client *c, const apic_call_options *opts, torale_notification_page **out, torale_error **err);
 /** @brief torale_notifications_unread_count, async: cb runs once on the loop (opts->group: as a member of that group). */
 int torale_notifications_unread_count_async(torale_client *c, const apic_call_options *opts, torale_notifications_unread_count_cb cb, void *user_data, apic_call **out, torale_error **err);
 

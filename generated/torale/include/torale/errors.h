@@ -5,9 +5,12 @@
  *
  * A torale_error says what went wrong: its kind (one per error of the spec, plus the
  * transport kinds), the HTTP status, a message, the request id, the raw body, Retry-After,
- * and for spec errors the decoded payload (torale_error_as_NAME()).
- * Ownership: the caller frees every torale_error with torale_error_free();
- * pointers read from one live as long as it does.
+ * and for spec errors the payload (torale_error_as_NAME(): never NULL when the kind
+ * matches; its @header fields come from the response headers, its body fields are absent when
+ * the body was empty, not JSON, or not the spec's shape).
+ * Ownership: an error handed to you through an out-pointer is yours (torale_error_free);
+ * one a callback receives is lent to it (torale_error_copy keeps it). Pointers read
+ * from an error live as long as it does.
  */
 #ifndef TORALE_ERRORS_H
 #define TORALE_ERRORS_H
@@ -35,8 +38,9 @@ typedef enum torale_error_kind {
   TORALE_ERROR_CANCELLED,        /**< cancelled, or the client was closed */
   TORALE_ERROR_DECODE,           /**< the response does not match the spec */
   TORALE_ERROR_INVALID_ARGUMENT, /**< the call's arguments were refused; nothing was sent */
-  TORALE_ERROR_UNKNOWN_STATUS,   /**< an error status the spec does not name */
-  TORALE_ERROR_OTHER             /**< anything else (out of memory, a transfer failure) */
+  TORALE_ERROR_UNKNOWN_STATUS,   /**< a status the spec does not name: an error status, or a 2xx without the result */
+  TORALE_ERROR_OTHER,            /**< anything else (out of memory, a transfer failure) */
+  TORALE_ERROR_REDIRECT          /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
 } torale_error_kind;
 
 /* ---- error payloads ---- */
@@ -51,163 +55,48 @@ typedef struct torale_server_error torale_server_error;
  */
 struct torale_validation_error {
   /** What was wrong, naming the JSON path of the field. */
-  char *detail;
+  const char *detail;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_validation_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_validation_error_init(torale_validation_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_validation_error_clear(torale_validation_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_validation_error_free(torale_validation_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_validation_error_copy(torale_validation_error *dst, const torale_validation_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int torale_validation_error_equal(const torale_validation_error *a, const torale_validation_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_validation_error_from_json(torale_validation_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_validation_error_to_json(const torale_validation_error *m);
-/** @brief torale_validation_error_from_json on len bytes of JSON text. */
-int torale_validation_error_parse(torale_validation_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_validation_error_dump(const torale_validation_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_validation_error_validate(const torale_validation_error *m, apic_error **err);
 
 /**
  * The API key is missing or not valid.
  */
 struct torale_authentication_error {
-  char *detail;
-  apic_presence has_detail;
+  const char *detail;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_authentication_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_authentication_error_init(torale_authentication_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_authentication_error_clear(torale_authentication_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_authentication_error_free(torale_authentication_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_authentication_error_copy(torale_authentication_error *dst, const torale_authentication_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int torale_authentication_error_equal(const torale_authentication_error *a, const torale_authentication_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_authentication_error_from_json(torale_authentication_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_authentication_error_to_json(const torale_authentication_error *m);
-/** @brief torale_authentication_error_from_json on len bytes of JSON text. */
-int torale_authentication_error_parse(torale_authentication_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_authentication_error_dump(const torale_authentication_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_authentication_error_validate(const torale_authentication_error *m, apic_error **err);
 
 /**
  * No resource with that id.
  */
 struct torale_not_found_error {
-  char *detail;
-  apic_presence has_detail;
+  const char *detail;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_not_found_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_not_found_error_init(torale_not_found_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_not_found_error_clear(torale_not_found_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_not_found_error_free(torale_not_found_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_not_found_error_copy(torale_not_found_error *dst, const torale_not_found_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int torale_not_found_error_equal(const torale_not_found_error *a, const torale_not_found_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_not_found_error_from_json(torale_not_found_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_not_found_error_to_json(const torale_not_found_error *m);
-/** @brief torale_not_found_error_from_json on len bytes of JSON text. */
-int torale_not_found_error_parse(torale_not_found_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_not_found_error_dump(const torale_not_found_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_not_found_error_validate(const torale_not_found_error *m, apic_error **err);
 
 /**
  * Too many requests; wait `retry_after` seconds before the next one.
  */
 struct torale_rate_limit_error {
-  char *detail;
-  apic_presence has_detail;
+  const char *detail;
   /** Seconds to wait, from the Retry-After response header. */
-  double retry_after;
-  apic_presence has_retry_after;
+  const double *retry_after;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_rate_limit_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_rate_limit_error_init(torale_rate_limit_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_rate_limit_error_clear(torale_rate_limit_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_rate_limit_error_free(torale_rate_limit_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_rate_limit_error_copy(torale_rate_limit_error *dst, const torale_rate_limit_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int torale_rate_limit_error_equal(const torale_rate_limit_error *a, const torale_rate_limit_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_rate_limit_error_from_json(torale_rate_limit_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_rate_limit_error_to_json(const torale_rate_limit_error *m);
-/** @brief torale_rate_limit_error_from_json on len bytes of JSON text. */
-int torale_rate_limit_error_parse(torale_rate_limit_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_rate_limit_error_dump(const torale_rate_limit_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_rate_limit_error_validate(const torale_rate_limit_error *m, apic_error **err);
 
 /**
  * The server failed; the request may be retried.
  */
 struct torale_server_error {
-  char *detail;
-  apic_presence has_detail;
+  const char *detail;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_server_error__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_server_error_init(torale_server_error *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_server_error_clear(torale_server_error *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_server_error_free(torale_server_error *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_server_error_copy(torale_server_error *dst, const torale_server_error *src);
-/** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
-int torale_server_error_equal(const torale_server_error *a, const torale_server_error *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_server_error_from_json(torale_server_error *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_server_error_to_json(const torale_server_error *m);
-/** @brief torale_server_error_from_json on len bytes of JSON text. */
-int torale_server_error_parse(torale_server_error *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_server_error_dump(const torale_server_error *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_server_error_validate(const torale_server_error *m, apic_error **err);
 
 typedef struct torale_error torale_error;
 
@@ -215,6 +104,9 @@ typedef struct torale_error torale_error;
  *  statuses before 4XX/5XX classes), decodes the spec's payload from its body and @header
  *  fields from its response headers. NULL when out of memory (core is freed then). */
 torale_error *torale_error_from_apic(apic_error *core);
+/** @brief A copy of e that outlives it (yours: torale_error_free); NULL for NULL or
+ *  when out of memory. */
+torale_error *torale_error_copy(const torale_error *e);
 /** @brief Frees e. NULL is fine. */
 void torale_error_free(torale_error *e);
 
@@ -229,15 +121,15 @@ int64_t torale_error_retry_after_ms(const torale_error *e);  /**< -1 if not give
 unsigned torale_error_attempts(const torale_error *e);
 /** @brief The libapic error underneath (borrowed). */
 const apic_error *torale_error_core(const torale_error *e);
-/** @brief The ValidationError payload when e is one and its body decoded; else NULL. */
+/** @brief The ValidationError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const torale_validation_error *torale_error_as_validation(const torale_error *e);
-/** @brief The AuthenticationError payload when e is one and its body decoded; else NULL. */
+/** @brief The AuthenticationError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const torale_authentication_error *torale_error_as_authentication(const torale_error *e);
-/** @brief The NotFoundError payload when e is one and its body decoded; else NULL. */
+/** @brief The NotFoundError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const torale_not_found_error *torale_error_as_not_found(const torale_error *e);
-/** @brief The RateLimitError payload when e is one and its body decoded; else NULL. */
+/** @brief The RateLimitError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const torale_rate_limit_error *torale_error_as_rate_limit(const torale_error *e);
-/** @brief The ServerError payload when e is one and its body decoded; else NULL. */
+/** @brief The ServerError payload when e is one (never NULL then), else NULL. Borrowed from e. */
 const torale_server_error *torale_error_as_server(const torale_error *e);
 /** @brief One line for people ("RateLimitError: ... (status 429)"); snprintf's contract. */
 int torale_error_str(const torale_error *e, char *buf, size_t size);

@@ -3,20 +3,18 @@
  * @file torale/models.h
  * @brief The models and enums of Torale API.
  *
- * Every model is a plain struct: fill it on the stack, or decode it. Ownership, for every
- * model X below:
- * - X_init(x) fills the spec's defaults; X_clear(x) frees what x holds and leaves it zeroed
- *   (reusable); X_free(x) clears and frees a heap X. Both accept NULL.
- * - Strings, nested models and arrays a model holds are its own: X_clear frees them.
- * - X_parse/X_from_json fill an X that holds nothing yet; on failure it is left cleared and
- *   *err names the JSON path. X_dump returns text the caller frees with free(); X_to_json a
- *   tree the caller frees with cJSON_Delete().
- * - X_array holds a JSON array of X (items, count), with the same calls; X_array_clear frees
- *   the elements and the items.
- * Optional and nullable fields have a has_NAME member: APIC_ABSENT, APIC_NULL or APIC_PRESENT.
- * Date-times are kept as their RFC 3339 text (checked on decode); apic_datetime_parse()
- * (apic/datetime.h) turns one into seconds and nanoseconds since the epoch. Dates are
- * YYYY-MM-DD text.
+ * Every model is a plain struct whose pointer members are const: the SDK only reads what you
+ * build, so point them at literals, stack arrays and your own strings (designated
+ * initializers work well), and the SDK never frees them. A model the SDK hands you (a result,
+ * a copy) is one allocation you free whole with its X_free.
+ * Presence: a member that may be left out is a pointer, NULL leaving it out (the spec's
+ * default, if any, applies): strings, optional or defaulted numbers, bools and enums
+ * (APIC_INT(20), APIC_BOOL(true), APIC_ENUM(type, value) point at a literal), optional
+ * models, arrays and maps (`x` with `x_count`). A member that must be sent is a plain value.
+ * A nullable field adds `bool x_null` (true: JSON null). Enums keep the text of a value this
+ * SDK does not know in `x_unknown` (the value is then 0, X_UNKNOWN).
+ * Date-times are RFC 3339 text (apic_datetime_parse() in apic/datetime.h reads one); dates are
+ * YYYY-MM-DD text. docs/clients.md has the whole rule.
  */
 #ifndef TORALE_MODELS_H
 #define TORALE_MODELS_H
@@ -25,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <apic/alloc.h>
 #include <apic/datetime.h>
 #include <apic/model.h>
 
@@ -93,521 +92,285 @@ typedef struct torale_task_page torale_task_page;
 typedef struct torale_execution_event torale_execution_event;
 typedef struct torale_notification torale_notification;
 typedef struct torale_notification_page torale_notification_page;
+/** @brief An array of Execution: items[0] to items[count - 1]. */
+typedef struct torale_execution_list { const torale_execution *items; size_t count; } torale_execution_list;
 
 /**
  * One run of a monitoring task.
  */
 struct torale_execution {
-  char *id;
-  char *task_id;
+  const char *id;
+  const char *task_id;
   torale_execution_status status;
-  char *status_unknown; /**< the text of a value this SDK does not know */
-  char *started_at;
+  const char *status_unknown; /**< the text of a value this SDK does not know */
+  const char *started_at;
   /** null while the run is going on */
-  char *completed_at;
-  apic_presence has_completed_at;
+  const char *completed_at;
+  bool completed_at_null; /**< true: JSON null */
   /** Whether the condition held on this run. */
-  bool condition_met;
-  apic_presence has_condition_met;
+  const bool *condition_met;
   /** The answer the search produced, as text. */
-  char *answer;
-  apic_presence has_answer;
+  const char *answer;
+  bool answer_null; /**< true: JSON null */
   /** Pages the answer was drawn from. */
-  char **sources;
+  const char *const *sources;
   size_t sources_count;
   /** Extra fields the evaluator attached, kept as JSON. */
-  cJSON *raw;
-  apic_presence has_raw;
+  const cJSON *raw;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_execution__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_execution_init(torale_execution *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_execution_clear(torale_execution *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_execution_free(torale_execution *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_execution_copy(torale_execution *dst, const torale_execution *src);
+/** @brief Decodes len bytes of JSON text into a new torale_execution (yours: torale_execution_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_execution_parse(const char *json, size_t len, torale_execution **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_execution_dump(const torale_execution *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_execution_validate(const torale_execution *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_execution_free); NULL when out of memory. */
+torale_execution *torale_execution_copy(const torale_execution *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_execution_equal(const torale_execution *a, const torale_execution *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_execution_from_json(torale_execution *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_execution_to_json(const torale_execution *m);
-/** @brief torale_execution_from_json on len bytes of JSON text. */
-int torale_execution_parse(torale_execution *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_execution_dump(const torale_execution *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_execution_validate(const torale_execution *m, apic_error **err);
-/** @brief A JSON array of Execution, as an operation returning `Execution[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_execution_array_clear frees them). */
-typedef struct torale_execution_array {
-  torale_execution *items;
-  size_t count;
-} torale_execution_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_execution_array_from_json(torale_execution_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_execution_array_from_json on len bytes of JSON text. */
-int torale_execution_array_parse(torale_execution_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_execution_array_to_json(const torale_execution_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_execution_array_dump(const torale_execution_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_execution_array_clear(torale_execution_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_execution_array_equal(const torale_execution_array *a, const torale_execution_array *b);
-/** @brief torale_execution_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_execution_array_validate(const torale_execution_array *a, apic_error **err);
+/** @brief Frees a torale_execution the SDK handed you, whole. NULL is fine. */
+void torale_execution_free(torale_execution *m);
+/** @brief A deep copy of *l (yours: torale_execution_list_free); NULL when out of memory. */
+torale_execution_list *torale_execution_list_copy(const torale_execution_list *l);
+/** @brief Frees a torale_execution_list the SDK handed you, whole. NULL is fine. */
+void torale_execution_list_free(torale_execution_list *l);
 
 /**
  * A monitoring task.
  */
 struct torale_task {
-  char *id;
-  char *name;
-  char *search_query;
-  char *condition_description;
+  const char *id;
+  const char *name;
+  const char *search_query;
+  const char *condition_description;
   /** cron expression, UTC */
-  char *schedule;
-  torale_task_state state;
-  char *state_unknown; /**< the text of a value this SDK does not know */
-  bool is_active;
-  char *created_at;
-  char *updated_at;
-  apic_presence has_updated_at;
-  torale_execution *last_execution;
-  apic_presence has_last_execution;
-  char *notify_email;
-  apic_presence has_notify_email;
-  char **tags;
+  const char *schedule;
+  const torale_task_state *state;
+  const char *state_unknown; /**< the text of a value this SDK does not know */
+  const bool *is_active;
+  const char *created_at;
+  const char *updated_at;
+  const torale_execution *last_execution;
+  const char *notify_email;
+  bool notify_email_null; /**< true: JSON null */
+  const char *const *tags;
   size_t tags_count;
-  cJSON *labels;
-  apic_presence has_labels;
+  const apic_string_entry *labels;
+  size_t labels_count;
   /** Minimum minutes between two notifications. */
-  int64_t cooldown_minutes;
-  apic_presence has_cooldown_minutes;
+  const int64_t *cooldown_minutes;
   /** Share of sources that must agree, from 0 to 1. */
-  double confidence_threshold;
+  const double *confidence_threshold;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_task__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_task_init(torale_task *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_task_clear(torale_task *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_task_free(torale_task *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_task_copy(torale_task *dst, const torale_task *src);
+/** @brief Decodes len bytes of JSON text into a new torale_task (yours: torale_task_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_task_parse(const char *json, size_t len, torale_task **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_task_dump(const torale_task *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_task_validate(const torale_task *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_task_free); NULL when out of memory. */
+torale_task *torale_task_copy(const torale_task *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_task_equal(const torale_task *a, const torale_task *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_task_from_json(torale_task *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_task_to_json(const torale_task *m);
-/** @brief torale_task_from_json on len bytes of JSON text. */
-int torale_task_parse(torale_task *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_task_dump(const torale_task *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_task_validate(const torale_task *m, apic_error **err);
-/** @brief A JSON array of Task, as an operation returning `Task[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_task_array_clear frees them). */
-typedef struct torale_task_array {
-  torale_task *items;
-  size_t count;
-} torale_task_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_task_array_from_json(torale_task_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_task_array_from_json on len bytes of JSON text. */
-int torale_task_array_parse(torale_task_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_task_array_to_json(const torale_task_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_task_array_dump(const torale_task_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_task_array_clear(torale_task_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_task_array_equal(const torale_task_array *a, const torale_task_array *b);
-/** @brief torale_task_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_task_array_validate(const torale_task_array *a, apic_error **err);
+/** @brief Frees a torale_task the SDK handed you, whole. NULL is fine. */
+void torale_task_free(torale_task *m);
 
 /**
  * The fields of a new task.
  */
 struct torale_create_task {
-  char *name;
-  apic_presence has_name;
-  char *search_query;
-  char *condition_description;
-  char *schedule;
-  bool is_active;
-  char *notify_email;
-  apic_presence has_notify_email;
-  char **tags;
+  const char *name;
+  const char *search_query;
+  const char *condition_description;
+  const char *schedule;
+  const bool *is_active;
+  const char *notify_email;
+  const char *const *tags;
   size_t tags_count;
-  cJSON *labels;
-  apic_presence has_labels;
-  int64_t cooldown_minutes;
-  apic_presence has_cooldown_minutes;
+  const apic_string_entry *labels;
+  size_t labels_count;
+  const int64_t *cooldown_minutes;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_create_task__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_create_task_init(torale_create_task *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_create_task_clear(torale_create_task *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_create_task_free(torale_create_task *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_create_task_copy(torale_create_task *dst, const torale_create_task *src);
+/** @brief Decodes len bytes of JSON text into a new torale_create_task (yours: torale_create_task_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_create_task_parse(const char *json, size_t len, torale_create_task **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_create_task_dump(const torale_create_task *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_create_task_validate(const torale_create_task *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_create_task_free); NULL when out of memory. */
+torale_create_task *torale_create_task_copy(const torale_create_task *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_create_task_equal(const torale_create_task *a, const torale_create_task *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_create_task_from_json(torale_create_task *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_create_task_to_json(const torale_create_task *m);
-/** @brief torale_create_task_from_json on len bytes of JSON text. */
-int torale_create_task_parse(torale_create_task *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_create_task_dump(const torale_create_task *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_create_task_validate(const torale_create_task *m, apic_error **err);
-/** @brief A JSON array of CreateTask, as an operation returning `CreateTask[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_create_task_array_clear frees them). */
-typedef struct torale_create_task_array {
-  torale_create_task *items;
-  size_t count;
-} torale_create_task_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_create_task_array_from_json(torale_create_task_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_create_task_array_from_json on len bytes of JSON text. */
-int torale_create_task_array_parse(torale_create_task_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_create_task_array_to_json(const torale_create_task_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_create_task_array_dump(const torale_create_task_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_create_task_array_clear(torale_create_task_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_create_task_array_equal(const torale_create_task_array *a, const torale_create_task_array *b);
-/** @brief torale_create_task_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_create_task_array_validate(const torale_create_task_array *a, apic_error **err);
+/** @brief Frees a torale_create_task the SDK handed you, whole. NULL is fine. */
+void torale_create_task_free(torale_create_task *m);
 
 /**
  * The fields of a task to change; absent fields stay as they are.
  */
 struct torale_update_task {
-  char *name;
-  apic_presence has_name;
-  char *search_query;
-  apic_presence has_search_query;
-  char *condition_description;
-  apic_presence has_condition_description;
-  char *schedule;
-  apic_presence has_schedule;
-  bool is_active;
-  apic_presence has_is_active;
-  torale_task_state state;
-  char *state_unknown; /**< the text of a value this SDK does not know */
-  apic_presence has_state;
-  char *notify_email;
-  apic_presence has_notify_email;
-  char **tags;
+  const char *name;
+  const char *search_query;
+  const char *condition_description;
+  const char *schedule;
+  const bool *is_active;
+  const torale_task_state *state;
+  const char *state_unknown; /**< the text of a value this SDK does not know */
+  const char *notify_email;
+  bool notify_email_null; /**< true: JSON null */
+  const char *const *tags;
   size_t tags_count;
-  apic_presence has_tags;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_update_task__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_update_task_init(torale_update_task *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_update_task_clear(torale_update_task *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_update_task_free(torale_update_task *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_update_task_copy(torale_update_task *dst, const torale_update_task *src);
+/** @brief Decodes len bytes of JSON text into a new torale_update_task (yours: torale_update_task_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_update_task_parse(const char *json, size_t len, torale_update_task **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_update_task_dump(const torale_update_task *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_update_task_validate(const torale_update_task *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_update_task_free); NULL when out of memory. */
+torale_update_task *torale_update_task_copy(const torale_update_task *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_update_task_equal(const torale_update_task *a, const torale_update_task *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_update_task_from_json(torale_update_task *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_update_task_to_json(const torale_update_task *m);
-/** @brief torale_update_task_from_json on len bytes of JSON text. */
-int torale_update_task_parse(torale_update_task *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_update_task_dump(const torale_update_task *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_update_task_validate(const torale_update_task *m, apic_error **err);
-/** @brief A JSON array of UpdateTask, as an operation returning `UpdateTask[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_update_task_array_clear frees them). */
-typedef struct torale_update_task_array {
-  torale_update_task *items;
-  size_t count;
-} torale_update_task_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_update_task_array_from_json(torale_update_task_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_update_task_array_from_json on len bytes of JSON text. */
-int torale_update_task_array_parse(torale_update_task_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_update_task_array_to_json(const torale_update_task_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_update_task_array_dump(const torale_update_task_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_update_task_array_clear(torale_update_task_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_update_task_array_equal(const torale_update_task_array *a, const torale_update_task_array *b);
-/** @brief torale_update_task_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_update_task_array_validate(const torale_update_task_array *a, apic_error **err);
+/** @brief Frees a torale_update_task the SDK handed you, whole. NULL is fine. */
+void torale_update_task_free(torale_update_task *m);
 
 /**
  * One page of tasks.
  */
 struct torale_task_page {
-  torale_task *items;
+  const torale_task *items;
   size_t items_count;
   /** Pass as `cursor` to get the next page; absent on the last page. */
-  char *next_cursor;
-  apic_presence has_next_cursor;
-  int64_t total;
-  apic_presence has_total;
+  const char *next_cursor;
+  bool next_cursor_null; /**< true: JSON null */
+  const int64_t *total;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_task_page__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_task_page_init(torale_task_page *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_task_page_clear(torale_task_page *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_task_page_free(torale_task_page *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_task_page_copy(torale_task_page *dst, const torale_task_page *src);
+/** @brief Decodes len bytes of JSON text into a new torale_task_page (yours: torale_task_page_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_task_page_parse(const char *json, size_t len, torale_task_page **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_task_page_dump(const torale_task_page *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_task_page_validate(const torale_task_page *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_task_page_free); NULL when out of memory. */
+torale_task_page *torale_task_page_copy(const torale_task_page *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_task_page_equal(const torale_task_page *a, const torale_task_page *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_task_page_from_json(torale_task_page *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_task_page_to_json(const torale_task_page *m);
-/** @brief torale_task_page_from_json on len bytes of JSON text. */
-int torale_task_page_parse(torale_task_page *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_task_page_dump(const torale_task_page *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_task_page_validate(const torale_task_page *m, apic_error **err);
-/** @brief A JSON array of TaskPage, as an operation returning `TaskPage[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_task_page_array_clear frees them). */
-typedef struct torale_task_page_array {
-  torale_task_page *items;
-  size_t count;
-} torale_task_page_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_task_page_array_from_json(torale_task_page_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_task_page_array_from_json on len bytes of JSON text. */
-int torale_task_page_array_parse(torale_task_page_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_task_page_array_to_json(const torale_task_page_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_task_page_array_dump(const torale_task_page_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_task_page_array_clear(torale_task_page_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_task_page_array_equal(const torale_task_page_array *a, const torale_task_page_array *b);
-/** @brief torale_task_page_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_task_page_array_validate(const torale_task_page_array *a, apic_error **err);
+/** @brief Frees a torale_task_page the SDK handed you, whole. NULL is fine. */
+void torale_task_page_free(torale_task_page *m);
 
 /**
  * What a running task reports while you watch it.
  */
 struct torale_execution_event {
-  char *execution_id;
+  const char *execution_id;
   torale_execution_status status;
-  char *status_unknown; /**< the text of a value this SDK does not know */
-  char *message;
-  apic_presence has_message;
+  const char *status_unknown; /**< the text of a value this SDK does not know */
+  const char *message;
   /** Set on the last event of a run. */
-  torale_execution *execution;
-  apic_presence has_execution;
-  char *at;
+  const torale_execution *execution;
+  const char *at;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_execution_event__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_execution_event_init(torale_execution_event *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_execution_event_clear(torale_execution_event *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_execution_event_free(torale_execution_event *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_execution_event_copy(torale_execution_event *dst, const torale_execution_event *src);
+/** @brief Decodes len bytes of JSON text into a new torale_execution_event (yours: torale_execution_event_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_execution_event_parse(const char *json, size_t len, torale_execution_event **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_execution_event_dump(const torale_execution_event *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_execution_event_validate(const torale_execution_event *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_execution_event_free); NULL when out of memory. */
+torale_execution_event *torale_execution_event_copy(const torale_execution_event *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_execution_event_equal(const torale_execution_event *a, const torale_execution_event *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_execution_event_from_json(torale_execution_event *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_execution_event_to_json(const torale_execution_event *m);
-/** @brief torale_execution_event_from_json on len bytes of JSON text. */
-int torale_execution_event_parse(torale_execution_event *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_execution_event_dump(const torale_execution_event *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_execution_event_validate(const torale_execution_event *m, apic_error **err);
-/** @brief A JSON array of ExecutionEvent, as an operation returning `ExecutionEvent[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_execution_event_array_clear frees them). */
-typedef struct torale_execution_event_array {
-  torale_execution_event *items;
-  size_t count;
-} torale_execution_event_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_execution_event_array_from_json(torale_execution_event_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_execution_event_array_from_json on len bytes of JSON text. */
-int torale_execution_event_array_parse(torale_execution_event_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_execution_event_array_to_json(const torale_execution_event_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_execution_event_array_dump(const torale_execution_event_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_execution_event_array_clear(torale_execution_event_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_execution_event_array_equal(const torale_execution_event_array *a, const torale_execution_event_array *b);
-/** @brief torale_execution_event_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_execution_event_array_validate(const torale_execution_event_array *a, apic_error **err);
+/** @brief Frees a torale_execution_event the SDK handed you, whole. NULL is fine. */
+void torale_execution_event_free(torale_execution_event *m);
 
 /**
  * A notification sent when a task's condition held.
  */
 struct torale_notification {
-  char *id;
-  char *task_id;
+  const char *id;
+  const char *task_id;
   torale_notification_channel channel;
-  char *channel_unknown; /**< the text of a value this SDK does not know */
-  char *sent_at;
+  const char *channel_unknown; /**< the text of a value this SDK does not know */
+  const char *sent_at;
   /** The message as delivered. */
-  char *message;
-  bool read;
+  const char *message;
+  const bool *read;
   /** Delivery details the channel reported. */
-  cJSON *meta;
-  apic_presence has_meta;
+  const apic_any_entry *meta;
+  size_t meta_count;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_notification__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_notification_init(torale_notification *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_notification_clear(torale_notification *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_notification_free(torale_notification *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_notification_copy(torale_notification *dst, const torale_notification *src);
+/** @brief Decodes len bytes of JSON text into a new torale_notification (yours: torale_notification_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_notification_parse(const char *json, size_t len, torale_notification **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_notification_dump(const torale_notification *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_notification_validate(const torale_notification *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_notification_free); NULL when out of memory. */
+torale_notification *torale_notification_copy(const torale_notification *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_notification_equal(const torale_notification *a, const torale_notification *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_notification_from_json(torale_notification *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_notification_to_json(const torale_notification *m);
-/** @brief torale_notification_from_json on len bytes of JSON text. */
-int torale_notification_parse(torale_notification *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_notification_dump(const torale_notification *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_notification_validate(const torale_notification *m, apic_error **err);
-/** @brief A JSON array of Notification, as an operation returning `Notification[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_notification_array_clear frees them). */
-typedef struct torale_notification_array {
-  torale_notification *items;
-  size_t count;
-} torale_notification_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_notification_array_from_json(torale_notification_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_notification_array_from_json on len bytes of JSON text. */
-int torale_notification_array_parse(torale_notification_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_notification_array_to_json(const torale_notification_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_notification_array_dump(const torale_notification_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_notification_array_clear(torale_notification_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_notification_array_equal(const torale_notification_array *a, const torale_notification_array *b);
-/** @brief torale_notification_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_notification_array_validate(const torale_notification_array *a, apic_error **err);
+/** @brief Frees a torale_notification the SDK handed you, whole. NULL is fine. */
+void torale_notification_free(torale_notification *m);
 
 /**
  * One page of notifications.
  */
 struct torale_notification_page {
-  torale_notification *items;
+  const torale_notification *items;
   size_t items_count;
   int64_t total;
 };
 /** @brief The field table libapic works from (apic/model.h). */
 extern const apic_model_desc torale_notification_page__desc;
-/** @brief Fills *m with the spec's defaults; m holds nothing before. @retval APIC_ERR_NOMEM */
-int torale_notification_page_init(torale_notification_page *m);
-/** @brief Frees what *m holds and zeroes it (reusable). NULL is fine. */
-void torale_notification_page_clear(torale_notification_page *m);
-/** @brief Clears and frees a heap-allocated m. NULL is fine. */
-void torale_notification_page_free(torale_notification_page *m);
-/** @brief Deep copy into *dst (holding nothing yet); dst owns its copy. @retval APIC_ERR_NOMEM */
-int torale_notification_page_copy(torale_notification_page *dst, const torale_notification_page *src);
+/** @brief Decodes len bytes of JSON text into a new torale_notification_page (yours: torale_notification_page_free).
+ *  @retval APIC_ERR_DECODE with *err (yours: apic_error_free) naming the JSON path. */
+int torale_notification_page_parse(const char *json, size_t len, torale_notification_page **out, apic_error **err);
+/** @brief The JSON text of *m, with @sensitive values written "REDACTED" (yours: apic_free).
+ *  NULL when *m does not validate (*err says why) or out of memory. */
+char *torale_notification_page_dump(const torale_notification_page *m, apic_error **err);
+/** @brief Checks *m as sending it would (required fields, constraints, UTF-8, enum values).
+ *  @retval APIC_ERR_INVALID_ARG with *err (yours) naming the field's JSON path. */
+int torale_notification_page_validate(const torale_notification_page *m, apic_error **err);
+/** @brief A deep copy of *m (yours: torale_notification_page_free); NULL when out of memory. */
+torale_notification_page *torale_notification_page_copy(const torale_notification_page *m);
 /** @brief 1 when *a and *b hold the same values (absent, null and present kept apart). */
 int torale_notification_page_equal(const torale_notification_page *a, const torale_notification_page *b);
-/** @brief Decodes json (borrowed) into *m (holding nothing yet); on failure *m is cleared and
- *  *err (caller frees) names the JSON path. @retval APIC_ERR_DECODE */
-int torale_notification_page_from_json(torale_notification_page *m, const cJSON *json, apic_error **err);
-/** @brief Encodes *m; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_notification_page_to_json(const torale_notification_page *m);
-/** @brief torale_notification_page_from_json on len bytes of JSON text. */
-int torale_notification_page_parse(torale_notification_page *m, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *m as compact JSON text; the caller frees it with free(). */
-char *torale_notification_page_dump(const torale_notification_page *m);
-/** @brief Checks required fields, constraints and enum values before sending.
- *  @retval APIC_ERR_INVALID_ARG with *err (caller frees) naming the field's JSON path. */
-int torale_notification_page_validate(const torale_notification_page *m, apic_error **err);
-/** @brief A JSON array of NotificationPage, as an operation returning `NotificationPage[]` answers: items[0]
- *  to items[count - 1], owned by the array (torale_notification_page_array_clear frees them). */
-typedef struct torale_notification_page_array {
-  torale_notification_page *items;
-  size_t count;
-} torale_notification_page_array;
-/** @brief Decodes a JSON array (json borrowed) into *a (holding nothing yet); on failure *a is
- *  cleared and *err (caller frees) names the path ("$[3].id"). @retval APIC_ERR_DECODE */
-int torale_notification_page_array_from_json(torale_notification_page_array *a, const cJSON *json, apic_error **err);
-/** @brief torale_notification_page_array_from_json on len bytes of JSON text. */
-int torale_notification_page_array_parse(torale_notification_page_array *a, const char *text, size_t len, apic_error **err);
-/** @brief Encodes *a; the caller frees the tree with cJSON_Delete. NULL when out of memory. */
-cJSON *torale_notification_page_array_to_json(const torale_notification_page_array *a);
-/** @brief Encodes *a as compact JSON text; the caller frees it with free(). */
-char *torale_notification_page_array_dump(const torale_notification_page_array *a);
-/** @brief Frees every element and the items, and zeroes *a. NULL is fine. */
-void torale_notification_page_array_clear(torale_notification_page_array *a);
-/** @brief 1 when *a and *b hold equal elements in the same order. */
-int torale_notification_page_array_equal(const torale_notification_page_array *a, const torale_notification_page_array *b);
-/** @brief torale_notification_page_validate on every element. @retval APIC_ERR_INVALID_ARG */
-int torale_notification_page_array_validate(const torale_notification_page_array *a, apic_error **err);
+/** @brief Frees a torale_notification_page the SDK handed you, whole. NULL is fine. */
+void torale_notification_page_free(torale_notification_page *m);
 
 #ifdef __cplusplus
 }
