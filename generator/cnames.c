@@ -54,6 +54,7 @@ static const derived DERIVED[] = {
                  "_error_str _error_print",
      NULL}, /* now */
     {CN_API, "", "_client_loop _group_new _error_copy", NULL}, /* issue 14 */
+    {CN_API_UPPER, "", "_ERROR_REDIRECT", NULL},              /* issue 14 */
     {CN_API_UPPER, "", "_H _MODELS_H _ERRORS_H _CLIENT_H _MOCK_H _DEFAULT_BASE_URL _API_KEY_ENV _USER_AGENT "
                        "_API_VERSION _GENERATED_BY _ERROR_NONE _ERROR_CONNECTION _ERROR_TIMEOUT _ERROR_CANCELLED "
                        "_ERROR_DECODE _ERROR_INVALID_ARGUMENT _ERROR_UNKNOWN_STATUS _ERROR_OTHER",
@@ -65,10 +66,10 @@ static const derived DERIVED[] = {
     {CN_MODEL, "", "_array _array_from_json _array_parse _array_to_json _array_dump _array_clear _array_equal "
                    "_array_validate",
      NULL},                                         /* now */
-    {CN_MODEL, "", "_list _list_free _entry", NULL}, /* issue 14 */
+    {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry", NULL}, /* issue 14 */
     {CN_ENUM, "", "_to_string _from_string __enum", NULL},
     {CN_ENUM, "", "__wire", NULL},    /* now */
-    {CN_ENUM, "", "_entry", NULL},    /* issue 14 */
+    {CN_ENUM, "", "_entry _list _list_entry", NULL}, /* issue 14 */
     {CN_ENUM_UPPER, "", "_UNKNOWN", NULL},
     {CN_OPERATION, "", "_async _cb _event_cb _params _params__desc _pager _pages _next_page _next_item _item_cb "
                        "_each_async _next_page_async _pager_done _pager_free",
@@ -83,7 +84,7 @@ static const derived DERIVED[] = {
     /* Parameters and locals of every generated operation function, and the static functions
      * their bodies call (a parameter named like one would hide it). */
     {CN_LOCAL, "",
-     "c body params opts out err cb user_data on_event on_end on_item p m args path e rc fail typed end_cb", NULL},
+     "c body params opts out err cb user_data on_event on_end on_item p m args path e rc result fail typed end_cb", NULL},
 };
 
 /* Names C compilers predefine (GNU modes) or the headers generated files include define, as

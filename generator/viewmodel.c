@@ -12,6 +12,7 @@
 
 #include "bigmem.h"
 #include "commands.h"
+#include "ctypes.h"
 #include "names.h"
 #include "semver.h"
 #include "strbuf.h"
@@ -386,41 +387,6 @@ static const char *scalar_name(const type *t)
   return is_text(t) ? "string" : t->rk == R_INT ? "int" : t->rk == R_FLOAT ? "float" : t->rk == R_BOOL ? "bool" : "any";
 }
 
-/* A typed list (an array's elements seen as one value) or a map entry of values of type t:
- * libapic's for scalars (apic_string_list), the SDK's for models and enums (torale_task_list).
- * A map of arrays has entries of lists (apic_string_list_entry). */
-static const char *c_collection(vm *v, const type *t, const char *suffix, char *buf, size_t size)
-{
-  if (t->rk == R_ARRAY) {
-    char list[600];
-    c_collection(v, t->inner, "list", list, sizeof list);
-    join(buf, size, list, "_", suffix, (char *)NULL);
-  } else if (is_named(t)) {
-    char name[600];
-    c_name_of(v, type_name(t), 0, name, sizeof name);
-    join(buf, size, name, "_", suffix, (char *)NULL);
-  } else {
-    join(buf, size, "apic_", scalar_name(t), "_", suffix, (char *)NULL);
-  }
-  return buf;
-}
-
-/* The C type of one value of type t stored in place: an array element, a map value, a value
- * member. Arrays inside arrays are typed lists; the checker allows no deeper nesting. */
-static const char *c_value_type(vm *v, const type *t, char *buf, size_t size)
-{
-  switch (t->rk) {
-  case R_INT: return "int64_t";
-  case R_FLOAT: return "double";
-  case R_BOOL: return "bool";
-  case R_ANY: return "const cJSON *";
-  case R_MODEL:
-  case R_ENUM: c_name_of(v, type_name(t), 0, buf, size); return buf;
-  case R_ARRAY: return c_collection(v, t->inner, "list", buf, size);
-  default: return "const char *"; /* string, datetime, date */
-  }
-}
-
 /* The type's table for libapic, as a C expression: &apic_t_string, &torale_task__desc.type, or
  * a compound literal for arrays and maps (static, at file scope). */
 static void c_type_desc(vm *v, const type *t, strbuf *out)
@@ -431,7 +397,7 @@ static void c_type_desc(vm *v, const type *t, strbuf *out)
                                   : "&(const apic_type_desc){APIC_T_MAP, .item = ");
     c_type_desc(v, t->inner, out);
     if (t->rk == R_MAP) {
-      c_collection(v, t->inner, "entry", entry, sizeof entry);
+      c_collection(v->prefix, t->inner, "entry", entry, sizeof entry);
       sb_printf(out, ", .entry_size = sizeof(%s), .value_offset = offsetof(%s, value)", entry, entry);
     }
     sb_puts(out, "}");
@@ -459,44 +425,24 @@ static int has_default(const field *f)
   return f->def != NULL && f->def->kind != VAL_NULL;
 }
 
-/* A member that may be left out is a pointer, NULL leaving it out (docs/clients.md): scalars
- * and enums that are optional or have a default, models that are optional or nullable. Strings,
- * `any`, arrays and maps are pointers anyway. */
-static int stored_by_pointer(field_in in)
-{
-  const type *t = in.f->type;
-  if (t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
-    return in.f->optional || has_default(in.f);
-  return t->rk == R_MODEL && (in.f->optional || is_nullable(in));
-}
-
-/* The member declarations of a field in its struct (docs/clients.md, apic/model.h). */
+/* The member declarations of a field in its struct (ctypes.h): "const char *name;" and the
+ * like, one per line, with their comments. */
 static void add_c_decl(vm *v, field_in in)
 {
-  const field *f = in.f;
-  const type *t = f->type;
-  const char *name = f->name;
-  char tbuf[700], member[1800];
-  if (t->rk == R_ARRAY || t->rk == R_MAP) {
-    const char *elem = t->rk == R_MAP ? c_collection(v, t->inner, "entry", tbuf, sizeof tbuf)
-                                      : c_value_type(v, t->inner, tbuf, sizeof tbuf);
-    int ptr = elem[strlen(elem) - 1] == '*';
-    join(member, sizeof member, ptr ? "" : "const ", elem, ptr ? "const *" : " *", name, ";\n  size_t ", name, "_count;",
-         (char *)NULL);
-  } else if (is_text(t) || t->rk == R_ANY) {
-    join(member, sizeof member, t->rk == R_ANY ? "const cJSON *" : "const char *", name, ";", (char *)NULL);
-  } else {
-    int ptr = stored_by_pointer(in);
-    join(member, sizeof member, ptr ? "const " : "", c_value_type(v, t, tbuf, sizeof tbuf), ptr ? " *" : " ", name, ";",
-         (char *)NULL);
+  c_member m[C_MAX_MEMBERS];
+  int n = c_field_members(v->prefix, in.f, is_nullable(in), m);
+  strbuf b = {0};
+  for (int i = 0; i < n; i++) {
+    const char *t = m[i].type;
+    sb_printf(&b, "%s%s%s%s;", i > 0 ? "\n  " : "", t, t[strlen(t) - 1] == '*' ? "" : " ", m[i].name);
+    if (m[i].comment != NULL)
+      sb_printf(&b, " /**< %s */", m[i].comment);
   }
-  if (t->rk == R_ENUM)
-    join(member + strlen(member), sizeof member - strlen(member), "\n  const char *", name,
-         "_unknown; /**< the text of a value this SDK does not know */", (char *)NULL);
-  if (is_nullable(in))
-    join(member + strlen(member), sizeof member - strlen(member), "\n  bool ", name, "_null; /**< true: JSON null */",
-         (char *)NULL);
-  copy(v, K(c_decl), member);
+  if (b.failed)
+    v->b->failed = 1;
+  else
+    vb_strcpy(v->b, K(c_decl), b.data, b.len);
+  sb_free(&b);
 }
 
 /* The default's C pieces, and the constraints' values; appends their flags. */
@@ -553,7 +499,7 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
   strbuf flags = {0};
   if (f->optional) sb_puts(&flags, " | APIC_F_OPTIONAL");
   if (is_nullable(in)) sb_puts(&flags, " | APIC_F_NULLABLE");
-  if (stored_by_pointer(in)) sb_puts(&flags, " | APIC_F_POINTER");
+  if (c_stored_by_pointer(f, is_nullable(in))) sb_puts(&flags, " | APIC_F_POINTER");
   if (find_anno(f->annos, "sensitive") != NULL) sb_puts(&flags, " | APIC_F_SENSITIVE");
   if (extra_flag != NULL) sb_printf(&flags, " | %s", extra_flag);
   add_c_values(v, f, &flags);
@@ -774,9 +720,9 @@ static void add_call_type(vm *v, const type *t, uint16_t type_key, uint16_t free
   int is_array = t->rk == R_ARRAY;
   char name[700], full[800];
   if (is_array)
-    c_collection(v, t->inner, "list", name, sizeof name);
+    c_collection(v->prefix, t->inner, "list", name, sizeof name);
   else
-    c_value_type(v, t, name, sizeof name);
+    c_value_type(v->prefix, t, name, sizeof name);
   copy(v, type_key, name);
   if (free_key != 0) {
     join(full, sizeof full, name, "_free", (char *)NULL);

@@ -212,6 +212,13 @@ static void typed_errors_with_payloads(void **state)
   assert_int_equal(torale_error_status(err), 429);
   torale_error_free(err);
 
+  /* a 422 whose body is JSON of another shape: the payload is there, its detail absent */
+  mt_fault(f->mock, "{\"path\":\"/tasks/v2\",\"status\":422,\"body\":[\"not\",\"the\",\"shape\"]}");
+  assert_int_equal(torale_tasks_get(f->c, "v2", NULL, &out, &err), APIC_ERR_HTTP);
+  assert_non_null(torale_error_as_validation(err));
+  assert_null(torale_error_as_validation(err)->detail);
+  torale_error_free(err);
+
   /* an empty 503, and one whose body is not JSON: a ServerError payload all the same */
   mt_fault(f->mock, "[{\"path\":\"/tasks/s0\",\"status\":503},"
                     "{\"path\":\"/tasks/s0\",\"status\":503,\"body\":\"<html>down</html>\"}]");

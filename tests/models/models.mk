@@ -1,5 +1,5 @@
 # The generated models of every spec: compiled as committed in generated/ (gcc or $(CC), and
-# clang too when it is there, at -Werror), and exercised end to end.
+# clang too when it is there, at -Werror with -Wcast-qual and -Wwrite-strings), and exercised.
 GEN_SDKS      := $(notdir $(wildcard generated/*))
 GEN_SDK_SRCS   := models errors client
 GEN_MODEL_OBJS := $(foreach s,$(GEN_SDKS),$(GEN_SDK_SRCS:%=$(BUILD)/generated/$(s)/src/%.o))
@@ -7,7 +7,7 @@ MODEL_TESTS    := sdk_models errors
 TEST_BINS     += $(MODEL_TESTS:%=$(BUILD)/tests/models/test_%)
 ALL_OBJS      += $(GEN_MODEL_OBJS) $(MODEL_TESTS:%=$(BUILD)/tests/models/test_%.o)
 
-$(BUILD)/generated/%.o: EXTRA_CFLAGS = $(foreach s,$(GEN_SDKS),-Igenerated/$(s)/include)
+$(BUILD)/generated/%.o: EXTRA_CFLAGS = $(foreach s,$(GEN_SDKS),-Igenerated/$(s)/include) -Wcast-qual
 $(BUILD)/tests/models/%.o: EXTRA_CFLAGS = $(foreach s,$(GEN_SDKS),-Igenerated/$(s)/include)
 
 # The same sources through clang, compiled only: the point is its warnings.
@@ -15,7 +15,7 @@ HAVE_CLANG := $(shell command -v clang 2>/dev/null)
 GEN_CLANG_OBJS := $(if $(HAVE_CLANG),$(foreach s,$(GEN_SDKS),$(GEN_SDK_SRCS:%=$(BUILD)/clang-check/$(s)/%.o)))
 $(BUILD)/clang-check/%.o: generated/$$(firstword $$(subst /, ,$$*))/src/$$(notdir $$*).c
 	@mkdir -p $(@D)
-	clang $(WARN) $(WERROR) -D_POSIX_C_SOURCE=200809L -Iruntime/include -Igenerated/$(firstword $(subst /, ,$*))/include $(PKG_CFLAGS) -c $< -o $@
+	clang $(WARN) $(WERROR) -Wcast-qual -D_POSIX_C_SOURCE=200809L -Iruntime/include -Igenerated/$(firstword $(subst /, ,$*))/include $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/models/test_%: $(BUILD)/tests/models/test_%.o $(GEN_MODEL_OBJS) $(BUILD)/libapic.a | $(GEN_CLANG_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(TEST_LIBS)
@@ -54,3 +54,21 @@ models-fuzz-short: $(if $(shell command -v clang),$(MODELS_FUZZ))
 	   -artifact_prefix=$(BUILD)/fuzz/models- $(BUILD)/fuzz/models-corpus 2>$(BUILD)/fuzz/models-short.log \
 	 || { tail -40 $(BUILD)/fuzz/models-short.log; echo "FAILED: models fuzz (input saved in $(BUILD)/fuzz/)"; exit 1; }
 .PHONY: models-fuzz-short
+
+# Every field kind: tests/models/data/kinds.api generated at build time, compiled with the
+# warnings every generated file must pass (gcc, and clang when it is there), then exercised.
+KINDS_DIR  := $(BUILD)/gen/kinds
+KINDS_OBJS := $(foreach f,models errors client,$(KINDS_DIR)/obj/$(f).o)
+KINDS_WARN := $(WARN) $(WERROR) -Wcast-qual -Wwrite-strings
+TEST_BINS  += $(BUILD)/tests/models/test_kinds
+ALL_OBJS   += $(BUILD)/tests/models/test_kinds.o
+$(KINDS_DIR)/stamp: tests/models/data/kinds.api $(BUILD)/apic
+	$(BUILD)/apic generate $< -o $(KINDS_DIR)/sdk && touch $@
+$(KINDS_DIR)/obj/%.o: $(KINDS_DIR)/stamp
+	@mkdir -p $(@D)
+	$(CC) $(KINDS_WARN) $(OPT) -Iruntime/include -I$(KINDS_DIR)/sdk/include $(PKG_CFLAGS) -c $(KINDS_DIR)/sdk/src/$*.c -o $@
+	$(if $(HAVE_CLANG),clang $(KINDS_WARN) -Iruntime/include -I$(KINDS_DIR)/sdk/include $(PKG_CFLAGS) -fsyntax-only $(KINDS_DIR)/sdk/src/$*.c)
+$(BUILD)/tests/models/test_kinds.o: EXTRA_CFLAGS = -I$(KINDS_DIR)/sdk/include
+$(BUILD)/tests/models/test_kinds.o: $(KINDS_DIR)/stamp
+$(BUILD)/tests/models/test_kinds: $(BUILD)/tests/models/test_kinds.o $(KINDS_OBJS) $(BUILD)/libapic.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)

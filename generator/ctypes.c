@@ -1,0 +1,114 @@
+/* How a spec type is stored in the generated C (ctypes.h). */
+#include "ctypes.h"
+
+#include <string.h>
+
+#include "names.h"
+
+const char *c_decl_name(const char *prefix, const char *name, int upper, char *out, size_t size)
+{
+  char snake[512];
+  snake_case(name, snake, sizeof snake);
+  join(out, size, prefix, "_", snake, (char *)NULL);
+  if (upper)
+    upper_case(out, out, size);
+  return out;
+}
+
+static int is_text(const type *t)
+{
+  return t->rk == R_STRING || t->rk == R_DATETIME || t->rk == R_DATE;
+}
+
+static int is_named(const type *t)
+{
+  return t->rk == R_MODEL || t->rk == R_ENUM;
+}
+
+/* libapic's name for a scalar type (date-times and dates are text). */
+static const char *scalar_name(const type *t)
+{
+  return is_text(t) ? "string" : t->rk == R_INT ? "int" : t->rk == R_FLOAT ? "float" : t->rk == R_BOOL ? "bool" : "any";
+}
+
+const char *c_collection(const char *prefix, const type *t, const char *suffix, char *buf, size_t size)
+{
+  char inner[600];
+  if (t->rk == R_ARRAY)
+    join(buf, size, c_collection(prefix, t->inner, "list", inner, sizeof inner), "_", suffix, (char *)NULL);
+  else if (is_named(t))
+    join(buf, size, c_decl_name(prefix, t->target->name, 0, inner, sizeof inner), "_", suffix, (char *)NULL);
+  else
+    join(buf, size, "apic_", scalar_name(t), "_", suffix, (char *)NULL);
+  return buf;
+}
+
+const char *c_value_type(const char *prefix, const type *t, char *buf, size_t size)
+{
+  switch (t->rk) {
+  case R_INT: return "int64_t";
+  case R_FLOAT: return "double";
+  case R_BOOL: return "bool";
+  case R_ANY: return "const cJSON *";
+  case R_MODEL:
+  case R_ENUM: return c_decl_name(prefix, t->target->name, 0, buf, size);
+  case R_ARRAY: return c_collection(prefix, t->inner, "list", buf, size);
+  default: return "const char *"; /* string, datetime, date */
+  }
+}
+
+static int has_default(const field *f)
+{
+  return f->def != NULL && f->def->kind != VAL_NULL;
+}
+
+int c_stored_by_pointer(const field *f, int nullable)
+{
+  const type *t = f->type;
+  if (t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
+    return f->optional || has_default(f);
+  return t->rk == R_MODEL && (f->optional || nullable);
+}
+
+/* "const T *" for a pointer to T: "const char *const *" when T is itself a pointer. */
+static void pointer_to(const char *t, char *out, size_t size)
+{
+  int ptr = t[strlen(t) - 1] == '*';
+  join(out, size, ptr ? "" : "const ", t, ptr ? "const *" : " *", (char *)NULL);
+}
+
+int c_field_members(const char *prefix, const field *f, int nullable, c_member out[C_MAX_MEMBERS])
+{
+  const type *t = f->type;
+  char elem[600];
+  int n = 0;
+  c_member *m = &out[n++];
+  join(m->name, sizeof m->name, f->name, (char *)NULL);
+  m->comment = NULL;
+  if (t->rk == R_ARRAY || t->rk == R_MAP)
+    pointer_to(t->rk == R_MAP ? c_collection(prefix, t->inner, "entry", elem, sizeof elem)
+                              : c_value_type(prefix, t->inner, elem, sizeof elem),
+               m->type, sizeof m->type);
+  else if (c_stored_by_pointer(f, nullable))
+    pointer_to(c_value_type(prefix, t, elem, sizeof elem), m->type, sizeof m->type);
+  else
+    join(m->type, sizeof m->type, c_value_type(prefix, t, elem, sizeof elem), (char *)NULL);
+  if (t->rk == R_ARRAY || t->rk == R_MAP) {
+    m = &out[n++];
+    join(m->name, sizeof m->name, f->name, "_count", (char *)NULL);
+    join(m->type, sizeof m->type, "size_t", (char *)NULL);
+    m->comment = NULL;
+  } else if (t->rk == R_ENUM) {
+    m = &out[n++];
+    join(m->name, sizeof m->name, f->name, "_unknown", (char *)NULL);
+    join(m->type, sizeof m->type, "const char *", (char *)NULL);
+    m->comment = "the text of a value this SDK does not know";
+  }
+  if (nullable) {
+    m = &out[n++];
+    join(m->name, sizeof m->name, f->name, "_null", (char *)NULL);
+    join(m->type, sizeof m->type, "bool", (char *)NULL);
+    m->comment = "true: JSON null";
+  }
+  return n;
+}

@@ -1,0 +1,37 @@
+/* How a spec type is stored in the generated C (apic/model.h, docs/clients.md "Ownership"):
+ * the one place that says which members a field makes and with which C types. The view model
+ * writes them into the templates' c_decl; apic diff compares them between two specs. */
+#ifndef APIC_CTYPES_H
+#define APIC_CTYPES_H
+
+#include <stddef.h>
+
+#include "ast.h"
+
+/* One struct member a field makes. */
+typedef struct c_member {
+  char name[512];
+  char type[768];          /* "const char *", "int64_t", "const torale_task *" */
+  const char *comment;     /* for the declaration, or NULL */
+} c_member;
+
+#define C_MAX_MEMBERS 3
+
+/* The members field f makes in its struct, in order (the value, then x_count or x_unknown,
+ * then x_null); nullable: whether its `| null` counts (parameters have none). prefix is the
+ * api's (torale). Returns how many. */
+int c_field_members(const char *prefix, const field *f, int nullable, c_member out[C_MAX_MEMBERS]);
+/* Whether the value member is a pointer that may be NULL (APIC_F_POINTER): numbers, bools
+ * and enums that are optional or have a default, models that are optional or nullable. */
+int c_stored_by_pointer(const field *f, int nullable);
+/* The C type of one value of type t stored in place (an array element, a map value, a value
+ * member): "const char *", "int64_t", "torale_task", "apic_string_list" for an array. */
+const char *c_value_type(const char *prefix, const type *t, char *buf, size_t size);
+/* The typed list (suffix "list") or map entry ("entry") of values of type t: libapic's for
+ * scalars (apic_string_list), the SDK's for models and enums (torale_task_entry); of an array
+ * type, its list's (apic_string_list_entry). */
+const char *c_collection(const char *prefix, const type *t, const char *suffix, char *buf, size_t size);
+/* A model's or enum's C name: torale + TaskState -> torale_task_state (upper-cased on request). */
+const char *c_decl_name(const char *prefix, const char *name, int upper, char *out, size_t size);
+
+#endif
