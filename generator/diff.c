@@ -1141,7 +1141,7 @@ int diff_specs(const spec *old, const spec *new, diff_result *r)
     return -1;
   c_names_init(&c.cn[0], old, old->api->name);
   c_names_init(&c.cn[1], new, old->api->name); /* a renamed API: compared under one prefix */
-  int rc = index_decls(&c, 0) != 0 || index_decls(&c, 1) != 0 ? -1 : 0;
+  int rc = c.cn[0].failed || c.cn[1].failed || index_decls(&c, 0) != 0 || index_decls(&c, 1) != 0 ? -1 : 0;
   if (rc == 0) {
     compare_api(&c);
     compare_decls(&c, D_ENUM);
@@ -1152,6 +1152,7 @@ int diff_specs(const spec *old, const spec *new, diff_result *r)
     compare_resources(&c);
   }
   for (int i = 0; i < 2; i++) {
+    c_names_free(&c.cn[i]);
     name_table_free(&c.decls[i]);
     name_table_free(&c.res[i]);
     name_table_free(&c.use[i]);

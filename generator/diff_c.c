@@ -10,64 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctypes.h"
 #include "names.h"
 
 const char c_error_kinds = 0;
 
 /* ---- the layout ------------------------------------------------------------------------- */
 
-/* What decides a field's members. */
-enum {
-  F_LIST = 1 << 0,     /* T[] of scalars, enums or models: a pointer and a count */
-  F_JSON = 1 << 1,     /* any, map<T>, and T[][] or map<T>[]: kept as cJSON */
-  F_ENUM = 1 << 2,     /* its value is an enum */
-  F_MODEL = 1 << 3,    /* its value is a model */
-  F_PRESENCE = 1 << 4, /* optional, or nullable (a model's field) */
-  F_DEFAULT = 1 << 5,  /* has a default */
-  F_PARAM = 1 << 6,    /* a query or header parameter (the params struct), not a model's field */
-};
-
-/* The members a field derives, in order: every row whose `when` bits all hold and whose
- * `unless` bits none do. In names, %s is the field's name. In types, %v is the value's C type
- * (value_types), %l a list's pointer type (list_types), %m the C name of the model or enum it
- * holds. Today's layout: templates/c/models.h.mustache, from the view model's add_c_decl. */
-static const struct member_rule {
-  unsigned when, unless;
-  const char *name, *type;
-} member_rules[] = {
-    {0, F_LIST | F_JSON | F_ENUM | F_MODEL, "%s", "%v"},
-    {F_JSON, 0, "%s", "cJSON *"},
-    {F_ENUM, F_LIST, "%s", "%m"},
-    {F_MODEL, F_LIST | F_PRESENCE, "%s", "%m"},
-    {F_MODEL | F_PRESENCE, F_LIST, "%s", "%m *"},
-    {F_LIST, 0, "%s", "%l"},
-    {F_LIST, 0, "%s_count", "size_t"},
-    {F_ENUM, F_LIST, "%s_unknown", "char *"},
-    {F_PRESENCE, 0, "has_%s", "apic_presence"},
-};
-
-/* A scalar's C type, and a list's, by the kind of value: [kind][0] in a model, [1] in a
- * params struct (whose members are const). */
-static const char *const value_types[][2] = {
-    [R_STRING] = {"char *", "const char *"}, [R_DATETIME] = {"char *", "const char *"},
-    [R_DATE] = {"char *", "const char *"},   [R_INT] = {"int64_t", "int64_t"},
-    [R_FLOAT] = {"double", "double"},        [R_BOOL] = {"bool", "bool"},
-};
-static const char *const list_types[][2] = {
-    [R_STRING] = {"char **", "const char *const *"}, [R_DATETIME] = {"char **", "const char *const *"},
-    [R_DATE] = {"char **", "const char *const *"},   [R_INT] = {"int64_t *", "const int64_t *"},
-    [R_FLOAT] = {"double *", "const double *"},      [R_BOOL] = {"bool *", "const bool *"},
-    [R_ANY] = {"cJSON **", "const cJSON **"},        [R_ENUM] = {"%m *", "const %m *"},
-    [R_MODEL] = {"%m *", "const %m *"},
-};
-
 /* Conditions of the declarations an element makes. */
 enum {
-  M_ERROR = 1 << 0,  /* an error's payload, not a model */
-  O_PARAMS = 1 << 1, /* the operation has query or header parameters */
-  O_STREAM = 1 << 2, /* it returns a stream */
-  O_PAGE = 1 << 3,   /* a page */
-  O_ITEMS = 1 << 4,  /* a page whose items are models */
+  M_ERROR = 1 << 0,      /* an error's payload, not a model */
+  O_PARAMS = 1 << 1,     /* the operation has query or header parameters */
+  O_STREAM = 1 << 2,     /* it returns a stream */
+  O_PAGE = 1 << 3,       /* a page */
+  O_ITEMS = 1 << 4,      /* a page whose items are models */
+  M_LIST = 1 << 5,       /* the model or enum has an X_list type (c_names.lists) */
+  M_ENTRY = 1 << 6,      /* an X_entry type (map values) */
+  M_LIST_ENTRY = 1 << 7, /* an X_list_entry type (values of a map of arrays) */
+  M_ENUM = 1 << 8,       /* an enum, not a model */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
@@ -80,29 +40,27 @@ typedef struct decl_rule {
   const char *owner, *name, *type, *args;
 } decl_rule;
 
-/* Per model and error payload (templates/c/partials/model_decl.mustache). */
+/* Per model and error payload (templates/c/partials/model_decl.mustache; struct members come
+ * from ctypes.c), and the list and entry types of a model or enum (models.h.mustache). */
 static const decl_rule model_fns[] = {
     {0, 0, C_DATA, "", "%m__desc", "const apic_model_desc", ""},
-    {0, 0, C_FUNCTION, "", "%m_init", "int", "%m *"},
-    {0, 0, C_FUNCTION, "", "%m_clear", "void", "%m *"},
-    {0, 0, C_FUNCTION, "", "%m_free", "void", "%m *"},
-    {0, 0, C_FUNCTION, "", "%m_copy", "int", "%m *, const %m *"},
-    {0, 0, C_FUNCTION, "", "%m_equal", "int", "const %m *, const %m *"},
-    {0, 0, C_FUNCTION, "", "%m_from_json", "int", "%m *, const cJSON *, apic_error **"},
-    {0, 0, C_FUNCTION, "", "%m_to_json", "cJSON *", "const %m *"},
-    {0, 0, C_FUNCTION, "", "%m_parse", "int", "%m *, const char *, size_t, apic_error **"},
-    {0, 0, C_FUNCTION, "", "%m_dump", "char *", "const %m *"},
-    {0, 0, C_FUNCTION, "", "%m_validate", "int", "const %m *, apic_error **"},
-    {0, M_ERROR, C_MEMBER, "%m_array", "items", "%m *", ""},
-    {0, M_ERROR, C_MEMBER, "%m_array", "count", "size_t", ""},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_from_json", "int", "%m_array *, const cJSON *, apic_error **"},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_parse", "int", "%m_array *, const char *, size_t, apic_error **"},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_to_json", "cJSON *", "const %m_array *"},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_dump", "char *", "const %m_array *"},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_clear", "void", "%m_array *"},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_equal", "int", "const %m_array *, const %m_array *"},
-    {0, M_ERROR, C_FUNCTION, "", "%m_array_validate", "int", "const %m_array *, apic_error **"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_parse", "int", "const char *, size_t, %m **, apic_error **"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_dump", "char *", "const %m *, apic_error **"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_validate", "int", "const %m *, apic_error **"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_copy", "%m *", "const %m *"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_equal", "int", "const %m *, const %m *"},
+    {0, M_ERROR, C_FUNCTION, "", "%m_free", "void", "%m *"},
     {M_ERROR, 0, C_FUNCTION, "", "%a_error_as_%h", "const %m *", "const %a_error *"},
+};
+static const decl_rule collection_fns[] = {
+    {M_LIST, 0, C_MEMBER, "%m_list", "items", "const %m *", ""},
+    {M_LIST, 0, C_MEMBER, "%m_list", "count", "size_t", ""},
+    {M_LIST, M_ENUM, C_FUNCTION, "", "%m_list_copy", "%m_list *", "const %m_list *"},
+    {M_LIST, M_ENUM, C_FUNCTION, "", "%m_list_free", "void", "%m_list *"},
+    {M_ENTRY, 0, C_MEMBER, "%m_entry", "key", "const char *", ""},
+    {M_ENTRY, 0, C_MEMBER, "%m_entry", "value", "%m", ""},
+    {M_LIST_ENTRY, 0, C_MEMBER, "%m_list_entry", "key", "const char *", ""},
+    {M_LIST_ENTRY, 0, C_MEMBER, "%m_list_entry", "value", "%m_list", ""},
 };
 
 /* Per enum, beside its constants (%M_UNKNOWN = 0, then each value's in order). */
@@ -115,16 +73,16 @@ static const decl_rule enum_fns[] = {
 /* Per operation (templates/c/client.h.mustache), beside its params struct's members. */
 static const decl_rule op_fns[] = {
     {O_PARAMS, 0, C_DATA, "", "%o_params__desc", "const apic_model_desc", ""},
-    {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %R%a_error *, void *"},
+    {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %Rconst %a_error *, void *"},
     {O_STREAM, 0, C_CALLBACK, "", "%o_event_cb", "int", "const %r *, void *"},
-    {0, O_STREAM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %R%a_error **"},
+    {0, O_STREAM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %O%a_error **"},
     {O_STREAM, 0, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %o_event_cb, void *, %a_error **"},
     {0, O_STREAM, C_FUNCTION, "", "%o_async", "int", "%a_client *, %P, %o_cb, void *, apic_call **, %a_error **"},
     {O_STREAM, 0, C_FUNCTION, "", "%o_async", "int",
      "%a_client *, %P, %o_event_cb, %a_end_cb, void *, apic_stream **, %a_error **"},
     {O_PAGE, 0, C_FUNCTION, "", "%o_pages", "int", "%a_client *, %P, %o_pager **, %a_error **"},
-    {O_PAGE, 0, C_FUNCTION, "", "%o_next_page", "int", "%o_pager *, %r *, %a_error **"},
-    {O_PAGE | O_ITEMS, 0, C_FUNCTION, "", "%o_next_item", "int", "%o_pager *, %i *, %a_error **"},
+    {O_PAGE, 0, C_FUNCTION, "", "%o_next_page", "int", "%o_pager *, %r **, %a_error **"},
+    {O_PAGE | O_ITEMS, 0, C_FUNCTION, "", "%o_next_item", "int", "%o_pager *, %i **, %a_error **"},
     {O_PAGE | O_ITEMS, 0, C_CALLBACK, "", "%o_item_cb", "int", "const %i *, void *"},
     {O_PAGE | O_ITEMS, 0, C_FUNCTION, "", "%o_each_async", "int", "%o_pager *, %o_item_cb, %a_end_cb, void *, %a_error **"},
     {O_PAGE, 0, C_FUNCTION, "", "%o_next_page_async", "int", "%o_pager *, %o_cb, void *, %a_error **"},
@@ -140,13 +98,14 @@ static const decl_rule api_fns[] = {
     {0, 0, C_MEMBER, "%a_client_options", "default_headers", "const char *const *", ""},
     {0, 0, C_MEMBER, "%a_client_options", "n_default_headers", "size_t", ""},
     {0, 0, C_MEMBER, "%a_client_options", "http", "apic_client_options", ""},
-    {0, 0, C_FUNCTION, "", "%a_client_options_init", "void", "%a_client_options *"},
     {0, 0, C_FUNCTION, "", "%a_client_new", "int", "const %a_client_options *, %a_client **, %a_error **"},
     {0, 0, C_FUNCTION, "", "%a_client_free", "void", "%a_client *, uint64_t"},
     {0, 0, C_FUNCTION, "", "%a_client_run", "int", "%a_client *"},
-    {0, 0, C_FUNCTION, "", "%a_client_core", "apic_client *", "%a_client *"},
-    {0, 0, C_CALLBACK, "", "%a_end_cb", "void", "int, %a_error *, void *"},
+    {0, 0, C_FUNCTION, "", "%a_client_loop", "uv_loop_t *", "%a_client *"},
+    {0, 0, C_FUNCTION, "", "%a_group_new", "int", "%a_client *, int, apic_group **"},
+    {0, 0, C_CALLBACK, "", "%a_end_cb", "void", "int, const %a_error *, void *"},
     {0, 0, C_FUNCTION, "", "%a_error_from_apic", "%a_error *", "apic_error *"},
+    {0, 0, C_FUNCTION, "", "%a_error_copy", "%a_error *", "const %a_error *"},
     {0, 0, C_FUNCTION, "", "%a_error_free", "void", "%a_error *"},
     {0, 0, C_FUNCTION, "", "%a_error_kind_of", "%a_error_kind", "const %a_error *"},
     {0, 0, C_FUNCTION, "", "%a_error_kind_name", "const char *", "%a_error_kind"},
@@ -176,7 +135,7 @@ static const char *path_arg_type(const type *t)
 
 /* The constants every <api>_error_kind has after the spec's errors, in order. */
 static const char *const transport_kinds[] = {"CONNECTION", "TIMEOUT", "CANCELLED", "DECODE",
-                                              "INVALID_ARGUMENT", "UNKNOWN_STATUS", "OTHER"};
+                                              "INVALID_ARGUMENT", "UNKNOWN_STATUS", "OTHER", "REDIRECT"};
 
 /* ---- lists and their strings ------------------------------------------------------------ */
 
@@ -270,10 +229,60 @@ static void add_rules(c_list *l, const decl_rule *rules, size_t n, unsigned have
 
 /* ---- names ------------------------------------------------------------------------------- */
 
+/* Notes that the model or enum t has a list, entry or list-entry type (the view model's rule:
+ * an array result or body, an array of arrays' elements, a map's values). */
+static void need(c_names *c, name_table *set, const type *t)
+{
+  if ((t->rk == R_MODEL || t->rk == R_ENUM) && name_table_put(set, t->target->name, (void *)1) != 0)
+    c->failed = 1;
+}
+
+static void need_for_field(c_names *c, const type *t)
+{
+  if (t->rk == R_ARRAY && t->inner->rk == R_ARRAY) {
+    need(c, &c->lists, t->inner->inner);
+  } else if (t->rk == R_MAP && t->inner->rk == R_ARRAY) {
+    need(c, &c->lists, t->inner->inner);
+    need(c, &c->list_entries, t->inner->inner);
+  } else if (t->rk == R_MAP) {
+    need(c, &c->entries, t->inner);
+  }
+}
+
 void c_names_init(c_names *c, const spec *s, const char *prefix)
 {
+  memset(c, 0, sizeof *c);
   c->s = s;
   snake_case(prefix, c->prefix, sizeof c->prefix);
+  if (name_table_init(&c->lists) != 0 || name_table_init(&c->entries) != 0 || name_table_init(&c->list_entries) != 0)
+    c->failed = 1;
+  for (const decl *d = s->decls; d != NULL; d = d->next) {
+    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
+      need_for_field(c, f->type);
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
+      for (int i = 0; i < 3; i++)
+        for (const field *f = i == 0 ? op->path_params : i == 1 ? op->query_params : op->header_params; f; f = f->next)
+          need_for_field(c, f->type);
+      if (op->ret != NULL && op->ret->rk == R_ARRAY)
+        need(c, &c->lists, op->ret->inner);
+      if (op->body != NULL && op->body->rk == R_ARRAY)
+        need(c, &c->lists, op->body->inner);
+    }
+  }
+}
+
+void c_names_free(c_names *c)
+{
+  name_table_free(&c->lists);
+  name_table_free(&c->entries);
+  name_table_free(&c->list_entries);
+}
+
+/* Which of a model's or enum's list and entry types exist. */
+static unsigned collections(const c_names *c, const char *name)
+{
+  return (name_table_get(&c->lists, name) ? M_LIST : 0) | (name_table_get(&c->entries, name) ? M_ENTRY : 0) |
+         (name_table_get(&c->list_entries, name) ? M_LIST_ENTRY : 0);
 }
 
 /* prefix_snake(name), optionally upper-cased, into out. */
@@ -303,32 +312,14 @@ static const char *type_name(const type *t)
   return t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : "";
 }
 
-/* The members of a field or parameter of the struct owner. */
+/* The members of a field or parameter of the struct owner (ctypes.c decides them). */
 static void field_items(const c_names *c, c_list *l, const field *f, int param, const char *owner, const void *in)
 {
-  const type *t = f->type;
-  int list = t->rk == R_ARRAY && t->inner->rk != R_ARRAY && t->inner->rk != R_MAP;
-  const type *val = list ? t->inner : t;
-  unsigned have = (list ? F_LIST : 0) | (t->rk == R_ANY || t->rk == R_MAP || (t->rk == R_ARRAY && !list) ? F_JSON : 0) |
-                  (t->rk == R_ENUM ? F_ENUM : 0) | (t->rk == R_MODEL ? F_MODEL : 0) |
-                  (f->optional || (!param && f->nullable) ? F_PRESENCE : 0) | (f->def != NULL ? F_DEFAULT : 0) |
-                  (param ? F_PARAM : 0);
-  char ref[600] = "";
-  if (val->rk == R_MODEL || val->rk == R_ENUM)
-    c_name(c, type_name(val), 0, ref, sizeof ref);
+  c_member m[C_MAX_MEMBERS];
+  int n = c_field_members(c->prefix, f, !param && f->nullable, m);
   vars x = {{0}};
-  x.v['s'] = f->name;
-  x.v['m'] = ref;
-  x.v['v'] = val->rk < sizeof value_types / sizeof value_types[0] ? value_types[val->rk][param] : NULL;
-  x.v['l'] = val->rk < sizeof list_types / sizeof list_types[0] ? list_types[val->rk][param] : NULL;
-  for (size_t i = 0; i < sizeof member_rules / sizeof member_rules[0]; i++) {
-    const struct member_rule *r = &member_rules[i];
-    if ((r->when & have) != r->when || (r->unless & have) != 0)
-      continue;
-    /* %l and %v may themselves name %m: expanded twice. */
-    const char *ctype = expand(l, expand(l, r->type, &x), &x);
-    add_item(l, C_MEMBER, owner, expand(l, r->name, &x), ctype, "", f, in);
-  }
+  for (int i = 0; i < n; i++)
+    add_item(l, C_MEMBER, owner, expand(l, m[i].name, &x), expand(l, m[i].type, &x), "", f, in);
 }
 
 /* ---- declarations ---------------------------------------------------------------------------- */
@@ -353,6 +344,7 @@ void c_model_items(const c_names *c, const decl *m, c_list *l)
   for (const field *f = m->fields; f != NULL; f = f->next)
     field_items(c, l, f, 0, x.v['m'], m);
   add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], m->kind == D_ERROR ? M_ERROR : 0, &x, m, m);
+  add_rules(l, collection_fns, sizeof collection_fns / sizeof collection_fns[0], collections(c, m->name), &x, m, m);
 }
 
 void c_enum_items(const c_names *c, const decl *e, c_list *l)
@@ -374,6 +366,8 @@ void c_enum_items(const c_names *c, const decl *e, c_list *l)
              expand(l, num, &x), "", v, e);
   }
   add_rules(l, enum_fns, sizeof enum_fns / sizeof enum_fns[0], 0, &x, e, e);
+  add_rules(l, collection_fns, sizeof collection_fns / sizeof collection_fns[0], M_ENUM | collections(c, e->name), &x, e,
+            e);
 }
 
 void c_error_kind_items(const c_names *c, c_list *l)
@@ -400,14 +394,10 @@ void c_error_kind_items(const c_names *c, c_list *l)
   }
 }
 
-/* A body's or result's C type: the model's, or its _array for T[]. */
+/* A body's or result's C type: the model's, or its _list for T[]. */
 static const char *model_type(const c_names *c, const type *t, char *out, size_t size)
 {
-  const type *m = t->rk == R_ARRAY ? t->inner : t;
-  c_name(c, type_name(m), 0, out, size);
-  if (t->rk == R_ARRAY)
-    join(out + strlen(out), size - strlen(out), "_array", (char *)NULL);
-  return out;
+  return t->rk == R_ARRAY ? c_collection(c->prefix, t->inner, "list", out, size) : c_value_type(c->prefix, t, out, size);
 }
 
 /* The model of a page's items (the @paginate items field's element), or NULL. */
@@ -447,7 +437,7 @@ static const char *op_params(const c_names *c, c_list *l, const decl *r, const o
 
 void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
 {
-  char joined[600], name[700], upper[160], result[700] = "", result_arg[720] = "", item[600] = "";
+  char joined[600], name[700], upper[160], result[700] = "", result_arg[720] = "", out_arg[720] = "", item[600] = "";
   vars x;
   base_vars(c, &x, upper, sizeof upper);
   join(joined, sizeof joined, r->name, "_", op->name, (char *)NULL);
@@ -457,7 +447,8 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
   if (t != NULL) {
     const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
     model_type(c, inner, result, sizeof result);
-    join(result_arg, sizeof result_arg, result, " *, ", (char *)NULL);
+    join(result_arg, sizeof result_arg, "const ", result, " *, ", (char *)NULL);
+    join(out_arg, sizeof out_arg, result, " **, ", (char *)NULL);
     have |= t->rk == R_STREAM ? O_STREAM : t->rk == R_PAGE ? O_PAGE : 0;
     const type *it = t->rk == R_PAGE ? page_item(op, inner) : NULL;
     if (it != NULL) {
@@ -467,6 +458,7 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
   }
   x.v['r'] = result;
   x.v['R'] = result_arg;
+  x.v['O'] = out_arg;
   x.v['i'] = item;
   x.v['P'] = op_params(c, l, r, op, &x);
   const char *params = expand(l, "%o_params", &x);

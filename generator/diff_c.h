@@ -7,6 +7,7 @@
 #define APIC_DIFF_C_H
 
 #include "diff.h"
+#include "names.h"
 
 typedef enum c_kind {
   C_MEMBER,   /* a struct member: owner is the struct */
@@ -40,9 +41,12 @@ void c_list_free(c_list *l);
 typedef struct c_names {
   const spec *s;
   char prefix[128];
+  name_table lists, entries, list_entries; /* models and enums with an X_list, X_entry, X_list_entry */
+  int failed;                              /* out of memory */
 } c_names;
 
 void c_names_init(c_names *c, const spec *s, const char *prefix);
+void c_names_free(c_names *c);
 
 /* The items one element derives, appended to out. */
 void c_model_items(const c_names *c, const decl *model, c_list *out); /* models and errors */

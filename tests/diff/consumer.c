@@ -70,5 +70,6 @@ int consumer_write(const spec *s, FILE *out)
   if (rc == 0)
     check_layout(&l, out);
   c_list_free(&l);
+  c_names_free(&names);
   return rc;
 }
