@@ -1,9 +1,6 @@
 /* The names the generated C makes from spec names (DERIVED, the one table of them), the names it
  * may not use (RESERVED), and the checks. docs/spec-language.md, "Names in C", states the rule.
- *
- * The generated layout is changing (issue 14): rows marked "now" are what the templates emit
- * today and go when the new layout lands; rows marked "issue 14" come with it. Both are checked
- * meanwhile, so a spec accepted now still compiles then. */
+ * The members a field makes follow generator/ctypes.c. */
 #include "cnames.h"
 
 #include <stdlib.h>
@@ -27,12 +24,11 @@ enum {
   CN_ARRAY = 1u << 11,
   CN_MAP = 1u << 12,
   CN_ENUM_FIELD = 1u << 13,
-  CN_OPTIONAL = 1u << 14,
-  CN_NULLABLE = 1u << 15,
+  CN_NULLABLE = 1u << 14,
   /* The generated functions' own parameters and locals, beside path parameters. No base. */
-  CN_LOCAL = 1u << 16,
+  CN_LOCAL = 1u << 15,
   /* The kinds that make members beyond the field's own name. */
-  CN_MEMBERS = CN_ARRAY | CN_MAP | CN_ENUM_FIELD | CN_OPTIONAL | CN_NULLABLE,
+  CN_MEMBERS = CN_ARRAY | CN_MAP | CN_ENUM_FIELD | CN_NULLABLE,
 };
 _Static_assert(CN_LOCAL == 1u << (CN_KIND_COUNT - 1), "CN_KIND_COUNT counts the kinds");
 
@@ -49,12 +45,11 @@ static const derived DERIVED[] = {
     {CN_API, "", "_client _client_options _client_new _client_free _client_run _end_cb _error _error_kind "
                  "_error_free _mock _mock_options _mock_options_default _mock_start _mock_port _mock_stop _mock_main",
      NULL},
-    {CN_API, "", "_client_options_init _client_core _error_from_apic _error_kind_of _error_kind_name _error_status "
-                 "_error_message _error_request_id _error_body _error_retry_after_ms _error_attempts _error_core "
-                 "_error_str _error_print",
-     NULL}, /* now */
-    {CN_API, "", "_client_loop _group_new _error_copy", NULL}, /* issue 14 */
-    {CN_API_UPPER, "", "_ERROR_REDIRECT", NULL},              /* issue 14 */
+    {CN_API, "", "_error_from_apic _error_kind_of _error_kind_name _error_status _error_message _error_request_id "
+                 "_error_body _error_retry_after_ms _error_attempts _error_core _error_str _error_print _client_loop "
+                 "_group_new _error_copy",
+     NULL},
+    {CN_API_UPPER, "", "_ERROR_REDIRECT", NULL},
     {CN_API_UPPER, "", "_H _MODELS_H _ERRORS_H _CLIENT_H _MOCK_H _DEFAULT_BASE_URL _API_KEY_ENV _USER_AGENT "
                        "_API_VERSION _GENERATED_BY _ERROR_NONE _ERROR_CONNECTION _ERROR_TIMEOUT _ERROR_CANCELLED "
                        "_ERROR_DECODE _ERROR_INVALID_ARGUMENT _ERROR_UNKNOWN_STATUS _ERROR_OTHER",
@@ -62,25 +57,20 @@ static const derived DERIVED[] = {
     /* Per model, error payload, enum and operation. */
     {CN_MODEL | CN_ERROR | CN_ENUM | CN_OPERATION | CN_ERROR_AS | CN_ERROR_KIND | CN_ENUM_VALUE, "", "", NULL},
     {CN_MODEL | CN_ERROR, "", "__desc _free _copy _equal _parse _dump _validate", NULL},
-    {CN_MODEL | CN_ERROR, "", "__fields _init _clear _from_json _to_json", NULL}, /* now */
-    {CN_MODEL, "", "_array _array_from_json _array_parse _array_to_json _array_dump _array_clear _array_equal "
-                   "_array_validate",
-     NULL},                                         /* now */
-    {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry", NULL}, /* issue 14 */
+    {CN_MODEL | CN_ERROR, "", "__fields", NULL},
+    {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry", NULL},
     {CN_ENUM, "", "_to_string _from_string __enum", NULL},
-    {CN_ENUM, "", "__wire", NULL},    /* now */
-    {CN_ENUM, "", "_entry _list _list_entry", NULL}, /* issue 14 */
+    {CN_ENUM, "", "__wire _entry _list _list_entry", NULL},
     {CN_ENUM_UPPER, "", "_UNKNOWN", NULL},
     {CN_OPERATION, "", "_async _cb _event_cb _params _params__desc _pager _pages _next_page _next_item _item_cb "
                        "_each_async _next_page_async _pager_done _pager_free",
      NULL},
-    {CN_OPERATION, "", "_params__fields __path __path__fields __path__desc __op __done __event __item", NULL}, /* now */
+    {CN_OPERATION, "", "_params__fields __path __path__fields __path__desc __op __done __event __item", NULL},
     /* Members: a field x is x, and per its type and presence: */
     {CN_FIELD, "", "", NULL},
     {CN_ARRAY | CN_MAP, "", "_count", "the count of"},
     {CN_ENUM_FIELD, "", "_unknown", "the unknown text of"},
-    {CN_OPTIONAL | CN_NULLABLE, "has_", "", "the presence flag of"}, /* now */
-    {CN_NULLABLE, "", "_null", "the null flag of"},                   /* issue 14 */
+    {CN_NULLABLE, "", "_null", "the null flag of"},
     /* Parameters and locals of every generated operation function, and the static functions
      * their bodies call (a parameter named like one would hide it). */
     {CN_LOCAL, "",
@@ -474,7 +464,7 @@ static unsigned member_kinds(const field *f)
 {
   resolved_kind k = f->type->rk;
   return CN_FIELD | (k == R_ARRAY ? CN_ARRAY : 0) | (k == R_MAP ? CN_MAP : 0) | (k == R_ENUM ? CN_ENUM_FIELD : 0) |
-         (f->optional ? CN_OPTIONAL : 0) | (f->nullable ? CN_NULLABLE : 0);
+         (f->nullable ? CN_NULLABLE : 0);
 }
 
 /* The list of lists holding f. */

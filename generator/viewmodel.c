@@ -34,7 +34,7 @@
   X(c_path_fields) X(c_arg) X(c_sample) X(c_params_struct) X(c_params) X(has_params) X(c_result_kind)                  \
   X(c_result_type) X(c_result_desc) X(result_is_array) X(page_items) X(page_param) X(page_next) X(is_cursor_page)      \
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
-  X(operations) X(c_version) X(version_numeric) X(version_major) X(version_minor) X(version_patch)
+  X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) X(version_minor) X(version_patch)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -112,20 +112,36 @@ static void add_snake(vm *v, const char *name)
   copy(v, K(snake_name), snake);
 }
 
-/* Bytes a C string literal cannot hold as they are: control bytes, DEL, '"', '\\', and '?'
- * (escaped when it follows another, so no trigraph forms: gcc reads them in ISO C modes). */
+/* ---- the escapers: every spec text reaches C (and the build files) through one of these ------- */
+
+/* Bytes a C string literal cannot hold as they are: control bytes, DEL, '"', '\\', '?' (escaped
+ * when it follows another, so no trigraph forms: gcc reads them in ISO C modes) and '*' (so no
+ * comment opens or closes when the literal's text is shown in a comment too). */
 static const uint64_t c_special[4] = {
-    0xffffffffull | 1ull << '"' | 1ull << '?', 1ull << ('\\' - 64) | 1ull << (0x7f - 64), 0, 0};
+    0xffffffffull | 1ull << '"' | 1ull << '?' | 1ull << '*', 1ull << ('\\' - 64) | 1ull << (0x7f - 64), 0, 0};
 
 static int is_c_special(unsigned char c)
 {
   return (int)(c_special[c >> 6] >> (c & 63) & 1);
 }
 
+/* Writes \ooo for c at out + n (when out is not NULL). */
+static size_t octal(char *out, size_t n, unsigned char c)
+{
+  if (out != NULL) {
+    out[n] = '\\';
+    out[n + 1] = (char)('0' + (c >> 6));
+    out[n + 2] = (char)('0' + ((c >> 3) & 7));
+    out[n + 3] = (char)('0' + (c & 7));
+  }
+  return 4;
+}
+
 /* Writes len bytes of text as the body of a C string literal to out (when not NULL) and
  * returns the length: quotes, backslashes and the second '?' of "??" get a backslash, control
- * bytes and DEL are written \ooo. Runs of plain bytes are copied whole: the mock's copy of a
- * large spec is megabytes of this. */
+ * bytes and DEL are written \ooo, and so is the '/' after a '*' and the '*' after a '/': the
+ * result is also harmless inside a C comment. Runs of plain bytes are copied whole: the mock's
+ * copy of a large spec is megabytes of this. */
 static size_t c_escape(char *out, const char *text, size_t len)
 {
   const unsigned char *in = (const unsigned char *)text;
@@ -139,14 +155,14 @@ static size_t c_escape(char *out, const char *text, size_t len)
     if (i == len)
       break;
     unsigned char c = in[i];
-    if (c < 0x20 || c == 0x7f) {
-      if (out != NULL) {
-        out[n] = '\\';
-        out[n + 1] = (char)('0' + (c >> 6));
-        out[n + 2] = (char)('0' + ((c >> 3) & 7));
-        out[n + 3] = (char)('0' + (c & 7));
-      }
-      n += 4;
+    if (c < 0x20 || c == 0x7f || (c == '*' && i > 0 && in[i - 1] == '/')) {
+      n += octal(out, n, c);
+    } else if (c == '*') { /* and a '/' right after it: written \057 */
+      if (out != NULL)
+        out[n] = '*';
+      n++;
+      if (i + 1 < len && in[i + 1] == '/')
+        n += octal(out, n, in[++i]);
     } else if (c == '?' && (i == 0 || in[i - 1] != '?')) {
       if (out != NULL)
         out[n] = '?';
@@ -162,7 +178,7 @@ static size_t c_escape(char *out, const char *text, size_t len)
   return n;
 }
 
-/* text as the body of a C string literal. */
+/* text as the body of a C string literal (and safe to show in a comment). */
 static void c_string(vm *v, uint16_t key, const char *text, size_t len)
 {
   size_t n = c_escape(NULL, text, len);
@@ -174,6 +190,47 @@ static void c_string(vm *v, uint16_t key, const char *text, size_t len)
   if (out == NULL)
     return;
   c_escape(out, text, len);
+  out[n] = '\0';
+  vb_str(v->b, key, out);
+}
+
+/* Whether in[i] starts what a comment may not hold: a comment's end or start (C's, and HTML's
+ * "-->" for the README's first line), or a trigraph (??= ??( ??/ ??) ??' ??< ??! ??> ??-). */
+static int breaks_comment(const char *in, size_t i)
+{
+  const char *p = in + i;
+  return (p[0] == '*' && p[1] == '/') || (p[0] == '/' && p[1] == '*') || (p[0] == '-' && p[1] == '-' && p[2] == '>') ||
+         (p[0] == '?' && p[1] == '?' && p[2] != '\0' && strchr("=(/)'<!>-", p[2]) != NULL);
+}
+
+/* Text for a comment, or for a line of a build file (stable: text outlives the view): control bytes become spaces, and a space
+ * goes after the first character of whatever breaks_comment finds, so "*" "/" reads "* /". The
+ * same text goes into the README: the sequences it changes are rare in prose. */
+static void comment_text(vm *v, uint16_t key, const char *text, int stable)
+{
+  size_t len = strlen(text), extra = 0;
+  int plain = 1;
+  for (size_t i = 0; i < len; i++) {
+    extra += (size_t)breaks_comment(text, i);
+    plain &= (unsigned char)text[i] >= 0x20 && text[i] != 0x7f;
+  }
+  if (plain && extra == 0) {
+    if (stable) /* text outlives the view: borrowed */
+      vb_str(v->b, key, text);
+    else
+      vb_strcpy(v->b, key, text, len);
+    return;
+  }
+  char *out = vb_alloc(v->b, len + extra + 1);
+  if (out == NULL)
+    return;
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    out[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+    if (breaks_comment(text, i))
+      out[n++] = ' ';
+  }
   out[n] = '\0';
   vb_str(v->b, key, out);
 }
@@ -191,32 +248,15 @@ static const char *stable_copy(vm *v, const char *s)
 static void add_doc(vm *v, doc dc, const annotation *annos)
 {
   vb_begin(v->b, K(doc), V_LIST);
-  for (int i = 0; i < dc.count; i++) {
-    const char *line = dc.lines[i];
-    if (strstr(line, "*/") == NULL) {
-      str(v, 0, line);
-      continue;
-    }
-    /* Doc lines go into C comments: a "*" "/" inside would end one early. */
-    strbuf b = {0};
-    for (const char *p = line; *p != '\0'; p++) {
-      sb_append(&b, p, 1);
-      if (p[0] == '*' && p[1] == '/')
-        sb_append(&b, " ", 1);
-    }
-    if (b.failed)
-      v->b->failed = 1;
-    else
-      vb_strcpy(v->b, 0, b.data, b.len);
-    sb_free(&b);
-  }
+  for (int i = 0; i < dc.count; i++)
+    comment_text(v, 0, dc.lines[i], 1);
   vb_end(v->b);
   boolean(v, K(has_doc), dc.count > 0);
   const annotation *dep = find_anno(annos, "deprecated");
   boolean(v, K(is_deprecated), dep != NULL);
   if (dep != NULL) {
     const char *why = anno_string(annos, "deprecated");
-    str(v, K(deprecated), why != NULL ? why : "");
+    comment_text(v, K(deprecated), why != NULL ? why : "", 1);
   }
 }
 
@@ -351,7 +391,7 @@ static void field_keys(vm *v, field_in in)
   strbuf b = {0};
   if (f->def != NULL) {
     value_text(f->def, &b);
-    vb_strcpy(v->b, K(default), b.data != NULL ? b.data : "", b.len);
+    comment_text(v, K(default), b.data != NULL ? b.data : "", 0);
     b.len = 0;
   }
   const char *header = in.is_param ? NULL : anno_string(f->annos, "header");
@@ -369,7 +409,7 @@ static void field_keys(vm *v, field_in in)
   if (b.failed)
     v->b->failed = 1;
   flag(v, K(has_constraints), b.len > 0);
-  vb_strcpy(v->b, K(constraints), b.data != NULL ? b.data : "", b.len);
+  comment_text(v, K(constraints), b.data != NULL ? b.data : "", 0);
   sb_free(&b);
   add_doc(v, f->doc, in.is_param ? NULL : f->annos);
 }
@@ -816,7 +856,8 @@ static void op_view(vm *v, const decl *r, const operation *op)
   const field *path = path_params(v, op, full);
   str(v, K(name), op->name);
   str(v, K(method), op->method);
-  copy(v, K(full_path), full);
+  comment_text(v, K(full_path), full, 0);
+  c_string(v, K(c_full_path), full, strlen(full));
   add_doc(v, op->doc, op->annos);
   add_fields(v, K(path_params), &(field_lists){.lists = {path}, .is_param = 1});
   boolean(v, K(has_path_params), path != NULL);
@@ -895,15 +936,17 @@ static void api_view(vm *v, const decl *api)
     else if (strcmp(it->key, "auth") == 0 && it->call != NULL) scheme = "header", header = it->val.text;
     else if (strcmp(it->key, "auth") == 0) scheme = it->val.text;
   }
-  str(v, K(title), title);
-  str(v, K(version), version);
+  comment_text(v, K(title), title, 1);
+  comment_text(v, K(version), version, 1);
   c_string(v, K(c_version), version, strlen(version));
   add_version_numbers(v, version);
-  str(v, K(base_url), url);
+  comment_text(v, K(base_url), url, 1);
+  c_string(v, K(c_base_url), url, strlen(url));
   boolean(v, K(auth_bearer), strcmp(scheme, "bearer") == 0);
   boolean(v, K(auth_header), strcmp(scheme, "header") == 0);
   boolean(v, K(auth_none), strcmp(scheme, "none") == 0);
-  str(v, K(auth_header_name), header);
+  comment_text(v, K(auth_header_name), header, 1);
+  c_string(v, K(c_auth_header_name), header, strlen(header));
   add_doc(v, api->doc, NULL);
 }
 
@@ -1094,8 +1137,8 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   snprintf(header, sizeof header, "generated by apic %s from %s; do not edit", APIC_VERSION, spec_path);
   vb_begin(b, 0, V_OBJECT);
   str(&v, v.keys[K_apic_version], APIC_VERSION);
-  copy(&v, v.keys[K_spec_file], spec_path);
-  copy(&v, v.keys[K_generated_line], header);
+  comment_text(&v, v.keys[K_spec_file], spec_path, 0);
+  comment_text(&v, v.keys[K_generated_line], header, 0);
   vb_begin(b, v.keys[K_api], V_OBJECT);
   api_view(&v, s->api);
   vb_end(b);

@@ -55,20 +55,22 @@ models-fuzz-short: $(if $(shell command -v clang),$(MODELS_FUZZ))
 	 || { tail -40 $(BUILD)/fuzz/models-short.log; echo "FAILED: models fuzz (input saved in $(BUILD)/fuzz/)"; exit 1; }
 .PHONY: models-fuzz-short
 
-# Every field kind: tests/models/data/kinds.api generated at build time, compiled with the
-# warnings every generated file must pass (gcc, and clang when it is there), then exercised.
-KINDS_DIR  := $(BUILD)/gen/kinds
-KINDS_OBJS := $(foreach f,models errors client,$(KINDS_DIR)/obj/$(f).o)
-KINDS_WARN := $(WARN) $(WERROR) -Wcast-qual -Wwrite-strings
-TEST_BINS  += $(BUILD)/tests/models/test_kinds
-ALL_OBJS   += $(BUILD)/tests/models/test_kinds.o
-$(KINDS_DIR)/stamp: tests/models/data/kinds.api $(BUILD)/apic
-	$(BUILD)/apic generate $< -o $(KINDS_DIR)/sdk && touch $@
-$(KINDS_DIR)/obj/%.o: $(KINDS_DIR)/stamp
+# SDKs generated at build time from test specs, compiled with the warnings every generated file
+# must pass (gcc, and clang when it is there), then exercised: every field kind
+# (tests/models/data/kinds.api) and hostile text in every place spec text reaches
+# (tests/models/data/hostile.api, also -Wcomment -Wtrigraphs).
+TEST_SDKS := kinds hostile
+GEN_WARN  := $(WARN) $(WERROR) -Wcast-qual -Wwrite-strings -Wcomment -Wtrigraphs
+TEST_BINS += $(TEST_SDKS:%=$(BUILD)/tests/models/test_%)
+ALL_OBJS  += $(TEST_SDKS:%=$(BUILD)/tests/models/test_%.o)
+$(BUILD)/gen/%/stamp: tests/models/data/%.api $(BUILD)/apic
+	$(BUILD)/apic generate $< -o $(BUILD)/gen/$*/sdk && touch $@
+$(BUILD)/gen/%.o: $(BUILD)/gen/$$(firstword $$(subst /, ,$$*))/stamp
 	@mkdir -p $(@D)
-	$(CC) $(KINDS_WARN) $(OPT) -Iruntime/include -I$(KINDS_DIR)/sdk/include $(PKG_CFLAGS) -c $(KINDS_DIR)/sdk/src/$*.c -o $@
-	$(if $(HAVE_CLANG),clang $(KINDS_WARN) -Iruntime/include -I$(KINDS_DIR)/sdk/include $(PKG_CFLAGS) -fsyntax-only $(KINDS_DIR)/sdk/src/$*.c)
-$(BUILD)/tests/models/test_kinds.o: EXTRA_CFLAGS = -I$(KINDS_DIR)/sdk/include
-$(BUILD)/tests/models/test_kinds.o: $(KINDS_DIR)/stamp
-$(BUILD)/tests/models/test_kinds: $(BUILD)/tests/models/test_kinds.o $(KINDS_OBJS) $(BUILD)/libapic.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(GEN_WARN) $(OPT) -Iruntime/include -I$(<D)/sdk/include $(PKG_CFLAGS) -c $(<D)/sdk/src/$(notdir $*).c -o $@
+	$(if $(HAVE_CLANG),clang $(GEN_WARN) -Iruntime/include -I$(<D)/sdk/include $(PKG_CFLAGS) -fsyntax-only $(<D)/sdk/src/$(notdir $*).c)
+$(TEST_SDKS:%=$(BUILD)/tests/models/test_%.o): $(BUILD)/tests/models/test_%.o: $(BUILD)/gen/%/stamp
+$(TEST_SDKS:%=$(BUILD)/tests/models/test_%.o): EXTRA_CFLAGS = -I$(BUILD)/gen/$(patsubst test_%.o,%,$(notdir $@))/sdk/include
+$(TEST_SDKS:%=$(BUILD)/tests/models/test_%): $(BUILD)/tests/models/test_%: $(BUILD)/tests/models/test_%.o \
+    $$(foreach f,models errors client,$(BUILD)/gen/%/obj/$$(f).o) $(BUILD)/libapic.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(TEST_LIBS)
