@@ -10,9 +10,10 @@
  * with *err, and the callback never runs. Run the client's own loop with
  * bloomy_client_run(), or a group's with apic_group_wait().
  * Ownership, one rule: what you pass in is borrowed for the call (never freed or kept); what
- * you get through an out-pointer is yours, freed whole by its type's _free
- * (bloomy_task_free, bloomy_error_free); what a callback receives is lent to
- * it until it returns (_copy keeps it). Zero-initialized options mean the defaults.
+ * you get through an out-pointer is yours, freed whole by its type's _free (X_free for a
+ * model, X_list_free for an array, bloomy_error_free for an error); what a callback
+ * receives is lent to it until it returns (_copy keeps it). Zero-initialized options mean the
+ * defaults. README.md, "Ownership, one rule", says it whole.
  */
 #ifndef BLOOMY_CLIENT_H
 #define BLOOMY_CLIENT_H
