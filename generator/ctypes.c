@@ -112,3 +112,44 @@ int c_field_members(const char *prefix, const field *f, int nullable, c_member o
   }
   return n;
 }
+
+typedef struct uses {
+  void (*need)(void *ctx, int what, const char *name);
+  void *ctx;
+} uses;
+
+static void use(const uses *u, int what, const type *t)
+{
+  if (is_named(t))
+    u->need(u->ctx, what, t->target->name);
+}
+
+static void field_uses(const uses *u, const type *t)
+{
+  if (t->rk == R_ARRAY && t->inner->rk == R_ARRAY) {
+    use(u, C_NEEDS_LIST, t->inner->inner);
+  } else if (t->rk == R_MAP && t->inner->rk == R_ARRAY) {
+    use(u, C_NEEDS_LIST, t->inner->inner);
+    use(u, C_NEEDS_LIST_ENTRY, t->inner->inner);
+  } else if (t->rk == R_MAP) {
+    use(u, C_NEEDS_ENTRY, t->inner);
+  }
+}
+
+void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const char *name), void *ctx)
+{
+  uses u = {need, ctx};
+  for (const decl *d = s->decls; d != NULL; d = d->next) {
+    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
+      field_uses(&u, f->type);
+    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
+      for (int l = 0; l < 3; l++)
+        for (const field *f = l == 0 ? op->path_params : l == 1 ? op->query_params : op->header_params; f; f = f->next)
+          field_uses(&u, f->type);
+      if (op->ret != NULL && op->ret->rk == R_ARRAY)
+        use(&u, C_NEEDS_LIST, op->ret->inner);
+      if (op->body != NULL && op->body->rk == R_ARRAY)
+        use(&u, C_NEEDS_LIST, op->body->inner);
+    }
+  }
+}

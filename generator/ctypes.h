@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "ast.h"
+#include "frontend.h"
 
 /* One struct member a field makes. */
 typedef struct c_member {
@@ -31,6 +32,11 @@ const char *c_value_type(const char *prefix, const type *t, char *buf, size_t si
  * scalars (apic_string_list), the SDK's for models and enums (torale_task_entry); of an array
  * type, its list's (apic_string_list_entry). */
 const char *c_collection(const char *prefix, const type *t, const char *suffix, char *buf, size_t size);
+/* Which models and enums need a typed list (X_list: an array result or body, the elements of an
+ * array of arrays), an entry (X_entry: a map's values) or a list entry (X_list_entry: a map of
+ * arrays' values): need(ctx, what, name) for each use (a name may come more than once). */
+enum { C_NEEDS_LIST = 1, C_NEEDS_ENTRY = 2, C_NEEDS_LIST_ENTRY = 4 };
+void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const char *name), void *ctx);
 /* A model's or enum's C name: torale + TaskState -> torale_task_state (upper-cased on request). */
 const char *c_decl_name(const char *prefix, const char *name, int upper, char *out, size_t size);
 

@@ -229,24 +229,13 @@ static void add_rules(c_list *l, const decl_rule *rules, size_t n, unsigned have
 
 /* ---- names ------------------------------------------------------------------------------- */
 
-/* Notes that the model or enum t has a list, entry or list-entry type (the view model's rule:
- * an array result or body, an array of arrays' elements, a map's values). */
-static void need(c_names *c, name_table *set, const type *t)
+/* c_collection_uses's callback: the name goes into the set of its kind. */
+static void need(void *ctx, int what, const char *name)
 {
-  if ((t->rk == R_MODEL || t->rk == R_ENUM) && name_table_put(set, t->target->name, (void *)1) != 0)
+  c_names *c = ctx;
+  name_table *set = what == C_NEEDS_LIST ? &c->lists : what == C_NEEDS_ENTRY ? &c->entries : &c->list_entries;
+  if (name_table_put(set, name, (void *)1) != 0)
     c->failed = 1;
-}
-
-static void need_for_field(c_names *c, const type *t)
-{
-  if (t->rk == R_ARRAY && t->inner->rk == R_ARRAY) {
-    need(c, &c->lists, t->inner->inner);
-  } else if (t->rk == R_MAP && t->inner->rk == R_ARRAY) {
-    need(c, &c->lists, t->inner->inner);
-    need(c, &c->list_entries, t->inner->inner);
-  } else if (t->rk == R_MAP) {
-    need(c, &c->entries, t->inner);
-  }
 }
 
 void c_names_init(c_names *c, const spec *s, const char *prefix)
@@ -256,19 +245,8 @@ void c_names_init(c_names *c, const spec *s, const char *prefix)
   snake_case(prefix, c->prefix, sizeof c->prefix);
   if (name_table_init(&c->lists) != 0 || name_table_init(&c->entries) != 0 || name_table_init(&c->list_entries) != 0)
     c->failed = 1;
-  for (const decl *d = s->decls; d != NULL; d = d->next) {
-    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
-      need_for_field(c, f->type);
-    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
-      for (int i = 0; i < 3; i++)
-        for (const field *f = i == 0 ? op->path_params : i == 1 ? op->query_params : op->header_params; f; f = f->next)
-          need_for_field(c, f->type);
-      if (op->ret != NULL && op->ret->rk == R_ARRAY)
-        need(c, &c->lists, op->ret->inner);
-      if (op->body != NULL && op->body->rk == R_ARRAY)
-        need(c, &c->lists, op->body->inner);
-    }
-  }
+  else
+    c_collection_uses(s, need, c);
 }
 
 void c_names_free(c_names *c)

@@ -607,41 +607,13 @@ static void add_fields(vm *v, uint16_t key, const field_lists *in)
 
 /* ---- typed lists and map entries ------------------------------------------------------------ */
 
-/* Notes that the model or enum t needs an X_list (an array result or body, an element of an
- * array of arrays) or an X_entry (a map value) type. */
-static void need(vm *v, name_table *set, const type *t)
+/* c_collection_uses's callback: the name goes into the set of its kind. */
+static void need(void *ctx, int what, const char *name)
 {
-  if (is_named(t) && name_table_put(set, type_name(t), (void *)1) != 0)
+  vm *v = ctx;
+  name_table *set = what == C_NEEDS_LIST ? &v->lists : what == C_NEEDS_ENTRY ? &v->entries : &v->list_entries;
+  if (name_table_put(set, name, (void *)1) != 0)
     v->b->failed = 1;
-}
-
-static void need_for_field_type(vm *v, const type *t)
-{
-  if (t->rk == R_ARRAY && t->inner->rk == R_ARRAY) {
-    need(v, &v->lists, t->inner->inner);
-  } else if (t->rk == R_MAP && t->inner->rk == R_ARRAY) {
-    need(v, &v->lists, t->inner->inner);
-    need(v, &v->list_entries, t->inner->inner);
-  } else if (t->rk == R_MAP) {
-    need(v, &v->entries, t->inner);
-  }
-}
-
-static void mark_collections(vm *v)
-{
-  for (const decl *d = v->s->decls; d != NULL; d = d->next) {
-    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
-      need_for_field_type(v, f->type);
-    for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
-      for (int l = 0; l < 3; l++)
-        for (const field *f = l == 0 ? op->path_params : l == 1 ? op->query_params : op->header_params; f; f = f->next)
-          need_for_field_type(v, f->type);
-      if (op->ret != NULL && op->ret->rk == R_ARRAY)
-        need(v, &v->lists, op->ret->inner);
-      if (op->body != NULL && op->body->rk == R_ARRAY)
-        need(v, &v->lists, op->body->inner);
-    }
-  }
 }
 
 static void add_collection_flags(vm *v, const char *name)
@@ -1128,7 +1100,7 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
       b->failed = 1;
   if (name_table_init(&v.lists) != 0 || name_table_init(&v.entries) != 0 || name_table_init(&v.list_entries) != 0)
     b->failed = 1;
-  mark_collections(&v);
+  c_collection_uses(s, need, &v);
   spec_copy copy_of_spec = {0};
   start_spec_copy(&copy_of_spec, s, threads);
   char lower[256], header[1200];

@@ -2,6 +2,7 @@
 #ifndef APIC_CODEC_H
 #define APIC_CODEC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "apic/model.h"
@@ -41,6 +42,9 @@ typedef struct apic__path {
 size_t apic__path_push(apic__path *p, const char *key, size_t key_len, size_t index);
 void apic__path_pop(apic__path *p, size_t old);
 const char *apic__path_text(apic__path *p);
+/* The first failure of a walk: *first takes code and *err (when err is not NULL) an error
+ * "PATH: message"; later failures change nothing. */
+void apic__fail(apic__path *p, apic_error **err, int *first, int code, const char *fmt, va_list ap);
 
 /* ---- shared facts about types ------------------------------------------------------------------ */
 

@@ -28,18 +28,11 @@ static int fail(dec *d, int code, const char *fmt, ...)
 
 static int fail(dec *d, int code, const char *fmt, ...)
 {
-  if (d->code != 0)
-    return d->code;
-  d->code = code;
-  if (d->err != NULL) {
-    char msg[300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    *d->err = apic_error_new(code, "%s: %s", apic__path_text(&d->path), msg);
-  }
-  return code;
+  va_list ap;
+  va_start(ap, fmt);
+  apic__fail(&d->path, d->err, &d->code, code, fmt, ap);
+  va_end(ap);
+  return d->code;
 }
 
 static int nomem(dec *d)
@@ -321,21 +314,31 @@ static int expected(dec *d, const char *what)
 
 static int decode(dec *d, const apic_type_desc *t, void *slot, const char **unknown, int depth);
 
-static int decode_int(dec *d, int64_t *out)
+/* A number's text at d->p, NUL-terminated in buf (400 bytes); what names the type for the
+ * message when there is no number there or it is too long. *at is where it started. */
+static int number_text(dec *d, const char *what, char *buf, const char **at, int *is_int)
 {
   const char *tok;
   size_t n;
-  int is_int;
+  *at = d->p;
   if (d->p >= d->end || (*d->p != '-' && (*d->p < '0' || *d->p > '9')))
-    return expected(d, "an integer");
-  const char *at = d->p;
-  if (number(d, &tok, &n, &is_int) != 0)
+    return expected(d, what);
+  if (number(d, &tok, &n, is_int) != 0)
     return d->code;
-  char buf[400];
-  if (n >= sizeof buf)
-    return d->p = at, expected(d, "an integer of at most 64 bits");
+  if (n >= 400)
+    return d->p = *at, expected(d, "a number of at most 399 characters");
   memcpy(buf, tok, n);
   buf[n] = '\0';
+  return 0;
+}
+
+static int decode_int(dec *d, int64_t *out)
+{
+  char buf[400];
+  const char *at;
+  int is_int;
+  if (number_text(d, "an integer", buf, &at, &is_int) != 0)
+    return d->code;
   errno = 0;
   if (is_int) {
     long long v = strtoll(buf, NULL, 10);
@@ -353,19 +356,11 @@ static int decode_int(dec *d, int64_t *out)
 
 static int decode_float(dec *d, double *out)
 {
-  const char *tok;
-  size_t n;
-  int is_int;
-  if (d->p >= d->end || (*d->p != '-' && (*d->p < '0' || *d->p > '9')))
-    return expected(d, "a number");
-  const char *at = d->p;
-  if (number(d, &tok, &n, &is_int) != 0)
-    return d->code;
   char buf[400];
-  if (n >= sizeof buf)
-    return d->p = at, expected(d, "a number of at most 399 characters");
-  memcpy(buf, tok, n);
-  buf[n] = '\0';
+  const char *at;
+  int is_int;
+  if (number_text(d, "a number", buf, &at, &is_int) != 0)
+    return d->code;
   *out = strtod(buf, NULL);
   if (!isfinite(*out))
     return d->p = at, expected(d, "a number within a double's range");

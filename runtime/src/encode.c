@@ -29,18 +29,11 @@ static int fail(enc *e, int code, const char *fmt, ...)
 
 static int fail(enc *e, int code, const char *fmt, ...)
 {
-  if (e->code != 0)
-    return e->code;
-  e->code = code;
-  if (e->err != NULL) {
-    char msg[300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    *e->err = apic_error_new(code, "%s: %s", apic__path_text(&e->path), msg);
-  }
-  return code;
+  va_list ap;
+  va_start(ap, fmt);
+  apic__fail(&e->path, e->err, &e->code, code, fmt, ap);
+  va_end(ap);
+  return e->code;
 }
 
 static int put(enc *e, const char *s, size_t n)

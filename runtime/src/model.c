@@ -4,6 +4,7 @@
 #include "apic/model.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,18 @@ const char *apic__path_text(apic__path *p)
   if (len >= room)
     strcpy(p->buf + room, "...");
   return p->buf;
+}
+
+void apic__fail(apic__path *p, apic_error **err, int *first, int code, const char *fmt, va_list ap)
+{
+  if (*first != 0)
+    return;
+  *first = code;
+  if (err == NULL)
+    return;
+  char msg[300];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  *err = apic_error_new(code, "%s: %s", apic__path_text(p), msg);
 }
 
 /* ---- copies ------------------------------------------------------------------------------------- */
