@@ -20,6 +20,12 @@ $(BUILD)/tests/install/test_%: $(BUILD)/tests/install/test_%.o $(BUILD)/tests/in
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(TEST_LIBS)
 $(BUILD)/tests/mock/test_mock_sdk: | $(SDK_STAMP)
 
+# make clean removes them too (they live outside BUILD).
+clean: clean-sdk-fixture
+clean-sdk-fixture:
+	rm -rf '$(SDK_FIXTURE)'
+.PHONY: clean-sdk-fixture
+
 $(SDK_STAMP): tests/install/sdk-fixture.sh $(BUILD)/apic $(BUILD)/libapic.so $(BUILD)/libapic.a \
               $(BUILD)/libapic-mock.a docs/apic.1 $(wildcard spec/*.api spec/*/*.api runtime/include/apic/*.h)
 	@mkdir -p $(@D)
