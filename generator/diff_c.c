@@ -133,7 +133,7 @@ static const char *path_arg_type(const type *t)
   }
 }
 
-/* The constants every <api>_error_kind has after the spec's errors, in order. */
+/* The constants every <api>_error_kind has, 1 to 8 (the spec's errors come from 100). */
 static const char *const transport_kinds[] = {"CONNECTION", "TIMEOUT", "CANCELLED", "DECODE",
                                               "INVALID_ARGUMENT", "UNKNOWN_STATUS", "OTHER", "REDIRECT"};
 
@@ -355,7 +355,12 @@ void c_error_kind_items(const c_names *c, c_list *l)
   base_vars(c, &x, upper, sizeof upper);
   const char *owner = expand(l, "%a_error_kind", &x);
   add_item(l, C_CONSTANT, owner, expand(l, "%A_ERROR_NONE", &x), "0", "", &c_error_kinds, &c_error_kinds);
-  int i = 1;
+  for (size_t k = 0; k < sizeof transport_kinds / sizeof transport_kinds[0]; k++) {
+    join(kind, sizeof kind, upper, "_ERROR_", transport_kinds[k], (char *)NULL);
+    snprintf(num, sizeof num, "%zu", k + 1);
+    add_item(l, C_CONSTANT, owner, expand(l, kind, &x), expand(l, num, &x), "", &c_error_kinds, &c_error_kinds);
+  }
+  int i = 100; /* the spec's errors, in spec order */
   for (const decl *d = c->s->decls; d != NULL; d = d->next) {
     if (d->kind != D_ERROR)
       continue;
@@ -364,11 +369,6 @@ void c_error_kind_items(const c_names *c, c_list *l)
     upper_case(kind, kind, sizeof kind);
     snprintf(num, sizeof num, "%d", i++);
     add_item(l, C_CONSTANT, owner, expand(l, kind, &x), expand(l, num, &x), "", d, &c_error_kinds);
-  }
-  for (size_t k = 0; k < sizeof transport_kinds / sizeof transport_kinds[0]; k++, i++) {
-    join(kind, sizeof kind, upper, "_ERROR_", transport_kinds[k], (char *)NULL);
-    snprintf(num, sizeof num, "%d", i);
-    add_item(l, C_CONSTANT, owner, expand(l, kind, &x), expand(l, num, &x), "", &c_error_kinds, &c_error_kinds);
   }
 }
 

@@ -26,22 +26,24 @@
 extern "C" {
 #endif
 
+/* The kinds every SDK has keep their numbers; the spec's errors are numbered from 100 in spec
+ * order, so an error added at the end of the spec changes no existing value. */
 typedef enum bloomy_error_kind {
   BLOOMY_ERROR_NONE = 0,
-  BLOOMY_ERROR_BAD_REQUEST, /**< BadRequestError: status 400 — Something the server refused; `message` says why. */
+  BLOOMY_ERROR_CONNECTION = 1,       /**< could not connect, or the connection broke */
+  BLOOMY_ERROR_TIMEOUT = 2,          /**< a timeout or deadline ran out */
+  BLOOMY_ERROR_CANCELLED = 3,        /**< cancelled, or the client was closed */
+  BLOOMY_ERROR_DECODE = 4,           /**< the response does not match the spec */
+  BLOOMY_ERROR_INVALID_ARGUMENT = 5, /**< the call's arguments were refused; nothing was sent */
+  BLOOMY_ERROR_UNKNOWN_STATUS = 6,   /**< a status the spec does not name: an error status, or a 2xx without the result */
+  BLOOMY_ERROR_OTHER = 7,            /**< anything else (out of memory, a transfer failure) */
+  BLOOMY_ERROR_REDIRECT = 8,         /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
+  BLOOMY_ERROR_BAD_REQUEST = 100, /**< BadRequestError: status 400 — Something the server refused; `message` says why. */
   BLOOMY_ERROR_UNAUTHORIZED, /**< UnauthorizedError: status 401 — The API key is missing or not valid. */
   BLOOMY_ERROR_NOT_FOUND, /**< NotFoundError: status 404 — Not found. */
   BLOOMY_ERROR_TOO_MANY_REQUESTS, /**< TooManyRequestsError: status 429 — Slow down. */
   BLOOMY_ERROR_CLIENT, /**< ClientError: status 4XX — Another client error. */
   BLOOMY_ERROR_SERVER, /**< ServerError: status 5XX — The server failed. */
-  BLOOMY_ERROR_CONNECTION,       /**< could not connect, or the connection broke */
-  BLOOMY_ERROR_TIMEOUT,          /**< a timeout or deadline ran out */
-  BLOOMY_ERROR_CANCELLED,        /**< cancelled, or the client was closed */
-  BLOOMY_ERROR_DECODE,           /**< the response does not match the spec */
-  BLOOMY_ERROR_INVALID_ARGUMENT, /**< the call's arguments were refused; nothing was sent */
-  BLOOMY_ERROR_UNKNOWN_STATUS,   /**< a status the spec does not name: an error status, or a 2xx without the result */
-  BLOOMY_ERROR_OTHER,            /**< anything else (out of memory, a transfer failure) */
-  BLOOMY_ERROR_REDIRECT          /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
 } bloomy_error_kind;
 
 /* ---- error payloads ---- */

@@ -26,21 +26,23 @@
 extern "C" {
 #endif
 
+/* The kinds every SDK has keep their numbers; the spec's errors are numbered from 100 in spec
+ * order, so an error added at the end of the spec changes no existing value. */
 typedef enum torale_error_kind {
   TORALE_ERROR_NONE = 0,
-  TORALE_ERROR_VALIDATION, /**< ValidationError: status 422 — The request failed validation; `detail` says which field and why. */
+  TORALE_ERROR_CONNECTION = 1,       /**< could not connect, or the connection broke */
+  TORALE_ERROR_TIMEOUT = 2,          /**< a timeout or deadline ran out */
+  TORALE_ERROR_CANCELLED = 3,        /**< cancelled, or the client was closed */
+  TORALE_ERROR_DECODE = 4,           /**< the response does not match the spec */
+  TORALE_ERROR_INVALID_ARGUMENT = 5, /**< the call's arguments were refused; nothing was sent */
+  TORALE_ERROR_UNKNOWN_STATUS = 6,   /**< a status the spec does not name: an error status, or a 2xx without the result */
+  TORALE_ERROR_OTHER = 7,            /**< anything else (out of memory, a transfer failure) */
+  TORALE_ERROR_REDIRECT = 8,         /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
+  TORALE_ERROR_VALIDATION = 100, /**< ValidationError: status 422 — The request failed validation; `detail` says which field and why. */
   TORALE_ERROR_AUTHENTICATION, /**< AuthenticationError: status 401 — The API key is missing or not valid. */
   TORALE_ERROR_NOT_FOUND, /**< NotFoundError: status 404 — No resource with that id. */
   TORALE_ERROR_RATE_LIMIT, /**< RateLimitError: status 429 — Too many requests; wait `retry_after` seconds before the next one. */
   TORALE_ERROR_SERVER, /**< ServerError: status 5XX — The server failed; the request may be retried. */
-  TORALE_ERROR_CONNECTION,       /**< could not connect, or the connection broke */
-  TORALE_ERROR_TIMEOUT,          /**< a timeout or deadline ran out */
-  TORALE_ERROR_CANCELLED,        /**< cancelled, or the client was closed */
-  TORALE_ERROR_DECODE,           /**< the response does not match the spec */
-  TORALE_ERROR_INVALID_ARGUMENT, /**< the call's arguments were refused; nothing was sent */
-  TORALE_ERROR_UNKNOWN_STATUS,   /**< a status the spec does not name: an error status, or a 2xx without the result */
-  TORALE_ERROR_OTHER,            /**< anything else (out of memory, a transfer failure) */
-  TORALE_ERROR_REDIRECT          /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
 } torale_error_kind;
 
 /* ---- error payloads ---- */
