@@ -85,6 +85,10 @@ typedef enum resolved_kind {
   R_MAP,
   R_PAGE,
   R_STREAM,
+  R_INT32,
+  R_UUID,
+  R_BYTES,
+  R_KIND_COUNT /* not a kind: how many there are */
 } resolved_kind;
 
 struct decl;

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "cnames.h"
 #include "frontend.h"
 #include "names.h"
@@ -106,8 +107,9 @@ static void check_annos(checker *c, const annotation *annos, const anno_rule *ru
 static const struct {
   const char *name;
   resolved_kind kind;
-} SCALARS[] = {{"string", R_STRING}, {"int", R_INT},   {"float", R_FLOAT}, {"bool", R_BOOL},
-               {"datetime", R_DATETIME}, {"date", R_DATE}, {"any", R_ANY}};
+} SCALARS[] = {{"string", R_STRING}, {"int", R_INT},     {"float", R_FLOAT}, {"bool", R_BOOL},
+               {"datetime", R_DATETIME}, {"date", R_DATE}, {"any", R_ANY},     {"int32", R_INT32},
+               {"uuid", R_UUID},     {"bytes", R_BYTES}};
 
 /* The declared name (or scalar, when scalars too) closest to name, if close enough to suggest.
  * No search when the error will not be shown: past the error limit, suggestions cost time
@@ -207,10 +209,11 @@ static int resolve_type(checker *c, type *t, int in_result)
   return 0;
 }
 
+/* The kinds a parameter can be: a value with a text form (bytes have none but base64). */
 static int is_scalar(resolved_kind k)
 {
   return k == R_STRING || k == R_INT || k == R_FLOAT || k == R_BOOL || k == R_DATETIME ||
-         k == R_DATE || k == R_ENUM;
+         k == R_DATE || k == R_ENUM || k == R_INT32 || k == R_UUID;
 }
 
 /* ---- defaults and constraints ----------------------------------------------------------- */
@@ -220,6 +223,9 @@ static const char *type_word(const type *t)
   switch (t->rk) {
   case R_STRING: return "a string";
   case R_INT: return "an int";
+  case R_INT32: return "an int32";
+  case R_UUID: return "a uuid";
+  case R_BYTES: return "bytes";
   case R_FLOAT: return "a float";
   case R_BOOL: return "a bool";
   case R_DATETIME: return "a datetime";
@@ -296,6 +302,11 @@ static int find_enum_value(checker *c, const decl *e, const char *name)
   return found;
 }
 
+static int fits_int32(long long i)
+{
+  return i >= INT32_MIN && i <= INT32_MAX;
+}
+
 static void check_default(checker *c, const field *f)
 {
   const value *v = f->def;
@@ -308,9 +319,16 @@ static void check_default(checker *c, const field *f)
   case VAL_STRING:
     ok = t->rk == R_STRING || t->rk == R_ANY ||
          (t->rk == R_DATETIME && apic_datetime_parse(v->text, NULL, NULL) == 0) ||
-         (t->rk == R_DATE && apic_date_valid(v->text));
+         (t->rk == R_DATE && apic_date_valid(v->text)) || (t->rk == R_UUID && apic_uuid_valid(v->text));
     break;
-  case VAL_INT: ok = t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_ANY; break;
+  case VAL_INT:
+    if (t->rk == R_INT32 && !fits_int32(v->i)) {
+      diag_error(c->d, v->at, "default %s is outside int32's range (%d to %d); use int for 64 bits", v->text,
+                 INT32_MIN, INT32_MAX);
+      return;
+    }
+    ok = t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT || t->rk == R_ANY;
+    break;
   case VAL_FLOAT: ok = t->rk == R_FLOAT || t->rk == R_ANY; break;
   case VAL_BOOL: ok = t->rk == R_BOOL || t->rk == R_ANY; break;
   case VAL_EMPTY_LIST: ok = t->rk == R_ARRAY; break;
@@ -341,16 +359,23 @@ static void check_constraints(checker *c, const field *f)
   const annotation *min = find_anno(f->annos, "min"), *max = find_anno(f->annos, "max");
   const annotation *minl = find_anno(f->annos, "min_len"), *maxl = find_anno(f->annos, "max_len");
   const annotation *pat = find_anno(f->annos, "pattern");
-  int numeric = t->rk == R_INT || t->rk == R_FLOAT;
-  int sized = t->rk == R_STRING || t->rk == R_ARRAY || t->rk == R_MAP;
+  int numeric = t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT;
+  int sized = t->rk == R_STRING || t->rk == R_ARRAY || t->rk == R_MAP || t->rk == R_BYTES;
   if (min != NULL && !numeric)
-    diag_error(c->d, min->at, "'@min' applies to int and float, not to %s", type_word(t));
+    diag_error(c->d, min->at, "'@min' applies to int, int32 and float, not to %s", type_word(t));
   if (max != NULL && !numeric)
-    diag_error(c->d, max->at, "'@max' applies to int and float, not to %s", type_word(t));
+    diag_error(c->d, max->at, "'@max' applies to int, int32 and float, not to %s", type_word(t));
   if (minl != NULL && !sized)
-    diag_error(c->d, minl->at, "'@min_len' applies to strings, arrays and maps, not to %s", type_word(t));
+    diag_error(c->d, minl->at, "'@min_len' applies to strings, bytes, arrays and maps, not to %s", type_word(t));
   if (maxl != NULL && !sized)
-    diag_error(c->d, maxl->at, "'@max_len' applies to strings, arrays and maps, not to %s", type_word(t));
+    diag_error(c->d, maxl->at, "'@max_len' applies to strings, bytes, arrays and maps, not to %s", type_word(t));
+  const annotation *bounds[] = {min, max};
+  for (int i = 0; i < 2 && t->rk == R_INT32; i++) {
+    const arg *b = anno_arg(bounds[i]);
+    if (b != NULL && (b->val.kind != VAL_INT || !fits_int32(b->val.i)))
+      diag_error(c->d, bounds[i]->at, "'@%s(%s)' is not an int32 (%d to %d)", bounds[i]->name, b->val.text,
+                 INT32_MIN, INT32_MAX);
+  }
   if (pat != NULL && t->rk != R_STRING)
     diag_error(c->d, pat->at, "'@pattern' applies to strings, not to %s", type_word(t));
 
@@ -716,7 +741,10 @@ static void check_params(checker *c, operation *op, field *params, const char *p
     if (k == R_UNRESOLVED)
       continue;
     int ok = is_scalar(k) || (allow_arrays && k == R_ARRAY && is_scalar(p->type->inner->rk));
-    if (!ok)
+    if (k == R_BYTES || (k == R_ARRAY && p->type->inner->rk == R_BYTES))
+      diag_error(c->d, p->type->at, "%s parameter '%s' of operation '%s' is bytes, which has no text form there; "
+                 "send bytes in a body", part, p->name, op->name);
+    else if (!ok)
       diag_error(c->d, p->type->at, "%s parameter '%s' of operation '%s' must be a scalar or enum%s", part,
                  p->name, op->name, allow_arrays ? ", or an array of those" : "");
   }

@@ -25,10 +25,11 @@ enum {
   CN_MAP = 1u << 12,
   CN_ENUM_FIELD = 1u << 13,
   CN_NULLABLE = 1u << 14,
+  CN_BYTES = 1u << 15,
   /* The generated functions' own parameters and locals, beside path parameters. No base. */
-  CN_LOCAL = 1u << 15,
+  CN_LOCAL = 1u << 16,
   /* The kinds that make members beyond the field's own name. */
-  CN_MEMBERS = CN_ARRAY | CN_MAP | CN_ENUM_FIELD | CN_NULLABLE,
+  CN_MEMBERS = CN_ARRAY | CN_MAP | CN_ENUM_FIELD | CN_NULLABLE | CN_BYTES,
 };
 _Static_assert(CN_LOCAL == 1u << (CN_KIND_COUNT - 1), "CN_KIND_COUNT counts the kinds");
 
@@ -69,6 +70,7 @@ static const derived DERIVED[] = {
     /* Members: a field x is x, and per its type and presence: */
     {CN_FIELD, "", "", NULL},
     {CN_ARRAY | CN_MAP, "", "_count", "the count of"},
+    {CN_BYTES, "", "_len", "the length of"},
     {CN_ENUM_FIELD, "", "_unknown", "the unknown text of"},
     {CN_NULLABLE, "", "_null", "the null flag of"},
     /* Parameters and locals of every generated operation function, and the static functions
@@ -464,7 +466,7 @@ static unsigned member_kinds(const field *f)
 {
   resolved_kind k = f->type->rk;
   return CN_FIELD | (k == R_ARRAY ? CN_ARRAY : 0) | (k == R_MAP ? CN_MAP : 0) | (k == R_ENUM ? CN_ENUM_FIELD : 0) |
-         (f->nullable ? CN_NULLABLE : 0);
+         (k == R_BYTES ? CN_BYTES : 0) | (f->nullable ? CN_NULLABLE : 0);
 }
 
 /* The list of lists holding f. */

@@ -14,7 +14,7 @@
  * name that makes some is recorded under the C name they are all made from, its base
  * (torale_task, TORALE_TASK_STATE_ACTIVE). */
 /* How many kinds of spec name cnames.c tells apart. */
-#define CN_KIND_COUNT 16
+#define CN_KIND_COUNT 17
 
 typedef struct cnames {
   diag *d;

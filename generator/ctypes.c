@@ -15,20 +15,23 @@ const char *c_decl_name(const char *prefix, const char *name, int upper, char *o
   return out;
 }
 
-static int is_text(const type *t)
-{
-  return t->rk == R_STRING || t->rk == R_DATETIME || t->rk == R_DATE;
-}
-
 static int is_named(const type *t)
 {
   return t->rk == R_MODEL || t->rk == R_ENUM;
 }
 
-/* libapic's name for a scalar type (date-times and dates are text). */
+/* libapic's name for a scalar type (date-times, dates and uuids are text). */
 static const char *scalar_name(const type *t)
 {
-  return is_text(t) ? "string" : t->rk == R_INT ? "int" : t->rk == R_FLOAT ? "float" : t->rk == R_BOOL ? "bool" : "any";
+  switch (t->rk) {
+  case R_INT: return "int";
+  case R_INT32: return "int32";
+  case R_FLOAT: return "float";
+  case R_BOOL: return "bool";
+  case R_BYTES: return "bytes";
+  case R_ANY: return "any";
+  default: return "string";
+  }
 }
 
 const char *c_collection(const char *prefix, const type *t, const char *suffix, char *buf, size_t size)
@@ -47,13 +50,15 @@ const char *c_value_type(const char *prefix, const type *t, char *buf, size_t si
 {
   switch (t->rk) {
   case R_INT: return "int64_t";
+  case R_INT32: return "int32_t";
   case R_FLOAT: return "double";
+  case R_BYTES: return "apic_bytes";
   case R_BOOL: return "bool";
   case R_ANY: return "const cJSON *";
   case R_MODEL:
   case R_ENUM: return c_decl_name(prefix, t->target->name, 0, buf, size);
   case R_ARRAY: return c_collection(prefix, t->inner, "list", buf, size);
-  default: return "const char *"; /* string, datetime, date */
+  default: return "const char *"; /* string, datetime, date, uuid */
   }
 }
 
@@ -65,7 +70,7 @@ static int has_default(const field *f)
 int c_stored_by_pointer(const field *f, int nullable)
 {
   const type *t = f->type;
-  if (t->rk == R_INT || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
+  if (t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
     return f->optional || has_default(f);
   return t->rk == R_MODEL && (f->optional || nullable);
 }
@@ -89,6 +94,8 @@ int c_field_members(const char *prefix, const field *f, int nullable, c_member o
     pointer_to(t->rk == R_MAP ? c_collection(prefix, t->inner, "entry", elem, sizeof elem)
                               : c_value_type(prefix, t->inner, elem, sizeof elem),
                m->type, sizeof m->type);
+  else if (t->rk == R_BYTES)
+    join(m->type, sizeof m->type, "const uint8_t *", (char *)NULL);
   else if (c_stored_by_pointer(f, nullable))
     pointer_to(c_value_type(prefix, t, elem, sizeof elem), m->type, sizeof m->type);
   else
@@ -98,6 +105,11 @@ int c_field_members(const char *prefix, const field *f, int nullable, c_member o
     join(m->name, sizeof m->name, f->name, "_count", (char *)NULL);
     join(m->type, sizeof m->type, "size_t", (char *)NULL);
     m->comment = NULL;
+  } else if (t->rk == R_BYTES) {
+    m = &out[n++];
+    join(m->name, sizeof m->name, f->name, "_len", (char *)NULL);
+    join(m->type, sizeof m->type, "size_t", (char *)NULL);
+    m->comment = "the number of bytes";
   } else if (t->rk == R_ENUM) {
     m = &out[n++];
     join(m->name, sizeof m->name, f->name, "_unknown", (char *)NULL);

@@ -18,15 +18,15 @@ typedef struct c_member {
 
 #define C_MAX_MEMBERS 3
 
-/* The members field f makes in its struct, in order (the value, then x_count or x_unknown,
- * then x_null); nullable: whether its `| null` counts (parameters have none). prefix is the
+/* The members field f makes in its struct, in order (the value, then x_count, x_len or
+ * x_unknown, then x_null); nullable: whether its `| null` counts (parameters have none). prefix is the
  * api's (torale). Returns how many. */
 int c_field_members(const char *prefix, const field *f, int nullable, c_member out[C_MAX_MEMBERS]);
 /* Whether the value member is a pointer that may be NULL (APIC_F_POINTER): numbers, bools
  * and enums that are optional or have a default, models that are optional or nullable. */
 int c_stored_by_pointer(const field *f, int nullable);
 /* The C type of one value of type t stored in place (an array element, a map value, a value
- * member): "const char *", "int64_t", "torale_task", "apic_string_list" for an array. */
+ * member): "const char *", "int64_t", "torale_task", "apic_bytes", "apic_string_list" for an array. */
 const char *c_value_type(const char *prefix, const type *t, char *buf, size_t size);
 /* The typed list (suffix "list") or map entry ("entry") of values of type t: libapic's for
  * scalars (apic_string_list), the SDK's for models and enums (torale_task_entry); of an array

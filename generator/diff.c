@@ -198,7 +198,8 @@ typedef enum relation { SAME, WIDER, NARROWER, OTHER } relation;
 /* Every value of kind `from` is a valid value of kind `to` on the wire. */
 static int widens(resolved_kind from, resolved_kind to)
 {
-  return (from == R_INT && to == R_FLOAT) || ((from == R_DATETIME || from == R_DATE || from == R_ENUM) && to == R_STRING);
+  return ((from == R_INT || from == R_INT32) && to == R_FLOAT) || (from == R_INT32 && to == R_INT) ||
+         ((from == R_DATETIME || from == R_DATE || from == R_ENUM || from == R_UUID) && to == R_STRING);
 }
 
 /* How the values new type b accepts compare with old type a's. Models and enums are the

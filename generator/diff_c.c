@@ -126,6 +126,7 @@ static const char *path_arg_type(const type *t)
 {
   switch (t->rk) {
   case R_INT: return "int64_t";
+  case R_INT32: return "int32_t";
   case R_FLOAT: return "double";
   case R_BOOL: return "bool";
   case R_ENUM: return "%m";

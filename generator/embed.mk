@@ -5,7 +5,7 @@ TEMPLATE_FILES := $(sort $(shell find templates -type f 2>/dev/null))
 TEMPLATE_DIRS  := $(shell find templates -type d 2>/dev/null)
 GEN_EXTRA_OBJS += $(BUILD)/generator/templates_data.o
 # Date checks for spec defaults are libapic's, so the compiler and the SDKs agree.
-GEN_EXTRA_OBJS += $(BUILD)/runtime/src/datetime.o
+GEN_EXTRA_OBJS += $(BUILD)/runtime/src/datetime.o $(BUILD)/runtime/src/formats.o
 
 $(BUILD)/embed: generator/embed/embed.c
 	@mkdir -p $(@D)

@@ -25,7 +25,7 @@
   X(is_deprecated) X(deprecated) X(snake_name) X(values) X(wire) X(c_wire) X(first) X(last) X(c_const) X(status)      \
   X(short_name) X(kind_const) X(is_status_class) X(status_class_digit) X(is_error) X(fields) X(has_fields) X(type)     \
   X(is_string) X(is_int) X(is_float) X(is_bool) X(is_datetime) X(is_date) X(is_any) X(is_model) X(is_enum)            \
-  X(is_array) X(is_map) X(type_c_name) X(is_optional) X(is_required) X(is_nullable) X(is_sensitive) X(has_default)     \
+  X(is_int32) X(is_uuid) X(is_bytes) X(is_array) X(is_map) X(type_c_name) X(is_optional) X(is_required) X(is_nullable) X(is_sensitive) X(has_default)     \
   X(default) X(has_header) X(header) X(has_constraints) X(constraints) X(c_decl) X(c_type) X(c_header) X(has_count)   \
   X(has_list) X(has_entry) X(has_list_entry) X(c_result_free) X(c_min) X(c_max) X(c_min_len) X(c_max_len)                               \
   X(c_pattern) X(c_def_int) X(c_def_text) X(c_def_float) X(c_flags) X(owner) X(method) X(full_path) X(path_params)    \
@@ -312,8 +312,9 @@ static void add_type(vm *v, const type *t)
                                    [R_BOOL] = K_is_bool,     [R_DATETIME] = K_is_datetime, [R_DATE] = K_is_date,
                                    [R_ANY] = K_is_any,       [R_MODEL] = K_is_model, [R_ENUM] = K_is_enum,
                                    [R_ARRAY] = K_is_array,   [R_MAP] = K_is_map,   [R_PAGE] = K_is_model,
-                                   [R_STREAM] = K_is_model};
-  if (t->rk > R_UNRESOLVED && t->rk <= R_STREAM)
+                                   [R_STREAM] = K_is_model,  [R_INT32] = K_is_int32, [R_UUID] = K_is_uuid,
+                                   [R_BYTES] = K_is_bytes};
+  if (t->rk > R_UNRESOLVED && t->rk < R_KIND_COUNT)
     flag(v, v->keys[flags[t->rk]], 1);
   if (is_named(t))
     c_name(v, K(type_c_name), type_name(t), 0);
@@ -416,17 +417,6 @@ static void field_keys(vm *v, field_in in)
 
 /* ---- how a value is stored in C (apic/model.h) ------------------------------------------------ */
 
-static int is_text(const type *t)
-{
-  return t->rk == R_STRING || t->rk == R_DATETIME || t->rk == R_DATE;
-}
-
-/* libapic's name for a scalar type: "string", "int", ... (date-times and dates are text). */
-static const char *scalar_name(const type *t)
-{
-  return is_text(t) ? "string" : t->rk == R_INT ? "int" : t->rk == R_FLOAT ? "float" : t->rk == R_BOOL ? "bool" : "any";
-}
-
 /* The type's table for libapic, as a C expression: &apic_t_string, &torale_task__desc.type, or
  * a compound literal for arrays and maps (static, at file scope). */
 static void c_type_desc(vm *v, const type *t, strbuf *out)
@@ -445,7 +435,7 @@ static void c_type_desc(vm *v, const type *t, strbuf *out)
     c_name_of(v, type_name(t), 0, name, sizeof name);
     sb_printf(out, "&%s%s.type", name, t->rk == R_MODEL ? "__desc" : "__enum");
   } else {
-    sb_printf(out, "&apic_t_%s", t->rk == R_DATETIME ? "datetime" : t->rk == R_DATE ? "date" : scalar_name(t));
+    sb_printf(out, "&apic_t_%s", type_kind_name(t)); /* libapic names its scalars' tables as the spec does */
   }
 }
 
@@ -558,8 +548,8 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
 static void add_path_arg(vm *v, const field *f)
 {
   char type_c[600];
-  const char *kind = f->type->rk == R_INT ? "int64_t" : f->type->rk == R_FLOAT ? "double"
-                     : f->type->rk == R_BOOL ? "bool" : "const char *";
+  const char *kind = f->type->rk == R_INT ? "int64_t" : f->type->rk == R_INT32 ? "int32_t"
+                     : f->type->rk == R_FLOAT ? "double" : f->type->rk == R_BOOL ? "bool" : "const char *";
   if (f->type->rk == R_ENUM) {
     c_name_of(v, type_name(f->type), 0, type_c, sizeof type_c);
     kind = type_c;
@@ -567,7 +557,9 @@ static void add_path_arg(vm *v, const field *f)
   char c_arg[1300], sample[600];
   join(c_arg, sizeof c_arg, kind, kind[strlen(kind) - 1] == '*' ? "" : " ", f->name, (char *)NULL);
   copy(v, K(c_arg), c_arg);
-  if (strcmp(kind, "const char *") == 0)
+  if (f->type->rk == R_UUID)
+    join(sample, sizeof sample, "\"123e4567-e89b-12d3-a456-426614174000\"", (char *)NULL);
+  else if (strcmp(kind, "const char *") == 0)
     join(sample, sizeof sample, "\"", f->name, "-1\"", (char *)NULL);
   else
     join(sample, sizeof sample, f->type->rk == R_BOOL ? "true" : "1", (char *)NULL);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apic/formats.h"
 #include "mock_internal.h"
 
 #define SYNTH_MAX_DEPTH 4 /* deeper optional models are left out, deeper required ones are {} */
@@ -70,11 +71,13 @@ static cJSON *synth_string(const cJSON *k, uint64_t *rng)
   return cJSON_CreateString(buf);
 }
 
-static cJSON *synth_number(const cJSON *k, uint64_t *rng, int integral)
+/* A number within min and max (and for an int32 its range: most, or 0 for none). */
+static cJSON *synth_number(const cJSON *k, uint64_t *rng, int integral, double most)
 {
   const cJSON *mn = cJSON_GetObjectItemCaseSensitive(k, "min");
   const cJSON *mx = cJSON_GetObjectItemCaseSensitive(k, "max");
   double lo = mn ? mn->valuedouble : 0, hi = mx ? mx->valuedouble : lo + 100;
+  hi = most > 0 && hi > most ? most : hi;
   double r = (double)(apic_mock__rand(rng) % 1000) / 1000.0;
   double v = lo + (hi - lo) * r;
   if (integral) {
@@ -83,6 +86,31 @@ static cJSON *synth_number(const cJSON *k, uint64_t *rng, int integral)
       v += 1;
   }
   return cJSON_CreateNumber(v);
+}
+
+static cJSON *synth_uuid(uint64_t *rng)
+{
+  uint64_t hi = apic_mock__rand(rng), lo = apic_mock__rand(rng);
+  char buf[40];
+  snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(hi >> 32), (unsigned)(hi >> 16 & 0xFFFF),
+           (unsigned)(hi & 0xFFF), (unsigned)(0x8000 | (lo >> 48 & 0x3FFF)), (unsigned long long)(lo & 0xFFFFFFFFFFFFull));
+  return cJSON_CreateString(buf);
+}
+
+/* Bytes as base64: as many as @min_len asks (at least 4), at most @max_len. */
+static cJSON *synth_bytes(const cJSON *k, uint64_t *rng)
+{
+  const cJSON *mn = cJSON_GetObjectItemCaseSensitive(k, "min_len");
+  const cJSON *mx = cJSON_GetObjectItemCaseSensitive(k, "max_len");
+  uint8_t data[64];
+  size_t n = cJSON_IsNumber(mn) && mn->valuedouble > 4 ? (size_t)mn->valuedouble : 4;
+  n = n > sizeof data ? sizeof data : n;
+  n = cJSON_IsNumber(mx) && mx->valuedouble < (double)n ? (size_t)mx->valuedouble : n;
+  for (size_t i = 0; i < n; i++)
+    data[i] = (uint8_t)apic_mock__rand(rng);
+  char text[4 * sizeof data / 3 + 8];
+  apic_base64_encode(data, n, text);
+  return cJSON_CreateString(text);
 }
 
 static cJSON *synth_enum(const cJSON *spec, const char *name, uint64_t *rng)
@@ -136,8 +164,12 @@ cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field
     }
     return synth_string(k, rng);
   }
-  if (strcmp(kind, "int") == 0 || strcmp(kind, "float") == 0)
-    return synth_number(k, rng, kind[0] == 'i');
+  if (strcmp(kind, "int") == 0 || strcmp(kind, "int32") == 0 || strcmp(kind, "float") == 0)
+    return synth_number(k, rng, kind[0] == 'i', strcmp(kind, "int32") == 0 ? 2147483647.0 : 0);
+  if (strcmp(kind, "uuid") == 0)
+    return synth_uuid(rng);
+  if (strcmp(kind, "bytes") == 0)
+    return synth_bytes(k, rng);
   if (strcmp(kind, "bool") == 0)
     return cJSON_CreateBool(apic_mock__rand(rng) & 1);
   if (strcmp(kind, "datetime") == 0 || strcmp(kind, "date") == 0)

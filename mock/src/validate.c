@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "apic/model.h"
 #include "mock_internal.h"
 
@@ -76,6 +77,20 @@ static int check_number(vctx *c, const cJSON *k, double d)
 }
 
 static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int depth);
+
+/* Base64 text whose bytes are within k's min_len/max_len. */
+static int bytes_value(vctx *c, const cJSON *k, const cJSON *j)
+{
+  size_t n;
+  if (!cJSON_IsString(j) || apic_base64_decode(j->valuestring, strlen(j->valuestring), NULL, &n) != 0)
+    return expected(c, "base64 text", j);
+  const cJSON *v;
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "min_len")) != NULL && (double)n < v->valuedouble)
+    return fail(c, "fewer than %.0f bytes", v->valuedouble);
+  if ((v = cJSON_GetObjectItemCaseSensitive(k, "max_len")) != NULL && (double)n > v->valuedouble)
+    return fail(c, "more than %.0f bytes", v->valuedouble);
+  return 0;
+}
 
 static int enum_value(vctx *c, const char *name, const cJSON *j)
 {
@@ -213,10 +228,15 @@ static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int
              : expected(c, "an RFC 3339 date-time", j);
   if (strcmp(kind, "date") == 0)
     return cJSON_IsString(j) && apic_date_valid(j->valuestring) ? 0 : expected(c, "an RFC 3339 date", j);
-  if (strcmp(kind, "int") == 0) {
-    double d = cJSON_IsNumber(j) ? j->valuedouble : NAN;
-    if (!(d == floor(d) && fabs(d) <= 9007199254740992.0))
-      return expected(c, "an integer", j);
+  if (strcmp(kind, "uuid") == 0)
+    return cJSON_IsString(j) && apic_uuid_valid(j->valuestring) ? 0 : expected(c, "a UUID", j);
+  if (strcmp(kind, "bytes") == 0)
+    return bytes_value(c, k, j);
+  if (strcmp(kind, "int") == 0 || strcmp(kind, "int32") == 0) {
+    int is32 = kind[3] == '3'; /* cJSON holds numbers as doubles: ints are exact to 2^53 */
+    double d = cJSON_IsNumber(j) ? j->valuedouble : NAN, lo = is32 ? -2147483648.0 : -9007199254740992.0;
+    if (!(d == floor(d) && d >= lo && d <= -lo - is32))
+      return expected(c, is32 ? "an integer of at most 32 bits" : "an integer", j);
     return check_number(c, k, d);
   }
   if (strcmp(kind, "float") == 0)
@@ -259,7 +279,7 @@ int apic_mock__fits(const cJSON *spec, const cJSON *f, const cJSON *v)
 cJSON *apic_mock__text_value(const char *kind, const char *text)
 {
   char *end;
-  if (kind != NULL && (strcmp(kind, "int") == 0 || strcmp(kind, "float") == 0)) {
+  if (kind != NULL && (strcmp(kind, "int") == 0 || strcmp(kind, "int32") == 0 || strcmp(kind, "float") == 0)) {
     double d = strtod(text, &end);
     if (end != text && *end == '\0')
       return cJSON_CreateNumber(d);

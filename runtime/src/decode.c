@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "codec.h"
 #include "internal.h"
 
@@ -354,6 +355,18 @@ static int decode_int(dec *d, int64_t *out)
   return 0;
 }
 
+static int decode_int32(dec *d, int32_t *out)
+{
+  const char *at = d->p;
+  int64_t v;
+  if (decode_int(d, &v) != 0)
+    return d->code;
+  if (v < INT32_MIN || v > INT32_MAX)
+    return d->p = at, expected(d, "an integer of at most 32 bits");
+  *out = (int32_t)v;
+  return 0;
+}
+
 static int decode_float(dec *d, double *out)
 {
   char buf[400];
@@ -367,20 +380,44 @@ static int decode_float(dec *d, double *out)
   return 0;
 }
 
+/* What a text type's values are, for messages. */
+static const char *text_kind(apic_type type)
+{
+  return type == APIC_T_DATE ? "an RFC 3339 date" : type == APIC_T_DATETIME ? "an RFC 3339 date-time"
+         : type == APIC_T_UUID ? "a UUID" : "a string";
+}
+
 static int decode_text(dec *d, apic_type type, const char **out)
 {
   if (d->p >= d->end || *d->p != '"')
-    return expected(d, type == APIC_T_STRING ? "a string" : type == APIC_T_DATE ? "an RFC 3339 date"
-                                                                                  : "an RFC 3339 date-time");
+    return expected(d, text_kind(type));
   const char *at = d->p;
   size_t n;
   if (string(d, 1, out, &n) != 0)
     return d->code;
   if ((type == APIC_T_DATETIME && apic_datetime_parse(*out, NULL, NULL) != 0) ||
-      (type == APIC_T_DATE && !apic_date_valid(*out)))
-    return d->p = at, expected(d, type == APIC_T_DATE ? "an RFC 3339 date" : "an RFC 3339 date-time");
+      (type == APIC_T_DATE && !apic_date_valid(*out)) || (type == APIC_T_UUID && !apic_uuid_valid(*out)))
+    return d->p = at, expected(d, text_kind(type));
   if (strlen(*out) != n)
     return d->p = at, expected(d, "a string without NUL characters");
+  return 0;
+}
+
+/* Base64 text into bytes in the arena (an empty text: apic__empty, present). */
+static int decode_bytes(dec *d, apic_bytes *out)
+{
+  if (d->p >= d->end || *d->p != '"')
+    return expected(d, "base64 text");
+  const char *at = d->p, *text;
+  size_t n, len;
+  if (string(d, 0, &text, &n) != 0)
+    return d->code;
+  uint8_t *data = n > 0 ? apic__arena_alloc(d->arena, n / 4 * 3 + 2) : (uint8_t *)apic__empty;
+  if (data == NULL)
+    return nomem(d);
+  if (apic_base64_decode(text, n, n > 0 ? data : NULL, &len) != 0)
+    return d->p = at, expected(d, "base64 text");
+  *out = (apic_bytes){data, len};
   return 0;
 }
 
@@ -490,8 +527,11 @@ static int decode(dec *d, const apic_type_desc *t, void *slot, const char **unkn
   switch (t->type) {
   case APIC_T_STRING:
   case APIC_T_DATETIME:
-  case APIC_T_DATE: return decode_text(d, t->type, slot);
+  case APIC_T_DATE:
+  case APIC_T_UUID: return decode_text(d, t->type, slot);
+  case APIC_T_BYTES: return decode_bytes(d, slot);
   case APIC_T_INT: return decode_int(d, slot);
+  case APIC_T_INT32: return decode_int32(d, slot);
   case APIC_T_FLOAT: return decode_float(d, slot);
   case APIC_T_BOOL:
     if (d->p < d->end && (*d->p == 't' || *d->p == 'f')) {
@@ -522,7 +562,8 @@ static int set_default(dec *d, const apic_field_desc *f, char *obj)
     *(const void **)slot = apic__empty;
     return 0;
   }
-  if (f->type->type == APIC_T_STRING || f->type->type == APIC_T_DATETIME || f->type->type == APIC_T_DATE) {
+  if (f->type->type == APIC_T_STRING || f->type->type == APIC_T_DATETIME || f->type->type == APIC_T_DATE ||
+      f->type->type == APIC_T_UUID) {
     const char *text = f->def_text != NULL ? f->def_text : "";
     *(char **)slot = apic__arena_strndup(d->arena, text, strlen(text));
     return *(char **)slot != NULL ? 0 : nomem(d);
@@ -536,6 +577,7 @@ static int set_default(dec *d, const apic_field_desc *f, char *obj)
   }
   switch (f->type->type) {
   case APIC_T_INT: *(int64_t *)slot = f->def_int; break;
+  case APIC_T_INT32: *(int32_t *)slot = (int32_t)f->def_int; break;
   case APIC_T_FLOAT: *(double *)slot = f->def_float; break;
   case APIC_T_BOOL: *(bool *)slot = f->def_int != 0; break;
   case APIC_T_ENUM: *(int *)slot = (int)f->def_int; break;
@@ -554,9 +596,9 @@ static int decode_field(dec *d, const apic_field_desc *f, char *obj, int depth)
     if (f->flags & APIC_F_NULLABLE)
       *(bool *)(obj + f->null_offset) = true;
     if ((f->flags & APIC_F_POINTER) || f->type->type == APIC_T_STRING || f->type->type == APIC_T_DATETIME ||
-        f->type->type == APIC_T_DATE || f->type->type == APIC_T_ANY)
+        f->type->type == APIC_T_DATE || f->type->type == APIC_T_UUID || f->type->type == APIC_T_ANY)
       *(void **)slot = NULL;
-    if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP) {
+    if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP || f->type->type == APIC_T_BYTES) {
       *(void **)slot = NULL;
       *(size_t *)(obj + f->count_offset) = 0;
     }
@@ -570,6 +612,15 @@ static int decode_field(dec *d, const apic_field_desc *f, char *obj, int depth)
     slot = v;
   }
   const char **unknown = f->type->type == APIC_T_ENUM ? (const char **)(obj + f->unknown_offset) : NULL;
+  if (f->type->type == APIC_T_BYTES) {
+    apic_bytes b;
+    int rc = decode_bytes(d, &b);
+    if (rc == 0) {
+      *(const uint8_t **)slot = b.data;
+      *(size_t *)(obj + f->count_offset) = b.len;
+    }
+    return rc;
+  }
   if (f->type->type != APIC_T_ARRAY && f->type->type != APIC_T_MAP)
     return decode(d, f->type, slot, unknown, depth);
   apic_list l;

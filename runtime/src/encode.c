@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "codec.h"
 #include "internal.h"
 
@@ -106,6 +107,8 @@ static int check_text(enc *e, const apic_field_desc *f, apic_type type, const ch
     return fail(e, APIC_ERR_INVALID_ARG, "expected an RFC 3339 date-time, got \"%.40s\"", s);
   if (type == APIC_T_DATE && !apic_date_valid(s))
     return fail(e, APIC_ERR_INVALID_ARG, "expected an RFC 3339 date, got \"%.40s\"", s);
+  if (type == APIC_T_UUID && !apic_uuid_valid(s))
+    return fail(e, APIC_ERR_INVALID_ARG, "expected a UUID, got \"%.40s\"", s);
   if (f == NULL)
     return 0;
   if ((f->flags & APIC_F_HAS_MIN_LEN) && code_points(s) < f->min_len)
@@ -191,6 +194,28 @@ static int put_json(enc *e, const cJSON *j, int depth)
 static int put_model(enc *e, const apic_model_desc *m, const char *obj, int depth);
 static int put_list(enc *e, const apic_type_desc *t, const apic_list *l, int depth);
 
+/* Bytes as base64 text, within f's length bounds (f NULL for elements). */
+static int put_bytes(enc *e, const apic_field_desc *f, const apic_bytes *b)
+{
+  if (b->data == NULL && b->len > 0)
+    return fail(e, APIC_ERR_INVALID_ARG, "a length of %zu with a NULL pointer", b->len);
+  if (f != NULL && (f->flags & APIC_F_HAS_MIN_LEN) && b->len < f->min_len)
+    return fail(e, APIC_ERR_INVALID_ARG, "fewer than %zu bytes", f->min_len);
+  if (f != NULL && (f->flags & APIC_F_HAS_MAX_LEN) && b->len > f->max_len)
+    return fail(e, APIC_ERR_INVALID_ARG, "more than %zu bytes", f->max_len);
+  if (!e->writing)
+    return 0;
+  if (b->len > ((size_t)-1 - 8) / 4 * 3)
+    return fail(e, APIC_ERR_NOMEM, "out of memory");
+  char *text = apic__malloc(4 * ((b->len + 2) / 3) + 1);
+  if (text == NULL)
+    return fail(e, APIC_ERR_NOMEM, "out of memory");
+  size_t n = apic_base64_encode(b->data, b->len, text);
+  int rc = put(e, "\"", 1) || put(e, text, n) || put(e, "\"", 1) ? e->code : 0;
+  apic__free(text);
+  return rc;
+}
+
 /* One present value of type t at slot; f gives the constraints (NULL for elements). */
 static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, const void *slot, const char *unknown,
                      int depth)
@@ -199,7 +224,8 @@ static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, 
   switch (t->type) {
   case APIC_T_STRING:
   case APIC_T_DATETIME:
-  case APIC_T_DATE: {
+  case APIC_T_DATE:
+  case APIC_T_UUID: {
     const char *s = *(const char *const *)slot;
     if (s == NULL)
       return fail(e, APIC_ERR_INVALID_ARG, "a NULL string");
@@ -207,8 +233,10 @@ static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, 
       return e->code;
     return put_string(e, s, strlen(s));
   }
-  case APIC_T_INT: {
-    int64_t v = *(const int64_t *)slot;
+  case APIC_T_BYTES: return put_bytes(e, f, slot);
+  case APIC_T_INT:
+  case APIC_T_INT32: {
+    int64_t v = t->type == APIC_T_INT ? *(const int64_t *)slot : *(const int32_t *)slot;
     if (check_number(e, f, (double)v) != 0)
       return e->code;
     snprintf(num, sizeof num, "%lld", (long long)v);
@@ -277,12 +305,15 @@ static int field_set(enc *e, const apic_field_desc *f, const char *obj)
   int nullable_null = (f->flags & APIC_F_NULLABLE) && *(const bool *)(obj + f->null_offset);
   apic_type type = f->type->type;
   int by_pointer = (f->flags & APIC_F_POINTER) || type == APIC_T_STRING || type == APIC_T_DATETIME ||
-                   type == APIC_T_DATE || type == APIC_T_ANY || type == APIC_T_ARRAY || type == APIC_T_MAP;
+                   type == APIC_T_DATE || type == APIC_T_UUID || type == APIC_T_ANY || type == APIC_T_ARRAY ||
+                   type == APIC_T_MAP || type == APIC_T_BYTES;
   if (!by_pointer)
     return 1; /* a value member is always there (a required enum of 0 fails as no value) */
   int set = *(const void *const *)(obj + f->offset) != NULL;
   if ((type == APIC_T_ARRAY || type == APIC_T_MAP) && !set && *(const size_t *)(obj + f->count_offset) > 0)
     return fail(e, APIC_ERR_INVALID_ARG, "a count of %zu with a NULL array", *(const size_t *)(obj + f->count_offset));
+  if (type == APIC_T_BYTES && !set && *(const size_t *)(obj + f->count_offset) > 0)
+    return fail(e, APIC_ERR_INVALID_ARG, "a length of %zu with a NULL pointer", *(const size_t *)(obj + f->count_offset));
   if (set && nullable_null)
     return fail(e, APIC_ERR_INVALID_ARG, "set, and its _null flag too");
   if (set || nullable_null || (f->flags & (APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT)))
@@ -297,7 +328,8 @@ static int put_default(enc *e, const apic_field_desc *f)
   switch (f->type->type) {
   case APIC_T_ARRAY: return puts_(e, "[]");
   case APIC_T_MAP: return puts_(e, "{}");
-  case APIC_T_INT: snprintf(num, sizeof num, "%lld", (long long)f->def_int); return puts_(e, num);
+  case APIC_T_INT:
+  case APIC_T_INT32: snprintf(num, sizeof num, "%lld", (long long)f->def_int); return puts_(e, num);
   case APIC_T_FLOAT: apic__format_double(f->def_float, num, sizeof num); return puts_(e, num);
   case APIC_T_BOOL: return puts_(e, f->def_int ? "true" : "false");
   case APIC_T_ENUM:
@@ -314,11 +346,15 @@ static int put_field(enc *e, const apic_field_desc *f, const char *obj, int dept
   if ((f->flags & APIC_F_NULLABLE) && *(const bool *)(obj + f->null_offset))
     return puts_(e, "null");
   if ((f->flags & APIC_F_POINTER) || f->type->type == APIC_T_STRING || f->type->type == APIC_T_DATETIME ||
-      f->type->type == APIC_T_DATE || f->type->type == APIC_T_ANY) {
+      f->type->type == APIC_T_DATE || f->type->type == APIC_T_UUID || f->type->type == APIC_T_ANY) {
     if (*(const void *const *)slot == NULL)
       return put_default(e, f);
     if (f->flags & APIC_F_POINTER)
       slot = *(const void *const *)slot;
+  }
+  if (f->type->type == APIC_T_BYTES) {
+    apic_bytes b = {*(const uint8_t *const *)slot, *(const size_t *)(obj + f->count_offset)};
+    return put_bytes(e, f, &b);
   }
   const char *unknown = f->type->type == APIC_T_ENUM ? *(const char *const *)(obj + f->unknown_offset) : NULL;
   if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP) {
@@ -423,8 +459,10 @@ const char *apic__scalar_text(const apic_type_desc *t, const void *slot, const c
   switch (t->type) {
   case APIC_T_STRING:
   case APIC_T_DATETIME:
-  case APIC_T_DATE: return *(const char *const *)slot;
+  case APIC_T_DATE:
+  case APIC_T_UUID: return *(const char *const *)slot;
   case APIC_T_INT: snprintf(buf, size, "%lld", (long long)*(const int64_t *)slot); return buf;
+  case APIC_T_INT32: snprintf(buf, size, "%ld", (long)*(const int32_t *)slot); return buf;
   case APIC_T_FLOAT:
     if (!isfinite(*(const double *)slot))
       return NULL;

@@ -3,12 +3,14 @@
  * decode.c, encoding and checking encode.c, arenas arena.c. */
 #include "apic/model.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apic/formats.h"
 #include "codec.h"
 #include "internal.h"
 
@@ -19,6 +21,9 @@ const apic_type_desc apic_t_bool = {APIC_T_BOOL, NULL, NULL, NULL, 0, 0};
 const apic_type_desc apic_t_datetime = {APIC_T_DATETIME, NULL, NULL, NULL, 0, 0};
 const apic_type_desc apic_t_date = {APIC_T_DATE, NULL, NULL, NULL, 0, 0};
 const apic_type_desc apic_t_any = {APIC_T_ANY, NULL, NULL, NULL, 0, 0};
+const apic_type_desc apic_t_int32 = {APIC_T_INT32, NULL, NULL, NULL, 0, 0};
+const apic_type_desc apic_t_uuid = {APIC_T_UUID, NULL, NULL, NULL, 0, 0};
+const apic_type_desc apic_t_bytes = {APIC_T_BYTES, NULL, NULL, NULL, 0, 0};
 
 const char apic__empty[1];
 
@@ -26,13 +31,15 @@ size_t apic__elem_size(const apic_type_desc *t)
 {
   switch (t->type) {
   case APIC_T_INT: return sizeof(int64_t);
+  case APIC_T_INT32: return sizeof(int32_t);
+  case APIC_T_BYTES: return sizeof(apic_bytes);
   case APIC_T_FLOAT: return sizeof(double);
   case APIC_T_BOOL: return sizeof(bool);
   case APIC_T_ENUM: return sizeof(int);
   case APIC_T_MODEL: return t->model->size;
   case APIC_T_ARRAY:
   case APIC_T_MAP: return sizeof(apic_list);
-  default: return sizeof(char *); /* strings, date-times, dates, any */
+  default: return sizeof(char *); /* strings, date-times, dates, uuids, any */
   }
 }
 
@@ -116,6 +123,20 @@ static int copy_text(apic__arena *a, const char **dst, const char *src)
   return 0;
 }
 
+static int copy_bytes(apic__arena *a, apic_bytes *dst, const apic_bytes *src)
+{
+  if (src->data == NULL || src->len == 0) {
+    *dst = (apic_bytes){src->data != NULL ? (const uint8_t *)apic__empty : NULL, 0};
+    return 0;
+  }
+  uint8_t *data = apic__arena_alloc(a, src->len);
+  if (data == NULL)
+    return APIC_ERR_NOMEM;
+  memcpy(data, src->data, src->len);
+  *dst = (apic_bytes){data, src->len};
+  return 0;
+}
+
 static int copy_list(apic__arena *a, const apic_type_desc *t, apic_list *dst, const apic_list *src, int depth)
 {
   int map = t->type == APIC_T_MAP;
@@ -147,6 +168,13 @@ static int copy_field(apic__arena *a, const apic_field_desc *f, char *dst, const
   if (f->type->type == APIC_T_ENUM && copy_text(a, (const char **)(dst + f->unknown_offset),
                                                 *(const char *const *)(src + f->unknown_offset)) != 0)
     return APIC_ERR_NOMEM;
+  if (f->type->type == APIC_T_BYTES) {
+    apic_bytes from = {*(const uint8_t *const *)(src + f->offset), *(const size_t *)(src + f->count_offset)}, to;
+    int rc = copy_bytes(a, &to, &from);
+    *(const uint8_t **)(dst + f->offset) = to.data;
+    *(size_t *)(dst + f->count_offset) = to.len;
+    return rc;
+  }
   if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP) {
     apic_list from = {*(const void *const *)(src + f->offset), *(const size_t *)(src + f->count_offset)}, to;
     int rc = copy_list(a, f->type, &to, &from, depth);
@@ -174,7 +202,9 @@ static int copy_value(apic__arena *a, const apic_type_desc *t, void *dst, const 
   switch (t->type) {
   case APIC_T_STRING:
   case APIC_T_DATETIME:
-  case APIC_T_DATE: return copy_text(a, dst, *(const char *const *)src);
+  case APIC_T_DATE:
+  case APIC_T_UUID: return copy_text(a, dst, *(const char *const *)src);
+  case APIC_T_BYTES: return copy_bytes(a, dst, src);
   case APIC_T_ANY: {
     const cJSON *j = *(const cJSON *const *)src;
     if (j == NULL)
@@ -252,6 +282,11 @@ static int equal_field(const apic_field_desc *f, const char *x, const char *y, i
   if (f->type->type == APIC_T_ENUM &&
       !equal_text(*(const char *const *)(x + f->unknown_offset), *(const char *const *)(y + f->unknown_offset)))
     return 0;
+  if (f->type->type == APIC_T_BYTES) {
+    apic_bytes a = {*(const uint8_t *const *)(x + f->offset), *(const size_t *)(x + f->count_offset)};
+    apic_bytes b = {*(const uint8_t *const *)(y + f->offset), *(const size_t *)(y + f->count_offset)};
+    return equal_value(f->type, &a, &b, depth);
+  }
   if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP) {
     apic_list a = {*(const void *const *)(x + f->offset), *(const size_t *)(x + f->count_offset)};
     apic_list b = {*(const void *const *)(y + f->offset), *(const size_t *)(y + f->count_offset)};
@@ -270,8 +305,14 @@ static int equal_value(const apic_type_desc *t, const void *x, const void *y, in
   switch (t->type) {
   case APIC_T_STRING:
   case APIC_T_DATETIME:
-  case APIC_T_DATE: return equal_text(*(const char *const *)x, *(const char *const *)y);
+  case APIC_T_DATE:
+  case APIC_T_UUID: return equal_text(*(const char *const *)x, *(const char *const *)y);
+  case APIC_T_BYTES: {
+    const apic_bytes *a = x, *b = y;
+    return (a->data == NULL) == (b->data == NULL) && a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+  }
   case APIC_T_INT: return *(const int64_t *)x == *(const int64_t *)y;
+  case APIC_T_INT32: return *(const int32_t *)x == *(const int32_t *)y;
   case APIC_T_FLOAT: return *(const double *)x == *(const double *)y;
   case APIC_T_BOOL: return *(const bool *)x == *(const bool *)y;
   case APIC_T_ENUM: return *(const int *)x == *(const int *)y;
@@ -306,11 +347,19 @@ static int header_value(apic__arena *a, const apic_field_desc *f, const char *te
   case APIC_T_DATETIME:
   case APIC_T_DATE:
     return copy_text(a, slot, text);
-  case APIC_T_INT: {
+  case APIC_T_UUID:
+    return apic_uuid_valid(text) ? copy_text(a, slot, text) : APIC_ERR_INVALID_ARG;
+  case APIC_T_INT:
+  case APIC_T_INT32: {
+    errno = 0;
     long long v = strtoll(text, &end, 10);
-    if (end == text || *end != '\0')
+    if (end == text || *end != '\0' || errno == ERANGE ||
+        (f->type->type == APIC_T_INT32 && (v < INT32_MIN || v > INT32_MAX)))
       return APIC_ERR_INVALID_ARG;
-    *(int64_t *)slot = v;
+    if (f->type->type == APIC_T_INT32)
+      *(int32_t *)slot = (int32_t)v;
+    else
+      *(int64_t *)slot = v;
     return 0;
   }
   case APIC_T_FLOAT: {

@@ -186,7 +186,7 @@ const void *apic__op_param_value(const apic_field_desc *f, const void *params)
     return NULL;
   if (f->flags & APIC_F_POINTER)
     return *(const void *const *)slot;
-  if (t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE || t == APIC_T_ARRAY)
+  if (t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE || t == APIC_T_UUID || t == APIC_T_ARRAY)
     return *(const void *const *)slot != NULL ? slot : NULL;
   return slot;
 }

@@ -75,7 +75,7 @@ static const golden GOLDENS[] = {
     {A "enum E { a; }\nmodel M { e: E = b; }", "t.api:3:18: error: 'b' is not a value of enum 'E'"},
     {A "model M { s: string = null; }", "t.api:2:23: error: default 'null' does not fit field 's' (a string)"},
     {A "model M { d: datetime = \"2024-02-30T00:00:00Z\"; }", "t.api:2:25: error: default '2024-02-30T00:00:00Z' does not fit field 'd' (a datetime)"},
-    {A "model M { b: bool @min(1); }", "t.api:2:19: error: '@min' applies to int and float, not to a bool"},
+    {A "model M { b: bool @min(1); }", "t.api:2:19: error: '@min' applies to int, int32 and float, not to a bool"},
     {A "model M { n: int @min(5) @max(1); }", "t.api:2:18: error: '@min(5)' is above '@max(1)'"},
     {A "model M { n: int = 0 @min(1); }", "t.api:2:20: error: default 0 is below '@min(1)'"},
     {A "model M { s: string @pattern(\"(\"); }", "t.api:2:21: error: '@pattern' is not a valid POSIX extended regular expression"},

@@ -22,7 +22,11 @@ static const char FULL[] =
     "\"colours\":[\"red\",\"dark-blue\"],\"leaves\":[{\"n\":3}],\"anys\":[1,\"two\",[3]],\"grid\":[[\"g\"],[]],"
     "\"leaf_grid\":[[{\"n\":4}]],\"colour_grid\":[[\"red\"]],\"smap\":{\"k\":\"v\"},\"imap\":{\"k\":1},\"fmap\":{\"k\":1.5},"
     "\"bmap\":{\"k\":false},\"cmap\":{\"k\":\"dark-blue\"},\"lmap\":{\"k\":{\"n\":5}},\"amap\":{\"k\":{}},"
-    "\"slmap\":{\"k\":[\"x\",\"y\"]},\"llmap\":{\"k\":[{\"n\":6}]}}";
+    "\"slmap\":{\"k\":[\"x\",\"y\"]},\"llmap\":{\"k\":[{\"n\":6}]},\"i32\":-2147483648,\"i32_opt\":2147483647,"
+    "\"i32_def\":-7,\"i32_null\":null,\"u\":\"123E4567-e89b-12d3-a456-426614174000\",\"u_opt\":null,"
+    "\"u_def\":\"00000000-0000-0000-0000-000000000000\",\"by\":\"AAEC/w==\",\"by_opt\":\"\",\"by_null\":null,"
+    "\"i32s\":[1,-2],\"uuids\":[\"123e4567-e89b-12d3-a456-426614174000\"],\"blobs\":[\"aGk=\",\"\"],\"i32map\":{\"k\":5},"
+    "\"bytemap\":{\"k\":\"AA==\"},\"blob_grid\":[[\"AQ==\"]]}";
 
 static void test_every_kind_round_trips(void **state)
 {
@@ -42,6 +46,13 @@ static void test_every_kind_round_trips(void **state)
   assert_int_equal(v->lmap[0].value.n, 5);
   assert_string_equal(v->slmap[0].value.items[1], "y");
   assert_int_equal(v->llmap[0].value.items[0].n, 6);
+  assert_true(v->i32 == INT32_MIN && *v->i32_opt == INT32_MAX && *v->i32_def == -7 && v->i32_null_null);
+  assert_true(v->by_len == 4 && v->by[0] == 0 && v->by[3] == 0xff);
+  assert_true(v->by_opt != NULL && v->by_opt_len == 0 && v->by_null == NULL && v->by_null_null);
+  assert_true(v->blobs_count == 2 && v->blobs[0].len == 2 && memcmp(v->blobs[0].data, "hi", 2) == 0);
+  assert_true(v->blob_grid[0].items[0].len == 1 && v->bytemap[0].value.data[0] == 0);
+  assert_int_equal(v->i32map[0].value, 5);
+  assert_int_equal(v->i32s[1], -2);
   char *text = apic_value_dump(&kinds_all__desc.type, v, APIC_DUMP_WIRE, &err);
   assert_non_null(text);
   assert_string_equal(text, FULL);
@@ -55,6 +66,14 @@ static void test_every_kind_round_trips(void **state)
   kinds_all_free(copy);
 }
 
+static void expect_invalid(const kinds_all *v, const char *message)
+{
+  apic_error *err = NULL;
+  assert_int_equal(kinds_all_validate(v, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), message);
+  apic_error_free(err);
+}
+
 /* A caller writes every kind with literals and compound literals: nothing to free. */
 static void test_every_kind_from_literals(void **state)
 {
@@ -66,7 +85,10 @@ static void test_every_kind_from_literals(void **state)
                  .d = "2024-01-01", .e = KINDS_COLOUR_RED, .e_opt = APIC_ENUM(kinds_colour, KINDS_COLOUR_DARK_BLUE),
                  .e_null = KINDS_COLOUR_RED, .m = {1}, .m_null = &(const kinds_leaf){2},
                  .strings = (const char *[]){"p"}, .strings_count = 1, .leaf_grid = leaf_rows, .leaf_grid_count = 1,
-                 .cmap = cmap, .cmap_count = 1, .slmap = slmap, .slmap_count = 1};
+                 .cmap = cmap, .cmap_count = 1, .slmap = slmap, .slmap_count = 1, .i32 = -1, .i32_null_null = true,
+                 .u = "123e4567-e89b-12d3-a456-426614174000", .by = (const uint8_t[]){0xfb, 0xff}, .by_len = 2,
+                 .by_null = (const uint8_t[]){0}, .by_null_len = 0, .blobs = (const apic_bytes[]){{(const uint8_t *)"hi", 2}},
+                 .blobs_count = 1};
   apic_error *err = NULL;
   char *text = apic_value_dump(&kinds_all__desc.type, &v, APIC_DUMP_WIRE, &err);
   if (text == NULL)
@@ -75,12 +97,99 @@ static void test_every_kind_from_literals(void **state)
                             "\"f_def\":0.25,\"b\":false,\"b_def\":true,\"dt\":\"2024-01-01T00:00:00Z\",\"d\":\"2024-01-01\","
                             "\"e\":\"red\",\"e_opt\":\"dark-blue\",\"e_def\":\"dark-blue\",\"e_null\":\"red\",\"m\":{\"n\":1},"
                             "\"m_null\":{\"n\":2},\"strings\":[\"p\"],\"strings_def\":[],\"leaf_grid\":[[{\"n\":1},{\"n\":2}]],"
-                            "\"cmap\":{\"k\":\"red\"},\"slmap\":{\"k\":[\"x\"]}}");
+                            "\"cmap\":{\"k\":\"red\"},\"slmap\":{\"k\":[\"x\"]},\"i32\":-1,\"i32_def\":-7,\"i32_null\":null,"
+                            "\"u\":\"123e4567-e89b-12d3-a456-426614174000\",\"u_def\":\"123e4567-e89b-12d3-a456-426614174000\","
+                            "\"by\":\"+/8=\",\"by_null\":\"\",\"blobs\":[\"aGk=\"]}");
   apic_free(text);
   v.i = 1001; /* @max(1000) */
   assert_int_equal(kinds_all_validate(&v, &err), APIC_ERR_INVALID_ARG);
   assert_string_equal(apic_error_message(err), "$.i: above the maximum 1000");
   apic_error_free(err);
+  v.i = 1;
+  assert_int_equal(kinds_all_validate(&v, NULL), 0);
+  kinds_all bad = v;
+  bad.u = "123e4567-e89b-12d3-a456-42661417400";
+  expect_invalid(&bad, "$.u: expected a UUID, got \"123e4567-e89b-12d3-a456-42661417400\"");
+  bad = v, bad.by = NULL;
+  expect_invalid(&bad, "$.by: a length of 2 with a NULL pointer");
+  bad = v, bad.by = (const uint8_t[65]){0}, bad.by_len = 65;
+  expect_invalid(&bad, "$.by: more than 64 bytes");
+}
+
+/* The new scalars' wire forms: int32's range, a UUID's shape, base64 (either alphabet, padding
+ * optional) are checked as values are decoded. */
+static void test_scalar_formats_decode(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *json, *message; /* NULL: decodes */
+  } cases[] = {
+      {"{\"n\":2147483647,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":\"-_8\"}", NULL},
+      {"{\"n\":2147483648,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":\"\"}",
+       "$.n: expected an integer of at most 32 bits, got 2147483648"},
+      {"{\"n\":-2147483649,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":\"\"}",
+       "$.n: expected an integer of at most 32 bits, got -2147483649"},
+      {"{\"n\":1,\"id\":\"00000000-0000-0000-0000-00000000000g\",\"blob\":\"\"}",
+       "$.id: expected a UUID, got \"00000000-0000-0000-0000-00000000000g\""},
+      {"{\"n\":1,\"id\":\"000000000000-0000-0000-0000-00000000\",\"blob\":\"\"}",
+       "$.id: expected a UUID, got \"000000000000-0000-0000-0000-00000000\""},
+      {"{\"n\":1,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":\"a=b=\"}", "$.blob: expected base64 text, got \"a=b=\""},
+      {"{\"n\":1,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":\"abcde\"}", "$.blob: expected base64 text, got \"abcde\""},
+      {"{\"n\":1,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":12}", "$.blob: expected base64 text, got 12"},
+  };
+  static const apic_field_desc fields[] = {
+      {.name = "n", .wire = "n", .type = &apic_t_int32, .offset = 0},
+      {.name = "id", .wire = "id", .type = &apic_t_uuid, .offset = sizeof(void *)},
+      {.name = "blob", .wire = "blob", .type = &apic_t_bytes, .offset = 2 * sizeof(void *), .count_offset = 3 * sizeof(void *)},
+  };
+  static const apic_model_desc m = {"M", 4 * sizeof(void *), fields, 3, {APIC_T_MODEL, &m, NULL, NULL, 0, 0}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    void *v = NULL;
+    apic_error *err = NULL;
+    int rc = apic_value_parse(&m.type, cases[i].json, strlen(cases[i].json), &v, &err);
+    if (cases[i].message == NULL) {
+      assert_int_equal(rc, 0);
+      const uint8_t *blob = *(const uint8_t *const *)((char *)v + 2 * sizeof(void *));
+      assert_int_equal(*(size_t *)((char *)v + 3 * sizeof(void *)), 2);
+      assert_true(blob[0] == 0xfb && blob[1] == 0xff);
+      char *back = apic_value_dump(&m.type, v, APIC_DUMP_WIRE, NULL);
+      assert_string_equal(back, "{\"n\":2147483647,\"id\":\"00000000-0000-0000-0000-00000000000a\",\"blob\":\"+/8=\"}");
+      apic_free(back);
+    } else {
+      assert_int_equal(rc, APIC_ERR_DECODE);
+      assert_string_equal(apic_error_message(err), cases[i].message);
+    }
+    apic_value_free(v);
+    apic_error_free(err);
+  }
+}
+
+/* base64 both ways, byte lengths 0 to 5, against RFC 4648's test vectors. */
+static void test_base64_vectors(void **state)
+{
+  (void)state;
+  static const char *const vectors[][2] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
+                                            {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+    char text[16];
+    uint8_t back[16];
+    size_t len = strlen(vectors[i][0]), n = 0;
+    assert_int_equal(apic_base64_encode((const uint8_t *)vectors[i][0], len, text), strlen(vectors[i][1]));
+    assert_string_equal(text, vectors[i][1]);
+    assert_int_equal(apic_base64_decode(text, strlen(text), back, &n), 0);
+    assert_true(n == len && memcmp(back, vectors[i][0], len) == 0);
+    size_t unpadded = strcspn(text, "=");
+    assert_int_equal(apic_base64_decode(text, unpadded, back, &n), 0);
+    assert_true(n == len);
+  }
+  size_t n;
+  static const char *const bad[] = {"Z", "Zg=", "Z===", "Zg==Zg==", "Zm 9v", "Zm9v\n", "Zm9=v"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_int_equal(apic_base64_decode(bad[i], strlen(bad[i]), NULL, &n), APIC_ERR_INVALID_ARG);
+  assert_true(apic_uuid_valid("123e4567-E89B-12d3-a456-426614174000"));
+  assert_false(apic_uuid_valid("123e4567-e89b-12d3-a456-4266141740000"));
+  assert_false(apic_uuid_valid("123e4567e89b-12d3-a456-4266141740000"));
+  assert_false(apic_uuid_valid(""));
 }
 
 int main(void)
@@ -88,6 +197,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_kind_round_trips),
       cmocka_unit_test(test_every_kind_from_literals),
+      cmocka_unit_test(test_scalar_formats_decode),
+      cmocka_unit_test(test_base64_vectors),
   };
   return cmocka_run_group_tests_name("models: every field kind", tests, NULL, NULL);
 }

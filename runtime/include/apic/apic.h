@@ -6,6 +6,7 @@
 #include "apic/client.h"
 #include "apic/datetime.h"
 #include "apic/error.h"
+#include "apic/formats.h"
 #include "apic/model.h"
 #include "apic/op.h"
 #include "apic/sse.h"

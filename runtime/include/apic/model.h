@@ -8,9 +8,12 @@
  * value) is one allocation tree, an arena, freed whole by apic_value_free.
  *
  * How a field is stored (the generated struct follows this; the table gives the offsets):
- *   string, datetime, date   const char *          NULL: absent
- *   int / float / bool       int64_t / double / bool, or with APIC_F_POINTER a pointer to
- *                            one (optional fields, and fields with a default): NULL: absent
+ *   string, datetime, date,  const char *          NULL: absent (a uuid is checked text)
+ *   uuid
+ *   int / int32 / float /    int64_t / int32_t / double / bool, or with APIC_F_POINTER a
+ *   bool                     pointer to one (optional fields, fields with a default): NULL: absent
+ *   bytes                    `const uint8_t *` at offset (NULL: absent), its length (size_t)
+ *                            at count_offset; base64 text in JSON
  *   enum                     the C enum (an int; 0 is _UNKNOWN), or a pointer to one with
  *                            APIC_F_POINTER, plus `const char *` at unknown_offset: the wire
  *                            text of a value this SDK does not know
@@ -21,8 +24,9 @@
  *                            its value is then a list {items, count})
  *   any                      `const cJSON *`       NULL: absent
  *   nullable                 plus a `bool` at null_offset: true for JSON null
- * An array or map element T is stored inline: const char *, int64_t, double, bool, int (enum),
- * const cJSON *, the model's struct, or for an array of arrays an apic_list.
+ * An array or map element T is stored inline: const char *, int64_t, int32_t, double, bool,
+ * int (enum), const cJSON *, apic_bytes, the model's struct, or for an array of arrays an
+ * apic_list.
  */
 #ifndef APIC_MODEL_H
 #define APIC_MODEL_H
@@ -41,7 +45,8 @@ extern "C" {
 
 typedef enum apic_type {
   APIC_T_STRING, APIC_T_INT, APIC_T_FLOAT, APIC_T_BOOL, APIC_T_DATETIME, APIC_T_DATE,
-  APIC_T_ANY, APIC_T_ENUM, APIC_T_MODEL, APIC_T_ARRAY, APIC_T_MAP
+  APIC_T_ANY, APIC_T_ENUM, APIC_T_MODEL, APIC_T_ARRAY, APIC_T_MAP, APIC_T_INT32, APIC_T_UUID,
+  APIC_T_BYTES
 } apic_type;
 
 typedef struct apic_model_desc apic_model_desc;
@@ -59,7 +64,7 @@ typedef struct apic_type_desc {
 } apic_type_desc;
 
 APIC_EXPORT extern const apic_type_desc apic_t_string, apic_t_int, apic_t_float, apic_t_bool,
-    apic_t_datetime, apic_t_date, apic_t_any;
+    apic_t_datetime, apic_t_date, apic_t_any, apic_t_int32, apic_t_uuid, apic_t_bytes;
 
 struct apic_enum_desc {
   const char *name;
@@ -88,7 +93,7 @@ typedef struct apic_field_desc {
   unsigned flags;
   size_t offset, count_offset, unknown_offset, null_offset;
   double min, max;               /* with APIC_F_HAS_MIN / _MAX */
-  size_t min_len, max_len;       /* with APIC_F_HAS_MIN_LEN / _MAX_LEN: code points, or items */
+  size_t min_len, max_len;       /* with APIC_F_HAS_MIN_LEN / _MAX_LEN: code points, items or bytes */
   const char *pattern;           /* POSIX extended regular expression, or NULL */
   /* With APIC_F_HAS_DEFAULT: strings and date-times in def_text, ints, bools and enums (C
    * values) in def_int, floats in def_float; an array or map default is always empty. */
@@ -113,26 +118,37 @@ typedef struct apic_list {
   size_t count;
 } apic_list;
 
+/** Bytes (the spec's `bytes`) as an array element or a map value; a field has the same two
+ *  members, `x` and `x_len`. */
+typedef struct apic_bytes { const uint8_t *data; size_t len; } apic_bytes;
+
 /* Typed lists and map entries of scalars; generated SDKs add their models' and enums'. */
 typedef struct apic_string_list { const char *const *items; size_t count; } apic_string_list;
 typedef struct apic_int_list { const int64_t *items; size_t count; } apic_int_list;
 typedef struct apic_float_list { const double *items; size_t count; } apic_float_list;
 typedef struct apic_bool_list { const bool *items; size_t count; } apic_bool_list;
 typedef struct apic_any_list { const cJSON *const *items; size_t count; } apic_any_list;
+typedef struct apic_int32_list { const int32_t *items; size_t count; } apic_int32_list;
+typedef struct apic_bytes_list { const apic_bytes *items; size_t count; } apic_bytes_list;
 typedef struct apic_string_entry { const char *key; const char *value; } apic_string_entry;
 typedef struct apic_int_entry { const char *key; int64_t value; } apic_int_entry;
 typedef struct apic_float_entry { const char *key; double value; } apic_float_entry;
 typedef struct apic_bool_entry { const char *key; bool value; } apic_bool_entry;
 typedef struct apic_any_entry { const char *key; const cJSON *value; } apic_any_entry;
+typedef struct apic_int32_entry { const char *key; int32_t value; } apic_int32_entry;
+typedef struct apic_bytes_entry { const char *key; apic_bytes value; } apic_bytes_entry;
 typedef struct apic_string_list_entry { const char *key; apic_string_list value; } apic_string_list_entry;
 typedef struct apic_int_list_entry { const char *key; apic_int_list value; } apic_int_list_entry;
 typedef struct apic_float_list_entry { const char *key; apic_float_list value; } apic_float_list_entry;
 typedef struct apic_bool_list_entry { const char *key; apic_bool_list value; } apic_bool_list_entry;
 typedef struct apic_any_list_entry { const char *key; apic_any_list value; } apic_any_list_entry;
+typedef struct apic_int32_list_entry { const char *key; apic_int32_list value; } apic_int32_list_entry;
+typedef struct apic_bytes_list_entry { const char *key; apic_bytes_list value; } apic_bytes_list_entry;
 
 /* Values of optional scalars, for designated initializers: `.limit = APIC_INT(20)` points at
  * a compound literal that lives until the end of the enclosing block. */
 #define APIC_INT(v) (&(const int64_t){(v)})
+#define APIC_INT32(v) (&(const int32_t){(v)})
 #define APIC_FLOAT(v) (&(const double){(v)})
 #define APIC_BOOL(v) (&(const bool){(v)})
 /** An optional enum: APIC_ENUM(torale_task_state, TORALE_TASK_STATE_PAUSED). */

@@ -14,7 +14,8 @@
  * A nullable field adds `bool x_null` (true: JSON null). Enums keep the text of a value this
  * SDK does not know in `x_unknown` (the value is then 0, X_UNKNOWN).
  * Date-times are RFC 3339 text (apic_datetime_parse() in apic/datetime.h reads one); dates are
- * YYYY-MM-DD text. docs/clients.md has the whole rule.
+ * YYYY-MM-DD text; a uuid is its checked text. Bytes are a pointer and a length (`x`, `x_len`),
+ * base64 in JSON (apic/formats.h has the codec's base64). docs/clients.md has the whole rule.
  */
 #ifndef BLOOMY_MODELS_H
 #define BLOOMY_MODELS_H
@@ -25,6 +26,7 @@
 
 #include <apic/alloc.h>
 #include <apic/datetime.h>
+#include <apic/formats.h>
 #include <apic/model.h>
 
 #ifdef __cplusplus
