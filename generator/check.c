@@ -180,8 +180,13 @@ static int resolve_type(checker *c, type *t, int in_result)
       return 0;
     if (k == R_MAP && !nesting_ok(c, t))
       return 0;
-    if ((k == R_PAGE || k == R_STREAM) && t->inner->rk != R_MODEL) {
-      diag_error(c->d, t->inner->at, "%s<...> takes a model", t->name);
+    if (k == R_PAGE && t->inner->rk != R_MODEL) {
+      diag_error(c->d, t->inner->at, "page<...> takes a model");
+      return 0;
+    }
+    if (k == R_STREAM && t->inner->rk != R_MODEL && t->inner->rk != R_STRING) {
+      diag_error(c->d, t->inner->at, "stream<...> takes a model (each event's data is JSON) or string (the data as "
+                 "it comes)");
       return 0;
     }
     t->rk = k;
@@ -876,12 +881,27 @@ static void check_op_errors(checker *c, operation *op)
   }
 }
 
-/* What generated clients can decode a result into: a model, an array of models, a page or a
- * stream (whose own checks ask for models). */
-static int result_ok(const type *t)
+/* Whether a result, or an element or value of one, has a C form (docs/clients.md): a model or
+ * a scalar (text, number, bool, enum). */
+static int result_value_ok(const type *t)
 {
-  const type *m = t->rk == R_ARRAY ? t->inner : t;
-  return m->rk == R_MODEL || t->rk == R_PAGE || t->rk == R_STREAM;
+  return t->rk == R_MODEL || is_scalar(t->rk);
+}
+
+/* What generated clients can decode a result into: a value above, an array or map of them, a
+ * page or a stream (whose own checks ask for their element). Else the error, with what to write. */
+static void check_result(checker *c, const type *t)
+{
+  if (t->rk == R_PAGE || t->rk == R_STREAM || result_value_ok(t))
+    return;
+  const type *inner = t->rk == R_ARRAY || t->rk == R_MAP ? t->inner : t;
+  if (inner != t && result_value_ok(inner))
+    return;
+  if (inner->rk == R_ANY)
+    diag_error(c->d, inner->at, "a result of type any has no typed C form; declare a model for it");
+  else
+    diag_error(c->d, inner->at, "a result's %s holds a model or a scalar; declare a model for the inner %s",
+               t->rk == R_MAP ? "map" : "array", inner->rk == R_MAP ? "map" : "array");
 }
 
 /* The type of a path parameter the spec does not declare. */
@@ -968,8 +988,8 @@ static void check_operation(checker *c, decl *r, operation *op)
     if (b->rk != R_MODEL)
       diag_error(c->d, op->body->at, "a body must be a model or an array of models");
   }
-  if (op->ret != NULL && resolve_type(c, op->ret, 1) && !result_ok(op->ret))
-    diag_error(c->d, op->ret->at, "an operation returns a model, Model[], page<Model> or stream<Model>");
+  if (op->ret != NULL && resolve_type(c, op->ret, 1))
+    check_result(c, op->ret);
   check_op_errors(c, op);
 }
 

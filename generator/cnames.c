@@ -59,9 +59,9 @@ static const derived DERIVED[] = {
     {CN_MODEL | CN_ERROR | CN_ENUM | CN_OPERATION | CN_ERROR_AS | CN_ERROR_KIND | CN_ENUM_VALUE, "", "", NULL},
     {CN_MODEL | CN_ERROR, "", "__desc _free _copy _equal _parse _dump _validate", NULL},
     {CN_MODEL | CN_ERROR, "", "__fields", NULL},
-    {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry", NULL},
+    {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry _map _map_free _map_copy", NULL},
     {CN_ENUM, "", "_to_string _from_string __enum", NULL},
-    {CN_ENUM, "", "__wire _entry _list _list_entry", NULL},
+    {CN_ENUM, "", "__wire _entry _list _list_entry _map", NULL},
     {CN_ENUM_UPPER, "", "_UNKNOWN", NULL},
     {CN_OPERATION, "", "_async _cb _event_cb _params _params__desc _pager _pages _next_page _next_item _item_cb "
                        "_each_async _next_page_async _pager_done _pager_free",

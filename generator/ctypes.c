@@ -162,6 +162,41 @@ void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const ch
         use(&u, C_NEEDS_LIST, op->ret->inner);
       if (op->body != NULL && op->body->rk == R_ARRAY)
         use(&u, C_NEEDS_LIST, op->body->inner);
+      if (op->ret != NULL && op->ret->rk == R_MAP) {
+        use(&u, C_NEEDS_ENTRY, op->ret->inner);
+        use(&u, C_NEEDS_MAP, op->ret->inner);
+      }
     }
+  }
+}
+
+void c_result_of(const char *prefix, const type *t, c_result *r)
+{
+  char elem[600];
+  memset(r, 0, sizeof *r);
+  int is_model_collection = (t->rk == R_ARRAY || t->rk == R_MAP) && t->inner->rk == R_MODEL;
+  if (is_text(t)) {
+    join(r->type, sizeof r->type, "char", (char *)NULL);
+    join(r->free_fn, sizeof r->free_fn, "apic_free", (char *)NULL);
+  } else if (t->rk == R_ARRAY || t->rk == R_MAP) {
+    c_collection(prefix, t->inner, t->rk == R_ARRAY ? "list" : "map", r->type, sizeof r->type);
+    join(r->free_fn, sizeof r->free_fn, is_model_collection ? r->type : "apic_value", "_free", (char *)NULL);
+  } else { /* a model; int, float, bool, enum: a value */
+    r->by_value = t->rk != R_MODEL;
+    join(r->type, sizeof r->type, c_value_type(prefix, t, elem, sizeof elem), (char *)NULL);
+    if (t->rk == R_MODEL)
+      join(r->free_fn, sizeof r->free_fn, r->type, "_free", (char *)NULL);
+  }
+  if (r->by_value) {
+    join(r->out, sizeof r->out, r->type, " *", (char *)NULL);
+    join(r->lent, sizeof r->lent, r->type, (char *)NULL);
+    /* libapic keeps an enum as an int (apic/model.h) */
+    join(elem, sizeof elem, t->rk == R_ENUM ? "(" : "", t->rk == R_ENUM ? r->type : "", t->rk == R_ENUM ? ")" : "",
+         "*(const ", t->rk == R_ENUM ? "int" : r->type, " *)result", (char *)NULL);
+    join(r->from, sizeof r->from, "result != NULL ? ", elem, " : 0", (char *)NULL);
+  } else {
+    join(r->out, sizeof r->out, r->type, " **", (char *)NULL);
+    join(r->lent, sizeof r->lent, "const ", r->type, " *", (char *)NULL);
+    join(r->from, sizeof r->from, "result", (char *)NULL);
   }
 }

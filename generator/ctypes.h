@@ -33,10 +33,26 @@ const char *c_value_type(const char *prefix, const type *t, char *buf, size_t si
  * type, its list's (apic_string_list_entry). */
 const char *c_collection(const char *prefix, const type *t, const char *suffix, char *buf, size_t size);
 /* Which models and enums need a typed list (X_list: an array result or body, the elements of an
- * array of arrays), an entry (X_entry: a map's values) or a list entry (X_list_entry: a map of
- * arrays' values): need(ctx, what, name) for each use (a name may come more than once). */
-enum { C_NEEDS_LIST = 1, C_NEEDS_ENTRY = 2, C_NEEDS_LIST_ENTRY = 4 };
+ * array of arrays), an entry (X_entry: a map's values), a list entry (X_list_entry: a map of
+ * arrays' values) or a map (X_map: a map result): need(ctx, what, name) for each use (a name
+ * may come more than once). */
+enum { C_NEEDS_LIST = 1, C_NEEDS_ENTRY = 2, C_NEEDS_LIST_ENTRY = 4, C_NEEDS_MAP = 8 };
 void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const char *name), void *ctx);
+/* How an operation's result travels in the generated C (docs/clients.md, "Results"): text is
+ * a `char *` freed with apic_free, numbers, bools and enums are values, everything else is
+ * one value of its C type, freed whole. */
+typedef struct c_result {
+  char type[768];  /* the C type: "torale_task", "torale_task_list", "apic_int_map", "char", "int64_t" */
+  char out[800];   /* the sync function's out parameter's type: "torale_task **", "char **", "int64_t *" */
+  char lent[800];  /* what a callback is lent: "const torale_task *", "const char *", "int64_t" */
+  char free_fn[800]; /* what frees one: "torale_task_free", "apic_free", "apic_value_free"; "" for values */
+  char from[900];  /* the result from libapic's `result` (a pointer to it): "result", or for a value
+                      "result != NULL ? *(const int64_t *)result : 0" */
+  int by_value;
+} c_result;
+
+/* The C form of a result of type t (a model, a scalar, an array or a map of those). */
+void c_result_of(const char *prefix, const type *t, c_result *out);
 /* A model's or enum's C name: torale + TaskState -> torale_task_state (upper-cased on request). */
 const char *c_decl_name(const char *prefix, const char *name, int upper, char *out, size_t size);
 

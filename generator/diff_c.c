@@ -28,12 +28,14 @@ enum {
   M_ENTRY = 1 << 6,      /* an X_entry type (map values) */
   M_LIST_ENTRY = 1 << 7, /* an X_list_entry type (values of a map of arrays) */
   M_ENUM = 1 << 8,       /* an enum, not a model */
+  M_MAP = 1 << 9,        /* an X_map type (a map result) */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
  * API's prefix, %A the same upper case, %o the operation's C name, %h an error's short name,
- * %r the result's C type, %R "%r *, " when there is a result, %i a page's item type, %P the
- * operation's leading parameters (path parameters, body, params, call options). */
+ * %r the result's C type, %R what a callback is lent of it and ", " when there is a result, %O
+ * the sync out parameter's type and ", ", %E a stream's event as lent, %i a page's item type,
+ * %P the operation's leading parameters (path parameters, body, params, call options). */
 typedef struct decl_rule {
   unsigned when, unless;
   c_kind kind;
@@ -61,6 +63,10 @@ static const decl_rule collection_fns[] = {
     {M_ENTRY, 0, C_MEMBER, "%m_entry", "value", "%m", ""},
     {M_LIST_ENTRY, 0, C_MEMBER, "%m_list_entry", "key", "const char *", ""},
     {M_LIST_ENTRY, 0, C_MEMBER, "%m_list_entry", "value", "%m_list", ""},
+    {M_MAP, 0, C_MEMBER, "%m_map", "items", "const %m_entry *", ""},
+    {M_MAP, 0, C_MEMBER, "%m_map", "count", "size_t", ""},
+    {M_MAP, M_ENUM, C_FUNCTION, "", "%m_map_copy", "%m_map *", "const %m_map *"},
+    {M_MAP, M_ENUM, C_FUNCTION, "", "%m_map_free", "void", "%m_map *"},
 };
 
 /* Per enum, beside its constants (%M_UNKNOWN = 0, then each value's in order). */
@@ -74,7 +80,7 @@ static const decl_rule enum_fns[] = {
 static const decl_rule op_fns[] = {
     {O_PARAMS, 0, C_DATA, "", "%o_params__desc", "const apic_model_desc", ""},
     {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %Rconst %a_error *, void *"},
-    {O_STREAM, 0, C_CALLBACK, "", "%o_event_cb", "int", "const %r *, void *"},
+    {O_STREAM, 0, C_CALLBACK, "", "%o_event_cb", "int", "%E, void *"},
     {0, O_STREAM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %O%a_error **"},
     {O_STREAM, 0, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %o_event_cb, void *, %a_error **"},
     {0, O_STREAM, C_FUNCTION, "", "%o_async", "int", "%a_client *, %P, %o_cb, void *, apic_call **, %a_error **"},
@@ -234,7 +240,10 @@ static void add_rules(c_list *l, const decl_rule *rules, size_t n, unsigned have
 static void need(void *ctx, int what, const char *name)
 {
   c_names *c = ctx;
-  name_table *set = what == C_NEEDS_LIST ? &c->lists : what == C_NEEDS_ENTRY ? &c->entries : &c->list_entries;
+  name_table *set = what == C_NEEDS_LIST    ? &c->lists
+                    : what == C_NEEDS_ENTRY ? &c->entries
+                    : what == C_NEEDS_MAP   ? &c->maps
+                                            : &c->list_entries;
   if (name_table_put(set, name, (void *)1) != 0)
     c->failed = 1;
 }
@@ -244,7 +253,8 @@ void c_names_init(c_names *c, const spec *s, const char *prefix)
   memset(c, 0, sizeof *c);
   c->s = s;
   snake_case(prefix, c->prefix, sizeof c->prefix);
-  if (name_table_init(&c->lists) != 0 || name_table_init(&c->entries) != 0 || name_table_init(&c->list_entries) != 0)
+  if (name_table_init(&c->lists) != 0 || name_table_init(&c->entries) != 0 || name_table_init(&c->list_entries) != 0 ||
+      name_table_init(&c->maps) != 0)
     c->failed = 1;
   else
     c_collection_uses(s, need, c);
@@ -255,13 +265,14 @@ void c_names_free(c_names *c)
   name_table_free(&c->lists);
   name_table_free(&c->entries);
   name_table_free(&c->list_entries);
+  name_table_free(&c->maps);
 }
 
 /* Which of a model's or enum's list and entry types exist. */
 static unsigned collections(const c_names *c, const char *name)
 {
   return (name_table_get(&c->lists, name) ? M_LIST : 0) | (name_table_get(&c->entries, name) ? M_ENTRY : 0) |
-         (name_table_get(&c->list_entries, name) ? M_LIST_ENTRY : 0);
+         (name_table_get(&c->list_entries, name) ? M_LIST_ENTRY : 0) | (name_table_get(&c->maps, name) ? M_MAP : 0);
 }
 
 /* prefix_snake(name), optionally upper-cased, into out. */
@@ -416,7 +427,8 @@ static const char *op_params(const c_names *c, c_list *l, const decl *r, const o
 
 void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
 {
-  char joined[600], name[700], upper[160], result[700] = "", result_arg[720] = "", out_arg[720] = "", item[600] = "";
+  char joined[600], name[700], upper[160], result_arg[920] = "", out_arg[920] = "", item[600] = "";
+  c_result res = {0};
   vars x;
   base_vars(c, &x, upper, sizeof upper);
   join(joined, sizeof joined, r->name, "_", op->name, (char *)NULL);
@@ -425,9 +437,9 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
   unsigned have = op->query_params != NULL || op->header_params != NULL ? O_PARAMS : 0;
   if (t != NULL) {
     const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
-    model_type(c, inner, result, sizeof result);
-    join(result_arg, sizeof result_arg, "const ", result, " *, ", (char *)NULL);
-    join(out_arg, sizeof out_arg, result, " **, ", (char *)NULL);
+    c_result_of(c->prefix, inner, &res);
+    join(result_arg, sizeof result_arg, res.lent, ", ", (char *)NULL);
+    join(out_arg, sizeof out_arg, res.out, ", ", (char *)NULL);
     have |= t->rk == R_STREAM ? O_STREAM : t->rk == R_PAGE ? O_PAGE : 0;
     const type *it = t->rk == R_PAGE ? page_item(op, inner) : NULL;
     if (it != NULL) {
@@ -435,8 +447,9 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
       have |= O_ITEMS;
     }
   }
-  x.v['r'] = result;
+  x.v['r'] = res.type;
   x.v['R'] = result_arg;
+  x.v['E'] = res.lent;
   x.v['O'] = out_arg;
   x.v['i'] = item;
   x.v['P'] = op_params(c, l, r, op, &x);

@@ -41,7 +41,7 @@ void c_list_free(c_list *l);
 typedef struct c_names {
   const spec *s;
   char prefix[128];
-  name_table lists, entries, list_entries; /* models and enums with an X_list, X_entry, X_list_entry */
+  name_table lists, entries, list_entries, maps; /* models and enums with an X_list, X_entry, X_list_entry, X_map */
   int failed;                              /* out of memory */
 } c_names;
 

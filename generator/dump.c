@@ -325,7 +325,7 @@ static void add_returns(dumper *d, const operation *op)
 {
   const type *t = op->ret;
   const char *kind = t == NULL ? "none" : t->rk == R_PAGE ? "page" : t->rk == R_STREAM ? "stream"
-                                        : t->rk == R_ARRAY ? "array" : "model";
+                                        : type_kind_name(t);
   nest(d, "returns", '{');
   str(d, "kind", kind);
   if (t != NULL)

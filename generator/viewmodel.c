@@ -34,7 +34,9 @@
   X(c_path_fields) X(c_arg) X(c_sample) X(c_params_struct) X(c_params) X(has_params) X(c_result_kind)                  \
   X(c_result_type) X(c_result_desc) X(result_is_array) X(page_items) X(page_param) X(page_next) X(is_cursor_page)      \
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
-  X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) X(version_minor) X(version_patch)
+  X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) \
+  X(version_minor) X(version_patch) X(c_out_type) X(c_lent_type) X(c_result_from) X(c_result_var) X(result_by_value)    \
+  X(has_map)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -53,7 +55,8 @@ typedef struct vm {
   view_builder *b;
   const spec *s;
   const char *prefix; /* the api's name in snake case: torale */
-  name_table lists, entries, list_entries; /* models and enums that need an X_list, X_entry, X_list_entry */
+  name_table lists, entries, list_entries, maps; /* models and enums that need an X_list, X_entry, X_list_entry,
+                                                    X_map (a map result) */
   uint16_t keys[KEY_COUNT];
 } vm;
 
@@ -603,7 +606,10 @@ static void add_fields(vm *v, uint16_t key, const field_lists *in)
 static void need(void *ctx, int what, const char *name)
 {
   vm *v = ctx;
-  name_table *set = what == C_NEEDS_LIST ? &v->lists : what == C_NEEDS_ENTRY ? &v->entries : &v->list_entries;
+  name_table *set = what == C_NEEDS_LIST    ? &v->lists
+                    : what == C_NEEDS_ENTRY ? &v->entries
+                    : what == C_NEEDS_MAP   ? &v->maps
+                                            : &v->list_entries;
   if (name_table_put(set, name, (void *)1) != 0)
     v->b->failed = 1;
 }
@@ -613,6 +619,7 @@ static void add_collection_flags(vm *v, const char *name)
   boolean(v, K(has_list), name_table_get(&v->lists, name) != NULL);
   boolean(v, K(has_entry), name_table_get(&v->entries, name) != NULL);
   boolean(v, K(has_list_entry), name_table_get(&v->list_entries, name) != NULL);
+  boolean(v, K(has_map), name_table_get(&v->maps, name) != NULL);
 }
 
 /* ---- declarations --------------------------------------------------------------------------- */
@@ -716,24 +723,19 @@ static const field *path_params(vm *v, const operation *op, const char *full)
   return n > 0 ? out : NULL;
 }
 
-/* A result or body type, a model or an array of them: the C type it has in a call (torale_task,
- * torale_execution_list), the function that frees one, its table and whether it is an array. */
-static void add_call_type(vm *v, const type *t, uint16_t type_key, uint16_t free_key, uint16_t desc_key,
-                          uint16_t array_key)
+/* A body's type, a model or an array of them: its C type in a call (torale_task,
+ * torale_execution_list), its table and whether it is an array. */
+static void add_body_type(vm *v, const type *t)
 {
   int is_array = t->rk == R_ARRAY;
-  char name[700], full[800];
+  char name[700];
   if (is_array)
     c_collection(v->prefix, t->inner, "list", name, sizeof name);
   else
     c_value_type(v->prefix, t, name, sizeof name);
-  copy(v, type_key, name);
-  if (free_key != 0) {
-    join(full, sizeof full, name, "_free", (char *)NULL);
-    copy(v, free_key, full);
-  }
-  add_c_type_desc(v, desc_key, t);
-  flag(v, array_key, is_array);
+  copy(v, K(c_body_type), name);
+  add_c_type_desc(v, K(c_body_desc), t);
+  flag(v, K(body_is_array), is_array);
 }
 
 /* Pagination (@paginate): the page model's fields and the C name of its items' model. */
@@ -761,7 +763,10 @@ static void add_paging(vm *v, const operation *op, const type *page_t)
     c_name(v, K(page_item_c_name), type_name(item_t), 0);
 }
 
-/* The result: libapic's kind, and the C type and table of its model. */
+/* The result: libapic's kind, its table, and how it travels in C (ctypes.h): the type, the
+ * sync out parameter's and the callback's types (`{{c_out_type}}out`, `{{c_lent_type}}result`:
+ * each ends in '*' or a space), what frees one, and the expression that takes it from
+ * libapic's `result` pointer. */
 static void add_result_c(vm *v, const operation *op)
 {
   const type *t = op->ret;
@@ -771,7 +776,21 @@ static void add_result_c(vm *v, const operation *op)
   if (t == NULL)
     return;
   const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
-  add_call_type(v, inner, K(c_result_type), K(c_result_free), K(c_result_desc), K(result_is_array));
+  c_result r;
+  c_result_of(v->prefix, inner, &r);
+  char lent[900], var[1600];
+  join(lent, sizeof lent, r.lent, r.by_value ? " " : "", (char *)NULL);
+  join(var, sizeof var, r.type, r.by_value ? " out = 0;" : " *out = NULL;", (char *)NULL);
+  copy(v, K(c_result_type), r.type);
+  copy(v, K(c_out_type), r.out);
+  copy(v, K(c_lent_type), lent);
+  copy(v, K(c_result_from), r.from);
+  copy(v, K(c_result_var), var);
+  if (r.free_fn[0] != '\0')
+    copy(v, K(c_result_free), r.free_fn);
+  flag(v, K(result_by_value), r.by_value);
+  add_c_type_desc(v, K(c_result_desc), inner);
+  flag(v, K(result_is_array), inner->rk == R_ARRAY);
   if (t->rk == R_PAGE)
     add_paging(v, op, inner);
 }
@@ -794,7 +813,7 @@ static void add_op_c(vm *v, const decl *r, const operation *op, const field *pat
   boolean(v, K(has_params), op->query_params != NULL || op->header_params != NULL);
   add_result_c(v, op);
   if (op->body != NULL)
-    add_call_type(v, op->body, K(c_body_type), 0, K(c_body_desc), K(body_is_array));
+    add_body_type(v, op->body);
   const annotation *timeout = find_anno(op->annos, "timeout"), *retries = find_anno(op->annos, "retries");
   char num[64];
   snprintf(num, sizeof num, "%.0f", timeout != NULL && timeout->args != NULL ? (double)timeout->args->val.i : 0.0);
@@ -1090,7 +1109,8 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   for (int i = 0; i < KEY_COUNT; i++)
     if ((v.keys[i] = view_key(key_names[i], strlen(key_names[i]))) == 0)
       b->failed = 1;
-  if (name_table_init(&v.lists) != 0 || name_table_init(&v.entries) != 0 || name_table_init(&v.list_entries) != 0)
+  if (name_table_init(&v.lists) != 0 || name_table_init(&v.entries) != 0 || name_table_init(&v.list_entries) != 0 ||
+      name_table_init(&v.maps) != 0)
     b->failed = 1;
   c_collection_uses(s, need, &v);
   spec_copy copy_of_spec = {0};
@@ -1117,6 +1137,7 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   name_table_free(&v.lists);
   name_table_free(&v.entries);
   name_table_free(&v.list_entries);
+  name_table_free(&v.maps);
   const view *root = vb_tree(b);
   if (root == NULL)
     *out_err = strdup("out of memory");

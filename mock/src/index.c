@@ -28,7 +28,8 @@ static int op_kind(const cJSON *op)
     return is(method, "PATCH") ? OP_UPDATE : is(method, "PUT") ? OP_REPLACE : OP_DELETE;
   if (!item && is(method, "PUT") && model_body && is(rk, "model")) /* the body names the item */
     return OP_REPLACE;
-  if (!item && is(method, "GET") && (is(rk, "page") || is(rk, "array")))
+  if (!item && is(method, "GET") &&
+      (is(rk, "page") || (is(rk, "array") && is(str(get(get(get(op, "returns"), "type"), "items"), "kind"), "model"))))
     return OP_LIST;
   return OP_OTHER;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mock_internal.h"
 
@@ -152,11 +153,13 @@ enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_soc
     free(r->body);
     return MHD_NO;
   }
-  if (r->ctype != NULL && r->len > 0)
+  const cJSON *h, *own_type = NULL; /* a fault's Content-Type replaces the answer's */
+  cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(fault, "headers"))
+  own_type = strcasecmp(h->string, "Content-Type") == 0 ? h : own_type;
+  if (r->ctype != NULL && r->len > 0 && own_type == NULL)
     MHD_add_response_header(resp, "Content-Type", r->ctype);
   if (r->ncuts > 0)
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
-  const cJSON *h;
   cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(fault, "headers"))
   {
     char num_text[64];

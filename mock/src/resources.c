@@ -282,6 +282,25 @@ static void list(apic_mock *m, const cJSON *op, const char *path, const cJSON *q
   apic_mock__reply_json(r, 200, pag != NULL ? page_object(m, op, query, &pg, slice, rng) : slice);
 }
 
+/* One event's data: the model as JSON (the last one with every field), or for a stream of
+ * strings the text itself. Caller frees. */
+static char *event_data(apic_mock *m, const cJSON *op, const cJSON *model, const cJSON *params, uint64_t *rng,
+                        int last)
+{
+  const cJSON *type = get(get(op, "returns"), "type");
+  if (is(str(type, "kind"), "string")) {
+    cJSON *text = apic_mock__synth(m->spec, type, NULL, rng, 1, 0);
+    char *data = strdup(cJSON_GetStringValue(text));
+    cJSON_Delete(text);
+    return data;
+  }
+  cJSON *ev = apic_mock__synth_model(m->spec, model, rng, last, 0);
+  apic_mock__set_params(m->spec, model, ev, params);
+  char *data = cJSON_PrintUnformatted(ev);
+  cJSON_Delete(ev);
+  return data;
+}
+
 /* MOCK_SSE_EVENTS events with ids 1..N after Last-Event-ID; the last one has every field. */
 static void stream(apic_mock *m, struct MHD_Connection *c, const cJSON *op, const char *path, const cJSON *params,
                    mock_reply *r)
@@ -294,10 +313,11 @@ static void stream(apic_mock *m, struct MHD_Connection *c, const cJSON *op, cons
   char *text = malloc(cap);
   for (long id = from + 1; text != NULL && id <= MOCK_SSE_EVENTS; id++) {
     uint64_t rng = apic_mock__hash(m->o.seed, path) + (uint64_t)id;
-    cJSON *ev = apic_mock__synth_model(m->spec, model, &rng, id == MOCK_SSE_EVENTS, 0);
-    apic_mock__set_params(m->spec, model, ev, params);
-    char *data = cJSON_PrintUnformatted(ev);
-    cJSON_Delete(ev);
+    char *data = event_data(m, op, model, params, &rng, id == MOCK_SSE_EVENTS);
+    if (data == NULL) {
+      free(text), text = NULL;
+      break;
+    }
     size_t need = strlen(data) + 64;
     if (len + need > cap) {
       char *bigger = realloc(text, cap = (len + need) * 2);

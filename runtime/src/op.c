@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apic/datetime.h"
 #include "apic/op.h"
 #include "apic/url.h"
 #include "engine.h"
@@ -326,9 +327,16 @@ static int build_url(built *b, apic_api *a, const apic_op_desc *op, const apic_o
   return rc;
 }
 
+/* What the operation takes back: JSON, or for a text result JSON or plain text. A stream's
+ * Accept (text/event-stream) is apic_stream's to send. */
+static const char *accepted(const apic_op_desc *op)
+{
+  return apic__op_text_result(op) ? "application/json, text/plain" : "application/json";
+}
+
 static int build_headers(built *b, apic_api *a, const apic_op_desc *op, const apic_call_options *o, apic_error **err)
 {
-  int rc = add_header(b, "Accept", op->result_kind == APIC_RESULT_STREAM ? "text/event-stream" : "application/json");
+  int rc = op->result_kind == APIC_RESULT_STREAM ? 0 : add_header(b, "Accept", accepted(op));
   if (rc == 0 && op->body != NULL)
     rc = add_header(b, "Content-Type", "application/json");
   for (size_t i = 0; rc == 0 && i < a->n_headers; i++)
@@ -429,6 +437,65 @@ void apic__op_built_clear(built *b)
 
 /* ---- decoding ----------------------------------------------------------------------------- */
 
+int apic__op_text_result(const apic_op_desc *op)
+{
+  apic_type t = op->result != NULL ? op->result->type : APIC_T_MODEL;
+  return t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE;
+}
+
+void apic__op_result_free(const apic_op_desc *op, void *result)
+{
+  if (op->result_kind == APIC_RESULT_VALUE && apic__op_text_result(op))
+    apic__free(result);
+  else
+    apic_value_free(result);
+}
+
+/* Whether a response's body is JSON: Content-Type application/json or ...+json, or none. */
+static int is_json(const apic_response *r)
+{
+  const char *ct = apic_response_header(r, "Content-Type");
+  if (ct == NULL)
+    return 1;
+  size_t n = strcspn(ct, "; \t");
+  return (n == 16 && apic__strncasecmp(ct, "application/json", 16) == 0) ||
+         (n > 5 && apic__strncasecmp(ct + n - 5, "+json", 5) == 0);
+}
+
+/* A text result: the JSON string, or a body that is not JSON as it came (UTF-8, no NUL, and a
+ * date-time or date when the result is one); a string of its own (apic_free), not a value. */
+static int decode_text(const apic_op_desc *op, const apic_response *r, const char *body, size_t len, void **out,
+                       apic_error **e)
+{
+  char *text = NULL;
+  if (is_json(r)) {
+    void *v = NULL;
+    int rc = apic_value_parse(op->result, body, len, &v, e);
+    if (rc != 0)
+      return rc;
+    const char *s = *(const char *const *)v;
+    text = apic__strndup(s, strlen(s));
+    apic_value_free(v);
+  } else {
+    apic_type t = op->result->type;
+    if (!apic__utf8_valid(body, len) || memchr(body, '\0', len) != NULL) {
+      *e = apic_error_new(APIC_ERR_DECODE, "$: the body is not UTF-8 text");
+      return APIC_ERR_DECODE;
+    }
+    text = apic__strndup(body, len);
+    if (text != NULL && ((t == APIC_T_DATETIME && apic_datetime_parse(text, NULL, NULL) != 0) ||
+                         (t == APIC_T_DATE && !apic_date_valid(text)))) {
+      apic__free(text);
+      *e = apic_error_new(APIC_ERR_DECODE, "$: expected an RFC 3339 %s", t == APIC_T_DATE ? "date" : "date-time");
+      return APIC_ERR_DECODE;
+    }
+  }
+  if (text == NULL)
+    return APIC_ERR_NOMEM;
+  *out = text;
+  return 0;
+}
+
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err)
 {
   *out = NULL;
@@ -440,6 +507,8 @@ int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, 
   int rc = APIC_ERR_NO_BODY;
   if (len == 0) /* a 204, or any 2xx without the result the operation returns */
     e = apic_error_new(rc, "no body, where the operation returns a result");
+  else if (op->result_kind == APIC_RESULT_VALUE && apic__op_text_result(op))
+    rc = decode_text(op, r, body, len, out, &e);
   else
     rc = apic_value_parse(op->result, body, len, out, &e);
   if (rc == 0)
@@ -497,7 +566,7 @@ static void on_call_done(apic_call *call, int status, apic_response *resp, apic_
   apic_response_free(resp);
   c->api->pending--;
   c->done(call, status, result, err, c->fn, c->user_data);
-  apic_value_free(result);
+  apic__op_result_free(c->op, result);
   apic__free(c);
 }
 

@@ -31,7 +31,13 @@ void apic__op_built_clear(built *b);
 /* Where the value of a parameter field of obj is, or NULL when it is left out (unset, null,
  * or obj NULL). */
 const void *apic__op_param_value(const apic_field_desc *f, const void *obj);
-/* Decodes a 2xx response into a new value of op->result (*out NULL for NONE and STREAM). */
+/* Whether op's result is text (string, date-time, date): handed out as a string of its own
+ * (apic_free), not as a value. */
+int apic__op_text_result(const apic_op_desc *op);
+/* Frees a result apic__op_decode made. */
+void apic__op_result_free(const apic_op_desc *op, void *result);
+/* Decodes a 2xx response into a new value of op->result (*out NULL for NONE and STREAM); a
+ * text result is a string (apic__op_text_result). */
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err);
 /* Runs the owned loop until *flag is set (NULL: until nothing is pending). */
 int apic__api_run_until(apic_api *a, const int *flag);

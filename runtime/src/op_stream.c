@@ -1,5 +1,6 @@
-/* Stream operations: server-sent events decoded into the operation's event model, one
- * callback each, over apic_stream (which resumes a dropped stream with Last-Event-ID). */
+/* Stream operations: server-sent events decoded into the operation's event model (or, for a
+ * stream of strings, handed over as the text they are), one callback each, over apic_stream
+ * (which resumes a dropped stream with Last-Event-ID). */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,17 @@ struct sync_end {
   apic_error *err;
 };
 
+/* A text event's data as it came: UTF-8 without NUL bytes (the parser ends it with one). */
+static int text_event(const apic_sse_event *ev, void **event, apic_error **e)
+{
+  if (!apic__utf8_valid(ev->data, ev->data_len) || memchr(ev->data, '\0', ev->data_len) != NULL) {
+    *e = apic_error_new(APIC_ERR_DECODE, "the data is not UTF-8 text");
+    return APIC_ERR_DECODE;
+  }
+  *event = (void *)ev->data;
+  return 0;
+}
+
 static int on_sse(void *ud, const apic_sse_event *ev)
 {
   op_stream *s = ud;
@@ -32,11 +44,13 @@ static int on_sse(void *ud, const apic_sse_event *ev)
     return 0;
   void *event = NULL;
   apic_error *e = NULL;
-  int rc = apic_value_parse(s->op->result, ev->data, ev->data_len, &event, &e);
+  int text = s->op->result->type == APIC_T_STRING;
+  int rc = text ? text_event(ev, &event, &e) : apic_value_parse(s->op->result, ev->data, ev->data_len, &event, &e);
   if (rc == 0) {
     int stop = s->on_event(event, s->ev_fn, s->user_data);
     s->stopped = stop != 0;
-    apic_value_free(event);
+    if (!text)
+      apic_value_free(event);
     return stop;
   }
   char prefix[200];

@@ -45,3 +45,26 @@ $(BUILD)/tests/mock/kinds.json: tests/models/data/kinds.api $(BUILD)/apic
 $(BUILD)/tests/e2e/test_kinds: $(BUILD)/tests/e2e/test_kinds.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/tests/mock/mock_http.o \
     $(KINDS_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/kinds.json
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
+
+# Shapes the shipped specs do not have (results, bodies and auth of every kind): tests/e2e/shapes.api
+# generated at build time, compiled with the warnings every generated file must pass (gcc, and
+# clang when it is there), and run against its mock.
+SHAPES_DIR  := $(BUILD)/gen/shapes
+SHAPES_OBJS := $(foreach f,models errors client,$(SHAPES_DIR)/obj/$(f).o)
+SHAPES_WARN := $(WARN) $(WERROR) -Wcast-qual -Wwrite-strings
+TEST_BINS   += $(BUILD)/tests/e2e/test_shapes
+ALL_OBJS    += $(BUILD)/tests/e2e/test_shapes.o
+$(SHAPES_DIR)/stamp: tests/e2e/shapes.api $(BUILD)/apic
+	$(BUILD)/apic generate $< -o $(SHAPES_DIR)/sdk && touch $@
+$(SHAPES_DIR)/obj/%.o: $(SHAPES_DIR)/stamp
+	@mkdir -p $(@D)
+	$(CC) $(SHAPES_WARN) $(OPT) -Iruntime/include -I$(SHAPES_DIR)/sdk/include $(PKG_CFLAGS) -c $(SHAPES_DIR)/sdk/src/$*.c -o $@
+	$(if $(shell command -v clang 2>/dev/null),clang $(SHAPES_WARN) -Iruntime/include -I$(SHAPES_DIR)/sdk/include $(PKG_CFLAGS) -fsyntax-only $(SHAPES_DIR)/sdk/src/$*.c)
+$(BUILD)/tests/mock/shapes.json: tests/e2e/shapes.api $(BUILD)/apic
+	@mkdir -p $(@D)
+	$(BUILD)/apic dump $< > $@
+$(BUILD)/tests/e2e/test_shapes.o: EXTRA_CFLAGS = -Imock/include -Itests/mock -I$(SHAPES_DIR)/sdk/include
+$(BUILD)/tests/e2e/test_shapes.o: $(SHAPES_DIR)/stamp
+$(BUILD)/tests/e2e/test_shapes: $(BUILD)/tests/e2e/test_shapes.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/tests/mock/mock_http.o \
+    $(SHAPES_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/shapes.json
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)

@@ -97,6 +97,14 @@ static const golden GOLDENS[] = {
      "t.api:3:58: error: '@paginate' next \"n\": page model 'P' has no string field 'n'"},
     {A "model P { items: string[]; }\nresource r \"/r\" { l: GET \"\" -> page<P>; }",
      "t.api:3:32: error: a page<...> result needs '@paginate(...)' on the operation"},
+    /* results */
+    {A "resource r \"/r\" { g: GET \"\" -> any; }", "t.api:2:32: error: a result of type any has no typed C form; declare a model for it"},
+    {A "resource r \"/r\" { g: GET \"\" -> string[][]; }",
+     "t.api:2:32: error: a result's array holds a model or a scalar; declare a model for the inner array"},
+    {A "resource r \"/r\" { g: GET \"\" -> map<int[]>; }",
+     "t.api:2:36: error: a result's map holds a model or a scalar; declare a model for the inner array"},
+    {A "resource r \"/r\" { g: GET \"\" -> stream<int>; }",
+     "t.api:2:39: error: stream<...> takes a model (each event's data is JSON) or string (the data as it comes)"},
     {A "error NotFound 404 { }\nresource r \"/r\" { g: GET \"\" errors(NotFund); }", "t.api:3:36: error: unknown error 'NotFund'; did you mean 'NotFound'?"},
     {A "resource r \"/r\" { g: GET \"\" body string; }", "t.api:2:34: error: a body must be a model or an array of models"},
     /* header parameters: sent once, under a name the client does not send itself */

@@ -144,6 +144,11 @@ typedef struct apic_bool_list_entry { const char *key; apic_bool_list value; } a
 typedef struct apic_any_list_entry { const char *key; apic_any_list value; } apic_any_list_entry;
 typedef struct apic_int32_list_entry { const char *key; apic_int32_list value; } apic_int32_list_entry;
 typedef struct apic_bytes_list_entry { const char *key; apic_bytes_list value; } apic_bytes_list_entry;
+/* Map results of scalars (an operation's `-> map<int>`): the entries in the JSON object's order. */
+typedef struct apic_string_map { const apic_string_entry *items; size_t count; } apic_string_map;
+typedef struct apic_int_map { const apic_int_entry *items; size_t count; } apic_int_map;
+typedef struct apic_float_map { const apic_float_entry *items; size_t count; } apic_float_map;
+typedef struct apic_bool_map { const apic_bool_entry *items; size_t count; } apic_bool_map;
 
 /* Values of optional scalars, for designated initializers: `.limit = APIC_INT(20)` points at
  * a compound literal that lives until the end of the enclosing block. */

@@ -48,9 +48,12 @@ APIC_EXPORT uint64_t apic_now_ms(void);
 
 typedef enum apic_result_kind {
   APIC_RESULT_NONE,   /* no body expected */
-  APIC_RESULT_VALUE,  /* one value of op->result: a model, or an apic_list for an array */
+  APIC_RESULT_VALUE,  /* one value of op->result: a model, a scalar, an apic_list for an array or a
+                         map; text (string, date-time, date) is a string of its own (apic_free),
+                         the JSON string or, from a body that is not JSON, the body as it came */
   APIC_RESULT_PAGE,   /* one page model; iterable with a pager */
-  APIC_RESULT_STREAM  /* server-sent events, each data a value of op->result */
+  APIC_RESULT_STREAM  /* server-sent events, each data a value of op->result (apic_t_string: the
+                         data as it came, UTF-8 text) */
 } apic_result_kind;
 
 typedef struct apic_op_desc {
@@ -94,7 +97,8 @@ typedef struct apic_op_args {
 } apic_op_args;
 
 /** @brief A sync call: validates (APIC_ERR_INVALID_ARG, nothing sent), sends, decodes.
- *  @return 0 with *out (the result, the caller's: apic_value_free; NULL for NONE), or an
+ *  @return 0 with *out (the result, the caller's: apic_value_free, apic_free for text; NULL
+ *  for NONE), or an
  *  APIC_ERR_* code with *err (the caller's) and *out NULL. Safe from several threads. */
 APIC_EXPORT int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                              const apic_call_options *o, void **out, apic_error **err);

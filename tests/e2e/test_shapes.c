@@ -1,0 +1,274 @@
+/* The shapes the shipped specs do not have (tests/e2e/shapes.api), generated at build time and
+ * run against the mock serving the same spec: results that are text, numbers, bools, enums,
+ * arrays and maps of those, and streams of text; sync and async. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "apic/datetime.h"
+#include "e2e.h"
+#include "shapes/shapes.h"
+
+typedef struct fixture {
+  apic_mock *mock;
+  shapes_client *c;
+} fixture;
+
+static int setup(void **state)
+{
+  fixture *f = calloc(1, sizeof *f);
+  apic_mock_options mo = apic_mock_options_default();
+  mo.log_secrets = 1;
+  f->mock = mt_start("shapes", &mo);
+  shapes_client_options o = {.base_url = e2e_base(f->mock), .api_key = "shapes-key"};
+  o.http.backoff_initial_ms = 5;
+  assert_int_equal(shapes_client_new(&o, &f->c, NULL), 0);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fixture *f = *state;
+  shapes_client_free(f->c, 0);
+  apic_mock_stop(f->mock);
+  free(f);
+  return 0;
+}
+
+/* Before each test: the mock's store, log and faults emptied. */
+static int reset(void **state)
+{
+  fixture *f = *state;
+  mt_resp r;
+  mt_req(f->mock, "POST", "/__mock/reset", NULL, NULL, &r);
+  assert_int_equal(r.status, 200);
+  mt_free(&r);
+  return 0;
+}
+
+static void fault(fixture *f, const char *json)
+{
+  mt_resp r;
+  mt_req(f->mock, "POST", "/__mock/faults", json, NULL, &r);
+  assert_int_equal(r.status, 201);
+  mt_free(&r);
+}
+
+#define OK(call)                                                                                     \
+  do {                                                                                               \
+    int rc_ = (call);                                                                                \
+    if (rc_ != 0)                                                                                    \
+      shapes_error_print(err, stderr);                                                               \
+    assert_int_equal(rc_, 0);                                                                        \
+  } while (0)
+
+static int known_color(shapes_color c)
+{
+  return c == SHAPES_COLOR_RED || c == SHAPES_COLOR_GREEN || c == SHAPES_COLOR_BLUE;
+}
+
+static int on_line(const char *event, void *user_data)
+{
+  int *n = user_data;
+  assert_non_null(strstr(event, "sample-"));
+  ++*n;
+  return 0;
+}
+
+static void results_sync(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char *text = NULL, *when = NULL, *day = NULL;
+  OK(shapes_values_text(f->c, NULL, &text, &err));
+  assert_non_null(strstr(text, "sample-")); /* the JSON string, unquoted */
+  OK(shapes_values_when(f->c, NULL, &when, &err));
+  assert_int_equal(apic_datetime_parse(when, NULL, NULL), 0);
+  OK(shapes_values_day(f->c, NULL, &day, &err));
+  assert_true(apic_date_valid(day));
+  apic_free(text), apic_free(when), apic_free(day);
+
+  int64_t count = -1;
+  double ratio = -1;
+  bool flag = true;
+  shapes_color color = SHAPES_COLOR_UNKNOWN;
+  OK(shapes_values_count(f->c, NULL, &count, &err));
+  assert_in_range(count, 0, 100);
+  OK(shapes_values_ratio(f->c, NULL, &ratio, &err));
+  assert_true(ratio >= 0 && ratio <= 100);
+  OK(shapes_values_flag(f->c, NULL, &flag, &err));
+  OK(shapes_values_color(f->c, NULL, &color, &err));
+  assert_true(known_color(color));
+
+  apic_string_list *names = NULL;
+  apic_int_list *numbers = NULL;
+  shapes_color_list *colors = NULL;
+  OK(shapes_values_names(f->c, NULL, &names, &err));
+  assert_int_equal(names->count, 1);
+  assert_non_null(strstr(names->items[0], "sample-"));
+  OK(shapes_values_numbers(f->c, NULL, &numbers, &err));
+  assert_int_equal(numbers->count, 1);
+  OK(shapes_values_colors(f->c, NULL, &colors, &err));
+  assert_int_equal(colors->count, 1);
+  assert_true(known_color(colors->items[0]));
+  apic_value_free(names), apic_value_free(numbers), apic_value_free(colors);
+
+  apic_int_map *counts = NULL;
+  shapes_item_map *items = NULL;
+  shapes_color_map *hues = NULL;
+  OK(shapes_values_counts(f->c, NULL, &counts, &err));
+  assert_int_equal(counts->count, 1);
+  assert_string_equal(counts->items[0].key, "key");
+  OK(shapes_values_items(f->c, NULL, &items, &err));
+  assert_int_equal(items->count, 1);
+  assert_non_null(items->items[0].value.name);
+  shapes_item_map *kept = shapes_item_map_copy(items);
+  shapes_item_map_free(items);
+  assert_string_equal(kept->items[0].key, "key");
+  shapes_item_map_free(kept);
+  OK(shapes_values_hues(f->c, NULL, &hues, &err));
+  assert_true(known_color(hues->items[0].value));
+  apic_value_free(counts), apic_value_free(hues);
+
+  OK(shapes_values_nothing(f->c, NULL, &err));
+  int lines = 0;
+  OK(shapes_values_lines(f->c, NULL, on_line, &lines, &err));
+  assert_int_equal(lines, 5);
+  /* text results ask for JSON or text, streams for events (once: the stream's Accept only) */
+  cJSON *log = e2e_requests(f->mock);
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 0), "Accept"), "application/json, text/plain");
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 3), "Accept"), "application/json");
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1), "Accept"), "text/event-stream");
+  cJSON_Delete(log);
+}
+
+/* Async: each callback is lent its result in the C form the sync call hands out. */
+static int done_count, ok_count;
+static void on_text(apic_call *call, int status, const char *r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && strstr(r, "sample-") != NULL;
+}
+static void on_count(apic_call *call, int status, int64_t r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && r >= 0 && r <= 100;
+}
+static void on_ratio(apic_call *call, int status, double r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && r >= 0;
+}
+static void on_flag(apic_call *call, int status, bool r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud, (void)r;
+  done_count++;
+  ok_count += status == 0;
+}
+static void on_color(apic_call *call, int status, shapes_color r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && known_color(r);
+}
+static void on_names(apic_call *call, int status, const apic_string_list *r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && r->count == 1;
+}
+static void on_counts(apic_call *call, int status, const apic_int_map *r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && r->count == 1;
+}
+static void on_items(apic_call *call, int status, const shapes_item_map *r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && r->count == 1 && r->items[0].value.id != NULL;
+}
+static void on_nothing(apic_call *call, int status, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0;
+}
+static void on_lines_end(int status, const shapes_error *err, void *ud)
+{
+  (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0;
+}
+
+static void results_async(void **state)
+{
+  fixture *f = *state;
+  done_count = ok_count = 0;
+  int lines = 0;
+  assert_int_equal(shapes_values_text_async(f->c, NULL, on_text, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_when_async(f->c, NULL, NULL, NULL, NULL, NULL), APIC_ERR_INVALID_ARG); /* no callback */
+  assert_int_equal(shapes_values_count_async(f->c, NULL, on_count, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_ratio_async(f->c, NULL, on_ratio, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_flag_async(f->c, NULL, on_flag, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_color_async(f->c, NULL, on_color, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_names_async(f->c, NULL, on_names, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_counts_async(f->c, NULL, on_counts, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_items_async(f->c, NULL, on_items, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_nothing_async(f->c, NULL, on_nothing, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_values_lines_async(f->c, NULL, on_line, on_lines_end, &lines, NULL, NULL), 0);
+  assert_int_equal(shapes_client_run(f->c), 0);
+  assert_int_equal(done_count, 10);
+  assert_int_equal(ok_count, 10);
+  assert_int_equal(lines, 5);
+}
+
+/* A text result comes as a JSON string or, from a body that is not JSON, as the body itself;
+ * either must be text, and a date-time must be one. */
+static void text_results_take_plain_bodies(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char *text = NULL;
+  fault(f, "{\"path\": \"/values/text\", \"status\": 200, \"headers\": {\"Content-Type\": \"text/plain; charset=utf-8\"},"
+           " \"body\": \"plain \\\"words\\\"\"}");
+  OK(shapes_values_text(f->c, NULL, &text, &err));
+  assert_string_equal(text, "plain \"words\"");
+  apic_free(text);
+  fault(f, "{\"path\": \"/values/text\", \"status\": 200, \"body\": \"12\"}"); /* JSON, not a string */
+  assert_int_equal(shapes_values_text(f->c, NULL, &text, &err), APIC_ERR_DECODE);
+  assert_null(text);
+  assert_int_equal(shapes_error_kind_of(err), SHAPES_ERROR_DECODE);
+  shapes_error_free(err);
+  fault(f, "{\"path\": \"/values/when\", \"status\": 200, \"headers\": {\"Content-Type\": \"text/plain\"},"
+           " \"body\": \"yesterday\"}");
+  assert_int_equal(shapes_values_when(f->c, NULL, &text, &err), APIC_ERR_DECODE);
+  assert_non_null(strstr(shapes_error_message(err), "date-time"));
+  shapes_error_free(err);
+  fault(f, "{\"path\": \"/values/count\", \"status\": 200, \"body\": \"\\\"seven\\\"\"}");
+  int64_t n = 99;
+  assert_int_equal(shapes_values_count(f->c, NULL, &n, &err), APIC_ERR_DECODE);
+  assert_int_equal(n, 0); /* a value out: zero on failure */
+  shapes_error_free(err);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup(results_sync, reset),
+      cmocka_unit_test_setup(results_async, reset),
+      cmocka_unit_test_setup(text_results_take_plain_bodies, reset),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
