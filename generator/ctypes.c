@@ -175,13 +175,13 @@ void c_result_of(const char *prefix, const type *t, c_result *r)
   char elem[600];
   memset(r, 0, sizeof *r);
   int is_model_collection = (t->rk == R_ARRAY || t->rk == R_MAP) && t->inner->rk == R_MODEL;
-  if (is_text(t)) {
+  if (t->rk == R_STRING || t->rk == R_DATETIME || t->rk == R_DATE || t->rk == R_UUID) { /* text */
     join(r->type, sizeof r->type, "char", (char *)NULL);
     join(r->free_fn, sizeof r->free_fn, "apic_free", (char *)NULL);
   } else if (t->rk == R_ARRAY || t->rk == R_MAP) {
     c_collection(prefix, t->inner, t->rk == R_ARRAY ? "list" : "map", r->type, sizeof r->type);
     join(r->free_fn, sizeof r->free_fn, is_model_collection ? r->type : "apic_value", "_free", (char *)NULL);
-  } else { /* a model; int, float, bool, enum: a value */
+  } else { /* a model; int, int32, float, bool, enum: a value */
     r->by_value = t->rk != R_MODEL;
     join(r->type, sizeof r->type, c_value_type(prefix, t, elem, sizeof elem), (char *)NULL);
     if (t->rk == R_MODEL)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "apic/op.h"
 #include "apic/url.h"
 #include "engine.h"
@@ -440,7 +441,7 @@ void apic__op_built_clear(built *b)
 int apic__op_text_result(const apic_op_desc *op)
 {
   apic_type t = op->result != NULL ? op->result->type : APIC_T_MODEL;
-  return t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE;
+  return t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE || t == APIC_T_UUID;
 }
 
 void apic__op_result_free(const apic_op_desc *op, void *result)
@@ -463,7 +464,7 @@ static int is_json(const apic_response *r)
 }
 
 /* A text result: the JSON string, or a body that is not JSON as it came (UTF-8, no NUL, and a
- * date-time or date when the result is one); a string of its own (apic_free), not a value. */
+ * date-time, date or UUID when the result is one); a string of its own (apic_free), not a value. */
 static int decode_text(const apic_op_desc *op, const apic_response *r, const char *body, size_t len, void **out,
                        apic_error **e)
 {
@@ -484,9 +485,10 @@ static int decode_text(const apic_op_desc *op, const apic_response *r, const cha
     }
     text = apic__strndup(body, len);
     if (text != NULL && ((t == APIC_T_DATETIME && apic_datetime_parse(text, NULL, NULL) != 0) ||
-                         (t == APIC_T_DATE && !apic_date_valid(text)))) {
+                         (t == APIC_T_DATE && !apic_date_valid(text)) || (t == APIC_T_UUID && !apic_uuid_valid(text)))) {
       apic__free(text);
-      *e = apic_error_new(APIC_ERR_DECODE, "$: expected an RFC 3339 %s", t == APIC_T_DATE ? "date" : "date-time");
+      *e = apic_error_new(APIC_ERR_DECODE, "$: expected %s", t == APIC_T_DATE ? "an RFC 3339 date"
+                                                             : t == APIC_T_UUID ? "a UUID" : "an RFC 3339 date-time");
       return APIC_ERR_DECODE;
     }
   }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "e2e.h"
 #include "shapes/shapes.h"
 
@@ -94,6 +95,13 @@ static void results_sync(void **state)
   OK(shapes_values_day(f->c, NULL, &day, &err));
   assert_true(apic_date_valid(day));
   apic_free(text), apic_free(when), apic_free(day);
+  char *key = NULL;
+  int32_t small = -1;
+  OK(shapes_values_key(f->c, NULL, &key, &err));
+  assert_true(apic_uuid_valid(key));
+  apic_free(key);
+  OK(shapes_values_small(f->c, NULL, &small, &err));
+  assert_in_range(small, 0, 100);
 
   int64_t count = -1;
   double ratio = -1;
@@ -144,7 +152,7 @@ static void results_sync(void **state)
   /* text results ask for JSON or text, streams for events (once: the stream's Accept only) */
   cJSON *log = e2e_requests(f->mock);
   assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 0), "Accept"), "application/json, text/plain");
-  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 3), "Accept"), "application/json");
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, 5), "Accept"), "application/json");
   assert_string_equal(e2e_header(cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1), "Accept"), "text/event-stream");
   cJSON_Delete(log);
 }

@@ -147,6 +147,7 @@ typedef struct apic_bytes_list_entry { const char *key; apic_bytes_list value; }
 /* Map results of scalars (an operation's `-> map<int>`): the entries in the JSON object's order. */
 typedef struct apic_string_map { const apic_string_entry *items; size_t count; } apic_string_map;
 typedef struct apic_int_map { const apic_int_entry *items; size_t count; } apic_int_map;
+typedef struct apic_int32_map { const apic_int32_entry *items; size_t count; } apic_int32_map;
 typedef struct apic_float_map { const apic_float_entry *items; size_t count; } apic_float_map;
 typedef struct apic_bool_map { const apic_bool_entry *items; size_t count; } apic_bool_map;
 
