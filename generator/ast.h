@@ -184,7 +184,9 @@ typedef struct decl {
   /* D_ENUM */
   enum_value *values;
   /* D_MODEL, D_ERROR */
-  field *fields;
+  field *fields;     /* every field: once checked, the bases' (extends) first, then its own */
+  field *own_fields; /* the fields it declares itself (the tail of fields when it has no bases) */
+  struct name_ref *bases; /* extends A, B */
   /* D_ERROR */
   const char *status; /* "404" or "4XX" */
   loc status_at;
@@ -193,6 +195,7 @@ typedef struct decl {
   operation *ops;
   /* checker scratch */
   int visit;
+  int flattened; /* extends: 0 not yet, 1 under way, 2 done */
 } decl;
 
 /* One parsed file. */

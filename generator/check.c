@@ -12,6 +12,7 @@
 #include "apic/datetime.h"
 #include "apic/formats.h"
 #include "cnames.h"
+#include "compose.h"
 #include "frontend.h"
 #include "names.h"
 
@@ -1121,27 +1122,32 @@ int spec_check(spec *s)
       declare(&c, &c.resources, d, "resource");
     }
   }
+  compose_pair *same_names = compose_flatten(s, &c.types);
   for (decl *d = s->decls; d != NULL; d = d->next) {
     switch (d->kind) {
     case D_ENUM: check_enum(&c, d); break;
     case D_MODEL:
       check_annos(&c, d->annos, DECL_ANNOS, "a model");
-      check_fields(&c, d->fields, 0, "field");
-      check_members(&c, d);
+      check_fields(&c, d->own_fields, 0, "field");
       break;
     case D_ERROR:
       check_annos(&c, d->annos, DECL_ANNOS, "an error");
-      check_fields(&c, d->fields, 1, "field");
-      check_members(&c, d);
+      check_fields(&c, d->own_fields, 1, "field");
       check_error_status(&c, d, by_status);
       break;
     case D_RESOURCE: check_resource(&c, d); break;
     default: break;
     }
   }
-  for (decl *d = s->decls; d != NULL; d = d->next)
+  /* What reads other declarations' field types runs once every declaration is checked: a base,
+   * a page model may come after the model or resource that uses it. */
+  compose_check(s, same_names);
+  for (decl *d = s->decls; d != NULL; d = d->next) {
+    if (d->kind == D_MODEL || d->kind == D_ERROR)
+      check_members(&c, d);
     for (operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
       check_paging(&c, op);
+  }
   check_cycles(&c);
   cnames_finish(&c.names);
 out:

@@ -292,6 +292,14 @@ static void model_json(dumper *d, const decl *m)
   add_doc(d, m->doc);
   add_loc(d, m->at);
   add_deprecated(d, m->annos);
+  if (m->bases != NULL) {
+    nest(d, "extends", '[');
+    for (const name_ref *b = m->bases; b != NULL; b = b->next) {
+      sep(d);
+      put_text(d, b->name);
+    }
+    unnest(d, ']');
+  }
   add_fields(d, "fields", m->fields, 0);
 }
 

@@ -160,7 +160,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 }
 }
 
-%token KW_API "api" KW_IMPORT "import" KW_ENUM "enum" KW_MODEL "model" KW_ERROR "error"
+%token KW_API "api" KW_IMPORT "import" KW_ENUM "enum" KW_MODEL "model" KW_ERROR "error" KW_EXTENDS "extends"
 %token KW_RESOURCE "resource" KW_BODY "body" KW_QUERY "query" KW_PATH "path"
 %token KW_HEADERS "headers" KW_ERRORS "errors" KW_NULL "null" ARROW "->"
 %token KW_TRUE "true" KW_FALSE "false"
@@ -177,7 +177,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 %type <arg> args arg
 %type <decl> decl enum_decl model_decl error_decl resource_decl api_decl import_decl
 %type <op> ops op
-%type <names> names
+%type <names> names extends
 %type <item> api_items api_item
 %type <ev> enum_values enum_value
 %type <flag> opt_q nullable
@@ -211,7 +211,7 @@ ident_like
   | "api" { $$ = "api"; } | "import" { $$ = "import"; } | "enum" { $$ = "enum"; }
   | "model" { $$ = "model"; } | "error" { $$ = "error"; } | "resource" { $$ = "resource"; }
   | "body" { $$ = "body"; } | "query" { $$ = "query"; } | "path" { $$ = "path"; }
-  | "headers" { $$ = "headers"; } | "errors" { $$ = "errors"; }
+  | "headers" { $$ = "headers"; } | "errors" { $$ = "errors"; } | "extends" { $$ = "extends"; }
   ;
 
 /* ---- api ---------------------------------------------------------------------------- */
@@ -313,18 +313,23 @@ enum_wire
 /* ---- models and errors ------------------------------------------------------------------ */
 
 model_decl
-  : docs "model" ident_like annos '{' fields '}'
+  : docs "model" ident_like extends annos '{' fields '}'
                                  { $$ = new_decl(ctx, D_MODEL, $3, @3, $1); OOM_ABORT($$);
-                                   REVERSE(annotation, $4); $$->annos = $4;
-                                   REVERSE(field, $6); $$->fields = $6; }
+                                   $$->bases = $4; REVERSE(annotation, $5); $$->annos = $5;
+                                   REVERSE(field, $7); $$->fields = $$->own_fields = $7; }
   ;
 
 error_decl
-  : docs "error" ident_like status annos '{' fields '}'
+  : docs "error" ident_like status extends annos '{' fields '}'
                                  { $$ = new_decl(ctx, D_ERROR, $3, @3, $1); OOM_ABORT($$);
                                    $$->status = $4; $$->status_at = L(ctx, @4);
-                                   REVERSE(annotation, $5); $$->annos = $5;
-                                   REVERSE(field, $7); $$->fields = $7; }
+                                   $$->bases = $5; REVERSE(annotation, $6); $$->annos = $6;
+                                   REVERSE(field, $8); $$->fields = $$->own_fields = $8; }
+  ;
+
+extends
+  : %empty                       { $$ = NULL; }
+  | "extends" names              { $$ = $2; REVERSE(name_ref, $$); }
   ;
 
 status

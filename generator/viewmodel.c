@@ -36,7 +36,7 @@
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
   X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) \
   X(version_minor) X(version_patch) X(c_out_type) X(c_lent_type) X(c_result_from) X(c_result_var) X(result_by_value)    \
-  X(has_map)
+  X(has_map) X(extends) X(has_extends)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -675,6 +675,23 @@ static void error_keys(vm *v, const decl *m)
   copy(v, K(status_class_digit), is_class ? digit : "");
 }
 
+/* The models a model extends (its fields start with theirs). */
+static void add_bases(vm *v, const name_ref *bases)
+{
+  int n = 0, i = 0;
+  for (const name_ref *b = bases; b != NULL; b = b->next)
+    n++;
+  vb_begin(v->b, K(extends), V_LIST);
+  for (const name_ref *b = bases; b != NULL; b = b->next, i++) {
+    vb_begin(v->b, 0, V_OBJECT);
+    str(v, K(name), b->name);
+    c_name(v, K(c_name), b->name, 0);
+    add_ends(v, i, n);
+    vb_end(v->b);
+  }
+  vb_end(v->b);
+}
+
 static void model_view(vm *v, const decl *m)
 {
   char owner[600];
@@ -687,6 +704,9 @@ static void model_view(vm *v, const decl *m)
   boolean(v, K(is_error), m->kind == D_ERROR); /* errors get no functions of their own */
   add_collection_flags(v, m->name);
   add_doc(v, m->doc, m->annos);
+  boolean(v, K(has_extends), m->bases != NULL);
+  if (m->bases != NULL)
+    add_bases(v, m->bases);
   field_lists fields = {.lists = {m->fields}, .owner = stable_copy(v, owner)}; /* every field borrows it */
   add_fields(v, K(fields), &fields);
   boolean(v, K(has_fields), m->fields != NULL);

@@ -127,12 +127,30 @@ static void mock_refuses_bad_scalars(void **state)
   }
 }
 
+/* A model that extends others reaches the mock flat, with the constraints its own fields set. */
+static void extends_through_the_mock(void **state)
+{
+  fixture *f = *state;
+  kinds_error *err = NULL;
+  kinds_leafier body = {.n = 3, .label = "l", .extra = "e"}, *made = NULL;
+  OK(kinds_shelves_leafy(f->c, &body, NULL, &made, &err));
+  assert_int_equal(made->n, 3);
+  assert_true(made->id > 0); /* the mock owns ids */
+  assert_string_equal(made->label, "l");
+  assert_string_equal(made->extra, "e");
+  kinds_leafier_free(made);
+  char detail[400];
+  assert_int_equal(raw(f, "POST", "/shelves/leafy", "{\"n\":-1,\"id\":1}", detail, sizeof detail), 422);
+  assert_string_equal(detail, "$.n: below the minimum 0");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(scalars_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(scalar_parameters, setup, teardown),
       cmocka_unit_test_setup_teardown(mock_refuses_bad_scalars, setup, teardown),
+      cmocka_unit_test_setup_teardown(extends_through_the_mock, setup, teardown),
   };
   return cmocka_run_group_tests_name("e2e: every kind through the mock", tests, NULL, NULL);
 }

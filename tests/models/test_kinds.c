@@ -116,6 +116,32 @@ static void test_every_kind_from_literals(void **state)
   expect_invalid(&bad, "$.by: more than 64 bytes");
 }
 
+/* A model that extends others is flat in C: the bases' fields first (in order), then its own; a
+ * redefined field stays where its base put it, with the constraint the extending model gave. */
+static void test_extends_is_flat(void **state)
+{
+  (void)state;
+  _Static_assert(offsetof(kinds_leafier, n) == 0 && offsetof(kinds_leafier, id) > offsetof(kinds_leafier, n) &&
+                     offsetof(kinds_leafier, label) > offsetof(kinds_leafier, id) &&
+                     offsetof(kinds_leafier, extra) > offsetof(kinds_leafier, label),
+                 "Leaf's fields, then Thing's, then its own");
+  kinds_leafier v = {.n = 1, .id = 2, .label = "l", .extra = "e"};
+  apic_error *err = NULL;
+  char *text = apic_value_dump(&kinds_leafier__desc.type, &v, APIC_DUMP_WIRE, &err);
+  assert_string_equal(text, "{\"n\":1,\"id\":2,\"label\":\"l\",\"extra\":\"e\"}");
+  kinds_leafier *back = NULL;
+  assert_int_equal(kinds_leafier_parse(text, strlen(text), &back, &err), 0);
+  assert_true(kinds_leafier_equal(back, &v));
+  kinds_leafier_free(back);
+  apic_free(text);
+  v.n = -1;
+  assert_int_equal(kinds_leafier_validate(&v, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$.n: below the minimum 0");
+  apic_error_free(err);
+  const kinds_leaf leaf = {-1}; /* Leaf itself has no bound */
+  assert_int_equal(kinds_leaf_validate(&leaf, NULL), 0);
+}
+
 /* The new scalars' wire forms: int32's range, a UUID's shape, base64 (either alphabet, padding
  * optional) are checked as values are decoded. */
 static void test_scalar_formats_decode(void **state)
@@ -197,6 +223,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_kind_round_trips),
       cmocka_unit_test(test_every_kind_from_literals),
+      cmocka_unit_test(test_extends_is_flat),
       cmocka_unit_test(test_scalar_formats_decode),
       cmocka_unit_test(test_base64_vectors),
   };
