@@ -151,6 +151,8 @@ typedef struct operation {
   int has_path, has_query, has_headers; /* for "declared twice" on the part itself */
   type *body;
   type *ret; /* NULL: no result */
+  field *resp_headers;  /* `-> T headers(...)`: the response headers the result carries */
+  int has_resp_headers;
   struct name_ref *errors; /* errors(...) */
   int has_errors;
   annotation *annos;

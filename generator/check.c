@@ -435,7 +435,7 @@ static void *seen_before(checker *c, seen_set *set, const char *key, void *val)
 /* How a field or parameter (kind) is renamed and keeps its wire name, for messages. */
 static const char *rename_hint(const char *kind)
 {
-  return strcmp(kind, "header parameter") == 0 ? "use @header for the wire name"
+  return strstr(kind, "header") != NULL ? "use @header for the wire name"
          : strcmp(kind, "path parameter") == 0 ? "a path parameter's name is not sent"
                                                 : "use @json for the wire name";
 }
@@ -905,6 +905,40 @@ static void check_result(checker *c, const type *t)
                t->rk == R_MAP ? "map" : "array", inner->rk == R_MAP ? "map" : "array");
 }
 
+/* Response headers (`-> T headers(...)`), members of the result's struct beside its body
+ * (`body`): scalars, each read from its own HTTP header, present or absent (no default). */
+static void check_resp_headers(checker *c, const operation *op)
+{
+  if (op->has_resp_headers && op->ret != NULL && (op->ret->rk == R_PAGE || op->ret->rk == R_STREAM))
+    diag_error(c->d, op->ret->at, "response headers go with a value result, not a page or a stream");
+  check_fields(c, op->resp_headers, 1, "response header");
+  seen_set lower;
+  seen_init(&lower);
+  for (field *h = op->resp_headers; h != NULL; h = h->next) {
+    const char *wire = field_wire(h);
+    char *key = ast_strdup(c->s->arena, wire);
+    for (char *k = key; k != NULL && *k != '\0'; k++)
+      *k = (char)tolower((unsigned char)*k);
+    const field *same = key != NULL ? seen_before(c, &lower, key, h) : NULL;
+    if (h->type->rk != R_UNRESOLVED && !is_scalar(h->type->rk))
+      diag_error(c->d, h->type->at, "response header '%s' of operation '%s' must be a scalar or enum", h->name,
+                 op->name);
+    else if (h->def != NULL)
+      diag_error(c->d, h->def->at, "response header '%s' takes no default; make it optional ('?') instead", h->name);
+    else if (!is_header_name(wire))
+      diag_error(c->d, h->at, "response header '%s': \"%s\" is not an HTTP header name", h->name, wire);
+    else if (same != NULL && strcmp(field_wire(same), wire) != 0)
+      diag_error(c->d, h->at, "response headers '%s' and '%s' both read '%s' (header names ignore case)", same->name,
+                 h->name, wire);
+    else if (op->ret != NULL && strcmp(h->name, "body") == 0)
+      diag_error(c->d, h->at, "response header 'body' would collide with member 'body', the result's body, in the "
+                 "generated C; rename it (use @header for the wire name)");
+  }
+  seen_free(&lower);
+  cn_fields members = {op->resp_headers, "response header", rename_hint("response header")};
+  cnames_members(&c->names, &members, 1);
+}
+
 /* The type of a path parameter the spec does not declare. */
 static type string_type = {.kind = TYPE_NAMED, .rk = R_STRING};
 
@@ -991,6 +1025,7 @@ static void check_operation(checker *c, decl *r, operation *op)
   }
   if (op->ret != NULL && resolve_type(c, op->ret, 1))
     check_result(c, op->ret);
+  check_resp_headers(c, op);
   check_op_errors(c, op);
 }
 

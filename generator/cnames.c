@@ -67,6 +67,7 @@ static const derived DERIVED[] = {
                        "_each_async _next_page_async _pager_done _pager_free",
      NULL},
     {CN_OPERATION, "", "_params__fields __path __path__fields __path__desc __op __done __event __item", NULL},
+    {CN_OPERATION, "", "_result _result__desc _result__fields _result_free _result_copy", NULL}, /* -> T headers() */
     /* Members: a field x is x, and per its type and presence: */
     {CN_FIELD, "", "", NULL},
     {CN_ARRAY | CN_MAP, "", "_count", "the count of"},

@@ -29,6 +29,7 @@ enum {
   M_LIST_ENTRY = 1 << 7, /* an X_list_entry type (values of a map of arrays) */
   M_ENUM = 1 << 8,       /* an enum, not a model */
   M_MAP = 1 << 9,        /* an X_map type (a map result) */
+  O_HEADERS = 1 << 10,   /* the operation returns response headers: its result is %o_result */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
@@ -79,6 +80,9 @@ static const decl_rule enum_fns[] = {
 /* Per operation (templates/c/client.h.mustache), beside its params struct's members. */
 static const decl_rule op_fns[] = {
     {O_PARAMS, 0, C_DATA, "", "%o_params__desc", "const apic_model_desc", ""},
+    {O_HEADERS, 0, C_DATA, "", "%o_result__desc", "const apic_model_desc", ""},
+    {O_HEADERS, 0, C_FUNCTION, "", "%o_result_copy", "%o_result *", "const %o_result *"},
+    {O_HEADERS, 0, C_FUNCTION, "", "%o_result_free", "void", "%o_result *"},
     {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %Rconst %a_error *, void *"},
     {O_STREAM, 0, C_CALLBACK, "", "%o_event_cb", "int", "%E, void *"},
     {0, O_STREAM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %O%a_error **"},
@@ -425,6 +429,21 @@ static const char *op_params(const c_names *c, c_list *l, const decl *r, const o
   return expand(l, buf, x);
 }
 
+/* The members of an operation's result struct (<op>_result): its body, then each header. */
+static void result_items(const c_names *c, c_list *l, const operation *op, const char *owner)
+{
+  if (op->ret != NULL) {
+    field body = {.name = "body", .type = op->ret};
+    c_member m[C_MAX_MEMBERS];
+    int n = c_field_members(c->prefix, &body, 0, m);
+    vars x = {{0}};
+    for (int i = 0; i < n; i++)
+      add_item(l, C_MEMBER, owner, expand(l, m[i].name, &x), expand(l, m[i].type, &x), "", op, op);
+  }
+  for (const field *f = op->resp_headers; f != NULL; f = f->next)
+    field_items(c, l, f, 1, owner, op);
+}
+
 void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
 {
   char joined[600], name[700], upper[160], result_arg[920] = "", out_arg[920] = "", item[600] = "";
@@ -446,6 +465,13 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
       c_name(c, type_name(it), 0, item, sizeof item);
       have |= O_ITEMS;
     }
+  }
+  if (op->has_resp_headers) { /* the result is a struct of the body and the headers */
+    have |= O_HEADERS;
+    join(res.type, sizeof res.type, x.v['o'], "_result", (char *)NULL);
+    join(result_arg, sizeof result_arg, "const ", res.type, " *, ", (char *)NULL);
+    join(out_arg, sizeof out_arg, res.type, " **, ", (char *)NULL);
+    result_items(c, l, op, expand(l, res.type, &x));
   }
   x.v['r'] = res.type;
   x.v['R'] = result_arg;

@@ -338,6 +338,8 @@ static void add_returns(dumper *d, const operation *op)
   str(d, "kind", kind);
   if (t != NULL)
     type_json(d, "type", (t->rk == R_PAGE || t->rk == R_STREAM) ? t->inner : t);
+  if (op->has_resp_headers)
+    add_fields(d, "headers", op->resp_headers, 1);
   unnest(d, '}');
 }
 

@@ -445,7 +445,13 @@ names
 
 op_ret
   : %empty                       { $$ = NULL; }
-  | "->" type                    { $$ = $2; }
+  | "->" type resp_headers       { $$ = $2; }
+  | "->" "headers" '(' params ')' { $$ = NULL; ctx->op->has_resp_headers++; REVERSE(field, $4); ctx->op->resp_headers = $4; }
+  ;
+
+resp_headers
+  : %empty
+  | "headers" '(' params ')'     { ctx->op->has_resp_headers++; REVERSE(field, $3); ctx->op->resp_headers = $3; }
   ;
 
 %%

@@ -36,7 +36,7 @@
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
   X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) \
   X(version_minor) X(version_patch) X(c_out_type) X(c_lent_type) X(c_result_from) X(c_result_var) X(result_by_value)    \
-  X(has_map) X(extends) X(has_extends)
+  X(has_map) X(extends) X(has_extends) X(has_result_headers) X(c_result_struct) X(c_result_fields) X(result_headers)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -374,6 +374,7 @@ static const value *constraint(const annotation *annos, const char *name)
 typedef struct field_in {
   const field *f;
   int is_param;
+  int from_header; /* a response header the result carries, read from its wire name */
 } field_in;
 
 static int is_nullable(field_in in)
@@ -541,7 +542,7 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
   copy(v, K(c_flags), flags.len > 0 ? flags.data + 3 : "0");
   sb_free(&flags);
   c_string(v, K(c_wire), field_wire(f), strlen(field_wire(f)));
-  const char *header = in.is_param ? NULL : anno_string(f->annos, "header");
+  const char *header = in.from_header ? field_wire(f) : in.is_param ? NULL : anno_string(f->annos, "header");
   if (header != NULL)
     c_string(v, K(c_header), header, strlen(header));
   str(v, K(owner), owner);
@@ -577,6 +578,7 @@ typedef struct field_lists {
   int is_param;
   const char *owner;         /* the C struct's name: with it, the C keys too (borrowed) */
   int path_args;             /* path parameters: how each is passed to the C function */
+  int from_headers;          /* the second list holds response headers (a result's struct) */
 } field_lists;
 
 static void add_fields(vm *v, uint16_t key, const field_lists *in)
@@ -588,11 +590,12 @@ static void add_fields(vm *v, uint16_t key, const field_lists *in)
   vb_begin(v->b, key, V_LIST);
   for (int l = 0; l < 2; l++)
     for (const field *f = in->lists[l]; f != NULL; f = f->next, i++) {
+      field_in fi = {f, in->is_param, in->from_headers && l == 1};
       vb_begin(v->b, 0, V_OBJECT);
-      field_keys(v, (field_in){f, in->is_param});
+      field_keys(v, fi);
       add_ends(v, i, n);
       if (in->owner != NULL)
-        add_c_field(v, (field_in){f, in->is_param}, in->extra_flag[l], in->owner);
+        add_c_field(v, fi, in->extra_flag[l], in->owner);
       if (in->path_args)
         add_path_arg(v, f);
       vb_end(v->b);
@@ -787,12 +790,39 @@ static void add_paging(vm *v, const operation *op, const type *page_t)
  * sync out parameter's and the callback's types (`{{c_out_type}}out`, `{{c_lent_type}}result`:
  * each ends in '*' or a space), what frees one, and the expression that takes it from
  * libapic's `result` pointer. */
-static void add_result_c(vm *v, const operation *op)
+/* A result with response headers (`-> T headers(...)`) is a struct of its own, <op>_result:
+ * `body` (the body, as a required field of type T; none for `-> headers(...)`) beside a member
+ * per header. libapic decodes the body into the APIC_F_BODY field (op.c). */
+static void add_result_struct(vm *v, const operation *op, const char *c_op)
+{
+  char name[700], buf[1600];
+  join(name, sizeof name, c_op, "_result", (char *)NULL);
+  const char *owner = stable_copy(v, name);
+  str(v, K(c_result_struct), owner);
+  str(v, K(c_result_type), owner);
+  copy(v, K(c_out_type), join(buf, sizeof buf, owner, " **", (char *)NULL));
+  copy(v, K(c_lent_type), join(buf, sizeof buf, "const ", owner, " *", (char *)NULL));
+  str(v, K(c_result_from), "result");
+  copy(v, K(c_result_var), join(buf, sizeof buf, owner, " *out = NULL;", (char *)NULL));
+  copy(v, K(c_result_free), join(buf, sizeof buf, owner, "_free", (char *)NULL));
+  copy(v, K(c_result_desc), join(buf, sizeof buf, "&", owner, "__desc.type", (char *)NULL));
+  field body = {.name = "body", .type = op->ret};
+  field_lists fields = {{op->ret != NULL ? &body : NULL, op->resp_headers}, {"APIC_F_BODY", NULL}, 1, owner, 0, 1};
+  add_fields(v, K(c_result_fields), &fields);
+}
+
+static void add_result_c(vm *v, const operation *op, const char *c_op)
 {
   const type *t = op->ret;
-  const char *kind = t == NULL ? "APIC_RESULT_NONE" : t->rk == R_PAGE ? "APIC_RESULT_PAGE"
-                     : t->rk == R_STREAM ? "APIC_RESULT_STREAM" : "APIC_RESULT_VALUE";
+  const char *kind = t == NULL && !op->has_resp_headers ? "APIC_RESULT_NONE" : t == NULL ? "APIC_RESULT_VALUE"
+                     : t->rk == R_PAGE ? "APIC_RESULT_PAGE" : t->rk == R_STREAM ? "APIC_RESULT_STREAM"
+                                                                : "APIC_RESULT_VALUE";
   str(v, K(c_result_kind), kind);
+  flag(v, K(has_result_headers), op->has_resp_headers);
+  if (op->has_resp_headers) {
+    add_result_struct(v, op, c_op);
+    return;
+  }
   if (t == NULL)
     return;
   const type *inner = t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t;
@@ -828,10 +858,10 @@ static void add_op_c(vm *v, const decl *r, const operation *op, const field *pat
   join(owner, sizeof owner, c_op, "_params", (char *)NULL);
   const char *params_owner = stable_copy(v, owner);
   str(v, K(c_params_struct), params_owner);
-  field_lists params = {{op->query_params, op->header_params}, {NULL, "APIC_F_HEADER"}, 1, params_owner, 0};
+  field_lists params = {{op->query_params, op->header_params}, {NULL, "APIC_F_HEADER"}, 1, params_owner, 0, 0};
   add_fields(v, K(c_params), &params);
   boolean(v, K(has_params), op->query_params != NULL || op->header_params != NULL);
-  add_result_c(v, op);
+  add_result_c(v, op, c_op);
   if (op->body != NULL)
     add_body_type(v, op->body);
   const annotation *timeout = find_anno(op->annos, "timeout"), *retries = find_anno(op->annos, "retries");
@@ -877,6 +907,7 @@ static void op_view(vm *v, const decl *r, const operation *op)
   boolean(v, K(is_stream), t != NULL && t->rk == R_STREAM);
   if (t != NULL)
     add_type_object(v, K(result), t->rk == R_PAGE || t->rk == R_STREAM ? t->inner : t);
+  add_fields(v, K(result_headers), &(field_lists){.lists = {op->resp_headers}, .is_param = 1});
   boolean(v, K(is_idempotent), find_anno(op->annos, "idempotent") != NULL);
   if (op->has_errors) {
     vb_begin(v->b, K(errors), V_LIST);

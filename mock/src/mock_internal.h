@@ -123,6 +123,7 @@ typedef struct mock_reply {
   const char *ctype;
   size_t cuts[MOCK_SSE_EVENTS]; /* SSE: where each event ends */
   size_t ncuts;
+  cJSON *headers; /* more response headers, {"Name": "value"}; sent and deleted by apic_mock__send */
 } mock_reply;
 void apic_mock__reply_json(mock_reply *r, int status, cJSON *j); /* takes j */
 void apic_mock__reply_print(mock_reply *r, int status, const cJSON *j);

@@ -149,11 +149,16 @@ enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_soc
                                 const cJSON *fault)
 {
   struct MHD_Response *resp = make_response(m, c, s, r, fault);
+  cJSON *more = r->headers, *h;
+  r->headers = NULL;
   if (resp == NULL) {
     free(r->body);
+    cJSON_Delete(more);
     return MHD_NO;
   }
-  const cJSON *h, *own_type = NULL; /* a fault's Content-Type replaces the answer's */
+  cJSON_ArrayForEach(h, more) MHD_add_response_header(resp, h->string, h->valuestring);
+  cJSON_Delete(more);
+  const cJSON *own_type = NULL; /* a fault's Content-Type replaces the answer's */
   cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(fault, "headers"))
   own_type = strcasecmp(h->string, "Content-Type") == 0 ? h : own_type;
   if (r->ctype != NULL && r->len > 0 && own_type == NULL)

@@ -363,6 +363,28 @@ static void synthesize(apic_mock *m, const cJSON *op, const char *method, const 
   apic_mock__reply_json(r, 200, v);
 }
 
+/* The response headers a success declares (`-> T headers(...)`), synthesized for its type. */
+static void add_response_headers(apic_mock *m, const cJSON *op, const char *path, mock_reply *r)
+{
+  const cJSON *h;
+  uint64_t rng = apic_mock__hash(m->o.seed, path);
+  cJSON_ArrayForEach(h, get(get(op, "returns"), "headers"))
+  {
+    cJSON *v = apic_mock__synth(m->spec, get(h, "type"), h, &rng, 1, 0);
+    char text[128];
+    if (cJSON_IsString(v))
+      snprintf(text, sizeof text, "%s", v->valuestring);
+    else if (cJSON_IsBool(v))
+      snprintf(text, sizeof text, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else
+      snprintf(text, sizeof text, "%.17g", cJSON_GetNumberValue(v));
+    cJSON_Delete(v);
+    if (r->headers == NULL)
+      r->headers = cJSON_CreateObject();
+    cJSON_AddStringToObject(r->headers, str(h, "wire"), text);
+  }
+}
+
 void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,
                       const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r)
 {
@@ -391,6 +413,8 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *
     else
       apic_mock__crud(m, op, kind, path, params, parsed, &rng, r);
     pthread_mutex_unlock(&m->lock);
+    if (r->status >= 200 && r->status < 300)
+      add_response_headers(m, op, path, r);
   }
   cJSON_Delete(parsed), cJSON_Delete(query);
 }

@@ -53,6 +53,15 @@ size_t apic__elem_size(const apic_type_desc *t);
 /* The empty array's items: not NULL, so an empty array is present. */
 extern const char apic__empty[1];
 
+/* apic_model_set_headers; with required not NULL, a field that is not optional whose header is
+ * absent or does not read as its type is APIC_ERR_DECODE with *required saying which. */
+int apic__set_headers(const apic_model_desc *m, void *value, const char *(*header)(const char *name, void *ctx),
+                      void *ctx, apic_error **required);
+/* Decodes len bytes of JSON text into field f of obj, a value in arena a (a result's body,
+ * decoded into its struct). */
+int apic__decode_field(apic__arena *a, const apic_field_desc *f, void *obj, const char *text, size_t len,
+                       apic_error **err);
+
 /* Encodes (or with out NULL only checks) one value of type t: apic_value_dump's work, with
  * the length. */
 int apic__encode(const apic_type_desc *t, const void *value, unsigned how, char **out, size_t *len,

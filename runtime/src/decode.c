@@ -752,3 +752,22 @@ int apic_value_parse(const apic_type_desc *t, const char *text, size_t len, void
   *out = value;
   return 0;
 }
+
+int apic__decode_field(apic__arena *a, const apic_field_desc *f, void *obj, const char *text, size_t len,
+                       apic_error **err)
+{
+  dec d;
+  memset(&d, 0, sizeof d);
+  d.start = d.p = text;
+  d.end = text + len;
+  d.err = err;
+  d.arena = a;
+  ws(&d);
+  int rc = d.p < d.end ? decode_field(&d, f, obj, 0) : syntax(&d, "unexpected end");
+  if (rc == 0) {
+    ws(&d);
+    if (d.p != d.end)
+      rc = syntax(&d, "text after the value");
+  }
+  return rc;
+}

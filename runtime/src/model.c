@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apic/datetime.h"
 #include "apic/formats.h"
 #include "codec.h"
 #include "internal.h"
@@ -338,15 +339,24 @@ int apic_value_equal(const apic_type_desc *t, const void *a, const void *b)
 
 /* ---- fields from response headers ------------------------------------------------------------------ */
 
-/* The header's text as field f's value, in the arena; 0, or nonzero when it does not parse. */
-static int header_value(apic__arena *a, const apic_field_desc *f, const char *text, void *slot)
+/* The header's text as field f's value (at slot; obj is the struct), in the arena; 0, or nonzero
+ * when it does not parse. */
+static int header_value(apic__arena *a, const apic_field_desc *f, const char *text, void *slot, void *obj)
 {
   char *end = NULL;
   switch (f->type->type) {
   case APIC_T_STRING:
-  case APIC_T_DATETIME:
-  case APIC_T_DATE:
     return copy_text(a, slot, text);
+  case APIC_T_DATETIME:
+    return apic_datetime_parse(text, NULL, NULL) == 0 ? copy_text(a, slot, text) : APIC_ERR_INVALID_ARG;
+  case APIC_T_DATE:
+    return apic_date_valid(text) ? copy_text(a, slot, text) : APIC_ERR_INVALID_ARG;
+  case APIC_T_ENUM: /* a value this SDK does not know is 0, its text kept */
+    *(int *)slot = 0;
+    for (int i = 0; i < f->type->enumd->count; i++)
+      if (strcmp(f->type->enumd->wire[i], text) == 0)
+        return *(int *)slot = i + 1, 0;
+    return copy_text(a, (void *)((char *)obj + f->unknown_offset), text);
   case APIC_T_UUID:
     return apic_uuid_valid(text) ? copy_text(a, slot, text) : APIC_ERR_INVALID_ARG;
   case APIC_T_INT:
@@ -378,8 +388,8 @@ static int header_value(apic__arena *a, const apic_field_desc *f, const char *te
   }
 }
 
-int apic_model_set_headers(const apic_model_desc *m, void *value, const char *(*header)(const char *name, void *ctx),
-                           void *ctx)
+int apic__set_headers(const apic_model_desc *m, void *value, const char *(*header)(const char *name, void *ctx),
+                      void *ctx, apic_error **required)
 {
   apic__arena *a = apic__arena_of(value);
   if (a == NULL)
@@ -387,20 +397,30 @@ int apic_model_set_headers(const apic_model_desc *m, void *value, const char *(*
   for (size_t i = 0; i < m->nfields; i++) {
     const apic_field_desc *f = &m->fields[i];
     const char *text = f->header != NULL ? header(f->header, ctx) : NULL;
-    if (text == NULL)
-      continue;
-    void *slot = (char *)value + f->offset;
-    if (f->flags & APIC_F_POINTER) {
-      void *v = apic__arena_alloc(a, apic__elem_size(f->type));
-      if (v == NULL)
-        return APIC_ERR_NOMEM;
-      if (header_value(a, f, text, v) == 0)
-        *(void **)slot = v;
-    } else if (header_value(a, f, text, slot) == APIC_ERR_NOMEM) {
+    int rc = text == NULL ? APIC_ERR_INVALID_ARG : 0;
+    void *slot = (char *)value + f->offset, *v = NULL;
+    if (rc == 0 && (f->flags & APIC_F_POINTER) && (v = apic__arena_alloc(a, apic__elem_size(f->type))) == NULL)
       return APIC_ERR_NOMEM;
+    if (rc == 0)
+      rc = header_value(a, f, text, v != NULL ? v : slot, value);
+    if (rc == APIC_ERR_NOMEM)
+      return rc;
+    if (rc == 0 && v != NULL)
+      *(void **)slot = v;
+    if (rc != 0 && f->header != NULL && required != NULL && !(f->flags & APIC_F_OPTIONAL)) {
+      *required = apic_error_new(APIC_ERR_DECODE, text == NULL ? "the response has no %s header"
+                                                                : "the response's %s header does not read as its type",
+                                 f->header);
+      return APIC_ERR_DECODE;
     }
   }
   return 0;
+}
+
+int apic_model_set_headers(const apic_model_desc *m, void *value, const char *(*header)(const char *name, void *ctx),
+                           void *ctx)
+{
+  return apic__set_headers(m, value, header, ctx, NULL);
 }
 
 /* ---- messages about cJSON values (the mock's) -------------------------------------------------- */

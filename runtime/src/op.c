@@ -328,11 +328,28 @@ static int build_url(built *b, apic_api *a, const apic_op_desc *op, const apic_o
   return rc;
 }
 
+static int is_text(const apic_type_desc *t)
+{
+  return t != NULL && (t->type == APIC_T_STRING || t->type == APIC_T_DATETIME || t->type == APIC_T_DATE ||
+                       t->type == APIC_T_UUID);
+}
+
+/* The type the body is decoded into: the result's, or its struct's body field's (NULL: none). */
+static const apic_type_desc *body_type(const apic_op_desc *op)
+{
+  if (!op->with_headers)
+    return op->result;
+  for (size_t i = 0; i < op->result->model->nfields; i++)
+    if (op->result->model->fields[i].flags & APIC_F_BODY)
+      return op->result->model->fields[i].type;
+  return NULL;
+}
+
 /* What the operation takes back: JSON, or for a text result JSON or plain text. A stream's
  * Accept (text/event-stream) is apic_stream's to send. */
 static const char *accepted(const apic_op_desc *op)
 {
-  return apic__op_text_result(op) ? "application/json, text/plain" : "application/json";
+  return is_text(body_type(op)) ? "application/json, text/plain" : "application/json";
 }
 
 static int build_headers(built *b, apic_api *a, const apic_op_desc *op, const apic_call_options *o, apic_error **err)
@@ -440,8 +457,7 @@ void apic__op_built_clear(built *b)
 
 int apic__op_text_result(const apic_op_desc *op)
 {
-  apic_type t = op->result != NULL ? op->result->type : APIC_T_MODEL;
-  return t == APIC_T_STRING || t == APIC_T_DATETIME || t == APIC_T_DATE || t == APIC_T_UUID;
+  return !op->with_headers && is_text(op->result);
 }
 
 void apic__op_result_free(const apic_op_desc *op, void *result)
@@ -498,6 +514,54 @@ static int decode_text(const apic_op_desc *op, const apic_response *r, const cha
   return 0;
 }
 
+static const char *response_header(const char *name, void *r)
+{
+  return apic_response_header(r, name);
+}
+
+/* The body into field f (APIC_F_BODY) of the result struct obj, in arena a: text by its
+ * Content-Type (decode_text), anything else as JSON. */
+static int decode_body_field(const apic_op_desc *op, const apic_field_desc *f, const apic_response *r, void *obj,
+                             apic__arena *a, apic_error **e)
+{
+  size_t len;
+  const char *body = apic_response_body(r, &len);
+  if (!is_text(f->type))
+    return apic__decode_field(a, f, obj, body, len, e);
+  apic_op_desc text_op = *op; /* the body's type as the operation's, for decode_text */
+  text_op.result = f->type;
+  void *text = NULL;
+  int rc = decode_text(&text_op, r, body, len, &text, e);
+  if (rc == 0 && (*(char **)((char *)obj + f->offset) = apic__arena_strndup(a, text, strlen(text))) == NULL)
+    rc = APIC_ERR_NOMEM;
+  apic__free(text);
+  return rc;
+}
+
+/* A result with response headers: the struct op->result, the body in its APIC_F_BODY field. */
+static int decode_with_headers(const apic_op_desc *op, const apic_response *r, size_t len, void **out, apic_error **e)
+{
+  const apic_model_desc *m = op->result->model;
+  apic__arena *a = NULL;
+  void *obj = apic__arena_new(m->size, len + 256, &a);
+  if (obj == NULL)
+    return APIC_ERR_NOMEM;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < m->nfields; i++)
+    if (m->fields[i].flags & APIC_F_BODY)
+      rc = len == 0 ? (*e = apic_error_new(APIC_ERR_NO_BODY, "no body, where the operation returns one"),
+                       APIC_ERR_NO_BODY)
+                    : decode_body_field(op, &m->fields[i], r, obj, a, e);
+  if (rc == 0)
+    rc = apic__set_headers(m, obj, response_header, (void *)r, e);
+  if (rc != 0) {
+    apic__arena_free(a);
+    return rc;
+  }
+  *out = obj;
+  return 0;
+}
+
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err)
 {
   *out = NULL;
@@ -507,7 +571,9 @@ int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, 
   const char *body = apic_response_body(r, &len);
   apic_error *e = NULL;
   int rc = APIC_ERR_NO_BODY;
-  if (len == 0) /* a 204, or any 2xx without the result the operation returns */
+  if (op->with_headers)
+    rc = decode_with_headers(op, r, len, out, &e);
+  else if (len == 0) /* a 204, or any 2xx without the result the operation returns */
     e = apic_error_new(rc, "no body, where the operation returns a result");
   else if (op->result_kind == APIC_RESULT_VALUE && apic__op_text_result(op))
     rc = decode_text(op, r, body, len, out, &e);

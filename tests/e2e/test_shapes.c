@@ -271,12 +271,84 @@ static void text_results_take_plain_bodies(void **state)
   shapes_error_free(err);
 }
 
+/* Response headers beside the body, in one struct freed whole: required ones plain values,
+ * optional ones pointers; a required one absent is DECODE, an optional one malformed NULL. */
+static void response_headers(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  shapes_session_login_params lp = {.user = "ann"};
+  shapes_session_login_result *login = NULL;
+  OK(shapes_session_login(f->c, &lp, NULL, &login, &err));
+  assert_non_null(strstr(login->body, "sample-"));
+  assert_in_range(login->rate_limit, 0, 100);
+  assert_non_null(login->expires_after);
+  assert_int_equal(apic_datetime_parse(login->expires_after, NULL, NULL), 0);
+  assert_non_null(login->color);
+  assert_true(known_color(*login->color));
+  shapes_session_login_result *kept = shapes_session_login_result_copy(login);
+  shapes_session_login_result_free(login);
+  assert_non_null(strstr(kept->body, "sample-"));
+  shapes_session_login_result_free(kept);
+
+  shapes_session_profile_result *profile = NULL;
+  OK(shapes_session_profile(f->c, NULL, &profile, &err));
+  assert_non_null(profile->body.name);
+  assert_non_null(profile->etag);
+  shapes_session_profile_result_free(profile);
+  shapes_session_tags_result *tags = NULL;
+  OK(shapes_session_tags(f->c, NULL, &tags, &err));
+  assert_int_equal(tags->body_count, 1);
+  assert_in_range(tags->total, 0, 100);
+  shapes_session_tags_result_free(tags);
+  shapes_session_ping_result *ping = NULL;
+  OK(shapes_session_ping(f->c, NULL, &ping, &err));
+  assert_int_equal(apic_datetime_parse(ping->server_time, NULL, NULL), 0);
+  shapes_session_ping_result_free(ping);
+
+  fault(f, "{\"path\": \"/session/login\", \"status\": 200, \"body\": \"\\\"tok\\\"\","
+           " \"headers\": {\"X-Rate-Limit\": 7, \"X-Expires-After\": \"tomorrow\", \"X-Color\": \"mauve\"}}");
+  OK(shapes_session_login(f->c, &lp, NULL, &login, &err));
+  assert_string_equal(login->body, "tok");
+  assert_int_equal(login->rate_limit, 7);
+  assert_null(login->expires_after); /* not a date-time */
+  assert_int_equal(*login->color, SHAPES_COLOR_UNKNOWN);
+  assert_string_equal(login->color_unknown, "mauve");
+  shapes_session_login_result_free(login);
+  fault(f, "{\"path\": \"/session/login\", \"status\": 200, \"body\": \"\\\"tok\\\"\"}");
+  assert_int_equal(shapes_session_login(f->c, &lp, NULL, &login, &err), APIC_ERR_DECODE);
+  assert_null(login);
+  assert_non_null(strstr(shapes_error_message(err), "the response has no X-Rate-Limit header"));
+  shapes_error_free(err);
+}
+
+static void on_login(apic_call *call, int status, const shapes_session_login_result *r, const shapes_error *err,
+                     void *ud)
+{
+  (void)call, (void)err, (void)ud;
+  done_count++;
+  ok_count += status == 0 && r->expires_after != NULL && strstr(r->body, "sample-") != NULL;
+}
+
+static void response_headers_async(void **state)
+{
+  fixture *f = *state;
+  done_count = ok_count = 0;
+  shapes_session_login_params lp = {.user = "ann"};
+  assert_int_equal(shapes_session_login_async(f->c, &lp, NULL, on_login, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_client_run(f->c), 0);
+  assert_int_equal(done_count, 1);
+  assert_int_equal(ok_count, 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(results_sync, reset),
       cmocka_unit_test_setup(results_async, reset),
       cmocka_unit_test_setup(text_results_take_plain_bodies, reset),
+      cmocka_unit_test_setup(response_headers, reset),
+      cmocka_unit_test_setup(response_headers_async, reset),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

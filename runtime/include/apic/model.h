@@ -83,7 +83,8 @@ enum {
   APIC_F_HAS_DEFAULT = 1 << 6, /* absent: the default applies (sent, and filled in on decode) */
   APIC_F_SENSITIVE = 1 << 7,   /* never in logs, errors or apic_value_dump's redacted text */
   APIC_F_POINTER = 1 << 8,     /* a scalar, enum or model member stored as a pointer */
-  APIC_F_HEADER = 1 << 9       /* an operation parameter sent as a request header (apic/op.h) */
+  APIC_F_HEADER = 1 << 9,      /* an operation parameter sent as a request header (apic/op.h) */
+  APIC_F_BODY = 1 << 10        /* a result's body, beside the response headers (apic/op.h) */
 };
 
 typedef struct apic_field_desc {

@@ -71,6 +71,10 @@ typedef struct apic_op_desc {
   int idempotent;                       /* @idempotent: a POST/PATCH that may be retried */
   uint64_t timeout_ms;                  /* @timeout: the call's total; 0: the client's */
   int64_t retries;                      /* @retries; -1: the client's */
+  /* VALUE with response headers: op->result is a model whose APIC_F_BODY field (if any) takes
+   * the body and whose fields with `header` take the response headers (a required one absent or
+   * not of its type: APIC_ERR_DECODE). */
+  int with_headers;
 } apic_op_desc;
 
 /** Per-call settings. Zero means "the operation's, else the client's" for every field, so
