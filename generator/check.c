@@ -14,6 +14,7 @@
 #include "cnames.h"
 #include "compose.h"
 #include "frontend.h"
+#include "lro.h"
 #include "names.h"
 
 #define MAX_PATH_PARAMS 32
@@ -53,6 +54,7 @@ static const anno_rule DECL_ANNOS[] = {{"deprecated", ARG_OPT_STRING}, {NULL, AR
 static const anno_rule OP_ANNOS[] = {
     {"idempotent", ARG_NONE}, {"timeout", ARG_UINT},  {"retries", ARG_UINT},
     {"deprecated", ARG_OPT_STRING}, {"paginate", ARG_NONE /* keyed args, checked apart */},
+    {"lro", ARG_NONE /* keyed args, checked apart */}, {"accumulate", ARG_STRING},
     {NULL, ARG_NONE}};
 
 static void list_rules(const anno_rule *rules, char *buf, size_t size)
@@ -81,7 +83,7 @@ static void check_annos(checker *c, const annotation *annos, const anno_rule *ru
     if (given & bit)
       diag_error(c->d, a->at, "'@%s' given twice", a->name);
     given |= bit;
-    if (strcmp(a->name, "paginate") == 0)
+    if (strcmp(a->name, "paginate") == 0 || strcmp(a->name, "lro") == 0)
       continue;
     int nargs = 0;
     for (const arg *g = a->args; g != NULL; g = g->next)
@@ -1029,6 +1031,163 @@ static void check_operation(checker *c, decl *r, operation *op)
   check_op_errors(c, op);
 }
 
+/* ---- long-running operations and joined streams ---------------------------------------------- */
+
+static int is_lro_value_key(const char *key)
+{
+  for (int i = 0; i < LRO_ROLES; i++)
+    if (strcmp(key, LRO_ROLE_KEYS[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* Keys given once, as strings, and known. */
+static int check_lro_keys(checker *c, const annotation *a)
+{
+  static const char *const once[] = {"status", "poll", "watch", "cancel", "error"};
+  unsigned given = 0;
+  for (const arg *g = a->args; g != NULL; g = g->next) {
+    if (g->key == NULL || g->val.kind != VAL_STRING) {
+      diag_error(c->d, a->at, "'@lro' takes key: \"value\" pairs (status, success, failed, cancelled, poll, "
+                 "watch, cancel, error)");
+      return -1;
+    }
+    size_t i = 0;
+    while (i < sizeof once / sizeof once[0] && strcmp(once[i], g->key) != 0)
+      i++;
+    if (i < sizeof once / sizeof once[0] && (given & (1u << i)))
+      diag_error(c->d, g->key_at, "'@lro' key '%s' given twice", g->key);
+    else if (i < sizeof once / sizeof once[0])
+      given |= 1u << i;
+    else if (!is_lro_value_key(g->key)) {
+      diag_error(c->d, g->key_at, "unknown '@lro' key '%s'; expected status, success, failed, cancelled, poll, "
+                 "watch, cancel or error", g->key);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The terminal values: each a value of the status enum (any text for a string status), in one
+ * role only; at least one success. */
+static void check_lro_values(checker *c, const annotation *a, const field *status)
+{
+  seen_set seen;
+  seen_init(&seen);
+  int successes = 0;
+  for (const arg *g = a->args; g != NULL; g = g->next) {
+    if (!is_lro_value_key(g->key))
+      continue;
+    successes += strcmp(g->key, "success") == 0;
+    const decl *e = status->type->rk == R_ENUM ? status->type->target : NULL;
+    const enum_value *v = e != NULL ? e->values : NULL;
+    while (v != NULL && strcmp(v->name, g->val.text) != 0)
+      v = v->next;
+    if (e != NULL && v == NULL)
+      diag_error(c->d, g->val.at, "'@lro' %s \"%s\": not a value of enum '%s'", g->key, g->val.text, e->name);
+    else if (g->val.text[0] == '\0')
+      diag_error(c->d, g->val.at, "'@lro' %s: a status value is not empty", g->key);
+    else if (seen_before(c, &seen, g->val.text, (void *)g) != NULL)
+      diag_error(c->d, g->val.at, "'@lro' value \"%s\" is given twice", g->val.text);
+  }
+  seen_free(&seen);
+  if (successes == 0)
+    diag_error(c->d, a->at, "'@lro' needs success: \"VALUE\", the status that ends the operation well");
+}
+
+/* An operation @lro names (poll, watch, cancel): it takes nothing but path parameters, each
+ * filled from the resource (lro_fill), at most one from its `id`. */
+static const operation *check_lro_op(checker *c, const annotation *a, const char *role, const lro_op *o,
+                                     const decl *model, const char *start_full, const operation *start)
+{
+  if (o->ref == NULL)
+    return NULL;
+  if (o->op == NULL) {
+    diag_error(c->d, a->at, "'@lro' %s \"%s\": no such operation (\"name\" in this resource, or "
+               "\"resource.name\")", role, o->ref);
+    return NULL;
+  }
+  const operation *op = o->op;
+  int required = op->body != NULL;
+  for (int l = 0; l < 2; l++)
+    for (const field *p = l == 0 ? op->query_params : op->header_params; p != NULL; p = p->next)
+      required |= !p->optional && p->def == NULL;
+  if (required)
+    diag_error(c->d, a->at, "'@lro' %s \"%s\": the operation takes a body or a required parameter; it may "
+               "take only path parameters, which come from the resource", role, o->ref);
+  char full[2048], name[NAME_MAX_LEN + 1];
+  join3(full, sizeof full, o->resource->path, op->path, "");
+  const field *declared;
+  int from_id = 0;
+  for (const char *p = full; next_path_param(&p, op, name, sizeof name, &declared);) {
+    static const type string_t = {.kind = TYPE_NAMED, .rk = R_STRING};
+    lro_source src = lro_fill(model, start_full, start, name, declared != NULL ? declared->type : &string_t);
+    if (src == LRO_FROM_NONE || (src == LRO_FROM_ID && from_id++ > 0))
+      diag_error(c->d, a->at, "'@lro' %s \"%s\": nothing fills its path parameter '%s': model '%s' has no "
+                 "field of that name and type, nor the starting operation a path parameter of that name; %s", role, o->ref,
+                 name, model->name, from_id > 1 ? "its 'id' fills another" : "nor has it an 'id' of that type");
+  }
+  return op;
+}
+
+/* @lro(status: "F", success: "V", failed: "V", cancelled: "V", poll: "OP", watch: "OP",
+ * cancel: "OP", error: "F"); values may repeat. */
+static void check_lro(checker *c, const decl *r, operation *op)
+{
+  lro_info lro;
+  if (!lro_read(c->s->decls, r, op, &lro) || check_lro_keys(c, lro.a) != 0)
+    return;
+  const annotation *a = lro.a;
+  if (op->ret == NULL || op->ret->rk != R_MODEL || op->has_resp_headers) {
+    diag_error(c->d, a->at, "'@lro' needs an operation that returns a model (without headers): the resource it "
+               "starts");
+    return;
+  }
+  const decl *model = op->ret->target;
+  const field *status = lro.status != NULL ? find_field(model->fields, lro.status) : NULL;
+  if (status == NULL || (status->type->rk != R_STRING && status->type->rk != R_ENUM)) {
+    diag_error(c->d, a->at, "'@lro' needs status: \"FIELD\", a string or enum field of model '%s'", model->name);
+    return;
+  }
+  check_lro_values(c, a, status);
+  const field *why = lro.error != NULL ? find_field(model->fields, lro.error) : NULL;
+  if (lro.error != NULL && (why == NULL || why->type->rk != R_STRING))
+    diag_error(c->d, a->at, "'@lro' error \"%s\": model '%s' has no string field '%s'", lro.error, model->name,
+               lro.error);
+  if (lro.poll.ref == NULL)
+    diag_error(c->d, a->at, "'@lro' needs poll: \"OPERATION\", a GET of the resource");
+  char full[2048];
+  join3(full, sizeof full, r->path, op->path, "");
+  const operation *poll = check_lro_op(c, a, "poll", &lro.poll, model, full, op);
+  if (poll != NULL && (strcmp(poll->method, "GET") != 0 || poll->ret == NULL || poll->ret->rk != R_MODEL ||
+                       poll->ret->target != model || poll->has_resp_headers))
+    diag_error(c->d, a->at, "'@lro' poll \"%s\": a GET that returns %s", lro.poll.ref, model->name);
+  const operation *watch = check_lro_op(c, a, "watch", &lro.watch, model, full, op);
+  const field *ev = watch != NULL && watch->ret != NULL && watch->ret->rk == R_STREAM && watch->ret->inner->rk == R_MODEL
+                        ? find_field(watch->ret->inner->target->fields, lro.status)
+                        : NULL;
+  if (watch != NULL && (ev == NULL || ev->type->rk != status->type->rk || ev->type->target != status->type->target))
+    diag_error(c->d, a->at, "'@lro' watch \"%s\": a stream whose events have the field '%s' of the resource's "
+               "type", lro.watch.ref, lro.status);
+  check_lro_op(c, a, "cancel", &lro.cancel, model, full, op);
+}
+
+/* @accumulate("F"): a stream whose events' string field F is joined into one text. */
+static void check_accumulate(checker *c, const operation *op)
+{
+  const annotation *a = find_anno(op->annos, "accumulate");
+  const char *name = accumulate_field(op);
+  if (a == NULL || name == NULL)
+    return;
+  int events = op->ret != NULL && op->ret->rk == R_STREAM && op->ret->inner->rk == R_MODEL;
+  const field *f = events ? find_field(op->ret->inner->target->fields, name) : NULL;
+  if (!events)
+    diag_error(c->d, a->at, "'@accumulate' needs a stream<Model> result");
+  else if (f == NULL || f->type->rk != R_STRING)
+    diag_error(c->d, a->at, "'@accumulate' \"%s\": event model '%s' has no string field '%s'", name,
+               op->ret->inner->target->name, name);
+}
+
 /* An operation's paging. It reads the page model's fields, whose types are resolved when that
  * model is checked: so it runs once every declaration is, as the page model may come after
  * the resource that uses it. */
@@ -1180,8 +1339,11 @@ int spec_check(spec *s)
   for (decl *d = s->decls; d != NULL; d = d->next) {
     if (d->kind == D_MODEL || d->kind == D_ERROR)
       check_members(&c, d);
-    for (operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
+    for (operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
       check_paging(&c, op);
+      check_lro(&c, d, op); /* the same: it reads models' fields */
+      check_accumulate(&c, op);
+    }
   }
   check_cycles(&c);
   cnames_finish(&c.names);

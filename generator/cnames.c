@@ -51,6 +51,7 @@ static const derived DERIVED[] = {
                  "_group_new _error_copy",
      NULL},
     {CN_API_UPPER, "", "_ERROR_REDIRECT", NULL},
+    {CN_API_UPPER, "", "_ERROR_OPERATION_FAILED _ERROR_OPERATION_CANCELLED", NULL}, /* long-running operations */
     {CN_API_UPPER, "", "_H _MODELS_H _ERRORS_H _CLIENT_H _MOCK_H _DEFAULT_BASE_URL _API_KEY_ENV _USER_AGENT "
                        "_API_VERSION _GENERATED_BY _ERROR_NONE _ERROR_CONNECTION _ERROR_TIMEOUT _ERROR_CANCELLED "
                        "_ERROR_DECODE _ERROR_INVALID_ARGUMENT _ERROR_UNKNOWN_STATUS _ERROR_OTHER",
@@ -60,6 +61,7 @@ static const derived DERIVED[] = {
     {CN_MODEL | CN_ERROR, "", "__desc _free _copy _equal _parse _dump _validate", NULL},
     {CN_MODEL | CN_ERROR, "", "__fields", NULL},
     {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry _map _map_free _map_copy", NULL},
+    {CN_MODEL, "", "_from_error", NULL}, /* the result of an @lro operation */
     {CN_ENUM, "", "_to_string _from_string __enum", NULL},
     {CN_ENUM, "", "__wire _entry _list _list_entry _map", NULL},
     {CN_ENUM_UPPER, "", "_UNKNOWN", NULL},
@@ -68,6 +70,10 @@ static const derived DERIVED[] = {
      NULL},
     {CN_OPERATION, "", "_params__fields __path __path__fields __path__desc __op __done __event __item", NULL},
     {CN_OPERATION, "", "_result _result__desc _result__fields _result_free _result_copy", NULL}, /* -> T headers() */
+    /* @lro (the wait) and @accumulate (the joined text), and their static tables and trampolines */
+    {CN_OPERATION, "", "_and_wait _and_wait_async _and_wait_cb _end_cb __lro __success __failed __cancelled __waited "
+                       "__text_end",
+     NULL},
     /* Members: a field x is x, and per its type and presence: */
     {CN_FIELD, "", "", NULL},
     {CN_ARRAY | CN_MAP, "", "_count", "the count of"},
@@ -77,7 +83,8 @@ static const derived DERIVED[] = {
     /* Parameters and locals of every generated operation function, and the static functions
      * their bodies call (a parameter named like one would hide it). */
     {CN_LOCAL, "",
-     "c body params opts out err cb user_data on_event on_end on_item p m args path e rc result fail typed end_cb", NULL},
+     "c body params opts out err cb user_data on_event on_end on_item p m args path e rc result fail typed end_cb wait text",
+     NULL},
 };
 
 /* Names C compilers predefine (GNU modes) or the headers generated files include define, as

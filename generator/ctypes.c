@@ -166,6 +166,8 @@ void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const ch
         use(&u, C_NEEDS_ENTRY, op->ret->inner);
         use(&u, C_NEEDS_MAP, op->ret->inner);
       }
+      if (op->ret != NULL && op->ret->rk == R_MODEL && find_anno(op->annos, "lro") != NULL)
+        use(&u, C_NEEDS_FROM_ERROR, op->ret); /* what a long-running operation ends with */
     }
   }
 }

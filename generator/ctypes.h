@@ -36,7 +36,7 @@ const char *c_collection(const char *prefix, const type *t, const char *suffix, 
  * array of arrays), an entry (X_entry: a map's values), a list entry (X_list_entry: a map of
  * arrays' values) or a map (X_map: a map result): need(ctx, what, name) for each use (a name
  * may come more than once). */
-enum { C_NEEDS_LIST = 1, C_NEEDS_ENTRY = 2, C_NEEDS_LIST_ENTRY = 4, C_NEEDS_MAP = 8 };
+enum { C_NEEDS_LIST = 1, C_NEEDS_ENTRY = 2, C_NEEDS_LIST_ENTRY = 4, C_NEEDS_MAP = 8, C_NEEDS_FROM_ERROR = 16 };
 void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const char *name), void *ctx);
 /* How an operation's result travels in the generated C (docs/clients.md, "Results"): text is
  * a `char *` freed with apic_free, numbers, bools and enums are values, everything else is

@@ -934,6 +934,9 @@ static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *r
   compare_payloads(c, label, subject, a, b);
   const decl *ia_item = page_item(a), *ib_item = page_item(b);
   int item_changed = (ia_item == NULL) != (ib_item == NULL) || (ia_item != NULL && strcmp(ia_item->name, ib_item->name) != 0);
+  /* @lro and @accumulate change the functions, not the wire */
+  item_changed |= (find_anno(a->annos, "lro") == NULL) != (find_anno(b->annos, "lro") == NULL) ||
+                  (anno_string(a->annos, "accumulate") == NULL) != (anno_string(b->annos, "accumulate") == NULL);
   if (c->r->n > first || item_changed)
     judge(c, first, op_items, a, ra, b, rb, a->at, b->at);
 }

@@ -30,6 +30,9 @@ enum {
   M_ENUM = 1 << 8,       /* an enum, not a model */
   M_MAP = 1 << 9,        /* an X_map type (a map result) */
   O_HEADERS = 1 << 10,   /* the operation returns response headers: its result is %o_result */
+  O_LRO = 1 << 11,       /* the operation has @lro: it is also waited for */
+  O_ACCUM = 1 << 12,     /* a stream with @accumulate: its text is joined */
+  M_LRO = 1 << 13,       /* the model is what an @lro operation returns (X_from_error) */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
@@ -54,6 +57,7 @@ static const decl_rule model_fns[] = {
     {0, M_ERROR, C_FUNCTION, "", "%m_equal", "int", "const %m *, const %m *"},
     {0, M_ERROR, C_FUNCTION, "", "%m_free", "void", "%m *"},
     {M_ERROR, 0, C_FUNCTION, "", "%a_error_as_%h", "const %m *", "const %a_error *"},
+    {M_LRO, M_ERROR, C_FUNCTION, "", "%m_from_error", "const %m *", "const %a_error *"},
 };
 static const decl_rule collection_fns[] = {
     {M_LIST, 0, C_MEMBER, "%m_list", "items", "const %m *", ""},
@@ -86,10 +90,18 @@ static const decl_rule op_fns[] = {
     {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %Rconst %a_error *, void *"},
     {O_STREAM, 0, C_CALLBACK, "", "%o_event_cb", "int", "%E, void *"},
     {0, O_STREAM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %O%a_error **"},
-    {O_STREAM, 0, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %o_event_cb, void *, %a_error **"},
+    {O_STREAM, O_ACCUM, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %o_event_cb, void *, %a_error **"},
+    {O_STREAM | O_ACCUM, 0, C_FUNCTION, "", "%o", "int", "%a_client *, %P, %o_event_cb, void *, char **, %a_error **"},
     {0, O_STREAM, C_FUNCTION, "", "%o_async", "int", "%a_client *, %P, %o_cb, void *, apic_call **, %a_error **"},
-    {O_STREAM, 0, C_FUNCTION, "", "%o_async", "int",
+    {O_STREAM, O_ACCUM, C_FUNCTION, "", "%o_async", "int",
      "%a_client *, %P, %o_event_cb, %a_end_cb, void *, apic_stream **, %a_error **"},
+    {O_STREAM | O_ACCUM, 0, C_CALLBACK, "", "%o_end_cb", "void", "int, const char *, const %a_error *, void *"},
+    {O_STREAM | O_ACCUM, 0, C_FUNCTION, "", "%o_async", "int",
+     "%a_client *, %P, %o_event_cb, %o_end_cb, void *, apic_stream **, %a_error **"},
+    {O_LRO, 0, C_CALLBACK, "", "%o_and_wait_cb", "void", "apic_lro *, int, const %r *, const %a_error *, void *"},
+    {O_LRO, 0, C_FUNCTION, "", "%o_and_wait", "int", "%a_client *, %P, const apic_lro_options *, %r **, %a_error **"},
+    {O_LRO, 0, C_FUNCTION, "", "%o_and_wait_async", "int",
+     "%a_client *, %P, const apic_lro_options *, %o_and_wait_cb, void *, apic_lro **, %a_error **"},
     {O_PAGE, 0, C_FUNCTION, "", "%o_pages", "int", "%a_client *, %P, %o_pager **, %a_error **"},
     {O_PAGE, 0, C_FUNCTION, "", "%o_next_page", "int", "%o_pager *, %r **, %a_error **"},
     {O_PAGE | O_ITEMS, 0, C_FUNCTION, "", "%o_next_item", "int", "%o_pager *, %i **, %a_error **"},
@@ -144,9 +156,11 @@ static const char *path_arg_type(const type *t)
   }
 }
 
-/* The constants every <api>_error_kind has, 1 to 8 (the spec's errors come from 100). */
-static const char *const transport_kinds[] = {"CONNECTION", "TIMEOUT", "CANCELLED", "DECODE",
-                                              "INVALID_ARGUMENT", "UNKNOWN_STATUS", "OTHER", "REDIRECT"};
+/* The constants every <api>_error_kind has, 1 to 10 (the spec's errors come from 100). */
+static const char *const transport_kinds[] = {"CONNECTION",     "TIMEOUT",          "CANCELLED",
+                                              "DECODE",         "INVALID_ARGUMENT", "UNKNOWN_STATUS",
+                                              "OTHER",          "REDIRECT",         "OPERATION_FAILED",
+                                              "OPERATION_CANCELLED"};
 
 /* ---- lists and their strings ------------------------------------------------------------ */
 
@@ -244,10 +258,11 @@ static void add_rules(c_list *l, const decl_rule *rules, size_t n, unsigned have
 static void need(void *ctx, int what, const char *name)
 {
   c_names *c = ctx;
-  name_table *set = what == C_NEEDS_LIST    ? &c->lists
-                    : what == C_NEEDS_ENTRY ? &c->entries
-                    : what == C_NEEDS_MAP   ? &c->maps
-                                            : &c->list_entries;
+  name_table *set = what == C_NEEDS_LIST         ? &c->lists
+                    : what == C_NEEDS_ENTRY      ? &c->entries
+                    : what == C_NEEDS_MAP        ? &c->maps
+                    : what == C_NEEDS_FROM_ERROR ? &c->lro_results
+                                                 : &c->list_entries;
   if (name_table_put(set, name, (void *)1) != 0)
     c->failed = 1;
 }
@@ -258,7 +273,7 @@ void c_names_init(c_names *c, const spec *s, const char *prefix)
   c->s = s;
   snake_case(prefix, c->prefix, sizeof c->prefix);
   if (name_table_init(&c->lists) != 0 || name_table_init(&c->entries) != 0 || name_table_init(&c->list_entries) != 0 ||
-      name_table_init(&c->maps) != 0)
+      name_table_init(&c->maps) != 0 || name_table_init(&c->lro_results) != 0)
     c->failed = 1;
   else
     c_collection_uses(s, need, c);
@@ -270,6 +285,7 @@ void c_names_free(c_names *c)
   name_table_free(&c->entries);
   name_table_free(&c->list_entries);
   name_table_free(&c->maps);
+  name_table_free(&c->lro_results);
 }
 
 /* Which of a model's or enum's list and entry types exist. */
@@ -337,7 +353,8 @@ void c_model_items(const c_names *c, const decl *m, c_list *l)
   x.v['h'] = shortname;
   for (const field *f = m->fields; f != NULL; f = f->next)
     field_items(c, l, f, 0, x.v['m'], m);
-  add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], m->kind == D_ERROR ? M_ERROR : 0, &x, m, m);
+  unsigned have = (m->kind == D_ERROR ? M_ERROR : 0) | (name_table_get(&c->lro_results, m->name) ? M_LRO : 0);
+  add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], have, &x, m, m);
   add_rules(l, collection_fns, sizeof collection_fns / sizeof collection_fns[0], collections(c, m->name), &x, m, m);
 }
 
@@ -473,6 +490,10 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
     join(out_arg, sizeof out_arg, res.type, " **, ", (char *)NULL);
     result_items(c, l, op, expand(l, res.type, &x));
   }
+  if (find_anno(op->annos, "lro") != NULL && t != NULL && t->rk == R_MODEL)
+    have |= O_LRO;
+  if (anno_string(op->annos, "accumulate") != NULL)
+    have |= O_ACCUM;
   x.v['r'] = res.type;
   x.v['R'] = result_arg;
   x.v['E'] = res.lent;

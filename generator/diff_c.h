@@ -42,6 +42,7 @@ typedef struct c_names {
   const spec *s;
   char prefix[128];
   name_table lists, entries, list_entries, maps; /* models and enums with an X_list, X_entry, X_list_entry, X_map */
+  name_table lro_results;                        /* models an @lro operation returns: X_from_error */
   int failed;                              /* out of memory */
 } c_names;
 

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "frontend.h"
+#include "lro.h"
 #include "strbuf.h"
 
 typedef struct dumper {
@@ -364,6 +365,44 @@ static void add_paginate(dumper *d, const operation *op)
   unnest(d, '}');
 }
 
+/* An operation @lro names, as "resource.name". */
+static void lro_op_ref(dumper *d, const char *k, const lro_op *o)
+{
+  char ref[300];
+  if (o->op == NULL)
+    return;
+  snprintf(ref, sizeof ref, "%s.%s", o->resource->name, o->op->name);
+  str(d, k, ref);
+}
+
+/* @lro with its operations resolved and its status values as their wire text. */
+static void add_lro(dumper *d, const decl *r, const operation *op)
+{
+  lro_info lro;
+  if (!lro_read(d->s->decls, r, op, &lro) || op->ret == NULL || op->ret->rk != R_MODEL)
+    return;
+  const field *status = op->ret->target->fields;
+  while (status != NULL && lro.status != NULL && strcmp(status->name, lro.status) != 0)
+    status = status->next;
+  nest(d, "lro", '{');
+  str(d, "status", lro.status);
+  for (int role = 0; role < LRO_ROLES; role++) {
+    nest(d, LRO_ROLE_KEYS[role], '[');
+    for (const arg *g = lro.a->args; g != NULL; g = g->next)
+      if (g->key != NULL && strcmp(g->key, LRO_ROLE_KEYS[role]) == 0 && g->val.kind == VAL_STRING) {
+        sep(d);
+        put_text(d, lro_wire(status, g->val.text));
+      }
+    unnest(d, ']');
+  }
+  lro_op_ref(d, "poll", &lro.poll);
+  lro_op_ref(d, "watch", &lro.watch);
+  lro_op_ref(d, "cancel", &lro.cancel);
+  if (lro.error != NULL)
+    str(d, "error", lro.error);
+  unnest(d, '}');
+}
+
 static void op_json(dumper *d, const decl *r, const operation *op)
 {
   char full[2048];
@@ -382,6 +421,9 @@ static void op_json(dumper *d, const decl *r, const operation *op)
     type_json(d, "body", op->body);
   add_returns(d, op);
   add_paginate(d, op);
+  add_lro(d, r, op);
+  if (accumulate_field(op) != NULL)
+    str(d, "accumulate", accumulate_field(op));
   if (op->has_errors) {
     nest(d, "errors", '[');
     for (const name_ref *n = op->errors; n != NULL; n = n->next) {

@@ -13,6 +13,7 @@
 #include "bigmem.h"
 #include "commands.h"
 #include "ctypes.h"
+#include "lro.h"
 #include "names.h"
 #include "semver.h"
 #include "strbuf.h"
@@ -36,7 +37,10 @@
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
   X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) \
   X(version_minor) X(version_patch) X(c_out_type) X(c_lent_type) X(c_result_from) X(c_result_var) X(result_by_value)    \
-  X(has_map) X(extends) X(has_extends) X(has_result_headers) X(c_result_struct) X(c_result_fields) X(result_headers)
+  X(has_map) X(extends) X(has_extends) X(has_result_headers) X(c_result_struct) X(c_result_fields) X(result_headers)  \
+  X(has_lro) X(lro_status) X(lro_success) X(lro_failed) X(lro_cancelled) X(lro_poll) X(lro_watch) X(lro_cancel)      \
+  X(lro_poll_name) X(lro_watch_name) X(lro_cancel_name) X(lro_error) X(has_accumulate) X(accumulate)                \
+  X(is_lro_result) X(has_lro_results)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -57,6 +61,7 @@ typedef struct vm {
   const char *prefix; /* the api's name in snake case: torale */
   name_table lists, entries, list_entries, maps; /* models and enums that need an X_list, X_entry, X_list_entry,
                                                     X_map (a map result) */
+  name_table lro_results; /* models an @lro operation starts: they get X_from_error */
   uint16_t keys[KEY_COUNT];
 } vm;
 
@@ -609,10 +614,11 @@ static void add_fields(vm *v, uint16_t key, const field_lists *in)
 static void need(void *ctx, int what, const char *name)
 {
   vm *v = ctx;
-  name_table *set = what == C_NEEDS_LIST    ? &v->lists
-                    : what == C_NEEDS_ENTRY ? &v->entries
-                    : what == C_NEEDS_MAP   ? &v->maps
-                                            : &v->list_entries;
+  name_table *set = what == C_NEEDS_LIST         ? &v->lists
+                    : what == C_NEEDS_ENTRY      ? &v->entries
+                    : what == C_NEEDS_MAP        ? &v->maps
+                    : what == C_NEEDS_FROM_ERROR ? &v->lro_results
+                                                 : &v->list_entries;
   if (name_table_put(set, name, (void *)1) != 0)
     v->b->failed = 1;
 }
@@ -706,6 +712,7 @@ static void model_view(vm *v, const decl *m)
     error_keys(v, m);
   boolean(v, K(is_error), m->kind == D_ERROR); /* errors get no functions of their own */
   add_collection_flags(v, m->name);
+  boolean(v, K(is_lro_result), name_table_get(&v->lro_results, m->name) != NULL);
   add_doc(v, m->doc, m->annos);
   boolean(v, K(has_extends), m->bases != NULL);
   if (m->bases != NULL)
@@ -845,6 +852,57 @@ static void add_result_c(vm *v, const operation *op, const char *c_op)
     add_paging(v, op, inner);
 }
 
+/* An operation @lro names: its C name and its name for messages ("runs.get"). */
+static void add_lro_op(vm *v, uint16_t c_key, uint16_t name_key, const lro_op *o)
+{
+  char joined[300], c_op[600];
+  if (o->op == NULL)
+    return;
+  join(joined, sizeof joined, o->resource->name, "_", o->op->name, (char *)NULL);
+  c_name_of(v, joined, 0, c_op, sizeof c_op);
+  copy(v, c_key, c_op);
+  join(joined, sizeof joined, o->resource->name, ".", o->op->name, (char *)NULL);
+  copy(v, name_key, joined);
+}
+
+/* @lro: what libapic's wait reads (apic_lro_desc): the status field, the terminal values by
+ * role (their wire text, escaped for C), the operations that poll, watch and cancel. */
+static void add_lro(vm *v, const decl *r, const operation *op)
+{
+  lro_info lro;
+  int on = lro_read(v->s->decls, r, op, &lro) && op->ret != NULL && op->ret->rk == R_MODEL;
+  boolean(v, K(has_lro), on);
+  if (!on)
+    return;
+  const field *status = op->ret->target->fields;
+  while (status != NULL && strcmp(status->name, lro.status) != 0)
+    status = status->next;
+  str(v, K(lro_status), lro.status);
+  const uint16_t keys[LRO_ROLES] = {K(lro_success), K(lro_failed), K(lro_cancelled)};
+  for (int role = 0; role < LRO_ROLES; role++) {
+    int n = 0, i = 0;
+    for (const arg *g = lro.a->args; g != NULL; g = g->next)
+      n += strcmp(g->key, LRO_ROLE_KEYS[role]) == 0;
+    vb_begin(v->b, keys[role], V_LIST);
+    for (const arg *g = lro.a->args; g != NULL; g = g->next) {
+      if (strcmp(g->key, LRO_ROLE_KEYS[role]) != 0)
+        continue;
+      const char *wire = lro_wire(status, g->val.text);
+      vb_begin(v->b, 0, V_OBJECT);
+      str(v, K(wire), wire);
+      c_string(v, K(c_wire), wire, strlen(wire));
+      add_ends(v, i++, n);
+      vb_end(v->b);
+    }
+    vb_end(v->b);
+  }
+  add_lro_op(v, K(lro_poll), K(lro_poll_name), &lro.poll);
+  add_lro_op(v, K(lro_watch), K(lro_watch_name), &lro.watch);
+  add_lro_op(v, K(lro_cancel), K(lro_cancel_name), &lro.cancel);
+  if (lro.error != NULL)
+    str(v, K(lro_error), lro.error);
+}
+
 /* Everything the client templates need beyond the operation's spec keys. */
 static void add_op_c(vm *v, const decl *r, const operation *op, const field *path, const char *c_op)
 {
@@ -870,6 +928,11 @@ static void add_op_c(vm *v, const decl *r, const operation *op, const field *pat
   copy(v, K(c_timeout), num);
   snprintf(num, sizeof num, "%.0f", retries != NULL && retries->args != NULL ? (double)retries->args->val.i : -1.0);
   copy(v, K(c_retries), num);
+  add_lro(v, r, op);
+  const char *acc = accumulate_field(op);
+  boolean(v, K(has_accumulate), acc != NULL && op->ret != NULL && op->ret->rk == R_STREAM);
+  if (acc != NULL)
+    str(v, K(accumulate), acc);
 }
 
 /* A type as an object of its own (an operation's body and result). */
@@ -1140,6 +1203,7 @@ static void add_spec_json(vm *v, spec_copy *c)
 static void add_op_flags(vm *v)
 {
   int ops = 0, ends = 0;
+  boolean(v, K(has_lro_results), v->lro_results.count > 0);
   for (const decl *d = v->s->decls; d != NULL; d = d->next)
     for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
       ops = 1;
@@ -1161,7 +1225,7 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
     if ((v.keys[i] = view_key(key_names[i], strlen(key_names[i]))) == 0)
       b->failed = 1;
   if (name_table_init(&v.lists) != 0 || name_table_init(&v.entries) != 0 || name_table_init(&v.list_entries) != 0 ||
-      name_table_init(&v.maps) != 0)
+      name_table_init(&v.maps) != 0 || name_table_init(&v.lro_results) != 0)
     b->failed = 1;
   c_collection_uses(s, need, &v);
   spec_copy copy_of_spec = {0};
@@ -1189,6 +1253,7 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   name_table_free(&v.entries);
   name_table_free(&v.list_entries);
   name_table_free(&v.maps);
+  name_table_free(&v.lro_results);
   const view *root = vb_tree(b);
   if (root == NULL)
     *out_err = strdup("out of memory");

@@ -125,7 +125,8 @@ static void reset(apic_mock *m)
 {
   pthread_mutex_lock(&m->lock);
   cJSON_Delete(m->store), cJSON_Delete(m->ids), cJSON_Delete(m->faults), cJSON_Delete(m->requests);
-  m->store = cJSON_CreateObject(), m->ids = cJSON_CreateObject();
+  cJSON_Delete(m->states);
+  m->store = cJSON_CreateObject(), m->ids = cJSON_CreateObject(), m->states = cJSON_CreateObject();
   m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
   m->order = 0, m->nrequests = 0;
   atomic_store(&m->nfaults, 0);

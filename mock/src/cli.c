@@ -20,6 +20,7 @@ static const char usage[] =
   "  --max-connections N    open connections in all (default 1024)\n"
   "  --max-per-client N     open connections from one IP address (default 256)\n"
   "  --read-timeout MS      a request must arrive whole within MS (default 10000)\n"
+  "  --lifecycle-ms MS      a long-running operation's next status comes after MS (default 50)\n"
   "  --help                 this text\n"
   "The operations are served under the path of the spec's base URL, and so are the admin\n"
   "endpoints, which need the admin token in an X-Mock-Token header: POST/GET __mock/faults,\n"
@@ -64,6 +65,8 @@ static int parse(int argc, char **argv, apic_mock_options *o)
       o->max_per_client = (unsigned)n, i++;
     else if (strcmp(a, "--read-timeout") == 0 && number(v, 3600000, &n) == 0 && n > 0)
       o->read_timeout_ms = (unsigned)n, i++;
+    else if (strcmp(a, "--lifecycle-ms") == 0 && number(v, 3600000, &n) == 0 && n > 0)
+      o->lifecycle_ms = (unsigned)n, i++;
     else {
       fprintf(stderr, "%s: bad option or value: %s (see --help)\n", argv[0], a);
       return -1;

@@ -134,7 +134,7 @@ int apic_mock__index(apic_mock *m)
     int kind = op_kind(op);
     if (fp == NULL || method == NULL)
       continue;
-    m->routes[m->nroutes++] = (mock_route){op, method, fp, cJSON_GetArraySize(get(op, "path_params")), kind};
+    m->routes[m->nroutes++] = (mock_route){op, method, fp, cJSON_GetArraySize(get(op, "path_params")), kind, NULL};
     n += sightings(m->spec, op, kind, fp, n, seen + n);
   }
   int rc = add_collections(m, seen, n);

@@ -16,6 +16,7 @@
 #define MOCK_MAX_FAULTS 256
 #define MOCK_LOG_BODY (16 * 1024) /* largest body kept in the request log */
 #define MOCK_SSE_EVENTS 5      /* events per stream */
+#define MOCK_MAX_CUTS 64       /* events per answer sent piece by piece (an agent's reply: a word each) */
 #define MOCK_MAX_WAIT_MS 60000u /* longest delay or stall a fault may ask for */
 #define MOCK_TOKEN_HEADER "X-Mock-Token"
 
@@ -40,11 +41,21 @@ void apic_mock__sock_busy(mock_clock *k, mock_sock *s, int busy);
 int apic_mock__wait(mock_clock *k, mock_sock *s, struct MHD_Connection *c, unsigned ms);
 uint64_t apic_mock__now_ms(void);
 
+typedef struct mock_life { /* a resource with a lifecycle: what an @lro operation starts (lifecycle.c) */
+  const cJSON *model;   /* the resource's model */
+  const char *status;   /* its status field's wire name */
+  const char *error;    /* the field saying why it failed (wire name), or NULL */
+  cJSON *steps;         /* the status values before the end, in the enum's order (owned) */
+  const cJSON *lro;     /* the @lro: terminal values by role */
+  const char *poll;     /* the poll operation's full path: an item's ("/runs/{run_id}") */
+} mock_life;
+
 typedef struct mock_route { /* an operation of the spec, for routing */
   const cJSON *op;
   const char *method, *path; /* its method and full_path */
   int params;                /* its path parameters */
   int kind;                  /* enum mock_op */
+  const mock_life *life;     /* the lifecycle it starts, reads, watches or cancels (NULL: none) */
 } mock_route;
 
 typedef struct mock_coll { /* a collection of the spec: "/tasks", "/tasks/{task_id}/executions" */
@@ -66,16 +77,20 @@ struct apic_mock {
   size_t nroutes;
   mock_coll *colls; /* the spec's collections, sorted by pattern (index.c) */
   size_t ncolls;
+  mock_life *lives; /* the spec's lifecycles (lifecycle.c) */
+  size_t nlives;
   mock_clock clock;
   pthread_mutex_t lock; /* guards everything below */
   cJSON *store;         /* {"/collection/path": [items]} */
   cJSON *ids;           /* {"/collection/path": the last id given there} */
   cJSON *faults;        /* [fault] with a live "times" count */
   cJSON *requests;      /* [logged request] */
+  cJSON *states;        /* {"/runs/r1": where the item is in its lifecycle} (lifecycle.c) */
   int nrequests;        /* its length (cJSON counts by walking the list) */
   unsigned long order;
   atomic_int nfaults;        /* faults' length, read without the lock to skip them when none */
   atomic_int active, peak;   /* requests being answered, and the most at once: no lock needed */
+  atomic_int stopping;       /* apic_mock_stop began: streams that would go on end now */
 };
 
 /* spec.c: reading the resolved spec */
@@ -121,9 +136,14 @@ typedef struct mock_reply {
   char *body; /* malloc'd; NULL = empty */
   size_t len;
   const char *ctype;
-  size_t cuts[MOCK_SSE_EVENTS]; /* SSE: where each event ends */
+  size_t cuts[MOCK_MAX_CUTS]; /* SSE: where each event ends */
   size_t ncuts;
   cJSON *headers; /* more response headers, {"Name": "value"}; sent and deleted by apic_mock__send */
+  unsigned gap_ms; /* SSE: the pause between events (0: a few ms) */
+  /* An answer made as it is sent (a lifecycle's stream): MHD's content reader and its state. */
+  ssize_t (*reader)(void *cls, uint64_t pos, char *buf, size_t max);
+  void (*reader_free)(void *cls);
+  void *reader_cls;
 } mock_reply;
 void apic_mock__reply_json(mock_reply *r, int status, cJSON *j); /* takes j */
 void apic_mock__reply_print(mock_reply *r, int status, const cJSON *j);
@@ -133,12 +153,14 @@ void apic_mock__fault_reply(apic_mock *m, const cJSON *fault, mock_reply *r);
 enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_sock *s, mock_reply *r,
                                 const cJSON *fault);
 
-/* resources.c: answering an operation of the spec (rt NULL: no route; known: the path exists) */
+/* resources.c: answering an operation of the spec (rt NULL: no route; known: the path exists;
+ * fault: the one this request took, or NULL) */
 void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,
-                      const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r);
+                      const char *path, const cJSON *params, const char *body, size_t len, const cJSON *fault,
+                      mock_reply *r);
 
 /* index.c: the spec's routes and collections, worked out at start */
-enum mock_op { OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER };
+enum mock_op { OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER, OP_WATCH, OP_CANCEL };
 int apic_mock__index(apic_mock *m);
 void apic_mock__index_free(apic_mock *m);
 const mock_coll *apic_mock__collection(const apic_mock *m, const char *pattern); /* NULL: not one */
@@ -147,8 +169,23 @@ const char *apic_mock__key_field(const apic_mock *m, const char *pattern);
 /* store.c: stored items by collection, their keys and ids; called with the lock held */
 int apic_mock__missing_item(apic_mock *m, const char *pattern, const char *path, char *detail, size_t dsz);
 int apic_mock__stored(apic_mock *m, const cJSON *op, int kind, const char *path);
-void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, const cJSON *params,
-                     const cJSON *body, uint64_t *rng, mock_reply *r);
+void apic_mock__crud(apic_mock *m, const mock_route *rt, const char *path, const cJSON *params, const cJSON *body,
+                     const cJSON *fault, uint64_t *rng, mock_reply *r);
 void apic_mock__set_params(const cJSON *spec, const cJSON *model, cJSON *obj, const cJSON *params);
+cJSON *apic_mock__find(apic_mock *m, const char *pattern, const char *coll, const char *key);
+void apic_mock__answer_item(mock_reply *r, const cJSON *op, int status, const cJSON *item);
+
+/* lifecycle.c: resources with a lifecycle (@lro); called with the lock held, but for the
+ * stream's reader, which takes it */
+int apic_mock__lives_index(apic_mock *m); /* after the routes: gives them their lifecycles */
+void apic_mock__lives_free(apic_mock *m);
+void apic_mock__life_begin(apic_mock *m, const mock_life *life, const char *coll, cJSON *item, const cJSON *fault);
+void apic_mock__life_advance(apic_mock *m, const mock_life *life, const char *path); /* an item, or a list */
+void apic_mock__life_cancel(apic_mock *m, const mock_route *rt, const char *path, mock_reply *r);
+void apic_mock__life_watch(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, const char *path,
+                           const cJSON *fault, mock_reply *r);
+/* An @accumulate stream: a reply a word at a time, lifecycle_ms / 2 apart. */
+void apic_mock__words(apic_mock *m, struct MHD_Connection *c, const cJSON *op, const char *path,
+                      const char *body, mock_reply *r);
 
 #endif

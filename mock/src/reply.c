@@ -77,7 +77,7 @@ static unsigned pause_before(flow *f, size_t pos)
   for (size_t i = 0; i < f->r.ncuts; i++)
     if (f->r.cuts[i] == pos && pos > 0 && f->paused_at != pos) {
       f->paused_at = pos;
-      return SSE_GAP_MS;
+      return f->r.gap_ms > 0 ? f->r.gap_ms : SSE_GAP_MS;
     }
   return 0;
 }
@@ -148,7 +148,11 @@ static struct MHD_Response *make_response(apic_mock *m, struct MHD_Connection *c
 enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_sock *s, mock_reply *r,
                                 const cJSON *fault)
 {
-  struct MHD_Response *resp = make_response(m, c, s, r, fault);
+  struct MHD_Response *resp = r->reader != NULL ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, r->reader,
+                                                                                   r->reader_cls, r->reader_free)
+                                                : make_response(m, c, s, r, fault);
+  if (resp == NULL && r->reader != NULL)
+    r->reader_free(r->reader_cls), r->reader = NULL;
   cJSON *more = r->headers, *h;
   r->headers = NULL;
   if (resp == NULL) {
@@ -161,9 +165,9 @@ enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_soc
   const cJSON *own_type = NULL; /* a fault's Content-Type replaces the answer's */
   cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(fault, "headers"))
   own_type = strcasecmp(h->string, "Content-Type") == 0 ? h : own_type;
-  if (r->ctype != NULL && r->len > 0 && own_type == NULL)
+  if (r->ctype != NULL && (r->len > 0 || r->reader != NULL) && own_type == NULL)
     MHD_add_response_header(resp, "Content-Type", r->ctype);
-  if (r->ncuts > 0)
+  if (r->ncuts > 0 || r->reader != NULL)
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
   cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(fault, "headers"))
   {

@@ -386,7 +386,8 @@ static void add_response_headers(apic_mock *m, const cJSON *op, const char *path
 }
 
 void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,
-                      const char *path, const cJSON *params, const char *body, size_t len, mock_reply *r)
+                      const char *path, const cJSON *params, const char *body, size_t len, const cJSON *fault,
+                      mock_reply *r)
 {
   cJSON *parsed = NULL, *query = NULL;
   const cJSON *op = rt != NULL ? rt->op : NULL;
@@ -402,16 +403,24 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *
     uint64_t rng = apic_mock__hash(m->o.seed, path);
     query = apic_mock__values(c, MHD_GET_ARGUMENT_KIND);
     pthread_mutex_lock(&m->lock);
+    if (rt->life != NULL && kind != OP_CREATE) /* a lifecycle's items are brought up to date first */
+      apic_mock__life_advance(m, rt->life, path);
     if (apic_mock__missing_item(m, rt->path, path, err, sizeof err))
       apic_mock__reply_error(m, r, 404, err);
     else if (kind == OP_LIST)
       list(m, op, path, query, &rng, r);
+    else if (kind == OP_STREAM && cJSON_GetObjectItemCaseSensitive(op, "accumulate") != NULL)
+      apic_mock__words(m, c, op, path, body, r);
     else if (kind == OP_STREAM)
       stream(m, c, op, path, params, r);
+    else if (kind == OP_WATCH)
+      apic_mock__life_watch(m, c, rt, path, fault, r);
+    else if (kind == OP_CANCEL)
+      apic_mock__life_cancel(m, rt, path, r);
     else if (!apic_mock__stored(m, op, kind, path))
       synthesize(m, op, method, path, body, params, r);
     else
-      apic_mock__crud(m, op, kind, path, params, parsed, &rng, r);
+      apic_mock__crud(m, rt, path, params, parsed, fault, &rng, r);
     pthread_mutex_unlock(&m->lock);
     if (r->status >= 200 && r->status < 300)
       add_response_headers(m, op, path, r);

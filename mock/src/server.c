@@ -15,6 +15,7 @@
 #define DEFAULT_MAX_CONNECTIONS 1024u
 #define DEFAULT_MAX_PER_CLIENT 256u
 #define DEFAULT_READ_TIMEOUT_MS 10000u
+#define DEFAULT_LIFECYCLE_MS 50u
 #define IDLE_TIMEOUT_S 30u           /* no byte either way for this long: closed */
 #define HEADER_MEMORY (16u * 1024u) /* per connection, for the request line and headers (and zeroed by
                                        libmicrohttpd for every request: not more than needed) */
@@ -126,7 +127,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
     apic_mock__fault_reply(m, cn->fault, &r);
   else
     apic_mock__serve(m, c, cn->rt, cn->known, method, path, cn->params, cn->body != NULL ? cn->body : "", cn->len,
-                     &r);
+                     cn->fault, &r);
   log_line(m, method, path, r.status);
   return apic_mock__send(m, c, cn->sock, &r, cn->fault);
 }
@@ -214,6 +215,7 @@ apic_mock_options apic_mock_options_default(void)
   o.max_connections = DEFAULT_MAX_CONNECTIONS;
   o.max_per_client = DEFAULT_MAX_PER_CLIENT;
   o.read_timeout_ms = DEFAULT_READ_TIMEOUT_MS;
+  o.lifecycle_ms = DEFAULT_LIFECYCLE_MS;
   return o;
 }
 
@@ -227,6 +229,7 @@ static void settle_options(apic_mock_options *o)
   o->max_body = o->max_body > 0 ? o->max_body : d.max_body;
   o->max_connections = o->max_connections > 0 ? o->max_connections : d.max_connections;
   o->max_per_client = o->max_per_client > 0 ? o->max_per_client : d.max_per_client;
+  o->lifecycle_ms = o->lifecycle_ms > 0 ? o->lifecycle_ms : d.lifecycle_ms;
   o->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : d.read_timeout_ms;
   if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
       nofile.rlim_cur < o->max_connections + 2 * FD_RESERVE)
@@ -295,11 +298,11 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   settle_options(&m->o);
   pthread_mutex_init(&m->lock, NULL);
   m->store = cJSON_CreateObject(), m->ids = cJSON_CreateObject();
-  m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
+  m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray(), m->states = cJSON_CreateObject();
   m->spec = spec_json != NULL ? cJSON_Parse(spec_json) : NULL;
   if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m->spec, "resources")))
     return fail(m, out_err, "the spec is not the JSON `apic dump` prints (no \"resources\" array)");
-  if (apic_mock__index(m) != 0)
+  if (apic_mock__index(m) != 0 || apic_mock__lives_index(m) != 0)
     return fail(m, out_err, "out of memory");
   if (apic_mock__base_path(m->spec, m->base, sizeof m->base) != 0)
     return fail(m, out_err, "the path of the spec's base_url is too long (255 characters at most)");
@@ -348,6 +351,7 @@ void apic_mock_stop(apic_mock *m)
   if (m == NULL)
     return;
   MHD_socket listener = MHD_INVALID_SOCKET;
+  atomic_store(&m->stopping, 1);
   if (m->daemon != NULL) {
     listener = MHD_quiesce_daemon(m->daemon); /* now ours to close */
     for (uint64_t end = apic_mock__now_ms() + MOCK_MAX_WAIT_MS + 5000; apic_mock__now_ms() < end;) {
@@ -363,8 +367,9 @@ void apic_mock_stop(apic_mock *m)
     close(listener);
   apic_mock__clock_free(&m->clock);
   apic_mock__index_free(m);
+  apic_mock__lives_free(m);
   cJSON_Delete(m->spec), cJSON_Delete(m->store), cJSON_Delete(m->ids), cJSON_Delete(m->faults);
-  cJSON_Delete(m->requests);
+  cJSON_Delete(m->requests), cJSON_Delete(m->states);
   pthread_mutex_destroy(&m->lock);
   free(m);
 }

@@ -31,6 +31,14 @@ static int key_equals(const cJSON *have, const char *want)
          d == have->valuedouble;
 }
 
+static cJSON *find_item(cJSON *store, const char *coll, const char *key, const char *want, int *index);
+
+cJSON *apic_mock__find(apic_mock *m, const char *pattern, const char *coll, const char *key)
+{
+  int index;
+  return find_item(m->store, coll, find_coll(m, pattern)->key, key, &index);
+}
+
 static cJSON *find_item(cJSON *store, const char *coll, const char *key, const char *want, int *index)
 {
   cJSON *it;
@@ -223,7 +231,7 @@ static void merge(apic_mock *m, const cJSON *model, const char *key, cJSON *item
   stamp_updated(model, item);
 }
 
-static void answer_item(mock_reply *r, const cJSON *op, int status, const cJSON *item)
+void apic_mock__answer_item(mock_reply *r, const cJSON *op, int status, const cJSON *item)
 {
   if (is(str(get(op, "returns"), "kind"), "none"))
     apic_mock__reply_json(r, 204, NULL);
@@ -244,9 +252,11 @@ static void wanted_key(const cJSON *body, const char *key, const char *path, int
     snprintf(buf, size, "%s", cJSON_IsString(k) ? k->valuestring : "");
 }
 
-void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, const cJSON *params,
-                     const cJSON *body, uint64_t *rng, mock_reply *r)
+void apic_mock__crud(apic_mock *m, const mock_route *rt, const char *path, const cJSON *params, const cJSON *body,
+                     const cJSON *fault, uint64_t *rng, mock_reply *r)
 {
+  const cJSON *op = rt->op;
+  int kind = rt->kind;
   char coll[512], pattern[512], want[256], detail[400];
   const char *fp = str(op, "full_path");
   int item_path = apic_mock__item_path(fp), index = 0;
@@ -262,6 +272,8 @@ void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, 
     if (arr == NULL)
       arr = cJSON_AddArrayToObject(m->store, coll);
     cJSON_AddItemToArray(arr, item);
+    if (rt->life != NULL) /* an @lro operation's: it moves on from here */
+      apic_mock__life_begin(m, rt->life, coll, item, fault);
     apic_mock__reply_print(r, 201, item);
     return;
   }
@@ -272,17 +284,17 @@ void apic_mock__crud(apic_mock *m, const cJSON *op, int kind, const char *path, 
     apic_mock__reply_error(m, r, 404, detail);
   } else if (kind == OP_DELETE) {
     cJSON *gone = cJSON_DetachItemFromArray(cJSON_GetObjectItemCaseSensitive(m->store, coll), index);
-    answer_item(r, op, 200, gone);
+    apic_mock__answer_item(r, op, 200, gone);
     cJSON_Delete(gone);
   } else if (kind == OP_UPDATE) {
     merge(m, b.model, c->key, item, body);
-    answer_item(r, op, 200, item);
+    apic_mock__answer_item(r, op, 200, item);
   } else if (kind == OP_REPLACE) {
     b.old = item;
     cJSON *fresh = build_item(m, &b);
     stamp_updated(b.model, fresh);
     cJSON_ReplaceItemInArray(cJSON_GetObjectItemCaseSensitive(m->store, coll), index, fresh);
-    answer_item(r, op, 200, fresh);
+    apic_mock__answer_item(r, op, 200, fresh);
   } else
-    answer_item(r, op, 200, item);
+    apic_mock__answer_item(r, op, 200, item);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apic/model.h"
 #include "internal.h"
 
 typedef struct header {
@@ -25,6 +26,8 @@ struct apic_error {
   unsigned attempts;
   header *headers;
   size_t nheaders;
+  const apic_type_desc *value_type; /* the value the error carries (apic__error_set_value) */
+  void *value;
 };
 
 const char *apic_strerror(int code)
@@ -83,6 +86,7 @@ void apic_error_free(apic_error *e)
   apic__free(e->method);
   apic__free(e->url);
   apic__free(e->body);
+  apic_value_free(e->value);
   apic__free(e);
 }
 
@@ -113,6 +117,8 @@ apic_error *apic_error_dup(const apic_error *e)
   d->attempts = e->attempts;
   for (size_t i = 0; i < e->nheaders && rc == 0; i++)
     rc |= apic_error_add_header(d, e->headers[i].name, e->headers[i].value);
+  if (rc == 0 && e->value != NULL)
+    rc = apic__error_set_value(d, e->value_type, apic_value_copy(e->value_type, e->value));
   if (rc != 0) {
     apic_error_free(d);
     return NULL;
@@ -142,6 +148,21 @@ const char *apic_error_header(const apic_error *e, const char *name)
     if (apic__strcasecmp(e->headers[i].name, name) == 0)
       return e->headers[i].value;
   return NULL;
+}
+
+const void *apic_error_value(const apic_error *e, const apic_type_desc *t)
+{
+  return e != NULL && t != NULL && e->value_type == t ? e->value : NULL;
+}
+
+int apic__error_set_value(apic_error *e, const apic_type_desc *t, void *value)
+{
+  if (value == NULL)
+    return APIC_ERR_NOMEM;
+  apic_value_free(e->value);
+  e->value_type = t;
+  e->value = value;
+  return 0;
 }
 
 int apic_error_set_status(apic_error *e, int status)

@@ -14,5 +14,10 @@ int apic__strncasecmp(const char *a, const char *b, size_t n); /* at most n char
 /* Points cJSON's allocation at libapic's allocator (once; again after apic_set_allocator), so
  * strings can move between cJSON trees and models. */
 void apic__json_hooks(void);
+/* Gives e a value of type t to carry (apic_error_value), taking it; NULL (a failed copy) is
+ * APIC_ERR_NOMEM. */
+struct apic_error;
+struct apic_type_desc;
+int apic__error_set_value(struct apic_error *e, const struct apic_type_desc *t, void *value);
 
 #endif

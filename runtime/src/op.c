@@ -99,6 +99,7 @@ void apic_api_free(apic_api *a, uint64_t drain_ms)
 {
   if (a == NULL)
     return;
+  apic__lro_cancel_all(a); /* a wait can last long past any drain: it ends now */
   apic_client_free(a->client, drain_ms);
   for (size_t i = 0; i < a->n_headers; i++)
     apic__free(a->headers[i]);

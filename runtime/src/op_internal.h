@@ -11,7 +11,8 @@ struct apic_api {
   char *base_url;
   char **headers;   /* the credential line first (when set), then the default headers */
   size_t n_headers;
-  size_t pending;   /* typed async calls, streams and page walks not ended; loop thread only */
+  size_t pending;   /* typed async calls, streams, page walks and waits not ended; loop thread only */
+  struct apic_lro *lros; /* waits not ended (op_lro.c): cancelled when the client is freed */
 };
 
 /* One operation's request, built: it owns every string req points to. */
@@ -41,5 +42,7 @@ void apic__op_result_free(const apic_op_desc *op, void *result);
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err);
 /* Runs the owned loop until *flag is set (NULL: until nothing is pending). */
 int apic__api_run_until(apic_api *a, const int *flag);
+/* Cancels every wait of a (apic_lro_cancel). */
+void apic__lro_cancel_all(apic_api *a);
 
 #endif

@@ -7,6 +7,8 @@ typedef struct golden {
 } golden;
 
 #define A API_BLOCK /* line 1; declarations start on line 2 */
+/* Lines 2 and 3: a resource with a status, for @lro. */
+#define LRO_BASE "enum S { q; done; bad; }\nmodel R { id: string; s: S; why?: string; n: int; }\n"
 
 static const golden GOLDENS[] = {
     /* syntax */
@@ -119,6 +121,31 @@ static const golden GOLDENS[] = {
      "t.api:2:39: error: stream<...> takes a model (each event's data is JSON) or string (the data as it comes)"},
     {A "error NotFound 404 { }\nresource r \"/r\" { g: GET \"\" errors(NotFund); }", "t.api:3:36: error: unknown error 'NotFund'; did you mean 'NotFound'?"},
     {A "resource r \"/r\" { g: GET \"\" body string; }", "t.api:2:34: error: a body must be a model or an array of models"},
+    /* long-running operations (@lro) and joined streams (@accumulate) */
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"nope\"); }",
+     "t.api:4:35: error: '@lro' poll \"nope\": no such operation (\"name\" in this resource, or \"resource.name\")"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"n\", success: \"done\", poll: \"g\"); g: GET \"/{id}\" -> R; }",
+     "t.api:4:35: error: '@lro' needs status: \"FIELD\", a string or enum field of model 'R'"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"over\", poll: \"g\"); g: GET \"/{id}\" -> R; }",
+     "t.api:4:62: error: '@lro' success \"over\": not a value of enum 'S'"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", failed: \"bad\", poll: \"g\"); g: GET \"/{id}\" -> R; }",
+     "t.api:4:35: error: '@lro' needs success: \"VALUE\", the status that ends the operation well"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", failed: \"done\", poll: \"g\"); g: GET \"/{id}\" -> R; }",
+     "t.api:4:78: error: '@lro' value \"done\" is given twice"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"g\"); g: POST \"/{id}\" -> R; }",
+     "t.api:4:35: error: '@lro' poll \"g\": a GET that returns R"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"g\"); g: GET \"/{a}/{b}\" -> R; }",
+     "t.api:4:35: error: '@lro' poll \"g\": nothing fills its path parameter 'b': model 'R' has no field of that name and type, nor the starting operation a path parameter of that name; its 'id' fills another"},
+    {A LRO_BASE "model E { x: string; }\nresource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"g\", watch: \"w\"); g: GET \"/{id}\" -> R; w: GET \"/{id}/e\" -> stream<E>; }",
+     "t.api:5:35: error: '@lro' watch \"w\": a stream whose events have the field 's' of the resource's type"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"g\", cancel: \"k\"); g: GET \"/{id}\" -> R; k: POST \"/{id}/k\" query(why: string); }",
+     "t.api:4:35: error: '@lro' cancel \"k\": the operation takes a body or a required parameter; it may take only path parameters, which come from the resource"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"g\", colour: \"red\"); g: GET \"/{id}\" -> R; }",
+     "t.api:4:81: error: unknown '@lro' key 'colour'; expected status, success, failed, cancelled, poll, watch, cancel or error"},
+    {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R[] @lro(status: \"s\", success: \"done\", poll: \"g\"); g: GET \"/{id}\" -> R; }",
+     "t.api:4:37: error: '@lro' needs an operation that returns a model (without headers): the resource it starts"},
+    {A LRO_BASE "resource r \"/r\" { c: GET \"\" -> stream<R> @accumulate(\"n\"); }",
+     "t.api:4:42: error: '@accumulate' \"n\": event model 'R' has no string field 'n'"},
     /* header parameters: sent once, under a name the client does not send itself */
     {"api t { title = \"T\"; version = \"1\"; base_url = \"http://h\"; auth = header(\"api_key\"); }\nresource pet \"/pet\" { delete: DELETE \"/{id}\" headers(api_key?: string); }",
      "t.api:2:54: error: header parameter 'api_key' is sent as 'api_key', the API's auth header, which the client fills from its api_key option; remove the parameter"},

@@ -52,7 +52,8 @@ static const char *const ANYWHERE[] = {
     "INT64_MAX", "offsetof", "size_t", "FILE", "unix", "linux", "va_list", "int8_t", "BUFSIZ",
     "apic_call_options", "APIC_REQUEST_INIT", "cJSON_True", "CJSON_PUBLIC", "_x", "__x", "x_", "x__y",
     "caf\xc3\xa9", "%P_x", "%U_H", "%Px", "apic", "%L64", "%L65"};
-static const char *const HOSTILE[SLOTS][16] = {
+#define HOSTILE_MAX 20
+static const char *const HOSTILE[SLOTS][HOSTILE_MAX] = {
     [SLOT_API] = {"apic", "Apic", "apic_sdk", "uint", "stdin", "EOF", "cjson", "x", "%L64", "HTTPApi", "a__b", "API"},
     [SLOT_LATE_TYPE] = {"Client", "ClientOptions", "Error", "ErrorKind", "Mock", "EndCb", "%MList", "%MArray",
                         "%MEntry", "%M_free", "%EEntry", "%C", "HTTPError", "Least8T", "%L64"},
@@ -60,9 +61,10 @@ static const char *const HOSTILE[SLOTS][16] = {
     [SLOT_FIELD] = {"%0_count", "has_%0", "%s_unknown", "%s_null", "%0_null", "%s_count", "%C", "key", "value"},
     [SLOT_PARAM] = {"%0_count", "has_%0", "%s_unknown", "has_%s", "%C", "limit"},
     [SLOT_PATH] = {"c", "out", "path", "body", "opts", "err", "cb", "user_data", "e", "rc", "args", "p", "fail",
-                   "typed", "end_cb", "params"},
+                   "typed", "end_cb", "params", "wait", "text"},
     [SLOT_RESOURCE] = {"%m", "client", "error", "mock"},
-    [SLOT_OP] = {"%s_async", "%s_cb", "%s_pages", "%s_params", "%s_next_page", "%s_pager_free", "copy", "free"},
+    [SLOT_OP] = {"%s_async", "%s_cb", "%s_pages", "%s_params", "%s_next_page", "%s_pager_free", "copy", "free",
+                 "%s_and_wait", "%s_end_cb", "%s__lro"},
 };
 /* Which occurrence of a place a hostile spec puts its name in: one with a name before it in the
  * same scope, for the templates that refer to one. */
@@ -150,7 +152,7 @@ static const char *name(gen *g, int slot, scope *s)
   g->seen[slot]++;
   if (hostile && g->heat == 2) {
     size_t nown = 0;
-    while (nown < 16 && HOSTILE[slot][nown] != NULL)
+    while (nown < HOSTILE_MAX && HOSTILE[slot][nown] != NULL)
       nown++;
     expand(g, HOSTILE[slot][roll(g, (unsigned)nown)], s, out, sizeof out);
   } else if (hostile) {
@@ -198,11 +200,28 @@ static void write_model(gen *g, const char *model, const scope *models, const sc
   fputs("}\n", g->out);
 }
 
-static void write_resource(gen *g, scope *resources, const scope *models, const scope *enums, const char *page)
+/* A long-running operation over job (a model with a string `state`), the GET that polls it,
+ * and a stream whose events' text is joined. */
+static void write_lro(gen *g, scope *ops, const char *job)
+{
+  scope path = {.n = 0};
+  char start[400], poll[400];
+  snprintf(start, sizeof start, "%s", name(g, SLOT_OP, ops));
+  snprintf(poll, sizeof poll, "%s", name(g, SLOT_OP, ops));
+  fprintf(g->out, "  %s: POST \"/{%s}/start\" -> %s @lro(status: \"state\", success: \"done\", poll: \"%s\");\n", start,
+          name(g, SLOT_PATH, &path), job, poll);
+  path.n = 0;
+  fprintf(g->out, "  %s: GET \"/job/{%s}\" -> %s;\n", poll, name(g, SLOT_PATH, &path), job);
+  fprintf(g->out, "  %s: GET \"/words\" -> stream<%s> @accumulate(\"state\");\n", name(g, SLOT_OP, ops), job);
+}
+
+static void write_resource(gen *g, scope *resources, const scope *models, const scope *enums, const char *page,
+                           const char *job)
 {
   const char *m = models->names[roll(g, (unsigned)models->n)];
   fprintf(g->out, "resource %s \"/r%d\" {\n", name(g, SLOT_RESOURCE, resources), resources->n);
   scope ops = {.n = 0}, path = {.n = 0}, params = {.n = 0};
+  write_lro(g, &ops, job); /* first: the hostile operation names refer to the first one */
   fprintf(g->out, "  %s: GET \"/{%s}\"", name(g, SLOT_OP, &ops), name(g, SLOT_PATH, &path));
   if (roll(g, 2))
     fprintf(g->out, " path(%s: int)", path.names[0]);
@@ -252,8 +271,11 @@ static void write_spec(gen *g, int number, const char *path)
   snprintf(page, sizeof page, "%s", name(g, SLOT_LATE_TYPE, &g->types));
   fprintf(g->out, "model %s { items: %s[]; next?: string; }\n", page, models.names[0]);
   fprintf(g->out, "error %s 404 { detail?: string; }\n", name(g, SLOT_LATE_TYPE, &g->types));
+  char job[400];
+  snprintf(job, sizeof job, "%s", name(g, SLOT_LATE_TYPE, &g->types));
+  fprintf(g->out, "model %s { id: string; state: string; }\n", job);
   for (unsigned k = 0, n = 1 + roll(g, 2); k < n; k++)
-    write_resource(g, &resources, &models, &enums, page);
+    write_resource(g, &resources, &models, &enums, page, job);
   fclose(g->out);
 }
 

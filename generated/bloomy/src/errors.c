@@ -75,6 +75,8 @@ static bloomy_error_kind kind_for_code(int code, int status)
   case APIC_ERR_DECODE:
   case APIC_ERR_TOO_LARGE: return BLOOMY_ERROR_DECODE;
   case APIC_ERR_INVALID_ARG: return BLOOMY_ERROR_INVALID_ARGUMENT;
+  case APIC_ERR_OPERATION_FAILED: return BLOOMY_ERROR_OPERATION_FAILED;
+  case APIC_ERR_OPERATION_CANCELLED: return BLOOMY_ERROR_OPERATION_CANCELLED;
   default: return BLOOMY_ERROR_OTHER;
   }
 }
@@ -197,6 +199,8 @@ const char *bloomy_error_kind_name(bloomy_error_kind k)
   case BLOOMY_ERROR_INVALID_ARGUMENT: return "INVALID_ARGUMENT";
   case BLOOMY_ERROR_UNKNOWN_STATUS: return "UNKNOWN_STATUS";
   case BLOOMY_ERROR_REDIRECT: return "REDIRECT";
+  case BLOOMY_ERROR_OPERATION_FAILED: return "OPERATION_FAILED";
+  case BLOOMY_ERROR_OPERATION_CANCELLED: return "OPERATION_CANCELLED";
   case BLOOMY_ERROR_OTHER: return "OTHER";
   }
   return "OTHER";

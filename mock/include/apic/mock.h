@@ -31,6 +31,8 @@ typedef struct apic_mock_options {
   const char *admin_token;  /* what /__mock/ requests must send as X-Mock-Token; NULL = a random one */
   int log_secrets;          /* 1 = the request log keeps credentials and @sensitive values (tests of a
                                client's credential handling); default: they are redacted */
+  unsigned lifecycle_ms;    /* a resource an @lro operation started moves to its next status this often;
+                               an agent's reply (@accumulate) sends a word every half of it; default 50 */
 } apic_mock_options;
 
 /** The defaults above. */

@@ -7,6 +7,7 @@
 #include "apic/datetime.h"
 #include "apic/error.h"
 #include "apic/formats.h"
+#include "apic/lro.h"
 #include "apic/model.h"
 #include "apic/op.h"
 #include "apic/sse.h"

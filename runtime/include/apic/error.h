@@ -36,7 +36,9 @@ extern "C" {
   XX(BUSY, -12, "resource busy")                                           \
   XX(REDIRECT, -13, "redirect not followed")                               \
   XX(CONNECTION_LOST, -14, "connection lost")                              \
-  XX(NO_BODY, -15, "the response has no body")
+  XX(NO_BODY, -15, "the response has no body")                            \
+  XX(OPERATION_FAILED, -16, "the operation failed")                        \
+  XX(OPERATION_CANCELLED, -17, "the operation was cancelled")
 
 typedef enum apic_err {
   APIC_OK = 0,
@@ -83,6 +85,10 @@ APIC_EXPORT int64_t apic_error_retry_after_ms(const apic_error *e);
 APIC_EXPORT unsigned apic_error_attempts(const apic_error *e);
 /** A response header by name, case-insensitive; NULL if absent. */
 APIC_EXPORT const char *apic_error_header(const apic_error *e, const char *name);
+struct apic_type_desc;
+/** The value the error carries when it is of type t (apic/model.h), else NULL: a long-running
+ *  operation that ended failed or cancelled carries its final resource (apic/lro.h). */
+APIC_EXPORT const void *apic_error_value(const apic_error *e, const struct apic_type_desc *t);
 
 /* Writers, for libapic and generated code building an error; each returns 0 or
  * APIC_ERR_NOMEM and copies what it is given. */

@@ -75,6 +75,8 @@ typedef struct apic_op_desc {
    * the body and whose fields with `header` take the response headers (a required one absent or
    * not of its type: APIC_ERR_DECODE). */
   int with_headers;
+  const char *accumulate;               /* STREAM, @accumulate: the event field (C name, a string)
+                                           whose text apic_op_stream_text joins; NULL: none */
 } apic_op_desc;
 
 /** Per-call settings. Zero means "the operation's, else the client's" for every field, so
@@ -139,6 +141,24 @@ APIC_EXPORT int apic_op_stream(apic_api *a, const apic_op_desc *op, const apic_o
 APIC_EXPORT int apic_op_stream_sync(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                                     const apic_call_options *o, apic_op_event_cb on_event, void (*ev_fn)(void),
                                     void *user_data, apic_error **err);
+
+/* Streams whose events each carry a piece of one text (@accumulate: an agent's reply, a word
+ * at a time): every event goes to on_event as above, and the pieces of op->accumulate are
+ * joined. on_text_end runs once with the text (lent: the whole text at status 0, what arrived
+ * before the failure or cancel otherwise; "" when none) and frees err. Past the client's
+ * max_body the stream ends APIC_ERR_TOO_LARGE. */
+typedef void (*apic_op_text_end_cb)(int status, const char *text, apic_error *err, void (*fn)(void),
+                                    void *user_data);
+/** @brief apic_op_stream, joining op->accumulate (INVALID_ARG when op has none). */
+APIC_EXPORT int apic_op_stream_text(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                                    const apic_call_options *o, apic_op_event_cb on_event, void (*ev_fn)(void),
+                                    apic_op_text_end_cb on_end, void (*end_fn)(void), void *user_data,
+                                    apic_stream **out, apic_error **err);
+/** @brief apic_op_stream_sync, joining op->accumulate. @return 0 with *out the text (the
+ *  caller's: apic_free), or its end status with *err and *out NULL. */
+APIC_EXPORT int apic_op_stream_text_sync(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                                         const apic_call_options *o, apic_op_event_cb on_event, void (*ev_fn)(void),
+                                         void *user_data, char **out, apic_error **err);
 
 /* Pages: a pager walks a PAGE operation lazily, one request per page, following op's rule. */
 typedef struct apic_op_pager apic_op_pager;

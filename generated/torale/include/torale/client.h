@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include <apic/client.h>
+#include <apic/lro.h>
 #include <apic/op.h>
 
 #include "torale/models.h"

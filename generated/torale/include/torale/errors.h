@@ -38,6 +38,8 @@ typedef enum torale_error_kind {
   TORALE_ERROR_UNKNOWN_STATUS = 6,   /**< a status the spec does not name: an error status, or a 2xx without the result */
   TORALE_ERROR_OTHER = 7,            /**< anything else (out of memory, a transfer failure) */
   TORALE_ERROR_REDIRECT = 8,         /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
+  TORALE_ERROR_OPERATION_FAILED = 9,    /**< a long-running operation ended failed (X_and_wait; X_from_error gives it) */
+  TORALE_ERROR_OPERATION_CANCELLED = 10, /**< a long-running operation ended cancelled (X_and_wait; X_from_error gives it) */
   TORALE_ERROR_VALIDATION = 100, /**< ValidationError: status 422 — The request failed validation; `detail` says which field and why. */
   TORALE_ERROR_AUTHENTICATION, /**< AuthenticationError: status 401 — The API key is missing or not valid. */
   TORALE_ERROR_NOT_FOUND, /**< NotFoundError: status 404 — No resource with that id. */
