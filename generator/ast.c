@@ -121,7 +121,8 @@ const char *type_kind_name(const type *t)
       [R_STRING] = "string", [R_INT] = "int",     [R_FLOAT] = "float", [R_BOOL] = "bool",
       [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
       [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
-      [R_STREAM] = "model",  [R_INT32] = "int32", [R_UUID] = "uuid",   [R_BYTES] = "bytes"};
+      [R_STREAM] = "model",  [R_INT32] = "int32", [R_UUID] = "uuid",   [R_BYTES] = "bytes",
+      [R_UNION] = "union"};
   return t->rk > R_UNRESOLVED && t->rk < R_KIND_COUNT ? kinds[t->rk] : "unresolved";
 }
 

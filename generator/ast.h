@@ -88,6 +88,7 @@ typedef enum resolved_kind {
   R_INT32,
   R_UUID,
   R_BYTES,
+  R_UNION,
   R_KIND_COUNT /* not a kind: how many there are */
 } resolved_kind;
 
@@ -99,7 +100,7 @@ typedef struct type {
   const char *name;     /* TYPE_NAMED, TYPE_GENERIC */
   struct type *inner;   /* TYPE_ARRAY, TYPE_GENERIC */
   resolved_kind rk;     /* set by the checker */
-  struct decl *target;  /* R_MODEL, R_ENUM: the declaration */
+  struct decl *target;  /* R_MODEL, R_ENUM, R_UNION: the declaration */
 } type;
 
 /* ---- fields and parameters ----------------------------------------------------------- */
@@ -119,6 +120,7 @@ typedef struct field {
   int nullable;
   value *def; /* default, or NULL */
   annotation *annos;
+  int variant; /* a union's variant: stored as an optional field is, never sent as one */
 } field;
 
 /* ---- declarations -------------------------------------------------------------------- */
@@ -164,7 +166,7 @@ typedef struct name_ref {
   loc at;
 } name_ref;
 
-typedef enum decl_kind { D_API, D_IMPORT, D_ENUM, D_MODEL, D_ERROR, D_RESOURCE } decl_kind;
+typedef enum decl_kind { D_API, D_IMPORT, D_ENUM, D_MODEL, D_ERROR, D_UNION, D_RESOURCE } decl_kind;
 
 typedef struct api_item {
   struct api_item *next;
@@ -185,7 +187,7 @@ typedef struct decl {
   api_item *items;
   /* D_ENUM */
   enum_value *values;
-  /* D_MODEL, D_ERROR */
+  /* D_MODEL, D_ERROR; D_UNION: its variants */
   field *fields;     /* every field: once checked, the bases' (extends) first, then its own */
   field *own_fields; /* the fields it declares itself (the tail of fields when it has no bases) */
   struct name_ref *bases; /* extends A, B */

@@ -16,6 +16,7 @@
 #include "frontend.h"
 #include "lro.h"
 #include "names.h"
+#include "unions.h"
 
 #define MAX_PATH_PARAMS 32
 /* Enum values and page fields are looked up by scanning lists this short; longer ones are
@@ -51,6 +52,11 @@ static const anno_rule FIELD_ANNOS[] = {
     {"max_len", ARG_UINT},  {"pattern", ARG_STRING},        {"header", ARG_STRING},
     {NULL, ARG_NONE}};
 static const anno_rule DECL_ANNOS[] = {{"deprecated", ARG_OPT_STRING}, {NULL, ARG_NONE}};
+static const anno_rule UNION_ANNOS[] = {{"deprecated", ARG_OPT_STRING}, {"discriminator", ARG_STRING}, {NULL, ARG_NONE}};
+static const anno_rule VARIANT_ANNOS[] = {
+    {"tag", ARG_STRING},    {"deprecated", ARG_OPT_STRING}, {"sensitive", ARG_NONE},
+    {"min", ARG_NUMBER},    {"max", ARG_NUMBER},            {"min_len", ARG_UINT},
+    {"max_len", ARG_UINT},  {"pattern", ARG_STRING},        {NULL, ARG_NONE}};
 static const anno_rule OP_ANNOS[] = {
     {"idempotent", ARG_NONE}, {"timeout", ARG_UINT},  {"retries", ARG_UINT},
     {"deprecated", ARG_OPT_STRING}, {"paginate", ARG_NONE /* keyed args, checked apart */},
@@ -187,9 +193,9 @@ static int resolve_type(checker *c, type *t, int in_result)
       diag_error(c->d, t->inner->at, "page<...> takes a model");
       return 0;
     }
-    if (k == R_STREAM && t->inner->rk != R_MODEL && t->inner->rk != R_STRING) {
-      diag_error(c->d, t->inner->at, "stream<...> takes a model (each event's data is JSON) or string (the data as "
-                 "it comes)");
+    if (k == R_STREAM && t->inner->rk != R_MODEL && t->inner->rk != R_UNION && t->inner->rk != R_STRING) {
+      diag_error(c->d, t->inner->at, "stream<...> takes a model or a union (each event's data is JSON) or string "
+                 "(the data as it comes)");
       return 0;
     }
     t->rk = k;
@@ -210,7 +216,7 @@ static int resolve_type(checker *c, type *t, int in_result)
       diag_error(c->d, t->at, "'%s' is an error, not a model; errors cannot be used as types", t->name);
       return 0;
     }
-    t->rk = d->kind == D_ENUM ? R_ENUM : R_MODEL;
+    t->rk = d->kind == D_ENUM ? R_ENUM : d->kind == D_UNION ? R_UNION : R_MODEL;
     t->target = d;
     return 1;
   }
@@ -240,6 +246,7 @@ static const char *type_word(const type *t)
   case R_DATE: return "a date";
   case R_ANY: return "any";
   case R_MODEL: return "a model";
+  case R_UNION: return "a union";
   case R_ENUM: return "an enum";
   case R_ARRAY: return "an array";
   case R_MAP: return "a map";
@@ -439,6 +446,7 @@ static const char *rename_hint(const char *kind)
 {
   return strstr(kind, "header") != NULL ? "use @header for the wire name"
          : strcmp(kind, "path parameter") == 0 ? "a path parameter's name is not sent"
+         : strcmp(kind, "variant") == 0        ? "a variant's name is not sent"
                                                 : "use @json for the wire name";
 }
 
@@ -460,7 +468,7 @@ static void check_fields(checker *c, field *fields, int allow_header, const char
       diag_error(c->d, f->at, "%s '%s' has the same wire name \"%s\" as '%s'", kind, f->name,
                  field_wire(f), same_wire->name);
     }
-    check_annos(c, f->annos, FIELD_ANNOS, kind);
+    check_annos(c, f->annos, f->variant ? VARIANT_ANNOS : FIELD_ANNOS, kind);
     const annotation *h = find_anno(f->annos, "header");
     if (h != NULL && !allow_header && strcmp(kind, "field") == 0)
       diag_error(c->d, h->at, "'@header' is for error fields and header parameters");
@@ -478,7 +486,8 @@ static void check_fields(checker *c, field *fields, int allow_header, const char
 /* The members a model's or error's fields make in its struct. */
 static void check_members(checker *c, const decl *d)
 {
-  cn_fields fields = {d->fields, "field", rename_hint("field")};
+  const char *kind = d->kind == D_UNION ? "variant" : "field";
+  cn_fields fields = {d->fields, kind, rename_hint(kind)};
   cnames_members(&c->names, &fields, 1);
 }
 
@@ -888,7 +897,7 @@ static void check_op_errors(checker *c, operation *op)
  * a scalar (text, number, bool, enum). */
 static int result_value_ok(const type *t)
 {
-  return t->rk == R_MODEL || is_scalar(t->rk);
+  return t->rk == R_MODEL || t->rk == R_UNION || is_scalar(t->rk);
 }
 
 /* What generated clients can decode a result into: a value above, an array or map of them, a
@@ -1022,8 +1031,8 @@ static void check_operation(checker *c, decl *r, operation *op)
 
   if (op->body != NULL && resolve_type(c, op->body, 0)) {
     const type *b = op->body->rk == R_ARRAY ? op->body->inner : op->body;
-    if (b->rk != R_MODEL)
-      diag_error(c->d, op->body->at, "a body must be a model or an array of models");
+    if (b->rk != R_MODEL && b->rk != R_UNION)
+      diag_error(c->d, op->body->at, "a body must be a model, a union or an array of those");
   }
   if (op->ret != NULL && resolve_type(c, op->ret, 1))
     check_result(c, op->ret);
@@ -1281,8 +1290,8 @@ int spec_check(spec *s)
    * table a run of page faults) on the way. */
   size_t ntypes = 0, nresources = 0, nnames = 0, nvalues = 0;
   for (const decl *d = s->decls; d != NULL; d = d->next) {
-    ntypes += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR;
-    nnames += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR ? 3 : 0; /* C bases: up to 3 */
+    ntypes += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR || d->kind == D_UNION;
+    nnames += d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR || d->kind == D_UNION ? 3 : 0; /* C bases: up to 3 */
     nresources += d->kind == D_RESOURCE;
     for (const operation *op = d->ops; op != NULL; op = op->next)
       nnames++;
@@ -1304,7 +1313,7 @@ int spec_check(spec *s)
   }
   decl *by_status[606] = {NULL};
   for (decl *d = s->decls; d != NULL; d = d->next) {
-    if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR) {
+    if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR || d->kind == D_UNION) {
       check_identifier(&c, d->name, d->at, "type name");
       if (declare(&c, &c.types, d, "type") == 0) {
         if (d->kind == D_ENUM)
@@ -1329,6 +1338,10 @@ int spec_check(spec *s)
       check_fields(&c, d->own_fields, 1, "field");
       check_error_status(&c, d, by_status);
       break;
+    case D_UNION:
+      check_annos(&c, d->annos, UNION_ANNOS, "a union");
+      check_fields(&c, d->own_fields, 0, "variant");
+      break;
     case D_RESOURCE: check_resource(&c, d); break;
     default: break;
     }
@@ -1337,8 +1350,10 @@ int spec_check(spec *s)
    * a page model may come after the model or resource that uses it. */
   compose_check(s, same_names);
   for (decl *d = s->decls; d != NULL; d = d->next) {
-    if (d->kind == D_MODEL || d->kind == D_ERROR)
+    if (d->kind == D_MODEL || d->kind == D_ERROR || d->kind == D_UNION)
       check_members(&c, d);
+    if (d->kind == D_UNION)
+      union_check(s, d);
     for (operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
       check_paging(&c, op);
       check_lro(&c, d, op); /* the same: it reads models' fields */

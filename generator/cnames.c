@@ -19,15 +19,17 @@ enum {
   CN_ENUM_UPPER = 1u << 7, /* TORALE_TASK_STATE */
   CN_ENUM_VALUE = 1u << 8, /* TORALE_TASK_STATE_ACTIVE */
   CN_OPERATION = 1u << 9,  /* torale_tasks_get */
+  CN_UNION = 1u << 10,     /* torale_pet */
+  CN_UNION_UPPER = 1u << 11, /* TORALE_PET; its variants' constants are CN_ENUM_VALUE */
   /* Members of a struct. The base is the field's (or parameter's) own name. */
-  CN_FIELD = 1u << 10,
-  CN_ARRAY = 1u << 11,
-  CN_MAP = 1u << 12,
-  CN_ENUM_FIELD = 1u << 13,
-  CN_NULLABLE = 1u << 14,
-  CN_BYTES = 1u << 15,
+  CN_FIELD = 1u << 12,
+  CN_ARRAY = 1u << 13,
+  CN_MAP = 1u << 14,
+  CN_ENUM_FIELD = 1u << 15,
+  CN_NULLABLE = 1u << 16,
+  CN_BYTES = 1u << 17,
   /* The generated functions' own parameters and locals, beside path parameters. No base. */
-  CN_LOCAL = 1u << 16,
+  CN_LOCAL = 1u << 18,
   /* The kinds that make members beyond the field's own name. */
   CN_MEMBERS = CN_ARRAY | CN_MAP | CN_ENUM_FIELD | CN_NULLABLE | CN_BYTES,
 };
@@ -57,14 +59,16 @@ static const derived DERIVED[] = {
                        "_ERROR_DECODE _ERROR_INVALID_ARGUMENT _ERROR_UNKNOWN_STATUS _ERROR_OTHER",
      NULL},
     /* Per model, error payload, enum and operation. */
-    {CN_MODEL | CN_ERROR | CN_ENUM | CN_OPERATION | CN_ERROR_AS | CN_ERROR_KIND | CN_ENUM_VALUE, "", "", NULL},
-    {CN_MODEL | CN_ERROR, "", "__desc _free _copy _equal _parse _dump _validate", NULL},
-    {CN_MODEL | CN_ERROR, "", "__fields", NULL},
-    {CN_MODEL, "", "_list _list_free _list_copy _list_entry _entry _map _map_free _map_copy", NULL},
+    {CN_MODEL | CN_ERROR | CN_ENUM | CN_OPERATION | CN_ERROR_AS | CN_ERROR_KIND | CN_ENUM_VALUE | CN_UNION, "", "",
+     NULL},
+    {CN_MODEL | CN_ERROR | CN_UNION, "", "__desc _free _copy _equal _parse _dump _validate", NULL},
+    {CN_MODEL | CN_ERROR | CN_UNION, "", "__fields", NULL},
+    {CN_MODEL | CN_UNION, "", "_list _list_free _list_copy _list_entry _entry _map _map_free _map_copy", NULL},
+    {CN_UNION, "", "_kind __tags", NULL},
     {CN_MODEL, "", "_from_error", NULL}, /* the result of an @lro operation */
     {CN_ENUM, "", "_to_string _from_string __enum", NULL},
     {CN_ENUM, "", "__wire _entry _list _list_entry _map", NULL},
-    {CN_ENUM_UPPER, "", "_UNKNOWN", NULL},
+    {CN_ENUM_UPPER | CN_UNION_UPPER, "", "_UNKNOWN", NULL},
     {CN_OPERATION, "", "_async _cb _event_cb _params _params__desc _pager _pages _next_page _next_item _item_cb "
                        "_each_async _next_page_async _pager_done _pager_free",
      NULL},
@@ -369,17 +373,46 @@ static void record_enum(cnames *n, const decl *d, cn_entity e)
   }
 }
 
+/* A union makes its struct's names and a kind constant per variant: TORALE_PET_CAT. */
+static void record_union(cnames *n, const decl *d, cn_entity e)
+{
+  char base[BASE_MAX], upper[BASE_MAX], constant[BASE_MAX + NAME_MAX_LEN];
+  base_of(n, d->name, NULL, 0, base);
+  e.base = base;
+  e.kind = CN_UNION;
+  if (record(n, e) == NULL)
+    return; /* its constants would repeat the same clash */
+  base_of(n, d->name, NULL, 1, upper);
+  e.base = upper;
+  e.kind = CN_UNION_UPPER;
+  record(n, e);
+  for (const field *v = d->fields; v != NULL; v = v->next) {
+    if (too_long(v->name))
+      continue;
+    join(constant, sizeof constant, upper, "_", v->name, (char *)NULL);
+    upper_case(constant, constant, sizeof constant);
+    record(n, (cn_entity){.base = constant, .kind = CN_ENUM_VALUE, .what = "variant", .owner = d->name,
+                          .name = v->name, .at = v->at});
+  }
+}
+
 void cnames_decl(cnames *n, const decl *d)
 {
   if (n->prefix == NULL || too_long(d->name))
     return;
-  cn_entity e = {.what = d->kind == D_MODEL ? "model" : d->kind == D_ENUM ? "enum" : "error", .name = d->name,
+  cn_entity e = {.what = d->kind == D_MODEL   ? "model"
+                         : d->kind == D_ENUM  ? "enum"
+                         : d->kind == D_UNION ? "union"
+                                              : "error",
+                 .name = d->name,
                  .at = d->at};
   char base[BASE_MAX];
   if (d->kind == D_ERROR) {
     record_error(n, d, e);
   } else if (d->kind == D_ENUM) {
     record_enum(n, d, e);
+  } else if (d->kind == D_UNION) {
+    record_union(n, d, e);
   } else {
     base_of(n, d->name, NULL, 0, base);
     e.base = base;

@@ -14,7 +14,7 @@
  * name that makes some is recorded under the C name they are all made from, its base
  * (torale_task, TORALE_TASK_STATE_ACTIVE). */
 /* How many kinds of spec name cnames.c tells apart. */
-#define CN_KIND_COUNT 17
+#define CN_KIND_COUNT 19
 
 typedef struct cnames {
   diag *d;
@@ -32,8 +32,8 @@ typedef struct cnames {
 /* expected: about how many declarations and operations (the table is sized for them). */
 int cnames_init(cnames *n, diag *d, ast_arena *arena, const decl *api, size_t expected);
 void cnames_free(cnames *n);
-/* Records what a model, enum (and its values) or error makes; a base another spec name made
- * already is reported now. */
+/* Records what a model, enum (and its values), union (and its variants) or error makes; a
+ * base another spec name made already is reported now. */
 void cnames_decl(cnames *n, const decl *d);
 void cnames_operation(cnames *n, const decl *resource, const operation *op);
 /* Once everything is recorded: a name one spec name makes that another makes too

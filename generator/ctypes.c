@@ -17,7 +17,7 @@ const char *c_decl_name(const char *prefix, const char *name, int upper, char *o
 
 static int is_named(const type *t)
 {
-  return t->rk == R_MODEL || t->rk == R_ENUM;
+  return t->rk == R_MODEL || t->rk == R_ENUM || t->rk == R_UNION;
 }
 
 /* libapic's name for a scalar type (date-times, dates and uuids are text). */
@@ -56,6 +56,7 @@ const char *c_value_type(const char *prefix, const type *t, char *buf, size_t si
   case R_BOOL: return "bool";
   case R_ANY: return "const cJSON *";
   case R_MODEL:
+  case R_UNION:
   case R_ENUM: return c_decl_name(prefix, t->target->name, 0, buf, size);
   case R_ARRAY: return c_collection(prefix, t->inner, "list", buf, size);
   default: return "const char *"; /* string, datetime, date, uuid */
@@ -71,8 +72,8 @@ int c_stored_by_pointer(const field *f, int nullable)
 {
   const type *t = f->type;
   if (t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
-    return f->optional || has_default(f);
-  return t->rk == R_MODEL && (f->optional || nullable);
+    return f->optional || f->variant || has_default(f);
+  return (t->rk == R_MODEL || t->rk == R_UNION) && (f->optional || nullable || f->variant);
 }
 
 /* "const T *" for a pointer to T: "const char *const *" when T is itself a pointer. */
@@ -152,7 +153,8 @@ void c_collection_uses(const spec *s, void (*need)(void *ctx, int what, const ch
 {
   uses u = {need, ctx};
   for (const decl *d = s->decls; d != NULL; d = d->next) {
-    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR ? d->fields : NULL; f != NULL; f = f->next)
+    for (const field *f = d->kind == D_MODEL || d->kind == D_ERROR || d->kind == D_UNION ? d->fields : NULL; f != NULL;
+         f = f->next)
       field_uses(&u, f->type);
     for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next) {
       for (int l = 0; l < 3; l++)
@@ -176,7 +178,7 @@ void c_result_of(const char *prefix, const type *t, c_result *r)
 {
   char elem[600];
   memset(r, 0, sizeof *r);
-  int is_model_collection = (t->rk == R_ARRAY || t->rk == R_MAP) && t->inner->rk == R_MODEL;
+  int is_model_collection = (t->rk == R_ARRAY || t->rk == R_MAP) && (t->inner->rk == R_MODEL || t->inner->rk == R_UNION);
   if (t->rk == R_STRING || t->rk == R_DATETIME || t->rk == R_DATE || t->rk == R_UUID) { /* text */
     join(r->type, sizeof r->type, "char", (char *)NULL);
     join(r->free_fn, sizeof r->free_fn, "apic_free", (char *)NULL);
@@ -184,9 +186,9 @@ void c_result_of(const char *prefix, const type *t, c_result *r)
     c_collection(prefix, t->inner, t->rk == R_ARRAY ? "list" : "map", r->type, sizeof r->type);
     join(r->free_fn, sizeof r->free_fn, is_model_collection ? r->type : "apic_value", "_free", (char *)NULL);
   } else { /* a model; int, int32, float, bool, enum: a value */
-    r->by_value = t->rk != R_MODEL;
+    r->by_value = t->rk != R_MODEL && t->rk != R_UNION;
     join(r->type, sizeof r->type, c_value_type(prefix, t, elem, sizeof elem), (char *)NULL);
-    if (t->rk == R_MODEL)
+    if (!r->by_value)
       join(r->free_fn, sizeof r->free_fn, r->type, "_free", (char *)NULL);
   }
   if (r->by_value) {

@@ -23,7 +23,8 @@ typedef struct c_member {
  * api's (torale). Returns how many. */
 int c_field_members(const char *prefix, const field *f, int nullable, c_member out[C_MAX_MEMBERS]);
 /* Whether the value member is a pointer that may be NULL (APIC_F_POINTER): numbers, bools
- * and enums that are optional or have a default, models that are optional or nullable. */
+ * and enums that are optional or have a default, models and unions that are optional or
+ * nullable; a union's variants, which are stored as optional fields. */
 int c_stored_by_pointer(const field *f, int nullable);
 /* The C type of one value of type t stored in place (an array element, a map value, a value
  * member): "const char *", "int64_t", "torale_task", "apic_bytes", "apic_string_list" for an array. */

@@ -154,7 +154,7 @@ static void mark(ctx *c, int side, const type *t, int use)
 {
   while (t != NULL && (t->rk == R_ARRAY || t->rk == R_MAP || t->rk == R_PAGE || t->rk == R_STREAM))
     t = t->inner;
-  if (t == NULL || (t->rk != R_MODEL && t->rk != R_ENUM))
+  if (t == NULL || (t->rk != R_MODEL && t->rk != R_ENUM && t->rk != R_UNION))
     return;
   name_table *u = &c->use[side];
   int had = (int)(intptr_t)name_table_get(u, t->target->name);
@@ -162,7 +162,7 @@ static void mark(ctx *c, int side, const type *t, int use)
     return;
   if (name_table_put(u, t->target->name, (void *)(intptr_t)(had | use)) != 0)
     c->r->failed = 1;
-  for (const field *f = t->rk == R_MODEL ? t->target->fields : NULL; f != NULL; f = f->next)
+  for (const field *f = t->rk == R_MODEL || t->rk == R_UNION ? t->target->fields : NULL; f != NULL; f = f->next)
     mark(c, side, f->type, use);
 }
 
@@ -209,7 +209,7 @@ static relation relate(const type *a, const type *b)
   if (a->rk == b->rk) {
     if (a->inner != NULL && b->inner != NULL)
       return relate(a->inner, b->inner);
-    if (a->rk == R_MODEL || a->rk == R_ENUM)
+    if (a->rk == R_MODEL || a->rk == R_ENUM || a->rk == R_UNION)
       return strcmp(a->target->name, b->target->name) == 0 ? SAME : OTHER;
     return a->name != NULL && b->name != NULL && strcmp(a->name, b->name) != 0 ? OTHER : SAME;
   }
@@ -245,7 +245,7 @@ static void type_text(const type *t, char *out, size_t size)
   else if (t->rk == R_MAP || t->rk == R_PAGE || t->rk == R_STREAM)
     text(out, size, "%s<%s>", t->rk == R_MAP ? "map" : t->rk == R_PAGE ? "page" : "stream", inner);
   else
-    text(out, size, "%s", t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : t->name ? t->name : type_kind_name(t));
+    text(out, size, "%s", t->target != NULL ? t->target->name : t->name ? t->name : type_kind_name(t));
 }
 
 /* A value as the spec writes it (defaults, constraints). */

@@ -33,6 +33,7 @@ enum {
   O_LRO = 1 << 11,       /* the operation has @lro: it is also waited for */
   O_ACCUM = 1 << 12,     /* a stream with @accumulate: its text is joined */
   M_LRO = 1 << 13,       /* the model is what an @lro operation returns (X_from_error) */
+  M_UNION = 1 << 14,     /* a union, not a model */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
@@ -49,7 +50,8 @@ typedef struct decl_rule {
 /* Per model and error payload (templates/c/partials/model_decl.mustache; struct members come
  * from ctypes.c), and the list and entry types of a model or enum (models.h.mustache). */
 static const decl_rule model_fns[] = {
-    {0, 0, C_DATA, "", "%m__desc", "const apic_model_desc", ""},
+    {0, M_UNION, C_DATA, "", "%m__desc", "const apic_model_desc", ""},
+    {M_UNION, 0, C_DATA, "", "%m__desc", "const apic_union_desc", ""},
     {0, M_ERROR, C_FUNCTION, "", "%m_parse", "int", "const char *, size_t, %m **, apic_error **"},
     {0, M_ERROR, C_FUNCTION, "", "%m_dump", "char *", "const %m *, apic_error **"},
     {0, M_ERROR, C_FUNCTION, "", "%m_validate", "int", "const %m *, apic_error **"},
@@ -319,7 +321,7 @@ static void base_vars(const c_names *c, vars *x, char *upper, size_t size)
 
 static const char *type_name(const type *t)
 {
-  return t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : "";
+  return t->rk == R_MODEL || t->rk == R_ENUM || t->rk == R_UNION ? t->target->name : "";
 }
 
 /* The members of a field or parameter of the struct owner (ctypes.c decides them). */
@@ -356,6 +358,36 @@ void c_model_items(const c_names *c, const decl *m, c_list *l)
   unsigned have = (m->kind == D_ERROR ? M_ERROR : 0) | (name_table_get(&c->lro_results, m->name) ? M_LRO : 0);
   add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], have, &x, m, m);
   add_rules(l, collection_fns, sizeof collection_fns / sizeof collection_fns[0], collections(c, m->name), &x, m, m);
+}
+
+/* A union (templates/c/partials/union_decl.mustache): its kind's constants, then its struct:
+ * the kind, each variant's members, and with a discriminator the unknown tag and JSON. */
+void c_union_items(const c_names *c, const decl *u, c_list *l)
+{
+  char name[600], upper[600], api_upper[160], constant[1200], num[32], vname[512];
+  vars x;
+  base_vars(c, &x, api_upper, sizeof api_upper);
+  x.v['m'] = expand(l, c_name(c, u->name, 0, name, sizeof name), &x);
+  const char *kind = expand(l, "%m_kind", &x);
+  c_name(c, u->name, 1, upper, sizeof upper);
+  add_item(l, C_CONSTANT, kind, expand(l, join(constant, sizeof constant, upper, "_UNKNOWN", (char *)NULL), &x), "0", "",
+           u, u);
+  int i = 1;
+  for (const field *v = u->fields; v != NULL; v = v->next, i++) {
+    upper_case(v->name, vname, sizeof vname);
+    snprintf(num, sizeof num, "%d", i);
+    add_item(l, C_CONSTANT, kind, expand(l, join(constant, sizeof constant, upper, "_", vname, (char *)NULL), &x),
+             expand(l, num, &x), "", v, u);
+  }
+  add_item(l, C_MEMBER, x.v['m'], "kind", kind, "", u, u);
+  for (const field *v = u->fields; v != NULL; v = v->next)
+    field_items(c, l, v, 0, x.v['m'], u);
+  if (anno_string(u->annos, "discriminator") != NULL) {
+    add_item(l, C_MEMBER, x.v['m'], "unknown_tag", "const char *", "", u, u);
+    add_item(l, C_MEMBER, x.v['m'], "unknown_json", "const char *", "", u, u);
+  }
+  add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], M_UNION, &x, u, u);
+  add_rules(l, collection_fns, sizeof collection_fns / sizeof collection_fns[0], collections(c, u->name), &x, u, u);
 }
 
 void c_enum_items(const c_names *c, const decl *e, c_list *l)
@@ -518,6 +550,8 @@ void c_surface(const c_names *c, c_list *l)
       c_enum_items(c, d, l);
     else if (d->kind == D_MODEL || d->kind == D_ERROR)
       c_model_items(c, d, l);
+    else if (d->kind == D_UNION)
+      c_union_items(c, d, l);
     for (const operation *op = d->kind == D_RESOURCE ? d->ops : NULL; op != NULL; op = op->next)
       c_op_items(c, d, op, l);
   }

@@ -52,6 +52,7 @@ void c_names_free(c_names *c);
 /* The items one element derives, appended to out. */
 void c_model_items(const c_names *c, const decl *model, c_list *out); /* models and errors */
 void c_enum_items(const c_names *c, const decl *e, c_list *out);
+void c_union_items(const c_names *c, const decl *u, c_list *out);
 void c_op_items(const c_names *c, const decl *resource, const operation *op, c_list *out);
 void c_error_kind_items(const c_names *c, c_list *out); /* the <api>_error_kind enum */
 /* Every item of the spec's SDK. */

@@ -12,6 +12,7 @@
 #include "frontend.h"
 #include "lro.h"
 #include "strbuf.h"
+#include "unions.h"
 
 typedef struct dumper {
   const spec *s;
@@ -160,7 +161,7 @@ static void type_json(dumper *d, const char *k, const type *t)
 {
   nest(d, k, '{');
   str(d, "kind", type_kind_name(t));
-  if (t->rk == R_MODEL || t->rk == R_ENUM)
+  if (t->rk == R_MODEL || t->rk == R_ENUM || t->rk == R_UNION)
     str(d, "name", t->target->name);
   else if (t->rk == R_ARRAY)
     type_json(d, "items", t->inner);
@@ -302,6 +303,34 @@ static void model_json(dumper *d, const decl *m)
     unnest(d, ']');
   }
   add_fields(d, "fields", m->fields, 0);
+}
+
+/* A union's variants: each a name, a type and, with a discriminator, its tag. */
+static void union_json(dumper *d, const decl *u)
+{
+  str(d, "name", u->name);
+  add_doc(d, u->doc);
+  add_loc(d, u->at);
+  add_deprecated(d, u->annos);
+  const char *disc = anno_string(u->annos, "discriminator");
+  if (disc != NULL)
+    str(d, "discriminator", disc);
+  nest(d, "variants", '[');
+  for (const field *v = u->fields; v != NULL; v = v->next) {
+    nest(d, NULL, '{');
+    str(d, "name", v->name);
+    type_json(d, "type", v->type);
+    if (disc != NULL)
+      str(d, "tag", union_tag(v));
+    add_constraints(d, v->annos);
+    add_deprecated(d, v->annos);
+    if (find_anno(v->annos, "sensitive") != NULL)
+      boolean(d, "sensitive", 1);
+    add_doc(d, v->doc);
+    add_loc(d, v->at);
+    unnest(d, '}');
+  }
+  unnest(d, ']');
 }
 
 /* Path parameters in path order: declared ones keep their declaration, others are strings
@@ -463,6 +492,8 @@ static void add_decls(dumper *d, const char *k, decl_kind kind)
     nest(d, NULL, '{');
     if (kind == D_ENUM)
       enum_json(d, x);
+    else if (kind == D_UNION)
+      union_json(d, x);
     else if (kind == D_RESOURCE)
       resource_json(d, x);
     else
@@ -493,6 +524,7 @@ char *spec_json(const spec *s, int bare, size_t *out_len)
   api_json(&d, s->api);
   add_decls(&d, "enums", D_ENUM);
   add_decls(&d, "models", D_MODEL);
+  add_decls(&d, "unions", D_UNION);
   add_decls(&d, "errors", D_ERROR);
   add_decls(&d, "resources", D_RESOURCE);
   unnest(&d, '}');

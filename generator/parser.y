@@ -35,6 +35,7 @@ struct parse_ctx {
   const char *what;      /* "field", "operation", ...: for "expected ';' after field 'x'" */
   const char *what_name;
   YYLTYPE prev, cur;     /* the last two tokens' locations */
+  type *alternative;     /* the first type after '|' in a field's type, other than null */
   int prev_tok, cur_tok; /* and their kinds */
 };
 }
@@ -152,6 +153,19 @@ static void set_value(value *v, value_kind k, YYLTYPE at, struct parse_ctx *ctx)
   v->at = L(ctx, at);
 }
 
+/* `name: A | B`: a union written in place. C needs a name for it, so it is refused with the
+ * declaration to write instead. */
+static void inline_union(struct parse_ctx *ctx, const char *name, const type *first)
+{
+  const type *alt = ctx->alternative;
+  const char *a = first->kind == TYPE_NAMED ? first->name : "A", *b = alt->kind == TYPE_NAMED ? alt->name : "B";
+  char type_name[80];
+  snprintf(type_name, sizeof type_name, "%c%.60s", name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], name + 1);
+  diag_error(ctx->diag, alt->at, "a union is declared, then named: write 'union %s { %s_value: %s; %s_value: %s; }' and "
+             "'%s: %s;' ('| null' alone makes a field nullable)", type_name, a, a, b, b, name, type_name);
+  ctx->alternative = NULL;
+}
+
 /* Only for bison's own failures ("memory exhausted": nesting deeper than its stack). */
 static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)
 {
@@ -161,6 +175,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 }
 
 %token KW_API "api" KW_IMPORT "import" KW_ENUM "enum" KW_MODEL "model" KW_ERROR "error" KW_EXTENDS "extends"
+%token KW_UNION "union"
 %token KW_RESOURCE "resource" KW_BODY "body" KW_QUERY "query" KW_PATH "path"
 %token KW_HEADERS "headers" KW_ERRORS "errors" KW_NULL "null" ARROW "->"
 %token KW_TRUE "true" KW_FALSE "false"
@@ -175,7 +190,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 %type <field> fields field params param_list param
 %type <anno> annos anno
 %type <arg> args arg
-%type <decl> decl enum_decl model_decl error_decl resource_decl api_decl import_decl
+%type <decl> decl enum_decl model_decl error_decl union_decl resource_decl api_decl import_decl
 %type <op> ops op
 %type <names> names extends
 %type <item> api_items api_item
@@ -190,7 +205,7 @@ spec
   ;
 
 decl
-  : api_decl | import_decl | enum_decl | model_decl | error_decl | resource_decl
+  : api_decl | import_decl | enum_decl | model_decl | error_decl | union_decl | resource_decl
   | error ';'                    { $$ = NULL; yyerrok; }
   | error '}'                    { $$ = NULL; yyerrok; }
   ;
@@ -212,6 +227,7 @@ ident_like
   | "model" { $$ = "model"; } | "error" { $$ = "error"; } | "resource" { $$ = "resource"; }
   | "body" { $$ = "body"; } | "query" { $$ = "query"; } | "path" { $$ = "path"; }
   | "headers" { $$ = "headers"; } | "errors" { $$ = "errors"; } | "extends" { $$ = "extends"; }
+  | "union" { $$ = "union"; }
   ;
 
 /* ---- api ---------------------------------------------------------------------------- */
@@ -327,6 +343,15 @@ error_decl
                                    REVERSE(field, $8); $$->fields = $$->own_fields = $8; }
   ;
 
+union_decl
+  : docs "union" ident_like annos '{' fields '}'
+                                 { $$ = new_decl(ctx, D_UNION, $3, @3, $1); OOM_ABORT($$);
+                                   REVERSE(annotation, $4); $$->annos = $4;
+                                   REVERSE(field, $6); $$->fields = $$->own_fields = $6;
+                                   for (field *f = $6; f != NULL; f = f->next)
+                                     f->variant = 1; }
+  ;
+
 extends
   : %empty                       { $$ = NULL; }
   | "extends" names              { $$ = $2; REVERSE(name_ref, $$); }
@@ -348,6 +373,8 @@ field
                                  { $$ = NEW(field); OOM_ABORT($$);
                                    $$->name = $2; $$->at = L(ctx, @2); $$->doc = make_doc(ctx, $1);
                                    add_trailing(ctx, &$$->doc, $11);
+                                   if (ctx->alternative != NULL)
+                                     inline_union(ctx, $2, $6);
                                    $$->optional = $4; $$->type = $6; $$->nullable = $7;
                                    $$->def = $8; REVERSE(annotation, $9); $$->annos = $9;
                                    ctx->what = NULL; }
@@ -359,9 +386,11 @@ opt_q
   | '?'                          { $$ = 1; }
   ;
 
+/* `| null`; other alternatives are a union written in place, refused with how to declare it. */
 nullable
-  : %empty                       { $$ = 0; }
-  | '|' "null"                   { $$ = 1; }
+  : %empty                       { $$ = 0; ctx->alternative = NULL; }
+  | nullable '|' "null"          { $$ = 1; }
+  | nullable '|' type            { $$ = $1; if (ctx->alternative == NULL) ctx->alternative = $3; }
   ;
 
 opt_default

@@ -17,6 +17,7 @@
 #include "names.h"
 #include "semver.h"
 #include "strbuf.h"
+#include "unions.h"
 
 /* Every key of the view model. */
 #define VIEW_KEYS(X)                                                                                                   \
@@ -40,7 +41,9 @@
   X(has_map) X(extends) X(has_extends) X(has_result_headers) X(c_result_struct) X(c_result_fields) X(result_headers)  \
   X(has_lro) X(lro_status) X(lro_success) X(lro_failed) X(lro_cancelled) X(lro_poll) X(lro_watch) X(lro_cancel)      \
   X(lro_poll_name) X(lro_watch_name) X(lro_cancel_name) X(lro_error) X(has_accumulate) X(accumulate)                \
-  X(is_lro_result) X(has_lro_results)
+  X(is_lro_result) X(has_lro_results) \
+  X(is_union) X(unions) X(variants) X(is_discriminated) X(discriminator) X(c_discriminator) X(tag) X(c_tag)          \
+  X(c_desc_type) X(has_unions)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -277,15 +280,15 @@ static void add_ends(vm *v, int i, int n)
 
 /* ---- types ---------------------------------------------------------------------------------- */
 
-/* The name of a model or enum type; "" for any other. */
-static const char *type_name(const type *t)
-{
-  return t->rk == R_MODEL || t->rk == R_ENUM ? t->target->name : "";
-}
-
 static int is_named(const type *t)
 {
-  return t->rk == R_MODEL || t->rk == R_ENUM;
+  return t->rk == R_MODEL || t->rk == R_ENUM || t->rk == R_UNION;
+}
+
+/* The name of a model, enum or union type; "" for any other. */
+static const char *type_name(const type *t)
+{
+  return is_named(t) ? t->target->name : "";
 }
 
 /* The type as the spec writes it: string, Task[], map<string>. */
@@ -321,7 +324,7 @@ static void add_type(vm *v, const type *t)
                                    [R_ANY] = K_is_any,       [R_MODEL] = K_is_model, [R_ENUM] = K_is_enum,
                                    [R_ARRAY] = K_is_array,   [R_MAP] = K_is_map,   [R_PAGE] = K_is_model,
                                    [R_STREAM] = K_is_model,  [R_INT32] = K_is_int32, [R_UUID] = K_is_uuid,
-                                   [R_BYTES] = K_is_bytes};
+                                   [R_BYTES] = K_is_bytes,   [R_UNION] = K_is_union};
   if (t->rk > R_UNRESOLVED && t->rk < R_KIND_COUNT)
     flag(v, v->keys[flags[t->rk]], 1);
   if (is_named(t))
@@ -442,7 +445,7 @@ static void c_type_desc(vm *v, const type *t, strbuf *out)
     sb_puts(out, "}");
   } else if (is_named(t)) {
     c_name_of(v, type_name(t), 0, name, sizeof name);
-    sb_printf(out, "&%s%s.type", name, t->rk == R_MODEL ? "__desc" : "__enum");
+    sb_printf(out, "&%s%s.type", name, t->rk == R_MODEL ? "__desc" : t->rk == R_UNION ? "__desc.variants" : "__enum");
   } else {
     sb_printf(out, "&apic_t_%s", type_kind_name(t)); /* libapic names its scalars' tables as the spec does */
   }
@@ -536,7 +539,7 @@ static void add_c_field(vm *v, field_in in, const char *extra_flag, const char *
   add_c_type_desc(v, K(c_type), f->type);
   flag(v, K(has_count), f->type->rk == R_ARRAY || f->type->rk == R_MAP);
   strbuf flags = {0};
-  if (f->optional) sb_puts(&flags, " | APIC_F_OPTIONAL");
+  if (f->optional || f->variant) sb_puts(&flags, " | APIC_F_OPTIONAL"); /* a variant is stored as optional */
   if (is_nullable(in)) sb_puts(&flags, " | APIC_F_NULLABLE");
   if (c_stored_by_pointer(f, is_nullable(in))) sb_puts(&flags, " | APIC_F_POINTER");
   if (find_anno(f->annos, "sensitive") != NULL) sb_puts(&flags, " | APIC_F_SENSITIVE");
@@ -701,6 +704,8 @@ static void add_bases(vm *v, const name_ref *bases)
   vb_end(v->b);
 }
 
+static void add_c_desc_type(vm *v, const decl *d);
+
 static void model_view(vm *v, const decl *m)
 {
   char owner[600];
@@ -720,6 +725,55 @@ static void model_view(vm *v, const decl *m)
   field_lists fields = {.lists = {m->fields}, .owner = stable_copy(v, owner)}; /* every field borrows it */
   add_fields(v, K(fields), &fields);
   boolean(v, K(has_fields), m->fields != NULL);
+  add_c_desc_type(v, m);
+}
+
+/* What the value functions of a model or union pass libapic: &torale_task__desc.type. */
+static void add_c_desc_type(vm *v, const decl *d)
+{
+  type t = {.kind = TYPE_NAMED, .rk = d->kind == D_UNION ? R_UNION : R_MODEL, .target = (decl *)d};
+  add_c_type_desc(v, K(c_desc_type), &t);
+}
+
+/* A union: its kind's constants, its variants (fields stored as optional ones are, each with
+ * its constant and, with a discriminator, its tag), and its functions' keys. */
+static void union_view(vm *v, const decl *u)
+{
+  char owner[600], upper[600], name[512], constant[1200];
+  c_name_of(v, u->name, 0, owner, sizeof owner);
+  c_name_of(v, u->name, 1, upper, sizeof upper);
+  str(v, K(name), u->name);
+  copy(v, K(c_name), owner);
+  copy(v, K(upper), upper);
+  add_snake(v, u->name);
+  add_doc(v, u->doc, u->annos);
+  add_collection_flags(v, u->name);
+  add_c_desc_type(v, u);
+  const char *disc = anno_string(u->annos, "discriminator"), *kept = stable_copy(v, owner);
+  boolean(v, K(is_discriminated), disc != NULL);
+  if (disc != NULL) {
+    str(v, K(discriminator), disc);
+    c_string(v, K(c_discriminator), disc, strlen(disc));
+  }
+  int n = 0, i = 0;
+  for (const field *f = u->fields; f != NULL; f = f->next)
+    n++;
+  vb_begin(v->b, K(variants), V_LIST);
+  for (const field *f = u->fields; f != NULL; f = f->next, i++) {
+    vb_begin(v->b, 0, V_OBJECT);
+    field_keys(v, (field_in){.f = f});
+    add_ends(v, i, n);
+    add_c_field(v, (field_in){.f = f}, NULL, kept);
+    upper_case(f->name, name, sizeof name);
+    join(constant, sizeof constant, upper, "_", name, (char *)NULL);
+    copy(v, K(c_const), constant);
+    if (disc != NULL) {
+      str(v, K(tag), union_tag(f));
+      c_string(v, K(c_tag), union_tag(f), strlen(union_tag(f)));
+    }
+    vb_end(v->b);
+  }
+  vb_end(v->b);
 }
 
 /* ---- operations ------------------------------------------------------------------------------ */
@@ -789,7 +843,7 @@ static void add_paging(vm *v, const operation *op, const type *page_t)
   while (f != NULL && strcmp(f->name, items) != 0)
     f = f->next;
   const type *item_t = f != NULL && f->type->rk == R_ARRAY ? f->type->inner : NULL;
-  if (item_t != NULL && item_t->rk == R_MODEL)
+  if (item_t != NULL && (item_t->rk == R_MODEL || item_t->rk == R_UNION))
     c_name(v, K(page_item_c_name), type_name(item_t), 0);
 }
 
@@ -1060,6 +1114,8 @@ static view add_decls(vm *v, uint16_t key, decl_kind kind)
     vb_begin(v->b, 0, V_OBJECT);
     if (kind == D_ENUM)
       enum_view(v, d);
+    else if (kind == D_UNION)
+      union_view(v, d);
     else if (kind == D_RESOURCE)
       resource_view(v, d);
     else
@@ -1243,6 +1299,8 @@ const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spe
   vb_end(b);
   add_decls(&v, v.keys[K_enums], D_ENUM);
   view models = add_decls(&v, v.keys[K_models], D_MODEL);
+  view unions = add_decls(&v, v.keys[K_unions], D_UNION);
+  boolean(&v, v.keys[K_has_unions], unions.n > 0);
   add_decls(&v, v.keys[K_errors], D_ERROR);
   add_decls(&v, v.keys[K_resources], D_RESOURCE);
   order_models(&v, &models);

@@ -96,6 +96,10 @@ struct apic_mock {
 /* spec.c: reading the resolved spec */
 const cJSON *apic_mock__model(const cJSON *spec, const char *name);
 const cJSON *apic_mock__enum(const cJSON *spec, const char *name);
+const cJSON *apic_mock__union(const cJSON *spec, const char *name);
+/* The variant of union u a JSON value is (docs/spec-language.md, "Unions"), or NULL: by its tag,
+ * or by its JSON type and then the required fields of model variants. */
+const cJSON *apic_mock__variant(const cJSON *spec, const cJSON *u, const cJSON *v);
 const cJSON *apic_mock__field(const cJSON *model, const char *wire);
 int apic_mock__path_match(const char *pattern, const char *path, cJSON *params);
 const mock_route *apic_mock__route(const apic_mock *m, const char *method, const char *path, cJSON *params,

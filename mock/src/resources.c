@@ -294,7 +294,8 @@ static char *event_data(apic_mock *m, const cJSON *op, const cJSON *model, const
     cJSON_Delete(text);
     return data;
   }
-  cJSON *ev = apic_mock__synth_model(m->spec, model, rng, last, 0);
+  cJSON *ev = model != NULL ? apic_mock__synth_model(m->spec, model, rng, last, 0)
+                            : apic_mock__synth(m->spec, type, NULL, rng, last, 0); /* a union */
   apic_mock__set_params(m->spec, model, ev, params);
   char *data = cJSON_PrintUnformatted(ev);
   cJSON_Delete(ev);

@@ -27,6 +27,11 @@ const cJSON *apic_mock__enum(const cJSON *spec, const char *name)
   return named(cJSON_GetObjectItemCaseSensitive(spec, "enums"), name);
 }
 
+const cJSON *apic_mock__union(const cJSON *spec, const char *name)
+{
+  return named(cJSON_GetObjectItemCaseSensitive(spec, "unions"), name);
+}
+
 const cJSON *apic_mock__field(const cJSON *model, const char *wire)
 {
   const cJSON *f;

@@ -2,6 +2,7 @@
  * deterministic for a given rng state (seeded from --seed and the request). */
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -113,6 +114,8 @@ static cJSON *synth_bytes(const cJSON *k, uint64_t *rng)
   return cJSON_CreateString(text);
 }
 
+static cJSON *synth_union(const cJSON *spec, const cJSON *u, uint64_t *rng, int all, int depth);
+
 static cJSON *synth_enum(const cJSON *spec, const char *name, uint64_t *rng)
 {
   const cJSON *vals = cJSON_GetObjectItemCaseSensitive(apic_mock__enum(spec, name), "values");
@@ -148,6 +151,29 @@ static cJSON *synth_array(const cJSON *spec, const cJSON *type, const cJSON *k, 
   return a;
 }
 
+/* One of the union's variants, picked by rng; with a discriminator, its tag comes first. */
+static cJSON *synth_union(const cJSON *spec, const cJSON *u, uint64_t *rng, int all, int depth)
+{
+  const cJSON *vars = cJSON_GetObjectItemCaseSensitive(u, "variants");
+  int n = cJSON_GetArraySize(vars);
+  if (n == 0)
+    return cJSON_CreateNull();
+  const cJSON *var = cJSON_GetArrayItem(vars, (int)(apic_mock__rand(rng) % (uint64_t)n));
+  cJSON *v = apic_mock__synth(spec, cJSON_GetObjectItemCaseSensitive(var, "type"), var, rng, all, depth + 1);
+  const char *disc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "discriminator"));
+  if (disc == NULL || !cJSON_IsObject(v))
+    return v;
+  cJSON *tagged = cJSON_CreateObject();
+  cJSON_AddStringToObject(tagged, disc, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(var, "tag")));
+  while (v->child != NULL) {
+    char *key = strdup(v->child->string);
+    cJSON_AddItemToObject(tagged, key, cJSON_DetachItemViaPointer(v, v->child));
+    free(key);
+  }
+  cJSON_Delete(v);
+  return tagged;
+}
+
 cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field, uint64_t *rng, int all, int depth)
 {
   const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
@@ -180,6 +206,8 @@ cJSON *apic_mock__synth(const cJSON *spec, const cJSON *type, const cJSON *field
     return apic_mock__synth_model(spec, apic_mock__model(spec, name != NULL ? name : ""), rng, all, depth + 1);
   if (strcmp(kind, "array") == 0)
     return synth_array(spec, type, k, rng, all, depth);
+  if (strcmp(kind, "union") == 0)
+    return synth_union(spec, apic_mock__union(spec, name != NULL ? name : ""), rng, all, depth);
   cJSON *o = cJSON_CreateObject(); /* map, any */
   if (strcmp(kind, "map") == 0 && depth < SYNTH_MAX_DEPTH)
     cJSON_AddItemToObject(o, "key",

@@ -77,6 +77,7 @@ static int check_number(vctx *c, const cJSON *k, double d)
 }
 
 static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int depth);
+static int union_value(vctx *c, const cJSON *u, const cJSON *j, int depth);
 
 /* Base64 text whose bytes are within k's min_len/max_len. */
 static int bytes_value(vctx *c, const cJSON *k, const cJSON *j)
@@ -106,7 +107,9 @@ static int enum_value(vctx *c, const char *name, const cJSON *j)
   return fail(c, "\"%.40s\" is not a value of %s", j->valuestring, name);
 }
 
-static int model_value(vctx *c, const cJSON *model, const cJSON *j, int depth)
+/* An object of model's fields; also (when not NULL) names one more member it may have: a
+ * discriminated union's tag. */
+static int model_value(vctx *c, const cJSON *model, const cJSON *j, int depth, const char *also)
 {
   if (!cJSON_IsObject(j))
     return expected(c, "an object", j);
@@ -138,12 +141,107 @@ static int model_value(vctx *c, const cJSON *model, const cJSON *j, int depth)
   cJSON_ArrayForEach(member, j)
   {
     const cJSON *known = apic_mock__field(model, member->string);
+    if (also != NULL && strcmp(member->string, also) == 0)
+      continue;
     if (known == NULL || cJSON_GetObjectItemCaseSensitive(known, "header") != NULL) {
       snprintf(c->path + len, sizeof c->path - len, ".%.100s", member->string);
       return fail(c, "unknown field");
     }
   }
   return 0;
+}
+
+/* ---- unions ---------------------------------------------------------------------------------- */
+
+static const char *text(const cJSON *o, const char *k)
+{
+  return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* The JSON type of a type's values, as the union rule reads it: '"' text, '0' a number, 't' a
+ * bool, '[' an array, '{' an object. */
+static char type_class(const cJSON *type)
+{
+  const char *kind = text(type, "kind");
+  if (kind == NULL)
+    return '\0';
+  if (strcmp(kind, "int") == 0 || strcmp(kind, "int32") == 0 || strcmp(kind, "float") == 0)
+    return '0';
+  if (strcmp(kind, "bool") == 0)
+    return 't';
+  if (strcmp(kind, "array") == 0)
+    return '[';
+  return strcmp(kind, "model") == 0 || strcmp(kind, "map") == 0 ? '{' : '"';
+}
+
+static char value_class(const cJSON *j)
+{
+  return cJSON_IsString(j) ? '"' : cJSON_IsNumber(j) ? '0' : cJSON_IsBool(j) ? 't' : cJSON_IsArray(j) ? '['
+         : cJSON_IsObject(j) ? '{' : '\0';
+}
+
+/* Whether object j has every required field of model (no '?', no default). */
+static int has_required(const cJSON *model, const cJSON *j)
+{
+  const cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "fields"))
+  {
+    const char *wire = text(f, "wire");
+    if (wire != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "optional")) &&
+        cJSON_GetObjectItemCaseSensitive(f, "default") == NULL && cJSON_GetObjectItemCaseSensitive(j, wire) == NULL)
+      return 0;
+  }
+  return 1;
+}
+
+const cJSON *apic_mock__variant(const cJSON *spec, const cJSON *u, const cJSON *v)
+{
+  const char *disc = text(u, "discriminator"), *tag = disc != NULL ? text(v, disc) : NULL;
+  char want = value_class(v);
+  const cJSON *var;
+  cJSON_ArrayForEach(var, cJSON_GetObjectItemCaseSensitive(u, "variants"))
+  {
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(var, "type");
+    if (disc != NULL) {
+      if (tag != NULL && text(var, "tag") != NULL && strcmp(text(var, "tag"), tag) == 0)
+        return var;
+    } else if (type_class(type) == want &&
+               (want != '{' || strcmp(text(type, "kind"), "map") == 0 ||
+                has_required(apic_mock__model(spec, text(type, "name") != NULL ? text(type, "name") : ""), v))) {
+      return var;
+    }
+  }
+  return NULL;
+}
+
+/* A union's value: its tag (with a discriminator) names a variant, or the rule picks one;
+ * then the value is checked as that variant. */
+static int union_value(vctx *c, const cJSON *u, const cJSON *j, int depth)
+{
+  const char *disc = text(u, "discriminator"), *name = text(u, "name");
+  const cJSON *tag = disc != NULL ? cJSON_GetObjectItemCaseSensitive(j, disc) : NULL;
+  if (disc != NULL && !cJSON_IsObject(j))
+    return expected(c, "an object", j);
+  if (disc != NULL && tag == NULL)
+    return fail(c, "no \"%s\" member, the tag of every %s", disc, name != NULL ? name : "");
+  if (disc != NULL && !cJSON_IsString(tag)) {
+    size_t len = strlen(c->path);
+    snprintf(c->path + len, sizeof c->path - len, ".%.100s", disc);
+    return expected(c, "a string", tag);
+  }
+  const cJSON *var = apic_mock__variant(c->spec, u, j);
+  if (var == NULL && disc != NULL)
+    return fail(c, "\"%.40s\" is not a tag of %s", tag->valuestring, name != NULL ? name : "");
+  if (var == NULL) {
+    char got[64];
+    apic_json_describe(j, got, sizeof got);
+    return fail(c, "no variant of %s takes %s", name != NULL ? name : "", got);
+  }
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(var, "type");
+  if (disc != NULL)
+    return model_value(c, apic_mock__model(c->spec, text(type, "name") != NULL ? text(type, "name") : ""), j, depth,
+                       disc);
+  return value(c, type, cJSON_GetObjectItemCaseSensitive(var, "constraints"), j, depth + 1);
 }
 
 /* k's min_len/max_len count an array's items; its items are checked against their type only. */
@@ -246,7 +344,9 @@ static int value(vctx *c, const cJSON *type, const cJSON *k, const cJSON *j, int
   if (strcmp(kind, "enum") == 0)
     return enum_value(c, name != NULL ? name : "", j);
   if (strcmp(kind, "model") == 0)
-    return model_value(c, apic_mock__model(c->spec, name != NULL ? name : ""), j, depth);
+    return model_value(c, apic_mock__model(c->spec, name != NULL ? name : ""), j, depth, NULL);
+  if (strcmp(kind, "union") == 0)
+    return union_value(c, apic_mock__union(c->spec, name != NULL ? name : ""), j, depth);
   if (strcmp(kind, "array") == 0)
     return array_value(c, cJSON_GetObjectItemCaseSensitive(type, "items"), k, j, depth);
   if (strcmp(kind, "map") == 0)

@@ -72,6 +72,8 @@ const char *apic__scalar_text(const apic_type_desc *t, const void *slot, const c
                               size_t size);
 /* The shortest text that reads back as d ("0.1", "1e+300"); d must be finite. */
 void apic__format_double(double d, char *buf, size_t size);
+/* 1 when the len bytes at text are one JSON object (checked as the decoder reads JSON). */
+int apic__json_object_valid(const char *text, size_t len);
 /* 1 when the n bytes at s are UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
 int apic__utf8_valid(const char *s, size_t n);
 

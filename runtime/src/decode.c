@@ -517,6 +517,7 @@ static int decode_list(dec *d, const apic_type_desc *t, apic_list *out, int dept
 }
 
 static int decode_model(dec *d, const apic_model_desc *m, void *obj, int depth);
+static int decode_union(dec *d, const apic_union_desc *u, char *obj, int depth);
 
 /* One value of type t into slot (zeroed). */
 static int decode(dec *d, const apic_type_desc *t, void *slot, const char **unknown, int depth)
@@ -542,6 +543,7 @@ static int decode(dec *d, const apic_type_desc *t, void *slot, const char **unkn
   case APIC_T_ENUM: return decode_enum(d, t->enumd, slot, unknown);
   case APIC_T_ANY: return decode_any(d, slot);
   case APIC_T_MODEL: return decode_model(d, t->model, slot, depth + 1);
+  case APIC_T_UNION: return decode_union(d, (const apic_union_desc *)t->model, slot, depth + 1);
   case APIC_T_ARRAY:
   case APIC_T_MAP: return decode_list(d, t, slot, depth + 1);
   }
@@ -717,9 +719,176 @@ static int decode_model(dec *d, const apic_model_desc *m, void *obj, int depth)
   return finish_model(d, m, obj, seen);
 }
 
+/* ---- unions (apic_union_desc) ------------------------------------------------------------------ */
+
+/* With a discriminator: the variant whose tag the object at d->p has (d->p stays), or -1 when
+ * this SDK does not know the tag (*tag gets its text), or -2 on a failure. The first member of
+ * that name counts. */
+static int find_tag(dec *d, const apic_union_desc *u, const char **tag)
+{
+  const char *start = d->p, *key;
+  size_t len, want = strlen(u->discriminator);
+  *tag = NULL;
+  d->p++;
+  ws(d);
+  while (d->p < d->end && *d->p != '}' && *tag == NULL) {
+    if (*d->p != '"' || string(d, 0, &key, &len) != 0)
+      return syntax(d, "expected a member name"), -2;
+    ws(d);
+    if (d->p >= d->end || *d->p++ != ':')
+      return syntax(d, "expected ':'"), -2;
+    ws(d);
+    if (len == want && memcmp(key, u->discriminator, len) == 0) {
+      size_t old = apic__path_push(&d->path, key, len, 0);
+      int rc = decode_text(d, APIC_T_STRING, tag);
+      apic__path_pop(&d->path, old);
+      if (rc != 0)
+        return -2;
+    } else if (skip(d, 0) != 0) {
+      return -2;
+    }
+    ws(d);
+    if (d->p < d->end && *d->p == ',')
+      d->p++, ws(d);
+  }
+  d->p = start;
+  if (*tag == NULL)
+    return fail(d, APIC_ERR_DECODE, "no \"%s\" member, the tag of every %s", u->discriminator, u->variants.name), -2;
+  for (size_t i = 0; i < u->variants.nfields; i++)
+    if (strcmp(u->tags[i], *tag) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* The JSON type a value of type t has: '"' for text, '0' for numbers, 't' for bools, '[' and '{'. */
+static char json_class(const apic_type_desc *t)
+{
+  switch (t->type) {
+  case APIC_T_INT:
+  case APIC_T_INT32:
+  case APIC_T_FLOAT: return '0';
+  case APIC_T_BOOL: return 't';
+  case APIC_T_ARRAY: return '[';
+  case APIC_T_MODEL:
+  case APIC_T_MAP: return '{';
+  case APIC_T_ANY:
+  case APIC_T_UNION: return '\0'; /* no variant (the checker refuses them) */
+  default: return '"';              /* text, date-times, dates, uuids, bytes, enums */
+  }
+}
+
+static int required(const apic_field_desc *f)
+{
+  return !(f->flags & (APIC_F_OPTIONAL | APIC_F_HAS_DEFAULT)) && f->header == NULL;
+}
+
+/* Whether the object at d->p (which stays) has every required field of model m: 1, 0, or -1
+ * on a failure. */
+static int has_required(dec *d, const apic_model_desc *m)
+{
+  size_t need = 0, have = 0, cursor = 0, len;
+  for (size_t i = 0; i < m->nfields; i++)
+    need += required(&m->fields[i]);
+  unsigned char *seen = need > 0 ? apic__arena_alloc(d->arena, m->nfields / 8 + 1) : NULL;
+  if (need > 0 && seen == NULL)
+    return nomem(d), -1;
+  const char *start = d->p, *key;
+  d->p++;
+  ws(d);
+  while (need > 0 && d->p < d->end && *d->p != '}') {
+    if (*d->p != '"' || string(d, 0, &key, &len) != 0)
+      return syntax(d, "expected a member name"), -1;
+    ws(d);
+    if (d->p >= d->end || *d->p++ != ':')
+      return syntax(d, "expected ':'"), -1;
+    const apic_field_desc *f = find_field(m, key, len, &cursor);
+    size_t i = f != NULL ? (size_t)(f - m->fields) : 0;
+    if (f != NULL && required(f) && !(seen[i / 8] & (1u << (i % 8)))) {
+      seen[i / 8] |= (unsigned char)(1u << (i % 8));
+      have++;
+    }
+    if (skip(d, 0) != 0)
+      return -1;
+    ws(d);
+    if (d->p < d->end && *d->p == ',')
+      d->p++, ws(d);
+  }
+  d->p = start;
+  return have == need;
+}
+
+/* Without a discriminator: the variant the value at d->p is (JSON type, then for an object the
+ * first model variant whose required fields it has, or a map), or -1 on a failure. */
+static int pick_variant(dec *d, const apic_union_desc *u)
+{
+  char c = *d->p;
+  char want = c == '-' || (c >= '0' && c <= '9') ? '0' : c == 'f' ? 't' : c;
+  for (size_t i = 0; i < u->variants.nfields; i++) {
+    const apic_type_desc *t = u->variants.fields[i].type;
+    if (json_class(t) != want)
+      continue;
+    int fits = want != '{' || t->type == APIC_T_MAP ? 1 : has_required(d, t->model);
+    if (fits != 0)
+      return fits > 0 ? (int)i : -1;
+  }
+  char got[64];
+  describe(d, got, sizeof got);
+  return fail(d, APIC_ERR_DECODE, "no variant of %s takes %s%s", u->variants.name, got,
+              want == '{' ? " (no object variant has all its required fields in it)" : ""), -1;
+}
+
+/* A tag this SDK does not know: its text and the object's JSON, kept as they came. */
+static int keep_unknown(dec *d, const apic_union_desc *u, char *obj, const char *tag)
+{
+  const char *from = d->p;
+  if (skip(d, 0) != 0)
+    return d->code;
+  char *json = apic__arena_strndup(d->arena, from, (size_t)(d->p - from));
+  if (json == NULL)
+    return nomem(d);
+  *(const char **)(obj + u->unknown_tag_offset) = tag;
+  *(const char **)(obj + u->unknown_json_offset) = json;
+  return 0;
+}
+
+static int decode_union(dec *d, const apic_union_desc *u, char *obj, int depth)
+{
+  if (depth > APIC__MAX_DEPTH)
+    return fail(d, APIC_ERR_DECODE, "nested deeper than %d levels", APIC__MAX_DEPTH);
+  int i;
+  if (u->discriminator != NULL) {
+    if (*d->p != '{')
+      return expected(d, "an object");
+    const char *tag;
+    if ((i = find_tag(d, u, &tag)) == -1)
+      return keep_unknown(d, u, obj, tag);
+  } else {
+    i = pick_variant(d, u);
+  }
+  if (i < 0)
+    return d->code;
+  *(int *)(obj + u->kind_offset) = i + 1;
+  return decode_field(d, &u->variants.fields[i], obj, depth);
+}
+
 static size_t value_size(const apic_type_desc *t)
 {
-  return t->type == APIC_T_MODEL ? t->model->size : t->type == APIC_T_MAP ? sizeof(apic_list) : apic__elem_size(t);
+  return t->type == APIC_T_MODEL || t->type == APIC_T_UNION ? t->model->size
+         : t->type == APIC_T_MAP                            ? sizeof(apic_list)
+                                                            : apic__elem_size(t);
+}
+
+int apic__json_object_valid(const char *text, size_t len)
+{
+  dec d;
+  memset(&d, 0, sizeof d);
+  d.start = d.p = text;
+  d.end = text + len;
+  ws(&d);
+  if (d.p >= d.end || *d.p != '{' || skip(&d, 0) != 0)
+    return 0;
+  ws(&d);
+  return d.p == d.end;
 }
 
 int apic_value_parse(const apic_type_desc *t, const char *text, size_t len, void **out, apic_error **err)

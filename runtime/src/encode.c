@@ -191,7 +191,9 @@ static int put_json(enc *e, const cJSON *j, int depth)
   return fail(e, APIC_ERR_INVALID_ARG, "not a JSON value (raw or invalid cJSON item)");
 }
 
-static int put_model(enc *e, const apic_model_desc *m, const char *obj, int depth);
+static int put_model(enc *e, const apic_model_desc *m, const char *obj, int depth, const char *tag_key,
+                     const char *tag);
+static int put_union(enc *e, const apic_union_desc *u, const char *obj, int depth);
 static int put_list(enc *e, const apic_type_desc *t, const apic_list *l, int depth);
 
 /* Bytes as base64 text, within f's length bounds (f NULL for elements). */
@@ -266,7 +268,8 @@ static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, 
     const cJSON *j = *(const cJSON *const *)slot;
     return j != NULL ? put_json(e, j, 0) : puts_(e, "null");
   }
-  case APIC_T_MODEL: return put_model(e, t->model, slot, depth + 1);
+  case APIC_T_MODEL: return put_model(e, t->model, slot, depth + 1, NULL, NULL);
+  case APIC_T_UNION: return put_union(e, (const apic_union_desc *)t->model, slot, depth + 1);
   case APIC_T_ARRAY:
   case APIC_T_MAP: return put_list(e, t, slot, depth + 1);
   }
@@ -370,13 +373,18 @@ static int put_field(enc *e, const apic_field_desc *f, const char *obj, int dept
   return put_value(e, f->type, f, slot, unknown, depth);
 }
 
-static int put_model(enc *e, const apic_model_desc *m, const char *obj, int depth)
+/* A model's object; with tag_key, that member (a discriminated union's tag) comes first. */
+static int put_model(enc *e, const apic_model_desc *m, const char *obj, int depth, const char *tag_key,
+                     const char *tag)
 {
   if (depth > APIC__MAX_DEPTH)
     return fail(e, APIC_ERR_INVALID_ARG, "nested deeper than %d levels", APIC__MAX_DEPTH);
   if (put(e, "{", 1) != 0)
     return e->code;
-  int first = 1;
+  if (tag_key != NULL && (put_string(e, tag_key, strlen(tag_key)) != 0 || put(e, ":", 1) != 0 ||
+                          put_string(e, tag, strlen(tag)) != 0))
+    return e->code;
+  int first = tag_key == NULL;
   for (size_t i = 0; i < m->nfields; i++) {
     const apic_field_desc *f = &m->fields[i];
     size_t old = apic__path_push(&e->path, f->wire, strlen(f->wire), 0);
@@ -401,6 +409,55 @@ static int put_model(enc *e, const apic_model_desc *m, const char *obj, int dept
     apic__path_pop(&e->path, old);
   }
   return put(e, "}", 1);
+}
+
+/* The variant obj holds (NULL: none), checked: one at most, and the kind 0 or its. */
+static int held_variant(enc *e, const apic_union_desc *u, const char *obj, const apic_field_desc **held)
+{
+  *held = NULL;
+  for (size_t i = 0; i < u->variants.nfields; i++) {
+    const apic_field_desc *f = &u->variants.fields[i];
+    int set = field_set(e, f, obj); /* a variant is stored as an optional field */
+    if (set < 0)
+      return set;
+    if (set && *held != NULL)
+      return fail(e, APIC_ERR_INVALID_ARG, "variants %s and %s are both set; a union holds one", (*held)->name, f->name);
+    if (set)
+      *held = f;
+  }
+  int kind = *(const int *)(obj + u->kind_offset), want = *held != NULL ? (int)(*held - u->variants.fields) + 1 : 0;
+  if (kind != 0 && kind != want)
+    return fail(e, APIC_ERR_INVALID_ARG, "the kind (%d) is not the variant set (%s)", kind,
+                *held != NULL ? (*held)->name : "none");
+  return 0;
+}
+
+/* A union: its one variant (a discriminated one's model with the tag first), or the JSON of a
+ * variant this SDK does not know, as it came. */
+static int put_union(enc *e, const apic_union_desc *u, const char *obj, int depth)
+{
+  const apic_field_desc *f;
+  if (depth > APIC__MAX_DEPTH)
+    return fail(e, APIC_ERR_INVALID_ARG, "nested deeper than %d levels", APIC__MAX_DEPTH);
+  if (held_variant(e, u, obj, &f) != 0)
+    return e->code;
+  const char *json = u->discriminator != NULL ? *(const char *const *)(obj + u->unknown_json_offset) : NULL;
+  if (f != NULL && json != NULL)
+    return fail(e, APIC_ERR_INVALID_ARG, "variant %s and unknown_json are both set; a union holds one", f->name);
+  if (f == NULL && json == NULL)
+    return fail(e, APIC_ERR_INVALID_ARG, "no variant of %s set", u->variants.name);
+  if (f == NULL)
+    return apic__json_object_valid(json, strlen(json)) ? puts_(e, json)
+                                                       : fail(e, APIC_ERR_INVALID_ARG, "unknown_json is not a JSON object");
+  int redact = (e->how & APIC_DUMP_REDACT) && (f->flags & APIC_F_SENSITIVE), writing = e->writing, rc;
+  e->writing = writing && !redact; /* still checked, but not written */
+  if (u->discriminator != NULL)
+    rc = put_model(e, f->type->model, *(const void *const *)(obj + f->offset), depth, u->discriminator,
+                   u->tags[f - u->variants.fields]);
+  else
+    rc = put_field(e, f, obj, depth);
+  e->writing = writing;
+  return rc != 0 ? rc : redact ? puts_(e, "\"REDACTED\"") : 0;
 }
 
 /* Encodes (or with out NULL only checks) one value of type t. */

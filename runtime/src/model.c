@@ -37,7 +37,8 @@ size_t apic__elem_size(const apic_type_desc *t)
   case APIC_T_FLOAT: return sizeof(double);
   case APIC_T_BOOL: return sizeof(bool);
   case APIC_T_ENUM: return sizeof(int);
-  case APIC_T_MODEL: return t->model->size;
+  case APIC_T_MODEL:
+  case APIC_T_UNION: return t->model->size;
   case APIC_T_ARRAY:
   case APIC_T_MAP: return sizeof(apic_list);
   default: return sizeof(char *); /* strings, date-times, dates, uuids, any */
@@ -195,6 +196,27 @@ static int copy_field(apic__arena *a, const apic_field_desc *f, char *dst, const
   return copy_value(a, f->type, to, from, depth);
 }
 
+static int copy_fields(apic__arena *a, const apic_model_desc *m, char *dst, const char *src, int depth)
+{
+  for (size_t i = 0; i < m->nfields; i++) {
+    int rc = copy_field(a, &m->fields[i], dst, src, depth + 1);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* A union: its kind, its variants (fields), and the tag and JSON of an unknown one. */
+static int copy_union(apic__arena *a, const apic_union_desc *u, char *dst, const char *src, int depth)
+{
+  *(int *)(dst + u->kind_offset) = *(const int *)(src + u->kind_offset);
+  if (u->discriminator != NULL &&
+      (copy_text(a, (const char **)(dst + u->unknown_tag_offset), *(const char *const *)(src + u->unknown_tag_offset)) != 0 ||
+       copy_text(a, (const char **)(dst + u->unknown_json_offset), *(const char *const *)(src + u->unknown_json_offset)) != 0))
+    return APIC_ERR_NOMEM;
+  return copy_fields(a, &u->variants, dst, src, depth);
+}
+
 /* One value of type t from src into dst (zeroed). */
 static int copy_value(apic__arena *a, const apic_type_desc *t, void *dst, const void *src, int depth)
 {
@@ -217,28 +239,18 @@ static int copy_value(apic__arena *a, const apic_type_desc *t, void *dst, const 
     *(const cJSON **)dst = dup;
     return 0;
   }
-  case APIC_T_MODEL:
-    for (size_t i = 0; i < t->model->nfields; i++) {
-      int rc = copy_field(a, &t->model->fields[i], dst, src, depth + 1);
-      if (rc != 0)
-        return rc;
-    }
-    return 0;
+  case APIC_T_UNION: return copy_union(a, (const apic_union_desc *)t->model, dst, src, depth);
+  case APIC_T_MODEL: return copy_fields(a, t->model, dst, src, depth);
   case APIC_T_ARRAY:
   case APIC_T_MAP: return copy_list(a, t, dst, src, depth);
   default: memcpy(dst, src, apic__elem_size(t)); return 0;
   }
 }
 
-static size_t value_size(const apic_type_desc *t)
-{
-  return t->type == APIC_T_MODEL ? t->model->size : apic__elem_size(t);
-}
-
 void *apic_value_copy(const apic_type_desc *t, const void *value)
 {
   apic__arena *a;
-  void *copy = value != NULL ? apic__arena_new(value_size(t), 1024, &a) : NULL;
+  void *copy = value != NULL ? apic__arena_new(apic__elem_size(t), 1024, &a) : NULL;
   if (copy != NULL && copy_value(a, t, copy, value, 0) != 0) {
     apic__arena_free(a);
     copy = NULL;
@@ -248,7 +260,7 @@ void *apic_value_copy(const apic_type_desc *t, const void *value)
 
 void *apic_value_new(const apic_type_desc *t)
 {
-  return apic__arena_new(value_size(t), 256, NULL);
+  return apic__arena_new(apic__elem_size(t), 256, NULL);
 }
 
 /* ---- comparisons ------------------------------------------------------------------------------- */
@@ -299,6 +311,25 @@ static int equal_field(const apic_field_desc *f, const char *x, const char *y, i
   return a == NULL || b == NULL ? a == b : equal_value(f->type, a, b, depth);
 }
 
+static int equal_fields(const apic_model_desc *m, const char *x, const char *y, int depth)
+{
+  for (size_t i = 0; i < m->nfields; i++)
+    if (!equal_field(&m->fields[i], x, y, depth + 1))
+      return 0;
+  return 1;
+}
+
+static int equal_union(const apic_union_desc *u, const char *x, const char *y, int depth)
+{
+  if (*(const int *)(x + u->kind_offset) != *(const int *)(y + u->kind_offset))
+    return 0;
+  if (u->discriminator != NULL &&
+      (!equal_text(*(const char *const *)(x + u->unknown_tag_offset), *(const char *const *)(y + u->unknown_tag_offset)) ||
+       !equal_text(*(const char *const *)(x + u->unknown_json_offset), *(const char *const *)(y + u->unknown_json_offset))))
+    return 0;
+  return equal_fields(&u->variants, x, y, depth);
+}
+
 static int equal_value(const apic_type_desc *t, const void *x, const void *y, int depth)
 {
   if (depth > APIC__MAX_DEPTH * 2)
@@ -321,11 +352,8 @@ static int equal_value(const apic_type_desc *t, const void *x, const void *y, in
     const cJSON *a = *(const cJSON *const *)x, *b = *(const cJSON *const *)y;
     return a == NULL || b == NULL ? a == b : cJSON_Compare(a, b, 1);
   }
-  case APIC_T_MODEL:
-    for (size_t i = 0; i < t->model->nfields; i++)
-      if (!equal_field(&t->model->fields[i], x, y, depth + 1))
-        return 0;
-    return 1;
+  case APIC_T_UNION: return equal_union((const apic_union_desc *)t->model, x, y, depth);
+  case APIC_T_MODEL: return equal_fields(t->model, x, y, depth);
   case APIC_T_ARRAY:
   case APIC_T_MAP: return equal_list(t, x, y, depth);
   }

@@ -17,7 +17,7 @@ FUZZ_TARGETS += build/fuzz/fuzz_front
 FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iruntime/include \
               -Igenerator -Ibuild/fuzz/generator $(PKG_CFLAGS)
 FRONT_SRCS = $(addprefix generator/,ast.c bigmem.c check.c cnames.c compose.c diag.c dump.c frontend.c lro.c names.c strbuf.c \
-                                    usage.c) runtime/src/datetime.c runtime/src/formats.c
+                                    unions.c usage.c) runtime/src/datetime.c runtime/src/formats.c
 FRONT_FUZZ = $(BUILD)/fuzz/fuzz_front
 $(sort build/fuzz/fuzz_front $(FRONT_FUZZ)): tests/front/fuzz_front.c $(FRONT_SRCS) \
                                             $(BUILD)/generator/parser.c $(BUILD)/generator/lexer.c

@@ -118,9 +118,9 @@ static const golden GOLDENS[] = {
     {A "model P { items: string[]; }\nresource r \"/r\" { l: GET \"\" -> page<P> headers(n: int) @paginate(items: \"items\", offset: \"o\"); }",
      "t.api:3:32: error: response headers go with a value result, not a page or a stream"},
     {A "resource r \"/r\" { g: GET \"\" -> stream<int>; }",
-     "t.api:2:39: error: stream<...> takes a model (each event's data is JSON) or string (the data as it comes)"},
+     "t.api:2:39: error: stream<...> takes a model or a union (each event's data is JSON) or string (the data as it comes)"},
     {A "error NotFound 404 { }\nresource r \"/r\" { g: GET \"\" errors(NotFund); }", "t.api:3:36: error: unknown error 'NotFund'; did you mean 'NotFound'?"},
-    {A "resource r \"/r\" { g: GET \"\" body string; }", "t.api:2:34: error: a body must be a model or an array of models"},
+    {A "resource r \"/r\" { g: GET \"\" body string; }", "t.api:2:34: error: a body must be a model, a union or an array of those"},
     /* long-running operations (@lro) and joined streams (@accumulate) */
     {A LRO_BASE "resource r \"/r\" { c: POST \"\" -> R @lro(status: \"s\", success: \"done\", poll: \"nope\"); }",
      "t.api:4:35: error: '@lro' poll \"nope\": no such operation (\"name\" in this resource, or \"resource.name\")"},

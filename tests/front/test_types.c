@@ -41,6 +41,44 @@ static const golden GOLDENS[] = {
      "t.api:3:21: error: field 'items_count' would collide with member 'items_count', the count of field 'items', in the generated C; rename it (use @json for the wire name)"},
     {A "model B { a: A; }\nmodel A extends B { }",
      "t.api:2:11: error: model 'A' contains itself by value (A.a -> A): the struct would be infinite; make a field on the way optional, nullable or an array"},
+    /* unions */
+    {A "model M { x: string | int; }",
+     "t.api:2:23: error: a union is declared, then named: write 'union X { string_value: string; int_value: int; }' and 'x: X;' ('| null' alone makes a field nullable)"},
+    {A "model C { n: string; }\nunion U @discriminator(\"t\") { c: C; s: string; }",
+     "t.api:3:40: error: union 'U' has a discriminator, so each variant is a model (an object that carries the tag); variant 's' is of type string"},
+    {A "model C { t: string; }\nunion U @discriminator(\"t\") { c: C; }",
+     "t.api:2:11: error: model 'C' has a field with the wire name \"t\", the discriminator of union 'U': the union reads and writes the tag; remove the field"},
+    {A "model C { n: string; }\nunion U @discriminator(\"t\") { a: C; b: C @tag(\"a\"); }",
+     "t.api:3:37: error: variants 'a' and 'b' of union 'U' have the same tag \"a\""},
+    {A "model C { n: string; }\nunion U @discriminator(\"\") { c: C; }", "t.api:3:9: error: '@discriminator' takes the name of the JSON member that holds the tag"},
+    {A "union U { a: string; b: date; }",
+     "t.api:2:22: error: variants 'a' (string) and 'b' (date) of union 'U' are both JSON strings: without a discriminator a union tells its variants apart by JSON type, then by the required fields of objects; keep one"},
+    {A "union U { a: int; b: float; }",
+     "t.api:2:19: error: variants 'a' (int) and 'b' (float) of union 'U' are both JSON numbers: without a discriminator a union tells its variants apart by JSON type, then by the required fields of objects; keep one"},
+    {A "model A { x: int; }\nmodel B { x: int; y: int; }\nunion U { a: A; b: B; }",
+     "t.api:4:17: error: variant 'b' (B) of union 'U' can never be chosen: an object with its required fields has those of 'a' (A), which comes first; list 'b' before 'a'"},
+    {A "model A { x: int; y?: int; }\nmodel B { x: int; z: int = 1; }\nunion U { a: A; b: B; }",
+     "t.api:4:17: error: variants 'a' (A) and 'b' (B) of union 'U' require the same fields, so no object tells them apart; give one a required field the other lacks, or the union a discriminator"},
+    {A "model A { x: int; }\nunion U { m: map<int>; a: A; }",
+     "t.api:3:24: error: variant 'a' of union 'U' can never be chosen: the map variant 'm' before it takes every object; list 'm' last"},
+    {A "union U { a?: string; }",
+     "t.api:2:11: error: variant 'a' of union 'U' cannot be optional: a union holds exactly one variant; write '?' on the field that holds the union"},
+    {A "union U { a: string | null; }",
+     "t.api:2:11: error: variant 'a' of union 'U' cannot be nullable: write '| null' on the field that holds the union"},
+    {A "union U { a: any; }",
+     "t.api:2:14: error: variant 'a' of union 'U' is any, which takes every value and leaves the other variants nothing; a field of type any holds anything"},
+    {A "union V { s: string; }\nunion U { v: V; }", "t.api:3:14: error: variant 'v' of union 'U' is the union 'V'; list that union's variants in 'U' instead"},
+    {A "union U { kind: string; }",
+     "t.api:2:11: error: variant 'kind' of union 'U' would collide with the union's member 'kind' in the generated C; rename it (a variant's name is not sent)"},
+    {A "union U { a: string @tag(\"x\"); }", "t.api:2:21: error: '@tag' needs '@discriminator(\"member\")' on union 'U'"},
+    {A "union U { a: string @json(\"x\"); }",
+     "t.api:2:21: error: unknown annotation '@json' on variant; expected one of @tag, @deprecated, @sensitive, @min, @max, @min_len, @max_len, @pattern"},
+    {A "union U { }", "t.api:2:7: error: union 'U' has no variants"},
+    {A "union U { s: string; }\nmodel UKind { x: int; }", "t.api:3:7: error: model 'UKind' would collide with union 'U' in the generated C: both make 't_u_kind'"},
+    {A "union U { cat: string; }\nenum UCat { x; }", "t.api:3:6: error: enum 'UCat' would collide with variant 'U.cat' in the generated C: both make 'T_U_CAT'"},
+    {A "union U { s: string; }\nresource r \"/r\" { g: GET \"\" query(u?: U); }",
+     "t.api:3:39: error: query parameter 'u' of operation 'g' must be a scalar or enum, or an array of those"},
+    {A "union U { s: string; }\nmodel M { u: U = \"x\"; }", "t.api:3:18: error: default 'x' does not fit field 'u' (a union)"},
 };
 
 static void test_goldens(void **state)
@@ -145,12 +183,30 @@ static void test_inheriting_too_much(void **state)
   free(text);
 }
 
+static void test_dump_unions(void **state)
+{
+  (void)state;
+  char *got = dumped(A "model C { n: string; }\nunion U @discriminator(\"t\") { c: C @tag(\"cat\"); }\n"
+                       "union V { s: string @max_len(3); n: int; }\nmodel M { u: U; v?: V[]; }", "unions");
+  assert_string_equal(got, "[{\"name\":\"U\",\"doc\":[],\"loc\":\"t.api:3:7\",\"discriminator\":\"t\",\"variants\":["
+                           "{\"name\":\"c\",\"type\":{\"kind\":\"model\",\"name\":\"C\"},\"tag\":\"cat\",\"doc\":[],"
+                           "\"loc\":\"t.api:3:31\"}]},{\"name\":\"V\",\"doc\":[],\"loc\":\"t.api:4:7\",\"variants\":["
+                           "{\"name\":\"s\",\"type\":{\"kind\":\"string\"},\"constraints\":{\"max_len\":3},\"doc\":[],"
+                           "\"loc\":\"t.api:4:11\"},{\"name\":\"n\",\"type\":{\"kind\":\"int\"},\"doc\":[],\"loc\":\"t.api:4:34\"}]}]");
+  free(got);
+  got = dumped(A "union V { s: string; }\nmodel M { u: V; v?: V[] | null; }", "models");
+  assert_non_null(strstr(got, "\"type\":{\"kind\":\"union\",\"name\":\"V\"}"));
+  assert_non_null(strstr(got, "\"type\":{\"kind\":\"array\",\"items\":{\"kind\":\"union\",\"name\":\"V\"}}"));
+  free(got);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_goldens),
       cmocka_unit_test(test_dump_scalars),
       cmocka_unit_test(test_dump_extends),
+      cmocka_unit_test(test_dump_unions),
       cmocka_unit_test(test_long_extends_chain),
       cmocka_unit_test(test_inheriting_too_much),
   };

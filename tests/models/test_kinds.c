@@ -26,7 +26,9 @@ static const char FULL[] =
     "\"i32_def\":-7,\"i32_null\":null,\"u\":\"123E4567-e89b-12d3-a456-426614174000\",\"u_opt\":null,"
     "\"u_def\":\"00000000-0000-0000-0000-000000000000\",\"by\":\"AAEC/w==\",\"by_opt\":\"\",\"by_null\":null,"
     "\"i32s\":[1,-2],\"uuids\":[\"123e4567-e89b-12d3-a456-426614174000\"],\"blobs\":[\"aGk=\",\"\"],\"i32map\":{\"k\":5},"
-    "\"bytemap\":{\"k\":\"AA==\"},\"blob_grid\":[[\"AQ==\"]]}";
+    "\"bytemap\":{\"k\":\"AA==\"},\"blob_grid\":[[\"AQ==\"]],\"pet\":{\"pet_type\":\"DOG\",\"name\":\"Rex\",\"good\":true},"
+    "\"pet_opt\":null,\"mixes\":[\"AQI=\",7,false,[\"w\"],{\"name\":\"d\",\"good\":false},{\"name\":\"c\"},{\"k\":1}],"
+    "\"mix_map\":{\"k\":{\"name\":\"c2\",\"lives\":9}}}";
 
 static void test_every_kind_round_trips(void **state)
 {
@@ -53,6 +55,17 @@ static void test_every_kind_round_trips(void **state)
   assert_true(v->blob_grid[0].items[0].len == 1 && v->bytemap[0].value.data[0] == 0);
   assert_int_equal(v->i32map[0].value, 5);
   assert_int_equal(v->i32s[1], -2);
+  assert_true(v->pet.kind == KINDS_PET_DOG && v->pet.cat == NULL && v->pet.dog->good);
+  assert_true(v->pet_opt == NULL && v->pet_opt_null);
+  static const kinds_mixed_kind kinds[] = {KINDS_MIXED_BLOB, KINDS_MIXED_N32,  KINDS_MIXED_FLAG,  KINDS_MIXED_WORDS,
+                                           KINDS_MIXED_DOG,  KINDS_MIXED_CAT, KINDS_MIXED_COUNTS};
+  assert_int_equal(v->mixes_count, 7);
+  for (size_t i = 0; i < 7; i++)
+    assert_int_equal(v->mixes[i].kind, kinds[i]);
+  assert_true(v->mixes[0].blob_len == 2 && *v->mixes[1].n32 == 7 && !*v->mixes[2].flag);
+  assert_string_equal(v->mixes[3].words[0], "w");
+  assert_string_equal(v->mixes[5].cat->name, "c");
+  assert_true(v->mixes[6].counts_count == 1 && v->mix_map[0].value.kind == KINDS_MIXED_CAT);
   char *text = apic_value_dump(&kinds_all__desc.type, v, APIC_DUMP_WIRE, &err);
   assert_non_null(text);
   assert_string_equal(text, FULL);
@@ -88,7 +101,7 @@ static void test_every_kind_from_literals(void **state)
                  .cmap = cmap, .cmap_count = 1, .slmap = slmap, .slmap_count = 1, .i32 = -1, .i32_null_null = true,
                  .u = "123e4567-e89b-12d3-a456-426614174000", .by = (const uint8_t[]){0xfb, 0xff}, .by_len = 2,
                  .by_null = (const uint8_t[]){0}, .by_null_len = 0, .blobs = (const apic_bytes[]){{(const uint8_t *)"hi", 2}},
-                 .blobs_count = 1};
+                 .blobs_count = 1, .pet = {.cat = &(const kinds_cat){.name = "Tom"}}};
   apic_error *err = NULL;
   char *text = apic_value_dump(&kinds_all__desc.type, &v, APIC_DUMP_WIRE, &err);
   if (text == NULL)
@@ -99,7 +112,7 @@ static void test_every_kind_from_literals(void **state)
                             "\"m_null\":{\"n\":2},\"strings\":[\"p\"],\"strings_def\":[],\"leaf_grid\":[[{\"n\":1},{\"n\":2}]],"
                             "\"cmap\":{\"k\":\"red\"},\"slmap\":{\"k\":[\"x\"]},\"i32\":-1,\"i32_def\":-7,\"i32_null\":null,"
                             "\"u\":\"123e4567-e89b-12d3-a456-426614174000\",\"u_def\":\"123e4567-e89b-12d3-a456-426614174000\","
-                            "\"by\":\"+/8=\",\"by_null\":\"\",\"blobs\":[\"aGk=\"]}");
+                            "\"by\":\"+/8=\",\"by_null\":\"\",\"blobs\":[\"aGk=\"],\"pet\":{\"pet_type\":\"cat\",\"name\":\"Tom\"}}");
   apic_free(text);
   v.i = 1001; /* @max(1000) */
   assert_int_equal(kinds_all_validate(&v, &err), APIC_ERR_INVALID_ARG);
@@ -114,6 +127,123 @@ static void test_every_kind_from_literals(void **state)
   expect_invalid(&bad, "$.by: a length of 2 with a NULL pointer");
   bad = v, bad.by = (const uint8_t[65]){0}, bad.by_len = 65;
   expect_invalid(&bad, "$.by: more than 64 bytes");
+}
+
+/* A tagged union: the tag picks the variant and is written first; a tag this SDK does not know
+ * is kept with its JSON and sent back as it came. */
+static void test_union_tags(void **state)
+{
+  (void)state;
+  const char *unknown = "{\"name\":\"x\",\"pet_type\":\"parrot\",\"words\":[1, 2]}";
+  kinds_pet *p = NULL;
+  apic_error *err = NULL;
+  assert_int_equal(kinds_pet_parse(unknown, strlen(unknown), &p, &err), 0);
+  assert_true(p->kind == KINDS_PET_UNKNOWN && p->cat == NULL && p->dog == NULL);
+  assert_string_equal(p->unknown_tag, "parrot");
+  assert_string_equal(p->unknown_json, unknown);
+  char *text = apic_value_dump(&kinds_pet__desc.variants.type, p, APIC_DUMP_WIRE, &err);
+  assert_string_equal(text, unknown);
+  kinds_pet *copy = kinds_pet_copy(p);
+  assert_true(kinds_pet_equal(copy, p));
+  apic_free(text);
+  kinds_pet_free(copy);
+  kinds_pet_free(p);
+  const char *cat = "{\"lives\":3,\"pet_type\":\"cat\",\"name\":\"Tom\"}";
+  assert_int_equal(kinds_pet_parse(cat, strlen(cat), &p, &err), 0);
+  assert_true(p->kind == KINDS_PET_CAT && *p->cat->lives == 3 && p->unknown_json == NULL);
+  text = apic_value_dump(&kinds_pet__desc.variants.type, p, APIC_DUMP_WIRE, &err);
+  assert_string_equal(text, "{\"pet_type\":\"cat\",\"name\":\"Tom\",\"lives\":3}");
+  apic_free(text);
+  kinds_pet_free(p);
+  static const struct {
+    const char *json, *message;
+  } bad[] = {
+      {"{\"name\":\"Tom\"}", "$: no \"pet_type\" member, the tag of every Pet"},
+      {"{\"pet_type\":7}", "$.pet_type: expected a string, got 7"},
+      {"[]", "$: expected an object, got an array"},
+      {"{\"pet_type\":\"DOG\",\"name\":\"Rex\"}", "$.good: required field missing"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(kinds_pet_parse(bad[i].json, strlen(bad[i].json), &p, &err), APIC_ERR_DECODE);
+    assert_string_equal(apic_error_message(err), bad[i].message);
+    apic_error_free(err);
+  }
+}
+
+/* Without a tag: JSON type, then the first model variant whose required fields are all there. */
+static void test_union_shapes(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *json;
+    kinds_mixed_kind kind; /* 0: the message */
+    const char *message;
+  } cases[] = {
+      {"{\"name\":\"n\",\"good\":true,\"extra\":1}", KINDS_MIXED_DOG, NULL},
+      {"{\"good\":true,\"name\":\"n\"}", KINDS_MIXED_DOG, NULL},
+      {"{\"name\":\"n\",\"name\":\"m\"}", KINDS_MIXED_CAT, NULL},
+      {"{\"good\":true}", KINDS_MIXED_COUNTS, "$.good: expected an integer, got true"},
+      {"{}", KINDS_MIXED_COUNTS, NULL},
+      {"-1", KINDS_MIXED_N32, NULL}, /* constraints are the sender's to keep: checked as values are sent */
+      {"2147483648", KINDS_MIXED_N32, "$: expected an integer of at most 32 bits, got 2147483648"},
+      {"null", 0, "$: no variant of Mixed takes null"},
+      {"\"not base64!\"", KINDS_MIXED_BLOB, "$: expected base64 text, got \"not base64!\""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    kinds_mixed *m = NULL;
+    apic_error *err = NULL;
+    int rc = kinds_mixed_parse(cases[i].json, strlen(cases[i].json), &m, &err);
+    if (cases[i].message == NULL) {
+      assert_int_equal(rc, 0);
+      assert_int_equal(m->kind, cases[i].kind);
+    } else {
+      assert_int_equal(rc, APIC_ERR_DECODE);
+      assert_string_equal(apic_error_message(err), cases[i].message);
+    }
+    kinds_mixed_free(m);
+    apic_error_free(err);
+  }
+}
+
+/* A caller builds a union with the variant it means (kind may stay 0); one variant, no more. */
+static void test_union_from_literals(void **state)
+{
+  (void)state;
+  apic_error *err = NULL;
+  kinds_mixed negative = {.n32 = APIC_INT32(-1)};
+  assert_int_equal(kinds_mixed_validate(&negative, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$: below the minimum 0");
+  apic_error_free(err);
+  const kinds_mixed values[] = {{.n32 = APIC_INT32(5)}, {.kind = KINDS_MIXED_CAT, .cat = &(const kinds_cat){.name = "c"}},
+                                {.words = (const char *[]){"a"}, .words_count = 1}, {.flag = APIC_BOOL(true)}};
+  char *text = apic_value_dump(&(const apic_type_desc){APIC_T_ARRAY, .item = &kinds_mixed__desc.variants.type},
+                               &(const kinds_mixed_list){values, 4}, APIC_DUMP_WIRE, &err);
+  assert_string_equal(text, "[5,{\"name\":\"c\"},[\"a\"],true]");
+  apic_free(text);
+  kinds_pet pet = {.dog = &(const kinds_dog){.name = "d", .good = true}};
+  text = kinds_pet_dump(&pet, &err);
+  assert_string_equal(text, "{\"pet_type\":\"DOG\",\"name\":\"d\",\"good\":true}");
+  apic_free(text);
+  pet.unknown_json = "{\"pet_type\":\"x\"}";
+  assert_int_equal(kinds_pet_validate(&pet, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$: variant dog and unknown_json are both set; a union holds one");
+  apic_error_free(err);
+  pet = (kinds_pet){.dog = pet.dog, .cat = &(const kinds_cat){.name = "c"}};
+  assert_int_equal(kinds_pet_validate(&pet, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$: variants cat and dog are both set; a union holds one");
+  apic_error_free(err);
+  pet = (kinds_pet){.kind = KINDS_PET_CAT, .dog = pet.dog};
+  assert_int_equal(kinds_pet_validate(&pet, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$: the kind (1) is not the variant set (dog)");
+  apic_error_free(err);
+  pet = (kinds_pet){0};
+  assert_int_equal(kinds_pet_validate(&pet, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$: no variant of Pet set");
+  apic_error_free(err);
+  pet = (kinds_pet){.unknown_json = "[1]"};
+  assert_int_equal(kinds_pet_validate(&pet, &err), APIC_ERR_INVALID_ARG);
+  assert_string_equal(apic_error_message(err), "$: unknown_json is not a JSON object");
+  apic_error_free(err);
 }
 
 /* A model that extends others is flat in C: the bases' fields first (in order), then its own; a
@@ -224,6 +354,9 @@ int main(void)
       cmocka_unit_test(test_every_kind_round_trips),
       cmocka_unit_test(test_every_kind_from_literals),
       cmocka_unit_test(test_extends_is_flat),
+      cmocka_unit_test(test_union_tags),
+      cmocka_unit_test(test_union_shapes),
+      cmocka_unit_test(test_union_from_literals),
       cmocka_unit_test(test_scalar_formats_decode),
       cmocka_unit_test(test_base64_vectors),
   };

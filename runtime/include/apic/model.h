@@ -17,7 +17,7 @@
  *   enum                     the C enum (an int; 0 is _UNKNOWN), or a pointer to one with
  *                            APIC_F_POINTER, plus `const char *` at unknown_offset: the wire
  *                            text of a value this SDK does not know
- *   model                    the struct by value, or a pointer to it with APIC_F_POINTER
+ *   model, union             the struct by value, or a pointer to it with APIC_F_POINTER
  *   T[]                      `const T *` at offset, `size_t` count at count_offset
  *   map<T>                   entries {const char *key; T value;} at offset, count at
  *                            count_offset, in the JSON object's order (T may be an array:
@@ -25,8 +25,15 @@
  *   any                      `const cJSON *`       NULL: absent
  *   nullable                 plus a `bool` at null_offset: true for JSON null
  * An array or map element T is stored inline: const char *, int64_t, int32_t, double, bool,
- * int (enum), const cJSON *, apic_bytes, the model's struct, or for an array of arrays an
- * apic_list.
+ * int (enum), const cJSON *, apic_bytes, the model's or union's struct, or for an array of
+ * arrays an apic_list.
+ *
+ * A union's struct (apic_union_desc) holds the C enum of its kind (an int: 0 is _UNKNOWN),
+ * then one member per variant, stored as an optional field of the variant's type is (a
+ * pointer, or text, a list, bytes: NULL when it is not the one held), then, with a
+ * discriminator, two `const char *`: the tag and the JSON text of a variant this SDK does not
+ * know. Exactly one variant is set (or, with a discriminator, the unknown JSON); the kind is
+ * that variant's, or 0 in a value a caller builds (the set variant decides).
  */
 #ifndef APIC_MODEL_H
 #define APIC_MODEL_H
@@ -46,7 +53,7 @@ extern "C" {
 typedef enum apic_type {
   APIC_T_STRING, APIC_T_INT, APIC_T_FLOAT, APIC_T_BOOL, APIC_T_DATETIME, APIC_T_DATE,
   APIC_T_ANY, APIC_T_ENUM, APIC_T_MODEL, APIC_T_ARRAY, APIC_T_MAP, APIC_T_INT32, APIC_T_UUID,
-  APIC_T_BYTES
+  APIC_T_BYTES, APIC_T_UNION
 } apic_type;
 
 typedef struct apic_model_desc apic_model_desc;
@@ -56,7 +63,7 @@ typedef struct apic_enum_desc apic_enum_desc;
  *  a model's or an enum's is a member of its desc; arrays and maps are built from those. */
 typedef struct apic_type_desc {
   apic_type type;
-  const apic_model_desc *model;        /* MODEL */
+  const apic_model_desc *model;        /* MODEL; UNION: an apic_union_desc's variants */
   const apic_enum_desc *enumd;         /* ENUM */
   const struct apic_type_desc *item;   /* ARRAY: the element type; MAP: the value type */
   size_t entry_size;                   /* MAP: sizeof one entry {const char *key; T value;} */
@@ -111,6 +118,20 @@ struct apic_model_desc {
   size_t nfields;
   apic_type_desc type;           /* {APIC_T_MODEL, .model = this} */
 };
+
+/** A union (the spec's `union`, docs/spec-language.md): its variants are the fields of
+ *  `variants`, whose type is {APIC_T_UNION, .model = &variants}. With a discriminator, the
+ *  variants are models told apart by the tag in that JSON member (tags[i] is variant i's); a
+ *  tag this SDK does not know is kept, with the whole JSON object. Without, a value is told by
+ *  its JSON type, and an object by the first model variant (in order) whose required fields
+ *  it has all; a map variant takes any object. */
+typedef struct apic_union_desc {
+  apic_model_desc variants;
+  const char *discriminator;          /* the tag's JSON key, or NULL */
+  const char *const *tags;            /* with a discriminator: one per variant */
+  size_t kind_offset;                 /* the kind: an int, 1 + the variant's index, 0 none */
+  size_t unknown_tag_offset, unknown_json_offset; /* with a discriminator: const char * */
+} apic_union_desc;
 
 /** Array elements as libapic hands them over (a result of `Task[]`, an array of arrays'
  *  elements). Each generated `X_list` has this layout with items typed. */

@@ -66,7 +66,7 @@ bloomy_goal_direction bloomy_goal_direction_from_string(const char *s);
 /** @brief The wire texts libapic works from (apic/model.h). */
 extern const apic_enum_desc bloomy_goal_direction__enum;
 
-/* ---- models ---- */
+/* ---- models and unions ---- */
 typedef struct bloomy_user bloomy_user;
 typedef struct bloomy_user_search_result bloomy_user_search_result;
 typedef struct bloomy_meeting bloomy_meeting;

@@ -85,7 +85,7 @@ inference_role inference_role_from_string(const char *s);
 /** @brief The wire texts libapic works from (apic/model.h). */
 extern const apic_enum_desc inference_role__enum;
 
-/* ---- models ---- */
+/* ---- models and unions ---- */
 typedef struct inference_app inference_app;
 typedef struct inference_app_page inference_app_page;
 typedef struct inference_run_request inference_run_request;

@@ -85,7 +85,7 @@ torale_notification_channel torale_notification_channel_from_string(const char *
 /** @brief The wire texts libapic works from (apic/model.h). */
 extern const apic_enum_desc torale_notification_channel__enum;
 
-/* ---- models ---- */
+/* ---- models and unions ---- */
 typedef struct torale_execution torale_execution;
 typedef struct torale_task torale_task;
 typedef struct torale_create_task torale_create_task;
