@@ -138,3 +138,8 @@ int next_path_param(const char **p, const operation *op, char *name, size_t size
   *p = end + 1;
   return 1;
 }
+
+int enum_is_integer(const decl *e)
+{
+  return e->values != NULL && e->values->wire_is_int;
+}

@@ -130,7 +130,9 @@ typedef struct enum_value {
   const char *name;
   loc at;
   doc doc;
-  const char *wire; /* NULL: same as name */
+  const char *wire; /* NULL: same as name; an integer enum's value in decimal */
+  int wire_is_int;  /* `= 10`, not `= "ten"` */
+  loc wire_at;
   annotation *annos;
 } enum_value;
 
@@ -221,6 +223,8 @@ int next_path_param(const char **p, const operation *op, char *name, size_t size
 /* A resolved type's kind as the resolved spec names it (docs/spec-json.md): "string", "model"
  * (pages and streams too: their inner type is what is named), "unresolved" before checking. */
 const char *type_kind_name(const type *t);
+/* Whether an enum's values are integers on the wire (`= 10`): its first value says. */
+int enum_is_integer(const struct decl *e);
 /* The string argument of @name("..."), or NULL (also when given without one). */
 const char *anno_string(const annotation *list, const char *name);
 

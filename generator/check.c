@@ -532,6 +532,12 @@ static void check_enum(checker *c, decl *e)
     } else if (same_wire != NULL) {
       diag_error(c->d, v->at, "enum value '%s' has the same wire value as '%s'", v->name, same_wire->name);
     }
+    if (v->wire_is_int && !enum_is_integer(e))
+      diag_error(c->d, v->wire_at, "enum '%s' has text values (its first is '%s'), so '%s' cannot be an integer: an "
+                 "enum's values are all integers or all text", e->name, e->values->name, v->name);
+    else if (!v->wire_is_int && enum_is_integer(e))
+      diag_error(c->d, v->wire != NULL ? v->wire_at : v->at, "enum '%s' has integer values (%s = %s), so '%s' needs one "
+                 "too: write '%s = N;'", e->name, e->values->name, e->values->wire, v->name, v->name);
   }
   seen_free(&names);
   seen_free(&wires);

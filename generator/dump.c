@@ -273,11 +273,19 @@ static void enum_json(dumper *d, const decl *e)
   add_doc(d, e->doc);
   add_loc(d, e->at);
   add_deprecated(d, e->annos);
+  if (enum_is_integer(e))
+    boolean(d, "integer", 1);
   nest(d, "values", '[');
   for (const enum_value *v = e->values; v != NULL; v = v->next) {
     nest(d, NULL, '{');
     str(d, "name", v->name);
-    str(d, "wire", v->wire != NULL ? v->wire : v->name);
+    if (v->wire_is_int) { /* its decimal text, exact (a double would round past 2^53) */
+      key(d, "wire");
+      sb_puts(&d->out, v->wire);
+      d->more = 1;
+    } else {
+      str(d, "wire", v->wire != NULL ? v->wire : v->name);
+    }
     add_deprecated(d, v->annos);
     add_doc(d, v->doc);
     add_loc(d, v->at);

@@ -183,9 +183,9 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 %token <str> IDENT "name" STRING "string" STATUS_CLASS "status class" DOC "doc comment"
 %token <str> TRAILING_DOC "trailing doc comment"
 
-%type <str> ident_like status trailing enum_wire
+%type <str> ident_like status trailing
 %type <docs> docs
-%type <val> value opt_default
+%type <val> value opt_default enum_wire
 %type <type> type op_ret
 %type <field> fields field params param_list param
 %type <anno> annos anno
@@ -316,14 +316,21 @@ enum_value
                                  { $$ = NEW(enum_value); OOM_ABORT($$);
                                    $$->name = $2; $$->at = L(ctx, @2); $$->doc = make_doc(ctx, $1);
                                    add_trailing(ctx, &$$->doc, $7);
-                                   $$->wire = $4; REVERSE(annotation, $5); $$->annos = $5;
+                                   if ($4 != NULL) {
+                                     $$->wire = $4->text; $$->wire_is_int = $4->kind == VAL_INT; $$->wire_at = $4->at;
+                                   }
+                                   REVERSE(annotation, $5); $$->annos = $5;
                                    ctx->what = NULL; }
   | error ';'                    { $$ = NULL; yyerrok; }
   ;
 
 enum_wire
   : %empty                       { $$ = NULL; }
-  | '=' STRING                   { $$ = $2; }
+  | '=' STRING                   { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_STRING, @2, ctx); $$->text = $2; }
+  | '=' INT                      { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_INT, @2, ctx);
+                                   char canonical[32]; /* the value's own spelling: 010 is 10 */
+                                   snprintf(canonical, sizeof canonical, "%lld", $2->i);
+                                   $$->text = ast_strdup(ctx->arena, canonical); OOM_ABORT($$->text); }
   ;
 
 /* ---- models and errors ------------------------------------------------------------------ */

@@ -25,12 +25,12 @@ static char json_class(const type *t)
   case R_ARRAY: return '[';
   case R_MODEL:
   case R_MAP: return '{';
+  case R_ENUM: return enum_is_integer(t->target) ? '0' : '"';
   case R_STRING:
   case R_DATETIME:
   case R_DATE:
   case R_UUID:
-  case R_BYTES:
-  case R_ENUM: return '"';
+  case R_BYTES: return '"';
   default: return '\0';
   }
 }

@@ -43,7 +43,7 @@
   X(lro_poll_name) X(lro_watch_name) X(lro_cancel_name) X(lro_error) X(has_accumulate) X(accumulate)                \
   X(is_lro_result) X(has_lro_results) \
   X(is_union) X(unions) X(variants) X(is_discriminated) X(discriminator) X(c_discriminator) X(tag) X(c_tag)          \
-  X(c_desc_type) X(has_unions)
+  X(c_desc_type) X(has_unions) X(is_integer)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -646,6 +646,7 @@ static void enum_view(vm *v, const decl *e)
   add_snake(v, e->name);
   add_doc(v, e->doc, e->annos);
   add_collection_flags(v, e->name);
+  boolean(v, K(is_integer), enum_is_integer(e));
   int n = 0, i = 0;
   for (const enum_value *ev = e->values; ev != NULL; ev = ev->next)
     n++;

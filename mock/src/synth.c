@@ -123,7 +123,7 @@ static cJSON *synth_enum(const cJSON *spec, const char *name, uint64_t *rng)
   if (n == 0)
     return cJSON_CreateString("");
   const cJSON *v = cJSON_GetArrayItem(vals, (int)(apic_mock__rand(rng) % (uint64_t)n));
-  return cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "wire")));
+  return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, "wire"), 1); /* text, or an integer enum's number */
 }
 
 static cJSON *synth_datetime(uint64_t *rng, int date_only)

@@ -93,18 +93,26 @@ static int bytes_value(vctx *c, const cJSON *k, const cJSON *j)
   return 0;
 }
 
+/* A value of the enum: its wire text, or for an integer enum its number (a parameter's text
+ * too: it comes as one). */
 static int enum_value(vctx *c, const char *name, const cJSON *j)
 {
-  if (!cJSON_IsString(j))
-    return expected(c, "a string (enum value)", j);
-  const cJSON *v;
-  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(apic_mock__enum(c->spec, name), "values"))
+  const cJSON *e = apic_mock__enum(c->spec, name), *v;
+  int integer = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "integer"));
+  if (integer ? !cJSON_IsNumber(j) && !cJSON_IsString(j) : !cJSON_IsString(j))
+    return expected(c, integer ? "an integer (enum value)" : "a string (enum value)", j);
+  char got[64], *end = NULL;
+  apic_json_describe(j, got, sizeof got);
+  double number = cJSON_IsNumber(j) ? j->valuedouble : integer ? strtod(j->valuestring, &end) : NAN;
+  if (end != NULL && (end == j->valuestring || *end != '\0'))
+    number = NAN; /* a parameter's text that is not a number */
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
   {
-    const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "wire"));
-    if (w != NULL && strcmp(w, j->valuestring) == 0)
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "wire");
+    if (cJSON_IsNumber(w) ? w->valuedouble == number : cJSON_IsString(j) && strcmp(w->valuestring, j->valuestring) == 0)
       return 0;
   }
-  return fail(c, "\"%.40s\" is not a value of %s", j->valuestring, name);
+  return fail(c, "%s is not a value of %s", got, name);
 }
 
 /* An object of model's fields; also (when not NULL) names one more member it may have: a
@@ -160,9 +168,13 @@ static const char *text(const cJSON *o, const char *k)
 
 /* The JSON type of a type's values, as the union rule reads it: '"' text, '0' a number, 't' a
  * bool, '[' an array, '{' an object. */
-static char type_class(const cJSON *type)
+static char type_class(const cJSON *spec, const cJSON *type)
 {
   const char *kind = text(type, "kind");
+  if (kind != NULL && strcmp(kind, "enum") == 0 &&
+      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(apic_mock__enum(spec, text(type, "name") ? text(type, "name") : ""),
+                                                    "integer")))
+    return '0';
   if (kind == NULL)
     return '\0';
   if (strcmp(kind, "int") == 0 || strcmp(kind, "int32") == 0 || strcmp(kind, "float") == 0)
@@ -205,7 +217,7 @@ const cJSON *apic_mock__variant(const cJSON *spec, const cJSON *u, const cJSON *
     if (disc != NULL) {
       if (tag != NULL && text(var, "tag") != NULL && strcmp(text(var, "tag"), tag) == 0)
         return var;
-    } else if (type_class(type) == want &&
+    } else if (type_class(spec, type) == want &&
                (want != '{' || strcmp(text(type, "kind"), "map") == 0 ||
                 has_required(apic_mock__model(spec, text(type, "name") != NULL ? text(type, "name") : ""), v))) {
       return var;

@@ -421,14 +421,32 @@ static int decode_bytes(dec *d, apic_bytes *out)
   return 0;
 }
 
+/* An integer enum's value: its decimal text, in the arena. */
+static int enum_integer(dec *d, const char **text)
+{
+  int64_t v;
+  char num[32];
+  if (d->p >= d->end || (*d->p != '-' && (*d->p < '0' || *d->p > '9')))
+    return expected(d, "an integer (enum value)");
+  if (decode_int(d, &v) != 0)
+    return d->code;
+  snprintf(num, sizeof num, "%lld", (long long)v);
+  *text = apic__arena_strndup(d->arena, num, strlen(num));
+  return *text != NULL ? 0 : nomem(d);
+}
+
 static int decode_enum(dec *d, const apic_enum_desc *e, int *out, const char **unknown)
 {
-  if (d->p >= d->end || *d->p != '"')
-    return expected(d, "a string (enum value)");
   const char *text;
   size_t n;
-  if (string(d, 1, &text, &n) != 0)
+  if (e->integer) {
+    if (enum_integer(d, &text) != 0)
+      return d->code;
+  } else if (d->p >= d->end || *d->p != '"') {
+    return expected(d, "a string (enum value)");
+  } else if (string(d, 1, &text, &n) != 0) {
     return d->code;
+  }
   *out = 0;
   if (unknown != NULL) /* a repeated member: the last one counts, text and all */
     *unknown = NULL;
@@ -771,6 +789,7 @@ static char json_class(const apic_type_desc *t)
   case APIC_T_ARRAY: return '[';
   case APIC_T_MODEL:
   case APIC_T_MAP: return '{';
+  case APIC_T_ENUM: return t->enumd->integer ? '0' : '"';
   case APIC_T_ANY:
   case APIC_T_UNION: return '\0'; /* no variant (the checker refuses them) */
   default: return '"';              /* text, date-times, dates, uuids, bytes, enums */

@@ -218,6 +218,23 @@ static int put_bytes(enc *e, const apic_field_desc *f, const apic_bytes *b)
   return rc;
 }
 
+/* An enum's wire text: a string, or for an integer enum the number it spells. */
+static int put_enum(enc *e, const apic_enum_desc *d, const char *wire)
+{
+  return d->integer ? puts_(e, wire) : put_string(e, wire, strlen(wire));
+}
+
+/* Whether s is an integer's decimal text: what an integer enum's unknown value may be. */
+static int is_integer(const char *s)
+{
+  s += *s == '-';
+  if (*s < '0' || *s > '9')
+    return 0;
+  while (*s >= '0' && *s <= '9')
+    s++;
+  return *s == '\0';
+}
+
 /* One present value of type t at slot; f gives the constraints (NULL for elements). */
 static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, const void *slot, const char *unknown,
                      int depth)
@@ -257,9 +274,9 @@ static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, 
   case APIC_T_ENUM: {
     int v = *(const int *)slot;
     if (v >= 1 && v <= t->enumd->count)
-      return put_string(e, t->enumd->wire[v - 1], strlen(t->enumd->wire[v - 1]));
-    if (v == 0 && unknown != NULL && apic__utf8_valid(unknown, strlen(unknown)))
-      return put_string(e, unknown, strlen(unknown)); /* a value this SDK does not know, kept */
+      return put_enum(e, t->enumd, t->enumd->wire[v - 1]);
+    if (v == 0 && unknown != NULL && (t->enumd->integer ? is_integer(unknown) : apic__utf8_valid(unknown, strlen(unknown))))
+      return put_enum(e, t->enumd, unknown); /* a value this SDK does not know, kept */
     if (v == 0)
       return fail(e, APIC_ERR_INVALID_ARG, "no value of %s set", t->enumd->name);
     return fail(e, APIC_ERR_INVALID_ARG, "%d is not a value of %s", v, t->enumd->name);
@@ -337,7 +354,7 @@ static int put_default(enc *e, const apic_field_desc *f)
   case APIC_T_BOOL: return puts_(e, f->def_int ? "true" : "false");
   case APIC_T_ENUM:
     if (f->def_int >= 1 && f->def_int <= f->type->enumd->count)
-      return put_string(e, f->type->enumd->wire[f->def_int - 1], strlen(f->type->enumd->wire[f->def_int - 1]));
+      return put_enum(e, f->type->enumd, f->type->enumd->wire[f->def_int - 1]);
     return puts_(e, "null");
   default: return put_string(e, f->def_text ? f->def_text : "", f->def_text ? strlen(f->def_text) : 0);
   }

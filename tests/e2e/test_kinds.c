@@ -87,19 +87,24 @@ static void scalar_parameters(void **state)
   fixture *f = *state;
   kinds_error *err = NULL;
   kinds_leaf *leaf = NULL;
-  OK(kinds_all_leaf(f->c, INT32_MAX, KINDS_COLOUR_DARK_BLUE, NULL, &leaf, &err));
+  OK(kinds_all_leaf(f->c, INT32_MAX, KINDS_COLOUR_DARK_BLUE, KINDS_LEVEL_BELOW, NULL, &leaf, &err));
   kinds_leaf_free(leaf);
   kinds_all_find_params p = {.small = APIC_INT32(-5), .ids = (const char *[]){"123e4567-e89b-12d3-a456-426614174000"},
-                             .ids_count = 1};
+                             .ids_count = 1, .levels = (const kinds_level[]){KINDS_LEVEL_ZERO, KINDS_LEVEL_BELOW},
+                             .levels_count = 2};
   kinds_all_list *all = NULL;
   OK(kinds_all_find(f->c, &p, NULL, &all, &err));
   kinds_all_list_free(all);
   /* what the SDK cannot send, sent raw */
   char detail[400];
-  assert_int_equal(raw(f, "GET", "/all/leaves/2147483648/red", NULL, detail, sizeof detail), 422);
+  assert_int_equal(raw(f, "GET", "/all/leaves/2147483648/red/1", NULL, detail, sizeof detail), 422);
   assert_string_equal(detail, "path.n: expected an integer of at most 32 bits, got 2147483648");
-  assert_int_equal(raw(f, "GET", "/all/leaves/1/purple", NULL, detail, sizeof detail), 422);
+  assert_int_equal(raw(f, "GET", "/all/leaves/1/purple/1", NULL, detail, sizeof detail), 422);
   assert_string_equal(detail, "path.colour: \"purple\" is not a value of Colour");
+  assert_int_equal(raw(f, "GET", "/all/leaves/1/red/2", NULL, detail, sizeof detail), 422);
+  assert_string_equal(detail, "path.level: \"2\" is not a value of Level");
+  assert_int_equal(raw(f, "GET", "/all?levels=10&levels=3", NULL, detail, sizeof detail), 422);
+  assert_string_equal(detail, "query.levels[1]: \"3\" is not a value of Level");
   assert_int_equal(raw(f, "GET", "/all?ids=123e4567", NULL, detail, sizeof detail), 422);
   assert_string_equal(detail, "query.ids[0]: expected a UUID, got \"123e4567\"");
 }

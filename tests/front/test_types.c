@@ -79,6 +79,11 @@ static const golden GOLDENS[] = {
     {A "union U { s: string; }\nresource r \"/r\" { g: GET \"\" query(u?: U); }",
      "t.api:3:39: error: query parameter 'u' of operation 'g' must be a scalar or enum, or an array of those"},
     {A "union U { s: string; }\nmodel M { u: U = \"x\"; }", "t.api:3:18: error: default 'x' does not fit field 'u' (a union)"},
+    /* integer enums */
+    {A "enum E { a = 1; b; }", "t.api:2:17: error: enum 'E' has integer values (a = 1), so 'b' needs one too: write 'b = N;'"},
+    {A "enum E { a; b = 2; }", "t.api:2:17: error: enum 'E' has text values (its first is 'a'), so 'b' cannot be an integer: an enum's values are all integers or all text"},
+    {A "enum E { a = 1; b = \"x\"; }", "t.api:2:21: error: enum 'E' has integer values (a = 1), so 'b' needs one too: write 'b = N;'"},
+    {A "enum E { a = 1; b = 01; }", "t.api:2:17: error: enum value 'b' has the same wire value as 'a'"},
 };
 
 static void test_goldens(void **state)
@@ -200,6 +205,21 @@ static void test_dump_unions(void **state)
   free(got);
 }
 
+/* An integer enum's values are numbers in the resolved spec, spelled exactly as written (the
+ * text apic dump prints goes through cJSON, whose doubles keep 15 digits). */
+static void test_dump_integer_enum(void **state)
+{
+  (void)state;
+  spec s;
+  assert_int_equal(check_text(&s, "t.api", A "enum E { a = 10; b = -9007199254740993; }", NULL), 0);
+  size_t len;
+  char *json = spec_json(&s, 1, &len);
+  spec_free(&s);
+  assert_non_null(strstr(json, "\"enums\":[{\"name\":\"E\",\"integer\":true,\"values\":[{\"name\":\"a\",\"wire\":10},"
+                               "{\"name\":\"b\",\"wire\":-9007199254740993}]}]"));
+  free(json);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -207,6 +227,7 @@ int main(void)
       cmocka_unit_test(test_dump_scalars),
       cmocka_unit_test(test_dump_extends),
       cmocka_unit_test(test_dump_unions),
+      cmocka_unit_test(test_dump_integer_enum),
       cmocka_unit_test(test_long_extends_chain),
       cmocka_unit_test(test_inheriting_too_much),
   };

@@ -28,7 +28,8 @@ static const char FULL[] =
     "\"i32s\":[1,-2],\"uuids\":[\"123e4567-e89b-12d3-a456-426614174000\"],\"blobs\":[\"aGk=\",\"\"],\"i32map\":{\"k\":5},"
     "\"bytemap\":{\"k\":\"AA==\"},\"blob_grid\":[[\"AQ==\"]],\"pet\":{\"pet_type\":\"DOG\",\"name\":\"Rex\",\"good\":true},"
     "\"pet_opt\":null,\"mixes\":[\"AQI=\",7,false,[\"w\"],{\"name\":\"d\",\"good\":false},{\"name\":\"c\"},{\"k\":1}],"
-    "\"mix_map\":{\"k\":{\"name\":\"c2\",\"lives\":9}}}";
+    "\"mix_map\":{\"k\":{\"name\":\"c2\",\"lives\":9}},\"lvl\":9007199254740993,\"lvl_opt\":42,\"lvl_def\":10,"
+    "\"levels\":[0,-1],\"lvl_map\":{\"k\":1}}";
 
 static void test_every_kind_round_trips(void **state)
 {
@@ -66,6 +67,11 @@ static void test_every_kind_round_trips(void **state)
   assert_string_equal(v->mixes[3].words[0], "w");
   assert_string_equal(v->mixes[5].cat->name, "c");
   assert_true(v->mixes[6].counts_count == 1 && v->mix_map[0].value.kind == KINDS_MIXED_CAT);
+  assert_true(v->lvl == KINDS_LEVEL_HUGE && *v->lvl_opt == KINDS_LEVEL_UNKNOWN && *v->lvl_def == KINDS_LEVEL_HIGH);
+  assert_string_equal(v->lvl_opt_unknown, "42");
+  assert_true(v->levels[0] == KINDS_LEVEL_ZERO && v->levels[1] == KINDS_LEVEL_BELOW && v->lvl_map[0].value == KINDS_LEVEL_LOW);
+  assert_string_equal(kinds_level_to_string(KINDS_LEVEL_HUGE), "9007199254740993");
+  assert_int_equal(kinds_level_from_string("-1"), KINDS_LEVEL_BELOW);
   char *text = apic_value_dump(&kinds_all__desc.type, v, APIC_DUMP_WIRE, &err);
   assert_non_null(text);
   assert_string_equal(text, FULL);
@@ -101,7 +107,7 @@ static void test_every_kind_from_literals(void **state)
                  .cmap = cmap, .cmap_count = 1, .slmap = slmap, .slmap_count = 1, .i32 = -1, .i32_null_null = true,
                  .u = "123e4567-e89b-12d3-a456-426614174000", .by = (const uint8_t[]){0xfb, 0xff}, .by_len = 2,
                  .by_null = (const uint8_t[]){0}, .by_null_len = 0, .blobs = (const apic_bytes[]){{(const uint8_t *)"hi", 2}},
-                 .blobs_count = 1, .pet = {.cat = &(const kinds_cat){.name = "Tom"}}};
+                 .blobs_count = 1, .pet = {.cat = &(const kinds_cat){.name = "Tom"}}, .lvl = KINDS_LEVEL_ZERO};
   apic_error *err = NULL;
   char *text = apic_value_dump(&kinds_all__desc.type, &v, APIC_DUMP_WIRE, &err);
   if (text == NULL)
@@ -112,7 +118,8 @@ static void test_every_kind_from_literals(void **state)
                             "\"m_null\":{\"n\":2},\"strings\":[\"p\"],\"strings_def\":[],\"leaf_grid\":[[{\"n\":1},{\"n\":2}]],"
                             "\"cmap\":{\"k\":\"red\"},\"slmap\":{\"k\":[\"x\"]},\"i32\":-1,\"i32_def\":-7,\"i32_null\":null,"
                             "\"u\":\"123e4567-e89b-12d3-a456-426614174000\",\"u_def\":\"123e4567-e89b-12d3-a456-426614174000\","
-                            "\"by\":\"+/8=\",\"by_null\":\"\",\"blobs\":[\"aGk=\"],\"pet\":{\"pet_type\":\"cat\",\"name\":\"Tom\"}}");
+                            "\"by\":\"+/8=\",\"by_null\":\"\",\"blobs\":[\"aGk=\"],\"pet\":{\"pet_type\":\"cat\",\"name\":\"Tom\"},"
+                            "\"lvl\":0,\"lvl_def\":10}");
   apic_free(text);
   v.i = 1001; /* @max(1000) */
   assert_int_equal(kinds_all_validate(&v, &err), APIC_ERR_INVALID_ARG);
@@ -127,6 +134,8 @@ static void test_every_kind_from_literals(void **state)
   expect_invalid(&bad, "$.by: a length of 2 with a NULL pointer");
   bad = v, bad.by = (const uint8_t[65]){0}, bad.by_len = 65;
   expect_invalid(&bad, "$.by: more than 64 bytes");
+  bad = v, bad.lvl = KINDS_LEVEL_UNKNOWN, bad.lvl_unknown = "ten"; /* an integer enum keeps integers only */
+  expect_invalid(&bad, "$.lvl: no value of Level set");
 }
 
 /* A tagged union: the tag picks the variant and is written first; a tag this SDK does not know
@@ -246,6 +255,33 @@ static void test_union_from_literals(void **state)
   apic_error_free(err);
 }
 
+/* An integer enum's values are JSON numbers; the C constants stay 1, 2, ... whatever they are. */
+static void test_integer_enum(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *json;
+    int value;             /* what decodes */
+    const char *message;   /* or the failure */
+  } cases[] = {{"10", KINDS_LEVEL_HIGH, NULL}, {"1e1", KINDS_LEVEL_HIGH, NULL}, {"-1", KINDS_LEVEL_BELOW, NULL},
+               {"7", KINDS_LEVEL_UNKNOWN, NULL}, {"\"10\"", 0, "$: expected an integer (enum value), got \"10\""},
+               {"1.5", 0, "$: expected an integer, got 1.5"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    void *v = NULL;
+    apic_error *err = NULL;
+    int rc = apic_value_parse(&kinds_level__enum.type, cases[i].json, strlen(cases[i].json), &v, &err);
+    if (cases[i].message == NULL) {
+      assert_int_equal(rc, 0);
+      assert_int_equal(*(int *)v, cases[i].value);
+    } else {
+      assert_int_equal(rc, APIC_ERR_DECODE);
+      assert_string_equal(apic_error_message(err), cases[i].message);
+    }
+    apic_value_free(v);
+    apic_error_free(err);
+  }
+}
+
 /* A model that extends others is flat in C: the bases' fields first (in order), then its own; a
  * redefined field stays where its base put it, with the constraint the extending model gave. */
 static void test_extends_is_flat(void **state)
@@ -353,6 +389,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_kind_round_trips),
       cmocka_unit_test(test_every_kind_from_literals),
+      cmocka_unit_test(test_integer_enum),
       cmocka_unit_test(test_extends_is_flat),
       cmocka_unit_test(test_union_tags),
       cmocka_unit_test(test_union_shapes),

@@ -14,7 +14,7 @@
 
 typedef enum colour { COLOUR_UNKNOWN, COLOUR_RED, COLOUR_DARK_BLUE } colour;
 static const char *const COLOUR_WIRE[] = {"red", "dark-blue"};
-static const apic_enum_desc COLOUR = {"Colour", COLOUR_WIRE, 2, {APIC_T_ENUM, NULL, &COLOUR, NULL, 0, 0}};
+static const apic_enum_desc COLOUR = {"Colour", COLOUR_WIRE, 2, {APIC_T_ENUM, NULL, &COLOUR, NULL, 0, 0}, 0};
 
 typedef struct inner {
   int64_t v;

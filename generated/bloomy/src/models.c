@@ -9,7 +9,7 @@ static const char *const bloomy_todo_status__wire[] = {
   "complete",
 };
 const apic_enum_desc bloomy_todo_status__enum = {"TodoStatus", bloomy_todo_status__wire, (int)(sizeof bloomy_todo_status__wire / sizeof bloomy_todo_status__wire[0]),
-                                         {APIC_T_ENUM, NULL, &bloomy_todo_status__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &bloomy_todo_status__enum, NULL, 0, 0}, 0};
 
 const char *bloomy_todo_status_to_string(bloomy_todo_status v)
 {
@@ -30,7 +30,7 @@ static const char *const bloomy_goal_direction__wire[] = {
   "==",
 };
 const apic_enum_desc bloomy_goal_direction__enum = {"GoalDirection", bloomy_goal_direction__wire, (int)(sizeof bloomy_goal_direction__wire / sizeof bloomy_goal_direction__wire[0]),
-                                         {APIC_T_ENUM, NULL, &bloomy_goal_direction__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &bloomy_goal_direction__enum, NULL, 0, 0}, 0};
 
 const char *bloomy_goal_direction_to_string(bloomy_goal_direction v)
 {

@@ -12,7 +12,7 @@ static const char *const inference_run_status__wire[] = {
   "cancelled",
 };
 const apic_enum_desc inference_run_status__enum = {"RunStatus", inference_run_status__wire, (int)(sizeof inference_run_status__wire / sizeof inference_run_status__wire[0]),
-                                         {APIC_T_ENUM, NULL, &inference_run_status__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &inference_run_status__enum, NULL, 0, 0}, 0};
 
 const char *inference_run_status_to_string(inference_run_status v)
 {
@@ -34,7 +34,7 @@ static const char *const inference_file_status__wire[] = {
   "failed",
 };
 const apic_enum_desc inference_file_status__enum = {"FileStatus", inference_file_status__wire, (int)(sizeof inference_file_status__wire / sizeof inference_file_status__wire[0]),
-                                         {APIC_T_ENUM, NULL, &inference_file_status__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &inference_file_status__enum, NULL, 0, 0}, 0};
 
 const char *inference_file_status_to_string(inference_file_status v)
 {
@@ -54,7 +54,7 @@ static const char *const inference_role__wire[] = {
   "assistant",
 };
 const apic_enum_desc inference_role__enum = {"Role", inference_role__wire, (int)(sizeof inference_role__wire / sizeof inference_role__wire[0]),
-                                         {APIC_T_ENUM, NULL, &inference_role__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &inference_role__enum, NULL, 0, 0}, 0};
 
 const char *inference_role_to_string(inference_role v)
 {

@@ -10,7 +10,7 @@ static const char *const torale_task_state__wire[] = {
   "completed",
 };
 const apic_enum_desc torale_task_state__enum = {"TaskState", torale_task_state__wire, (int)(sizeof torale_task_state__wire / sizeof torale_task_state__wire[0]),
-                                         {APIC_T_ENUM, NULL, &torale_task_state__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &torale_task_state__enum, NULL, 0, 0}, 0};
 
 const char *torale_task_state_to_string(torale_task_state v)
 {
@@ -33,7 +33,7 @@ static const char *const torale_execution_status__wire[] = {
   "in-progress",
 };
 const apic_enum_desc torale_execution_status__enum = {"ExecutionStatus", torale_execution_status__wire, (int)(sizeof torale_execution_status__wire / sizeof torale_execution_status__wire[0]),
-                                         {APIC_T_ENUM, NULL, &torale_execution_status__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &torale_execution_status__enum, NULL, 0, 0}, 0};
 
 const char *torale_execution_status_to_string(torale_execution_status v)
 {
@@ -54,7 +54,7 @@ static const char *const torale_notification_channel__wire[] = {
   "sms",
 };
 const apic_enum_desc torale_notification_channel__enum = {"NotificationChannel", torale_notification_channel__wire, (int)(sizeof torale_notification_channel__wire / sizeof torale_notification_channel__wire[0]),
-                                         {APIC_T_ENUM, NULL, &torale_notification_channel__enum, NULL, 0, 0}};
+                                         {APIC_T_ENUM, NULL, &torale_notification_channel__enum, NULL, 0, 0}, 0};
 
 const char *torale_notification_channel_to_string(torale_notification_channel v)
 {

@@ -16,7 +16,8 @@
  *                            at count_offset; base64 text in JSON
  *   enum                     the C enum (an int; 0 is _UNKNOWN), or a pointer to one with
  *                            APIC_F_POINTER, plus `const char *` at unknown_offset: the wire
- *                            text of a value this SDK does not know
+ *                            text of a value this SDK does not know (an integer enum's in
+ *                            decimal)
  *   model, union             the struct by value, or a pointer to it with APIC_F_POINTER
  *   T[]                      `const T *` at offset, `size_t` count at count_offset
  *   map<T>                   entries {const char *key; T value;} at offset, count at
@@ -78,6 +79,7 @@ struct apic_enum_desc {
   const char *const *wire; /* wire[i] is the text of C value i + 1 */
   int count;
   apic_type_desc type;     /* {APIC_T_ENUM, .enumd = this} */
+  int integer;             /* 1: the values are JSON integers, wire[i] their decimal text */
 };
 
 enum {
