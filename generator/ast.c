@@ -122,7 +122,8 @@ const char *type_kind_name(const type *t)
       [R_DATETIME] = "datetime", [R_DATE] = "date", [R_ANY] = "any",     [R_MODEL] = "model",
       [R_ENUM] = "enum",     [R_ARRAY] = "array", [R_MAP] = "map",     [R_PAGE] = "model",
       [R_STREAM] = "model",  [R_INT32] = "int32", [R_UUID] = "uuid",   [R_BYTES] = "bytes",
-      [R_UNION] = "union"};
+      [R_UNION] = "union",
+      [R_FILE] = "file"};
   return t->rk > R_UNRESOLVED && t->rk < R_KIND_COUNT ? kinds[t->rk] : "unresolved";
 }
 
@@ -142,4 +143,17 @@ int next_path_param(const char **p, const operation *op, char *name, size_t size
 int enum_is_integer(const decl *e)
 {
   return e->values != NULL && e->values->wire_is_int;
+}
+
+const char *body_content_type(const operation *op)
+{
+  if (op->body_form)
+    return op->body_form == BODY_FORM ? "application/x-www-form-urlencoded" : "multipart/form-data";
+  if (op->body == NULL)
+    return NULL;
+  if (op->content_type != NULL)
+    return op->content_type;
+  return op->body->rk == R_STRING ? "text/plain; charset=utf-8"
+         : op->body->rk == R_BYTES ? "application/octet-stream"
+                                   : "application/json";
 }

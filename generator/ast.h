@@ -89,6 +89,7 @@ typedef enum resolved_kind {
   R_UUID,
   R_BYTES,
   R_UNION,
+  R_FILE, /* a multipart field's file part */
   R_KIND_COUNT /* not a kind: how many there are */
 } resolved_kind;
 
@@ -140,6 +141,8 @@ typedef enum op_part_kind { PART_PATH, PART_QUERY, PART_HEADERS } op_part_kind;
 
 typedef enum return_kind { RET_NONE, RET_TYPE } return_kind;
 
+enum { BODY_FORM = 1, BODY_MULTIPART = 2 }; /* operation.body_form */
+
 typedef struct operation {
   struct operation *next;
   const char *name;
@@ -153,7 +156,12 @@ typedef struct operation {
   field *query_params;
   field *header_params;
   int has_path, has_query, has_headers; /* for "declared twice" on the part itself */
-  type *body;
+  type *body;           /* `body T`: JSON (a model, models) or raw (string, bytes) */
+  int body_form;        /* BODY_FORM or BODY_MULTIPART: `body form(...)`, its fields in body_params */
+  field *body_params;
+  loc body_at;
+  const char *content_type; /* `body T "type/subtype"`, or NULL */
+  loc content_type_at;
   type *ret; /* NULL: no result */
   field *resp_headers;  /* `-> T headers(...)`: the response headers the result carries */
   int has_resp_headers;
@@ -225,6 +233,10 @@ int next_path_param(const char **p, const operation *op, char *name, size_t size
 const char *type_kind_name(const type *t);
 /* Whether an enum's values are integers on the wire (`= 10`): its first value says. */
 int enum_is_integer(const struct decl *e);
+/* The Content-Type a checked operation's body is sent with: the one the spec gives, else
+ * application/json, text/plain; charset=utf-8 (string), application/octet-stream (bytes),
+ * application/x-www-form-urlencoded, multipart/form-data; NULL without a body. */
+const char *body_content_type(const operation *op);
 /* The string argument of @name("..."), or NULL (also when given without one). */
 const char *anno_string(const annotation *list, const char *name);
 

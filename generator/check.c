@@ -162,12 +162,17 @@ static int nesting_ok(checker *c, const type *t)
   return 1;
 }
 
-/* Resolves t. `where` says what generics are allowed: 0 field/param, 1 operation result. */
-static int resolve_type(checker *c, type *t, int in_result)
+/* Where a type stands: what it may be beyond a field's types (page<T> and stream<T> in a
+ * result, file in a multipart body's fields). */
+enum { IN_FIELD, IN_RESULT, IN_MULTIPART };
+
+/* Resolves t, standing where IN_FIELD... says. */
+static int resolve_type(checker *c, type *t, int where)
 {
+  int in_result = where == IN_RESULT;
   switch (t->kind) {
   case TYPE_ARRAY:
-    if (!resolve_type(c, t->inner, 0) || !nesting_ok(c, t))
+    if (!resolve_type(c, t->inner, where == IN_MULTIPART ? IN_MULTIPART : IN_FIELD) || !nesting_ok(c, t))
       return 0;
     t->rk = R_ARRAY;
     return 1;
@@ -185,7 +190,7 @@ static int resolve_type(checker *c, type *t, int in_result)
                                         : "unknown generic type '%s<...>'; expected map<T>", t->name);
       return 0;
     }
-    if (!resolve_type(c, t->inner, 0))
+    if (!resolve_type(c, t->inner, IN_FIELD))
       return 0;
     if (k == R_MAP && !nesting_ok(c, t))
       return 0;
@@ -208,6 +213,13 @@ static int resolve_type(checker *c, type *t, int in_result)
         return 1;
       }
     decl *d = name_table_get(&c->types, t->name);
+    if (d == NULL && strcmp(t->name, "file") == 0) {
+      if (where == IN_MULTIPART)
+        return t->rk = R_FILE, 1;
+      diag_error(c->d, t->at, "'file' is the type of a file part of a multipart(...) body; elsewhere, binary data "
+                 "is bytes");
+      return 0;
+    }
     if (d == NULL) {
       unknown_type(c, t);
       return 0;
@@ -472,7 +484,7 @@ static void check_fields(checker *c, field *fields, int allow_header, const char
     const annotation *h = find_anno(f->annos, "header");
     if (h != NULL && !allow_header && strcmp(kind, "field") == 0)
       diag_error(c->d, h->at, "'@header' is for error fields and header parameters");
-    if (resolve_type(c, f->type, 0)) {
+    if (resolve_type(c, f->type, strcmp(kind, "multipart field") == 0 ? IN_MULTIPART : IN_FIELD)) {
       if (h != NULL && !is_scalar(f->type->rk))
         diag_error(c->d, h->at, "a '@header' field must have a scalar type");
       check_default(c, f);
@@ -922,6 +934,64 @@ static void check_result(checker *c, const type *t)
                t->rk == R_MAP ? "map" : "array", inner->rk == R_MAP ? "map" : "array");
 }
 
+/* Whether s is a media type: type "/" subtype (RFC 9110 tokens), then parameters if any. */
+static int is_media_type(const char *s)
+{
+  static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  size_t main_len = strspn(s, token);
+  size_t sub_len = s[main_len] == '/' ? strspn(s + main_len + 1, token) : 0;
+  const char *rest = s + main_len + 1 + sub_len;
+  if (main_len == 0 || sub_len == 0 || (*rest != '\0' && *rest != ';' && *rest != ' '))
+    return 0;
+  for (const char *p = rest; *p != '\0'; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+      return 0;
+  return 1;
+}
+
+/* A form(...) or multipart(...) body's fields: scalars, enums (and for multipart files), or
+ * arrays of those, sent as form fields or parts under their wire names. */
+static void check_form_fields(checker *c, const operation *op)
+{
+  int multi = op->body_form == BODY_MULTIPART;
+  const char *kind = multi ? "multipart field" : "form field";
+  check_fields(c, op->body_params, 0, kind);
+  for (field *p = op->body_params; p != NULL; p = p->next) {
+    const annotation *h = find_anno(p->annos, "header");
+    if (h != NULL)
+      diag_error(c->d, h->at, "'@header' is for error fields and header parameters; a %s takes @json for its "
+                 "wire name", kind);
+    resolved_kind k = p->type->rk == R_ARRAY ? p->type->inner->rk : p->type->rk;
+    if (p->type->rk != R_UNRESOLVED && !is_scalar(k) && !(multi && k == R_FILE))
+      diag_error(c->d, p->type->at, "%s '%s' of operation '%s' must be a scalar or enum%s, or an array of those", kind,
+                 p->name, op->name, multi ? ", a file" : "");
+  }
+  cn_fields members = {op->body_params, kind, rename_hint(kind)};
+  cnames_members(&c->names, &members, 1);
+}
+
+/* An operation's body: JSON (a model or models), raw (string or bytes, as they are), or the
+ * fields of a form(...) or multipart(...) body. A content type is a media type. */
+static void check_body(checker *c, operation *op)
+{
+  if (op->body_form == BODY_MULTIPART && op->ret != NULL && op->ret->kind == TYPE_GENERIC &&
+      strcmp(op->ret->name, "stream") == 0)
+    diag_error(c->d, op->body_at, "a stream's request takes no multipart body (it is sent again to resume)");
+  if (op->body_form) {
+    check_form_fields(c, op);
+    return;
+  }
+  if (op->content_type != NULL && !is_media_type(op->content_type))
+    diag_error(c->d, op->content_type_at, "\"%s\" is not a media type (type/subtype, as \"image/png\")",
+               op->content_type);
+  if (op->body == NULL || !resolve_type(c, op->body, IN_FIELD))
+    return;
+  const type *b = op->body->rk == R_ARRAY ? op->body->inner : op->body;
+  if (b->rk != R_MODEL && b->rk != R_UNION && op->body->rk != R_STRING && op->body->rk != R_BYTES)
+    diag_error(c->d, op->body->at, "a body is a model, a union or an array of those (JSON), string or bytes (sent "
+               "as they are), form(...) or multipart(...)");
+}
+
 /* Response headers (`-> T headers(...)`), members of the result's struct beside its body
  * (`body`): scalars, each read from its own HTTP header, present or absent (no default). */
 static void check_resp_headers(checker *c, const operation *op)
@@ -1035,12 +1105,8 @@ static void check_operation(checker *c, decl *r, operation *op)
       diag_error(c->d, op->at, "header parameter '%s' has the name of a path parameter", names[i]);
   seen_free(&headers);
 
-  if (op->body != NULL && resolve_type(c, op->body, 0)) {
-    const type *b = op->body->rk == R_ARRAY ? op->body->inner : op->body;
-    if (b->rk != R_MODEL && b->rk != R_UNION)
-      diag_error(c->d, op->body->at, "a body must be a model, a union or an array of those");
-  }
-  if (op->ret != NULL && resolve_type(c, op->ret, 1))
+  check_body(c, op);
+  if (op->ret != NULL && resolve_type(c, op->ret, IN_RESULT))
     check_result(c, op->ret);
   check_resp_headers(c, op);
   check_op_errors(c, op);

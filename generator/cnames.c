@@ -78,6 +78,7 @@ static const derived DERIVED[] = {
     {CN_OPERATION, "", "_and_wait _and_wait_async _and_wait_cb _end_cb __lro __success __failed __cancelled __waited "
                        "__text_end",
      NULL},
+    {CN_OPERATION, "", "_body _body__desc _body__fields", NULL}, /* body form(...), multipart(...) */
     /* Members: a field x is x, and per its type and presence: */
     {CN_FIELD, "", "", NULL},
     {CN_ARRAY | CN_MAP, "", "_count", "the count of"},

@@ -53,6 +53,7 @@ const char *c_value_type(const char *prefix, const type *t, char *buf, size_t si
   case R_INT32: return "int32_t";
   case R_FLOAT: return "double";
   case R_BYTES: return "apic_bytes";
+  case R_FILE: return "apic_file";
   case R_BOOL: return "bool";
   case R_ANY: return "const cJSON *";
   case R_MODEL:
@@ -73,7 +74,7 @@ int c_stored_by_pointer(const field *f, int nullable)
   const type *t = f->type;
   if (t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT || t->rk == R_BOOL || t->rk == R_ENUM)
     return f->optional || f->variant || has_default(f);
-  return (t->rk == R_MODEL || t->rk == R_UNION) && (f->optional || nullable || f->variant);
+  return (t->rk == R_MODEL || t->rk == R_UNION || t->rk == R_FILE) && (f->optional || nullable || f->variant);
 }
 
 /* "const T *" for a pointer to T: "const char *const *" when T is itself a pointer. */
@@ -203,4 +204,16 @@ void c_result_of(const char *prefix, const type *t, c_result *r)
     join(r->lent, sizeof r->lent, "const ", r->type, " *", (char *)NULL);
     join(r->from, sizeof r->from, "result", (char *)NULL);
   }
+}
+
+const char *c_body_type(const char *prefix, const operation *op, const char *c_op, char *buf, size_t size)
+{
+  const type *t = op->body;
+  if (op->body_form)
+    return join(buf, size, c_op, "_body", (char *)NULL);
+  if (t->rk == R_STRING || t->rk == R_BYTES)
+    return join(buf, size, t->rk == R_STRING ? "char" : "apic_bytes", (char *)NULL);
+  if (t->rk == R_ARRAY)
+    return c_collection(prefix, t->inner, "list", buf, size);
+  return c_decl_name(prefix, t->target->name, 0, buf, size); /* a model */
 }

@@ -54,6 +54,10 @@ typedef struct c_result {
 
 /* The C form of a result of type t (a model, a scalar, an array or a map of those). */
 void c_result_of(const char *prefix, const type *t, c_result *out);
+/* The C type an operation's body is passed as, by pointer (`const T *body`): the model's, its
+ * _list for an array, <c_op>_body for a form or multipart body (c_op: the operation's C name),
+ * char for a string (the text itself), apic_bytes for bytes. */
+const char *c_body_type(const char *prefix, const operation *op, const char *c_op, char *buf, size_t size);
 /* A model's or enum's C name: torale + TaskState -> torale_task_state (upper-cased on request). */
 const char *c_decl_name(const char *prefix, const char *name, int upper, char *out, size_t size);
 

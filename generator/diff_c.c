@@ -34,6 +34,7 @@ enum {
   O_ACCUM = 1 << 12,     /* a stream with @accumulate: its text is joined */
   M_LRO = 1 << 13,       /* the model is what an @lro operation returns (X_from_error) */
   M_UNION = 1 << 14,     /* a union, not a model */
+  O_FORM = 1 << 15,      /* its body is a form or multipart: %o_body */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
@@ -87,6 +88,7 @@ static const decl_rule enum_fns[] = {
 static const decl_rule op_fns[] = {
     {O_PARAMS, 0, C_DATA, "", "%o_params__desc", "const apic_model_desc", ""},
     {O_HEADERS, 0, C_DATA, "", "%o_result__desc", "const apic_model_desc", ""},
+    {O_FORM, 0, C_DATA, "", "%o_body__desc", "const apic_model_desc", ""},
     {O_HEADERS, 0, C_FUNCTION, "", "%o_result_copy", "%o_result *", "const %o_result *"},
     {O_HEADERS, 0, C_FUNCTION, "", "%o_result_free", "void", "%o_result *"},
     {0, O_STREAM, C_CALLBACK, "", "%o_cb", "void", "apic_call *, int, %Rconst %a_error *, void *"},
@@ -437,12 +439,6 @@ void c_error_kind_items(const c_names *c, c_list *l)
   }
 }
 
-/* A body's or result's C type: the model's, or its _list for T[]. */
-static const char *model_type(const c_names *c, const type *t, char *out, size_t size)
-{
-  return t->rk == R_ARRAY ? c_collection(c->prefix, t->inner, "list", out, size) : c_value_type(c->prefix, t, out, size);
-}
-
 /* The model of a page's items (the @paginate items field's element), or NULL. */
 static const type *page_item(const operation *op, const type *page)
 {
@@ -469,8 +465,8 @@ static const char *op_params(const c_names *c, c_list *l, const decl *r, const o
       t = c_name(c, type_name(declared->type), 0, ref, sizeof ref);
     join(buf + strlen(buf), sizeof buf - strlen(buf), t, ", ", (char *)NULL);
   }
-  if (op->body != NULL)
-    join(buf + strlen(buf), sizeof buf - strlen(buf), "const ", model_type(c, op->body, ref, sizeof ref), " *, ",
+  if (op->body != NULL || op->body_form)
+    join(buf + strlen(buf), sizeof buf - strlen(buf), "const ", c_body_type(c->prefix, op, x->v['o'], ref, sizeof ref), " *, ",
          (char *)NULL);
   if (op->query_params != NULL || op->header_params != NULL)
     join(buf + strlen(buf), sizeof buf - strlen(buf), "const ", x->v['o'], "_params *, ", (char *)NULL);
@@ -532,10 +528,13 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
   x.v['O'] = out_arg;
   x.v['i'] = item;
   x.v['P'] = op_params(c, l, r, op, &x);
-  const char *params = expand(l, "%o_params", &x);
+  const char *params = expand(l, "%o_params", &x), *body = expand(l, "%o_body", &x);
   for (int part = 0; part < 2; part++)
     for (const field *f = part == 0 ? op->query_params : op->header_params; f != NULL; f = f->next)
       field_items(c, l, f, 1, params, op);
+  for (const field *f = op->body_params; f != NULL; f = f->next)
+    field_items(c, l, f, 1, body, op);
+  have |= op->body_form ? O_FORM : 0;
   add_rules(l, op_fns, sizeof op_fns / sizeof op_fns[0], have, &x, op, op);
 }
 

@@ -454,8 +454,16 @@ static void op_json(dumper *d, const decl *r, const operation *op)
   add_path_params(d, op, full);
   add_fields(d, "query_params", op->query_params, 1);
   add_fields(d, "header_params", op->header_params, 1);
-  if (op->body != NULL)
+  if (op->body_form) {
+    nest(d, "body", '{');
+    str(d, "kind", op->body_form == BODY_FORM ? "form" : "multipart");
+    add_fields(d, "fields", op->body_params, 1);
+    unnest(d, '}');
+  } else if (op->body != NULL) {
     type_json(d, "body", op->body);
+  }
+  if (body_content_type(op) != NULL)
+    str(d, "content_type", body_content_type(op));
   add_returns(d, op);
   add_paginate(d, op);
   add_lro(d, r, op);

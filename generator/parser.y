@@ -183,7 +183,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 %token <str> IDENT "name" STRING "string" STATUS_CLASS "status class" DOC "doc comment"
 %token <str> TRAILING_DOC "trailing doc comment"
 
-%type <str> ident_like status trailing
+%type <str> ident_like status trailing opt_string
 %type <docs> docs
 %type <val> value opt_default enum_wire
 %type <type> type op_ret
@@ -449,9 +449,20 @@ op_part
   : "path" '(' params ')'        { ctx->op->has_path++; REVERSE(field, $3); ctx->op->path_params = $3; }
   | "query" '(' params ')'       { ctx->op->has_query++; REVERSE(field, $3); ctx->op->query_params = $3; }
   | "headers" '(' params ')'     { ctx->op->has_headers++; REVERSE(field, $3); ctx->op->header_params = $3; }
-  | "body" type                  { if (ctx->op->body != NULL)
+  | "body" type opt_string        { if (ctx->op->body != NULL || ctx->op->body_form)
                                      diag_error(ctx->diag, L(ctx, @1), "operation '%s' has two bodies", ctx->op->name);
-                                   ctx->op->body = $2; }
+                                   ctx->op->body = $2; ctx->op->body_at = L(ctx, @1);
+                                   ctx->op->content_type = $3; ctx->op->content_type_at = L(ctx, @3); }
+  | "body" IDENT '(' params ')'  { if (ctx->op->body != NULL || ctx->op->body_form)
+                                     diag_error(ctx->diag, L(ctx, @1), "operation '%s' has two bodies", ctx->op->name);
+                                   int form = strcmp($2, "form") == 0, multi = strcmp($2, "multipart") == 0;
+                                   if (!form && !multi)
+                                     diag_error(ctx->diag, L(ctx, @2), "unknown body '%s(...)'; expected form(...) "
+                                                "(application/x-www-form-urlencoded), multipart(...) "
+                                                "(multipart/form-data) or a type", $2);
+                                   ctx->op->body_form = form ? BODY_FORM : multi ? BODY_MULTIPART : 0;
+                                   ctx->op->body_at = L(ctx, @1);
+                                   REVERSE(field, $4); ctx->op->body_params = $4; }
   | "errors" '(' names ')'       { ctx->op->has_errors++; REVERSE(name_ref, $3); ctx->op->errors = $3; }
   ;
 
@@ -477,6 +488,11 @@ names
   : ident_like                   { $$ = NEW(name_ref); OOM_ABORT($$); $$->name = $1; $$->at = L(ctx, @1); }
   | names ',' ident_like         { $$ = NEW(name_ref); OOM_ABORT($$); $$->name = $3; $$->at = L(ctx, @3);
                                    $$->next = $1; }
+  ;
+
+opt_string
+  : %empty                       { $$ = NULL; }
+  | STRING                       { $$ = $1; }
   ;
 
 op_ret

@@ -43,7 +43,9 @@
   X(lro_poll_name) X(lro_watch_name) X(lro_cancel_name) X(lro_error) X(has_accumulate) X(accumulate)                \
   X(is_lro_result) X(has_lro_results) \
   X(is_union) X(unions) X(variants) X(is_discriminated) X(discriminator) X(c_discriminator) X(tag) X(c_tag)          \
-  X(c_desc_type) X(has_unions) X(is_integer)
+  X(c_desc_type) X(has_unions) X(is_integer) \
+  X(is_file) X(c_body_struct) X(c_body_fields) X(c_body_param) X(c_body_local) X(c_body_pass) X(c_body_kind)        \
+  X(c_content_type) X(body_is_form) X(body_is_multipart) X(body_fields) X(content_type)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -324,7 +326,8 @@ static void add_type(vm *v, const type *t)
                                    [R_ANY] = K_is_any,       [R_MODEL] = K_is_model, [R_ENUM] = K_is_enum,
                                    [R_ARRAY] = K_is_array,   [R_MAP] = K_is_map,   [R_PAGE] = K_is_model,
                                    [R_STREAM] = K_is_model,  [R_INT32] = K_is_int32, [R_UUID] = K_is_uuid,
-                                   [R_BYTES] = K_is_bytes,   [R_UNION] = K_is_union};
+                                   [R_BYTES] = K_is_bytes,   [R_UNION] = K_is_union,
+                                   [R_FILE] = K_is_file};
   if (t->rk > R_UNRESOLVED && t->rk < R_KIND_COUNT)
     flag(v, v->keys[flags[t->rk]], 1);
   if (is_named(t))
@@ -808,19 +811,37 @@ static const field *path_params(vm *v, const operation *op, const char *full)
   return n > 0 ? out : NULL;
 }
 
-/* A body's type, a model or an array of them: its C type in a call (torale_task,
- * torale_execution_list), its table and whether it is an array. */
-static void add_body_type(vm *v, const type *t)
+/* A body: its C type in a call (torale_task, torale_execution_list, a form's struct
+ * <op>_body), the function parameter, a local for examples and how it is passed, its table,
+ * how libapic sends it (JSON unless said) and the content type the spec gives. */
+static void add_body(vm *v, const operation *op, const char *c_op)
 {
-  int is_array = t->rk == R_ARRAY;
-  char name[700];
-  if (is_array)
-    c_collection(v->prefix, t->inner, "list", name, sizeof name);
-  else
-    c_value_type(v->prefix, t, name, sizeof name);
+  const type *t = op->body;
+  char name[700], buf[1600];
+  const char *kind = op->body_form == BODY_FORM ? "APIC_BODY_FORM" : op->body_form ? "APIC_BODY_MULTIPART" : NULL;
+  c_body_type(v->prefix, op, c_op, name, sizeof name);
+  if (op->body_form) {
+    const char *owner = stable_copy(v, name);
+    str(v, K(c_body_struct), owner);
+    add_fields(v, K(c_body_fields), &(field_lists){.lists = {op->body_params}, .is_param = 1, .owner = owner});
+    copy(v, K(c_body_desc), join(buf, sizeof buf, "&", owner, "__desc.type", (char *)NULL));
+  } else {
+    add_c_type_desc(v, K(c_body_desc), t);
+    kind = t->rk == R_STRING || t->rk == R_BYTES ? "APIC_BODY_RAW" : NULL; /* raw: the text or bytes as they are */
+  }
+  int text = t != NULL && t->rk == R_STRING;
   copy(v, K(c_body_type), name);
-  add_c_type_desc(v, K(c_body_desc), t);
-  flag(v, K(body_is_array), is_array);
+  copy(v, K(c_body_param), join(buf, sizeof buf, "const ", name, " *body", (char *)NULL));
+  copy(v, K(c_body_local), text ? "const char *body = \"...\"; /* sent as it is */"
+                          : t != NULL && t->rk == R_BYTES ? "apic_bytes body = {(const uint8_t *)\"...\", 3}; /* sent as they are */"
+                                                          : join(buf, sizeof buf, name, " body = {0}; /* its fields point at your data; "
+                                                                 "unset ones take the spec's defaults */", (char *)NULL));
+  str(v, K(c_body_pass), text ? "body" : "&body");
+  flag(v, K(body_is_array), t != NULL && t->rk == R_ARRAY);
+  if (kind != NULL)
+    str(v, K(c_body_kind), kind);
+  if (op->content_type != NULL)
+    c_string(v, K(c_content_type), op->content_type, strlen(op->content_type));
 }
 
 /* Pagination (@paginate): the page model's fields and the C name of its items' model. */
@@ -975,8 +996,8 @@ static void add_op_c(vm *v, const decl *r, const operation *op, const field *pat
   add_fields(v, K(c_params), &params);
   boolean(v, K(has_params), op->query_params != NULL || op->header_params != NULL);
   add_result_c(v, op, c_op);
-  if (op->body != NULL)
-    add_body_type(v, op->body);
+  if (op->body != NULL || op->body_form)
+    add_body(v, op, c_op);
   const annotation *timeout = find_anno(op->annos, "timeout"), *retries = find_anno(op->annos, "retries");
   char num[64];
   snprintf(num, sizeof num, "%.0f", timeout != NULL && timeout->args != NULL ? (double)timeout->args->val.i : 0.0);
@@ -1016,9 +1037,14 @@ static void op_view(vm *v, const decl *r, const operation *op)
   boolean(v, K(has_query_params), op->query_params != NULL);
   add_fields(v, K(header_params), &(field_lists){.lists = {op->header_params}, .is_param = 1});
   boolean(v, K(has_header_params), op->header_params != NULL);
-  boolean(v, K(has_body), op->body != NULL);
+  boolean(v, K(has_body), op->body != NULL || op->body_form);
   if (op->body != NULL)
     add_type_object(v, K(body), op->body);
+  flag(v, K(body_is_form), op->body_form == BODY_FORM);
+  flag(v, K(body_is_multipart), op->body_form == BODY_MULTIPART);
+  add_fields(v, K(body_fields), &(field_lists){.lists = {op->body_params}, .is_param = 1});
+  if (op->body != NULL || op->body_form)
+    str(v, K(content_type), body_content_type(op));
   const type *t = op->ret;
   boolean(v, K(returns_nothing), t == NULL);
   boolean(v, K(is_page), t != NULL && t->rk == R_PAGE);

@@ -17,7 +17,8 @@ static int is(const char *a, const char *b) { return a != NULL && b != NULL && s
 static int op_kind(const cJSON *op)
 {
   const char *method = str(op, "method"), *rk = str(get(op, "returns"), "kind");
-  int item = apic_mock__item_path(str(op, "full_path")), model_body = is(str(get(op, "body"), "kind"), "model");
+  const char *body = str(get(op, "body"), "kind");
+  int item = apic_mock__item_path(str(op, "full_path")), model_body = is(body, "model");
   if (is(rk, "stream"))
     return OP_STREAM;
   if (is(method, "POST") && model_body && is(rk, "model") && !item)
@@ -25,7 +26,9 @@ static int op_kind(const cJSON *op)
   if (item && is(method, "GET") && is(rk, "model"))
     return OP_GET;
   if (item && (is(method, "PATCH") || is(method, "PUT") || is(method, "DELETE")))
-    return is(method, "PATCH") ? OP_UPDATE : is(method, "PUT") ? OP_REPLACE : OP_DELETE;
+    return is(method, "PATCH") || is(body, "form") ? OP_UPDATE : is(method, "PUT") ? OP_REPLACE : OP_DELETE;
+  if (item && is(method, "POST") && is(body, "form")) /* the pet store's updatePetWithForm */
+    return OP_UPDATE;
   if (!item && is(method, "PUT") && model_body && is(rk, "model")) /* the body names the item */
     return OP_REPLACE;
   if (!item && is(method, "GET") &&

@@ -157,6 +157,17 @@ void apic_mock__fault_reply(apic_mock *m, const cJSON *fault, mock_reply *r);
 enum MHD_Result apic_mock__send(apic_mock *m, struct MHD_Connection *c, mock_sock *s, mock_reply *r,
                                 const cJSON *fault);
 
+/* One parameter's texts (a key may come more than once) against its type and constraints, under
+ * root ("query.limit"): an array as a whole (its constraints count the values), a one-valued
+ * one value by value ("query.state[1]: ..."); a required one present. 0, or -1 with err. */
+int apic_mock__check_texts(const cJSON *spec, const cJSON *p, const cJSON *texts, const char *root, char *err,
+                          size_t errsz);
+
+/* form.c: form and multipart bodies, parsed and checked against the operation's fields: 0 with
+ * *out (the fields' values as JSON, for the store), or an answer in r (400, 422) */
+int apic_mock__check_form(apic_mock *m, struct MHD_Connection *c, const cJSON *op, const char *body, size_t len,
+                          cJSON **out, mock_reply *r);
+
 /* resources.c: answering an operation of the spec (rt NULL: no route; known: the path exists;
  * fault: the one this request took, or NULL) */
 void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *rt, int known, const char *method,

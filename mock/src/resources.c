@@ -57,28 +57,19 @@ static cJSON *param_texts(struct MHD_Connection *c, int in, const char *wire, co
   return r.values;
 }
 
-/* One parameter against its type and constraints ("query.limit: below the minimum 1"): an array
- * parameter as a whole (its constraints count the values), a one-valued one value by value
- * ("query.state[1]: ..." when the key is repeated); a required one present. */
-static int check_param(apic_mock *m, struct MHD_Connection *c, int in, const cJSON *p, const cJSON *path_values,
-                       char *err, size_t errsz)
+int apic_mock__check_texts(const cJSON *spec, const cJSON *p, const cJSON *texts, const char *root, char *err,
+                          size_t errsz)
 {
-  static const char *const roots[] = {"path", "query", "header"};
-  const char *wire = str(p, "wire"), *kind = str(get(p, "type"), "kind");
-  char root[160];
-  int rc = 0, i = 0;
-  if (wire == NULL)
-    return 0;
-  snprintf(root, sizeof root, "%s.%.100s", roots[in], wire);
-  cJSON *texts = param_texts(c, in, wire, path_values), *t;
-  int n = cJSON_GetArraySize(texts);
+  const char *kind = str(get(p, "type"), "kind");
+  const cJSON *t;
+  int rc = 0, i = 0, n = cJSON_GetArraySize(texts);
   if (n == 0 && !cJSON_IsTrue(get(p, "optional")) && get(p, "default") == NULL)
     rc = -1, snprintf(err, errsz, "%s: required parameter missing", root);
   else if (n > 0 && is(kind, "array")) {
     cJSON *values = cJSON_CreateArray();
     cJSON_ArrayForEach(t, texts)
       cJSON_AddItemToArray(values, apic_mock__text_value(str(get(get(p, "type"), "items"), "kind"), t->valuestring));
-    rc = apic_mock__validate(m->spec, get(p, "type"), get(p, "constraints"), values, root, err, errsz);
+    rc = apic_mock__validate(spec, get(p, "type"), get(p, "constraints"), values, root, err, errsz);
     cJSON_Delete(values);
   } else
     cJSON_ArrayForEach(t, texts)
@@ -86,11 +77,26 @@ static int check_param(apic_mock *m, struct MHD_Connection *c, int in, const cJS
       char at[180];
       snprintf(at, sizeof at, n > 1 ? "%s[%d]" : "%s", root, i++);
       cJSON *v = apic_mock__text_value(kind, t->valuestring);
-      rc = apic_mock__validate(m->spec, get(p, "type"), get(p, "constraints"), v, at, err, errsz);
+      rc = apic_mock__validate(spec, get(p, "type"), get(p, "constraints"), v, at, err, errsz);
       cJSON_Delete(v);
       if (rc != 0)
         break;
     }
+  return rc;
+}
+
+/* One parameter as apic_mock__check_texts says ("query.limit: below the minimum 1"). */
+static int check_param(apic_mock *m, struct MHD_Connection *c, int in, const cJSON *p, const cJSON *path_values,
+                       char *err, size_t errsz)
+{
+  static const char *const roots[] = {"path", "query", "header"};
+  const char *wire = str(p, "wire");
+  char root[160];
+  if (wire == NULL)
+    return 0;
+  snprintf(root, sizeof root, "%s.%.100s", roots[in], wire);
+  cJSON *texts = param_texts(c, in, wire, path_values);
+  int rc = apic_mock__check_texts(m->spec, p, texts, root, err, errsz);
   cJSON_Delete(texts);
   return rc;
 }
@@ -120,12 +126,21 @@ static void add_defaults(apic_mock *m, const cJSON *type, cJSON *body)
   }
 }
 
-/* 400 or 422 when the body does not fit the operation's body type; *out the parsed body. */
-static int check_body(apic_mock *m, const cJSON *op, const char *body, size_t len, cJSON **out, mock_reply *r)
+/* 400 or 422 when the body does not fit the operation's body type; *out the parsed body (a
+ * form's or multipart body's fields as JSON; none for a raw body). */
+static int check_body(apic_mock *m, struct MHD_Connection *c, const cJSON *op, const char *body, size_t len,
+                      cJSON **out, mock_reply *r)
 {
   char err[400];
-  if (get(op, "body") == NULL)
+  const char *kind = str(get(op, "body"), "kind");
+  if (kind == NULL)
     return 0;
+  if (is(kind, "form") || is(kind, "multipart"))
+    return apic_mock__check_form(m, c, op, body, len, out, r);
+  if (is(kind, "bytes"))
+    return 0;
+  if (is(kind, "string")) /* raw text */
+    return apic_mock__utf8_valid(body, len) ? 0 : (apic_mock__reply_error(m, r, 400, "the body is not UTF-8 text"), -1);
   if (len == 0)
     return apic_mock__reply_error(m, r, 400, "a JSON body is required"), -1;
   if (!apic_mock__utf8_valid(body, len))
@@ -400,7 +415,7 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *
     apic_mock__reply_error(m, r, 401, "missing or invalid credential");
   else if (check_params(m, c, op, params, err, sizeof err) != 0)
     apic_mock__reply_error(m, r, 422, err);
-  else if (check_body(m, op, body, len, &parsed, r) == 0) {
+  else if (check_body(m, c, op, body, len, &parsed, r) == 0) {
     uint64_t rng = apic_mock__hash(m->o.seed, path);
     query = apic_mock__values(c, MHD_GET_ARGUMENT_KIND);
     pthread_mutex_lock(&m->lock);

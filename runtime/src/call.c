@@ -34,9 +34,25 @@ static void free_causes(char **causes, unsigned n)
   apic__free(causes);
 }
 
+void apic__call_drop_parts(apic_call *call)
+{
+  for (size_t i = 0; i < call->n_parts; i++) {
+    apic_part *p = &call->parts[i];
+    apic__free((char *)p->name);
+    apic__free((char *)p->data);
+    apic__free((char *)p->path);
+    apic__free((char *)p->filename);
+    apic__free((char *)p->content_type);
+  }
+  apic__free(call->parts);
+  call->parts = NULL;
+  call->n_parts = 0;
+}
+
 /* Frees a finished call and everything it still holds. */
 void apic__call_free(apic_call *call)
 {
+  apic__call_drop_parts(call);
   apic__free(call->method);
   apic__free(call->url);
   apic__free(call->log_url);
@@ -112,6 +128,11 @@ static void release_easy(apic_call *call)
 {
   if (call->easy == NULL)
     return;
+  if (call->mime != NULL) { /* the handle lets go of it first: it goes back to the pool */
+    curl_easy_setopt(call->easy, CURLOPT_MIMEPOST, (curl_mime *)NULL);
+    curl_mime_free(call->mime);
+    call->mime = NULL;
+  }
   apic__client_easy_release(call->client, call->easy);
   call->easy = NULL;
 }
@@ -283,6 +304,28 @@ static void setup_easy(apic_call *call, CURL *e)
   }
 }
 
+/* The multipart body, made anew for each attempt on its easy handle (libcurl reads the files
+ * as it sends them). 0, or APIC_ERR_NOMEM. */
+static int attach_parts(apic_call *call, CURL *e)
+{
+  if (call->n_parts == 0)
+    return 0;
+  if ((call->mime = curl_mime_init(e)) == NULL)
+    return APIC_ERR_NOMEM;
+  for (size_t i = 0; i < call->n_parts; i++) {
+    const apic_part *p = &call->parts[i];
+    curl_mimepart *part = curl_mime_addpart(call->mime);
+    /* A file that cannot be read fails the transfer when it is sent (CURLE_READ_ERROR). */
+    if (part == NULL || curl_mime_name(part, p->name) != CURLE_OK ||
+        (p->path != NULL ? curl_mime_filedata(part, p->path) == CURLE_OUT_OF_MEMORY
+                         : curl_mime_data(part, p->data, p->len) != CURLE_OK) ||
+        (p->filename != NULL && curl_mime_filename(part, p->filename) != CURLE_OK) ||
+        (p->content_type != NULL && curl_mime_type(part, p->content_type) != CURLE_OK))
+      return APIC_ERR_NOMEM;
+  }
+  return curl_easy_setopt(e, CURLOPT_MIMEPOST, call->mime) == CURLE_OK ? 0 : APIC_ERR_NOMEM;
+}
+
 /* Starts one attempt now (it holds a slot: admit.c). */
 void apic__call_launch(apic_call *call)
 {
@@ -302,6 +345,12 @@ void apic__call_launch(apic_call *call)
   call->errbuf[0] = '\0';
   call->easy = e;
   setup_easy(call, e);
+  if (attach_parts(call, e) != 0) {
+    release_easy(call);
+    apic__client_release(call);
+    deliver(call, NULL, make_error(call, APIC_ERR_NOMEM, "out of memory making a multipart body", NULL));
+    return;
+  }
   call->state = CALL_RUNNING;
   /* Not uv_now(): the loop's clock is read when its turn began, and a busy turn (or a sync
    * call's idle loop, last run long ago) would count time from before the attempt. */
@@ -615,10 +664,45 @@ static int check_head_size(const apic_request *req, apic_error **err)
   return APIC_ERR_INVALID_ARG;
 }
 
+/* Each part named, with data or a path (not both). */
+static int parts_ok(const apic_request *req)
+{
+  if (req->n_parts > 0 && (req->parts == NULL || req->body != NULL))
+    return 0;
+  for (size_t i = 0; i < req->n_parts; i++) {
+    const apic_part *p = &req->parts[i];
+    if (p->name == NULL || (p->path != NULL) == (p->data != NULL) || (p->data == NULL && p->len != 0))
+      return 0;
+  }
+  return 1;
+}
+
+/* Copies the request's parts into the call. */
+static int copy_parts(apic_call *call, const apic_request *req)
+{
+  if (req->n_parts == 0)
+    return 0;
+  if ((call->parts = apic__calloc(req->n_parts, sizeof *call->parts)) == NULL)
+    return APIC_ERR_NOMEM;
+  for (size_t i = 0; i < req->n_parts; i++, call->n_parts++) {
+    const apic_part *from = &req->parts[i];
+    apic_part *to = &call->parts[i];
+    const char **texts[] = {&to->name, &to->path, &to->filename, &to->content_type};
+    const char *froms[] = {from->name, from->path, from->filename, from->content_type};
+    for (int k = 0; k < 4; k++)
+      if (froms[k] != NULL && (*texts[k] = apic__strdup(froms[k])) == NULL)
+        return APIC_ERR_NOMEM;
+    if (from->data != NULL && (to->data = apic__strndup(from->data, from->len)) == NULL)
+      return APIC_ERR_NOMEM;
+    to->len = from->len;
+  }
+  return 0;
+}
+
 static int check_request(const apic_request *req, apic_error **err)
 {
   if (req == NULL || req->method == NULL || req->url == NULL || req->method[0] == '\0' ||
-      strpbrk(req->method, " \r\n:") != NULL || (req->body == NULL && req->body_len != 0) ||
+      strpbrk(req->method, " \r\n:") != NULL || (req->body == NULL && req->body_len != 0) || !parts_ok(req) ||
       (req->headers == NULL && req->n_headers != 0) ||
       (strncmp(req->url, "http://", 7) != 0 && strncmp(req->url, "https://", 8) != 0) ||
       strpbrk(req->url, " \r\n") != NULL) {
@@ -645,6 +729,8 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
       return APIC_ERR_NOMEM;
     call->body_len = req->body_len;
   }
+  if ((rc = copy_parts(call, req)) != 0)
+    return rc;
   int keyed = req->idempotency_key != NULL ||
               (req->idempotent && !apic__method_idempotent(req->method));
   call->may_retry = apic__method_idempotent(req->method) || req->idempotent || req->idempotency_key != NULL;

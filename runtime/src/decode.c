@@ -560,6 +560,7 @@ static int decode(dec *d, const apic_type_desc *t, void *slot, const char **unkn
     return expected(d, "true or false");
   case APIC_T_ENUM: return decode_enum(d, t->enumd, slot, unknown);
   case APIC_T_ANY: return decode_any(d, slot);
+  case APIC_T_FILE: return fail(d, APIC_ERR_DECODE, "a file has no JSON form");
   case APIC_T_MODEL: return decode_model(d, t->model, slot, depth + 1);
   case APIC_T_UNION: return decode_union(d, (const apic_union_desc *)t->model, slot, depth + 1);
   case APIC_T_ARRAY:

@@ -235,6 +235,36 @@ static int is_integer(const char *s)
   return *s == '\0';
 }
 
+static int has_control(const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      return 1;
+  return 0;
+}
+
+/* A file part of a multipart body: a path or bytes in memory, not both or neither; its name and
+ * type without control characters. It has no JSON form. */
+static int put_file(enc *e, const apic_file *f)
+{
+  int has_data = f->data != NULL || f->len > 0;
+  if (f->path != NULL && has_data)
+    return fail(e, APIC_ERR_INVALID_ARG, "a file with both a path and data");
+  if (f->path == NULL && !has_data)
+    return fail(e, APIC_ERR_INVALID_ARG, "a file without a path or data");
+  if (f->data == NULL && f->len > 0)
+    return fail(e, APIC_ERR_INVALID_ARG, "a length of %zu with a NULL pointer", f->len);
+  if (f->path != NULL && f->path[0] == '\0')
+    return fail(e, APIC_ERR_INVALID_ARG, "an empty path");
+  const char *texts[] = {f->filename, f->content_type};
+  for (int i = 0; i < 2; i++)
+    if (texts[i] != NULL && (!apic__utf8_valid(texts[i], strlen(texts[i])) || has_control(texts[i])))
+      return fail(e, APIC_ERR_INVALID_ARG, "a %s with a control character or not UTF-8", i ? "content type" : "filename");
+  if (e->writing)
+    return fail(e, APIC_ERR_INVALID_ARG, "a file has no JSON form (it goes in a multipart body)");
+  return 0;
+}
+
 /* One present value of type t at slot; f gives the constraints (NULL for elements). */
 static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, const void *slot, const char *unknown,
                      int depth)
@@ -253,6 +283,7 @@ static int put_value(enc *e, const apic_type_desc *t, const apic_field_desc *f, 
     return put_string(e, s, strlen(s));
   }
   case APIC_T_BYTES: return put_bytes(e, f, slot);
+  case APIC_T_FILE: return put_file(e, slot);
   case APIC_T_INT:
   case APIC_T_INT32: {
     int64_t v = t->type == APIC_T_INT ? *(const int64_t *)slot : *(const int32_t *)slot;

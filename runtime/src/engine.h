@@ -66,6 +66,9 @@ struct apic_call {
   struct curl_slist *headers;
   char *body;
   size_t body_len;
+  apic_part *parts;               /* a multipart body (copies); its mime is made per attempt */
+  size_t n_parts;
+  curl_mime *mime;                /* this attempt's, on easy */
   int may_retry;                  /* by method semantics, `idempotent` or a key */
   unsigned max_retries;
   uint64_t attempt_timeout_ms;
@@ -141,6 +144,8 @@ int apic__call_new(apic_client *c, apic__engine *eng, const apic_request *req, a
                    apic_error **err);
 void apic__call_end(apic_call *call, int code);
 void apic__call_free(apic_call *call);
+/* The call's multipart body, dropped (a redirect to a GET). */
+void apic__call_drop_parts(apic_call *call);
 
 /* admit.c */
 void apic__client_pump(apic_client *c);

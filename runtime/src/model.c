@@ -25,6 +25,7 @@ const apic_type_desc apic_t_any = {APIC_T_ANY, NULL, NULL, NULL, 0, 0};
 const apic_type_desc apic_t_int32 = {APIC_T_INT32, NULL, NULL, NULL, 0, 0};
 const apic_type_desc apic_t_uuid = {APIC_T_UUID, NULL, NULL, NULL, 0, 0};
 const apic_type_desc apic_t_bytes = {APIC_T_BYTES, NULL, NULL, NULL, 0, 0};
+const apic_type_desc apic_t_file = {APIC_T_FILE, NULL, NULL, NULL, 0, 0};
 
 const char apic__empty[1];
 
@@ -34,6 +35,7 @@ size_t apic__elem_size(const apic_type_desc *t)
   case APIC_T_INT: return sizeof(int64_t);
   case APIC_T_INT32: return sizeof(int32_t);
   case APIC_T_BYTES: return sizeof(apic_bytes);
+  case APIC_T_FILE: return sizeof(apic_file);
   case APIC_T_FLOAT: return sizeof(double);
   case APIC_T_BOOL: return sizeof(bool);
   case APIC_T_ENUM: return sizeof(int);
@@ -139,6 +141,19 @@ static int copy_bytes(apic__arena *a, apic_bytes *dst, const apic_bytes *src)
   return 0;
 }
 
+/* A file part: its strings and, from memory, its bytes. */
+static int copy_file(apic__arena *a, apic_file *dst, const apic_file *src)
+{
+  apic_bytes data;
+  if (copy_text(a, &dst->path, src->path) != 0 || copy_text(a, &dst->filename, src->filename) != 0 ||
+      copy_text(a, &dst->content_type, src->content_type) != 0 ||
+      copy_bytes(a, &data, &(apic_bytes){src->data, src->len}) != 0)
+    return APIC_ERR_NOMEM;
+  dst->data = data.data;
+  dst->len = data.len;
+  return 0;
+}
+
 static int copy_list(apic__arena *a, const apic_type_desc *t, apic_list *dst, const apic_list *src, int depth)
 {
   int map = t->type == APIC_T_MAP;
@@ -228,6 +243,7 @@ static int copy_value(apic__arena *a, const apic_type_desc *t, void *dst, const 
   case APIC_T_DATE:
   case APIC_T_UUID: return copy_text(a, dst, *(const char *const *)src);
   case APIC_T_BYTES: return copy_bytes(a, dst, src);
+  case APIC_T_FILE: return copy_file(a, dst, src);
   case APIC_T_ANY: {
     const cJSON *j = *(const cJSON *const *)src;
     if (j == NULL)
@@ -342,6 +358,12 @@ static int equal_value(const apic_type_desc *t, const void *x, const void *y, in
   case APIC_T_BYTES: {
     const apic_bytes *a = x, *b = y;
     return (a->data == NULL) == (b->data == NULL) && a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+  }
+  case APIC_T_FILE: {
+    const apic_file *a = x, *b = y;
+    return equal_text(a->path, b->path) && equal_text(a->filename, b->filename) &&
+           equal_text(a->content_type, b->content_type) &&
+           equal_value(&apic_t_bytes, &(apic_bytes){a->data, a->len}, &(apic_bytes){b->data, b->len}, depth);
   }
   case APIC_T_INT: return *(const int64_t *)x == *(const int64_t *)y;
   case APIC_T_INT32: return *(const int32_t *)x == *(const int32_t *)y;

@@ -1,6 +1,7 @@
 /* Operations as tables: the API client, and building, sending and decoding one operation's
  * request for sync calls, async calls and group members. Streams and pages: op_stream.c and
  * op_pager.c. docs/clients.md. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,10 @@
 #include "engine.h"
 #include "internal.h"
 #include "op_internal.h"
+
+/* A multipart body with no part set: its boundary and text (libcurl makes the others). */
+#define EMPTY_BOUNDARY "apic-no-parts"
+#define EMPTY_MULTIPART "--" EMPTY_BOUNDARY "--\r\n"
 
 uint64_t apic_now_ms(void)
 {
@@ -277,9 +282,37 @@ static int add_line(built *b, const char *line)
   return push_line(b, apic__strndup(line, strlen(line)));
 }
 
-/* One value of a query or header parameter. */
+/* A part of a multipart body; text, when not NULL, is its data, made here. */
+static int add_part(built *b, apic_part part, char *text)
+{
+  if (b->n_parts == b->cap_parts) {
+    size_t cap = b->cap_parts ? b->cap_parts * 2 : 8;
+    apic_part *parts = apic__realloc(b->parts, cap * sizeof *parts);
+    char **texts = parts != NULL ? apic__realloc(b->part_texts, cap * sizeof *texts) : NULL;
+    if (parts != NULL)
+      b->parts = parts;
+    if (texts == NULL) {
+      apic__free(text);
+      return APIC_ERR_NOMEM;
+    }
+    b->part_texts = texts;
+    b->cap_parts = cap;
+  }
+  b->parts[b->n_parts] = part;
+  b->part_texts[b->n_parts++] = text;
+  return 0;
+}
+
+/* One value of a query or header parameter, or of a form or multipart body's field. */
 static int add_param_value(built *b, const apic_op_desc *op, const apic_field_desc *f, const char *text)
 {
+  if (b->form != NULL)
+    return apic_url_add_query(b->form, f->wire, text);
+  if (b->to_parts) {
+    char *copy = apic__strndup(text, strlen(text));
+    return copy != NULL ? add_part(b, (apic_part){f->wire, copy, strlen(copy), NULL, NULL, NULL}, copy)
+                        : APIC_ERR_NOMEM;
+  }
   if (f->flags & APIC_F_HEADER) {
     if (apic_header_check(f->wire, text) != 0)
       return fail(NULL, APIC_ERR_INVALID_ARG, op, "", NULL);
@@ -346,6 +379,18 @@ static const apic_type_desc *body_type(const apic_op_desc *op)
   return NULL;
 }
 
+/* The Content-Type of op's body (multipart's is libcurl's, with its boundary). */
+static const char *content_type(const apic_op_desc *op)
+{
+  if (op->body_kind == APIC_BODY_FORM)
+    return "application/x-www-form-urlencoded";
+  if (op->content_type != NULL)
+    return op->content_type;
+  if (op->body_kind != APIC_BODY_RAW)
+    return "application/json";
+  return op->body->type == APIC_T_STRING ? "text/plain; charset=utf-8" : "application/octet-stream";
+}
+
 /* What the operation takes back: JSON, or for a text result JSON or plain text. A stream's
  * Accept (text/event-stream) is apic_stream's to send. */
 static const char *accepted(const apic_op_desc *op)
@@ -356,8 +401,10 @@ static const char *accepted(const apic_op_desc *op)
 static int build_headers(built *b, apic_api *a, const apic_op_desc *op, const apic_call_options *o, apic_error **err)
 {
   int rc = op->result_kind == APIC_RESULT_STREAM ? 0 : add_header(b, "Accept", accepted(op));
-  if (rc == 0 && op->body != NULL)
-    rc = add_header(b, "Content-Type", "application/json");
+  if (rc == 0 && op->body != NULL && op->body_kind != APIC_BODY_MULTIPART)
+    rc = add_header(b, "Content-Type", content_type(op));
+  else if (rc == 0 && op->body != NULL && b->n_parts == 0) /* with parts, libcurl sends it with its boundary */
+    rc = add_header(b, "Content-Type", "multipart/form-data; boundary=" EMPTY_BOUNDARY);
   for (size_t i = 0; rc == 0 && i < a->n_headers; i++)
     rc = add_line(b, a->headers[i]);
   for (size_t i = 0; rc == 0 && o != NULL && i < o->n_headers; i++) {
@@ -390,12 +437,109 @@ static int apply_options(apic_request *req, const apic_op_desc *op, const apic_c
   return 0;
 }
 
+/* A form body: each field as a query parameter would be, the text after the '?'. */
+static int build_form(built *b, const apic_op_desc *op, const char *obj, apic_error **err)
+{
+  apic_url form;
+  apic_url_init(&form);
+  b->form = &form;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < op->body->model->nfields; i++)
+    rc = add_param(b, op, &op->body->model->fields[i], obj, err);
+  b->form = NULL;
+  const char *text = rc == 0 ? apic_url_str(&form) : NULL;
+  if (rc == 0 && text == NULL)
+    rc = APIC_ERR_NOMEM;
+  if (rc == 0) {
+    text += text[0] == '?';
+    b->body_len = strlen(text);
+    if ((b->body = apic__strndup(text, b->body_len)) == NULL)
+      rc = APIC_ERR_NOMEM;
+  }
+  apic_url_clear(&form);
+  return rc;
+}
+
+/* A file field's parts (one, or one per item of an array): a path is checked readable now,
+ * and read by libcurl as it is sent. */
+static int add_file_parts(built *b, const apic_op_desc *op, const apic_field_desc *f, const char *obj, apic_error **err)
+{
+  const void *slot = apic__op_param_value(f, obj);
+  size_t n = 1;
+  if (slot != NULL && f->type->type == APIC_T_ARRAY) {
+    n = *(const size_t *)(obj + f->count_offset);
+    slot = *(const void *const *)slot;
+  }
+  for (size_t i = 0; slot != NULL && i < n; i++) {
+    const apic_file *file = (const apic_file *)slot + i;
+    FILE *fp = file->path != NULL ? fopen(file->path, "rb") : NULL;
+    if (file->path != NULL && fp == NULL) {
+      char why[300];
+      snprintf(why, sizeof why, "%s: cannot read %s: %s", f->name, file->path, strerror(errno));
+      return fail(err, APIC_ERR_INVALID_ARG, op, "body: ", why);
+    }
+    if (fp != NULL)
+      fclose(fp);
+    apic_part part = {f->wire, file->path != NULL ? NULL : (file->data != NULL ? file->data : ""), file->len,
+                      file->path, file->filename, file->content_type};
+    if (add_part(b, part, NULL) != 0)
+      return APIC_ERR_NOMEM;
+  }
+  return 0;
+}
+
+/* A multipart body: a part per value of each field, a file part per file. */
+static int build_parts(built *b, const apic_op_desc *op, const char *obj, apic_error **err)
+{
+  int rc = 0;
+  b->to_parts = 1;
+  for (size_t i = 0; rc == 0 && i < op->body->model->nfields; i++) {
+    const apic_field_desc *f = &op->body->model->fields[i];
+    const apic_type_desc *t = f->type->type == APIC_T_ARRAY ? f->type->item : f->type;
+    rc = t->type == APIC_T_FILE ? add_file_parts(b, op, f, obj, err) : add_param(b, op, f, obj, err);
+  }
+  b->to_parts = 0;
+  if (rc == 0 && b->n_parts == 0) { /* nothing set: a multipart body of no parts (build_headers) */
+    b->body_len = strlen(EMPTY_MULTIPART);
+    rc = (b->body = apic__strndup(EMPTY_MULTIPART, b->body_len)) != NULL ? 0 : APIC_ERR_NOMEM;
+  }
+  return rc;
+}
+
+/* A raw body: the text (UTF-8) or the bytes, as they are. */
+static int build_raw(built *b, const apic_op_desc *op, const void *body, apic_error **err)
+{
+  const char *data = body;
+  size_t len = 0;
+  if (op->body->type == APIC_T_STRING) {
+    len = strlen(data);
+    if (!apic__utf8_valid(data, len))
+      return fail(err, APIC_ERR_INVALID_ARG, op, "body: not UTF-8 text", NULL);
+  } else {
+    const apic_bytes *bytes = body;
+    if (bytes->data == NULL && bytes->len > 0)
+      return fail(err, APIC_ERR_INVALID_ARG, op, "body: a length with a NULL pointer", NULL);
+    data = bytes->len > 0 ? (const char *)bytes->data : "";
+    len = bytes->len;
+  }
+  b->body_len = len;
+  return (b->body = apic__strndup(data, len)) != NULL ? 0 : APIC_ERR_NOMEM;
+}
+
 static int build_body(built *b, const apic_op_desc *op, const void *body, apic_error **err)
 {
   if (op->body == NULL)
     return 0;
+  if (op->body_kind == APIC_BODY_FORM || op->body_kind == APIC_BODY_MULTIPART) {
+    int rc = validate(op, op->body->model, body, "body", err); /* NULL: no field set */
+    if (rc == 0)
+      rc = op->body_kind == APIC_BODY_FORM ? build_form(b, op, body, err) : build_parts(b, op, body, err);
+    return rc;
+  }
   if (body == NULL)
     return fail(err, APIC_ERR_INVALID_ARG, op, "body is missing", NULL);
+  if (op->body_kind == APIC_BODY_RAW)
+    return build_raw(b, op, body, err);
   apic_error *e = NULL;
   int rc = apic__encode(op->body, body, APIC_DUMP_WIRE, &b->body, &b->body_len, &e);
   return rc == 0 ? 0 : fail_with(err, rc, e, op, "body");
@@ -430,6 +574,8 @@ static int build_from(built *b, apic_api *a, const apic_op_desc *op, const apic_
   b->req.n_headers = b->n_headers;
   b->req.body = b->body;
   b->req.body_len = b->body_len;
+  b->req.parts = b->parts;
+  b->req.n_parts = b->n_parts;
   return 0;
 }
 
@@ -451,6 +597,10 @@ void apic__op_built_clear(built *b)
     apic__free(b->headers[i]);
   apic__free(b->headers);
   apic__free(b->body);
+  for (size_t i = 0; i < b->n_parts; i++)
+    apic__free(b->part_texts[i]);
+  apic__free(b->parts);
+  apic__free(b->part_texts);
   memset(b, 0, sizeof *b);
 }
 

@@ -15,13 +15,19 @@ struct apic_api {
   struct apic_lro *lros; /* waits not ended (op_lro.c): cancelled when the client is freed */
 };
 
-/* One operation's request, built: it owns every string req points to. */
+/* One operation's request, built: it owns every string req points to, but the files and
+ * in-memory file data of a multipart body, which are the caller's (borrowed for the call). */
 typedef struct built {
   apic_url url, log;  /* log: the URL with @sensitive values masked */
   char **headers;
   size_t n_headers, cap;
   char *body;
   size_t body_len;
+  apic_part *parts;   /* a multipart body */
+  char **part_texts;  /* parts[i]'s data when made here (a field's text), else NULL */
+  size_t n_parts, cap_parts;
+  apic_url *form;     /* while a form body is built: where parameter values go instead */
+  int to_parts;       /* while a multipart body is built: values become parts */
   apic_request req;
 } built;
 

@@ -183,6 +183,7 @@ int apic__redirect_apply(apic_call *call, apic__redirect *next)
     apic__free(call->body);
     call->body = NULL;
     call->body_len = 0;
+    apic__call_drop_parts(call);
   }
   apic__free(call->url);
   apic__free(call->log_url);

@@ -198,6 +198,8 @@ void apic_stream_cancel(apic_stream *s)
 
 static int copy_request(apic_stream *s, const apic_request *req)
 {
+  if (req->n_parts > 0)
+    return APIC_ERR_INVALID_ARG; /* a stream's request has no multipart body */
   s->req = *req;
   s->method = apic__strdup(req->method);
   s->url = apic__strdup(req->url);

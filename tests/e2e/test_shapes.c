@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "apic/alloc.h"
 #include "apic/datetime.h"
 #include "apic/formats.h"
 #include "e2e.h"
@@ -341,6 +343,185 @@ static void response_headers_async(void **state)
   assert_int_equal(ok_count, 1);
 }
 
+/* The last request the mock logged (caller deletes). */
+static cJSON *last_request(fixture *f)
+{
+  cJSON *log = e2e_requests(f->mock);
+  cJSON *last = cJSON_DetachItemFromArray(log, cJSON_GetArraySize(log) - 1);
+  cJSON_Delete(log);
+  return last;
+}
+
+static shapes_thing *new_thing(fixture *f, const char *name)
+{
+  shapes_new_thing body = {.name = name};
+  shapes_thing *t = NULL;
+  shapes_error *err = NULL;
+  OK(shapes_things_create(f->c, &body, NULL, &t, &err));
+  return t;
+}
+
+/* A form body: each field encoded as a query parameter is (arrays as the name repeated), and
+ * the mock merges it into the stored item, as the pet store's updatePetWithForm. */
+static void form_bodies(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  shapes_thing *t = new_thing(f, "old"), *after = NULL;
+  shapes_things_rename_body form = {.name = "new name & more \xc3\xa9", .status = APIC_ENUM(shapes_color, SHAPES_COLOR_BLUE),
+                                    .tags = (const char *[]){"a", "b c"}, .tags_count = 2};
+  OK(shapes_things_rename(f->c, t->id, &form, NULL, &err));
+  cJSON *req = last_request(f);
+  assert_string_equal(e2e_header(req, "Content-Type"), "application/x-www-form-urlencoded");
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(req, "body")),
+                      "name=new%20name%20%26%20more%20%C3%A9&status=blue&tags=a&tags=b%20c");
+  cJSON_Delete(req);
+  OK(shapes_things_get(f->c, t->id, NULL, &after, &err));
+  assert_string_equal(after->name, "new name & more \xc3\xa9");
+  assert_int_equal(*after->status, SHAPES_COLOR_BLUE);
+  assert_int_equal(after->tags_count, 2);
+  assert_string_equal(after->tags[1], "b c");
+  shapes_thing_free(after);
+  OK(shapes_things_rename(f->c, t->id, NULL, NULL, &err)); /* nothing set: an empty form */
+  shapes_things_rename_body empty = {.name = ""};
+  assert_int_equal(shapes_things_rename(f->c, t->id, &empty, NULL, &err), APIC_ERR_INVALID_ARG); /* @min_len(1) */
+  assert_non_null(strstr(shapes_error_message(err), "things.rename: body: $.name"));
+  shapes_error_free(err);
+  /* the mock checks a form as it checks parameters */
+  char path[64];
+  snprintf(path, sizeof path, "/things/%lld", (long long)t->id);
+  mt_resp r;
+  const char *form_type = "Authorization: Bearer k\nContent-Type: application/x-www-form-urlencoded";
+  mt_req(f->mock, "POST", path, "status=mauve", form_type, &r);
+  assert_int_equal(r.status, 422);
+  assert_non_null(strstr(r.body, "form.status: \\\"mauve\\\" is not a value of Color"));
+  mt_free(&r);
+  mt_req(f->mock, "POST", path, "nickname=x", form_type, &r);
+  assert_int_equal(r.status, 422);
+  assert_non_null(strstr(r.body, "form.nickname: unknown field"));
+  mt_free(&r);
+  mt_req(f->mock, "POST", path, "{\"name\": \"x\"}", "Authorization: Bearer k\nContent-Type: application/json", &r);
+  assert_int_equal(r.status, 400);
+  mt_free(&r);
+  shapes_thing_free(t);
+}
+
+/* Allocations libapic makes on the test's thread (not the mock's, whose cJSON shares the
+ * allocator), the largest one noted: a file part is never read whole. */
+static _Thread_local int tracking;
+static size_t largest_alloc;
+static void *track_malloc(void *ctx, size_t size)
+{
+  (void)ctx;
+  if (tracking && size > largest_alloc)
+    largest_alloc = size;
+  return malloc(size);
+}
+static void *track_realloc(void *ctx, void *ptr, size_t size)
+{
+  (void)ctx;
+  if (tracking && size > largest_alloc)
+    largest_alloc = size;
+  return realloc(ptr, size);
+}
+static void track_free(void *ctx, void *ptr)
+{
+  (void)ctx;
+  free(ptr);
+}
+
+/* A multipart body: text fields, a file streamed from disk (libapic never holds it whole),
+ * files from memory with a name and a type; the mock checks the parts are there. */
+static void multipart_bodies(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char file[] = "/tmp/apic-shapes-XXXXXX";
+  int fd = mkstemp(file);
+  assert_true(fd >= 0);
+  FILE *fp = fdopen(fd, "wb");
+  for (int i = 0; i < 25000; i++) /* 600 KB */
+    fprintf(fp, "line %05d of the photo\n", i);
+  fclose(fp);
+  shapes_thing *t = new_thing(f, "with photo");
+  apic_file extras[] = {{.data = "tiny", .len = 4, .filename = "tiny.txt", .content_type = "text/plain"},
+                        {.data = "\x89PNG", .len = 4, .filename = "x.png"}};
+  shapes_things_upload_body body = {.caption = "a cat", .count = APIC_INT(2), .photo = {.path = file},
+                                    .extras = extras, .extras_count = 2};
+  shapes_item *item = NULL;
+  largest_alloc = 0;
+  tracking = 1;
+  OK(shapes_things_upload(f->c, t->id, &body, NULL, &item, &err));
+  tracking = 0;
+  assert_true(largest_alloc < 64 * 1024);
+  shapes_item_free(item);
+  cJSON *req = last_request(f);
+  assert_int_equal(strncmp(e2e_header(req, "Content-Type"), "multipart/form-data; boundary=", 30), 0);
+  assert_true(cJSON_GetNumberValue(cJSON_GetObjectItem(req, "body_bytes")) > 600000); /* the file and the parts around it */
+  cJSON_Delete(req);
+  /* a small one of text, whose body the log keeps: every part with its name, filename and type */
+  body.photo = (apic_file){.data = "PHOTO", .len = 5, .filename = "cat.jpg", .content_type = "image/jpeg"};
+  body.extras_count = 1;
+  OK(shapes_things_upload(f->c, t->id, &body, NULL, &item, &err));
+  shapes_item_free(item);
+  req = last_request(f);
+  const char *sent = cJSON_GetStringValue(cJSON_GetObjectItem(req, "body"));
+  assert_non_null(sent);
+  assert_non_null(strstr(sent, "name=\"caption\"\r\n\r\na cat\r\n"));
+  assert_non_null(strstr(sent, "name=\"count\"\r\n\r\n2\r\n"));
+  assert_non_null(strstr(sent, "name=\"photo\"; filename=\"cat.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nPHOTO"));
+  assert_non_null(strstr(sent, "name=\"extras\"; filename=\"tiny.txt\"\r\nContent-Type: text/plain\r\n\r\ntiny"));
+  cJSON_Delete(req);
+  /* a file that cannot be read, and no photo at all: nothing is sent */
+  int before = e2e_request_count(f->mock);
+  body.photo = (apic_file){.path = "/nonexistent/photo.jpg"};
+  assert_int_equal(shapes_things_upload(f->c, t->id, &body, NULL, &item, &err), APIC_ERR_INVALID_ARG);
+  assert_non_null(strstr(shapes_error_message(err), "photo: cannot read /nonexistent/photo.jpg"));
+  shapes_error_free(err);
+  body.photo = (apic_file){0};
+  assert_int_equal(shapes_things_upload(f->c, t->id, &body, NULL, &item, &err), APIC_ERR_INVALID_ARG);
+  assert_non_null(strstr(shapes_error_message(err), "$.photo: a file without a path or data"));
+  shapes_error_free(err);
+  assert_int_equal(e2e_request_count(f->mock), before);
+  /* the mock wants the photo */
+  char path[64];
+  snprintf(path, sizeof path, "/things/%lld/photo", (long long)t->id);
+  mt_resp r;
+  mt_req(f->mock, "POST", path, "--bound\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nx\r\n--bound--\r\n",
+         "Authorization: Bearer k\nContent-Type: multipart/form-data; boundary=bound", &r);
+  assert_int_equal(r.status, 422);
+  assert_non_null(strstr(r.body, "multipart.photo: required file missing"));
+  mt_free(&r);
+  unlink(file);
+  shapes_thing_free(t);
+}
+
+/* Raw bodies: text and bytes as they are, with their content types. */
+static void raw_bodies(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char *text = NULL;
+  shapes_thing *t = new_thing(f, "raw");
+  OK(shapes_things_note(f->c, t->id, "plain \"text\"\n", NULL, &text, &err));
+  apic_free(text);
+  cJSON *req = last_request(f);
+  assert_string_equal(e2e_header(req, "Content-Type"), "text/plain; charset=utf-8");
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(req, "body")), "plain \"text\"\n");
+  cJSON_Delete(req);
+  assert_int_equal(shapes_things_note(f->c, t->id, "\xff", NULL, &text, &err), APIC_ERR_INVALID_ARG);
+  shapes_error_free(err);
+  const uint8_t png[] = {0x89, 'P', 'N', 'G', 0, 1, 2};
+  apic_bytes blob = {png, sizeof png};
+  int64_t n = 0;
+  OK(shapes_things_blob(f->c, t->id, &blob, NULL, &n, &err));
+  req = last_request(f);
+  assert_string_equal(e2e_header(req, "Content-Type"), "image/png");
+  assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(req, "body_bytes")), (int)sizeof png);
+  cJSON_Delete(req);
+  shapes_thing_free(t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -349,6 +530,11 @@ int main(void)
       cmocka_unit_test_setup(text_results_take_plain_bodies, reset),
       cmocka_unit_test_setup(response_headers, reset),
       cmocka_unit_test_setup(response_headers_async, reset),
+      cmocka_unit_test_setup(form_bodies, reset),
+      cmocka_unit_test_setup(multipart_bodies, reset),
+      cmocka_unit_test_setup(raw_bodies, reset),
   };
+  apic_allocator tracker = {track_malloc, track_realloc, track_free, NULL};
+  apic_set_allocator(&tracker);
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -86,6 +86,17 @@ APIC_EXPORT void apic_client_free(apic_client *c, uint64_t drain_ms);
 /** The loop async calls run on (owned or the caller's). */
 APIC_EXPORT uv_loop_t *apic_client_loop(apic_client *c);
 
+/** One part of a multipart/form-data body (apic_request.parts): its name and either data (len
+ *  bytes) or a file read from path as it is sent (never whole: libcurl's mime API). */
+typedef struct apic_part {
+  const char *name;
+  const char *data;          /* NULL: path */
+  size_t len;
+  const char *path;
+  const char *filename;      /* NULL: the path's last component; none for data */
+  const char *content_type;  /* NULL: libcurl's (a file's guessed from its name's extension) */
+} apic_part;
+
 /** A request. Strings are borrowed for the duration of the start/send call only. */
 typedef struct apic_request {
   const char *method;              /* "GET", ... */
@@ -109,9 +120,13 @@ typedef struct apic_request {
   /* The URL as logs and errors show it (NULL: url). Generated code passes the URL with the
    * values of @sensitive query parameters masked, so they never reach a log or an error. */
   const char *log_url;
+  /* A multipart/form-data body instead of body (libcurl sends its Content-Type with the
+   * boundary); each attempt reads the files anew. */
+  const apic_part *parts;
+  size_t n_parts;
 } apic_request;
 
-#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL, NULL}
+#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL, NULL, NULL, 0}
 
 /* A response: a 2xx, or a 304 (the answer to a conditional request). Readers borrow from r. */
 APIC_EXPORT int apic_response_status(const apic_response *r);

@@ -24,10 +24,12 @@
  *                            count_offset, in the JSON object's order (T may be an array:
  *                            its value is then a list {items, count})
  *   any                      `const cJSON *`       NULL: absent
+ *   file                     an apic_file by value, or a pointer to one with APIC_F_POINTER
+ *                            (multipart bodies only: it has no JSON form)
  *   nullable                 plus a `bool` at null_offset: true for JSON null
  * An array or map element T is stored inline: const char *, int64_t, int32_t, double, bool,
- * int (enum), const cJSON *, apic_bytes, the model's or union's struct, or for an array of
- * arrays an apic_list.
+ * int (enum), const cJSON *, apic_bytes, apic_file, the model's or union's struct, or for an
+ * array of arrays an apic_list.
  *
  * A union's struct (apic_union_desc) holds the C enum of its kind (an int: 0 is _UNKNOWN),
  * then one member per variant, stored as an optional field of the variant's type is (a
@@ -54,7 +56,7 @@ extern "C" {
 typedef enum apic_type {
   APIC_T_STRING, APIC_T_INT, APIC_T_FLOAT, APIC_T_BOOL, APIC_T_DATETIME, APIC_T_DATE,
   APIC_T_ANY, APIC_T_ENUM, APIC_T_MODEL, APIC_T_ARRAY, APIC_T_MAP, APIC_T_INT32, APIC_T_UUID,
-  APIC_T_BYTES, APIC_T_UNION
+  APIC_T_BYTES, APIC_T_UNION, APIC_T_FILE
 } apic_type;
 
 typedef struct apic_model_desc apic_model_desc;
@@ -72,7 +74,7 @@ typedef struct apic_type_desc {
 } apic_type_desc;
 
 APIC_EXPORT extern const apic_type_desc apic_t_string, apic_t_int, apic_t_float, apic_t_bool,
-    apic_t_datetime, apic_t_date, apic_t_any, apic_t_int32, apic_t_uuid, apic_t_bytes;
+    apic_t_datetime, apic_t_date, apic_t_any, apic_t_int32, apic_t_uuid, apic_t_bytes, apic_t_file;
 
 struct apic_enum_desc {
   const char *name;
@@ -145,6 +147,16 @@ typedef struct apic_list {
 /** Bytes (the spec's `bytes`) as an array element or a map value; a field has the same two
  *  members, `x` and `x_len`. */
 typedef struct apic_bytes { const uint8_t *data; size_t len; } apic_bytes;
+
+/** A file part of a multipart body (`file` in the spec): from a path, streamed from disk as
+ *  it is sent (never read whole), or from len bytes in memory; not both. */
+typedef struct apic_file {
+  const char *path;          /* a file to send; NULL: data */
+  const void *data;          /* or the bytes themselves */
+  size_t len;
+  const char *filename;      /* the part's filename; NULL: the path's last component (none for data) */
+  const char *content_type;  /* NULL: guessed from the filename's extension, else application/octet-stream */
+} apic_file;
 
 /* Typed lists and map entries of scalars; generated SDKs add their models' and enums'. */
 typedef struct apic_string_list { const char *const *items; size_t count; } apic_string_list;

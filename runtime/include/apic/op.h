@@ -56,6 +56,17 @@ typedef enum apic_result_kind {
                          data as it came, UTF-8 text) */
 } apic_result_kind;
 
+/** How an operation's body is sent (apic_op_desc.body_kind). */
+typedef enum apic_body_kind {
+  APIC_BODY_JSON,      /* a value of op->body as JSON */
+  APIC_BODY_FORM,      /* op->body a model of form fields: application/x-www-form-urlencoded, each
+                          field encoded as a query parameter is (arrays as the name repeated) */
+  APIC_BODY_MULTIPART, /* op->body a model of fields and files: multipart/form-data, a part per
+                          value (files through libcurl's mime API, from disk as they are sent) */
+  APIC_BODY_RAW        /* apic_t_string (args->body is the NUL-terminated text) or apic_t_bytes
+                          (args->body an apic_bytes), sent as they are */
+} apic_body_kind;
+
 typedef struct apic_op_desc {
   const char *name;                     /* "tasks.get", for messages */
   const char *method;                   /* "GET" */
@@ -77,6 +88,10 @@ typedef struct apic_op_desc {
   int with_headers;
   const char *accumulate;               /* STREAM, @accumulate: the event field (C name, a string)
                                            whose text apic_op_stream_text joins; NULL: none */
+  apic_body_kind body_kind;             /* JSON (zero) unless said */
+  /* JSON and RAW bodies: the Content-Type; NULL: application/json, or for RAW
+   * "text/plain; charset=utf-8" (a string) and application/octet-stream (bytes) */
+  const char *content_type;
 } apic_op_desc;
 
 /** Per-call settings. Zero means "the operation's, else the client's" for every field, so
@@ -95,7 +110,7 @@ typedef struct apic_call_options {
 
 /** What one call sends, all borrowed for the duration of the start/call: the path parameters
  *  (a struct of op->path_params), the query and header parameters (op->params; NULL: none
- *  set) and the body (a value of op->body). */
+ *  set) and the body (a value of op->body; for a form or multipart body, NULL: none set). */
 typedef struct apic_op_args {
   const void *path;
   const void *params;
