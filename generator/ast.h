@@ -35,14 +35,20 @@ typedef enum value_kind {
   VAL_NULL,
   VAL_IDENT,      /* an enum value name, e.g. `= active` */
   VAL_EMPTY_LIST, /* `[]` */
+  VAL_LIST,       /* `["a", "b"]`: items */
+  VAL_MAP,        /* `{"k": 1}` or `{}`: items, each with its key */
 } value_kind;
 
 typedef struct value {
   value_kind kind;
   loc at;
-  const char *text; /* VAL_STRING (unescaped), VAL_IDENT, and the spelling of numbers */
+  const char *text; /* VAL_STRING (unescaped), VAL_IDENT, the spelling of numbers; a list's or
+                       map's as written, one space after each ',' and ':' (for comparisons) */
   long long i;      /* VAL_INT, VAL_BOOL */
   double f;         /* VAL_FLOAT (and VAL_INT as a double) */
+  struct value *items; /* VAL_LIST, VAL_MAP */
+  struct value *next;  /* the next item */
+  const char *key;     /* a VAL_MAP item's key */
 } value;
 
 /* ---- annotations: @name or @name(args) ------------------------------------------------ */

@@ -329,9 +329,69 @@ static int find_enum_value(checker *c, const decl *e, const char *name)
   return found;
 }
 
+static int items_fit(checker *c, const type *t, const value *v);
+static void *seen_before(checker *c, seen_set *set, const char *key, void *val);
+
 static int fits_int32(long long i)
 {
   return i >= INT32_MIN && i <= INT32_MAX;
+}
+
+/* Whether value v (not null) fits type t: 1, 0, or -1 when v was at fault and it is reported
+ * (an enum value that is not one, an int32 out of range, an item of a list or map). */
+static int value_fits(checker *c, const type *t, const value *v)
+{
+  switch (v->kind) {
+  case VAL_STRING:
+    return t->rk == R_STRING || t->rk == R_ANY || (t->rk == R_DATETIME && apic_datetime_parse(v->text, NULL, NULL) == 0) ||
+           (t->rk == R_DATE && apic_date_valid(v->text)) || (t->rk == R_UUID && apic_uuid_valid(v->text));
+  case VAL_INT:
+    if (t->rk == R_INT32 && !fits_int32(v->i)) {
+      diag_error(c->d, v->at, "%s is outside int32's range (%d to %d); use int for 64 bits", v->text, INT32_MIN,
+                 INT32_MAX);
+      return -1;
+    }
+    return t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT || t->rk == R_ANY;
+  case VAL_FLOAT: return t->rk == R_FLOAT || t->rk == R_ANY;
+  case VAL_BOOL: return t->rk == R_BOOL || t->rk == R_ANY;
+  case VAL_EMPTY_LIST: return t->rk == R_ARRAY;
+  case VAL_IDENT:
+    if (t->rk == R_ENUM && !find_enum_value(c, t->target, v->text)) {
+      diag_error(c->d, v->at, "'%s' is not a value of enum '%s'", v->text, t->target->name);
+      return -1;
+    }
+    return t->rk == R_ENUM;
+  case VAL_LIST:
+  case VAL_MAP: return items_fit(c, t, v);
+  default: return 0;
+  }
+}
+
+/* A list or map default: of an array or map of scalars or enum values, each fitting, keys once. */
+static int items_fit(checker *c, const type *t, const value *v)
+{
+  if (t->rk != (v->kind == VAL_LIST ? R_ARRAY : R_MAP))
+    return 0;
+  if (v->items != NULL && !is_scalar(t->inner->rk)) {
+    diag_error(c->d, v->at, "a default %s holds text, numbers, bools or enum values, not %s; leave it out and set it "
+               "in code", v->kind == VAL_LIST ? "list" : "map", type_word(t->inner));
+    return -1;
+  }
+  seen_set keys;
+  seen_init(&keys);
+  int ok = 1;
+  for (const value *i = v->items; i != NULL && ok == 1; i = i->next) {
+    if (i->key != NULL && seen_before(c, &keys, i->key, (void *)i) != NULL) {
+      diag_error(c->d, i->at, "key \"%s\" is given twice in this default", i->key);
+      ok = -1;
+    } else if ((ok = value_fits(c, t->inner, i)) == 0) {
+      diag_error(c->d, i->at, "'%s' does not fit %s (%s)", i->text, v->kind == VAL_LIST ? "an item of this list"
+                 : "a value of this map", type_word(t->inner));
+      ok = -1;
+    }
+  }
+  seen_free(&keys);
+  return ok;
 }
 
 static void check_default(checker *c, const field *f)
@@ -340,35 +400,10 @@ static void check_default(checker *c, const field *f)
   const type *t = f->type;
   if (v == NULL || t->rk == R_UNRESOLVED)
     return;
-  int ok;
-  switch (v->kind) {
-  case VAL_NULL: ok = f->nullable || t->rk == R_ANY; break;
-  case VAL_STRING:
-    ok = t->rk == R_STRING || t->rk == R_ANY ||
-         (t->rk == R_DATETIME && apic_datetime_parse(v->text, NULL, NULL) == 0) ||
-         (t->rk == R_DATE && apic_date_valid(v->text)) || (t->rk == R_UUID && apic_uuid_valid(v->text));
-    break;
-  case VAL_INT:
-    if (t->rk == R_INT32 && !fits_int32(v->i)) {
-      diag_error(c->d, v->at, "default %s is outside int32's range (%d to %d); use int for 64 bits", v->text,
-                 INT32_MIN, INT32_MAX);
-      return;
-    }
-    ok = t->rk == R_INT || t->rk == R_INT32 || t->rk == R_FLOAT || t->rk == R_ANY;
-    break;
-  case VAL_FLOAT: ok = t->rk == R_FLOAT || t->rk == R_ANY; break;
-  case VAL_BOOL: ok = t->rk == R_BOOL || t->rk == R_ANY; break;
-  case VAL_EMPTY_LIST: ok = t->rk == R_ARRAY; break;
-  case VAL_IDENT:
-    if (t->rk == R_ENUM && !find_enum_value(c, t->target, v->text)) {
-      diag_error(c->d, v->at, "'%s' is not a value of enum '%s'", v->text, t->target->name);
-      return;
-    }
-    ok = t->rk == R_ENUM;
-    break;
-  default: ok = 0;
-  }
-  if (!ok)
+  int ok = v->kind == VAL_NULL ? f->nullable || t->rk == R_ANY : value_fits(c, t, v);
+  if (ok == 0 && v->kind == VAL_EMPTY_LIST && t->rk == R_MAP)
+    diag_error(c->d, v->at, "default '[]' is an empty list; an empty map is written {}");
+  else if (ok == 0)
     diag_error(c->d, v->at, "default '%s' does not fit %s '%s' (%s)", v->text ? v->text : "?",
                f->optional ? "optional field" : "field", f->name, type_word(t));
 }

@@ -170,24 +170,39 @@ static void type_json(dumper *d, const char *k, const type *t)
   unnest(d, '}');
 }
 
-static void value_json(dumper *d, const char *k, const value *v)
+static void put_value(dumper *d, const value *v)
 {
   switch (v->kind) {
   case VAL_STRING:
-  case VAL_IDENT: str(d, k, v->text); break;
-  case VAL_INT: number(d, k, (double)v->i); break;
-  case VAL_FLOAT: number(d, k, v->f); break;
-  case VAL_BOOL: boolean(d, k, (int)v->i); break;
-  case VAL_NULL:
-    key(d, k);
-    sb_puts(&d->out, "null");
-    d->more = 1;
-    break;
-  case VAL_EMPTY_LIST:
-    nest(d, k, '[');
-    unnest(d, ']');
+  case VAL_IDENT: put_text(d, v->text); break;
+  case VAL_INT: put_number(d, (double)v->i); break;
+  case VAL_FLOAT: put_number(d, v->f); break;
+  case VAL_BOOL: sb_puts(&d->out, v->i ? "true" : "false"); break;
+  case VAL_NULL: sb_puts(&d->out, "null"); break;
+  case VAL_EMPTY_LIST: sb_puts(&d->out, "[]"); break;
+  case VAL_LIST:
+  case VAL_MAP:
+    sb_puts(&d->out, v->kind == VAL_LIST ? "[" : "{");
+    d->more = 0;
+    for (const value *i = v->items; i != NULL; i = i->next) {
+      if (i->key != NULL)
+        key(d, i->key);
+      else
+        sep(d);
+      put_value(d, i);
+      d->more = 1;
+    }
+    sb_puts(&d->out, v->kind == VAL_LIST ? "]" : "}");
     break;
   }
+}
+
+/* Member k holding v (a default, a constraint). */
+static void value_json(dumper *d, const char *k, const value *v)
+{
+  key(d, k);
+  put_value(d, v);
+  d->more = 1;
 }
 
 static void add_constraints(dumper *d, const annotation *annos)

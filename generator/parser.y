@@ -166,6 +166,33 @@ static void inline_union(struct parse_ctx *ctx, const char *name, const type *fi
   ctx->alternative = NULL;
 }
 
+/* A list or map value of items (reversed), with its text for comparisons: ["a", 1], {"k": 2}. */
+static value *collection(struct parse_ctx *ctx, value_kind k, YYLTYPE at, value *items)
+{
+  value *v = NEW(value);
+  if (v == NULL)
+    return NULL;
+  set_value(v, k, at, ctx);
+  REVERSE(value, items);
+  v->items = items;
+  size_t len = 3;
+  for (const value *i = items; i != NULL; i = i->next)
+    len += strlen(i->text) + (i->key != NULL ? strlen(i->key) + 4 : 0) + 4;
+  char *text = ast_alloc(ctx->arena, len), *p = text;
+  if (text == NULL)
+    return NULL;
+  *p++ = k == VAL_LIST ? '[' : '{';
+  for (const value *i = items; i != NULL; i = i->next) {
+    int quoted = i->kind == VAL_STRING;
+    p += sprintf(p, "%s%s%s%s%s%s%s", i == items ? "" : ", ", i->key != NULL ? "\"" : "", i->key != NULL ? i->key : "",
+                 i->key != NULL ? "\": " : "", quoted ? "\"" : "", i->text, quoted ? "\"" : "");
+  }
+  *p++ = k == VAL_LIST ? ']' : '}';
+  *p = '\0';
+  v->text = text;
+  return v;
+}
+
 /* Only for bison's own failures ("memory exhausted": nesting deeper than its stack). */
 static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const char *msg)
 {
@@ -185,7 +212,7 @@ static void yyerror(YYLTYPE *l, yyscan_t scanner, struct parse_ctx *ctx, const c
 
 %type <str> ident_like status trailing opt_string
 %type <docs> docs
-%type <val> value opt_default enum_wire
+%type <val> value opt_default enum_wire items entries
 %type <type> type op_ret
 %type <field> fields field params param_list param
 %type <anno> annos anno
@@ -271,6 +298,20 @@ value
   | "null"                       { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_NULL, @1, ctx); $$->text = "null"; }
   | ident_like                   { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_IDENT, @1, ctx); $$->text = $1; }
   | '[' ']'                      { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_EMPTY_LIST, @1, ctx); $$->text = "[]"; }
+  | '[' items ']'                { $$ = collection(ctx, VAL_LIST, @1, $2); OOM_ABORT($$); }
+  | '{' '}'                      { $$ = collection(ctx, VAL_MAP, @1, NULL); OOM_ABORT($$); }
+  | '{' entries '}'              { $$ = collection(ctx, VAL_MAP, @1, $2); OOM_ABORT($$); }
+  ;
+
+/* A list's or map's items (reversed while parsing, like every list). */
+items
+  : value                        { $$ = $1; }
+  | items ',' value              { $$ = $3; $3->next = $1; }
+  ;
+
+entries
+  : STRING ':' value             { $$ = $3; $$->key = $1; }
+  | entries ',' STRING ':' value { $$ = $5; $$->key = $3; $5->next = $1; }
   ;
 
 annos

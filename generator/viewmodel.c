@@ -45,7 +45,8 @@
   X(is_union) X(unions) X(variants) X(is_discriminated) X(discriminator) X(c_discriminator) X(tag) X(c_tag)          \
   X(c_desc_type) X(has_unions) X(is_integer) \
   X(is_file) X(c_body_struct) X(c_body_fields) X(c_body_param) X(c_body_local) X(c_body_pass) X(c_body_kind)        \
-  X(c_content_type) X(body_is_form) X(body_is_multipart) X(body_fields) X(content_type)
+  X(c_content_type) X(body_is_form) X(body_is_multipart) X(body_fields) X(content_type) \
+  X(c_def_items) X(c_def_count)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -347,6 +348,18 @@ static cJSON *value_json(const value *val)
   case VAL_BOOL: return cJSON_CreateBool((int)val->i);
   case VAL_NULL: return cJSON_CreateNull();
   case VAL_EMPTY_LIST: return cJSON_CreateArray();
+  case VAL_LIST:
+  case VAL_MAP: {
+    cJSON *all = val->kind == VAL_LIST ? cJSON_CreateArray() : cJSON_CreateObject(), *one;
+    for (const value *i = val->items; all != NULL && i != NULL; i = i->next)
+      if ((one = value_json(i)) == NULL || !(i->key != NULL ? cJSON_AddItemToObject(all, i->key, one)
+                                                            : cJSON_AddItemToArray(all, one))) {
+        cJSON_Delete(one);
+        cJSON_Delete(all);
+        return NULL;
+      }
+    return all;
+  }
   }
   return NULL;
 }
@@ -490,6 +503,82 @@ static void add_c_decl(vm *v, field_in in)
   sb_free(&b);
 }
 
+/* A number as a C literal: an int exactly (INT64_MIN has no literal of its own), a float in 17
+ * digits. */
+static void c_number(const value *n, int as_float, char *buf, size_t size)
+{
+  if (as_float || n->kind == VAL_FLOAT)
+    snprintf(buf, size, "%.17g", value_number(n));
+  else if (n->i == INT64_MIN)
+    snprintf(buf, size, "(-9223372036854775807LL - 1)");
+  else
+    snprintf(buf, size, "%lldLL", n->i);
+}
+
+/* One item of a list or map default (a scalar or an enum value of type t) as C. */
+static void c_item(vm *v, const type *t, const value *i, strbuf *b)
+{
+  char num[64], name[700];
+  if (t->rk == R_ENUM) {
+    c_name_of(v, type_name(t), 1, name, sizeof name);
+    upper_case(i->text, num, sizeof num);
+    sb_printf(b, "%s_%s", name, num);
+  } else if (i->kind == VAL_STRING) {
+    size_t len = strlen(i->text), n = c_escape(NULL, i->text, len);
+    char *text = malloc(n + 1);
+    if (text == NULL) {
+      b->failed = 1;
+      return;
+    }
+    c_escape(text, i->text, len);
+    text[n] = '\0';
+    sb_printf(b, "\"%s\"", text);
+    free(text);
+  } else if (i->kind == VAL_BOOL) {
+    sb_puts(b, i->i ? "true" : "false");
+  } else {
+    c_number(i, t->rk == R_FLOAT, num, sizeof num);
+    sb_puts(b, num);
+  }
+}
+
+/* A list or map default's items as a C compound literal (static, at file scope):
+ * (const char *const[]){"a", "b"}, (const apic_int_entry[]){{"k", 1LL}}. */
+static void add_c_items(vm *v, const type *t, const value *def)
+{
+  char elem[700], array[800], num[32];
+  size_t n = 0;
+  if (def->items == NULL)
+    return; /* {}: libapic's empty list */
+  const char *et = t->rk == R_MAP ? c_collection(v->prefix, t->inner, "entry", elem, sizeof elem)
+                                   : c_value_type(v->prefix, t->inner, elem, sizeof elem);
+  if (et[strlen(et) - 1] == '*') /* "const char *": an array of const char *const */
+    join(array, sizeof array, et, "const[]", (char *)NULL);
+  else
+    join(array, sizeof array, "const ", et, "[]", (char *)NULL);
+  strbuf b = {0};
+  sb_printf(&b, "(%s){", array);
+  for (const value *i = def->items; i != NULL; i = i->next, n++) {
+    sb_puts(&b, n > 0 ? ", " : "");
+    if (i->key != NULL) {
+      sb_puts(&b, "{");
+      c_item(v, &(type){.rk = R_STRING}, &(value){.kind = VAL_STRING, .text = i->key}, &b);
+      sb_puts(&b, ", ");
+    }
+    c_item(v, t->inner, i, &b);
+    if (i->key != NULL)
+      sb_puts(&b, "}");
+  }
+  sb_puts(&b, "}");
+  if (b.failed)
+    v->b->failed = 1;
+  else
+    vb_strcpy(v->b, K(c_def_items), b.data, b.len);
+  sb_free(&b);
+  snprintf(num, sizeof num, "%zu", n);
+  copy(v, K(c_def_count), num);
+}
+
 /* The default's C pieces, and the constraints' values; appends their flags. */
 static void add_c_values(vm *v, const field *f, strbuf *flags)
 {
@@ -528,8 +617,10 @@ static void add_c_values(vm *v, const field *f, strbuf *flags)
   } else if (def->kind == VAL_BOOL) {
     str(v, K(c_def_int), def->i ? "1" : "0");
   } else if (def->kind == VAL_INT || def->kind == VAL_FLOAT) {
-    snprintf(num, sizeof num, "%.17g", value_number(def));
+    c_number(def, f->type->rk == R_FLOAT, num, sizeof num);
     copy(v, f->type->rk == R_FLOAT ? K(c_def_float) : K(c_def_int), num);
+  } else if (def->kind == VAL_LIST || def->kind == VAL_MAP) {
+    add_c_items(v, f->type, def);
   }
 }
 

@@ -236,14 +236,11 @@ cJSON *apic_mock__synth_model(const cJSON *spec, const cJSON *model, uint64_t *r
   return o;
 }
 
-/* The field's spec default as it goes on the wire (an enum default is written by its name). */
-cJSON *apic_mock__default(const cJSON *spec, const cJSON *field)
+/* A default value of type as it goes on the wire: an enum's (also a list's or map's items) is
+ * written by its name in the spec. */
+static cJSON *wire_value(const cJSON *spec, const cJSON *type, const cJSON *def)
 {
-  const cJSON *def = cJSON_GetObjectItemCaseSensitive(field, "default");
-  const cJSON *type = cJSON_GetObjectItemCaseSensitive(field, "type");
   const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "kind"));
-  if (def == NULL)
-    return NULL;
   if (kind != NULL && strcmp(kind, "enum") == 0 && cJSON_IsString(def)) {
     const cJSON *v;
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(type, "name"));
@@ -254,5 +251,25 @@ cJSON *apic_mock__default(const cJSON *spec, const cJSON *field)
         return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, "wire"), 1);
     }
   }
+  if (kind != NULL && (strcmp(kind, "array") == 0 || strcmp(kind, "map") == 0) && (cJSON_IsArray(def) || cJSON_IsObject(def))) {
+    const cJSON *inner = cJSON_GetObjectItemCaseSensitive(type, kind[0] == 'a' ? "items" : "values"), *item;
+    cJSON *all = cJSON_IsArray(def) ? cJSON_CreateArray() : cJSON_CreateObject();
+    cJSON_ArrayForEach(item, def)
+    {
+      cJSON *w = wire_value(spec, inner, item);
+      if (item->string != NULL)
+        cJSON_AddItemToObject(all, item->string, w);
+      else
+        cJSON_AddItemToArray(all, w);
+    }
+    return all;
+  }
   return cJSON_Duplicate(def, 1);
+}
+
+/* The field's spec default as it goes on the wire. */
+cJSON *apic_mock__default(const cJSON *spec, const cJSON *field)
+{
+  const cJSON *def = cJSON_GetObjectItemCaseSensitive(field, "default");
+  return def != NULL ? wire_value(spec, cJSON_GetObjectItemCaseSensitive(field, "type"), def) : NULL;
 }

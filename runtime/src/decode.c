@@ -579,8 +579,9 @@ static int is_null(dec *d)
 static int set_default(dec *d, const apic_field_desc *f, char *obj)
 {
   void *slot = obj + f->offset;
-  if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP) {
-    *(const void **)slot = apic__empty;
+  if (f->type->type == APIC_T_ARRAY || f->type->type == APIC_T_MAP) { /* the SDK's own items: const, never freed */
+    *(const void **)slot = f->def_items != NULL ? f->def_items : apic__empty;
+    *(size_t *)(obj + f->count_offset) = f->def_items != NULL ? f->def_count : 0;
     return 0;
   }
   if (f->type->type == APIC_T_STRING || f->type->type == APIC_T_DATETIME || f->type->type == APIC_T_DATE ||

@@ -377,8 +377,11 @@ static int put_default(enc *e, const apic_field_desc *f)
 {
   char num[64];
   switch (f->type->type) {
-  case APIC_T_ARRAY: return puts_(e, "[]");
-  case APIC_T_MAP: return puts_(e, "{}");
+  case APIC_T_ARRAY:
+  case APIC_T_MAP:
+    if (f->def_items != NULL)
+      return put_list(e, f->type, &(const apic_list){f->def_items, f->def_count}, 0);
+    return puts_(e, f->type->type == APIC_T_ARRAY ? "[]" : "{}");
   case APIC_T_INT:
   case APIC_T_INT32: snprintf(num, sizeof num, "%lld", (long long)f->def_int); return puts_(e, num);
   case APIC_T_FLOAT: apic__format_double(f->def_float, num, sizeof num); return puts_(e, num);

@@ -202,6 +202,29 @@ static void unions_through_the_mock(void **state)
   }
 }
 
+/* List and map defaults: the SDK sends them for fields left NULL, the mock fills them into a
+ * body that leaves them out. */
+static void defaults_through_the_mock(void **state)
+{
+  fixture *f = *state;
+  kinds_error *err = NULL;
+  kinds_defaults *made = NULL;
+  OK(kinds_shelves_defaults(f->c, &(const kinds_defaults){.words = (const char *[]){"mine"}, .words_count = 1}, NULL,
+                            &made, &err));
+  assert_true(made->words_count == 1 && made->lvls_count == 2 && made->lvls[1] == KINDS_LEVEL_BELOW);
+  assert_true(made->counts_count == 1 && made->counts[0].value == 1 && made->empty_count == 0);
+  kinds_defaults_free(made);
+  mt_resp r;
+  mt_req(f->mock, "POST", "/shelves/defaults", "{}", "Content-Type: application/json", &r);
+  assert_int_equal(r.status, 201);
+  cJSON *j = mt_json(&r);
+  char *text = cJSON_PrintUnformatted(j);
+  assert_string_equal(text, "{\"words\":[\"a\",\"b\"],\"lvls\":[10,-1],\"counts\":{\"a\":1},\"empty\":{}}");
+  cJSON_free(text);
+  cJSON_Delete(j);
+  mt_free(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -210,6 +233,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(mock_refuses_bad_scalars, setup, teardown),
       cmocka_unit_test_setup_teardown(extends_through_the_mock, setup, teardown),
       cmocka_unit_test_setup_teardown(unions_through_the_mock, setup, teardown),
+      cmocka_unit_test_setup_teardown(defaults_through_the_mock, setup, teardown),
   };
   return cmocka_run_group_tests_name("e2e: every kind through the mock", tests, NULL, NULL);
 }

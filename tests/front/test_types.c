@@ -12,7 +12,7 @@ typedef struct golden {
 static const golden GOLDENS[] = {
     /* int32, uuid, bytes */
     {A "model M { n: int32 = 2147483648; }",
-     "t.api:2:22: error: default 2147483648 is outside int32's range (-2147483648 to 2147483647); use int for 64 bits"},
+     "t.api:2:22: error: 2147483648 is outside int32's range (-2147483648 to 2147483647); use int for 64 bits"},
     {A "model M { n: int32 @max(2147483648); }", "t.api:2:20: error: '@max(2147483648)' is not an int32 (-2147483648 to 2147483647)"},
     {A "model M { n: int32 @min(0.5); }", "t.api:2:20: error: '@min(0.5)' is not an int32 (-2147483648 to 2147483647)"},
     {A "model M { u: uuid = \"123e4567\"; }", "t.api:2:21: error: default '123e4567' does not fit field 'u' (a uuid)"},
@@ -84,6 +84,13 @@ static const golden GOLDENS[] = {
     {A "enum E { a; b = 2; }", "t.api:2:17: error: enum 'E' has text values (its first is 'a'), so 'b' cannot be an integer: an enum's values are all integers or all text"},
     {A "enum E { a = 1; b = \"x\"; }", "t.api:2:21: error: enum 'E' has integer values (a = 1), so 'b' needs one too: write 'b = N;'"},
     {A "enum E { a = 1; b = 01; }", "t.api:2:17: error: enum value 'b' has the same wire value as 'a'"},
+    /* list and map defaults */
+    {A "model M { m: map<int> = []; }", "t.api:2:25: error: default '[]' is an empty list; an empty map is written {}"},
+    {A "model M { m: map<int> = {\"a\": 1, \"a\": 2}; }", "t.api:2:39: error: key \"a\" is given twice in this default"},
+    {A "model M { m: string[] = [\"a\", 2]; }", "t.api:2:31: error: '2' does not fit an item of this list (a string)"},
+    {A "model L { n: int; }\nmodel M { m: L[] = [{}]; }",
+     "t.api:3:20: error: a default list holds text, numbers, bools or enum values, not a model; leave it out and set it in code"},
+    {A "model M { m: string[] = {}; }", "t.api:2:25: error: default '{}' does not fit field 'm' (an array)"},
 };
 
 static void test_goldens(void **state)
@@ -220,6 +227,16 @@ static void test_dump_integer_enum(void **state)
   free(json);
 }
 
+static void test_dump_collection_defaults(void **state)
+{
+  (void)state;
+  char *got = dumped(A "enum E { x; }\nmodel M { a: E[] = [x]; m: map<float> = {\"k\": 0.5}; e: map<int> = {}; }", "models");
+  assert_non_null(strstr(got, "\"default\":[\"x\"]"));
+  assert_non_null(strstr(got, "\"default\":{\"k\":0.5}"));
+  assert_non_null(strstr(got, "\"default\":{}"));
+  free(got);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -228,6 +245,7 @@ int main(void)
       cmocka_unit_test(test_dump_extends),
       cmocka_unit_test(test_dump_unions),
       cmocka_unit_test(test_dump_integer_enum),
+      cmocka_unit_test(test_dump_collection_defaults),
       cmocka_unit_test(test_long_extends_chain),
       cmocka_unit_test(test_inheriting_too_much),
   };

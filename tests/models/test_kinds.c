@@ -29,7 +29,8 @@ static const char FULL[] =
     "\"bytemap\":{\"k\":\"AA==\"},\"blob_grid\":[[\"AQ==\"]],\"pet\":{\"pet_type\":\"DOG\",\"name\":\"Rex\",\"good\":true},"
     "\"pet_opt\":null,\"mixes\":[\"AQI=\",7,false,[\"w\"],{\"name\":\"d\",\"good\":false},{\"name\":\"c\"},{\"k\":1}],"
     "\"mix_map\":{\"k\":{\"name\":\"c2\",\"lives\":9}},\"lvl\":9007199254740993,\"lvl_opt\":42,\"lvl_def\":10,"
-    "\"levels\":[0,-1],\"lvl_map\":{\"k\":1}}";
+    "\"levels\":[0,-1],\"lvl_map\":{\"k\":1},\"words_def\":[\"w\"],\"lvls_def\":[],\"counts_def\":{\"z\":0},"
+    "\"none_def\":{\"k\":\"v\"}}";
 
 static void test_every_kind_round_trips(void **state)
 {
@@ -119,7 +120,8 @@ static void test_every_kind_from_literals(void **state)
                             "\"cmap\":{\"k\":\"red\"},\"slmap\":{\"k\":[\"x\"]},\"i32\":-1,\"i32_def\":-7,\"i32_null\":null,"
                             "\"u\":\"123e4567-e89b-12d3-a456-426614174000\",\"u_def\":\"123e4567-e89b-12d3-a456-426614174000\","
                             "\"by\":\"+/8=\",\"by_null\":\"\",\"blobs\":[\"aGk=\"],\"pet\":{\"pet_type\":\"cat\",\"name\":\"Tom\"},"
-                            "\"lvl\":0,\"lvl_def\":10}");
+                            "\"lvl\":0,\"lvl_def\":10,\"words_def\":[\"a\",\"b\\\"c\"],\"lvls_def\":[10,0],"
+                            "\"counts_def\":{\"a\":1,\"b\":-2},\"none_def\":{}}");
   apic_free(text);
   v.i = 1001; /* @max(1000) */
   assert_int_equal(kinds_all_validate(&v, &err), APIC_ERR_INVALID_ARG);
@@ -253,6 +255,25 @@ static void test_union_from_literals(void **state)
   assert_int_equal(kinds_pet_validate(&pet, &err), APIC_ERR_INVALID_ARG);
   assert_string_equal(apic_error_message(err), "$: unknown_json is not a JSON object");
   apic_error_free(err);
+}
+
+/* List and map defaults: filled in when absent, sent when left NULL. */
+static void test_collection_defaults(void **state)
+{
+  (void)state;
+  kinds_defaults *d = NULL;
+  assert_int_equal(kinds_defaults_parse("{}", 2, &d, NULL), 0);
+  assert_true(d->words_count == 2 && d->lvls_count == 2 && d->counts_count == 1 && d->empty != NULL && d->empty_count == 0);
+  assert_string_equal(d->words[1], "b");
+  assert_true(d->lvls[0] == KINDS_LEVEL_HIGH && d->lvls[1] == KINDS_LEVEL_BELOW);
+  assert_true(strcmp(d->counts[0].key, "a") == 0 && d->counts[0].value == 1);
+  kinds_defaults *copy = kinds_defaults_copy(d);
+  assert_true(kinds_defaults_equal(copy, d));
+  kinds_defaults_free(copy);
+  kinds_defaults_free(d);
+  char *text = apic_value_dump(&kinds_defaults__desc.type, &(const kinds_defaults){0}, APIC_DUMP_WIRE, NULL);
+  assert_string_equal(text, "{\"words\":[\"a\",\"b\"],\"lvls\":[10,-1],\"counts\":{\"a\":1},\"empty\":{}}");
+  apic_free(text);
 }
 
 /* An integer enum's values are JSON numbers; the C constants stay 1, 2, ... whatever they are. */
@@ -390,6 +411,7 @@ int main(void)
       cmocka_unit_test(test_every_kind_round_trips),
       cmocka_unit_test(test_every_kind_from_literals),
       cmocka_unit_test(test_integer_enum),
+      cmocka_unit_test(test_collection_defaults),
       cmocka_unit_test(test_extends_is_flat),
       cmocka_unit_test(test_union_tags),
       cmocka_unit_test(test_union_shapes),

@@ -92,7 +92,7 @@ static void end_cb(int status, apic_error *err, void (*fn)(void), void *user_dat
 /* ---- apps.list ---- */
 static const apic_field_desc inference_apps_list_params__fields[] = {
   {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(inference_apps_list_params, limit), .min = 1, .max = 100, .def_int = 20},
+   .offset = offsetof(inference_apps_list_params, limit), .min = 1, .max = 100, .def_int = 20LL},
   {.name = "cursor", .wire = "cursor", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
    .offset = offsetof(inference_apps_list_params, cursor)},
 };
@@ -335,7 +335,7 @@ static const apic_field_desc inference_runs_list_params__fields[] = {
   {.name = "status", .wire = "status", .type = &inference_run_status__enum.type, .flags = APIC_F_OPTIONAL | APIC_F_POINTER,
    .offset = offsetof(inference_runs_list_params, status), .unknown_offset = offsetof(inference_runs_list_params, status_unknown)},
   {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(inference_runs_list_params, limit), .min = 1, .max = 100, .def_int = 20},
+   .offset = offsetof(inference_runs_list_params, limit), .min = 1, .max = 100, .def_int = 20LL},
   {.name = "cursor", .wire = "cursor", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
    .offset = offsetof(inference_runs_list_params, cursor)},
 };

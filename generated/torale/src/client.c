@@ -184,7 +184,7 @@ static const apic_field_desc torale_tasks_list_params__fields[] = {
   {.name = "tags", .wire = "tags", .type = &(const apic_type_desc){APIC_T_ARRAY, .item = &apic_t_string}, .flags = APIC_F_OPTIONAL,
    .offset = offsetof(torale_tasks_list_params, tags), .count_offset = offsetof(torale_tasks_list_params, tags_count)},
   {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_MAX | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_tasks_list_params, limit), .min = 1, .max = 100, .def_int = 20},
+   .offset = offsetof(torale_tasks_list_params, limit), .min = 1, .max = 100, .def_int = 20LL},
   {.name = "cursor", .wire = "cursor", .type = &apic_t_string, .flags = APIC_F_OPTIONAL,
    .offset = offsetof(torale_tasks_list_params, cursor)},
 };
@@ -393,7 +393,7 @@ static const apic_field_desc torale_tasks_get_executions__path__fields[] = {
 static const apic_model_desc torale_tasks_get_executions__path__desc = {"tasks.get_executions path", sizeof(torale_tasks_get_executions__path), torale_tasks_get_executions__path__fields, sizeof torale_tasks_get_executions__path__fields / sizeof torale_tasks_get_executions__path__fields[0], {APIC_T_MODEL, &torale_tasks_get_executions__path__desc, NULL, NULL, 0, 0}};
 static const apic_field_desc torale_tasks_get_executions_params__fields[] = {
   {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_MIN | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_tasks_get_executions_params, limit), .min = 1, .def_int = 50},
+   .offset = offsetof(torale_tasks_get_executions_params, limit), .min = 1, .def_int = 50LL},
 };
 const apic_model_desc torale_tasks_get_executions_params__desc = {"tasks.get_executions params", sizeof(torale_tasks_get_executions_params), torale_tasks_get_executions_params__fields, sizeof torale_tasks_get_executions_params__fields / sizeof torale_tasks_get_executions_params__fields[0], {APIC_T_MODEL, &torale_tasks_get_executions_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_tasks_get_executions__op = {
@@ -586,9 +586,9 @@ static const apic_field_desc torale_notifications_list_params__fields[] = {
   {.name = "unread_only", .wire = "unread_only", .type = &apic_t_bool, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
    .offset = offsetof(torale_notifications_list_params, unread_only), .def_int = 0},
   {.name = "offset", .wire = "offset", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_notifications_list_params, offset), .def_int = 0},
+   .offset = offsetof(torale_notifications_list_params, offset), .def_int = 0LL},
   {.name = "limit", .wire = "limit", .type = &apic_t_int, .flags = APIC_F_OPTIONAL | APIC_F_POINTER | APIC_F_HAS_DEFAULT,
-   .offset = offsetof(torale_notifications_list_params, limit), .def_int = 50},
+   .offset = offsetof(torale_notifications_list_params, limit), .def_int = 50LL},
 };
 const apic_model_desc torale_notifications_list_params__desc = {"notifications.list params", sizeof(torale_notifications_list_params), torale_notifications_list_params__fields, sizeof torale_notifications_list_params__fields / sizeof torale_notifications_list_params__fields[0], {APIC_T_MODEL, &torale_notifications_list_params__desc, NULL, NULL, 0, 0}};
 static const apic_op_desc torale_notifications_list__op = {

@@ -108,11 +108,14 @@ typedef struct apic_field_desc {
   size_t min_len, max_len;       /* with APIC_F_HAS_MIN_LEN / _MAX_LEN: code points, items or bytes */
   const char *pattern;           /* POSIX extended regular expression, or NULL */
   /* With APIC_F_HAS_DEFAULT: strings and date-times in def_text, ints, bools and enums (C
-   * values) in def_int, floats in def_float; an array or map default is always empty. */
+   * values) in def_int, floats in def_float; an array's items or a map's entries in def_items
+   * (def_count of them; NULL: empty). */
   const char *def_text;
   int64_t def_int;
   double def_float;
   const char *header;            /* decoded from this response header, not from the body */
+  const void *def_items;
+  size_t def_count;
 } apic_field_desc;
 
 struct apic_model_desc {
