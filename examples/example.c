@@ -66,6 +66,13 @@ int example_reset(const char *base)
   return admin(base, "reset", "", &b) == 200 ? 0 : -1;
 }
 
+struct cJSON *example_prompt(const char *prompt)
+{
+  cJSON *input = cJSON_CreateObject();
+  cJSON_AddStringToObject(input, "prompt", prompt);
+  return input;
+}
+
 int example_peak(const char *base)
 {
   buf b = {{0}, 0};

@@ -16,4 +16,9 @@ int example_reset(const char *base);
 /* GET BASE/__mock/stats and return its peak_concurrent (-1 on failure). */
 int example_peak(const char *base);
 
+struct cJSON;
+/* {"prompt": prompt}: an inference.sh app's input, which the spec types `any` (a cJSON tree;
+ * the caller deletes it with cJSON_Delete). */
+struct cJSON *example_prompt(const char *prompt);
+
 #endif

@@ -1,9 +1,10 @@
 #!/bin/sh
-# make demo: regenerate the Torale and Bloomy SDKs from spec/, start their mock servers on free
-# ports, run the examples against them (the examples inject the faults they show: rate limits,
-# slow answers), print what they print, and stop the servers.
+# make demo: regenerate the Torale, Bloomy and inference.sh SDKs from spec/, start their mock
+# servers on free ports, run the examples against them (the examples inject the faults they
+# show: rate limits, slow answers, failed runs), print what they print, and stop the servers.
 #   sh scripts/demo.sh BUILD [EXAMPLE...]   (the Makefile passes $(BUILD) and $(EXAMPLES);
-#                                            examples named bloomy_* run against Bloomy)
+#                                            examples named bloomy_* run against Bloomy,
+#                                            inference_* against inference.sh)
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -44,12 +45,14 @@ start_mock() {
 	eval "BASE_$1=\$base"
 }
 
+start=$(date +%s)
 start_mock torale
 start_mock bloomy
-export TORALE_API_KEY=demo-key BLOOMY_API_KEY=demo-key
+start_mock inference
+export TORALE_API_KEY=demo-key BLOOMY_API_KEY=demo-key INFERENCE_API_KEY=demo-key
 status=0
 for ex in "$@"; do
-	case $ex in bloomy_*) base=$BASE_bloomy ;; *) base=$BASE_torale ;; esac
+	case $ex in bloomy_*) base=$BASE_bloomy ;; inference_*) base=$BASE_inference ;; *) base=$BASE_torale ;; esac
 	echo
 	echo "== examples/$ex.c"
 	if ! timeout 30 "$BUILD/examples/$ex" "$base"; then
@@ -57,5 +60,6 @@ for ex in "$@"; do
 	fi
 done
 echo
-[ $status -eq 0 ] && echo "demo: done" || echo "demo: some examples failed"
+secs=$(($(date +%s) - start))
+[ $status -eq 0 ] && echo "demo: done: $# examples in $secs s" || echo "demo: some examples failed"
 exit $status

@@ -100,11 +100,37 @@ int apic_api_new(const apic_api_options *o, apic_api **out, apic_error **err)
   return 0;
 }
 
+static void on_drained(uv_timer_t *t)
+{
+  *(int *)t->data = 1;
+}
+
+/* Owned loop: runs it up to drain_ms while waits are running (a wait pausing between polls has
+ * no call in flight, so the client's own drain would not see it); returns the time left. */
+static uint64_t drain_waits(apic_api *a, uint64_t drain_ms)
+{
+  uv_loop_t *loop = apic_client_loop(a->client);
+  uv_timer_t t;
+  int over = 0;
+  uint64_t start = apic_now_ms();
+  uv_timer_init(loop, &t);
+  t.data = &over;
+  uv_timer_start(&t, on_drained, drain_ms, 0);
+  while (a->lros != NULL && !over)
+    uv_run(loop, UV_RUN_ONCE);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_run(loop, UV_RUN_NOWAIT);
+  uint64_t spent = apic_now_ms() - start;
+  return spent < drain_ms ? drain_ms - spent : 0;
+}
+
 void apic_api_free(apic_api *a, uint64_t drain_ms)
 {
   if (a == NULL)
     return;
-  apic__lro_cancel_all(a); /* a wait can last long past any drain: it ends now */
+  if (drain_ms > 0 && a->lros != NULL && a->client->owns_loop)
+    drain_ms = drain_waits(a, drain_ms);
+  apic__lro_cancel_all(a); /* those still waiting end now, CANCELLED */
   apic_client_free(a->client, drain_ms);
   for (size_t i = 0; i < a->n_headers; i++)
     apic__free(a->headers[i]);

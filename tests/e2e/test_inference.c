@@ -309,6 +309,31 @@ static void cancelled_from_a_status_callback(void **state)
   assert_int_equal(count_requests(f, "GET", "/runs/", "/events", NULL), 0);
 }
 
+static void on_any_end(apic_lro *lro, int status, const inference_run *run, const inference_error *err, void *user_data)
+{
+  (void)lro, (void)run, (void)err;
+  *(int *)user_data = status;
+}
+
+/* Freeing the client lets the waits go on for the drain time, then cancels the one left. */
+static void freeing_the_client_drains_waits(void **state)
+{
+  fixture *f = *state;
+  mt_fault(f->mock, "{\"method\":\"POST\",\"path\":\"/runs\",\"lifecycle_ms\":60000}"); /* the first: slow */
+  inference_client_options o = {.base_url = e2e_base(f->mock), .api_key = "key"};
+  inference_client *c = NULL;
+  assert_int_equal(inference_client_new(&o, &c, NULL), 0);
+  int slow = 1, quick = 1;
+  cJSON *input = cJSON_CreateObject();
+  inference_run_request req = {.app = "a", .input = input};
+  assert_int_equal(inference_runs_run_and_wait_async(c, &req, NULL, NULL, on_any_end, &slow, NULL, NULL), 0);
+  assert_int_equal(inference_runs_run_and_wait_async(c, &req, NULL, NULL, on_any_end, &quick, NULL, NULL), 0);
+  cJSON_Delete(input);
+  inference_client_free(c, 500);
+  assert_int_equal(quick, 0);
+  assert_int_equal(slow, APIC_ERR_CANCELLED);
+}
+
 /* ---- agents ------------------------------------------------------------------------------ */
 
 typedef struct reply {
@@ -430,6 +455,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(cancelled_and_cancelled_there, setup, teardown),
     cmocka_unit_test_setup_teardown(cancelled_and_left_running, setup, teardown),
     cmocka_unit_test_setup_teardown(cancelled_from_a_status_callback, setup, teardown),
+    cmocka_unit_test_setup_teardown(freeing_the_client_drains_waits, setup, teardown),
     cmocka_unit_test_setup_teardown(whole_reply_streams_a_word_at_a_time, setup, teardown),
     cmocka_unit_test_setup_teardown(reply_resumes_after_a_drop, setup, teardown),
     cmocka_unit_test_setup_teardown(reply_stopped_mid_way_by_its_callback, setup, teardown),

@@ -21,13 +21,15 @@
 #include <cmocka.h>
 
 #include "bloomy_mock.h"
+#include "inference_mock.h"
 #include "torale_mock.h"
 
-#define MAX_EXAMPLES 32
+#define MAX_EXAMPLES 64
 #define OUT_SIZE (1 << 16)
 
 static torale_mock *torale;
 static bloomy_mock *bloomy;
+static inference_mock *inference;
 static char *expected; /* examples/expected.txt */
 
 static char *slurp(const char *path)
@@ -113,7 +115,9 @@ static int run(const char *name, const char *url, char *out, size_t size, int li
 static void test_example(void **state)
 {
   const char *name = *state;
-  const char *url = strncmp(name, "bloomy_", 7) == 0 ? bloomy_mock_url(bloomy) : torale_mock_url(torale);
+  const char *url = strncmp(name, "bloomy_", 7) == 0      ? bloomy_mock_url(bloomy)
+                    : strncmp(name, "inference_", 10) == 0 ? inference_mock_url(inference)
+                                                           : torale_mock_url(torale);
   int limit = getenv("APIC_UNDER_VALGRIND") != NULL ? 120000 : 20000;
   static char out[OUT_SIZE];
   int rc = run(name, url, out, sizeof out, limit);
@@ -143,11 +147,13 @@ static int start(void **state)
   (void)state;
   setenv("TORALE_API_KEY", "example-key", 1);
   setenv("BLOOMY_API_KEY", "example-key", 1);
+  setenv("INFERENCE_API_KEY", "example-key", 1);
   setenv("APIC_MOCK_TOKEN", "example-admin-token", 1); /* what example.c sends to the admin endpoints */
   torale_mock_options o = torale_mock_options_default();
   o.admin_token = "example-admin-token";
   expected = slurp(EXPECTED_FILE);
-  if (expected == NULL || torale_mock_start(&o, &torale, NULL) != 0 || bloomy_mock_start(&o, &bloomy, NULL) != 0)
+  if (expected == NULL || torale_mock_start(&o, &torale, NULL) != 0 || bloomy_mock_start(&o, &bloomy, NULL) != 0 ||
+      inference_mock_start(&o, &inference, NULL) != 0)
     return -1;
   return 0;
 }
@@ -157,6 +163,7 @@ static int stop(void **state)
   (void)state;
   torale_mock_stop(torale);
   bloomy_mock_stop(bloomy);
+  inference_mock_stop(inference);
   return 0;
 }
 
