@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -60,9 +61,23 @@ int example_fault(const char *base, const char *json)
   return admin(base, "faults", json, &b) == 201 ? 0 : -1;
 }
 
+/* GET BASE/__mock/stats and return one of its numbers (-1 on failure). */
+static int mock_stat(const char *base, const char *name)
+{
+  buf b = {{0}, 0};
+  if (admin(base, "stats", NULL, &b) != 200)
+    return -1;
+  cJSON *stats = cJSON_Parse(b.data);
+  int n = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(stats, name));
+  cJSON_Delete(stats);
+  return n;
+}
+
 int example_reset(const char *base)
 {
   buf b = {{0}, 0};
+  for (int i = 0; i < 100 && mock_stat(base, "active") > 0; i++)
+    nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
   return admin(base, "reset", "", &b) == 200 ? 0 : -1;
 }
 
@@ -75,11 +90,5 @@ struct cJSON *example_prompt(const char *prompt)
 
 int example_peak(const char *base)
 {
-  buf b = {{0}, 0};
-  if (admin(base, "stats", NULL, &b) != 200)
-    return -1;
-  cJSON *stats = cJSON_Parse(b.data);
-  int peak = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(stats, "peak_concurrent"));
-  cJSON_Delete(stats);
-  return peak;
+  return mock_stat(base, "peak_concurrent");
 }

@@ -11,7 +11,8 @@
 const char *example_base(int argc, char **argv);
 /* POST json to BASE/__mock/faults: the mock answers matching requests as the fault says. */
 int example_fault(const char *base, const char *json);
-/* POST BASE/__mock/reset: an empty store, no faults, the counters at zero. */
+/* POST BASE/__mock/reset: an empty store, no faults, the counters at zero (once the server has
+ * finished the requests it was answering, up to 2 s: an earlier example's stream may linger). */
 int example_reset(const char *base);
 /* GET BASE/__mock/stats and return its peak_concurrent (-1 on failure). */
 int example_peak(const char *base);

@@ -15,6 +15,7 @@
 #define DEFAULT_MAX_POLL_MS 5000u
 #define SERVER_CANCEL_TIMEOUT_MS 10000u /* the cancel request after the deadline has its own bound */
 #define STATUS_MAX 128                  /* status text kept for messages; longer ones are cut there */
+#define STREAM_END_GRACE_MS 1000u       /* after the last status, the server's own end of the stream */
 
 enum phase { STARTING, STREAMING, POLLING, PAUSED, CANCELLING, ENDING };
 enum ending { RUNNING, SUCCEEDED, FAILED, CANCELLED_THERE };
@@ -243,6 +244,8 @@ static int on_event(const void *event, void (*fn)(void), void *ud)
 {
   apic_lro *l = ud;
   (void)fn;
+  if (l->ending != RUNNING) /* past the end: nothing more to learn */
+    return l->stop != 0;
   l->in_event = 1; /* on_status may cancel the wait: apic_lro_cancel then leaves the stopping to us */
   observe(l, l->event_status_f, event);
   l->in_event = 0;
@@ -254,7 +257,12 @@ static int on_event(const void *event, void (*fn)(void), void *ud)
       l->final_event = 1;
     }
   }
-  return l->ending != RUNNING || l->stop != 0;
+  /* At the end the server ends the stream: reading on to its end (not cutting it) keeps the
+   * connection for the next request, and its slot until the server is done with it. A server
+   * that does not end it within the grace is cut off (on_timer). */
+  if (l->ending != RUNNING)
+    arm(l, STREAM_END_GRACE_MS);
+  return l->stop != 0;
 }
 
 /* The stream ended: at the end of the operation (with the resource, or a poll fetches it), on
@@ -456,6 +464,10 @@ static void on_timer(uv_timer_t *t)
   }
   if (l->stop != 0) /* the request in flight ends first */
     return;
+  if (l->ending != RUNNING && l->stream != NULL) { /* the server did not end the stream after the end */
+    apic_stream_cancel(l->stream);
+    return;
+  }
   if (!past) {
     arm(l, UINT64_MAX); /* woke early */
     return;
