@@ -74,6 +74,7 @@ typedef enum type_kind {
   TYPE_NAMED, /* a scalar, model or enum, resolved by the checker */
   TYPE_ARRAY, /* T[] */
   TYPE_GENERIC, /* NAME<T>: map<T>, and page<T> / stream<T> in return position */
+  TYPE_REFUSED, /* written as another language would; the parser said what to write */
 } type_kind;
 
 typedef enum resolved_kind {

@@ -138,8 +138,24 @@ static const char *suggestion(checker *c, const char *name, int scalars)
   return near != NULL ? near : best;
 }
 
+/* Type names other languages use, and what this one writes. */
+static const struct {
+  const char *name, *write;
+} TYPE_ALIASES[] = {
+    {"int64", "int (64 bits)"}, {"long", "int (64 bits)"}, {"integer", "int (64 bits)"}, {"int8", "int32 or int"},
+    {"int16", "int32 or int"},  {"uint8", "int32 or int"}, {"uint16", "int32 or int"},   {"uint32", "int"},
+    {"uint64", "int (signed 64 bits)"}, {"number", "float (or int)"}, {"double", "float (64 bits)"},
+    {"decimal", "float, or string for exact decimals"}, {"boolean", "bool"}, {"str", "string"}, {"text", "string"},
+    {"object", "a model (or any)"}, {"json", "any"}, {"binary", "bytes"}, {"byte", "bytes"}, {"blob", "bytes"},
+    {"timestamp", "datetime"}, {"guid", "uuid"}, {"void", "nothing: leave out the '-> T'"}};
+
 static void unknown_type(checker *c, const type *t)
 {
+  for (size_t i = 0; i < sizeof TYPE_ALIASES / sizeof TYPE_ALIASES[0]; i++)
+    if (strcmp(t->name, TYPE_ALIASES[i].name) == 0) {
+      diag_error(c->d, t->at, "unknown type '%s'; write %s", t->name, TYPE_ALIASES[i].write);
+      return;
+    }
   const char *best = suggestion(c, t->name, 1);
   if (best != NULL)
     diag_error(c->d, t->at, "unknown type '%s'; did you mean '%s'?", t->name, best);
@@ -171,6 +187,7 @@ static int resolve_type(checker *c, type *t, int where)
 {
   int in_result = where == IN_RESULT;
   switch (t->kind) {
+  case TYPE_REFUSED: return 0; /* the parser said why */
   case TYPE_ARRAY:
     if (!resolve_type(c, t->inner, where == IN_MULTIPART ? IN_MULTIPART : IN_FIELD) || !nesting_ok(c, t))
       return 0;

@@ -63,6 +63,7 @@ struct parse_ctx {
 
 #include "bigmem.h"
 #include "diag.h"
+#include "names.h"
 #include "parse.h"
 #include "lexer.h"
 
@@ -191,6 +192,30 @@ static value *collection(struct parse_ctx *ctx, value_kind k, YYLTYPE at, value 
   *p = '\0';
   v->text = text;
   return v;
+}
+
+/* `kind: "circle"`: a literal type, which this language writes as an enum of one value. */
+static void literal_type(struct parse_ctx *ctx, YYLTYPE at, const char *text)
+{
+  char value_name[NAME_MAX_LEN + 1] = "v", type_name[NAME_MAX_LEN + 1];
+  if (text[0] != '\0' && strlen(text) <= NAME_MAX_LEN && is_identifier(text, strlen(text)))
+    snprintf(value_name, sizeof value_name, "%s", text);
+  snprintf(type_name, sizeof type_name, "%c%s", value_name[0] >= 'a' && value_name[0] <= 'z' ? value_name[0] - 'a' + 'A'
+           : value_name[0], value_name + 1);
+  const char *owner = ctx->what != NULL && strcmp(ctx->what, "field") == 0 ? ctx->what_name : "x";
+  diag_error(ctx->diag, L(ctx, at), "a literal type is an enum of one value: write 'enum %s { %s; }' and '%s: %s = %s;' "
+             "(a union's tag is its @discriminator)", type_name, value_name, owner, type_name, value_name);
+}
+
+/* A type the parser refused (and said why): the checker passes over it. */
+static type *refused(struct parse_ctx *ctx, YYLTYPE at)
+{
+  type *t = NEW(type);
+  if (t != NULL) {
+    t->kind = TYPE_REFUSED;
+    t->at = L(ctx, at);
+  }
+  return t;
 }
 
 /* Only for bison's own failures ("memory exhausted": nesting deeper than its stack). */
@@ -368,6 +393,9 @@ enum_value
 enum_wire
   : %empty                       { $$ = NULL; }
   | '=' STRING                   { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_STRING, @2, ctx); $$->text = $2; }
+  | '=' FLOAT                    { $$ = NULL;
+                                   diag_error(ctx->diag, L(ctx, @2), "an enum value on the wire is text (\"...\") or a whole "
+                                              "number, not %s", $2->text); }
   | '=' INT                      { $$ = NEW(value); OOM_ABORT($$); set_value($$, VAL_INT, @2, ctx);
                                    char canonical[32]; /* the value's own spelling: 010 is 10 */
                                    snprintf(canonical, sizeof canonical, "%lld", $2->i);
@@ -451,6 +479,11 @@ type
   | type '[' ']'                 { $$ = NEW(type); OOM_ABORT($$); $$->kind = TYPE_ARRAY; $$->inner = $1; $$->at = $1->at; }
   | IDENT '<' type '>'           { $$ = NEW(type); OOM_ABORT($$); $$->kind = TYPE_GENERIC; $$->name = $1;
                                    $$->inner = $3; $$->at = L(ctx, @1); }
+  /* What other languages write, refused with what to write here. */
+  | IDENT '<' type ',' type '>'  { $$ = refused(ctx, @1); OOM_ABORT($$);
+                                   diag_error(ctx->diag, L(ctx, @4), "a map's keys are always strings: write '%s<%s>'", $1,
+                                              $5->kind == TYPE_NAMED ? $5->name : "T"); }
+  | STRING                       { $$ = refused(ctx, @1); OOM_ABORT($$); literal_type(ctx, @1, $1); }
   ;
 
 /* ---- resources and operations ---------------------------------------------------------- */

@@ -91,6 +91,16 @@ static const golden GOLDENS[] = {
     {A "model L { n: int; }\nmodel M { m: L[] = [{}]; }",
      "t.api:3:20: error: a default list holds text, numbers, bools or enum values, not a model; leave it out and set it in code"},
     {A "model M { m: string[] = {}; }", "t.api:2:25: error: default '{}' does not fit field 'm' (an array)"},
+    /* what other languages write, answered with what to write here */
+    {A "model M { kind: \"circle\"; }",
+     "t.api:2:17: error: a literal type is an enum of one value: write 'enum Circle { circle; }' and 'kind: Circle = circle;' (a union's tag is its @discriminator)"},
+    {A "model M { m: map<string, int>; }", "t.api:2:24: error: a map's keys are always strings: write 'map<int>'"},
+    {A "model M { n: int64; }", "t.api:2:14: error: unknown type 'int64'; write int (64 bits)"},
+    {A "model M { n?: number[]; }", "t.api:2:15: error: unknown type 'number'; write float (or int)"},
+    {A "model M { b: boolean; }", "t.api:2:14: error: unknown type 'boolean'; write bool"},
+    {A "model M { o: object; }", "t.api:2:14: error: unknown type 'object'; write a model (or any)"},
+    {A "model text { s: string; }\nmodel M { t: text; }", ""},
+    {A "enum E { a = 1.5; }", "t.api:2:14: error: an enum value on the wire is text (\"...\") or a whole number, not 1.5"},
 };
 
 static void test_goldens(void **state)
