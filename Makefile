@@ -15,7 +15,7 @@
 
 VERSION  := 0.1.0
 BUILD    ?= build
-PKGS      = libuv libcurl libcjson
+PKGS      = libuv libcurl libcjson libfyaml
 TEST_PKGS = cmocka libmicrohttpd
 
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wwrite-strings

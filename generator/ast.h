@@ -116,6 +116,7 @@ typedef struct type {
 typedef struct doc {
   const char **lines;
   int count;
+  int trailing; /* the last line was written after its item, on the item's line */
 } doc;
 
 typedef struct field {
@@ -198,6 +199,7 @@ typedef struct decl {
   decl_kind kind;
   const char *name; /* api name, type name, resource name; import: the path */
   loc at;
+  loc end; /* the closing '}' of a block (api, enum, model, error, resource) */
   doc doc;
   annotation *annos;
   /* D_API */

@@ -24,12 +24,16 @@ int cmd_dump(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
 
 extern const char cmd_check_usage[];
 extern const char cmd_dump_usage[];
 extern const char cmd_render_usage[];
 extern const char cmd_generate_usage[];
 extern const char cmd_diff_usage[];
+extern const char cmd_import_usage[];
+extern const char cmd_fmt_usage[];
 
 /* Prints "apic: " and the message to stderr; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...)

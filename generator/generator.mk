@@ -12,7 +12,7 @@ ALL_TARGETS += $(BUILD)/apic
 ALL_OBJS    += $(GEN_OBJS) $(GEN_PARSE)
 
 $(BUILD)/apic: $(GEN_OBJS) $(GEN_PARSE) $(GEN_EXTRA_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libcjson) -lpthread
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libcjson libfyaml) -lpthread
 
 # Bison and flex outputs live in the build tree; generated C is exempt from -Wpedantic quirks
 # only where flex/bison force it (see EXTRA_CFLAGS below).

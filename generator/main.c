@@ -11,6 +11,8 @@ const apic_command apic_commands[] = {
     {"render", cmd_render, "render one mustache template with JSON data", cmd_render_usage},
     {"generate", cmd_generate, "write the SDK for a spec", cmd_generate_usage},
     {"diff", cmd_diff, "what changed between two specs: wire, C API, C ABI", cmd_diff_usage},
+    {"import", cmd_import, "write a spec from an OpenAPI or Swagger document", cmd_import_usage},
+    {"fmt", cmd_fmt, "print specs in the canonical layout", cmd_fmt_usage},
     {NULL, NULL, NULL, NULL},
 };
 

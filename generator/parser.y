@@ -108,14 +108,14 @@ static void *node(struct parse_ctx *ctx, size_t size)
 
 static doc make_doc(struct parse_ctx *ctx, struct doc_line *lines)
 {
-  doc d = {NULL, 0};
+  doc d = {NULL, 0, 0};
   for (struct doc_line *l = lines; l != NULL; l = l->next)
     d.count++;
   if (d.count == 0)
     return d;
   d.lines = node(ctx, (size_t)d.count * sizeof *d.lines);
   if (d.lines == NULL)
-    return (doc){NULL, 0};
+    return (doc){NULL, 0, 0};
   int i = d.count;
   for (struct doc_line *l = lines; l != NULL; l = l->next)
     d.lines[--i] = l->text; /* the list is reversed */
@@ -133,6 +133,7 @@ static void add_trailing(struct parse_ctx *ctx, doc *d, const char *text)
     memcpy(lines, d->lines, (size_t)d->count * sizeof *lines);
   lines[d->count++] = text;
   d->lines = lines;
+  d->trailing = 1;
 }
 
 static decl *new_decl(struct parse_ctx *ctx, decl_kind k, const char *name, YYLTYPE at,
@@ -287,7 +288,7 @@ ident_like
 api_decl
   : docs "api" ident_like '{' api_items '}'
                                  { $$ = new_decl(ctx, D_API, $3, @3, $1); OOM_ABORT($$);
-                                   REVERSE(api_item, $5); $$->items = $5; }
+                                   REVERSE(api_item, $5); $$->items = $5; $$->end = L(ctx, @6); }
   ;
 
 api_items
@@ -369,7 +370,7 @@ enum_decl
   : docs "enum" ident_like annos '{' enum_values '}'
                                  { $$ = new_decl(ctx, D_ENUM, $3, @3, $1); OOM_ABORT($$);
                                    REVERSE(annotation, $4); $$->annos = $4;
-                                   REVERSE(enum_value, $6); $$->values = $6; }
+                                   REVERSE(enum_value, $6); $$->values = $6; $$->end = L(ctx, @7); }
   ;
 
 enum_values
@@ -408,7 +409,7 @@ model_decl
   : docs "model" ident_like extends annos '{' fields '}'
                                  { $$ = new_decl(ctx, D_MODEL, $3, @3, $1); OOM_ABORT($$);
                                    $$->bases = $4; REVERSE(annotation, $5); $$->annos = $5;
-                                   REVERSE(field, $7); $$->fields = $$->own_fields = $7; }
+                                   REVERSE(field, $7); $$->fields = $$->own_fields = $7; $$->end = L(ctx, @8); }
   ;
 
 error_decl
@@ -416,7 +417,7 @@ error_decl
                                  { $$ = new_decl(ctx, D_ERROR, $3, @3, $1); OOM_ABORT($$);
                                    $$->status = $4; $$->status_at = L(ctx, @4);
                                    $$->bases = $5; REVERSE(annotation, $6); $$->annos = $6;
-                                   REVERSE(field, $8); $$->fields = $$->own_fields = $8; }
+                                   REVERSE(field, $8); $$->fields = $$->own_fields = $8; $$->end = L(ctx, @9); }
   ;
 
 union_decl
@@ -492,7 +493,7 @@ resource_decl
   : docs "resource" ident_like STRING annos '{' ops '}'
                                  { $$ = new_decl(ctx, D_RESOURCE, $3, @3, $1); OOM_ABORT($$);
                                    $$->path = $4; REVERSE(annotation, $5); $$->annos = $5;
-                                   REVERSE(operation, $7); $$->ops = $7; }
+                                   REVERSE(operation, $7); $$->ops = $7; $$->end = L(ctx, @8); }
   ;
 
 ops

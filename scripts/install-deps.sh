@@ -5,7 +5,7 @@
 # make runs it with --if-missing, so a fresh machine goes from clone to green with `make test`.
 set -u
 
-PKGS="flex bison pkg-config libcurl4-openssl-dev libuv1-dev libcjson-dev libcmocka-dev libmicrohttpd-dev"
+PKGS="flex bison pkg-config libcurl4-openssl-dev libuv1-dev libcjson-dev libcmocka-dev libmicrohttpd-dev libfyaml-dev"
 # Tools the tests and benchmarks use: valgrind for leak checks, clang for the fuzz targets,
 # cmake for building generated SDKs with their CMakeLists.txt, openssl to make the runtime
 # tests' self-signed certificates, nghttpd (nghttp2-server) as their HTTP/2 server, abidiff
@@ -17,7 +17,7 @@ have_all() {
 		command -v pkg-config >/dev/null 2>&1 && command -v cmake >/dev/null 2>&1 &&
 		command -v openssl >/dev/null 2>&1 && { [ -x /usr/sbin/nghttpd ] || command -v nghttpd >/dev/null 2>&1; } &&
 		command -v abidiff >/dev/null 2>&1 &&
-		pkg-config --exists libcurl libuv libcjson cmocka libmicrohttpd 2>/dev/null
+		pkg-config --exists libcurl libuv libcjson cmocka libmicrohttpd libfyaml 2>/dev/null
 }
 
 if [ "${1:-}" = "--if-missing" ] && have_all; then

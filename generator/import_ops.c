@@ -1,0 +1,1102 @@
+/* Paths and operations into resources (docs/import.md, "Operations"): an operation goes to the
+ * resource of its first tag (or of its path's first segment, --by-path), named after its
+ * operationId; parameters, the JSON body, the success result and the error responses are
+ * mapped where the language has the construct and noted where it does not. Error responses
+ * become error types, one per status, shared by the operations that answer with it. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "import_internal.h"
+
+#define MAX_PATH_PARAMS 32
+
+static const char *const METHODS[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace", NULL};
+static const char *const PATH_KEYS[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace",
+                                        "parameters", "servers", "description", "$ref", NULL};
+static const char *const OP_KEYS[] = {"tags", "description", "operationId", "parameters", "requestBody",
+                                      "responses", "deprecated", "security", "callbacks", "servers",
+                                      "consumes", "produces", "schemes", NULL};
+static const char *const PARAM_KEYS[] = {"name", "in", "description", "required", "deprecated", "schema", "content",
+                                         "style", "explode", "allowEmptyValue", "allowReserved", "collectionFormat",
+                                         "$ref", NULL};
+static const char *const BODY_KEYS[] = {"description", "content", "required", NULL};
+static const char *const RESPONSE_KEYS[] = {"description", "content", "headers", "links", "schema", NULL};
+static const char *const MEDIA_KEYS[] = {"schema", "encoding", NULL};
+
+/* A resource being filled: its declaration and operation names so far. */
+typedef struct resource_acc {
+  decl *d;
+  name_table op_names;
+  operation **tail;
+} resource_acc;
+
+/* An operation's error response with a schema: to be shared by status (build_errors). */
+typedef struct err_use {
+  char status[4];       /* "404", "4XX" */
+  const char *identity; /* the schema's: its $ref target, or its own place */
+  struct fy_node *schema, *response;
+  imp_doc *doc;
+  const char *pointer; /* of the response */
+  operation *op;
+} err_use;
+
+typedef struct op_comment {
+  const void *node;
+  const char *text;
+} op_comment;
+
+struct imp_ops {
+  resource_acc **res;
+  size_t nres, res_cap;
+  name_table res_names; /* resource names taken */
+  name_table res_keys;  /* a tag (or segment) as written -> its resource_acc */
+  err_use *errs;
+  size_t nerrs, errs_cap;
+  op_comment *comments;
+  size_t ncomments, comments_cap;
+  decl *errors; /* the error declarations, in status order */
+};
+
+/* The operation being built. */
+typedef struct op_ctx {
+  operation *op;
+  const char *pascal; /* its name in PascalCase: inline types are named after it */
+  name_table params;  /* its parameters' names: one scope for path, query and headers */
+  struct {
+    const char *wire;
+    field *f;
+  } path[MAX_PATH_PARAMS];
+  int npath;
+  struct fy_node *consumes, *produces; /* Swagger 2.0 */
+  int has_result;
+  type *stream_event; /* the events of a stream it also answers with (add_stream_op) */
+} op_ctx;
+
+static int grow(void **items, size_t *cap, size_t count, size_t size)
+{
+  if (count < *cap)
+    return 0;
+  size_t n = *cap ? *cap * 2 : 64;
+  void *grown = realloc(*items, n * size);
+  if (grown == NULL)
+    return -1;
+  *items = grown;
+  *cap = n;
+  return 0;
+}
+
+static void append_field(field **list, field *f)
+{
+  while (*list != NULL)
+    list = &(*list)->next;
+  *list = f;
+}
+
+/* ---- media types ------------------------------------------------------------------------- */
+
+/* application/json, anything+json, with or without parameters; * / * too. */
+static int is_json_media(const char *mt)
+{
+  size_t n = strcspn(mt, ";");
+  while (n > 0 && mt[n - 1] == ' ')
+    n--;
+  return (n == 16 && strncasecmp(mt, "application/json", 16) == 0) || (n > 5 && strncasecmp(mt + n - 5, "+json", 5) == 0) ||
+         (n == 3 && strncmp(mt, "*/*", 3) == 0);
+}
+
+static int is_sse_media(const char *mt)
+{
+  return strncasecmp(mt, "text/event-stream", 17) == 0;
+}
+
+/* Why a body or result of media type mt is not carried. */
+static const char *media_why(const char *mt)
+{
+  if (strncasecmp(mt, "multipart/", 10) == 0)
+    return gap_why(GAP_MULTIPART_BODY);
+  if (strncasecmp(mt, "application/x-www-form-urlencoded", 33) == 0)
+    return gap_why(GAP_FORM_BODY);
+  if (strncasecmp(mt, "text/", 5) == 0 || strstr(mt, "xml") != NULL)
+    return "apic clients speak JSON";
+  return gap_why(GAP_BINARY);
+}
+
+/* Whether a Swagger 2.0 consumes/produces list allows JSON (an absent one does). */
+static int allows_json(imp *im, struct fy_node *list)
+{
+  if (list == NULL)
+    return 1;
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, list, &it)) != NULL;)
+    if (node_str(v) != NULL && is_json_media(node_str(v)))
+      return 1;
+  return 0;
+}
+
+/* ---- resources ---------------------------------------------------------------------------- */
+
+static resource_acc *resource_for(imp *im, const char *key)
+{
+  struct imp_ops *o = im->ops;
+  resource_acc *r = name_table_get(&o->res_keys, key);
+  if (r != NULL)
+    return r;
+  if (grow((void **)&o->res, &o->res_cap, o->nres, sizeof *o->res) != 0 || (r = calloc(1, sizeof *r)) == NULL ||
+      name_table_init(&r->op_names) != 0) {
+    free(r);
+    im->rep->failed = 1;
+    return NULL;
+  }
+  o->res[o->nres++] = r;
+  int owner = im->owner;
+  im->owner = IMP_OWNER_OPS; /* resources go last; decl_new orders them by creation */
+  r->d = decl_new(im, D_RESOURCE, name_member(im, &o->res_names, key));
+  im->owner = owner;
+  if (r->d != NULL) {
+    r->d->path = "";
+    r->tail = &r->d->ops;
+  }
+  char *k = imp_strdup(im, key);
+  if (k != NULL)
+    name_table_put(&o->res_keys, k, r);
+  return r->d != NULL ? r : NULL;
+}
+
+/* The path's first literal segment ("pets" of "/pets/{id}"), or "root". */
+static const char *first_segment(imp *im, const char *path)
+{
+  while (*path == '/')
+    path++;
+  size_t n = strcspn(path, "/{?");
+  return n > 0 ? imp_printf(im, "%.*s", (int)n, path) : "root";
+}
+
+/* The resource's path: the literal segments all its operations' paths start with. */
+static void settle_resource_path(imp *im, resource_acc *r)
+{
+  const operation *first = r->d->ops;
+  if (first == NULL)
+    return;
+  size_t common = strlen(first->path);
+  for (const operation *op = first->next; op != NULL; op = op->next) {
+    size_t i = 0;
+    while (i < common && op->path[i] == first->path[i])
+      i++;
+    common = i;
+  }
+  /* Back to a segment boundary, before any placeholder. */
+  const char *brace = memchr(first->path, '{', common);
+  if (brace != NULL)
+    common = (size_t)(brace - first->path);
+  for (const operation *op = first; op != NULL; op = op->next)
+    while (common > 0 && op->path[common] != '\0' && op->path[common] != '/')
+      common--;
+  while (common > 0 && first->path[common - 1] == '/')
+    common--;
+  r->d->path = imp_printf(im, "%.*s", (int)common, first->path);
+  for (operation *op = r->d->ops; op != NULL; op = op->next)
+    op->path += common;
+}
+
+/* ---- parameters ----------------------------------------------------------------------------- */
+
+static int is_scalar_type(imp *im, const type *t)
+{
+  return t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") != 0 && mapped_model(im, t) == NULL;
+}
+
+/* The type a parameter's schema maps to, where it is allowed: path and header parameters take
+ * scalars, query parameters scalars and arrays of scalars. Returns NULL (noted) when dropped. */
+static type *param_type(imp *im, struct fy_node *p, const char *in, const mapped *m)
+{
+  type *t = m->t;
+  int scalar = is_scalar_type(im, t);
+  int scalar_array = t != NULL && t->kind == TYPE_ARRAY && is_scalar_type(im, t->inner);
+  if (scalar || (scalar_array && strcmp(in, "query") == 0))
+    return t;
+  if (t != NULL && strcmp(in, "query") == 0 && (t->kind == TYPE_GENERIC || mapped_model(im, t) != NULL)) {
+    note(im, p, NULL, 1, gap_why(GAP_QUERY_MAP), "query parameter '%s'", node_str(node_get(im, p, "name")));
+    return NULL;
+  }
+  if (t != NULL && t->kind == TYPE_ARRAY && strcmp(in, "query") == 0) {
+    note(im, p, NULL, 1, "the language has only arrays of scalars in the query", "query parameter '%s'",
+         node_str(node_get(im, p, "name")));
+    return NULL;
+  }
+  note(im, p, NULL, 0, "the language has only scalar path and header parameters (a caller passes the text)",
+       "%s parameter '%s' as a string", in, node_str(node_get(im, p, "name")));
+  return type_named(im, "string");
+}
+
+/* How a query array is written: the language sends repeated keys (form, explode: true; 2.0's
+ * multi); other styles are noted. */
+static void note_style(imp *im, struct fy_node *p, const char *in, const type *t)
+{
+  const char *style = node_str(node_get(im, p, "style"));
+  int explode = node_bool(node_get(im, p, "explode"), style == NULL || strcmp(style, "form") == 0);
+  if (strcmp(in, "query") != 0 || t == NULL || t->kind != TYPE_ARRAY)
+    return;
+  if (im->oas == 20) {
+    const char *cf = node_str(node_get(im, p, "collectionFormat"));
+    if (cf == NULL || strcmp(cf, "multi") != 0)
+      note(im, p, "collectionFormat", 0, "the language sends arrays as repeated keys", "collectionFormat '%s'",
+           cf != NULL ? cf : "csv");
+  } else if ((style != NULL && strcmp(style, "form") != 0) || !explode) {
+    note(im, p, style != NULL ? "style" : "explode", 0, "the language sends arrays as repeated keys",
+         "style '%s'%s", style != NULL ? style : "form", explode ? "" : " without explode");
+  }
+}
+
+/* The schema of a parameter: 3.x's schema (or content's), or the 2.0 parameter itself. */
+static struct fy_node *param_schema(imp *im, struct fy_node *p, size_t *pushed)
+{
+  *pushed = im->ptr.len;
+  if (im->oas == 20) {
+    void *it = NULL;
+    const char *key;
+    struct fy_node *v;
+    while (map_next(im, p, &it, &key, &v)) /* its own keys and the schema's, side by side */
+      if (!schema_keyword(key) && !key_ignored(key) && strcmp(key, "name") != 0 && strcmp(key, "in") != 0 &&
+          strcmp(key, "collectionFormat") != 0 && strcmp(key, "allowEmptyValue") != 0 && strcmp(key, "$ref") != 0)
+        note(im, p, key, 1, "apic import does not know it", "parameter keyword '%s'", key);
+    im->skip_keys = 1;
+    return p;
+  }
+  note_unknown_keys(im, p, PARAM_KEYS, "parameter keyword");
+  struct fy_node *schema = node_get(im, p, "schema");
+  if (schema != NULL) {
+    ptr_push(im, "schema");
+    return schema;
+  }
+  struct fy_node *content = node_get(im, p, "content");
+  void *it = NULL;
+  const char *mt;
+  struct fy_node *media;
+  if (map_next(im, content, &it, &mt, &media)) {
+    note(im, p, "content", 0, "the language writes parameters as plain text", "a '%s' parameter as its schema's type", mt);
+    ptr_push(im, "content");
+    ptr_push(im, mt);
+    ptr_push(im, "schema");
+    return node_get(im, media, "schema");
+  }
+  return NULL;
+}
+
+/* Whether a header parameter is one OpenAPI says to ignore. */
+static int ignored_header(const char *name)
+{
+  return strcasecmp(name, "Accept") == 0 || strcasecmp(name, "Content-Type") == 0 ||
+         strcasecmp(name, "Authorization") == 0;
+}
+
+static void map_body_schema(imp *im, op_ctx *oc, struct fy_node *schema, struct fy_node *at);
+
+static void map_param(imp *im, op_ctx *oc, struct fy_node *p)
+{
+  const char *name = node_string(node_get(im, p, "name")), *in = node_str(node_get(im, p, "in"));
+  if (name == NULL || in == NULL) {
+    note(im, p, NULL, 1, "a parameter needs a name and a place (in)", "a parameter without name or in");
+    return;
+  }
+  if (strcmp(in, "body") == 0) { /* Swagger 2.0 */
+    size_t len = ptr_push(im, "schema");
+    map_body_schema(im, oc, node_get(im, p, "schema"), p);
+    ptr_pop(im, len);
+    return;
+  }
+  if (strcmp(in, "formData") == 0) {
+    int multipart = 0;
+    void *it = NULL;
+    for (struct fy_node *v; (v = seq_next(im, oc->consumes, &it)) != NULL;)
+      multipart |= node_str(v) != NULL && strncasecmp(node_str(v), "multipart/", 10) == 0;
+    note(im, p, NULL, 1, gap_why(multipart ? GAP_MULTIPART_BODY : GAP_FORM_BODY), "form parameter '%s'", name);
+    return;
+  }
+  if (strcmp(in, "cookie") == 0) {
+    note(im, p, NULL, 1, "apic clients send no cookies", "cookie parameter '%s'", name);
+    return;
+  }
+  if (strcmp(in, "header") == 0 && ignored_header(name)) {
+    note(im, p, NULL, 1, "OpenAPI says to ignore it: the client sets that header itself", "header parameter '%s'", name);
+    return;
+  }
+  if (strcmp(in, "path") != 0 && strcmp(in, "query") != 0 && strcmp(in, "header") != 0) {
+    note(im, p, "in", 1, "it is not a place a parameter can be", "parameter '%s' in '%s'", name, in);
+    return;
+  }
+  size_t len;
+  struct fy_node *schema = param_schema(im, p, &len);
+  char pascal[128];
+  pascal_case(name, pascal, sizeof pascal);
+  mapped m = {0};
+  schema_map(im, schema, imp_printf(im, "%s%s", oc->pascal, pascal), &m);
+  ptr_pop(im, len);
+  type *t = param_type(im, p, in, &m);
+  if (t == NULL)
+    return;
+  note_style(im, p, in, t);
+  if (m.nullable && !(schema == NULL))
+    note(im, p, NULL, 0, "the language has no null parameters", "nullable parameter '%s' as a non-null one", name);
+  field *f = field_new(im, name_member(im, &oc->params, name), t);
+  if (f == NULL)
+    return;
+  int is_path = strcmp(in, "path") == 0;
+  f->optional = !is_path && !node_bool(node_get(im, p, "required"), 0);
+  f->def = m.def != NULL && m.def->kind != VAL_NULL ? m.def : NULL;
+  f->annos = m.annos;
+  f->doc = doc_text(im, node_string(node_get(im, p, "description")));
+  if (f->doc.count == 0 && m.desc != NULL)
+    f->doc = doc_text(im, m.desc);
+  if (strcmp(in, "header") == 0)
+    anno_add(im, &f->annos, "header", value_string(im, imp_strdup(im, name)));
+  else if (!is_path && strcmp(f->name, name) != 0)
+    anno_add(im, &f->annos, "json", value_string(im, imp_strdup(im, name)));
+  if (node_bool(node_get(im, p, "deprecated"), 0) || m.deprecated)
+    anno_add(im, &f->annos, "deprecated", NULL);
+  if (is_path) {
+    if (oc->npath == MAX_PATH_PARAMS) {
+      note(im, p, NULL, 1, "the language takes at most 32 path parameters", "path parameter '%s'", name);
+      return;
+    }
+    oc->path[oc->npath].wire = name;
+    oc->path[oc->npath++].f = f;
+    append_field(&oc->op->path_params, f);
+  } else {
+    append_field(strcmp(in, "query") == 0 ? &oc->op->query_params : &oc->op->header_params, f);
+  }
+}
+
+/* The parameters of the path item and of the operation (which wins for the same name and in),
+ * each mapped at its own place. */
+static void map_params(imp *im, op_ctx *oc, struct fy_node *item_params, struct fy_node *op_params,
+                       const char *item_pointer)
+{
+  struct fy_node *lists[2] = {item_params, op_params};
+  for (int l = 0; l < 2; l++) {
+    imp_place saved;
+    if (l == 0)
+      place_enter(im, &saved, im->doc, item_pointer);
+    size_t len = ptr_push(im, "parameters");
+    void *it = NULL;
+    int i = 0;
+    for (struct fy_node *p; (p = seq_next(im, lists[l], &it)) != NULL; i++) {
+      size_t l2 = ptr_push_index(im, i);
+      imp_doc *dc;
+      const char *pointer;
+      struct fy_node *target = ref_follow(im, p, &dc, &pointer);
+      if (l == 0 && target != NULL) { /* overridden by the operation's own? */
+        const char *name = node_str(node_get(im, target, "name")), *in = node_str(node_get(im, target, "in"));
+        int overridden = 0;
+        void *it2 = NULL;
+        for (struct fy_node *q; name != NULL && in != NULL && (q = seq_next(im, op_params, &it2)) != NULL;) {
+          imp_doc *d2;
+          const char *p2;
+          im->quiet++;
+          struct fy_node *t2 = ref_follow(im, q, &d2, &p2);
+          im->quiet--;
+          overridden |= t2 != NULL && node_str(node_get(im, t2, "name")) != NULL &&
+                        strcmp(node_str(node_get(im, t2, "name")), name) == 0 &&
+                        node_str(node_get(im, t2, "in")) != NULL && strcmp(node_str(node_get(im, t2, "in")), in) == 0;
+        }
+        if (overridden)
+          target = NULL;
+      }
+      if (target != NULL) {
+        imp_place at;
+        place_enter(im, &at, dc, pointer);
+        map_param(im, oc, target);
+        place_leave(im, &at);
+      }
+      ptr_pop(im, l2);
+    }
+    ptr_pop(im, len);
+    if (l == 0)
+      place_leave(im, &saved);
+  }
+}
+
+/* The path with each {placeholder} renamed to its parameter's name (undeclared ones become
+ * valid names too); declared path parameters the path does not have are dropped, noted. */
+static const char *settle_path(imp *im, op_ctx *oc, const char *path)
+{
+  strbuf b = {0};
+  int used[MAX_PATH_PARAMS] = {0};
+  for (const char *p = path; *p != '\0';) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    if (close == NULL) {
+      sb_append(&b, p, 1);
+      p++;
+      continue;
+    }
+    char *wire = imp_printf(im, "%.*s", (int)(close - p - 1), p + 1);
+    const char *name = NULL;
+    for (int i = 0; i < oc->npath && wire != NULL && name == NULL; i++)
+      if (strcmp(oc->path[i].wire, wire) == 0)
+        name = oc->path[i].f->name, used[i] = 1;
+    if (name == NULL && wire != NULL)
+      name = name_member(im, &oc->params, wire);
+    sb_printf(&b, "{%s}", name != NULL ? name : "param");
+    p = close + 1;
+  }
+  field **link = &oc->op->path_params;
+  for (int i = 0; i < oc->npath; i++) {
+    if (!used[i]) {
+      note(im, NULL, "parameters", 1, "the path has no such placeholder", "path parameter '%s'", oc->path[i].wire);
+      *link = (*link)->next;
+    } else {
+      link = &(*link)->next;
+    }
+  }
+  char *out = b.failed ? NULL : imp_strdup(im, b.data != NULL ? b.data : "");
+  sb_free(&b);
+  return out != NULL ? out : "";
+}
+
+/* ---- bodies -------------------------------------------------------------------------------- */
+
+/* A JSON body's schema: a model, or an array of models (an inline object is declared as
+ * <Operation>Request). */
+static void map_body_schema(imp *im, op_ctx *oc, struct fy_node *schema, struct fy_node *at)
+{
+  if (im->oas == 20 && !allows_json(im, oc->consumes)) {
+    note(im, at, NULL, 1, "apic clients speak JSON", "a body the operation consumes only as other media types");
+    return;
+  }
+  mapped m;
+  schema_map(im, schema, imp_printf(im, "%sRequest", oc->pascal), &m);
+  type *t = m.t;
+  const type *item = t != NULL && t->kind == TYPE_ARRAY ? t->inner : t;
+  if (mapped_model(im, item) != NULL)
+    oc->op->body = t;
+  else
+    note(im, schema, NULL, 1, gap_why(GAP_SCALAR_BODY), "a body that is not a model");
+}
+
+static void map_request_body(imp *im, op_ctx *oc, struct fy_node *rb)
+{
+  imp_doc *dc;
+  const char *pointer;
+  size_t len = ptr_push(im, "requestBody");
+  struct fy_node *body = ref_follow(im, rb, &dc, &pointer);
+  imp_place saved;
+  place_enter(im, &saved, dc, pointer);
+  note_unknown_keys(im, body, BODY_KEYS, "request body keyword");
+  struct fy_node *content = node_get(im, body, "content");
+  const char *json = NULL, *mt;
+  struct fy_node *media, *json_media = NULL;
+  void *it = NULL;
+  while (map_next(im, content, &it, &mt, &media))
+    if (json == NULL && is_json_media(mt))
+      json = mt, json_media = media;
+  size_t l2 = ptr_push(im, "content");
+  it = NULL;
+  while (map_next(im, content, &it, &mt, &media))
+    if (media != json_media)
+      note(im, media, mt, 1, media_why(mt), json != NULL ? "the '%s' form of the body" : "a '%s' body", mt);
+  if (json_media != NULL) {
+    size_t l3 = ptr_push(im, json);
+    note_unknown_keys(im, json_media, MEDIA_KEYS, "media type keyword");
+    ptr_push(im, "schema");
+    map_body_schema(im, oc, node_get(im, json_media, "schema"), json_media);
+    ptr_pop(im, l3);
+  }
+  ptr_pop(im, l2);
+  if (oc->op->body != NULL && !node_bool(node_get(im, body, "required"), 0))
+    note(im, body, NULL, 0, gap_why(GAP_OPTIONAL_BODY), "an optional body as a required one");
+  place_leave(im, &saved);
+  ptr_pop(im, len);
+}
+
+/* ---- results --------------------------------------------------------------------------------- */
+
+/* The result type for a success schema: a model or an array of models (an inline object is
+ * declared as <Operation>Response); NULL, noted, for what the language cannot return yet. */
+static type *result_type(imp *im, op_ctx *oc, struct fy_node *schema, const char *suffix)
+{
+  mapped m;
+  schema_map(im, schema, imp_printf(im, "%s%s", oc->pascal, suffix), &m);
+  type *t = m.t;
+  const type *item = t != NULL && t->kind == TYPE_ARRAY ? t->inner : t;
+  if (mapped_model(im, item) != NULL)
+    return t;
+  if (t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") == 0)
+    note(im, schema, NULL, 1, gap_why(GAP_ANY_RESULT), "a result of type any");
+  else
+    note(im, schema, NULL, 1, gap_why(GAP_SCALAR_RESULT), "a result that is not a model or an array of models");
+  return NULL;
+}
+
+/* An operation answering JSON or a stream (say, `stream: true` in the body): the stream is a
+ * second operation, <name>_stream, after it. */
+static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
+{
+  operation *s = ast_alloc(im->arena, sizeof *s);
+  if (s == NULL) {
+    im->rep->failed = 1;
+    return;
+  }
+  *s = *oc->op;
+  s->next = NULL;
+  s->name = name_op(im, &r->op_names, r->d->name, imp_printf(im, "%s_stream", oc->op->name));
+  s->ret = type_generic(im, "stream", oc->stream_event);
+  s->annos = NULL;
+  if (find_anno(oc->op->annos, "deprecated") != NULL)
+    anno_add(im, &s->annos, "deprecated", NULL);
+  s->doc = (doc){NULL, 0, 0};
+  doc_append(im, &s->doc, imp_printf(im, "%s, as server-sent events.", oc->op->name));
+  *r->tail = s;
+  r->tail = &s->next;
+}
+
+static void note_headers(imp *im, struct fy_node *resp)
+{
+  void *it = NULL;
+  const char *name;
+  struct fy_node *h;
+  size_t len = ptr_push(im, "headers");
+  while (map_next(im, node_get(im, resp, "headers"), &it, &name, &h))
+    note(im, h, name, 1, gap_why(GAP_RESPONSE_HEADERS), "response header '%s'", name);
+  ptr_pop(im, len);
+}
+
+/* A success response: its JSON schema is the result, an event stream a stream<Event>. */
+static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
+{
+  note_unknown_keys(im, resp, RESPONSE_KEYS, "response keyword");
+  note_headers(im, resp);
+  if (node_get(im, resp, "links") != NULL)
+    note(im, resp, "links", 1, "the language has no links between operations", "links");
+  if (im->oas == 20) {
+    struct fy_node *schema = node_get(im, resp, "schema");
+    if (schema != NULL && !allows_json(im, oc->produces))
+      note(im, schema, NULL, 1, "apic clients speak JSON", "a result the operation produces only as other media types");
+    else if (schema != NULL) {
+      size_t len = ptr_push(im, "schema");
+      oc->op->ret = result_type(im, oc, schema, "Response");
+      ptr_pop(im, len);
+    }
+    oc->has_result = schema != NULL;
+    return;
+  }
+  struct fy_node *content = node_get(im, resp, "content"), *media, *json = NULL, *sse = NULL;
+  const char *mt, *json_mt = NULL, *sse_mt = NULL;
+  void *it = NULL;
+  while (map_next(im, content, &it, &mt, &media)) {
+    if (json == NULL && is_json_media(mt))
+      json = media, json_mt = mt;
+    else if (sse == NULL && is_sse_media(mt))
+      sse = media, sse_mt = mt;
+  }
+  size_t len = ptr_push(im, "content");
+  it = NULL;
+  while (map_next(im, content, &it, &mt, &media))
+    if (media != json && media != sse)
+      note(im, media, mt, 1, media_why(mt), "a '%s' result", mt);
+  oc->has_result = content != NULL && fy_node_mapping_item_count(content) > 0;
+  if (json != NULL) {
+    size_t l2 = ptr_push(im, json_mt);
+    note_unknown_keys(im, json, MEDIA_KEYS, "media type keyword");
+    ptr_push(im, "schema");
+    oc->op->ret = result_type(im, oc, node_get(im, json, "schema"), "Response");
+    ptr_pop(im, l2);
+  }
+  if (sse != NULL) {
+    size_t l2 = ptr_push(im, sse_mt);
+    ptr_push(im, "schema");
+    mapped m;
+    schema_map(im, node_get(im, sse, "schema"), imp_printf(im, "%sEvent", oc->pascal), &m);
+    if (mapped_model(im, m.t) == NULL)
+      note(im, node_get(im, sse, "schema"), NULL, 1,
+           m.t != NULL && m.t->kind == TYPE_NAMED && strcmp(m.t->name, "any") == 0 ? gap_why(GAP_UNION)
+                                                                                   : "a stream's events must be a model",
+           "an event stream");
+    else if (json != NULL)
+      oc->stream_event = m.t;
+    else
+      oc->op->ret = type_generic(im, "stream", m.t);
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+}
+
+/* ---- errors -------------------------------------------------------------------------------- */
+
+static void record_error(imp *im, op_ctx *oc, const char *status, struct fy_node *resp)
+{
+  struct fy_node *schema = NULL;
+  size_t len = im->ptr.len;
+  if (im->oas == 20) {
+    schema = node_get(im, resp, "schema");
+    ptr_push(im, "schema");
+  } else {
+    const char *mt;
+    struct fy_node *media;
+    void *it = NULL;
+    while (schema == NULL && map_next(im, node_get(im, resp, "content"), &it, &mt, &media))
+      if (is_json_media(mt)) {
+        schema = node_get(im, media, "schema");
+        ptr_push(im, "content");
+        ptr_push(im, mt);
+        ptr_push(im, "schema");
+      }
+  }
+  if (schema == NULL) { /* no payload to type: the client reports the status */
+    ptr_pop(im, len);
+    return;
+  }
+  struct imp_ops *o = im->ops;
+  if (grow((void **)&o->errs, &o->errs_cap, o->nerrs, sizeof *o->errs) != 0) {
+    im->rep->failed = 1;
+    ptr_pop(im, len);
+    return;
+  }
+  err_use *e = &o->errs[o->nerrs++];
+  memset(e, 0, sizeof *e);
+  snprintf(e->status, sizeof e->status, "%s", status);
+  imp_doc *dc;
+  const char *pointer;
+  im->quiet++;
+  struct fy_node *target = ref_follow(im, schema, &dc, &pointer);
+  im->quiet--;
+  e->identity = target != NULL && ref_of(im, schema) != NULL ? ref_key(im, dc, pointer) : ref_key(im, im->doc, im->ptr.data);
+  e->schema = schema;
+  e->response = resp;
+  e->doc = im->doc;
+  ptr_pop(im, len);
+  e->pointer = imp_strdup(im, im->ptr.data != NULL ? im->ptr.data : "#");
+  e->op = oc->op;
+}
+
+/* An error's name by its status (docs/import.md). */
+static const char *error_name(const char *status)
+{
+  static const struct {
+    const char *status, *name;
+  } names[] = {{"400", "BadRequestError"}, {"401", "UnauthorizedError"}, {"402", "PaymentRequiredError"},
+               {"403", "ForbiddenError"}, {"404", "NotFoundError"}, {"405", "MethodNotAllowedError"},
+               {"406", "NotAcceptableError"}, {"408", "RequestTimeoutError"}, {"409", "ConflictError"},
+               {"410", "GoneError"}, {"412", "PreconditionFailedError"}, {"413", "PayloadTooLargeError"},
+               {"415", "UnsupportedMediaTypeError"}, {"422", "UnprocessableEntityError"}, {"423", "LockedError"},
+               {"429", "TooManyRequestsError"}, {"500", "InternalServerError"}, {"501", "NotImplementedError"},
+               {"502", "BadGatewayError"}, {"503", "ServiceUnavailableError"}, {"504", "GatewayTimeoutError"},
+               {"4XX", "ClientError"}, {"5XX", "ServerError"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(names[i].status, status) == 0)
+      return names[i].name;
+  return NULL;
+}
+
+static int status_order(const char *s)
+{
+  return s[1] == 'X' ? 1000 + s[0] : atoi(s);
+}
+
+static int cmp_status(const void *a, const void *b)
+{
+  const err_use *x = a, *y = b;
+  int d = status_order(x->status) - status_order(y->status);
+  return d != 0 ? d : (x < y ? -1 : x > y);
+}
+
+static void add_op_error(imp *im, operation *op, const char *name)
+{
+  name_ref **link = &op->errors;
+  for (; *link != NULL; link = &(*link)->next)
+    if (strcmp((*link)->name, name) == 0)
+      return;
+  name_ref *n = ast_alloc(im->arena, sizeof *n);
+  if (n == NULL) {
+    im->rep->failed = 1;
+    return;
+  }
+  n->name = name;
+  *link = n;
+  op->has_errors = 1;
+}
+
+/* Headers of an error response with scalar types: fields that come from the header. */
+static void add_error_headers(imp *im, decl *e, struct fy_node *resp)
+{
+  name_table scope;
+  if (name_table_init(&scope) != 0)
+    return;
+  for (const field *f = e->fields; f != NULL; f = f->next)
+    name_table_put(&scope, f->name, (void *)f);
+  void *it = NULL;
+  const char *name;
+  struct fy_node *h;
+  size_t len = ptr_push(im, "headers");
+  while (map_next(im, node_get(im, resp, "headers"), &it, &name, &h)) {
+    size_t l2 = ptr_push(im, name);
+    mapped m;
+    imp_doc *dc;
+    const char *pointer;
+    struct fy_node *hd = ref_follow(im, h, &dc, &pointer);
+    ptr_push(im, "schema");
+    schema_map(im, im->oas == 20 ? hd : node_get(im, hd, "schema"), imp_printf(im, "%s%s", e->name, name), &m);
+    ptr_pop(im, l2);
+    if (!is_scalar_type(im, m.t)) {
+      note(im, h, NULL, 1, "an error field from a header must be a scalar", "error header '%s'", name);
+      continue;
+    }
+    field *f = field_new(im, name_member(im, &scope, name), m.t);
+    if (f == NULL)
+      break;
+    f->optional = 1;
+    f->doc = doc_text(im, node_string(node_get(im, hd, "description")));
+    f->annos = m.annos;
+    anno_add(im, &f->annos, "header", value_string(im, imp_strdup(im, name)));
+    append_field(&e->fields, f);
+  }
+  ptr_pop(im, len);
+  name_table_free(&scope);
+}
+
+/* One error declaration per status, from the schema most operations answer it with; the
+ * operations answering with another schema for the same status are noted. */
+static void build_errors(imp *im)
+{
+  struct imp_ops *o = im->ops;
+  qsort(o->errs, o->nerrs, sizeof *o->errs, cmp_status);
+  for (size_t i = 0; i < o->nerrs;) {
+    size_t end = i;
+    while (end < o->nerrs && strcmp(o->errs[end].status, o->errs[i].status) == 0)
+      end++;
+    /* The winner: the identity used most; the first among equals. */
+    const err_use *win = &o->errs[i];
+    size_t best = 0;
+    for (size_t a = i; a < end; a++) {
+      size_t count = 0;
+      for (size_t b = i; b < end; b++)
+        count += strcmp(o->errs[a].identity, o->errs[b].identity) == 0;
+      if (count > best)
+        best = count, win = &o->errs[a];
+    }
+    const char *name = error_name(win->status);
+    imp_place saved;
+    place_enter(im, &saved, win->doc, win->pointer);
+    size_t len = ptr_push(im, im->oas == 20 ? "schema" : "content");
+    field *fields = schema_fields(im, win->schema, name != NULL ? name : imp_printf(im, "Status%sError", win->status));
+    ptr_pop(im, len);
+    decl *e = NULL;
+    if (fields != NULL) {
+      e = decl_new(im, D_ERROR, name_type(im, name != NULL ? name : imp_printf(im, "Status%sError", win->status)));
+      if (e != NULL) {
+        e->status = imp_strdup(im, win->status);
+        for (const field *f = fields; f != NULL; f = f->next) { /* a copy: a model's list is its own */
+          field *copy = ast_alloc(im->arena, sizeof *copy);
+          if (copy != NULL) {
+            *copy = *f;
+            copy->next = NULL;
+            append_field(&e->fields, copy);
+          }
+        }
+        e->doc = doc_text(im, node_string(node_get(im, win->response, "description")));
+        add_error_headers(im, e, win->response);
+      }
+    }
+    place_leave(im, &saved);
+    for (size_t a = i; a < end; a++) {
+      err_use *u = &o->errs[a];
+      place_enter(im, &saved, u->doc, u->pointer);
+      if (e == NULL)
+        note(im, u->response, NULL, 1, "an error's payload must be an object with properties",
+             "the payload of error status %s", u->status);
+      else if (strcmp(u->identity, win->identity) != 0)
+        note(im, u->response, NULL, 1, "the language binds one error type per status",
+             "a second payload for status %s (%s has another)", u->status, e->name);
+      else
+        add_op_error(im, u->op, e->name);
+      place_leave(im, &saved);
+    }
+    i = end;
+  }
+}
+
+/* ---- pagination ---------------------------------------------------------------------------- */
+
+static const char *const CURSOR_PARAMS[] = {"cursor", "page_token", "next_token", "page_cursor", NULL};
+static const char *const NEXT_FIELDS[] = {"next_cursor", "next_page_token", "next_token", "next", NULL};
+static const char *const PAGING_HINTS[] = {"after", "before", "starting_after", "ending_before", "page", "offset",
+                                           "has_more", "last_id", "first_id", "next_page", "total", NULL};
+
+static int in_words(const char *s, const char *const *words)
+{
+  for (; *words != NULL; words++)
+    if (strcmp(s, *words) == 0)
+      return 1;
+  return 0;
+}
+
+static void add_comment(imp *im, const void *node, const char *text)
+{
+  struct imp_ops *o = im->ops;
+  if (text == NULL || grow((void **)&o->comments, &o->comments_cap, o->ncomments, sizeof *o->comments) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  o->comments[o->ncomments++] = (op_comment){node, text};
+}
+
+/* Paging is recognised only when unambiguous (docs/import.md, "Pagination"): a GET returning a
+ * model with exactly one array field, and either one cursor parameter with one next-cursor
+ * field, or an int offset parameter. When it only looks like paging, a comment says why not. */
+static void infer_paging(imp *im, operation *op)
+{
+  decl *page = strcmp(op->method, "GET") == 0 ? mapped_model(im, op->ret) : NULL;
+  if (im->opt->no_infer || page == NULL)
+    return;
+  const field *items = NULL, *next = NULL, *cursor = NULL, *offset = NULL;
+  int arrays = 0, nexts = 0, cursors = 0;
+  strbuf hints = {0};
+  for (const field *f = page->fields; f != NULL; f = f->next) {
+    if (f->type->kind == TYPE_ARRAY)
+      items = f, arrays++;
+    if (in_words(f->name, NEXT_FIELDS) && f->type->kind == TYPE_NAMED &&
+        (strcmp(f->type->name, "string") == 0 || strcmp(f->type->name, "int") == 0))
+      next = f, nexts++;
+    else if (in_words(f->name, PAGING_HINTS) || in_words(f->name, NEXT_FIELDS))
+      sb_printf(&hints, "%sfield '%s'", hints.len ? ", " : "", f->name);
+  }
+  for (const field *q = op->query_params; q != NULL; q = q->next) {
+    if (in_words(q->name, CURSOR_PARAMS))
+      cursor = q, cursors++;
+    else if (strcmp(q->name, "offset") == 0 && q->type->kind == TYPE_NAMED && strcmp(q->type->name, "int") == 0)
+      offset = q;
+    else if (in_words(q->name, PAGING_HINTS))
+      sb_printf(&hints, "%sparameter '%s'", hints.len ? ", " : "", q->name);
+  }
+  if (arrays == 1 && cursors == 1 && nexts == 1) {
+    op->ret = type_generic(im, "page", op->ret);
+    anno_add_keyed(im, &op->annos, "paginate", "items", value_string(im, items->name));
+    anno_add_keyed(im, &op->annos, "paginate", "next", value_string(im, next->name));
+    anno_add_keyed(im, &op->annos, "paginate", "param", value_string(im, cursor->name));
+  } else if (arrays == 1 && cursors == 0 && offset != NULL) {
+    op->ret = type_generic(im, "page", op->ret);
+    anno_add_keyed(im, &op->annos, "paginate", "items", value_string(im, items->name));
+    anno_add_keyed(im, &op->annos, "paginate", "offset", value_string(im, offset->name));
+  } else if (hints.len > 0 || cursors > 0 || nexts > 0) {
+    add_comment(im, op, imp_printf(im, "pagination not inferred (%s%s%s): no rule of docs/import.md matches",
+                                   hints.data != NULL ? hints.data : "", cursor != NULL ? " cursor parameter" : "",
+                                   next != NULL ? " next field" : ""));
+  }
+  sb_free(&hints);
+}
+
+/* The @paginate annotation is one annotation with three keyed arguments: anno_add_keyed made
+ * three; they are merged here. */
+static void merge_paginate(operation *op)
+{
+  annotation *first = NULL;
+  for (annotation **a = &op->annos; *a != NULL;) {
+    if (strcmp((*a)->name, "paginate") != 0) {
+      a = &(*a)->next;
+    } else if (first == NULL) {
+      first = *a;
+      a = &(*a)->next;
+    } else {
+      arg *g = first->args;
+      while (g->next != NULL)
+        g = g->next;
+      g->next = (*a)->args;
+      *a = (*a)->next;
+    }
+  }
+}
+
+/* ---- operations ------------------------------------------------------------------------------ */
+
+/* The operation's name: its operationId, else its method and path ("get /pets/{id}"). */
+static const char *raw_op_name(imp *im, struct fy_node *op, const char *method, const char *path)
+{
+  const char *id = node_string(node_get(im, op, "operationId"));
+  if (id != NULL && id[0] != '\0')
+    return id;
+  return imp_printf(im, "%s %s", method, path);
+}
+
+static doc op_doc(imp *im, struct fy_node *n)
+{
+  const char *summary = node_string(node_get(im, n, "summary"));
+  const char *desc = node_string(node_get(im, n, "description"));
+  doc d = doc_text(im, summary);
+  if (desc != NULL && (summary == NULL || strcmp(summary, desc) != 0))
+    doc_append(im, &d, d.count > 0 ? imp_printf(im, "\n%s", desc) : desc); /* a blank line between */
+  return d;
+}
+
+static void map_operation(imp *im, const char *path, struct fy_node *item, const char *item_pointer,
+                          const char *method, struct fy_node *n)
+{
+  note_unknown_keys(im, n, OP_KEYS, "operation keyword");
+  const char *tag = NULL;
+  void *it = NULL;
+  struct fy_node *first_tag = seq_next(im, node_get(im, n, "tags"), &it);
+  if (!im->opt->by_path && first_tag != NULL)
+    tag = node_string(first_tag);
+  resource_acc *r = resource_for(im, tag != NULL ? tag : first_segment(im, path));
+  operation *op = ast_alloc(im->arena, sizeof *op);
+  if (r == NULL || op == NULL) {
+    im->rep->failed = 1;
+    return;
+  }
+  op_ctx oc;
+  memset(&oc, 0, sizeof oc);
+  if (name_table_init(&oc.params) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  oc.op = op;
+  op->name = name_op(im, &r->op_names, r->d->name, raw_op_name(im, n, method, path));
+  char pascal[128];
+  pascal_case(op->name != NULL ? op->name : "Operation", pascal, sizeof pascal);
+  oc.pascal = imp_strdup(im, pascal);
+  char upper[16];
+  upper_case(method, upper, sizeof upper);
+  op->method = imp_strdup(im, upper);
+  op->doc = op_doc(im, n);
+  if (node_bool(node_get(im, n, "deprecated"), 0))
+    anno_add(im, &op->annos, "deprecated", NULL);
+  struct fy_node *root = im->docs[0]->root;
+  oc.consumes = node_get(im, n, "consumes") != NULL ? node_get(im, n, "consumes") : node_get(im, root, "consumes");
+  oc.produces = node_get(im, n, "produces") != NULL ? node_get(im, n, "produces") : node_get(im, root, "produces");
+
+  /* A query string in the path key: the language cannot fix query parameters. */
+  const char *query = strchr(path, '?');
+  if (query != NULL)
+    note(im, NULL, NULL, 1, gap_why(GAP_FIXED_QUERY), "the query '%s' in the path", query);
+  map_params(im, &oc, node_get(im, item, "parameters"), node_get(im, n, "parameters"), item_pointer);
+  op->path = settle_path(im, &oc, query != NULL ? imp_printf(im, "%.*s", (int)(query - path), path) : path);
+  op->has_path = op->path_params != NULL;
+  op->has_query = op->query_params != NULL;
+  op->has_headers = op->header_params != NULL;
+  if (node_get(im, n, "requestBody") != NULL)
+    map_request_body(im, &oc, node_get(im, n, "requestBody"));
+
+  /* Responses: success first (2xx, or default when there is none), then errors. */
+  struct fy_node *responses = node_get(im, n, "responses");
+  int has_2xx = 0;
+  const char *code;
+  struct fy_node *resp;
+  it = NULL;
+  while (map_next(im, responses, &it, &code, &resp))
+    has_2xx |= code[0] == '2';
+  size_t len = ptr_push(im, "responses");
+  it = NULL;
+  while (map_next(im, responses, &it, &code, &resp)) {
+    size_t l2 = ptr_push(im, code);
+    imp_doc *dc;
+    const char *pointer;
+    struct fy_node *target = ref_follow(im, resp, &dc, &pointer);
+    imp_place saved;
+    place_enter(im, &saved, dc, pointer);
+    int is_default = strcmp(code, "default") == 0;
+    if (target == NULL) {
+    } else if (code[0] == '2' || (is_default && !has_2xx)) {
+      if (!oc.has_result)
+        map_success(im, &oc, target);
+      else if (node_get(im, target, "content") != NULL || node_get(im, target, "schema") != NULL)
+        note(im, target, NULL, 1, "an operation has one result", "a second success response (%s)", code);
+    } else if (is_default) {
+      record_error(im, &oc, "4XX", target);
+      record_error(im, &oc, "5XX", target);
+    } else if ((code[0] == '4' || code[0] == '5') && strlen(code) == 3) {
+      char status[4] = {code[0], (char)toupper((unsigned char)code[1]), (char)toupper((unsigned char)code[2]), 0};
+      if ((isdigit((unsigned char)status[1]) && isdigit((unsigned char)status[2])) ||
+          (status[1] == 'X' && status[2] == 'X'))
+        record_error(im, &oc, status, target);
+    } else {
+      note(im, target, NULL, 1, "apic clients follow redirects and take no informational answers",
+           "response %s", code);
+    }
+    place_leave(im, &saved);
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+
+  if (node_get(im, n, "callbacks") != NULL)
+    note(im, n, "callbacks", 1, "the language has no callbacks", "callbacks");
+  if (node_get(im, n, "servers") != NULL)
+    note(im, n, "servers", 1, "the language has one base URL for the whole API", "the operation's servers");
+  auth_record(im, node_get(im, n, "security"));
+  infer_paging(im, op);
+  merge_paginate(op);
+  *r->tail = op;
+  r->tail = &op->next;
+  if (oc.stream_event != NULL)
+    add_stream_op(im, &oc, r);
+  name_table_free(&oc.params);
+}
+
+void ops_map_all(imp *im)
+{
+  if ((im->ops = calloc(1, sizeof *im->ops)) == NULL || name_table_init(&im->ops->res_names) != 0 ||
+      name_table_init(&im->ops->res_keys) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  struct fy_node *paths = node_get(im, im->docs[0]->root, "paths");
+  size_t len = ptr_push(im, "paths");
+  void *it = NULL;
+  const char *path;
+  struct fy_node *item;
+  int index = 0;
+  while (map_next(im, paths, &it, &path, &item) && !im->exhausted) {
+    size_t l2 = ptr_push(im, path);
+    imp_doc *dc;
+    const char *pointer;
+    struct fy_node *target = ref_follow(im, item, &dc, &pointer);
+    imp_place saved;
+    place_enter(im, &saved, dc, pointer);
+    note_unknown_keys(im, target, PATH_KEYS, "path item keyword");
+    if (node_get(im, target, "servers") != NULL)
+      note(im, target, "servers", 1, "the language has one base URL for the whole API", "the path's servers");
+    for (const char *const *m = METHODS; *m != NULL && target != NULL; m++) {
+      struct fy_node *op = node_get(im, target, *m);
+      if (op == NULL)
+        continue;
+      im->owner = IMP_OWNER_OPS + index++;
+      size_t l3 = ptr_push(im, *m);
+      if (strcmp(*m, "trace") == 0)
+        note(im, op, NULL, 1, "the language has no TRACE method", "a TRACE operation");
+      else
+        map_operation(im, path, target, pointer, *m, op);
+      ptr_pop(im, l3);
+    }
+    place_leave(im, &saved);
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+  schemas_map_pending(im);
+  build_errors(im);
+  for (size_t i = 0; i < im->ops->nres; i++)
+    settle_resource_path(im, im->ops->res[i]);
+}
+
+const char *ops_comment(const imp *im, const void *node)
+{
+  for (size_t i = 0; im->ops != NULL && i < im->ops->ncomments; i++)
+    if (im->ops->comments[i].node == node)
+      return im->ops->comments[i].text;
+  return NULL;
+}
+
+void ops_free(imp *im)
+{
+  struct imp_ops *o = im->ops;
+  if (o == NULL)
+    return;
+  for (size_t i = 0; i < o->nres; i++) {
+    name_table_free(&o->res[i]->op_names);
+    free(o->res[i]);
+  }
+  free(o->res);
+  name_table_free(&o->res_names);
+  name_table_free(&o->res_keys);
+  free(o->errs);
+  free(o->comments);
+  free(o);
+  im->ops = NULL;
+}

@@ -1,0 +1,1251 @@
+/* Schemas into the language's types (docs/import.md, "Schemas"): objects with properties
+ * become models, string enums enums, and every other schema a type written where it is used
+ * (scalars, arrays, maps, any). Schemas under components/schemas (definitions in 2.0) keep
+ * their names; inline objects and enums are declared under the name of their place. A schema
+ * reached by $ref is mapped once ("named"), in the order found, so the output is stable.
+ * One function per construct; what the language cannot say yet is noted (import_report.c). */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apic/datetime.h"
+#include "import_internal.h"
+
+#define MAX_SCHEMA_DEPTH 48
+#define MAX_PLACE_LEN 120
+
+typedef enum named_kind { NK_ALIAS, NK_MODEL, NK_ENUM } named_kind;
+
+struct named {
+  imp_doc *doc;
+  const char *pointer;
+  struct fy_node *node;
+  const char *raw;  /* its name in the document: the pointer's last segment */
+  const char *name; /* models and enums: the declared name */
+  named_kind kind;
+  int state;       /* 0 not mapped, 1 being mapped, 2 mapped */
+  int classifying; /* breaks cycles of allOf while classifying */
+  decl *d;
+  mapped m; /* aliases: what they stand for */
+};
+
+/* Keywords the mappers below read. Others are noted: known but not carried (UNSUPPORTED), or
+ * unknown. */
+static const char *const SCHEMA_KEYS[] = {
+    "$ref", "type", "format", "enum", "const", "default", "nullable", "description", "deprecated",
+    "properties", "required", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "discriminator",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
+    "minItems", "maxItems", "minProperties", "maxProperties", "contentEncoding", "contentMediaType",
+    "not", "multipleOf", "uniqueItems", "patternProperties", "propertyNames", "prefixItems", "readOnly",
+    "writeOnly", "if", "then", "else", "dependentRequired", "dependentSchemas", "unevaluatedProperties",
+    "unevaluatedItems", "contains", "minContains", "maxContains", "$recursiveRef", "$dynamicRef", NULL};
+
+static const struct {
+  const char *key;
+  const char *why;
+} UNSUPPORTED[] = {
+    {"not", "the language has no negated schemas"},
+    {"multipleOf", "the language has no multiple-of constraint"},
+    {"uniqueItems", "the language has no unique-items constraint"},
+    {"patternProperties", "the language has no pattern-keyed properties"},
+    {"propertyNames", "the language has no constraints on map keys"},
+    {"prefixItems", "the language has no tuples"},
+    {"readOnly", "the language has no read-only fields: the field is sent as well as received"},
+    {"writeOnly", "the language has no write-only fields: the field is received as well as sent"},
+    {"if", "the language has no conditional schemas"},
+    {"dependentRequired", "the language has no dependent requirements"},
+    {"dependentSchemas", "the language has no dependent schemas"},
+    {"unevaluatedProperties", "the language has no unevaluated-properties rule"},
+    {"unevaluatedItems", "the language has no unevaluated-items rule"},
+    {"contains", "the language has no contains constraint"},
+    {"$recursiveRef", "apic import follows $ref only: the schema is any"},
+    {"$dynamicRef", "apic import follows $ref only: the schema is any"},
+};
+
+static void map_schema_at(imp *im, struct fy_node *n, const char *place, mapped *out);
+
+int schema_keyword(const char *key)
+{
+  for (const char *const *k = SCHEMA_KEYS; *k != NULL; k++)
+    if (strcmp(*k, key) == 0)
+      return 1;
+  return 0;
+}
+static void fill_model(imp *im, decl *d, struct fy_node *n);
+static void map_named(imp *im, named *nm);
+
+/* ---- small helpers ------------------------------------------------------------------------- */
+
+static type *any_type(imp *im)
+{
+  return type_named(im, "any");
+}
+
+static int is_any(const type *t)
+{
+  return t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") == 0;
+}
+
+/* place + suffix, cut to a sane length ("CreateTaskRequest" + "Labels"). */
+static char *place_join(imp *im, const char *place, const char *suffix)
+{
+  char pascal[MAX_PLACE_LEN];
+  pascal_case(suffix, pascal, sizeof pascal);
+  return imp_printf(im, "%.*s%s", MAX_PLACE_LEN, place, pascal);
+}
+
+static void note_unsupported(imp *im, struct fy_node *n)
+{
+  for (size_t i = 0; i < sizeof UNSUPPORTED / sizeof UNSUPPORTED[0]; i++) {
+    struct fy_node *v = node_get(im, n, UNSUPPORTED[i].key);
+    /* readOnly: false and the like say nothing */
+    if (v != NULL && !(node_kind(v) == SC_BOOL && !node_bool(v, 0)))
+      note(im, v, UNSUPPORTED[i].key, 1, UNSUPPORTED[i].why, "'%s'", UNSUPPORTED[i].key);
+  }
+}
+
+/* A number keyword as a value: an int when it is one, else a float. */
+static value *number_value(imp *im, struct fy_node *v)
+{
+  scalar_kind k = node_kind(v);
+  if (k == SC_INT) {
+    long long i = strtoll(node_str(v), NULL, 10);
+    return value_int(im, i);
+  }
+  if (k == SC_FLOAT)
+    return value_float(im, strtod(node_str(v), NULL), imp_strdup(im, node_str(v)));
+  return NULL;
+}
+
+/* ---- named schemas ------------------------------------------------------------------------- */
+
+static named *named_find(imp *im, const imp_doc *dc, const char *pointer)
+{
+  char *key = ref_key(im, dc, pointer);
+  return key != NULL ? name_table_get(&im->refs, key) : NULL;
+}
+
+static int has_properties(imp *im, struct fy_node *n, int depth);
+static named *named_for(imp *im, imp_doc *dc, const char *pointer, struct fy_node *node);
+
+/* The named schema a {$ref} points at, quietly (errors are reported where it is mapped). */
+static named *named_quiet(imp *im, struct fy_node *n)
+{
+  imp_doc *dc;
+  const char *pointer;
+  im->quiet++;
+  struct fy_node *target = ref_follow(im, n, &dc, &pointer);
+  im->quiet--;
+  return target != NULL ? named_for(im, dc, pointer, target) : NULL;
+}
+
+/* The parts of an allOf that say more than a description or nullability. */
+static int meaningful(imp *im, struct fy_node *part)
+{
+  void *it = NULL;
+  const char *key;
+  struct fy_node *v;
+  while (map_next(im, part, &it, &key, &v))
+    if (strcmp(key, "description") != 0 && strcmp(key, "nullable") != 0 && strcmp(key, "title") != 0 &&
+        strcmp(key, "deprecated") != 0 && strncmp(key, "x-", 2) != 0 && strcmp(key, "example") != 0)
+      return 1;
+  return 0;
+}
+
+static int count_meaningful(imp *im, struct fy_node *seq)
+{
+  int n = 0;
+  void *it = NULL;
+  for (struct fy_node *p; (p = seq_next(im, seq, &it)) != NULL;)
+    n += meaningful(im, p);
+  return n;
+}
+
+/* Whether n is an object with properties, directly, through $ref or through allOf. */
+static int has_properties(imp *im, struct fy_node *n, int depth)
+{
+  if (!node_is_map(n) || depth > IMP_MAX_ALIAS_DEPTH)
+    return 0;
+  if (ref_of(im, n) != NULL) {
+    named *nm = named_quiet(im, n);
+    return nm != NULL && nm->kind == NK_MODEL;
+  }
+  struct fy_node *props = node_get(im, n, "properties");
+  if (node_is_map(props) && fy_node_mapping_item_count(props) > 0)
+    return 1;
+  void *it = NULL;
+  for (struct fy_node *p; (p = seq_next(im, node_get(im, n, "allOf"), &it)) != NULL;)
+    if (has_properties(im, p, depth + 1))
+      return 1;
+  return 0;
+}
+
+/* The string values of an enum (or const) that can be an enum declaration: every value a
+ * string (nulls aside: they make it nullable), at least one. */
+static int string_enum(imp *im, struct fy_node *n)
+{
+  struct fy_node *values = node_get(im, n, "enum"), *c = node_get(im, n, "const");
+  const char *t = node_str(node_get(im, n, "type"));
+  if (t != NULL && strcmp(t, "string") != 0)
+    return 0;
+  if (c != NULL)
+    return node_kind(c) == SC_STRING;
+  int strings = 0;
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, values, &it)) != NULL;) {
+    scalar_kind k = node_kind(v);
+    if (k == SC_STRING)
+      strings++;
+    else if (k != SC_NULL && !(t != NULL && (k == SC_INT || k == SC_FLOAT || k == SC_BOOL)))
+      return 0; /* a number in a `type: string` enum is its text */
+  }
+  return strings > 0;
+}
+
+static named_kind classify(imp *im, named *nm)
+{
+  struct fy_node *n = nm->node;
+  if (!node_is_map(n) || ref_of(im, n) != NULL || node_get(im, n, "oneOf") != NULL ||
+      node_get(im, n, "anyOf") != NULL)
+    return NK_ALIAS;
+  nm->classifying = 1;
+  named_kind k = NK_ALIAS;
+  struct fy_node *all = node_get(im, n, "allOf");
+  if (all != NULL)
+    k = count_meaningful(im, all) + (node_get(im, n, "properties") != NULL) > 1 && has_properties(im, n, 0)
+            ? NK_MODEL
+            : NK_ALIAS;
+  else if (node_get(im, n, "enum") != NULL || node_get(im, n, "const") != NULL)
+    k = string_enum(im, n) ? NK_ENUM : NK_ALIAS;
+  else if (has_properties(im, n, 0))
+    k = NK_MODEL;
+  nm->classifying = 0;
+  return k;
+}
+
+/* The last segment of a pointer, unescaped enough to make a name of. */
+static const char *last_segment(imp *im, const char *pointer)
+{
+  const char *slash = strrchr(pointer, '/');
+  return imp_strdup(im, slash != NULL ? slash + 1 : "Schema");
+}
+
+static named *named_for(imp *im, imp_doc *dc, const char *pointer, struct fy_node *node)
+{
+  named *nm = named_find(im, dc, pointer);
+  if (nm != NULL)
+    return nm;
+  nm = calloc(1, sizeof *nm);
+  char *key = ref_key(im, dc, pointer);
+  if (nm == NULL || key == NULL || name_table_put(&im->refs, key, nm) != 0) {
+    free(nm);
+    im->rep->failed = 1;
+    return NULL;
+  }
+  if (im->nwork == im->work_cap) {
+    size_t cap = im->work_cap ? im->work_cap * 2 : 256;
+    named **grown = realloc(im->work, cap * sizeof *grown);
+    if (grown == NULL) {
+      im->rep->failed = 1;
+      return nm; /* in the table (freed with it), but never mapped */
+    }
+    im->work = grown;
+    im->work_cap = cap;
+  }
+  im->work[im->nwork++] = nm;
+  nm->doc = dc;
+  nm->pointer = pointer;
+  nm->node = node;
+  nm->raw = last_segment(im, pointer);
+  nm->kind = classify(im, nm);
+  if (nm->kind != NK_ALIAS)
+    nm->name = name_type(im, nm->raw);
+  return nm;
+}
+
+/* ---- scalars --------------------------------------------------------------------------------- */
+
+/* ECMA-262 (what OpenAPI patterns are) into POSIX extended (what the language checks): \d \w \s
+ * and their negations, (?: groups and escaped punctuation translate; anything else (lookaround,
+ * lazy quantifiers, backreferences, \b, \p{...}) does not, and NULL says so. */
+static char *pattern_to_posix(imp *im, const char *re)
+{
+  strbuf b = {0};
+  int in_class = 0, ok = 1, class_dash = 0;
+  for (const char *p = re; *p != '\0' && ok; p++) {
+    char c = *p;
+    if (c == '\\') {
+      char e = *++p;
+      const char *cls = e == 'd' ? "0-9" : e == 'w' ? "A-Za-z0-9_" : e == 's' ? "[:space:]" : NULL;
+      const char *neg = e == 'D' ? "0-9" : e == 'W' ? "A-Za-z0-9_" : e == 'S' ? "[:space:]" : NULL;
+      if (cls != NULL) {
+        sb_printf(&b, in_class ? "%s" : "[%s]", cls);
+      } else if (neg != NULL && !in_class) {
+        sb_printf(&b, "[^%s]", neg);
+      } else if (e == 'n' || e == 't' || e == 'r') {
+        sb_append(&b, e == 'n' ? "\n" : e == 't' ? "\t" : "\r", 1);
+      } else if (e != '\0' && strchr(".\\/-()[]{}*+?|^$", e) != NULL) {
+        if (in_class && e == '-')
+          class_dash = 1; /* a literal '-' goes last in a POSIX bracket */
+        else if (in_class && (e == ']' || e == '^'))
+          ok = 0;
+        else if (in_class || e == '/' || e == '-')
+          sb_append(&b, &e, 1);
+        else
+          sb_printf(&b, "\\%c", e);
+      } else {
+        ok = 0;
+      }
+    } else if (in_class) {
+      if (c == ']') {
+        if (class_dash)
+          sb_append(&b, "-", 1);
+        in_class = class_dash = 0;
+      } else if (c == '[' && p[1] == ':') {
+        ok = 0; /* a POSIX class inside an ECMA one is not what it means there */
+      }
+      sb_append(&b, &c, 1);
+    } else if (c == '[') {
+      in_class = 1;
+      sb_append(&b, "[", 1);
+      if (p[1] == '^')
+        sb_append(&b, "^", 1), p++;
+      if (p[1] == ']')
+        ok = 0; /* "[]" and "[^]" mean other things in POSIX */
+    } else if (c == '(' && p[1] == '?') {
+      if (p[2] != ':')
+        ok = 0;
+      sb_append(&b, "(", 1);
+      p += 2;
+    } else if ((c == '*' || c == '+' || c == '?' || c == '}') && p[1] == '?') {
+      ok = 0; /* lazy */
+    } else {
+      sb_append(&b, &c, 1);
+    }
+  }
+  regex_t rx;
+  char *out = NULL;
+  if (ok && !in_class && !b.failed && regcomp(&rx, b.data != NULL ? b.data : "", REG_EXTENDED | REG_NOSUB) == 0) {
+    regfree(&rx);
+    out = imp_strdup(im, b.data != NULL ? b.data : "");
+  }
+  sb_free(&b);
+  return out;
+}
+
+/* minLength/maxLength, minItems/maxItems or minProperties/maxProperties as @min_len/@max_len. */
+static void map_lengths(imp *im, struct fy_node *n, const char *min_key, const char *max_key, mapped *out)
+{
+  const char *keys[2] = {min_key, max_key}, *annos[2] = {"min_len", "max_len"};
+  for (int i = 0; i < 2; i++) {
+    struct fy_node *v = node_get(im, n, keys[i]);
+    if (v == NULL)
+      continue;
+    if (node_kind(v) == SC_INT && node_str(v)[0] != '-')
+      anno_add(im, &out->annos, annos[i], number_value(im, v));
+    else
+      note(im, v, keys[i], 1, "it is not a whole number >= 0", "'%s'", keys[i]);
+  }
+}
+
+/* minimum/maximum, and the exclusive bounds (3.0: booleans beside them; 3.1: numbers). */
+static void map_bounds(imp *im, struct fy_node *n, int is_int, mapped *out)
+{
+  const char *keys[2] = {"minimum", "maximum"}, *ex_keys[2] = {"exclusiveMinimum", "exclusiveMaximum"};
+  for (int i = 0; i < 2; i++) {
+    struct fy_node *v = node_get(im, n, keys[i]), *ex = node_get(im, n, ex_keys[i]);
+    int exclusive = 0;
+    if (ex != NULL && node_kind(ex) != SC_BOOL) { /* 3.1: the bound itself */
+      v = ex;
+      exclusive = 1;
+    } else if (ex != NULL) {
+      exclusive = node_bool(ex, 0);
+    }
+    value *bound = v != NULL ? number_value(im, v) : NULL;
+    if (v != NULL && bound == NULL) {
+      note(im, v, keys[i], 1, "it is not a number", "'%s'", keys[i]);
+      continue;
+    }
+    if (bound == NULL)
+      continue;
+    if (exclusive && is_int && bound->kind == VAL_INT) {
+      bound = value_int(im, bound->i + (i == 0 ? 1 : -1)); /* exact for integers */
+    } else if (exclusive) {
+      note(im, ex, ex_keys[i], 0, "the language has only inclusive bounds", "'%s' as an inclusive bound",
+           ex_keys[i]);
+    }
+    if (bound != NULL && is_int && bound->kind == VAL_FLOAT) {
+      note(im, v, keys[i], 1, "a fractional bound on an integer", "'%s'", keys[i]);
+      continue;
+    }
+    anno_add(im, &out->annos, i == 0 ? "min" : "max", bound);
+  }
+}
+
+/* Formats of strings (docs/import.md, "Formats"). */
+static void map_string(imp *im, struct fy_node *n, mapped *out)
+{
+  const char *format = node_str(node_get(im, n, "format"));
+  const char *t = "string";
+  if (node_get(im, n, "contentEncoding") != NULL || node_get(im, n, "contentMediaType") != NULL)
+    note(im, n, NULL, 0, gap_why(GAP_BINARY), "encoded content (contentEncoding, contentMediaType) as a string");
+  if (format == NULL) {
+  } else if (strcmp(format, "date-time") == 0) {
+    t = "datetime";
+  } else if (strcmp(format, "date") == 0) {
+    t = "date";
+  } else if (strcmp(format, "password") == 0) {
+    anno_add(im, &out->annos, "sensitive", NULL);
+  } else if (strcmp(format, "uuid") == 0) {
+    note(im, n, "format", 0, gap_why(GAP_UUID), "format 'uuid' as a string");
+  } else if (strcmp(format, "byte") == 0) {
+    note(im, n, "format", 0, gap_why(GAP_BYTES), "format 'byte' (base64) as a string");
+  } else if (strcmp(format, "binary") == 0) {
+    note(im, n, "format", 0, gap_why(GAP_BINARY), "format 'binary' as a string");
+  } else {
+    note(im, n, "format", 0, "the language checks no string formats but date and date-time",
+         "format '%s' as a plain string", format);
+  }
+  out->t = type_named(im, t);
+  map_lengths(im, n, "minLength", "maxLength", out);
+  struct fy_node *pat = node_get(im, n, "pattern");
+  const char *re = node_string(pat);
+  if (pat != NULL) {
+    char *posix = re != NULL ? pattern_to_posix(im, re) : NULL;
+    if (posix != NULL)
+      anno_add(im, &out->annos, "pattern", value_string(im, posix));
+    else
+      note(im, pat, "pattern", 1, "it uses regular-expression syntax POSIX extended expressions cannot say",
+           "pattern \"%.60s\"", re != NULL ? re : "?");
+  }
+}
+
+static void map_integer(imp *im, struct fy_node *n, mapped *out)
+{
+  const char *format = node_str(node_get(im, n, "format"));
+  out->t = type_named(im, "int");
+  if (format != NULL && strcmp(format, "int32") == 0)
+    note(im, n, "format", 0, gap_why(GAP_INT32), "format 'int32' as a 64-bit int");
+  else if (format != NULL && strcmp(format, "int64") != 0)
+    note(im, n, "format", 0, "the language has no integer formats", "format '%s' as an int", format);
+  map_bounds(im, n, 1, out);
+}
+
+static void map_number(imp *im, struct fy_node *n, mapped *out)
+{
+  const char *format = node_str(node_get(im, n, "format"));
+  out->t = type_named(im, "float");
+  if (format != NULL && strcmp(format, "float") != 0 && strcmp(format, "double") != 0)
+    note(im, n, "format", 0, "the language has no number formats", "format '%s' as a float", format);
+  map_bounds(im, n, 0, out);
+}
+
+/* ---- enums ----------------------------------------------------------------------------------- */
+
+static void add_enum_value(imp *im, decl *d, name_table *scope, struct fy_node *v, int *nullable)
+{
+  if (node_kind(v) == SC_NULL) {
+    *nullable = 1;
+    return;
+  }
+  const char *wire = node_str(v);
+  if (wire == NULL)
+    return;
+  enum_value **tail = &d->values;
+  for (; *tail != NULL; tail = &(*tail)->next)
+    if (strcmp((*tail)->wire != NULL ? (*tail)->wire : (*tail)->name, wire) == 0)
+      return; /* the same value twice says it once */
+  enum_value *ev = ast_alloc(im->arena, sizeof *ev);
+  if (ev == NULL) {
+    im->rep->failed = 1;
+    return;
+  }
+  ev->name = name_enum_value(im, scope, wire);
+  ev->wire = ev->name != NULL && strcmp(ev->name, wire) == 0 ? NULL : imp_strdup(im, wire);
+  *tail = ev;
+}
+
+/* The values of n's enum (or its const) as values of d; a null among them sets *nullable. */
+static void fill_enum(imp *im, decl *d, struct fy_node *n, int *nullable)
+{
+  name_table scope;
+  if (name_table_init(&scope) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  struct fy_node *c = node_get(im, n, "const");
+  if (c != NULL) {
+    add_enum_value(im, d, &scope, c, nullable);
+  } else {
+    void *it = NULL;
+    for (struct fy_node *v; (v = seq_next(im, node_get(im, n, "enum"), &it)) != NULL;)
+      add_enum_value(im, d, &scope, v, nullable);
+  }
+  name_table_free(&scope);
+}
+
+/* An enum (or const) at a use site: a string enum is declared under place; others keep their
+ * base type, noted. */
+static void map_enum(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  if (string_enum(im, n)) {
+    decl *d = decl_new(im, D_ENUM, name_type(im, place));
+    if (d == NULL)
+      return;
+    fill_enum(im, d, n, &out->nullable);
+    out->t = type_named(im, d->name);
+    return;
+  }
+  const char *t = node_str(node_get(im, n, "type"));
+  struct fy_node *first = node_get(im, n, "const");
+  if (first == NULL) {
+    void *it = NULL;
+    first = seq_next(im, node_get(im, n, "enum"), &it);
+  }
+  scalar_kind k = node_kind(first);
+  if ((t != NULL && strcmp(t, "integer") == 0) || (t == NULL && k == SC_INT)) {
+    map_integer(im, n, out);
+    note(im, n, node_get(im, n, "const") != NULL ? "const" : "enum", 0, gap_why(GAP_INT_ENUM),
+         "an integer enum as an int");
+  } else if ((t != NULL && strcmp(t, "number") == 0) || k == SC_FLOAT || k == SC_INT) {
+    map_number(im, n, out);
+    note(im, n, "enum", 0, gap_why(GAP_INT_ENUM), "a number enum as a float");
+  } else if ((t != NULL && strcmp(t, "boolean") == 0) || k == SC_BOOL) {
+    out->t = type_named(im, "bool");
+    note(im, n, node_get(im, n, "const") != NULL ? "const" : "enum", 0, "the language has only string enums",
+         "a boolean enum as a bool");
+  } else {
+    out->t = any_type(im);
+    note(im, n, "enum", 0, "the language has only string enums", "an enum of mixed values as any");
+  }
+}
+
+/* ---- unions ---------------------------------------------------------------------------------- */
+
+/* Whether a variant admits any string (a plain string schema: no enum, no format that makes
+ * it another type). */
+static int open_string(imp *im, struct fy_node *v)
+{
+  const char *t = node_str(node_get(im, v, "type"));
+  const char *f = node_str(node_get(im, v, "format"));
+  return t != NULL && strcmp(t, "string") == 0 && node_get(im, v, "enum") == NULL &&
+         node_get(im, v, "const") == NULL && (f == NULL || (strcmp(f, "date-time") != 0 && strcmp(f, "date") != 0));
+}
+
+static int is_null_schema(imp *im, struct fy_node *v)
+{
+  const char *t = node_str(node_get(im, v, "type"));
+  return t != NULL && strcmp(t, "null") == 0;
+}
+
+/* oneOf / anyOf: a null variant makes the rest nullable; one variant left is that variant;
+ * strings with or without known values are a string (the values go into the docs); anything
+ * else is a union, which the language does not have yet: any. */
+static void map_union(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  const char *key = node_get(im, n, "oneOf") != NULL ? "oneOf" : "anyOf";
+  struct fy_node *vars = node_get(im, n, key);
+  size_t len = ptr_push(im, key);
+  int count = 0, strings = 0, open = 0, index = 0, last = -1;
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, vars, &it)) != NULL; index++) {
+    if (is_null_schema(im, v)) {
+      out->nullable = 1;
+      continue;
+    }
+    count++;
+    last = index;
+    if (ref_of(im, v) == NULL && (string_enum(im, v) || open_string(im, v)))
+      strings++, open += open_string(im, v);
+  }
+  if (count == 1) {
+    it = NULL;
+    struct fy_node *v = NULL;
+    for (int i = 0; i <= last; i++)
+      v = seq_next(im, vars, &it);
+    size_t l2 = ptr_push_index(im, last);
+    mapped m;
+    map_schema_at(im, v, place, &m);
+    ptr_pop(im, l2);
+    int nullable = out->nullable;
+    *out = m;
+    out->nullable |= nullable;
+  } else if (count > 0 && strings == count && open > 0) {
+    out->t = type_named(im, "string");
+  } else {
+    out->t = any_type(im);
+    if (count > 0)
+      note(im, n, key, 0, gap_why(GAP_UNION), "%s of %d schemas%s as any", key, count,
+           node_get(im, n, "discriminator") != NULL ? " with a discriminator" : "");
+  }
+  ptr_pop(im, len);
+}
+
+/* ---- arrays, maps and objects ---------------------------------------------------------------- */
+
+static void map_array(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  struct fy_node *items = node_get(im, n, "items");
+  mapped m = {0};
+  if (items != NULL) {
+    size_t len = ptr_push(im, "items");
+    map_schema_at(im, items, place_join(im, place, "Item"), &m);
+    ptr_pop(im, len);
+  }
+  if (m.t == NULL)
+    m.t = any_type(im);
+  if (m.nullable && !is_any(m.t))
+    note(im, items, "items", 0, gap_why(GAP_NULLABLE_ITEMS), "nullable items as non-null ones");
+  out->t = type_array(im, m.t);
+  map_lengths(im, n, "minItems", "maxItems", out);
+}
+
+/* An object without properties: a map of its additionalProperties (any when true or absent). */
+static void map_map(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  struct fy_node *ap = node_get(im, n, "additionalProperties");
+  mapped m = {0};
+  if (node_is_map(ap)) {
+    size_t len = ptr_push(im, "additionalProperties");
+    map_schema_at(im, ap, place_join(im, place, "Value"), &m);
+    ptr_pop(im, len);
+    if (m.nullable && !is_any(m.t))
+      note(im, ap, "additionalProperties", 0, gap_why(GAP_NULLABLE_ITEMS), "nullable map values as non-null ones");
+  }
+  out->t = type_generic(im, "map", m.t != NULL ? m.t : any_type(im));
+  map_lengths(im, n, "minProperties", "maxProperties", out);
+}
+
+static void map_object(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  if (!has_properties(im, n, 0)) {
+    map_map(im, n, place, out);
+    return;
+  }
+  decl *d = decl_new(im, D_MODEL, name_type(im, place));
+  if (d == NULL)
+    return;
+  fill_model(im, d, n);
+  out->t = type_named(im, d->name);
+}
+
+/* allOf: one part that says anything is that part; parts that are objects are flattened into
+ * one model (the language has no composition yet); anything else is any. */
+static void map_all_of(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  struct fy_node *parts = node_get(im, n, "allOf");
+  int meaningful_parts = count_meaningful(im, parts) + (node_get(im, n, "properties") != NULL);
+  if (meaningful_parts == 1 && node_get(im, n, "properties") == NULL) {
+    void *it = NULL;
+    int i = 0;
+    for (struct fy_node *p; (p = seq_next(im, parts, &it)) != NULL; i++) {
+      if (!meaningful(im, p)) {
+        out->nullable |= node_bool(node_get(im, p, "nullable"), 0);
+        continue;
+      }
+      size_t len = ptr_push(im, "allOf");
+      ptr_push_index(im, i);
+      mapped m;
+      map_schema_at(im, p, place, &m);
+      ptr_pop(im, len);
+      int nullable = out->nullable;
+      const char *desc = out->desc;
+      *out = m;
+      out->nullable |= nullable;
+      if (desc != NULL)
+        out->desc = desc;
+    }
+    return;
+  }
+  if (has_properties(im, n, 0)) {
+    map_object(im, n, place, out);
+    return;
+  }
+  out->t = any_type(im);
+  note(im, n, "allOf", 0, gap_why(GAP_COMPOSITION), "allOf of %d schemas that are not all objects, as any",
+       meaningful_parts);
+}
+
+/* ---- models ---------------------------------------------------------------------------------- */
+
+static int in_list(imp *im, struct fy_node *seq, const char *s)
+{
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, seq, &it)) != NULL;) {
+    const char *t = node_str(v);
+    if (t != NULL && strcmp(t, s) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* A default (a node) as a value that fits the mapped type, its enum and its constraints;
+ * NULL, noted, when it does not. */
+static value *default_value(imp *im, struct fy_node *v, const mapped *m);
+
+/* One property of a model. */
+static field *map_property(imp *im, decl *d, name_table *scope, const char *wire, struct fy_node *schema,
+                           int required)
+{
+  size_t len = ptr_push(im, wire);
+  mapped m;
+  map_schema_at(im, schema, place_join(im, d->name, wire), &m);
+  field *f = field_new(im, name_member(im, scope, wire), m.t != NULL ? m.t : any_type(im));
+  if (f == NULL) {
+    ptr_pop(im, len);
+    return NULL;
+  }
+  f->optional = !required;
+  f->nullable = m.nullable && !is_any(f->type);
+  f->def = m.def;
+  f->annos = m.annos;
+  f->doc = doc_text(im, m.desc);
+  if (f->name != NULL && strcmp(f->name, wire) != 0)
+    anno_add(im, &f->annos, "json", value_string(im, imp_strdup(im, wire)));
+  if (m.deprecated)
+    anno_add(im, &f->annos, "deprecated", NULL);
+  ptr_pop(im, len);
+  return f;
+}
+
+/* Puts f in the place of d's field of the same wire name (keeping that field's C name). */
+static void replace_field(decl *d, field *f)
+{
+  for (field **link = &d->fields; *link != NULL; link = &(*link)->next)
+    if (strcmp(field_wire(*link), field_wire(f)) == 0) {
+      f->name = (*link)->name;
+      if (strcmp(f->name, field_wire(f)) == 0) /* its @json is not needed under the old name */
+        for (annotation **a = &f->annos; *a != NULL; a = &(*a)->next)
+          if (strcmp((*a)->name, "json") == 0) {
+            *a = (*a)->next;
+            break;
+          }
+      f->next = (*link)->next;
+      *link = f;
+      return;
+    }
+}
+
+/* The properties of n (an object schema) appended to d's fields. */
+static void add_properties(imp *im, decl *d, name_table *scope, struct fy_node *n, struct fy_node *required)
+{
+  struct fy_node *props = node_get(im, n, "properties");
+  field **tail = &d->fields;
+  while (*tail != NULL)
+    tail = &(*tail)->next;
+  size_t len = ptr_push(im, "properties");
+  void *it = NULL;
+  const char *key;
+  struct fy_node *schema;
+  while (map_next(im, props, &it, &key, &schema)) {
+    int dup = 0;
+    for (const field *f = d->fields; f != NULL && !dup; f = f->next)
+      dup = strcmp(field_wire(f), key) == 0;
+    field *f = map_property(im, d, scope, key, schema, in_list(im, required, key));
+    if (f == NULL)
+      continue;
+    if (dup) { /* allOf gives it again: the later part refines the earlier, and wins */
+      note(im, schema, key, 0, gap_why(GAP_COMPOSITION), "property '%s' of two allOf parts as the last one's", key);
+      replace_field(d, f);
+      continue;
+    }
+    *tail = f;
+    tail = &f->next;
+  }
+  ptr_pop(im, len);
+}
+
+/* Copies a named model's fields (mapped first if it is not yet) onto d. */
+static void copy_fields(imp *im, decl *d, name_table *scope, named *base, struct fy_node *at)
+{
+  if (base->state == 0)
+    map_named(im, base);
+  if (base->state == 1 || base->d == NULL) {
+    note(im, at, NULL, 1, "a model cannot include itself", "allOf of '%s' within itself", base->raw);
+    return;
+  }
+  field **tail = &d->fields;
+  while (*tail != NULL)
+    tail = &(*tail)->next;
+  for (const field *f = base->d->fields; f != NULL; f = f->next) {
+    int dup = 0;
+    for (const field *g = d->fields; g != NULL && !dup; g = g->next)
+      dup = strcmp(field_wire(g), field_wire(f)) == 0;
+    field *copy = dup ? NULL : ast_alloc(im->arena, sizeof *copy);
+    if (copy == NULL)
+      continue;
+    *copy = *f;
+    copy->next = NULL;
+    name_table_put(scope, copy->name, copy);
+    *tail = copy;
+    tail = &copy->next;
+  }
+}
+
+/* Marks required the fields a `required` list names (it may come from another allOf part). */
+static void apply_required(imp *im, decl *d, struct fy_node *required)
+{
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, required, &it)) != NULL;) {
+    const char *name = node_str(v);
+    int found = 0;
+    for (field *f = d->fields; f != NULL && name != NULL; f = f->next)
+      if (strcmp(field_wire(f), name) == 0)
+        f->optional = 0, found = 1;
+    if (!found && name != NULL)
+      note(im, v, NULL, 1, "it has no schema among the properties", "required property '%s'", name);
+  }
+}
+
+/* The parts of allOf (and n's own properties) flattened into d. */
+static void add_all_of(imp *im, decl *d, name_table *scope, struct fy_node *n)
+{
+  struct fy_node *parts = node_get(im, n, "allOf");
+  size_t len = ptr_push(im, "allOf");
+  void *it = NULL;
+  int i = 0;
+  for (struct fy_node *p; (p = seq_next(im, parts, &it)) != NULL; i++) {
+    size_t l2 = ptr_push_index(im, i);
+    if (ref_of(im, p) != NULL) {
+      imp_doc *dc;
+      const char *pointer;
+      struct fy_node *target = ref_follow(im, p, &dc, &pointer);
+      named *base = target != NULL ? named_for(im, dc, pointer, target) : NULL;
+      if (base != NULL && base->kind == NK_MODEL)
+        copy_fields(im, d, scope, base, p);
+      else if (base != NULL)
+        note(im, p, NULL, 1, gap_why(GAP_COMPOSITION), "allOf part '%s', which is not an object", base->raw);
+    } else if (node_get(im, p, "allOf") != NULL) {
+      add_all_of(im, d, scope, p);
+      apply_required(im, d, node_get(im, p, "required"));
+    } else if (node_get(im, p, "properties") != NULL) {
+      add_properties(im, d, scope, p, node_get(im, p, "required"));
+    } else if (meaningful(im, p) && node_get(im, p, "required") == NULL) {
+      note(im, p, NULL, 1, gap_why(GAP_COMPOSITION), "an allOf part that is not an object");
+    }
+    if (node_get(im, p, "required") != NULL && node_get(im, p, "properties") == NULL)
+      apply_required(im, d, node_get(im, p, "required"));
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+  note(im, n, "allOf", 0, gap_why(GAP_COMPOSITION), "allOf flattened into one model");
+}
+
+static void fill_model(imp *im, decl *d, struct fy_node *n)
+{
+  name_table scope;
+  if (name_table_init(&scope) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  d->doc = doc_text(im, node_string(node_get(im, n, "description")));
+  if (node_bool(node_get(im, n, "deprecated"), 0))
+    anno_add(im, &d->annos, "deprecated", NULL);
+  if (node_get(im, n, "allOf") != NULL)
+    add_all_of(im, d, &scope, n);
+  add_properties(im, d, &scope, n, node_get(im, n, "required"));
+  if (node_get(im, n, "allOf") != NULL)
+    apply_required(im, d, node_get(im, n, "required"));
+  struct fy_node *ap = node_get(im, n, "additionalProperties");
+  if (ap != NULL && !(node_kind(ap) == SC_BOOL && !node_bool(ap, 0)))
+    note(im, ap, "additionalProperties", 1, "a model holds only its declared properties",
+         "additional properties beside the declared ones");
+  if (node_get(im, n, "discriminator") != NULL && node_get(im, n, "oneOf") == NULL)
+    note(im, n, "discriminator", 1, gap_why(GAP_UNION), "a discriminator");
+  name_table_free(&scope);
+}
+
+/* ---- defaults ------------------------------------------------------------------------------- */
+
+static const decl *enum_decl(imp *im, const type *t);
+
+static const char *enum_value_named(const decl *e, const char *wire)
+{
+  for (const enum_value *v = e->values; v != NULL; v = v->next)
+    if (strcmp(v->wire != NULL ? v->wire : v->name, wire) == 0)
+      return v->name;
+  return NULL;
+}
+
+/* Whether v meets the bounds and pattern among annos (the checker refuses a default that
+ * does not). */
+static int meets_constraints(const value *v, const annotation *annos)
+{
+  for (const annotation *a = annos; a != NULL; a = a->next) {
+    const value *b = a->args != NULL ? &a->args->val : NULL;
+    if (b == NULL)
+      continue;
+    if ((v->kind == VAL_INT || v->kind == VAL_FLOAT) &&
+        ((strcmp(a->name, "min") == 0 && v->f < b->f) || (strcmp(a->name, "max") == 0 && v->f > b->f)))
+      return 0;
+    if (v->kind == VAL_STRING && strcmp(a->name, "pattern") == 0) {
+      regex_t rx;
+      int ok = regcomp(&rx, b->text, REG_EXTENDED | REG_NOSUB) == 0;
+      if (ok) {
+        ok = regexec(&rx, v->text, 0, NULL, 0) == 0;
+        regfree(&rx);
+      }
+      if (!ok)
+        return 0;
+    }
+  }
+  return 1;
+}
+
+static value *default_value(imp *im, struct fy_node *v, const mapped *m)
+{
+  const type *t = m->t;
+  scalar_kind k = node_kind(v);
+  const char *text = node_str(v);
+  value *out = NULL;
+  const char *why = "it does not fit the type";
+  if (t == NULL || v == NULL)
+    return NULL;
+  if (t->kind == TYPE_ARRAY) {
+    if (node_is_seq(v) && seq_count(v) == 0)
+      out = value_of_kind(im, VAL_EMPTY_LIST);
+    else
+      why = "the language has only [] as an array default";
+  } else if (t->kind == TYPE_GENERIC || node_is_map(v) || node_is_seq(v)) {
+    why = "the language has no map or object defaults";
+  } else if (k == SC_NULL) {
+    if (m->nullable)
+      out = value_of_kind(im, VAL_NULL);
+  } else if (strcmp(t->name, "string") == 0 || strcmp(t->name, "datetime") == 0 || strcmp(t->name, "date") == 0) {
+    int fits = strcmp(t->name, "string") == 0 || (strcmp(t->name, "date") == 0 ? apic_date_valid(text)
+                                                                               : apic_datetime_parse(text, NULL, NULL) == 0);
+    out = fits ? value_string(im, imp_strdup(im, text)) : NULL;
+  } else if (strcmp(t->name, "int") == 0 && k == SC_INT) {
+    out = number_value(im, v);
+  } else if (strcmp(t->name, "float") == 0 && (k == SC_INT || k == SC_FLOAT)) {
+    out = number_value(im, v);
+  } else if (strcmp(t->name, "bool") == 0 && k == SC_BOOL) {
+    out = value_of_kind(im, VAL_BOOL);
+    if (out != NULL) {
+      out->i = node_bool(v, 0);
+      out->text = out->i ? "true" : "false";
+    }
+  } else if (strcmp(t->name, "any") == 0) {
+    why = "the language writes no defaults for any";
+  } else {
+    const decl *e = enum_decl(im, t);
+    const char *name = e != NULL && text != NULL ? enum_value_named(e, text) : NULL;
+    out = name != NULL ? value_ident(im, name) : NULL;
+    if (e == NULL)
+      why = "a model has no default";
+  }
+  if (out != NULL && !meets_constraints(out, m->annos)) {
+    out = NULL;
+    why = "it does not meet the schema's own constraints";
+  }
+  if (out == NULL)
+    note(im, v, "default", 1, why, "default %.40s", text != NULL ? text : "value");
+  return out;
+}
+
+/* ---- schemas at a use site ------------------------------------------------------------------ */
+
+/* The named schema behind a $ref, as a type: a model's or enum's name, or what an alias stands
+ * for (mapped now if it is not yet; a cycle of aliases is any). */
+static void map_ref(imp *im, struct fy_node *n, mapped *out)
+{
+  imp_doc *dc;
+  const char *pointer;
+  struct fy_node *target = ref_follow(im, n, &dc, &pointer);
+  named *nm = target != NULL ? named_for(im, dc, pointer, target) : NULL;
+  if (nm == NULL) {
+    out->t = any_type(im);
+    return;
+  }
+  if (nm->kind != NK_ALIAS) {
+    out->t = type_named(im, nm->name);
+    return;
+  }
+  if (nm->state == 0)
+    map_named(im, nm);
+  if (nm->state != 2) {
+    note(im, n, "$ref", 0, "a schema that contains itself must be an object (a model)",
+         "recursive schema '%s' as any", nm->raw);
+    out->t = any_type(im);
+    return;
+  }
+  const char *desc = out->desc;
+  int deprecated = out->deprecated;
+  *out = nm->m;
+  if (desc != NULL)
+    out->desc = desc;
+  out->deprecated |= deprecated;
+}
+
+/* A schema by its type keyword (a string, or in 3.1 a list: "null" in it makes it nullable). */
+static void map_by_type(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  struct fy_node *tn = node_get(im, n, "type");
+  const char *t = node_str(tn);
+  if (node_is_seq(tn)) {
+    int count = 0;
+    void *it = NULL;
+    for (struct fy_node *v; (v = seq_next(im, tn, &it)) != NULL;) {
+      const char *s = node_str(v);
+      if (s != NULL && strcmp(s, "null") == 0)
+        out->nullable = 1;
+      else if (s != NULL)
+        t = s, count++;
+    }
+    if (count > 1) {
+      out->t = any_type(im);
+      note(im, tn, "type", 0, gap_why(GAP_UNION), "a list of %d types as any", count);
+      return;
+    }
+  }
+  if (t == NULL)
+    t = node_get(im, n, "properties") != NULL || node_get(im, n, "additionalProperties") != NULL ? "object"
+        : node_get(im, n, "items") != NULL                                                     ? "array"
+                                                                                                 : "";
+  if (strcmp(t, "string") == 0)
+    map_string(im, n, out);
+  else if (strcmp(t, "integer") == 0)
+    map_integer(im, n, out);
+  else if (strcmp(t, "number") == 0)
+    map_number(im, n, out);
+  else if (strcmp(t, "boolean") == 0)
+    out->t = type_named(im, "bool");
+  else if (strcmp(t, "array") == 0)
+    map_array(im, n, place, out);
+  else if (strcmp(t, "object") == 0)
+    map_object(im, n, place, out);
+  else if (strcmp(t, "null") == 0)
+    out->t = any_type(im), out->nullable = 1;
+  else if (strcmp(t, "file") == 0) /* Swagger 2.0 */
+    out->t = NULL, note(im, tn, "type", 1, gap_why(GAP_BINARY), "type 'file'");
+  else if (t[0] != '\0')
+    out->t = any_type(im), note(im, tn, "type", 0, "it is not a JSON Schema type", "type '%s' as any", t);
+  else
+    out->t = any_type(im);
+}
+
+static void map_schema_at(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!node_is_map(n)) { /* 3.1's `true` (anything) and `false` (nothing) */
+    out->t = any_type(im);
+    if (n != NULL && node_kind(n) == SC_BOOL && !node_bool(n, 1))
+      note(im, n, NULL, 0, "the language has no empty type", "the schema 'false' as any");
+    return;
+  }
+  if (im->schema_depth >= MAX_SCHEMA_DEPTH || im->exhausted) {
+    out->t = any_type(im);
+    note(im, n, NULL, 1, "nested too deep", "a schema nested more than %d deep", MAX_SCHEMA_DEPTH);
+    return;
+  }
+  im->schema_depth++;
+  if (!im->skip_keys)
+    note_unknown_keys(im, n, SCHEMA_KEYS, "schema keyword");
+  im->skip_keys = 0;
+  note_unsupported(im, n);
+  out->desc = node_string(node_get(im, n, "description"));
+  out->deprecated = node_bool(node_get(im, n, "deprecated"), 0);
+  int nullable = node_bool(node_get(im, n, "nullable"), 0);
+  if (ref_of(im, n) != NULL)
+    map_ref(im, n, out);
+  else if (node_get(im, n, "oneOf") != NULL || node_get(im, n, "anyOf") != NULL)
+    map_union(im, n, place, out);
+  else if (node_get(im, n, "allOf") != NULL)
+    map_all_of(im, n, place, out);
+  else if (node_get(im, n, "enum") != NULL || node_get(im, n, "const") != NULL)
+    map_enum(im, n, place, out);
+  else
+    map_by_type(im, n, place, out);
+  out->nullable |= nullable;
+  struct fy_node *def = node_get(im, n, "default");
+  if (def != NULL)
+    out->def = default_value(im, def, out);
+  im->schema_depth--;
+}
+
+void schema_map(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  map_schema_at(im, n, place, out);
+}
+
+/* ---- named schemas, mapped ---------------------------------------------------------------- */
+
+static void map_named(imp *im, named *nm)
+{
+  if (nm->state != 0 || im->alias_depth >= IMP_MAX_ALIAS_DEPTH)
+    return;
+  nm->state = 1;
+  im->alias_depth++;
+  imp_place saved;
+  place_enter(im, &saved, nm->doc, nm->pointer);
+  struct fy_node *n = nm->node;
+  if (nm->kind == NK_ALIAS) {
+    map_schema_at(im, n, nm->raw, &nm->m);
+  } else {
+    nm->d = decl_new(im, nm->kind == NK_MODEL ? D_MODEL : D_ENUM, nm->name);
+    if (nm->d != NULL && nm->kind == NK_MODEL) {
+      note_unknown_keys(im, n, SCHEMA_KEYS, "schema keyword");
+      note_unsupported(im, n);
+      fill_model(im, nm->d, n);
+    } else if (nm->d != NULL) {
+      int nullable = 0;
+      note_unknown_keys(im, n, SCHEMA_KEYS, "schema keyword");
+      nm->d->doc = doc_text(im, node_string(node_get(im, n, "description")));
+      fill_enum(im, nm->d, n, &nullable);
+    }
+  }
+  place_leave(im, &saved);
+  im->alias_depth--;
+  nm->state = 2;
+}
+
+static const decl *enum_decl(imp *im, const type *t)
+{
+  if (t->kind != TYPE_NAMED)
+    return NULL;
+  decl *d = name_table_get(&im->decl_names, t->name);
+  if (d != NULL)
+    return d->kind == D_ENUM ? d : NULL;
+  for (size_t i = 0; i < im->nwork; i++) { /* an enum not mapped yet: its values are needed */
+    named *nm = im->work[i];
+    if (nm->kind == NK_ENUM && strcmp(nm->name, t->name) == 0) {
+      map_named(im, nm);
+      return nm->d;
+    }
+  }
+  return NULL;
+}
+
+void schemas_map_all(imp *im)
+{
+  struct fy_node *root = im->doc->root;
+  struct fy_node *set = im->oas == 20 ? node_get(im, root, "definitions")
+                                      : node_get(im, node_get(im, root, "components"), "schemas");
+  imp_place saved;
+  place_enter(im, &saved, im->doc, im->oas == 20 ? "#/definitions" : "#/components/schemas");
+  void *it = NULL;
+  const char *key;
+  struct fy_node *schema;
+  while (map_next(im, set, &it, &key, &schema)) { /* every name first, in document order */
+    size_t len = ptr_push(im, key);
+    named_for(im, im->doc, imp_strdup(im, im->ptr.data), schema);
+    ptr_pop(im, len);
+  }
+  place_leave(im, &saved);
+  schemas_map_pending(im);
+}
+
+void schemas_map_pending(imp *im)
+{
+  for (size_t i = 0; i < im->nwork && !im->exhausted; i++)
+    if (im->work[i]->state == 0) {
+      int owner = im->owner;
+      if (owner < IMP_OWNER_OPS)
+        im->owner = (int)i;
+      map_named(im, im->work[i]);
+      im->owner = owner;
+    }
+}
+
+field *schema_fields(imp *im, struct fy_node *n, const char *place)
+{
+  if (!node_is_map(n))
+    return NULL;
+  if (ref_of(im, n) != NULL) {
+    imp_doc *dc;
+    const char *pointer;
+    struct fy_node *target = ref_follow(im, n, &dc, &pointer);
+    named *nm = target != NULL ? named_for(im, dc, pointer, target) : NULL;
+    if (nm == NULL || nm->kind != NK_MODEL)
+      return NULL;
+    map_named(im, nm);
+    return nm->d != NULL ? nm->d->fields : NULL;
+  }
+  if (!has_properties(im, n, 0))
+    return NULL;
+  decl tmp = {0};
+  tmp.name = place;
+  fill_model(im, &tmp, n);
+  return tmp.fields;
+}
+
+decl *mapped_model(imp *im, const type *t)
+{
+  decl *d = t != NULL && t->kind == TYPE_NAMED ? name_table_get(&im->decl_names, t->name) : NULL;
+  return d != NULL && d->kind == D_MODEL ? d : NULL;
+}
+
+/* ---- cycles ------------------------------------------------------------------------------- */
+
+/* A model reaching itself through required, non-null model fields would be a C struct holding
+ * itself: the field that closes such a cycle is made optional. Depth-first with an explicit
+ * stack, as the checker does. */
+typedef struct frame {
+  decl *m;
+  field *f;
+} frame;
+
+static field *next_by_value(field *f)
+{
+  while (f != NULL && (f->optional || f->nullable || f->type->kind != TYPE_NAMED))
+    f = f->next;
+  return f;
+}
+
+void schemas_break_cycles(imp *im)
+{
+  name_table models;
+  frame *stack = malloc((im->ndecls + 1) * sizeof *stack);
+  if (stack == NULL || name_table_init(&models) != 0) {
+    free(stack);
+    im->rep->failed = 1;
+    return;
+  }
+  for (size_t i = 0; i < im->ndecls; i++)
+    if (im->decls[i].d->kind == D_MODEL) {
+      im->decls[i].d->visit = 0;
+      name_table_put(&models, im->decls[i].d->name, im->decls[i].d);
+    }
+  for (size_t i = 0; i < im->ndecls; i++) {
+    decl *root = im->decls[i].d;
+    if (root->kind != D_MODEL || root->visit != 0)
+      continue;
+    size_t top = 0;
+    stack[0] = (frame){root, root->fields};
+    root->visit = 1;
+    for (;;) {
+      frame *fr = &stack[top];
+      fr->f = next_by_value(fr->f);
+      if (fr->f == NULL) {
+        fr->m->visit = 2;
+        if (top-- == 0)
+          break;
+        stack[top].f = stack[top].f->next;
+        continue;
+      }
+      decl *t = name_table_get(&models, fr->f->type->name);
+      if (t != NULL && t->visit == 0) {
+        t->visit = 1;
+        stack[++top] = (frame){t, t->fields};
+        continue;
+      }
+      if (t != NULL && t->visit == 1) {
+        fr->f->optional = 1;
+        note(im, NULL, NULL, 0, "a model cannot contain itself by value (a C struct cannot)",
+             "required field '%s.%s' (%s) as optional", fr->m->name, fr->f->name, t->name);
+      }
+      fr->f = fr->f->next;
+    }
+  }
+  name_table_free(&models);
+  free(stack);
+}
+
+void schemas_free(imp *im)
+{
+  for (size_t i = 0; i < im->nwork; i++)
+    free(im->work[i]);
+  free(im->work);
+  im->work = NULL;
+  im->nwork = im->work_cap = 0;
+}
