@@ -177,7 +177,8 @@ static int cmp_decl(const void *a, const void *b)
 
 static decl *chain(imp *im, decl *api)
 {
-  qsort(im->decls, im->ndecls, sizeof *im->decls, cmp_decl);
+  if (im->ndecls > 1)
+    qsort(im->decls, im->ndecls, sizeof *im->decls, cmp_decl);
   decl **tail = &api->next;
   for (size_t i = 0; i < im->ndecls; i++) {
     *tail = im->decls[i].d;
@@ -231,6 +232,7 @@ static char *print_and_check(imp *im, decl *api, const char *path)
     if (im->diag != NULL)
       fprintf(im->diag, "apic: internal error: the imported spec does not check:\n%s", diag_text != NULL ? diag_text : "");
     im->errors++;
+    im->rep->internal_error = 1;
   }
   spec_free(&s);
   if (mem != NULL)
@@ -239,9 +241,9 @@ static char *print_and_check(imp *im, decl *api, const char *path)
   return text;
 }
 
-static int run(imp *im, const char *path, char **out)
+static int run(imp *im, const char *path, const char *text, size_t text_len, char **out)
 {
-  imp_doc *root = doc_load(im, path, NULL);
+  imp_doc *root = text != NULL ? doc_load_text(im, path, text, text_len) : doc_load(im, path, NULL);
   if (root == NULL)
     return im->errors > 0 ? EXIT_SPEC : EXIT_USAGE;
   im->doc = root;
@@ -275,7 +277,9 @@ static int run(imp *im, const char *path, char **out)
   return im->errors > 0 ? EXIT_SPEC : EXIT_OK;
 }
 
-int apic_import(const char *path, const import_options *o, import_report *report, char **out_spec, FILE *diag_out)
+/* Imports path, or text when it is not NULL. */
+static int import(const char *path, const char *text, size_t len, const import_options *o, import_report *report,
+                  char **out_spec, FILE *diag_out)
 {
   static const import_options defaults = {0, 0, NULL};
   imp im;
@@ -288,8 +292,10 @@ int apic_import(const char *path, const import_options *o, import_report *report
   memset(report, 0, sizeof *report);
   int status = EXIT_USAGE;
   if ((im.arena = ast_arena_new()) != NULL && name_table_init(&im.refs) == 0 && name_table_init(&im.c_names) == 0 &&
-      name_table_init(&im.decl_names) == 0 && name_table_init(&im.notes_seen) == 0)
-    status = run(&im, path, out_spec);
+      name_table_init(&im.decl_names) == 0 && name_table_init(&im.notes_seen) == 0 &&
+      name_table_init(&im.model_places) == 0 && name_table_init(&im.named_types) == 0 &&
+      name_table_init(&im.name_counts) == 0)
+    status = run(&im, path, text, len, out_spec);
   else if (diag_out != NULL)
     fprintf(diag_out, "apic: out of memory\n");
   if (status != EXIT_OK) {
@@ -302,6 +308,9 @@ int apic_import(const char *path, const import_options *o, import_report *report
   name_table_free(&im.refs);
   name_table_free(&im.c_names);
   name_table_free(&im.decl_names);
+  name_table_free(&im.model_places);
+  name_table_free(&im.named_types);
+  name_table_free(&im.name_counts);
   name_table_free(&im.notes_seen);
   free(im.decls);
   sb_free(&im.ptr);
@@ -309,4 +318,15 @@ int apic_import(const char *path, const import_options *o, import_report *report
     doc_free(im.docs[i]);
   ast_arena_free(im.arena);
   return status;
+}
+
+int apic_import(const char *path, const import_options *o, import_report *report, char **out_spec, FILE *diag_out)
+{
+  return import(path, NULL, 0, o, report, out_spec, diag_out);
+}
+
+int apic_import_text(const char *name, const char *text, size_t len, const import_options *o,
+                     import_report *report, char **out_spec, FILE *diag_out)
+{
+  return import(name, text != NULL ? text : "", len, o, report, out_spec, diag_out);
 }

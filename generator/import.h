@@ -26,7 +26,8 @@ typedef struct import_note {
 typedef struct import_report {
   import_note *notes;
   size_t count, cap;
-  int failed; /* out of memory while recording: some notes are missing */
+  int failed;         /* out of memory while recording: some notes are missing */
+  int internal_error; /* the spec made did not check: a bug in apic import */
 } import_report;
 
 /* Imports the document at path ("-" = stdin). On success *out_spec is the spec's text (caller
@@ -35,6 +36,9 @@ typedef struct import_report {
  * Returns 0 (EXIT_OK), 1 (input errors) or 2 (I/O). */
 int apic_import(const char *path, const import_options *o, import_report *report, char **out_spec,
                 FILE *diag_out);
+/* The same for a document in memory, named name (relative $refs resolve against it). */
+int apic_import_text(const char *name, const char *text, size_t len, const import_options *o,
+                     import_report *report, char **out_spec, FILE *diag_out);
 /* Prints each note as FILE:LINE:COL: not carried over|approximated: WHAT: WHY [POINTER]. */
 void import_report_print(const import_report *r, FILE *out);
 /* The notes as a JSON array (docs/import.md); 0, or -1 when it cannot be written. */

@@ -1,6 +1,8 @@
 /* Building the spec's AST (ast.h) in the importer's arena. Out of memory leaves a node NULL
  * and marks the report failed; the run then ends with an error (import.c). */
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,12 +157,22 @@ value *value_int(imp *im, long long i)
   return v;
 }
 
-value *value_float(imp *im, double f, const char *spelling)
+value *value_float(imp *im, double f)
 {
+  if (!isfinite(f))
+    return NULL;
+  /* The shortest spelling that reads back as f, in the language's number syntax: %g gives
+   * digits, an optional '.', an optional exponent, as the scanner wants them. */
+  char text[40];
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(text, sizeof text, "%.*g", prec, f);
+    if (strtod(text, NULL) == f)
+      break;
+  }
   value *v = value_new(im, VAL_FLOAT);
   if (v != NULL) {
     v->f = f;
-    v->text = spelling;
+    v->text = imp_strdup(im, text);
   }
   return v;
 }

@@ -157,11 +157,12 @@ void auth_choose(imp *im, const char **out_auth, const char **out_header)
     struct fy_node *sec = u->security != NULL ? u->security : global;
     imp_place saved;
     place_enter(im, &saved, u->doc, u->pointer);
+    /* At the operation (found by its pointer): its security, or itself when it has none. */
     if (sec != NULL && seq_count(sec) == 0 && chosen != NULL)
-      note(im, u->security, "security", 0, gap_why(GAP_OP_SECURITY),
+      note(im, NULL, "security", 0, gap_why(GAP_OP_SECURITY),
            "no auth for this operation (the client sends the API's credentials anyway)");
     else if (sec != NULL && seq_count(sec) > 0 && (chosen == NULL || !offers(im, sec, chosen)))
-      note(im, sec, u->security != NULL ? "security" : NULL, 0, gap_why(GAP_OP_SECURITY),
+      note(im, NULL, u->security != NULL ? "security" : NULL, 0, gap_why(GAP_OP_SECURITY),
            "this operation's security as the API's (%s)", chosen != NULL ? chosen : "none");
     place_leave(im, &saved);
   }

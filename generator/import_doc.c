@@ -9,7 +9,7 @@
 
 #define MAX_DOC_BYTES (64u << 20)
 
-/* The whole file (or stdin), malloc'd for libfyaml to take over; NULL with *err set. */
+/* The whole file (or stdin), NUL-terminated; NULL with *err set. */
 static char *read_doc(const char *path, size_t *out_len, const char **err)
 {
   FILE *f = stdin;
@@ -62,7 +62,7 @@ static void report_parse_errors(imp *im, struct fy_diag *d, const char *path)
   int any = 0;
   while ((e = fy_diag_errors_iterate(d, &it)) != NULL) {
     if (im->diag != NULL && im->errors < IMP_MAX_ERRORS)
-      fprintf(im->diag, "%s:%d:%d: error: %s\n", path, e->line + 1, e->column + 1, e->msg);
+      fprintf(im->diag, "%s:%d:%d: error: %s\n", path, e->line, e->column, e->msg); /* 1-based */
     im->errors++;
     any = 1;
   }
@@ -73,34 +73,50 @@ static void report_parse_errors(imp *im, struct fy_diag *d, const char *path)
   }
 }
 
-static struct fy_document *parse(imp *im, char *text, size_t len, const char *path)
+/* Parses d->text into d->fyd (NULL after reporting why). The document keeps its diagnostic
+ * object, destroyed after it (fy_diag_unref would leave the collected errors behind). */
+static void parse(imp *im, imp_doc *d, size_t len)
 {
   struct fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = NULL;
-  struct fy_diag *d = fy_diag_create(&dcfg);
-  if (d == NULL) {
+  if ((d->diag = fy_diag_create(&dcfg)) == NULL)
+    return;
+  fy_diag_set_collect_errors(d->diag, true);
+  struct fy_parse_cfg cfg = {0};
+  cfg.flags = FYPCF_QUIET | (looks_like_json(d->text, len) ? FYPCF_JSON_FORCE : FYPCF_DEFAULT_VERSION_1_2);
+  cfg.diag = d->diag;
+  d->fyd = fy_document_build_from_string(&cfg, d->text, len);
+  if (d->fyd == NULL)
+    report_parse_errors(im, d->diag, d->path);
+}
+
+/* Adds the document path, parsed from text (malloc'd, taken over: it lives as long as the
+ * document, which points into it). */
+static imp_doc *doc_add(imp *im, const char *path, char *text, size_t len, struct fy_node *at)
+{
+  imp_doc *d = calloc(1, sizeof *d);
+  char *name = strdup(path);
+  if (d == NULL || name == NULL) {
+    free(d);
+    free(name);
     free(text);
+    imp_error(im, at, "out of memory");
     return NULL;
   }
-  fy_diag_set_collect_errors(d, true);
-  struct fy_parse_cfg cfg = {0};
-  cfg.flags = FYPCF_QUIET | (looks_like_json(text, len) ? FYPCF_JSON_FORCE : FYPCF_DEFAULT_VERSION_1_2);
-  cfg.diag = d;
-  struct fy_document *fyd = fy_document_build_from_malloc_string(&cfg, text, len);
-  if (fyd == NULL) {
-    report_parse_errors(im, d, path);
-    free(text); /* not taken over when the build fails */
-  }
-  fy_diag_unref(d);
-  return fyd;
+  d->path = name;
+  d->text = text;
+  parse(im, d, len);
+  d->root = d->fyd != NULL ? fy_document_root(d->fyd) : NULL;
+  im->docs[im->ndocs++] = d; /* kept even when broken: it is not read twice */
+  return d->root != NULL ? d : NULL;
 }
 
 imp_doc *doc_load(imp *im, const char *path, struct fy_node *at)
 {
   for (int i = 0; i < im->ndocs; i++)
     if (strcmp(im->docs[i]->path, path) == 0)
-      return im->docs[i];
+      return im->docs[i]->root != NULL ? im->docs[i] : NULL;
   if (im->ndocs == IMP_MAX_DOCS) {
     imp_error(im, at, "more than %d documents referenced", IMP_MAX_DOCS);
     return NULL;
@@ -115,20 +131,19 @@ imp_doc *doc_load(imp *im, const char *path, struct fy_node *at)
       fprintf(im->diag, "apic: cannot read '%s': %s\n", path, err);
     return NULL;
   }
-  imp_doc *d = calloc(1, sizeof *d);
-  char *name = strdup(path);
-  if (d == NULL || name == NULL) {
-    free(d);
-    free(name);
-    free(text);
-    imp_error(im, at, "out of memory");
+  return doc_add(im, path, text, len, at);
+}
+
+imp_doc *doc_load_text(imp *im, const char *name, const char *text, size_t len)
+{
+  char *copy = malloc(len + 1);
+  if (copy == NULL) {
+    imp_error(im, NULL, "out of memory");
     return NULL;
   }
-  d->path = name;
-  d->fyd = parse(im, text, len, path);
-  d->root = d->fyd != NULL ? fy_document_root(d->fyd) : NULL;
-  im->docs[im->ndocs++] = d; /* kept even when broken: it is not read twice */
-  return d->root != NULL ? d : NULL;
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return doc_add(im, name, copy, len, NULL);
 }
 
 void doc_free(imp_doc *d)
@@ -136,6 +151,9 @@ void doc_free(imp_doc *d)
   if (d == NULL)
     return;
   fy_document_destroy(d->fyd);
+  if (d->diag != NULL)
+    fy_diag_destroy(d->diag);
+  free(d->text);
   free(d->path);
   free(d);
 }
@@ -174,11 +192,14 @@ struct fy_node *node_get(imp *im, struct fy_node *n, const char *key)
     return NULL;
   void *it = NULL;
   struct fy_node_pair *p;
+  size_t len = strlen(key);
   /* libfyaml's lookup parses key as YAML first; a plain comparison of scalar keys is what a
-   * JSON object means, and cheaper. */
+   * JSON object means, and cheaper (without the NUL-terminated copy node_str makes). */
   while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
-    const char *k = node_str(fy_node_pair_key(p));
-    if (k != NULL && strcmp(k, key) == 0)
+    struct fy_node *k = fy_node_pair_key(p);
+    size_t klen = 0;
+    const char *text = k != NULL && fy_node_get_type(k) == FYNT_SCALAR && !fy_node_is_alias(k) ? fy_node_get_scalar(k, &klen) : NULL;
+    if (text != NULL && klen == len && memcmp(text, key, len) == 0)
       return node_deref(im, fy_node_pair_value(p));
   }
   return NULL;

@@ -18,7 +18,7 @@
 
 /* Bounds on hostile input: nodes visited (YAML aliases can make a small file expand
  * exponentially), named schemas followed through one another, and documents loaded. */
-#define IMP_NODE_BUDGET 20000000L
+#define IMP_NODE_BUDGET 2000000L /* the OpenAI spec visits 116,000 */
 #define IMP_MAX_ALIAS_DEPTH 32
 #define IMP_MAX_DOCS 64
 #define IMP_MAX_ERRORS 50
@@ -30,6 +30,8 @@
 
 typedef struct imp_doc {
   char *path; /* as opened; relative $refs are resolved against its directory */
+  char *text; /* the bytes the document was parsed from */
+  struct fy_diag *diag;
   struct fy_document *fyd;
   struct fy_node *root;
 } imp_doc;
@@ -102,16 +104,19 @@ typedef struct imp {
   name_table notes_seen; /* "file pointer what" of every note: each is made once */
   int schema_depth; /* schemas within schemas being mapped */
 
-  name_table refs;   /* "N#/pointer" (N: document index) -> named */
+  name_table refs;        /* "N#/pointer" (N: document index) -> named */
+  name_table named_types; /* the name a named model or enum is declared under -> named */
   named **work;      /* named schemas to map, in the order they were found */
   size_t nwork, work_cap;
   int alias_depth;
 
-  name_table c_names; /* snake_case names taken by types and resource_op pairs */
+  name_table c_names;     /* snake_case names taken by types and resource_op pairs */
+  name_table name_counts; /* a type name -> where its numbering resumes (import_names.c) */
 
   imp_decl *decls;
   size_t ndecls, decls_cap;
-  name_table decl_names; /* declared name -> decl */
+  name_table decl_names;   /* declared name -> decl */
+  name_table model_places; /* model name -> where it was declared from (import_schema.c) */
   int owner;
 
   struct imp_ops *ops;   /* import_ops.c's state */
@@ -123,6 +128,8 @@ typedef struct imp {
 /* Loads the document at path (already joined to its referrer's directory) once; NULL after
  * reporting why. at: the $ref that names it (NULL for the root). */
 imp_doc *doc_load(imp *im, const char *path, struct fy_node *at);
+/* The root document from text in memory, named name (its $refs to files resolve against it). */
+imp_doc *doc_load_text(imp *im, const char *name, const char *text, size_t len);
 void doc_free(imp_doc *d);
 
 /* Every step to a node goes through these: aliases are followed and the budget counted. */
@@ -167,10 +174,14 @@ void place_leave(imp *im, imp_place *saved);
  * *pointer (arena) to where it is. NULL after reporting an error (unresolvable, a cycle of
  * refs). n without $ref is returned as is. */
 struct fy_node *ref_follow(imp *im, struct fy_node *n, imp_doc **doc, const char **pointer);
+/* The node at pointer ("/a/b/0": what follows the '#') in root, or NULL. */
+struct fy_node *walk_pointer(imp *im, struct fy_node *root, const char *pointer);
 /* The $ref string of n, or NULL. */
 const char *ref_of(imp *im, struct fy_node *n);
-/* "N#/pointer", the key of a node reached by its document and pointer (arena). */
+/* "N#/pointer", the key of a node reached by its document and pointer (arena; _into: appended
+ * to out, for lookups that keep nothing). */
 char *ref_key(imp *im, const imp_doc *doc, const char *pointer);
+void ref_key_into(const imp *im, const imp_doc *doc, const char *pointer, strbuf *out);
 
 /* ---- import_names.c --------------------------------------------------------------------- */
 
@@ -208,7 +219,7 @@ annotation *anno_add(imp *im, annotation **list, const char *name, value *v);
 annotation *anno_add_keyed(imp *im, annotation **list, const char *name, const char *key, value *v);
 value *value_string(imp *im, const char *s);
 value *value_int(imp *im, long long i);
-value *value_float(imp *im, double f, const char *spelling);
+value *value_float(imp *im, double f); /* NULL for infinities and NaN */
 value *value_ident(imp *im, const char *name);
 value *value_of_kind(imp *im, value_kind k);
 /* A description as doc lines (split at newlines, trailing blanks dropped). */

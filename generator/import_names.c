@@ -72,16 +72,37 @@ static void snake_ident(const char *raw, char *out, size_t size)
   }
 }
 
-/* name, or name + sep + 2, 3, ... : the first that taken() does not refuse. */
-static char *first_free(imp *im, const char *name, const char *sep, int (*taken)(imp *, void *, const char *), void *ctx)
+/* name, or name + sep + 2, 3, ... : the first that taken() does not refuse. *next (when not
+ * NULL) is where the count for name resumes, so that many names alike cost no more than one. */
+static char *first_free(imp *im, const char *name, const char *sep, int (*taken)(imp *, void *, const char *), void *ctx,
+                        int *next)
 {
   if (!taken(im, ctx, name))
     return imp_strdup(im, name);
-  for (int i = 2;; i++) {
-    char *cand = imp_printf(im, "%s%s%d", name, sep, i);
-    if (cand == NULL || !taken(im, ctx, cand))
-      return cand;
+  strbuf cand = {0};
+  for (int i = next != NULL && *next > 2 ? *next : 2;; i++) {
+    cand.len = 0;
+    sb_printf(&cand, "%s%s%d", name, sep, i);
+    if (cand.failed || !taken(im, ctx, cand.data)) {
+      if (next != NULL)
+        *next = i + 1;
+      char *out = cand.failed ? NULL : imp_strdup(im, cand.data);
+      sb_free(&cand);
+      return out;
+    }
   }
+}
+
+/* Where the count of names like name resumes (per importer run, for type names). */
+static int *counter(imp *im, const char *name)
+{
+  int *n = name_table_get(&im->name_counts, name);
+  if (n == NULL && (n = ast_alloc(im->arena, sizeof *n)) != NULL) {
+    char *key = imp_strdup(im, name);
+    if (key == NULL || name_table_put(&im->name_counts, key, n) != 0)
+      n = NULL;
+  }
+  return n;
 }
 
 /* C names the generated SDK takes for itself (its client, error and mock types and their
@@ -129,7 +150,7 @@ char *name_type(imp *im, const char *raw)
   snake_case(name, snake, sizeof snake);
   if (generated_name(snake) && strlen(name) + 8 < sizeof name)
     strcat(name, "Model"); /* "Error" -> "ErrorModel" reads better than "Error2" */
-  char *out = first_free(im, name, "", c_name_taken, NULL);
+  char *out = first_free(im, name, "", c_name_taken, NULL, counter(im, name));
   if (out != NULL)
     claim(im, NULL, out);
   return out;
@@ -145,7 +166,7 @@ char *name_member(imp *im, name_table *scope, const char *raw)
 {
   char name[NAME_MAX_LEN + 8];
   snake_ident(raw, name, sizeof name);
-  char *out = first_free(im, name, "_", scope_taken, scope);
+  char *out = first_free(im, name, "_", scope_taken, scope, NULL);
   if (out != NULL)
     name_table_put(scope, out, out);
   return out;
@@ -167,7 +188,7 @@ char *name_op(imp *im, name_table *scope, const char *resource, const char *raw)
   char name[NAME_MAX_LEN + 8];
   snake_ident(raw, name, sizeof name);
   op_scope s = {scope, resource};
-  char *out = first_free(im, name, "_", op_taken, &s);
+  char *out = first_free(im, name, "_", op_taken, &s, NULL);
   if (out != NULL) {
     name_table_put(scope, out, out);
     claim(im, resource, out);
@@ -189,7 +210,7 @@ char *name_enum_value(imp *im, name_table *scope, const char *wire)
   snake_ident(wire[0] != '\0' ? wire : "empty", name, sizeof name);
   if (strcmp(name, "unknown") == 0)
     strcat(name, "_value");
-  char *out = first_free(im, name, "_", value_taken, scope);
+  char *out = first_free(im, name, "_", value_taken, scope, NULL);
   if (out != NULL) {
     char upper[NAME_MAX_LEN + 16];
     upper_case(out, upper, sizeof upper);

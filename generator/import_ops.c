@@ -40,6 +40,7 @@ typedef struct err_use {
   imp_doc *doc;
   const char *pointer; /* of the response */
   operation *op;
+  size_t seq; /* the order found: ties keep it */
 } err_use;
 
 typedef struct op_comment {
@@ -344,7 +345,7 @@ static void map_param(imp *im, op_ctx *oc, struct fy_node *p)
     return;
   int is_path = strcmp(in, "path") == 0;
   f->optional = !is_path && !node_bool(node_get(im, p, "required"), 0);
-  f->def = m.def != NULL && m.def->kind != VAL_NULL ? m.def : NULL;
+  f->def = m.def != NULL && m.def->kind != VAL_NULL && t == m.t ? m.def : NULL;
   f->annos = m.annos;
   f->doc = doc_text(im, node_string(node_get(im, p, "description")));
   if (f->doc.count == 0 && m.desc != NULL)
@@ -417,28 +418,33 @@ static void map_params(imp *im, op_ctx *oc, struct fy_node *item_params, struct 
   }
 }
 
-/* The path with each {placeholder} renamed to its parameter's name (undeclared ones become
- * valid names too); declared path parameters the path does not have are dropped, noted. */
+/* The path with each {placeholder} renamed to its parameter's name (undeclared or repeated
+ * ones get new names), a '/' first, and stray braces escaped (%7B, %7D); declared path
+ * parameters the path does not have are dropped, noted. NULL when it has more placeholders
+ * than the language takes. */
 static const char *settle_path(imp *im, op_ctx *oc, const char *path)
 {
   strbuf b = {0};
-  int used[MAX_PATH_PARAMS] = {0};
+  int used[MAX_PATH_PARAMS] = {0}, count = 0;
+  if (path[0] != '/')
+    sb_append(&b, "/", 1);
   for (const char *p = path; *p != '\0';) {
-    const char *close = *p == '{' ? strchr(p, '}') : NULL;
-    if (close == NULL) {
-      sb_append(&b, p, 1);
+    size_t len = *p == '{' ? strcspn(p + 1, "{}") : 0;
+    if (*p != '{' || p[1 + len] != '}') {
+      sb_puts(&b, *p == '{' ? "%7B" : *p == '}' ? "%7D" : (char[2]){*p, 0});
       p++;
       continue;
     }
-    char *wire = imp_printf(im, "%.*s", (int)(close - p - 1), p + 1);
+    char *wire = imp_printf(im, "%.*s", (int)len, p + 1);
     const char *name = NULL;
     for (int i = 0; i < oc->npath && wire != NULL && name == NULL; i++)
-      if (strcmp(oc->path[i].wire, wire) == 0)
+      if (!used[i] && strcmp(oc->path[i].wire, wire) == 0)
         name = oc->path[i].f->name, used[i] = 1;
     if (name == NULL && wire != NULL)
       name = name_member(im, &oc->params, wire);
-    sb_printf(&b, "{%s}", name != NULL ? name : "param");
-    p = close + 1;
+    sb_printf(&b, "{%s}", name != NULL ? name : "v");
+    count++;
+    p += len + 2;
   }
   field **link = &oc->op->path_params;
   for (int i = 0; i < oc->npath; i++) {
@@ -449,9 +455,9 @@ static const char *settle_path(imp *im, op_ctx *oc, const char *path)
       link = &(*link)->next;
     }
   }
-  char *out = b.failed ? NULL : imp_strdup(im, b.data != NULL ? b.data : "");
+  char *out = b.failed || count > MAX_PATH_PARAMS ? NULL : imp_strdup(im, b.data != NULL ? b.data : "/");
   sb_free(&b);
-  return out != NULL ? out : "";
+  return out;
 }
 
 /* ---- bodies -------------------------------------------------------------------------------- */
@@ -652,8 +658,9 @@ static void record_error(imp *im, op_ctx *oc, const char *status, struct fy_node
     ptr_pop(im, len);
     return;
   }
-  err_use *e = &o->errs[o->nerrs++];
+  err_use *e = &o->errs[o->nerrs];
   memset(e, 0, sizeof *e);
+  e->seq = o->nerrs++;
   snprintf(e->status, sizeof e->status, "%s", status);
   imp_doc *dc;
   const char *pointer;
@@ -697,7 +704,7 @@ static int cmp_status(const void *a, const void *b)
 {
   const err_use *x = a, *y = b;
   int d = status_order(x->status) - status_order(y->status);
-  return d != 0 ? d : (x < y ? -1 : x > y);
+  return d != 0 ? d : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static void add_op_error(imp *im, operation *op, const char *name)
@@ -759,7 +766,8 @@ static void add_error_headers(imp *im, decl *e, struct fy_node *resp)
 static void build_errors(imp *im)
 {
   struct imp_ops *o = im->ops;
-  qsort(o->errs, o->nerrs, sizeof *o->errs, cmp_status);
+  if (o->nerrs > 1)
+    qsort(o->errs, o->nerrs, sizeof *o->errs, cmp_status);
   for (size_t i = 0; i < o->nerrs;) {
     size_t end = i;
     while (end < o->nerrs && strcmp(o->errs[end].status, o->errs[i].status) == 0)
@@ -969,6 +977,11 @@ static void map_operation(imp *im, const char *path, struct fy_node *item, const
     note(im, NULL, NULL, 1, gap_why(GAP_FIXED_QUERY), "the query '%s' in the path", query);
   map_params(im, &oc, node_get(im, item, "parameters"), node_get(im, n, "parameters"), item_pointer);
   op->path = settle_path(im, &oc, query != NULL ? imp_printf(im, "%.*s", (int)(query - path), path) : path);
+  if (op->path == NULL) {
+    note(im, NULL, NULL, 1, "the language takes at most 32 path parameters", "the operation");
+    name_table_free(&oc.params);
+    return;
+  }
   op->has_path = op->path_params != NULL;
   op->has_query = op->query_params != NULL;
   op->has_headers = op->header_params != NULL;

@@ -12,12 +12,21 @@ const char *ref_of(imp *im, struct fy_node *n)
   return node_string(node_get(im, n, "$ref"));
 }
 
-char *ref_key(imp *im, const imp_doc *dc, const char *pointer)
+void ref_key_into(const imp *im, const imp_doc *dc, const char *pointer, strbuf *out)
 {
   int index = 0;
   while (index < im->ndocs && im->docs[index] != dc)
     index++;
-  return imp_printf(im, "%d%s", index, pointer);
+  sb_printf(out, "%d%s", index, pointer);
+}
+
+char *ref_key(imp *im, const imp_doc *dc, const char *pointer)
+{
+  strbuf key = {0};
+  ref_key_into(im, dc, pointer, &key);
+  char *out = key.failed ? NULL : imp_strdup(im, key.data);
+  sb_free(&key);
+  return out;
 }
 
 static int hex(char c)
@@ -46,7 +55,7 @@ static const char *segment(const char *p, strbuf *out)
 }
 
 /* The node at pointer ("/a/b/0", after the '#') in root, or NULL. */
-static struct fy_node *walk_pointer(imp *im, struct fy_node *root, const char *pointer)
+struct fy_node *walk_pointer(imp *im, struct fy_node *root, const char *pointer)
 {
   struct fy_node *n = root;
   strbuf seg = {0};

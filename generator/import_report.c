@@ -95,14 +95,21 @@ void note(imp *im, struct fy_node *at, const char *key, int dropped, const char 
   vsnprintf(what, sizeof what, what_fmt, ap);
   va_end(ap);
   /* A construct reached twice (a shared parameter, say) is noted once. */
-  char *key_text = imp_printf(im, "%s\n%s\n%s", im->doc->path, im->ptr.data != NULL ? im->ptr.data : "#", what);
-  if (key_text == NULL || name_table_get(&im->notes_seen, key_text) != NULL) {
+  strbuf seen = {0};
+  sb_printf(&seen, "%s\n%s\n%s", im->doc->path, im->ptr.data != NULL ? im->ptr.data : "#", what);
+  char *kept = seen.failed || name_table_get(&im->notes_seen, seen.data) != NULL ? NULL : imp_strdup(im, seen.data);
+  sb_free(&seen);
+  if (kept == NULL || name_table_put(&im->notes_seen, kept, kept) != 0) {
     ptr_pop(im, len);
     return;
   }
-  name_table_put(&im->notes_seen, key_text, key_text);
   import_note n = {dropped, strdup(im->doc->path), 0, 0, strdup(im->ptr.data != NULL ? im->ptr.data : "#"),
                    strdup(what), strdup(why)};
+  if (at == NULL) { /* the place itself: found by its pointer */
+    ptr_pop(im, len);
+    at = im->ptr.data != NULL ? walk_pointer(im, im->doc->root, im->ptr.data + 1) : NULL;
+    len = key != NULL ? ptr_push(im, key) : im->ptr.len;
+  }
   key_at(im, at, key, &n.line, &n.col);
   if (n.file == NULL || n.pointer == NULL || n.what == NULL || n.why == NULL || add_note(im->rep, &n) != 0) {
     free(n.file), free(n.pointer), free(n.what), free(n.why);

@@ -4,6 +4,8 @@
  * their names; inline objects and enums are declared under the name of their place. A schema
  * reached by $ref is mapped once ("named"), in the order found, so the output is stable.
  * One function per construct; what the language cannot say yet is noted (import_report.c). */
+#include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,7 @@ int schema_keyword(const char *key)
 }
 static void fill_model(imp *im, decl *d, struct fy_node *n);
 static void map_named(imp *im, named *nm);
+static decl *declared(imp *im, const type *t);
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 
@@ -104,25 +107,29 @@ static void note_unsupported(imp *im, struct fy_node *n)
   }
 }
 
-/* A number keyword as a value: an int when it is one, else a float. */
+/* A number keyword as a value: an int when it is one that fits 64 bits, else a float; NULL
+ * when it is not a finite number. */
 static value *number_value(imp *im, struct fy_node *v)
 {
   scalar_kind k = node_kind(v);
   if (k == SC_INT) {
+    errno = 0;
     long long i = strtoll(node_str(v), NULL, 10);
-    return value_int(im, i);
+    if (errno == 0)
+      return value_int(im, i);
   }
-  if (k == SC_FLOAT)
-    return value_float(im, strtod(node_str(v), NULL), imp_strdup(im, node_str(v)));
-  return NULL;
+  return k == SC_INT || k == SC_FLOAT ? value_float(im, strtod(node_str(v), NULL)) : NULL;
 }
 
 /* ---- named schemas ------------------------------------------------------------------------- */
 
 static named *named_find(imp *im, const imp_doc *dc, const char *pointer)
 {
-  char *key = ref_key(im, dc, pointer);
-  return key != NULL ? name_table_get(&im->refs, key) : NULL;
+  strbuf key = {0};
+  ref_key_into(im, dc, pointer, &key);
+  named *nm = key.failed ? NULL : name_table_get(&im->refs, key.data);
+  sb_free(&key);
+  return nm;
 }
 
 static int has_properties(imp *im, struct fy_node *n, int depth);
@@ -258,9 +265,29 @@ static named *named_for(imp *im, imp_doc *dc, const char *pointer, struct fy_nod
   nm->node = node;
   nm->raw = last_segment(im, pointer);
   nm->kind = classify(im, nm);
-  if (nm->kind != NK_ALIAS)
+  if (nm->kind != NK_ALIAS) {
     nm->name = name_type(im, nm->raw);
+    if (nm->name == NULL || name_table_put(&im->named_types, nm->name, nm) != 0)
+      im->rep->failed = 1;
+  }
   return nm;
+}
+
+/* Where a model was declared from, for notes made after the walk (cycles). */
+typedef struct model_place {
+  imp_doc *doc;
+  const char *pointer;
+} model_place;
+
+static void remember_place(imp *im, const decl *d)
+{
+  model_place *mp = ast_alloc(im->arena, sizeof *mp);
+  if (mp == NULL || name_table_put(&im->model_places, d->name, mp) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  mp->doc = im->doc;
+  mp->pointer = imp_strdup(im, im->ptr.data != NULL ? im->ptr.data : "#");
 }
 
 /* ---- scalars --------------------------------------------------------------------------------- */
@@ -333,25 +360,42 @@ static char *pattern_to_posix(imp *im, const char *re)
   return out;
 }
 
+/* A lower and an upper bound as two annotations, unless the lower is above the upper (a
+ * schema no value meets: both noted and dropped). */
+static void add_bounds(imp *im, struct fy_node *n, mapped *out, const char *names[2], value *b[2],
+                       const char *keys[2])
+{
+  if (b[0] != NULL && b[1] != NULL && b[0]->f > b[1]->f) {
+    note(im, n, keys[0], 1, "no value can meet it", "'%s' above '%s'", keys[0], keys[1]);
+    return;
+  }
+  for (int i = 0; i < 2; i++)
+    if (b[i] != NULL)
+      anno_add(im, &out->annos, names[i], b[i]);
+}
+
 /* minLength/maxLength, minItems/maxItems or minProperties/maxProperties as @min_len/@max_len. */
 static void map_lengths(imp *im, struct fy_node *n, const char *min_key, const char *max_key, mapped *out)
 {
   const char *keys[2] = {min_key, max_key}, *annos[2] = {"min_len", "max_len"};
+  value *b[2] = {NULL, NULL};
   for (int i = 0; i < 2; i++) {
     struct fy_node *v = node_get(im, n, keys[i]);
-    if (v == NULL)
-      continue;
-    if (node_kind(v) == SC_INT && node_str(v)[0] != '-')
-      anno_add(im, &out->annos, annos[i], number_value(im, v));
-    else
-      note(im, v, keys[i], 1, "it is not a whole number >= 0", "'%s'", keys[i]);
+    b[i] = v != NULL && node_kind(v) == SC_INT && node_str(v)[0] != '-' ? number_value(im, v) : NULL;
+    if (b[i] != NULL && b[i]->kind != VAL_INT)
+      b[i] = NULL;
+    if (v != NULL && b[i] == NULL)
+      note(im, v, keys[i], 1, "it is not a whole number from 0 to 2^63-1", "'%s'", keys[i]);
   }
+  add_bounds(im, n, out, annos, b, keys);
 }
 
 /* minimum/maximum, and the exclusive bounds (3.0: booleans beside them; 3.1: numbers). */
 static void map_bounds(imp *im, struct fy_node *n, int is_int, mapped *out)
 {
   const char *keys[2] = {"minimum", "maximum"}, *ex_keys[2] = {"exclusiveMinimum", "exclusiveMaximum"};
+  const char *annos[2] = {"min", "max"};
+  value *b[2] = {NULL, NULL};
   for (int i = 0; i < 2; i++) {
     struct fy_node *v = node_get(im, n, keys[i]), *ex = node_get(im, n, ex_keys[i]);
     int exclusive = 0;
@@ -363,23 +407,24 @@ static void map_bounds(imp *im, struct fy_node *n, int is_int, mapped *out)
     }
     value *bound = v != NULL ? number_value(im, v) : NULL;
     if (v != NULL && bound == NULL) {
-      note(im, v, keys[i], 1, "it is not a number", "'%s'", keys[i]);
+      note(im, v, keys[i], 1, "it is not a finite number", "'%s'", keys[i]);
       continue;
     }
     if (bound == NULL)
       continue;
-    if (exclusive && is_int && bound->kind == VAL_INT) {
+    if (is_int && bound->kind == VAL_FLOAT) {
+      note(im, v, keys[i], 1, "a fractional or huge bound on an integer", "'%s'", keys[i]);
+      continue;
+    }
+    if (exclusive && is_int && bound->i != (i == 0 ? LLONG_MAX : LLONG_MIN)) {
       bound = value_int(im, bound->i + (i == 0 ? 1 : -1)); /* exact for integers */
     } else if (exclusive) {
       note(im, ex, ex_keys[i], 0, "the language has only inclusive bounds", "'%s' as an inclusive bound",
            ex_keys[i]);
     }
-    if (bound != NULL && is_int && bound->kind == VAL_FLOAT) {
-      note(im, v, keys[i], 1, "a fractional bound on an integer", "'%s'", keys[i]);
-      continue;
-    }
-    anno_add(im, &out->annos, i == 0 ? "min" : "max", bound);
+    b[i] = bound;
   }
+  add_bounds(im, n, out, annos, b, keys);
 }
 
 /* Formats of strings (docs/import.md, "Formats"). */
@@ -574,6 +619,7 @@ static void map_union(imp *im, struct fy_node *n, const char *place, mapped *out
     out->t = type_named(im, "string");
   } else {
     out->t = any_type(im);
+    ptr_pop(im, len);
     if (count > 0)
       note(im, n, key, 0, gap_why(GAP_UNION), "%s of %d schemas%s as any", key, count,
            node_get(im, n, "discriminator") != NULL ? " with a discriminator" : "");
@@ -625,6 +671,7 @@ static void map_object(imp *im, struct fy_node *n, const char *place, mapped *ou
   decl *d = decl_new(im, D_MODEL, name_type(im, place));
   if (d == NULL)
     return;
+  remember_place(im, d);
   fill_model(im, d, n);
   out->t = type_named(im, d->name);
 }
@@ -683,14 +730,22 @@ static int in_list(imp *im, struct fy_node *seq, const char *s)
  * NULL, noted, when it does not. */
 static value *default_value(imp *im, struct fy_node *v, const mapped *m);
 
-/* One property of a model. */
-static field *map_property(imp *im, decl *d, name_table *scope, const char *wire, struct fy_node *schema,
-                           int required)
+/* A model being filled: its fields by C name and by wire name (allOf may give a property
+ * again), and where the next one goes. */
+typedef struct model_fill {
+  decl *d;
+  name_table names, wires;
+  field **tail;
+} model_fill;
+
+/* One property of a model, under the C name given (NULL: a new one). */
+static field *map_property(imp *im, model_fill *mf, const char *wire, struct fy_node *schema, int required,
+                           const char *name)
 {
   size_t len = ptr_push(im, wire);
   mapped m;
-  map_schema_at(im, schema, place_join(im, d->name, wire), &m);
-  field *f = field_new(im, name_member(im, scope, wire), m.t != NULL ? m.t : any_type(im));
+  map_schema_at(im, schema, place_join(im, mf->d->name, wire), &m);
+  field *f = field_new(im, name != NULL ? name : name_member(im, &mf->names, wire), m.t != NULL ? m.t : any_type(im));
   if (f == NULL) {
     ptr_pop(im, len);
     return NULL;
@@ -708,55 +763,58 @@ static field *map_property(imp *im, decl *d, name_table *scope, const char *wire
   return f;
 }
 
-/* Puts f in the place of d's field of the same wire name (keeping that field's C name). */
-static void replace_field(decl *d, field *f)
+static void append(imp *im, model_fill *mf, field *f)
 {
-  for (field **link = &d->fields; *link != NULL; link = &(*link)->next)
-    if (strcmp(field_wire(*link), field_wire(f)) == 0) {
-      f->name = (*link)->name;
-      if (strcmp(f->name, field_wire(f)) == 0) /* its @json is not needed under the old name */
-        for (annotation **a = &f->annos; *a != NULL; a = &(*a)->next)
-          if (strcmp((*a)->name, "json") == 0) {
-            *a = (*a)->next;
-            break;
-          }
-      f->next = (*link)->next;
+  if (name_table_put(&mf->wires, field_wire(f), f) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  f->next = NULL;
+  *mf->tail = f;
+  mf->tail = &f->next;
+}
+
+/* f, a property given again (by another allOf part, which refines the first), replaces the
+ * field of its wire name in place. */
+static void replace_field(model_fill *mf, field *f)
+{
+  const field *old = name_table_get(&mf->wires, field_wire(f));
+  for (field **link = &mf->d->fields; *link != NULL; link = &(*link)->next)
+    if (*link == old) {
+      f->next = old->next;
       *link = f;
+      if (mf->tail == &old->next)
+        mf->tail = &f->next;
+      name_table_put(&mf->wires, field_wire(f), f);
       return;
     }
 }
 
-/* The properties of n (an object schema) appended to d's fields. */
-static void add_properties(imp *im, decl *d, name_table *scope, struct fy_node *n, struct fy_node *required)
+/* The properties of n (an object schema) added to the model. */
+static void add_properties(imp *im, model_fill *mf, struct fy_node *n, struct fy_node *required)
 {
   struct fy_node *props = node_get(im, n, "properties");
-  field **tail = &d->fields;
-  while (*tail != NULL)
-    tail = &(*tail)->next;
   size_t len = ptr_push(im, "properties");
   void *it = NULL;
   const char *key;
   struct fy_node *schema;
   while (map_next(im, props, &it, &key, &schema)) {
-    int dup = 0;
-    for (const field *f = d->fields; f != NULL && !dup; f = f->next)
-      dup = strcmp(field_wire(f), key) == 0;
-    field *f = map_property(im, d, scope, key, schema, in_list(im, required, key));
+    const field *old = name_table_get(&mf->wires, key);
+    field *f = map_property(im, mf, key, schema, in_list(im, required, key), old != NULL ? old->name : NULL);
     if (f == NULL)
       continue;
-    if (dup) { /* allOf gives it again: the later part refines the earlier, and wins */
+    if (old != NULL) {
       note(im, schema, key, 0, gap_why(GAP_COMPOSITION), "property '%s' of two allOf parts as the last one's", key);
-      replace_field(d, f);
-      continue;
+      replace_field(mf, f);
+    } else {
+      append(im, mf, f);
     }
-    *tail = f;
-    tail = &f->next;
   }
   ptr_pop(im, len);
 }
 
-/* Copies a named model's fields (mapped first if it is not yet) onto d. */
-static void copy_fields(imp *im, decl *d, name_table *scope, named *base, struct fy_node *at)
+/* Copies a named model's fields (mapped first if it is not yet) onto the model. */
+static void copy_fields(imp *im, model_fill *mf, named *base, struct fy_node *at)
 {
   if (base->state == 0)
     map_named(im, base);
@@ -764,41 +822,36 @@ static void copy_fields(imp *im, decl *d, name_table *scope, named *base, struct
     note(im, at, NULL, 1, "a model cannot include itself", "allOf of '%s' within itself", base->raw);
     return;
   }
-  field **tail = &d->fields;
-  while (*tail != NULL)
-    tail = &(*tail)->next;
   for (const field *f = base->d->fields; f != NULL; f = f->next) {
-    int dup = 0;
-    for (const field *g = d->fields; g != NULL && !dup; g = g->next)
-      dup = strcmp(field_wire(g), field_wire(f)) == 0;
-    field *copy = dup ? NULL : ast_alloc(im->arena, sizeof *copy);
-    if (copy == NULL)
+    if (name_table_get(&mf->wires, field_wire(f)) != NULL)
       continue;
+    field *copy = ast_alloc(im->arena, sizeof *copy);
+    if (copy == NULL) {
+      im->rep->failed = 1;
+      return;
+    }
     *copy = *f;
-    copy->next = NULL;
-    name_table_put(scope, copy->name, copy);
-    *tail = copy;
-    tail = &copy->next;
+    name_table_put(&mf->names, copy->name, copy);
+    append(im, mf, copy);
   }
 }
 
 /* Marks required the fields a `required` list names (it may come from another allOf part). */
-static void apply_required(imp *im, decl *d, struct fy_node *required)
+static void apply_required(imp *im, model_fill *mf, struct fy_node *required)
 {
   void *it = NULL;
   for (struct fy_node *v; (v = seq_next(im, required, &it)) != NULL;) {
     const char *name = node_str(v);
-    int found = 0;
-    for (field *f = d->fields; f != NULL && name != NULL; f = f->next)
-      if (strcmp(field_wire(f), name) == 0)
-        f->optional = 0, found = 1;
-    if (!found && name != NULL)
+    field *f = name != NULL ? name_table_get(&mf->wires, name) : NULL;
+    if (f != NULL)
+      f->optional = 0;
+    else if (name != NULL)
       note(im, v, NULL, 1, "it has no schema among the properties", "required property '%s'", name);
   }
 }
 
-/* The parts of allOf (and n's own properties) flattened into d. */
-static void add_all_of(imp *im, decl *d, name_table *scope, struct fy_node *n)
+/* The parts of allOf flattened into the model. */
+static void add_all_of(imp *im, model_fill *mf, struct fy_node *n)
 {
   struct fy_node *parts = node_get(im, n, "allOf");
   size_t len = ptr_push(im, "allOf");
@@ -812,19 +865,17 @@ static void add_all_of(imp *im, decl *d, name_table *scope, struct fy_node *n)
       struct fy_node *target = ref_follow(im, p, &dc, &pointer);
       named *base = target != NULL ? named_for(im, dc, pointer, target) : NULL;
       if (base != NULL && base->kind == NK_MODEL)
-        copy_fields(im, d, scope, base, p);
+        copy_fields(im, mf, base, p);
       else if (base != NULL)
         note(im, p, NULL, 1, gap_why(GAP_COMPOSITION), "allOf part '%s', which is not an object", base->raw);
     } else if (node_get(im, p, "allOf") != NULL) {
-      add_all_of(im, d, scope, p);
-      apply_required(im, d, node_get(im, p, "required"));
+      add_all_of(im, mf, p);
     } else if (node_get(im, p, "properties") != NULL) {
-      add_properties(im, d, scope, p, node_get(im, p, "required"));
+      add_properties(im, mf, p, node_get(im, p, "required"));
     } else if (meaningful(im, p) && node_get(im, p, "required") == NULL) {
       note(im, p, NULL, 1, gap_why(GAP_COMPOSITION), "an allOf part that is not an object");
     }
-    if (node_get(im, p, "required") != NULL && node_get(im, p, "properties") == NULL)
-      apply_required(im, d, node_get(im, p, "required"));
+    apply_required(im, mf, node_get(im, p, "required")); /* may name what an earlier part gave */
     ptr_pop(im, l2);
   }
   ptr_pop(im, len);
@@ -833,8 +884,9 @@ static void add_all_of(imp *im, decl *d, name_table *scope, struct fy_node *n)
 
 static void fill_model(imp *im, decl *d, struct fy_node *n)
 {
-  name_table scope;
-  if (name_table_init(&scope) != 0) {
+  model_fill mf = {d, {0}, {0}, &d->fields};
+  if (name_table_init(&mf.names) != 0 || name_table_init(&mf.wires) != 0) {
+    name_table_free(&mf.names);
     im->rep->failed = 1;
     return;
   }
@@ -842,17 +894,18 @@ static void fill_model(imp *im, decl *d, struct fy_node *n)
   if (node_bool(node_get(im, n, "deprecated"), 0))
     anno_add(im, &d->annos, "deprecated", NULL);
   if (node_get(im, n, "allOf") != NULL)
-    add_all_of(im, d, &scope, n);
-  add_properties(im, d, &scope, n, node_get(im, n, "required"));
+    add_all_of(im, &mf, n);
+  add_properties(im, &mf, n, node_get(im, n, "required"));
   if (node_get(im, n, "allOf") != NULL)
-    apply_required(im, d, node_get(im, n, "required"));
+    apply_required(im, &mf, node_get(im, n, "required"));
   struct fy_node *ap = node_get(im, n, "additionalProperties");
   if (ap != NULL && !(node_kind(ap) == SC_BOOL && !node_bool(ap, 0)))
     note(im, ap, "additionalProperties", 1, "a model holds only its declared properties",
          "additional properties beside the declared ones");
   if (node_get(im, n, "discriminator") != NULL && node_get(im, n, "oneOf") == NULL)
     note(im, n, "discriminator", 1, gap_why(GAP_UNION), "a discriminator");
-  name_table_free(&scope);
+  name_table_free(&mf.names);
+  name_table_free(&mf.wires);
 }
 
 /* ---- defaults ------------------------------------------------------------------------------- */
@@ -1084,6 +1137,7 @@ static void map_named(imp *im, named *nm)
   } else {
     nm->d = decl_new(im, nm->kind == NK_MODEL ? D_MODEL : D_ENUM, nm->name);
     if (nm->d != NULL && nm->kind == NK_MODEL) {
+      remember_place(im, nm->d);
       note_unknown_keys(im, n, SCHEMA_KEYS, "schema keyword");
       note_unsupported(im, n);
       fill_model(im, nm->d, n);
@@ -1099,21 +1153,24 @@ static void map_named(imp *im, named *nm)
   nm->state = 2;
 }
 
-static const decl *enum_decl(imp *im, const type *t)
+/* The declaration a named type stands for, mapped now if it is a named schema not mapped yet. */
+static decl *declared(imp *im, const type *t)
 {
-  if (t->kind != TYPE_NAMED)
+  if (t == NULL || t->kind != TYPE_NAMED)
     return NULL;
   decl *d = name_table_get(&im->decl_names, t->name);
-  if (d != NULL)
-    return d->kind == D_ENUM ? d : NULL;
-  for (size_t i = 0; i < im->nwork; i++) { /* an enum not mapped yet: its values are needed */
-    named *nm = im->work[i];
-    if (nm->kind == NK_ENUM && strcmp(nm->name, t->name) == 0) {
-      map_named(im, nm);
-      return nm->d;
-    }
+  named *nm = d == NULL ? name_table_get(&im->named_types, t->name) : NULL;
+  if (nm != NULL) {
+    map_named(im, nm);
+    d = nm->d;
   }
-  return NULL;
+  return d;
+}
+
+static const decl *enum_decl(imp *im, const type *t)
+{
+  const decl *d = declared(im, t);
+  return d != NULL && d->kind == D_ENUM ? d : NULL;
 }
 
 void schemas_map_all(imp *im)
@@ -1171,7 +1228,7 @@ field *schema_fields(imp *im, struct fy_node *n, const char *place)
 
 decl *mapped_model(imp *im, const type *t)
 {
-  decl *d = t != NULL && t->kind == TYPE_NAMED ? name_table_get(&im->decl_names, t->name) : NULL;
+  decl *d = declared(im, t);
   return d != NULL && d->kind == D_MODEL ? d : NULL;
 }
 
@@ -1231,8 +1288,12 @@ void schemas_break_cycles(imp *im)
       }
       if (t != NULL && t->visit == 1) {
         fr->f->optional = 1;
+        const model_place *mp = name_table_get(&im->model_places, fr->m->name);
+        imp_place saved;
+        place_enter(im, &saved, mp != NULL ? mp->doc : im->docs[0], mp != NULL ? mp->pointer : "#");
         note(im, NULL, NULL, 0, "a model cannot contain itself by value (a C struct cannot)",
              "required field '%s.%s' (%s) as optional", fr->m->name, fr->f->name, t->name);
+        place_leave(im, &saved);
       }
       fr->f = fr->f->next;
     }
