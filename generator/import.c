@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "fmt.h"
-#include "frontend.h"
 #include "import_internal.h"
 
 static const char *const ROOT_KEYS_3[] = {"openapi", "info", "servers", "paths", "components", "security",
@@ -206,8 +204,7 @@ static const char *base_name(const char *path)
   return slash != NULL ? slash + 1 : path;
 }
 
-/* The printed spec, checked: an importer that writes a spec apic refuses has a bug, and says so
- * instead of handing it on. */
+/* The printed spec, checked (import_check.c). */
 static char *print_and_check(imp *im, decl *api, const char *path)
 {
   size_t dropped = 0;
@@ -217,28 +214,7 @@ static char *print_and_check(imp *im, decl *api, const char *path)
                 imp_printf(im, "Imported by apic import from %s (%s): %zu constructs not carried over, %zu approximated.",
                            base_name(path), im->oas == 20 ? "Swagger 2.0" : im->oas == 30 ? "OpenAPI 3.0" : "OpenAPI 3.1",
                            dropped, im->rep->count - dropped)};
-  fmt_input in = {api, NULL, 0, NULL, 0, comment_for, &c};
-  size_t len = 0;
-  char *text = fmt_print(&in, &len);
-  if (text == NULL)
-    return NULL;
-  spec s;
-  char *diag_text = NULL;
-  size_t diag_len = 0;
-  FILE *mem = open_memstream(&diag_text, &diag_len);
-  if (spec_load_text(&s, "imported.api", text, len, mem) != 0 || spec_check(&s) != 0) {
-    if (mem != NULL)
-      fflush(mem);
-    if (im->diag != NULL)
-      fprintf(im->diag, "apic: internal error: the imported spec does not check:\n%s", diag_text != NULL ? diag_text : "");
-    im->errors++;
-    im->rep->internal_error = 1;
-  }
-  spec_free(&s);
-  if (mem != NULL)
-    fclose(mem);
-  free(diag_text);
-  return text;
+  return import_check(im, api, comment_for, &c);
 }
 
 static int run(imp *im, const char *path, const char *text, size_t text_len, char **out)
@@ -257,6 +233,8 @@ static int run(imp *im, const char *path, const char *text, size_t text_len, cha
   ops_map_all(im);
   const char *auth, *header;
   auth_choose(im, &auth, &header);
+  if (strcmp(auth, "header") == 0)
+    ops_drop_auth_header(im, header);
   if (api != NULL)
     api_item_add(im, api, "auth", strcmp(auth, "header") == 0 ? "header" : NULL, strcmp(auth, "header") == 0 ? header : auth,
                  strcmp(auth, "header") == 0 ? VAL_STRING : VAL_IDENT);

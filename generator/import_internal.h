@@ -65,6 +65,7 @@ typedef enum imp_gap {
   GAP_FIXED_QUERY,
   GAP_OPTIONAL_BODY,
   GAP_ANY_RESULT,
+  GAP_NESTED,
   GAP_COUNT
 } imp_gap;
 
@@ -284,9 +285,18 @@ void schemas_free(imp *im);
 
 /* Maps every path's operations into resources, and their error responses into errors. */
 void ops_map_all(imp *im);
+/* Drops the header parameters named header (the API's auth header), noting each. */
+void ops_drop_auth_header(imp *im, const char *header);
 /* A comment the output carries before node (an operation: why paging was not inferred). */
 const char *ops_comment(const imp *im, const void *node);
 void ops_free(imp *im);
+
+/* ---- import_check.c ---------------------------------------------------------------------- */
+
+/* decls (the api first) printed, and checked: names the checker refuses are renamed (with their
+ * uses) and the spec printed again. The text (caller frees), or NULL when out of memory; when it
+ * still does not check, an internal error is reported and counted. */
+char *import_check(imp *im, decl *decls, const char *(*comment_for)(const void *, const void *), const void *ctx);
 
 /* ---- import_auth.c --------------------------------------------------------------------- */
 

@@ -9,7 +9,9 @@
 
 #include "import_internal.h"
 
-#define NAME_MAX_LEN 200
+#define IMP_NAME_LEN 200
+/* The checker takes names of up to 64 characters (NAME_MAX_LEN); room is left for a suffix. */
+#define NAME_KEEP 56
 
 /* Words the grammar reads as values, never as names. */
 static int is_value_word(const char *s)
@@ -21,7 +23,7 @@ void pascal_case(const char *raw, char *out, size_t size)
 {
   size_t o = 0;
   int start = 1;
-  for (const char *p = raw; *p != '\0' && o + 2 < size && o < NAME_MAX_LEN; p++) {
+  for (const char *p = raw; *p != '\0' && o + 2 < size && o < size - 2; p++) {
     unsigned char c = (unsigned char)*p;
     if (!isalnum(c) || c >= 0x80) {
       start = 1;
@@ -35,13 +37,15 @@ void pascal_case(const char *raw, char *out, size_t size)
   out[o] = '\0';
   if (o == 0)
     snprintf(out, size, "Type");
+  else if (o > NAME_KEEP) /* the start and the end (the most specific part) of a long name */
+    memmove(out + NAME_KEEP - 40, out + o - 40, 41);
 }
 
 /* raw as a snake_case identifier into out: runs of other characters become one '_', camelCase
  * is split, a leading digit gets a 'v', a C keyword or value word gets a '_' after it. */
 static void snake_ident(const char *raw, char *out, size_t size)
 {
-  char clean[NAME_MAX_LEN + 8];
+  char clean[IMP_NAME_LEN + 8];
   size_t o = 0;
   for (const char *p = raw; *p != '\0' && o + 2 < sizeof clean; p++) {
     unsigned char c = (unsigned char)*p;
@@ -53,7 +57,7 @@ static void snake_ident(const char *raw, char *out, size_t size)
   while (o > 0 && clean[o - 1] == '_')
     o--;
   clean[o] = '\0';
-  char snake[NAME_MAX_LEN + 8];
+  char snake[IMP_NAME_LEN + 8];
   snake_case(clean, snake, sizeof snake);
   /* snake_case splits at case changes, which may meet an existing '_': one is enough. */
   size_t w = 0;
@@ -61,6 +65,8 @@ static void snake_ident(const char *raw, char *out, size_t size)
     if (!(snake[r] == '_' && (w == 0 || snake[w - 1] == '_')))
       snake[w++] = snake[r];
   snake[w] = '\0';
+  while (w > NAME_KEEP || (w > 0 && snake[w - 1] == '_'))
+    snake[--w] = '\0';
   if (w == 0)
     join(out, size, "v", (char *)NULL);
   else
@@ -124,7 +130,7 @@ static int generated_name(const char *snake)
 static int c_name_taken(imp *im, void *ctx, const char *name)
 {
   const char *prefix = ctx;
-  char full[2 * NAME_MAX_LEN + 16], snake[2 * NAME_MAX_LEN + 16];
+  char full[2 * IMP_NAME_LEN + 16], snake[2 * IMP_NAME_LEN + 16];
   join(full, sizeof full, prefix != NULL ? prefix : "", prefix != NULL ? "_" : "", name, (char *)NULL);
   snake_case(full, snake, sizeof snake);
   return name_table_get(&im->c_names, snake) != NULL || (prefix == NULL && generated_name(snake));
@@ -132,7 +138,7 @@ static int c_name_taken(imp *im, void *ctx, const char *name)
 
 static void claim(imp *im, const char *prefix, const char *name)
 {
-  char full[2 * NAME_MAX_LEN + 16], snake[2 * NAME_MAX_LEN + 16];
+  char full[2 * IMP_NAME_LEN + 16], snake[2 * IMP_NAME_LEN + 16];
   join(full, sizeof full, prefix != NULL ? prefix : "", prefix != NULL ? "_" : "", name, (char *)NULL);
   snake_case(full, snake, sizeof snake);
   char *key = imp_strdup(im, snake);
@@ -142,11 +148,11 @@ static void claim(imp *im, const char *prefix, const char *name)
 
 char *name_type(imp *im, const char *raw)
 {
-  char name[NAME_MAX_LEN + 8];
+  char name[IMP_NAME_LEN + 8];
   pascal_case(raw, name, sizeof name);
   if (is_c_keyword(name))
     strcat(name, "_");
-  char snake[NAME_MAX_LEN + 8];
+  char snake[IMP_NAME_LEN + 8];
   snake_case(name, snake, sizeof snake);
   if (generated_name(snake) && strlen(name) + 8 < sizeof name)
     strcat(name, "Model"); /* "Error" -> "ErrorModel" reads better than "Error2" */
@@ -164,7 +170,7 @@ static int scope_taken(imp *im, void *ctx, const char *name)
 
 char *name_member(imp *im, name_table *scope, const char *raw)
 {
-  char name[NAME_MAX_LEN + 8];
+  char name[IMP_NAME_LEN + 8];
   snake_ident(raw, name, sizeof name);
   char *out = first_free(im, name, "_", scope_taken, scope, NULL);
   if (out != NULL)
@@ -185,7 +191,7 @@ static int op_taken(imp *im, void *ctx, const char *name)
 
 char *name_op(imp *im, name_table *scope, const char *resource, const char *raw)
 {
-  char name[NAME_MAX_LEN + 8];
+  char name[IMP_NAME_LEN + 8];
   snake_ident(raw, name, sizeof name);
   op_scope s = {scope, resource};
   char *out = first_free(im, name, "_", op_taken, &s, NULL);
@@ -199,20 +205,20 @@ char *name_op(imp *im, name_table *scope, const char *resource, const char *raw)
 /* Enum values are unique once upper-cased (they become C constants): the scope holds those. */
 static int value_taken(imp *im, void *ctx, const char *name)
 {
-  char upper[NAME_MAX_LEN + 16];
+  char upper[IMP_NAME_LEN + 16];
   upper_case(name, upper, sizeof upper);
   return strcmp(upper, "UNKNOWN") == 0 || scope_taken(im, ctx, upper);
 }
 
 char *name_enum_value(imp *im, name_table *scope, const char *wire)
 {
-  char name[NAME_MAX_LEN + 8];
+  char name[IMP_NAME_LEN + 8];
   snake_ident(wire[0] != '\0' ? wire : "empty", name, sizeof name);
   if (strcmp(name, "unknown") == 0)
     strcat(name, "_value");
   char *out = first_free(im, name, "_", value_taken, scope, NULL);
   if (out != NULL) {
-    char upper[NAME_MAX_LEN + 16];
+    char upper[IMP_NAME_LEN + 16];
     upper_case(out, upper, sizeof upper);
     char *key = imp_strdup(im, upper);
     if (key != NULL)

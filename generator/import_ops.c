@@ -48,6 +48,13 @@ typedef struct op_comment {
   const char *text;
 } op_comment;
 
+typedef struct header_use {
+  operation *op;
+  field *f;
+  imp_doc *doc;
+  const char *pointer;
+} header_use;
+
 struct imp_ops {
   resource_acc **res;
   size_t nres, res_cap;
@@ -57,6 +64,8 @@ struct imp_ops {
   size_t nerrs, errs_cap;
   op_comment *comments;
   size_t ncomments, comments_cap;
+  header_use *headers;
+  size_t nheaders, headers_cap;
   decl *errors; /* the error declarations, in status order */
 };
 
@@ -285,14 +294,63 @@ static struct fy_node *param_schema(imp *im, struct fy_node *p, size_t *pushed)
   return NULL;
 }
 
-/* Whether a header parameter is one OpenAPI says to ignore. */
-static int ignored_header(const char *name)
+/* Why a header parameter cannot be one of the language's, or NULL: OpenAPI says to ignore
+ * Accept, Content-Type and Authorization, and the client sends some headers itself
+ * (docs/spec-language.md, header parameters). */
+static const char *header_refused(const char *name)
 {
-  return strcasecmp(name, "Accept") == 0 || strcasecmp(name, "Content-Type") == 0 ||
-         strcasecmp(name, "Authorization") == 0;
+  static const char *const client[] = {"Accept", "Content-Type", "Authorization", "Idempotency-Key", "Last-Event-ID",
+                                       "Host", "Content-Length", "Transfer-Encoding", "Connection", NULL};
+  for (const char *const *c = client; *c != NULL; c++)
+    if (strcasecmp(name, *c) == 0)
+      return "the client sends that header itself";
+  if (*name == '\0' || name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~")] != '\0')
+    return "it is not an HTTP header name";
+  return NULL;
+}
+
+/* Whether another header parameter of op has this name, ignoring case. */
+static int header_again(const operation *op, const char *name)
+{
+  for (const field *h = op->header_params; h != NULL; h = h->next)
+    if (strcasecmp(field_wire(h), name) == 0)
+      return 1;
+  return 0;
 }
 
 static void map_body_schema(imp *im, op_ctx *oc, struct fy_node *schema, struct fy_node *at);
+
+/* Where a header parameter came from: the API's auth header, known only at the end, is no
+ * parameter (ops_drop_auth_header). */
+static void record_header(imp *im, operation *op, field *f)
+{
+  struct imp_ops *o = im->ops;
+  if (grow((void **)&o->headers, &o->headers_cap, o->nheaders, sizeof *o->headers) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  o->headers[o->nheaders++] = (header_use){op, f, im->doc, imp_strdup(im, im->ptr.data != NULL ? im->ptr.data : "#")};
+}
+
+void ops_drop_auth_header(imp *im, const char *header)
+{
+  for (size_t i = 0; im->ops != NULL && header != NULL && i < im->ops->nheaders; i++) {
+    header_use *u = &im->ops->headers[i];
+    if (strcasecmp(field_wire(u->f), header) != 0)
+      continue;
+    for (field **link = &u->op->header_params; *link != NULL; link = &(*link)->next)
+      if (*link == u->f) {
+        *link = u->f->next;
+        break;
+      }
+    u->op->has_headers = u->op->header_params != NULL;
+    imp_place saved;
+    place_enter(im, &saved, u->doc, u->pointer);
+    note(im, NULL, NULL, 1, "it is the API's auth header, which the client fills from its api_key option",
+         "header parameter '%s'", header);
+    place_leave(im, &saved);
+  }
+}
 
 static void map_param(imp *im, op_ctx *oc, struct fy_node *p)
 {
@@ -319,8 +377,11 @@ static void map_param(imp *im, op_ctx *oc, struct fy_node *p)
     note(im, p, NULL, 1, "apic clients send no cookies", "cookie parameter '%s'", name);
     return;
   }
-  if (strcmp(in, "header") == 0 && ignored_header(name)) {
-    note(im, p, NULL, 1, "OpenAPI says to ignore it: the client sets that header itself", "header parameter '%s'", name);
+  const char *refused = strcmp(in, "header") == 0 ? header_refused(name) : NULL;
+  if (refused == NULL && strcmp(in, "header") == 0 && header_again(oc->op, name))
+    refused = "another header parameter has that name (header names ignore case)";
+  if (refused != NULL) {
+    note(im, p, NULL, 1, refused, "header parameter '%s'", name);
     return;
   }
   if (strcmp(in, "path") != 0 && strcmp(in, "query") != 0 && strcmp(in, "header") != 0) {
@@ -364,8 +425,11 @@ static void map_param(imp *im, op_ctx *oc, struct fy_node *p)
     oc->path[oc->npath].wire = name;
     oc->path[oc->npath++].f = f;
     append_field(&oc->op->path_params, f);
+  } else if (strcmp(in, "query") == 0) {
+    append_field(&oc->op->query_params, f);
   } else {
-    append_field(strcmp(in, "query") == 0 ? &oc->op->query_params : &oc->op->header_params, f);
+    append_field(&oc->op->header_params, f);
+    record_header(im, oc->op, f);
   }
 }
 
@@ -1110,6 +1174,7 @@ void ops_free(imp *im)
   name_table_free(&o->res_keys);
   free(o->errs);
   free(o->comments);
+  free(o->headers);
   free(o);
   im->ops = NULL;
 }

@@ -31,6 +31,7 @@ static const char *const GAP_WHY[GAP_COUNT] = {
     [GAP_FIXED_QUERY] = "the language has no fixed query parameters in paths yet",
     [GAP_OPTIONAL_BODY] = "the language has no optional bodies yet",
     [GAP_ANY_RESULT] = "the language has no results of type any yet",
+    [GAP_NESTED] = "the language has no arrays of maps, maps of maps or arrays three deep yet",
 };
 
 const char *gap_why(imp_gap g)

@@ -629,6 +629,25 @@ static void map_union(imp *im, struct fy_node *n, const char *place, mapped *out
 
 /* ---- arrays, maps and objects ---------------------------------------------------------------- */
 
+static int is_container(const type *t)
+{
+  return t != NULL && (t->kind == TYPE_ARRAY || (t->kind == TYPE_GENERIC && strcmp(t->name, "map") == 0));
+}
+
+/* An array or map holds values, or arrays of values (the checker's rule: each has a C form);
+ * what is nested deeper is held as any. at/key: where the inner schema is, for the note. */
+static type *nestable(imp *im, type *inner, struct fy_node *at, const char *key)
+{
+  if (is_container(inner) && (inner->kind != TYPE_ARRAY || is_container(inner->inner))) {
+    note(im, at, key, 0, gap_why(GAP_NESTED), "%s nested in an array or a map as any",
+         inner->kind == TYPE_ARRAY ? "an array of containers" : "a map");
+    if (inner->kind != TYPE_ARRAY)
+      return any_type(im);
+    return type_array(im, any_type(im));
+  }
+  return inner;
+}
+
 static void map_array(imp *im, struct fy_node *n, const char *place, mapped *out)
 {
   struct fy_node *items = node_get(im, n, "items");
@@ -642,7 +661,7 @@ static void map_array(imp *im, struct fy_node *n, const char *place, mapped *out
     m.t = any_type(im);
   if (m.nullable && !is_any(m.t))
     note(im, items, "items", 0, gap_why(GAP_NULLABLE_ITEMS), "nullable items as non-null ones");
-  out->t = type_array(im, m.t);
+  out->t = type_array(im, nestable(im, m.t, n, "items"));
   map_lengths(im, n, "minItems", "maxItems", out);
 }
 
@@ -658,7 +677,7 @@ static void map_map(imp *im, struct fy_node *n, const char *place, mapped *out)
     if (m.nullable && !is_any(m.t))
       note(im, ap, "additionalProperties", 0, gap_why(GAP_NULLABLE_ITEMS), "nullable map values as non-null ones");
   }
-  out->t = type_generic(im, "map", m.t != NULL ? m.t : any_type(im));
+  out->t = type_generic(im, "map", m.t != NULL ? nestable(im, m.t, n, "additionalProperties") : any_type(im));
   map_lengths(im, n, "minProperties", "maxProperties", out);
 }
 

@@ -16,7 +16,7 @@
  * knows). */
 typedef struct created {
   char path[2048];
-  char id[128];
+  cJSON *item; /* as the create answered it */
 } created;
 
 typedef struct probe {
@@ -149,12 +149,21 @@ static void scalar_text(const cJSON *v, char *out, size_t size)
     snprintf(out, size, "%.17g", v->valuedouble);
 }
 
-static const char *created_id(const probe *pr, const char *path, size_t len)
+static const cJSON *created_item(const probe *pr, const char *path, size_t len)
 {
   for (int i = pr->nmade - 1; i >= 0; i--)
     if (strlen(pr->made[i].path) == len && strncmp(pr->made[i].path, path, len) == 0)
-      return pr->made[i].id;
+      return pr->made[i].item;
   return NULL;
+}
+
+/* The key of an item the mock stored: the field a path parameter names, else its id. */
+static const cJSON *item_key(const cJSON *item, const char *param, size_t len)
+{
+  char name[128];
+  snprintf(name, sizeof name, "%.*s", (int)len, param);
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(item, name);
+  return cJSON_IsString(k) || cJSON_IsNumber(k) ? k : cJSON_GetObjectItemCaseSensitive(item, "id");
 }
 
 /* The full path with each {name} replaced: by the id created in the collection before it, else
@@ -177,9 +186,10 @@ static void build_path(probe *pr, const cJSON *op, char *out, size_t size)
         match = param;
     }
     char text[256] = "a";
-    const char *id = n > 0 && out[n - 1] == '/' ? created_id(pr, out, n - 1) : NULL;
-    if (id != NULL) {
-      snprintf(text, sizeof text, "%s", id);
+    const cJSON *item = n > 0 && out[n - 1] == '/' ? created_item(pr, out, n - 1) : NULL;
+    const cJSON *key = item != NULL ? item_key(item, p + 1, (size_t)(close - p - 1)) : NULL;
+    if (cJSON_IsString(key) || cJSON_IsNumber(key)) {
+      scalar_text(key, text, sizeof text);
     } else if (match != NULL) {
       cJSON *v = probe_value(pr->spec, cJSON_GetObjectItemCaseSensitive(match, "type"),
                              cJSON_GetObjectItemCaseSensitive(match, "constraints"), 0);
@@ -220,6 +230,21 @@ static void build_query(const probe *pr, const cJSON *op, char *out, size_t size
   }
 }
 
+/* The path of the spec's base URL ("/v2" of "https://h/v2/"): the mock serves under it. */
+static const char *base_path(const cJSON *spec)
+{
+  static char path[512];
+  const cJSON *url = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "api"), "base_url");
+  const char *u = cJSON_IsString(url) ? url->valuestring : "";
+  const char *scheme = strstr(u, "://");
+  const char *slash = scheme != NULL ? strchr(scheme + 3, '/') : NULL;
+  snprintf(path, sizeof path, "%s", slash != NULL ? slash : "");
+  size_t len = strlen(path);
+  while (len > 0 && path[len - 1] == '/')
+    path[--len] = '\0';
+  return path;
+}
+
 static size_t keep(char *data, size_t size, size_t n, void *ctx)
 {
   probe *pr = ctx;
@@ -236,7 +261,7 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
   char query[2048], url[4200];
   build_path(pr, op, path, path_size);
   build_query(pr, op, query, sizeof query);
-  snprintf(url, sizeof url, "%s%s%s", pr->base, path, query);
+  snprintf(url, sizeof url, "%s%s%s%s", pr->base, base_path(spec), path, query);
   struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
   const cJSON *auth = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "api"), "auth");
   const char *scheme = cJSON_GetObjectItemCaseSensitive(auth, "scheme")->valuestring;
@@ -262,6 +287,11 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
   }
   const cJSON *body_type = cJSON_GetObjectItemCaseSensitive(op, "body");
   cJSON *body = body_type != NULL ? probe_value(spec, body_type, NULL, 0) : NULL;
+  /* A PUT on a collection replaces the item its body names (the pet store's PUT /pet). */
+  const cJSON *item = created_item(pr, path, strlen(path));
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+  if (strcmp(cJSON_GetObjectItemCaseSensitive(op, "method")->valuestring, "PUT") == 0 && cJSON_IsObject(body) && id != NULL)
+    cJSON_AddItemToObject(body, "id", cJSON_Duplicate(id, 1));
   char *body_text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
   const char *method = cJSON_GetObjectItemCaseSensitive(op, "method")->valuestring;
   CURL *curl = pr->curl;
@@ -298,15 +328,15 @@ static int is_create(const cJSON *op)
          (len == 0 || path[len - 1] != '}');
 }
 
-/* Remembers the id a create answered with, under the collection's concrete path. */
+/* Remembers the item a create answered with, under the collection's concrete path. */
 static void remember(probe *pr, const char *path)
 {
   cJSON *answer = cJSON_Parse(pr->body);
-  const cJSON *id = cJSON_GetObjectItemCaseSensitive(answer, "id");
-  if ((cJSON_IsString(id) || cJSON_IsNumber(id)) && pr->nmade < MAX_CREATED) {
+  if (cJSON_IsObject(answer) && pr->nmade < MAX_CREATED) {
     created *c = &pr->made[pr->nmade++];
     snprintf(c->path, sizeof c->path, "%s", path);
-    scalar_text(id, c->id, sizeof c->id);
+    c->item = answer;
+    return;
   }
   cJSON_Delete(answer);
 }
@@ -400,6 +430,8 @@ int probe_all(const char *base, const cJSON *spec, probe_result *out)
       count(pr, steps[i].res, steps[i].op, status, out);
   }
   curl_easy_cleanup(pr->curl);
+  for (int i = 0; i < pr->nmade; i++)
+    cJSON_Delete(pr->made[i].item);
   free(steps);
   free(pr);
   return rc;
