@@ -221,6 +221,14 @@ typedef struct decl {
   int flattened; /* extends: 0 not yet, 1 under way, 2 done */
 } decl;
 
+/* A `//` comment, kept for the printer (apic fmt): where it starts, its text from the slashes to
+ * the end of the line, and whether code comes before it on that line. */
+typedef struct comment {
+  int line, col;
+  const char *text;
+  int trailing;
+} comment;
+
 /* One parsed file. */
 typedef struct ast_file {
   int file; /* source index */

@@ -64,12 +64,13 @@ static int format_file(const char *path, int mode, int *changed)
     diag_free(&d);
     return usage_error("out of memory");
   }
-  decl *decls = parse_file(arena, &d, file);
+  parse_comments comments = {NULL, 0, 0};
+  decl *decls = parse_file_comments(arena, &d, file, &comments);
   int status = EXIT_OK;
   if (d.errors > 0) {
     status = EXIT_SPEC;
   } else {
-    fmt_input in = {decls, text, len, NULL, 0, NULL, NULL};
+    fmt_input in = {decls, text, len, comments.list, comments.count, NULL, NULL};
     size_t out_len = 0;
     char *out = fmt_print(&in, &out_len);
     if (out == NULL) {
@@ -83,6 +84,7 @@ static int format_file(const char *path, int mode, int *changed)
       free(out);
     }
   }
+  free(comments.list);
   ast_arena_free(arena);
   diag_free(&d);
   return status;

@@ -122,7 +122,7 @@ static void blank_line(printer *p)
 static void flush_comments(printer *p, loc at, int level)
 {
   while (p->next_comment < p->in->ncomments) {
-    const fmt_comment *c = &p->in->comments[p->next_comment];
+    const comment *c = &p->in->comments[p->next_comment];
     if (at.line > 0 && !before((loc){0, c->line, c->col}, at))
       break;
     p->next_comment++;
@@ -544,6 +544,8 @@ static void put_operation(printer *p, const operation *op)
       sb_puts(&c[i].text, end);
       put_chunk(&f, c[i].text.data != NULL ? c[i].text.data : "");
     }
+    if (n == 0) /* a head too long for a line, alone */
+      sb_append(&p->out, ";", 1);
   }
   sb_free(&one);
   for (size_t i = 0; i < max; i++) {
@@ -575,7 +577,7 @@ static void put_resource(printer *p, const decl *d)
 
 static void put_decl(printer *p, const decl *d, int first)
 {
-  item_start(p, d->at, 0, first);
+  item_start(p, d->at, 0, 0); /* a blank line before the first too, when a comment came first */
   if (!first && (p->in->source == NULL || d->at.line == 0))
     blank_line(p);
   const char *c = p->in->comment_for != NULL ? p->in->comment_for(p->in->ctx, d) : NULL;

@@ -8,20 +8,13 @@
 
 #include "ast.h"
 
-/* A `//` comment of the source, where it starts; trailing: code comes before it on its line. */
-typedef struct fmt_comment {
-  int line, col;
-  const char *text; /* from the slashes to the end of the line */
-  int trailing;
-} fmt_comment;
-
 typedef struct fmt_input {
   const decl *decls; /* one file's declarations, its imports included, in order */
   /* The file's text (blank lines between items are kept from it) and its comments, in order;
    * both NULL for a spec built in memory. */
   const char *source;
   size_t source_len;
-  const fmt_comment *comments;
+  const comment *comments;
   size_t ncomments;
   /* For built specs: a comment to print before a node (a decl or an operation), or NULL. */
   const char *(*comment_for)(const void *ctx, const void *node);

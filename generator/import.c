@@ -266,6 +266,7 @@ static int import(const char *path, const char *text, size_t len, const import_o
   im.rep = report;
   im.diag = diag_out;
   im.budget = IMP_NODE_BUDGET;
+  im.alias_budget = IMP_ALIAS_BUDGET;
   *out_spec = NULL;
   memset(report, 0, sizeof *report);
   int status = EXIT_USAGE;

@@ -283,6 +283,27 @@ static char *print(const decl *decls, const char *(*comment_for)(const void *, c
   return fmt_print(&in, len);
 }
 
+/* Loads and checks text; the diagnostics (quoting source lines when quote) are in *diag_text.
+ * Returns the error count (1 when it could not be loaded); s is left loaded. */
+static int check_text(spec *s, const char *text, size_t len, int quote, char **diag_text)
+{
+  size_t diag_len = 0;
+  FILE *mem = open_memstream(diag_text, &diag_len);
+  memset(s, 0, sizeof *s);
+  int errors = 1;
+  if (mem != NULL && spec_load_text(s, "imported.api", text, len, mem) == 0) {
+    s->diag.max_errors = INT_MAX; /* every name at fault, each round */
+    /* Without quotes, only the errors' places are read: each quote looks for its line from the
+     * start of a text of megabytes. */
+    if (!quote && s->diag.nfiles > 0)
+      s->diag.files[0].size = 0;
+    errors = spec_check(s);
+  }
+  if (mem != NULL)
+    fclose(mem);
+  return errors;
+}
+
 char *import_check(imp *im, decl *decls, const char *(*comment_for)(const void *, const void *), const void *ctx)
 {
   for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -291,32 +312,24 @@ char *import_check(imp *im, decl *decls, const char *(*comment_for)(const void *
     if (text == NULL)
       return NULL;
     char *diag_text = NULL;
-    size_t diag_len = 0;
-    FILE *mem = open_memstream(&diag_text, &diag_len);
     spec s;
-    memset(&s, 0, sizeof s);
-    int errors = 1;
-    if (mem != NULL && spec_load_text(&s, "imported.api", text, len, mem) == 0) {
-      s.diag.max_errors = INT_MAX; /* every name at fault, each round */
-      errors = spec_check(&s);
-    }
-    if (mem != NULL)
-      fclose(mem);
+    int errors = check_text(&s, text, len, 0, &diag_text);
     int renamed = errors > 0 && diag_text != NULL ? rename_errors(im, decls, s.decls, diag_text) : 0;
     spec_free(&s);
-    if (errors == 0) {
-      free(diag_text);
+    free(diag_text);
+    if (errors == 0)
       return text;
-    }
-    if (renamed == 0 || round + 1 == MAX_ROUNDS) {
+    if (renamed == 0 || round + 1 == MAX_ROUNDS) { /* a bug of the importer's: say where */
+      diag_text = NULL;
+      check_text(&s, text, len, 1, &diag_text);
+      spec_free(&s);
       if (im->diag != NULL)
         fprintf(im->diag, "apic: internal error: the imported spec does not check:\n%s", diag_text != NULL ? diag_text : "");
+      free(diag_text);
       im->errors++;
       im->rep->internal_error = 1;
-      free(diag_text);
       return text;
     }
-    free(diag_text);
     free(text);
   }
   return NULL;

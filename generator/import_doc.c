@@ -164,10 +164,11 @@ struct fy_node *node_deref(imp *im, struct fy_node *n)
 {
   if (n == NULL)
     return NULL;
-  if (--im->budget < 0) {
+  if (--im->budget < 0 || (fy_node_is_alias(n) && --im->alias_budget < 0)) {
     if (!im->exhausted)
-      imp_error(im, NULL, "the document is too large: over %ld nodes to visit (YAML aliases count each time)",
-                IMP_NODE_BUDGET);
+      imp_error(im, NULL, im->budget < 0 ? "the document is too large: over %ld nodes to visit"
+                                         : "the document follows YAML aliases over %ld times (an alias bomb?)",
+                im->budget < 0 ? IMP_NODE_BUDGET : IMP_ALIAS_BUDGET);
     im->exhausted = 1;
     return NULL;
   }

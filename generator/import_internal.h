@@ -19,6 +19,7 @@
 /* Bounds on hostile input: nodes visited (YAML aliases can make a small file expand
  * exponentially), named schemas followed through one another, and documents loaded. */
 #define IMP_NODE_BUDGET 2000000L /* the OpenAI spec visits 116,000 */
+#define IMP_ALIAS_BUDGET 100000L
 #define IMP_MAX_ALIAS_DEPTH 32
 #define IMP_MAX_DOCS 64
 #define IMP_MAX_ERRORS 50
@@ -51,11 +52,7 @@ typedef enum imp_gap {
   GAP_MULTIPART_BODY,
   GAP_BINARY,
   GAP_SCALAR_BODY,
-  GAP_SCALAR_RESULT,
   GAP_RESPONSE_HEADERS,
-  GAP_INT32,
-  GAP_UUID,
-  GAP_BYTES,
   GAP_INT_ENUM,
   GAP_BASIC_AUTH,
   GAP_QUERY_AUTH,
@@ -97,8 +94,8 @@ typedef struct imp {
   /* Where the walk is: the document and the JSON pointer of the node being mapped. */
   imp_doc *doc;
   strbuf ptr;
-  long budget;
-  int exhausted; /* the budget ran out (reported once) */
+  long budget, alias_budget;
+  int exhausted; /* a budget ran out (reported once) */
 
   int quiet;        /* > 0: errors are not reported (a second look at something mapped elsewhere) */
   int skip_keys;    /* the next schema's keys were checked by the caller (Swagger 2.0 parameters) */

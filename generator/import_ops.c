@@ -212,9 +212,11 @@ static void settle_resource_path(imp *im, resource_acc *r)
 
 /* ---- parameters ----------------------------------------------------------------------------- */
 
+/* A type with a text form for a parameter: no model, any or bytes. */
 static int is_scalar_type(imp *im, const type *t)
 {
-  return t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") != 0 && mapped_model(im, t) == NULL;
+  return t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") != 0 && strcmp(t->name, "bytes") != 0 &&
+         mapped_model(im, t) == NULL;
 }
 
 /* The type a parameter's schema maps to, where it is allowed: path and header parameters take
@@ -504,8 +506,13 @@ static const char *settle_path(imp *im, op_ctx *oc, const char *path)
     for (int i = 0; i < oc->npath && wire != NULL && name == NULL; i++)
       if (!used[i] && strcmp(oc->path[i].wire, wire) == 0)
         name = oc->path[i].f->name, used[i] = 1;
-    if (name == NULL && wire != NULL)
-      name = name_member(im, &oc->params, wire);
+    if (name == NULL && wire != NULL) { /* undeclared (or again): a string parameter, declared */
+      field *f = field_new(im, name_member(im, &oc->params, wire), type_named(im, "string"));
+      if (f != NULL && f->name != NULL) {
+        append_field(&oc->op->path_params, f);
+        name = f->name;
+      }
+    }
     sb_printf(&b, "{%s}", name != NULL ? name : "v");
     count++;
     p += len + 2;
@@ -581,21 +588,45 @@ static void map_request_body(imp *im, op_ctx *oc, struct fy_node *rb)
 
 /* ---- results --------------------------------------------------------------------------------- */
 
-/* The result type for a success schema: a model or an array of models (an inline object is
- * declared as <Operation>Response); NULL, noted, for what the language cannot return yet. */
+/* Why t cannot be a result (docs/spec-language.md, "Results"), or NULL: a model or a scalar, or
+ * an array or map of those, can. */
+static const char *result_problem(const type *t)
+{
+  const type *v = t->kind == TYPE_ARRAY || (t->kind == TYPE_GENERIC && strcmp(t->name, "map") == 0) ? t->inner : t;
+  if (v->kind != TYPE_NAMED)
+    return gap_why(GAP_NESTED);
+  if (strcmp(v->name, "any") == 0)
+    return gap_why(GAP_ANY_RESULT);
+  if (strcmp(v->name, "bytes") == 0)
+    return gap_why(GAP_BINARY);
+  return NULL;
+}
+
+/* The result type for a success schema (an inline object is declared as <Operation>Response);
+ * NULL, noted, for what the language cannot return yet. */
 static type *result_type(imp *im, op_ctx *oc, struct fy_node *schema, const char *suffix)
 {
   mapped m;
   schema_map(im, schema, imp_printf(im, "%s%s", oc->pascal, suffix), &m);
-  type *t = m.t;
-  const type *item = t != NULL && t->kind == TYPE_ARRAY ? t->inner : t;
-  if (mapped_model(im, item) != NULL)
-    return t;
-  if (t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") == 0)
-    note(im, schema, NULL, 1, gap_why(GAP_ANY_RESULT), "a result of type any");
-  else
-    note(im, schema, NULL, 1, gap_why(GAP_SCALAR_RESULT), "a result that is not a model or an array of models");
+  const char *why = m.t != NULL ? result_problem(m.t) : gap_why(GAP_BINARY);
+  if (why == NULL)
+    return m.t;
+  note(im, schema, NULL, 1, why, "the result");
   return NULL;
+}
+
+/* Whether a media type carries bytes rather than text. */
+static int binary_media(const char *mt, struct fy_node *media, imp *im)
+{
+  const char *format = node_str(node_get(im, node_get(im, media, "schema"), "format"));
+  if (format != NULL && strcmp(format, "binary") == 0)
+    return 1;
+  static const char *const kinds[] = {"image/", "audio/", "video/", "application/octet-stream", "application/zip",
+                                      "application/pdf", "application/gzip", NULL};
+  for (const char *const *k = kinds; *k != NULL; k++)
+    if (strncasecmp(mt, *k, strlen(*k)) == 0)
+      return 1;
+  return 0;
 }
 
 /* An operation answering JSON or a stream (say, `stream: true` in the body): the stream is a
@@ -631,7 +662,22 @@ static void note_headers(imp *im, struct fy_node *resp)
   ptr_pop(im, len);
 }
 
-/* A success response: its JSON schema is the result, an event stream a stream<Event>. */
+/* The events of a stream: a model, or text (a string, or events of several kinds, as they come). */
+static type *stream_event(imp *im, op_ctx *oc, struct fy_node *schema)
+{
+  mapped m;
+  schema_map(im, schema, imp_printf(im, "%sEvent", oc->pascal), &m);
+  if (m.t != NULL && (mapped_model(im, m.t) != NULL || (m.t->kind == TYPE_NAMED && strcmp(m.t->name, "string") == 0)))
+    return m.t;
+  if (m.t != NULL && m.t->kind == TYPE_NAMED && strcmp(m.t->name, "any") == 0)
+    note(im, schema, NULL, 0, gap_why(GAP_UNION), "events of several kinds as text (stream<string>)");
+  else
+    note(im, schema, NULL, 0, "a stream's events are a model or text", "events as text (stream<string>)");
+  return type_named(im, "string");
+}
+
+/* A success response: its JSON schema is the result (else a text body's), an event stream a
+ * stream<Event> (beside a JSON result: a second operation). */
 static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
 {
   note_unknown_keys(im, resp, RESPONSE_KEYS, "response keyword");
@@ -650,42 +696,47 @@ static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
     oc->has_result = schema != NULL;
     return;
   }
-  struct fy_node *content = node_get(im, resp, "content"), *media, *json = NULL, *sse = NULL;
-  const char *mt, *json_mt = NULL, *sse_mt = NULL;
+  struct fy_node *content = node_get(im, resp, "content"), *media, *body = NULL, *sse = NULL;
+  const char *mt, *body_mt = NULL, *sse_mt = NULL;
   void *it = NULL;
-  while (map_next(im, content, &it, &mt, &media)) {
-    if (json == NULL && is_json_media(mt))
-      json = media, json_mt = mt;
-    else if (sse == NULL && is_sse_media(mt))
+  while (map_next(im, content, &it, &mt, &media)) { /* JSON first, else text */
+    if (is_sse_media(mt) && sse == NULL)
       sse = media, sse_mt = mt;
+    else if (is_json_media(mt) && (body == NULL || !is_json_media(body_mt)))
+      body = media, body_mt = mt;
+    else if (body == NULL && !binary_media(mt, media, im))
+      body = media, body_mt = mt;
   }
   size_t len = ptr_push(im, "content");
   it = NULL;
   while (map_next(im, content, &it, &mt, &media))
-    if (media != json && media != sse)
-      note(im, media, mt, 1, media_why(mt), "a '%s' result", mt);
+    if (media != body && media != sse)
+      note(im, media, mt, 1, binary_media(mt, media, im) ? gap_why(GAP_BINARY) : "an operation has one result",
+           "a '%s' result", mt);
   oc->has_result = content != NULL && fy_node_mapping_item_count(content) > 0;
-  if (json != NULL) {
-    size_t l2 = ptr_push(im, json_mt);
-    note_unknown_keys(im, json, MEDIA_KEYS, "media type keyword");
+  if (body != NULL) {
+    size_t l2 = ptr_push(im, body_mt);
+    note_unknown_keys(im, body, MEDIA_KEYS, "media type keyword");
     ptr_push(im, "schema");
-    oc->op->ret = result_type(im, oc, node_get(im, json, "schema"), "Response");
+    if (!is_json_media(body_mt)) { /* a text body: the result is the text */
+      const char *t = node_str(node_get(im, node_get(im, body, "schema"), "type"));
+      if (t == NULL || strcmp(t, "string") != 0)
+        note(im, node_get(im, body, "schema"), NULL, 0, "a body that is not JSON is text", "a '%s' result as text",
+             body_mt);
+      oc->op->ret = type_named(im, "string");
+    } else {
+      oc->op->ret = result_type(im, oc, node_get(im, body, "schema"), "Response");
+    }
     ptr_pop(im, l2);
   }
   if (sse != NULL) {
     size_t l2 = ptr_push(im, sse_mt);
     ptr_push(im, "schema");
-    mapped m;
-    schema_map(im, node_get(im, sse, "schema"), imp_printf(im, "%sEvent", oc->pascal), &m);
-    if (mapped_model(im, m.t) == NULL)
-      note(im, node_get(im, sse, "schema"), NULL, 1,
-           m.t != NULL && m.t->kind == TYPE_NAMED && strcmp(m.t->name, "any") == 0 ? gap_why(GAP_UNION)
-                                                                                   : "a stream's events must be a model",
-           "an event stream");
-    else if (json != NULL)
-      oc->stream_event = m.t;
+    type *event = stream_event(im, oc, node_get(im, sse, "schema"));
+    if (body != NULL)
+      oc->stream_event = event;
     else
-      oc->op->ret = type_generic(im, "stream", m.t);
+      oc->op->ret = type_generic(im, "stream", event);
     ptr_pop(im, l2);
   }
   ptr_pop(im, len);

@@ -6,11 +6,13 @@
  * One function per construct; what the language cannot say yet is noted (import_report.c). */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apic/datetime.h"
+#include "apic/formats.h"
 #include "import_internal.h"
 
 #define MAX_SCHEMA_DEPTH 48
@@ -427,6 +429,17 @@ static void map_bounds(imp *im, struct fy_node *n, int is_int, mapped *out)
   add_bounds(im, n, out, annos, b, keys);
 }
 
+/* uuid and bytes: the type checks the text's form (uuid) or decodes it (bytes, base64), so a
+ * string's length bounds and pattern (which count the text) are noted and left out. */
+static void map_text_format(imp *im, struct fy_node *n, const char *t, mapped *out)
+{
+  out->t = type_named(im, t);
+  static const char *const keys[] = {"minLength", "maxLength", "pattern"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (node_get(im, n, keys[i]) != NULL)
+      note(im, n, keys[i], 1, "it counts the text; the type checks its form itself", "'%s' of a %s", keys[i], t);
+}
+
 /* Formats of strings (docs/import.md, "Formats"). */
 static void map_string(imp *im, struct fy_node *n, mapped *out)
 {
@@ -441,10 +454,9 @@ static void map_string(imp *im, struct fy_node *n, mapped *out)
     t = "date";
   } else if (strcmp(format, "password") == 0) {
     anno_add(im, &out->annos, "sensitive", NULL);
-  } else if (strcmp(format, "uuid") == 0) {
-    note(im, n, "format", 0, gap_why(GAP_UUID), "format 'uuid' as a string");
-  } else if (strcmp(format, "byte") == 0) {
-    note(im, n, "format", 0, gap_why(GAP_BYTES), "format 'byte' (base64) as a string");
+  } else if (strcmp(format, "uuid") == 0 || strcmp(format, "byte") == 0) {
+    map_text_format(im, n, strcmp(format, "uuid") == 0 ? "uuid" : "bytes", out);
+    return;
   } else if (strcmp(format, "binary") == 0) {
     note(im, n, "format", 0, gap_why(GAP_BINARY), "format 'binary' as a string");
   } else {
@@ -468,12 +480,17 @@ static void map_string(imp *im, struct fy_node *n, mapped *out)
 static void map_integer(imp *im, struct fy_node *n, mapped *out)
 {
   const char *format = node_str(node_get(im, n, "format"));
-  out->t = type_named(im, "int");
-  if (format != NULL && strcmp(format, "int32") == 0)
-    note(im, n, "format", 0, gap_why(GAP_INT32), "format 'int32' as a 64-bit int");
-  else if (format != NULL && strcmp(format, "int64") != 0)
+  int int32 = format != NULL && strcmp(format, "int32") == 0;
+  out->t = type_named(im, int32 ? "int32" : "int");
+  if (format != NULL && !int32 && strcmp(format, "int64") != 0)
     note(im, n, "format", 0, "the language has no integer formats", "format '%s' as an int", format);
   map_bounds(im, n, 1, out);
+  for (const annotation *a = out->annos; a != NULL && int32; a = a->next)
+    if (a->args != NULL && (a->args->val.i < INT32_MIN || a->args->val.i > INT32_MAX)) {
+      note(im, n, "format", 0, "its bounds are not int32s", "format 'int32' as an int");
+      out->t = type_named(im, "int");
+      break;
+    }
 }
 
 static void map_number(imp *im, struct fy_node *n, mapped *out)
@@ -983,12 +1000,19 @@ static value *default_value(imp *im, struct fy_node *v, const mapped *m)
   } else if (k == SC_NULL) {
     if (m->nullable)
       out = value_of_kind(im, VAL_NULL);
-  } else if (strcmp(t->name, "string") == 0 || strcmp(t->name, "datetime") == 0 || strcmp(t->name, "date") == 0) {
-    int fits = strcmp(t->name, "string") == 0 || (strcmp(t->name, "date") == 0 ? apic_date_valid(text)
-                                                                               : apic_datetime_parse(text, NULL, NULL) == 0);
+  } else if (strcmp(t->name, "string") == 0 || strcmp(t->name, "datetime") == 0 || strcmp(t->name, "date") == 0 ||
+             strcmp(t->name, "uuid") == 0) {
+    int fits = strcmp(t->name, "string") == 0 ||
+               (strcmp(t->name, "date") == 0   ? apic_date_valid(text)
+                : strcmp(t->name, "uuid") == 0 ? apic_uuid_valid(text)
+                                               : apic_datetime_parse(text, NULL, NULL) == 0);
     out = fits ? value_string(im, imp_strdup(im, text)) : NULL;
-  } else if (strcmp(t->name, "int") == 0 && k == SC_INT) {
+  } else if (strcmp(t->name, "bytes") == 0) {
+    why = "the language takes no bytes defaults";
+  } else if ((strcmp(t->name, "int") == 0 || strcmp(t->name, "int32") == 0) && k == SC_INT) {
     out = number_value(im, v);
+    if (out != NULL && (out->kind != VAL_INT || (strcmp(t->name, "int32") == 0 && (out->i < INT32_MIN || out->i > INT32_MAX))))
+      out = NULL;
   } else if (strcmp(t->name, "float") == 0 && (k == SC_INT || k == SC_FLOAT)) {
     out = number_value(im, v);
   } else if (strcmp(t->name, "bool") == 0 && k == SC_BOOL) {

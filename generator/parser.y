@@ -680,7 +680,12 @@ static int yyreport_syntax_error(const yypcontext_t *yctx, yyscan_t scanner, str
 
 decl *parse_file(ast_arena *arena, diag *d, int file)
 {
-  struct lex_extra extra = {arena, d, file, 0, 0, 0};
+  return parse_file_comments(arena, d, file, NULL);
+}
+
+decl *parse_file_comments(ast_arena *arena, diag *d, int file, parse_comments *comments)
+{
+  struct lex_extra extra = {arena, d, file, 0, 0, 0, comments};
   struct parse_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.arena = arena;

@@ -26,9 +26,7 @@ $(IMPORT_E2E:%=$(BUILD)/tests/import/test_%): $(BUILD)/tests/import/test_%: $(BU
 # $(BUILD)/fuzz so parallel builds in other BUILD directories do not collide.
 FUZZ_TARGETS += build/fuzz/fuzz_import
 IMPORT_FUZZ = $(BUILD)/fuzz/fuzz_import
-IMPORT_FUZZ_SRCS = tests/import/fuzz_import.c $(wildcard generator/import*.c) generator/fmt.c \
-  $(addprefix generator/,ast.c bigmem.c check.c diag.c dump.c frontend.c names.c strbuf.c usage.c) \
-  runtime/src/datetime.c
+IMPORT_FUZZ_SRCS = tests/import/fuzz_import.c $(wildcard generator/import*.c) generator/fmt.c $(FRONT_SRCS)
 $(sort build/fuzz/fuzz_import $(IMPORT_FUZZ)): $(IMPORT_FUZZ_SRCS) $(BUILD)/generator/parser.c $(BUILD)/generator/lexer.c
 	@mkdir -p $(@D)
 	clang -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_POSIX_C_SOURCE=200809L \

@@ -34,7 +34,7 @@ static char *fmt_text(const char *name, const char *text)
   ast_arena *arena = ast_arena_new();
   int file = diag_add_source(&d, name, copy, len, len + 1);
   assert_true(file >= 0);
-  parse_comments comments = {NULL, 0};
+  parse_comments comments = {NULL, 0, 0};
   decl *decls = parse_file_comments(arena, &d, file, &comments);
   char *out = NULL;
   if (d.errors == 0) {
@@ -42,6 +42,7 @@ static char *fmt_text(const char *name, const char *text)
     out = fmt_print(&in, NULL);
     assert_non_null(out);
   }
+  free(comments.list);
   ast_arena_free(arena);
   diag_free(&d);
   return out;
@@ -151,7 +152,7 @@ static void layout(void **state)
          "api t {\n    title    = \"T\";\n    version  = \"1\";\n    base_url = \"http://h\";\n    auth     = bearer;\n}\n"
          "enum A { x; y = \"Y\"; }\nmodel M { a: int; b?: string | null = null @json(\"B\"); }\n");
   /* A block on several lines, or with docs, a member a line; blank lines kept (one at most). */
-  expect("model M {\n  a: int;\n\n\n  /// doc\n  b: int;  /// trailing\n}\n\n\n\nmodel N { /// x\n a: int; }\n",
+  expect("model M {\n  a: int;\n\n\n  /// doc\n  b: int;  /// trailing\n}\n\n\n\nmodel N {\n /// x\n a: int; }\n",
          "model M {\n    a: int;\n\n    /// doc\n    b: int;  /// trailing\n}\n\nmodel N {\n    /// x\n    a: int;\n}\n");
   /* Operations: on one line when they fit; else the result on a line of its own; a parameter
    * list with docs a parameter a line. */
