@@ -291,6 +291,12 @@ static void put_enum_value(strbuf *b, const enum_value *v)
   sb_append(b, ";", 1);
 }
 
+/* The fields a model or error declares itself (a checked one's fields hold its bases' too). */
+static const field *own_fields(const decl *d)
+{
+  return d->own_fields != NULL || d->bases != NULL ? d->own_fields : d->fields;
+}
+
 static int has_comment_within(const printer *p, loc from, loc to)
 {
   for (size_t i = p->next_comment; i < p->in->ncomments; i++) {
@@ -305,8 +311,8 @@ static int has_comment_within(const printer *p, loc from, loc to)
  * doc or comment, and it fits: the text (caller frees), else NULL. */
 static char *one_line_block(const printer *p, const decl *d, const char *head)
 {
-  loc first = d->kind == D_ENUM ? (d->values != NULL ? d->values->at : d->end)
-                                : (d->fields != NULL ? d->fields->at : d->end);
+  const field *fields = d->kind == D_ENUM ? NULL : own_fields(d);
+  loc first = d->kind == D_ENUM ? (d->values != NULL ? d->values->at : d->end) : (fields != NULL ? fields->at : d->end);
   if (d->at.line == 0 || first.line != d->at.line || has_comment_within(p, d->at, d->end))
     return NULL;
   strbuf b = {0};
@@ -317,14 +323,14 @@ static char *one_line_block(const printer *p, const decl *d, const char *head)
     sb_append(&b, " ", 1);
     put_enum_value(&b, v);
   }
-  for (const field *f = d->kind != D_ENUM ? d->fields : NULL; f != NULL; f = f->next) {
+  for (const field *f = fields; f != NULL; f = f->next) {
     if (f->doc.count > 0)
       goto no;
     sb_append(&b, " ", 1);
     put_field(&b, f);
     sb_append(&b, ";", 1);
   }
-  sb_puts(&b, d->values != NULL || d->fields != NULL ? " }" : "}");
+  sb_puts(&b, d->values != NULL || fields != NULL ? " }" : "}");
   if (!b.failed && b.len <= WIDTH)
     return sb_take(&b, NULL);
 no:
@@ -332,13 +338,15 @@ no:
   return NULL;
 }
 
-/* enum, model and error: the head ("model Task @deprecated"), then the members. */
+/* enum, model and error: the head ("model Task extends Base @deprecated"), then the members. */
 static void put_block(printer *p, const decl *d)
 {
   strbuf head = {0};
   sb_printf(&head, "%s %s", d->kind == D_ENUM ? "enum" : d->kind == D_MODEL ? "model" : "error", d->name);
   if (d->kind == D_ERROR)
     sb_printf(&head, " %s", d->status);
+  for (const name_ref *b = d->bases; b != NULL; b = b->next)
+    sb_printf(&head, "%s%s", b == d->bases ? " extends " : ", ", b->name);
   put_annos(&head, d->annos);
   char *one = head.failed ? NULL : one_line_block(p, d, head.data);
   if (one != NULL) {
@@ -356,8 +364,8 @@ static void put_block(printer *p, const decl *d)
     put_enum_value(&p->out, v);
     end_item(p, &v->doc);
   }
-  for (const field *f = d->kind != D_ENUM ? d->fields : NULL; f != NULL; f = f->next) {
-    item_start(p, f->at, 1, f == d->fields);
+  for (const field *f = d->kind != D_ENUM ? own_fields(d) : NULL; f != NULL; f = f->next) {
+    item_start(p, f->at, 1, f == own_fields(d));
     put_docs(p, &f->doc, 1);
     put_indent(p, 1);
     put_field(&p->out, f);
@@ -420,9 +428,9 @@ static void put_params(filler *f, const char *part, const field *params, const c
   } else if (!docs && (params == NULL || 2 * INDENT + one.len <= WIDTH)) {
     put_chunk(f, one.data);
   } else {
-    char open[16];
-    snprintf(open, sizeof open, "%s(", part);
-    put_chunk(f, open);
+    one.len = 0;
+    sb_printf(&one, "%s(", part);
+    put_chunk(f, one.data != NULL ? one.data : "(");
     for (const field *q = params; q != NULL; q = q->next) {
       sb_append(&f->p->out, "\n", 1);
       flush_comments(f->p, q->at, 3);
@@ -438,10 +446,47 @@ static void put_params(filler *f, const char *part, const field *params, const c
   sb_free(&one);
 }
 
+/* An annotation starting a continuation line; too long for it, its arguments fill lines
+ * aligned after its '('. */
+static void put_anno_lines(filler *f, const annotation *a, const char *text, const char *end)
+{
+  if (2 * INDENT + strlen(text) + strlen(end) <= WIDTH || a->args == NULL) {
+    f->broken = 1;
+    put_chunk(f, text);
+    sb_puts(&f->p->out, end);
+    return;
+  }
+  new_line(f, 2);
+  sb_printf(&f->p->out, "@%s(", a->name);
+  size_t col = line_len(f);
+  strbuf one = {0};
+  for (const arg *g = a->args; g != NULL; g = g->next) {
+    one.len = 0;
+    if (g->key != NULL)
+      sb_printf(&one, "%s: ", g->key);
+    put_value(&one, &g->val);
+    sb_puts(&one, g->next != NULL ? "," : ")");
+    if (g->next == NULL)
+      sb_puts(&one, end);
+    if (g != a->args && line_len(f) + 1 + one.len > WIDTH) {
+      sb_append(&f->p->out, "\n", 1);
+      f->line_start = f->p->out.len;
+      for (size_t i = 0; i < col; i++)
+        sb_append(&f->p->out, " ", 1);
+    } else if (g != a->args) {
+      sb_append(&f->p->out, " ", 1);
+    }
+    sb_puts(&f->p->out, one.data != NULL ? one.data : "");
+  }
+  sb_free(&one);
+  f->broken = 1;
+}
+
 /* What follows an operation's head, in the layout's order: parameter lists, or text. */
 typedef struct chunk {
   const char *part; /* "path", "query", "headers": a parameter list */
   const field *params;
+  const annotation *anno;
   strbuf text;
   int tail; /* the result or an annotation: these go together on a line of their own */
 } chunk;
@@ -466,13 +511,22 @@ static size_t op_chunks(const operation *op, chunk *c)
       sb_printf(&c[n].text, "%s%s", e == op->errors ? "" : ", ", e->name);
     sb_puts(&c[n++].text, ")");
   }
-  if (op->ret != NULL) {
-    sb_puts(&c[n].text, "-> ");
-    put_type(&c[n].text, op->ret);
+  if (op->ret != NULL || op->has_resp_headers) {
+    sb_puts(&c[n].text, "->");
+    if (op->ret != NULL) {
+      sb_puts(&c[n].text, " ");
+      put_type(&c[n].text, op->ret);
+    }
+    if (op->has_resp_headers) { /* "-> T headers(...)": a parameter list led by the result */
+      sb_puts(&c[n].text, " headers");
+      c[n].part = c[n].text.data != NULL ? c[n].text.data : "-> headers";
+      c[n].params = op->resp_headers;
+    }
     c[n++].tail = 1;
   }
   for (const annotation *a = op->annos; a != NULL; a = a->next) {
     put_anno(&c[n].text, a);
+    c[n].anno = a;
     c[n++].tail = 1;
   }
   return n;
@@ -519,13 +573,16 @@ static void put_operation(printer *p, const operation *op)
     put_indent(p, 1);
     sb_puts(&p->out, one.data);
   } else {
-    /* The result and the annotations start a line of their own, together when they fit. */
+    /* The result and the annotations start a line of their own, together when they fit; else
+     * the result follows the parts and each annotation starts a line. */
     size_t tail = n, tail_len = 0;
+    int tail_params = 0;
     while (tail > 0 && c[tail - 1].tail)
       tail--;
     for (size_t i = tail; i < n; i++)
-      tail_len += c[i].text.len + 1;
-    if (tail < n && 2 * INDENT + tail_len <= WIDTH) {
+      tail_len += c[i].text.len + 1, tail_params |= c[i].part != NULL;
+    int together = tail < n && !tail_params && 2 * INDENT + tail_len <= WIDTH;
+    if (together) {
       for (size_t i = tail + 1; i < n; i++)
         sb_printf(&c[tail].text, " %s", c[i].text.data);
       n = tail + 1;
@@ -536,13 +593,15 @@ static void put_operation(printer *p, const operation *op)
     put_string(&p->out, op->path);
     for (size_t i = 0; i < n; i++) {
       const char *end = i + 1 == n ? ";" : "";
+      f.broken |= together && i == tail;
       if (c[i].part != NULL) {
         put_params(&f, c[i].part, c[i].params, end);
-        continue;
+      } else if (!together && c[i].anno != NULL) {
+        put_anno_lines(&f, c[i].anno, c[i].text.data != NULL ? c[i].text.data : "", end);
+      } else {
+        sb_puts(&c[i].text, end);
+        put_chunk(&f, c[i].text.data != NULL ? c[i].text.data : "");
       }
-      f.broken |= i == tail;
-      sb_puts(&c[i].text, end);
-      put_chunk(&f, c[i].text.data != NULL ? c[i].text.data : "");
     }
     if (n == 0) /* a head too long for a line, alone */
       sb_append(&p->out, ";", 1);

@@ -642,6 +642,8 @@ static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
   s->next = NULL;
   s->name = name_op(im, &r->op_names, r->d->name, imp_printf(im, "%s_stream", oc->op->name));
   s->ret = type_generic(im, "stream", oc->stream_event);
+  s->resp_headers = NULL;
+  s->has_resp_headers = 0;
   s->annos = NULL;
   if (find_anno(oc->op->annos, "deprecated") != NULL)
     anno_add(im, &s->annos, "deprecated", NULL);
@@ -651,15 +653,59 @@ static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
   r->tail = &s->next;
 }
 
-static void note_headers(imp *im, struct fy_node *resp)
+/* The headers of a success response: scalars and enums the result carries beside its body
+ * (`-> T headers(...)`); others, and any on a stream, are noted. */
+static void map_response_headers(imp *im, op_ctx *oc, struct fy_node *resp)
 {
+  name_table scope;
+  if (name_table_init(&scope) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  static char body[] = "body"; /* the result's member beside them */
+  name_table_put(&scope, body, body);
   void *it = NULL;
   const char *name;
   struct fy_node *h;
   size_t len = ptr_push(im, "headers");
-  while (map_next(im, node_get(im, resp, "headers"), &it, &name, &h))
-    note(im, h, name, 1, gap_why(GAP_RESPONSE_HEADERS), "response header '%s'", name);
+  while (map_next(im, node_get(im, resp, "headers"), &it, &name, &h)) {
+    size_t l2 = ptr_push(im, name);
+    imp_doc *dc;
+    const char *pointer;
+    struct fy_node *hd = ref_follow(im, h, &dc, &pointer);
+    imp_place saved;
+    place_enter(im, &saved, dc, pointer);
+    const char *refused = header_refused(name);
+    mapped m = {0};
+    if (refused == NULL && hd != NULL) {
+      size_t l3 = im->oas == 20 ? im->ptr.len : ptr_push(im, "schema");
+      im->skip_keys = im->oas == 20;
+      schema_map(im, im->oas == 20 ? hd : node_get(im, hd, "schema"), imp_printf(im, "%s%s", oc->pascal, name), &m);
+      ptr_pop(im, l3);
+    }
+    if (refused == NULL && !is_scalar_type(im, m.t))
+      refused = "a response header is a scalar or an enum";
+    const type *ret = oc->op->ret;
+    if (refused == NULL && ret != NULL && ret->kind == TYPE_GENERIC && strcmp(ret->name, "stream") == 0)
+      refused = "a stream carries no response headers";
+    field *f = refused == NULL ? field_new(im, name_member(im, &scope, name), m.t) : NULL;
+    if (refused != NULL) {
+      note(im, hd, NULL, 1, refused, "response header '%s'", name);
+    } else if (f != NULL) {
+      f->optional = !node_bool(node_get(im, hd, "required"), 0);
+      f->annos = m.annos;
+      f->doc = doc_text(im, node_string(node_get(im, hd, "description")));
+      anno_add(im, &f->annos, "header", value_string(im, imp_strdup(im, name)));
+      if (m.def != NULL)
+        note(im, hd, NULL, 1, "a response header has no default", "the default of response header '%s'", name);
+      append_field(&oc->op->resp_headers, f);
+      oc->op->has_resp_headers = 1;
+    }
+    place_leave(im, &saved);
+    ptr_pop(im, l2);
+  }
   ptr_pop(im, len);
+  name_table_free(&scope);
 }
 
 /* The events of a stream: a model, or text (a string, or events of several kinds, as they come). */
@@ -681,7 +727,6 @@ static type *stream_event(imp *im, op_ctx *oc, struct fy_node *schema)
 static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
 {
   note_unknown_keys(im, resp, RESPONSE_KEYS, "response keyword");
-  note_headers(im, resp);
   if (node_get(im, resp, "links") != NULL)
     note(im, resp, "links", 1, "the language has no links between operations", "links");
   if (im->oas == 20) {
@@ -694,6 +739,7 @@ static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
       ptr_pop(im, len);
     }
     oc->has_result = schema != NULL;
+    map_response_headers(im, oc, resp);
     return;
   }
   struct fy_node *content = node_get(im, resp, "content"), *media, *body = NULL, *sse = NULL;
@@ -740,6 +786,7 @@ static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
     ptr_pop(im, l2);
   }
   ptr_pop(im, len);
+  map_response_headers(im, oc, resp);
 }
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -968,7 +1015,7 @@ static void add_comment(imp *im, const void *node, const char *text)
  * field, or an int offset parameter. When it only looks like paging, a comment says why not. */
 static void infer_paging(imp *im, operation *op)
 {
-  decl *page = strcmp(op->method, "GET") == 0 ? mapped_model(im, op->ret) : NULL;
+  decl *page = strcmp(op->method, "GET") == 0 && !op->has_resp_headers ? mapped_model(im, op->ret) : NULL;
   if (im->opt->no_infer || page == NULL)
     return;
   const field *items = NULL, *next = NULL, *cursor = NULL, *offset = NULL;

@@ -12,12 +12,11 @@
 /* docs/import.md, "What the language cannot say yet", uses these words (a test checks). */
 static const char *const GAP_WHY[GAP_COUNT] = {
     [GAP_UNION] = "the language has no unions yet",
-    [GAP_COMPOSITION] = "the language has no composition (allOf) yet",
+    [GAP_COMPOSITION] = "extends cannot say this allOf yet (a part not a model or an object, or one changing a base's field)",
     [GAP_FORM_BODY] = "the language has no form bodies yet",
     [GAP_MULTIPART_BODY] = "the language has no multipart bodies yet",
     [GAP_BINARY] = "the language has no binary data yet",
     [GAP_SCALAR_BODY] = "the language takes only models and arrays of models as bodies yet",
-    [GAP_RESPONSE_HEADERS] = "the language has no response headers on success yet",
     [GAP_INT_ENUM] = "the language has only string enums yet",
     [GAP_BASIC_AUTH] = "the language has no basic auth yet",
     [GAP_QUERY_AUTH] = "the language has no API keys in the query yet",

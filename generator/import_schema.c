@@ -918,6 +918,101 @@ static void add_all_of(imp *im, model_fill *mf, struct fy_node *n)
   note(im, n, "allOf", 0, gap_why(GAP_COMPOSITION), "allOf flattened into one model");
 }
 
+/* Whether the model named name has (or inherits) a field of this wire name. */
+static const field *inherited(imp *im, const char *name, const char *wire, int depth)
+{
+  const decl *d = name_table_get(&im->decl_names, name);
+  if (d == NULL || depth > IMP_MAX_ALIAS_DEPTH)
+    return NULL;
+  for (const field *f = d->fields; f != NULL; f = f->next)
+    if (strcmp(field_wire(f), wire) == 0)
+      return f;
+  for (const name_ref *b = d->bases; b != NULL; b = b->next) {
+    const field *f = inherited(im, b->name, wire, depth + 1);
+    if (f != NULL)
+      return f;
+  }
+  return NULL;
+}
+
+/* Whether a `required` list names a field of a base that the base has optional (extends cannot
+ * change that: the model is flattened instead). */
+static int requires_inherited(imp *im, const name_ref *bases, struct fy_node *required)
+{
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, required, &it)) != NULL;)
+    for (const name_ref *b = bases; b != NULL && node_str(v) != NULL; b = b->next) {
+      const field *f = inherited(im, b->name, node_str(v), 0);
+      if (f != NULL && f->optional)
+        return 1;
+    }
+  return 0;
+}
+
+/* allOf of models and inline objects: the models are the bases (`extends`), the objects' properties
+ * the model's own, when none of those is a base's too and no `required` list makes a base's
+ * optional field required; else 0 (the parts are flattened). */
+static int try_extends(imp *im, model_fill *mf, struct fy_node *n)
+{
+  name_ref *bases = NULL, **tail = &bases;
+  void *it = NULL;
+  for (struct fy_node *p; (p = seq_next(im, node_get(im, n, "allOf"), &it)) != NULL;) {
+    if (ref_of(im, p) == NULL) {
+      if (!meaningful(im, p) || (node_get(im, p, "allOf") == NULL && (node_get(im, p, "properties") != NULL ||
+                                                                     node_get(im, p, "required") != NULL)))
+        continue; /* an inline object part: its properties are the model's own */
+      return 0;
+    }
+    named *base = named_quiet(im, p);
+    if (base == NULL || base->kind != NK_MODEL)
+      return 0;
+    map_named(im, base);
+    if (base->state != 2 || base->d == NULL)
+      return 0; /* a model within itself: flattened, noted */
+    name_ref *r = ast_alloc(im->arena, sizeof *r);
+    if (r == NULL)
+      return 0;
+    r->name = base->name;
+    *tail = r;
+    tail = &r->next;
+  }
+  if (bases == NULL || requires_inherited(im, bases, node_get(im, n, "required")))
+    return 0;
+  it = NULL;
+  for (struct fy_node *p; (p = seq_next(im, node_get(im, n, "allOf"), &it)) != NULL;) {
+    if (ref_of(im, p) != NULL)
+      continue;
+    if (requires_inherited(im, bases, node_get(im, p, "required")))
+      return 0;
+    void *pit = NULL;
+    const char *key;
+    struct fy_node *v;
+    while (map_next(im, node_get(im, p, "properties"), &pit, &key, &v))
+      for (const name_ref *b = bases; b != NULL; b = b->next)
+        if (inherited(im, b->name, key, 0) != NULL)
+          return 0;
+  }
+  void *pit = NULL;
+  const char *key;
+  struct fy_node *v;
+  while (map_next(im, node_get(im, n, "properties"), &pit, &key, &v))
+    for (const name_ref *b = bases; b != NULL; b = b->next)
+      if (inherited(im, b->name, key, 0) != NULL)
+        return 0;
+  mf->d->bases = bases;
+  size_t len = ptr_push(im, "allOf");
+  it = NULL;
+  int i = 0;
+  for (struct fy_node *p; (p = seq_next(im, node_get(im, n, "allOf"), &it)) != NULL; i++) {
+    size_t l2 = ptr_push_index(im, i);
+    if (ref_of(im, p) == NULL)
+      add_properties(im, mf, p, node_get(im, p, "required"));
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+  return 1;
+}
+
 static void fill_model(imp *im, decl *d, struct fy_node *n)
 {
   model_fill mf = {d, {0}, {0}, &d->fields};
@@ -929,10 +1024,11 @@ static void fill_model(imp *im, decl *d, struct fy_node *n)
   d->doc = doc_text(im, node_string(node_get(im, n, "description")));
   if (node_bool(node_get(im, n, "deprecated"), 0))
     anno_add(im, &d->annos, "deprecated", NULL);
-  if (node_get(im, n, "allOf") != NULL)
+  int extends = node_get(im, n, "allOf") != NULL && try_extends(im, &mf, n);
+  if (node_get(im, n, "allOf") != NULL && !extends)
     add_all_of(im, &mf, n);
   add_properties(im, &mf, n, node_get(im, n, "required"));
-  if (node_get(im, n, "allOf") != NULL)
+  if (node_get(im, n, "allOf") != NULL && !extends)
     apply_required(im, &mf, node_get(im, n, "required"));
   struct fy_node *ap = node_get(im, n, "additionalProperties");
   if (ap != NULL && !(node_kind(ap) == SC_BOOL && !node_bool(ap, 0)))
@@ -940,6 +1036,8 @@ static void fill_model(imp *im, decl *d, struct fy_node *n)
          "additional properties beside the declared ones");
   if (node_get(im, n, "discriminator") != NULL && node_get(im, n, "oneOf") == NULL)
     note(im, n, "discriminator", 1, gap_why(GAP_UNION), "a discriminator");
+  if (d->bases != NULL)
+    d->own_fields = d->fields; /* as the parser has it: fields are the own ones until checked */
   name_table_free(&mf.names);
   name_table_free(&mf.wires);
 }
