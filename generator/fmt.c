@@ -177,6 +177,19 @@ static void put_value(strbuf *b, const value *v)
   case VAL_BOOL: sb_puts(b, v->i ? "true" : "false"); break;
   case VAL_NULL: sb_puts(b, "null"); break;
   case VAL_EMPTY_LIST: sb_puts(b, "[]"); break;
+  case VAL_LIST:
+  case VAL_MAP:
+    sb_puts(b, v->kind == VAL_LIST ? "[" : "{");
+    for (const value *i = v->items; i != NULL; i = i->next) {
+      sb_puts(b, i == v->items ? "" : ", ");
+      if (i->key != NULL) {
+        put_string(b, i->key);
+        sb_puts(b, ": ");
+      }
+      put_value(b, i);
+    }
+    sb_puts(b, v->kind == VAL_LIST ? "]" : "}");
+    break;
   default: sb_puts(b, v->text != NULL ? v->text : "0"); break;
   }
 }
@@ -283,7 +296,9 @@ static void put_api(printer *p, const decl *d)
 static void put_enum_value(strbuf *b, const enum_value *v)
 {
   sb_puts(b, v->name);
-  if (v->wire != NULL) {
+  if (v->wire != NULL && v->wire_is_int)
+    sb_printf(b, " = %s", v->wire);
+  else if (v->wire != NULL) {
     sb_puts(b, " = ");
     put_string(b, v->wire);
   }
@@ -342,7 +357,8 @@ no:
 static void put_block(printer *p, const decl *d)
 {
   strbuf head = {0};
-  sb_printf(&head, "%s %s", d->kind == D_ENUM ? "enum" : d->kind == D_MODEL ? "model" : "error", d->name);
+  sb_printf(&head, "%s %s",
+            d->kind == D_ENUM ? "enum" : d->kind == D_MODEL ? "model" : d->kind == D_UNION ? "union" : "error", d->name);
   if (d->kind == D_ERROR)
     sb_printf(&head, " %s", d->status);
   for (const name_ref *b = d->bases; b != NULL; b = b->next)
@@ -499,9 +515,17 @@ static size_t op_chunks(const operation *op, chunk *c)
     c[n].part = "path", c[n++].params = op->path_params;
   if (op->has_query)
     c[n].part = "query", c[n++].params = op->query_params;
-  if (op->body != NULL) {
+  if (op->body_form) { /* body form(...), body multipart(...): a parameter list */
+    c[n].part = op->body_form == BODY_FORM ? "body form" : "body multipart";
+    c[n++].params = op->body_params;
+  } else if (op->body != NULL) {
     sb_puts(&c[n].text, "body ");
-    put_type(&c[n++].text, op->body);
+    put_type(&c[n].text, op->body);
+    if (op->content_type != NULL) {
+      sb_puts(&c[n].text, " ");
+      put_string(&c[n].text, op->content_type);
+    }
+    n++;
   }
   if (op->has_headers)
     c[n].part = "headers", c[n++].params = op->header_params;
@@ -652,7 +676,8 @@ static void put_decl(printer *p, const decl *d, int first)
     break;
   case D_ENUM:
   case D_MODEL:
-  case D_ERROR: put_block(p, d); break;
+  case D_ERROR:
+  case D_UNION: put_block(p, d); break;
   case D_RESOURCE: put_resource(p, d); break;
   }
 }

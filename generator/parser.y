@@ -423,7 +423,7 @@ error_decl
 union_decl
   : docs "union" ident_like annos '{' fields '}'
                                  { $$ = new_decl(ctx, D_UNION, $3, @3, $1); OOM_ABORT($$);
-                                   REVERSE(annotation, $4); $$->annos = $4;
+                                   REVERSE(annotation, $4); $$->annos = $4; $$->end = L(ctx, @7);
                                    REVERSE(field, $6); $$->fields = $$->own_fields = $6;
                                    for (field *f = $6; f != NULL; f = f->next)
                                      f->variant = 1; }
