@@ -157,3 +157,53 @@ const char *body_content_type(const operation *op)
          : op->body->rk == R_BYTES ? "application/octet-stream"
                                    : "application/json";
 }
+
+int auth_scheme_of(const api_item *it, auth_scheme *out)
+{
+  *out = (auth_scheme){.name = it->name != NULL ? it->name : "api_key", .at = it->name != NULL ? it->name_at : it->val.at};
+  if (it->call != NULL && (strcmp(it->call, "header") == 0 || strcmp(it->call, "query") == 0)) {
+    out->kind = it->call[0] == 'h' ? AUTH_HEADER : AUTH_QUERY;
+    out->param = it->val.text;
+    return 0;
+  }
+  if (it->call != NULL || it->val.kind != VAL_IDENT)
+    return -1;
+  out->kind = strcmp(it->val.text, "basic") == 0 ? AUTH_BASIC : AUTH_BEARER;
+  return strcmp(it->val.text, "bearer") == 0 || strcmp(it->val.text, "basic") == 0 ? 0 : -1;
+}
+
+int api_schemes(const decl *api, auth_scheme out[MAX_SCHEMES], int *def)
+{
+  int n = 0, own = 0;
+  const char *def_name = NULL;
+  auth_scheme first, s;
+  for (const api_item *it = api != NULL ? api->items : NULL; it != NULL; it = it->next) {
+    if (strcmp(it->key, "auth") == 0 && it->name == NULL) {
+      own = auth_scheme_of(it, &first) == 0;
+      def_name = own ? first.name : it->call == NULL && it->val.kind == VAL_IDENT ? it->val.text : NULL;
+    } else if (strcmp(it->key, "scheme") == 0 && it->name != NULL && n < MAX_SCHEMES - 1 && auth_scheme_of(it, &s) == 0) {
+      out[n++] = s;
+    }
+  }
+  if (own) { /* the one `auth = ...` declares comes first */
+    memmove(out + 1, out, (size_t)n * sizeof *out);
+    out[0] = first;
+    n++;
+  }
+  *def = -1;
+  for (int i = 0; i < n && def_name != NULL; i++)
+    if (strcmp(out[i].name, def_name) == 0)
+      *def = i;
+  return n;
+}
+
+int op_scheme(const operation *op, const auth_scheme *schemes, int n, int def)
+{
+  const annotation *a = find_anno(op->annos, "auth");
+  if (a == NULL || a->args == NULL || a->args->val.text == NULL)
+    return def;
+  for (int i = 0; i < n; i++)
+    if (strcmp(schemes[i].name, a->args->val.text) == 0)
+      return i;
+  return -1;
+}

@@ -192,6 +192,8 @@ typedef struct api_item {
   loc at;
   value val;
   const char *call;      /* `auth = header("X")`: "header", val holds "X" */
+  const char *name;      /* `scheme NAME = ...`: NAME; else NULL */
+  loc name_at;
 } api_item;
 
 typedef struct decl {
@@ -254,6 +256,29 @@ int enum_is_integer(const struct decl *e);
  * application/json, text/plain; charset=utf-8 (string), application/octet-stream (bytes),
  * application/x-www-form-urlencoded, multipart/form-data; NULL without a body. */
 const char *body_content_type(const operation *op);
+/* ---- auth schemes (docs/spec-language.md, "Auth") ------------------------------------- */
+
+typedef enum auth_kind { AUTH_BEARER, AUTH_BASIC, AUTH_HEADER, AUTH_QUERY } auth_kind;
+
+typedef struct auth_scheme {
+  const char *name;  /* `scheme NAME = ...`; "api_key" for the one `auth = bearer` (and the like) declares */
+  auth_kind kind;
+  const char *param; /* AUTH_HEADER: the header; AUTH_QUERY: the query parameter; else NULL */
+  loc at;
+} auth_scheme;
+
+#define MAX_SCHEMES 16
+
+/* The scheme an api item spells (bearer, basic, header("X"), query("x")): 0 with *out, or -1. */
+int auth_scheme_of(const api_item *it, auth_scheme *out);
+/* The API's schemes in spec order, the one `auth = ...` declares itself first (at most
+ * MAX_SCHEMES; items that spell none are skipped); returns how many. *def: the default's
+ * index (`auth = ` a scheme or a name), -1 for none. */
+int api_schemes(const struct decl *api, auth_scheme out[MAX_SCHEMES], int *def);
+/* The scheme an operation uses: @auth(NAME)'s index, -1 for @auth(none) (or a name that is not
+ * one), else def. */
+int op_scheme(const operation *op, const auth_scheme *schemes, int n, int def);
+
 /* The string argument of @name("..."), or NULL (also when given without one). */
 const char *anno_string(const annotation *list, const char *name);
 

@@ -32,14 +32,15 @@ typedef struct checker {
   name_table enum_values; /* "Enum.value" for every value of every enum, for defaults */
   name_table page_fields; /* "Model.field" of every model used as a page, for @paginate */
   name_table pages;       /* the page models indexed in page_fields */
-  const char *auth_header; /* the header the client sends the credential in, or NULL */
+  auth_scheme schemes[MAX_SCHEMES]; /* the API's auth schemes (ast.h) */
+  int nschemes, def_scheme;         /* how many, and the default's index (-1: none) */
   int syntax_errors;    /* errors before checking: some checks would only echo them */
   decl *api;
 } checker;
 
 /* ---- annotations ---------------------------------------------------------------------- */
 
-typedef enum arg_type { ARG_NONE, ARG_STRING, ARG_NUMBER, ARG_UINT, ARG_OPT_STRING } arg_type;
+typedef enum arg_type { ARG_NONE, ARG_STRING, ARG_NUMBER, ARG_UINT, ARG_OPT_STRING, ARG_NAME } arg_type;
 
 typedef struct anno_rule {
   const char *name;
@@ -58,7 +59,7 @@ static const anno_rule VARIANT_ANNOS[] = {
     {"min", ARG_NUMBER},    {"max", ARG_NUMBER},            {"min_len", ARG_UINT},
     {"max_len", ARG_UINT},  {"pattern", ARG_STRING},        {NULL, ARG_NONE}};
 static const anno_rule OP_ANNOS[] = {
-    {"idempotent", ARG_NONE}, {"timeout", ARG_UINT},  {"retries", ARG_UINT},
+    {"idempotent", ARG_NONE}, {"timeout", ARG_UINT},  {"retries", ARG_UINT}, {"auth", ARG_NAME},
     {"deprecated", ARG_OPT_STRING}, {"paginate", ARG_NONE /* keyed args, checked apart */},
     {"lro", ARG_NONE /* keyed args, checked apart */}, {"accumulate", ARG_STRING},
     {NULL, ARG_NONE}};
@@ -102,10 +103,11 @@ static void check_annos(checker *c, const annotation *annos, const anno_rule *ru
     case ARG_STRING: ok = nargs == 1 && g->val.kind == VAL_STRING && g->key == NULL; break;
     case ARG_NUMBER: ok = nargs == 1 && (g->val.kind == VAL_INT || g->val.kind == VAL_FLOAT) && g->key == NULL; break;
     case ARG_UINT: ok = nargs == 1 && g->val.kind == VAL_INT && g->val.i >= 0 && g->key == NULL; break;
+    case ARG_NAME: ok = nargs == 1 && g->val.kind == VAL_IDENT && g->key == NULL; break;
     }
     if (!ok) {
       static const char *const want[] = {"no argument", "one string", "one number",
-                                         "one whole number >= 0", "at most one string"};
+                                         "one whole number >= 0", "at most one string", "one name"};
       diag_error(c->d, a->at, "'@%s' takes %s", a->name, want[r->arg]);
     }
   }
@@ -863,6 +865,32 @@ static int is_header_name(const char *s)
   return 1;
 }
 
+/* The scheme an operation authenticates with (@auth, else the API's default), or NULL. */
+static const auth_scheme *op_auth(const checker *c, const operation *op)
+{
+  int i = op_scheme(op, c->schemes, c->nschemes, c->def_scheme);
+  return i >= 0 ? &c->schemes[i] : NULL;
+}
+
+/* @auth(NAME) names one of the API's schemes, or none; a query parameter is not sent under the
+ * name the scheme puts its key in the query as. */
+static void check_op_auth(checker *c, const operation *op)
+{
+  const annotation *a = find_anno(op->annos, "auth");
+  const char *name = a != NULL && a->args != NULL ? a->args->val.text : NULL;
+  if (name != NULL && strcmp(name, "none") != 0 && op_scheme(op, c->schemes, c->nschemes, -2) < 0) {
+    char names[512] = "";
+    for (int i = 0; i < c->nschemes; i++)
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", i ? ", " : "", c->schemes[i].name);
+    diag_error(c->d, a->at, "'@auth(%s)': no such scheme; expected none%s%s", name, c->nschemes ? " or " : "", names);
+  }
+  const auth_scheme *auth = op_auth(c, op);
+  for (const field *q = op->query_params; auth != NULL && auth->kind == AUTH_QUERY && q != NULL; q = q->next)
+    if (strcmp(field_wire(q), auth->param) == 0)
+      diag_error(c->d, q->at, "query parameter '%s' is sent as '%s', where the operation's scheme '%s' puts its "
+                 "key; remove the parameter", q->name, auth->param, auth->name);
+}
+
 /* Header parameters are sent once each: never under a name the client sends itself, nor two
  * under one name (header names ignore case). */
 static void check_header_names(checker *c, const operation *op)
@@ -882,9 +910,15 @@ static void check_header_names(checker *c, const operation *op)
     if (same != NULL && strcmp(field_wire(same), wire) != 0) /* the same spelling: check_fields said so */
       diag_error(c->d, h->at, "header parameters '%s' and '%s' are both sent as '%s' (header names ignore case)",
                  same->name, h->name, wire);
-    if (c->auth_header != NULL && strcasecmp(wire, c->auth_header) == 0)
-      diag_error(c->d, h->at, "header parameter '%s' is sent as '%s', the API's auth header, which the client "
-                 "fills from its api_key option; remove the parameter", h->name, wire);
+    const auth_scheme *auth = op_auth(c, op);
+    const char *auth_header = auth == NULL                ? NULL
+                              : auth->kind == AUTH_HEADER ? auth->param
+                              : auth->kind == AUTH_QUERY  ? NULL
+                                                          : "Authorization";
+    if (auth_header != NULL && strcasecmp(wire, auth_header) == 0)
+      diag_error(c->d, h->at, "header parameter '%s' is sent as '%s', the auth header of the operation's scheme "
+                 "'%s', which the client fills from its %s option; remove the parameter", h->name, wire, auth->name,
+                 auth->name);
     for (size_t i = 0; i < sizeof CLIENT_HEADERS / sizeof CLIENT_HEADERS[0]; i++)
       if (strcasecmp(wire, CLIENT_HEADERS[i].name) == 0)
         diag_error(c->d, h->at, "header parameter '%s' is sent as '%s', which the client sends itself %s; remove the "
@@ -1138,6 +1172,7 @@ static void check_operation(checker *c, decl *r, operation *op)
   check_params(c, op, op->query_params, "query", 1);
   check_params(c, op, op->header_params, "headers", 0);
   check_header_names(c, op);
+  check_op_auth(c, op);
   cn_fields params[2] = {{op->query_params, "query parameter", rename_hint("query parameter")},
                          {op->header_params, "header parameter", rename_hint("header parameter")}};
   cnames_members(&c->names, params, 2);
@@ -1355,6 +1390,60 @@ static void check_resource(checker *c, decl *r)
 
 /* ---- the api block ----------------------------------------------------------------------------- */
 
+/* `auth = ...` (a scheme, none, or a scheme's name) or `scheme NAME = ...` (a scheme):
+ * bearer, basic, header("Name"), query("name"). */
+static void check_scheme_item(checker *c, const api_item *it)
+{
+  auth_scheme s;
+  int is_auth = strcmp(it->key, "auth") == 0;
+  if (auth_scheme_of(it, &s) != 0) {
+    if (!is_auth || it->call != NULL || it->val.kind != VAL_IDENT)
+      diag_error(c->d, it->val.at, "%s bearer, basic, header(\"Header-Name\") or query(\"name\")%s",
+                 is_auth ? "'auth' is" : "a scheme is", is_auth ? ", none or the name of a scheme" : "");
+    return; /* a name: check_schemes looks it up */
+  }
+  if (it->name == NULL && !is_auth)
+    diag_error(c->d, it->at, "a scheme needs a name: write 'scheme NAME = ...'");
+  else if (s.kind == AUTH_HEADER && !is_header_name(s.param))
+    diag_error(c->d, it->val.at, "\"%s\" is not an HTTP header name", s.param);
+  else if (s.kind == AUTH_QUERY && (s.param[0] == '\0' || strpbrk(s.param, "&=#?%+ ") != NULL))
+    diag_error(c->d, it->val.at, "\"%s\" is not a query parameter name (no '&', '=', '#', '?', '%%', '+' or "
+               "spaces)", s.param);
+}
+
+/* Names that are members of the client's options already (templates/c/client.h.mustache). */
+static const char *const OPTION_MEMBERS[] = {"base_url", "default_headers", "n_default_headers", "http",
+                                             "token_provider", "token_data"};
+
+/* Each scheme's name is a member of the client's options (its credential), unique, not none; the
+ * default names one. */
+static void check_schemes(checker *c, const decl *api)
+{
+  seen_set names;
+  seen_init(&names);
+  for (int i = 0; i < c->nschemes; i++) {
+    const auth_scheme *s = &c->schemes[i];
+    const auth_scheme *same = seen_before(c, &names, s->name, (void *)s);
+    if (same != NULL)
+      diag_error(c->d, s->at, "two schemes are named '%s'%s", s->name,
+                 strcmp(s->name, "api_key") == 0 ? " (the one 'auth = ...' declares is api_key)" : "");
+    else if (strcmp(s->name, "none") == 0)
+      diag_error(c->d, s->at, "a scheme may not be named none (@auth(none): no credential)");
+    for (size_t k = 0; k < sizeof OPTION_MEMBERS / sizeof OPTION_MEMBERS[0]; k++)
+      if (strcmp(s->name, OPTION_MEMBERS[k]) == 0)
+        diag_error(c->d, s->at, "scheme '%s' would collide with member '%s' of the client's options in the "
+                   "generated C; choose another name", s->name, s->name);
+    if (i > 0 || strcmp(s->name, "api_key") != 0) /* the implicit api_key is fine */
+      cnames_plain(&c->names, s->name, s->at, "scheme", "a scheme's name is not sent");
+  }
+  seen_free(&names);
+  for (const api_item *it = api->items; it != NULL; it = it->next)
+    if (strcmp(it->key, "auth") == 0 && it->name == NULL && it->call == NULL && it->val.kind == VAL_IDENT &&
+        strcmp(it->val.text, "none") != 0 && c->def_scheme < 0)
+      diag_error(c->d, it->val.at, "'auth' is bearer, basic, header(\"Header-Name\"), query(\"name\"), none or "
+                 "the name of a scheme; no scheme is named '%s'", it->val.text);
+}
+
 static void check_api(checker *c)
 {
   decl *api = c->s->api;
@@ -1376,25 +1465,20 @@ static void check_api(checker *c)
                 : strcmp(it->key, "base_url") == 0 ? &seen_url
                 : strcmp(it->key, "auth") == 0     ? &seen_auth
                                                    : NULL;
-    if (seen != NULL && (*seen)++ > 0)
+    if (it->name != NULL && strcmp(it->key, "scheme") != 0)
+      diag_error(c->d, it->name_at, "only 'scheme' takes a name: write '%s = ...'", it->key);
+    else if (seen != NULL && (*seen)++ > 0)
       diag_error(c->d, it->at, "'%s' set twice", it->key);
     if (seen != NULL && seen != &seen_auth) {
       if (!is_string)
         diag_error(c->d, it->val.at, "'%s' takes a string", it->key);
-    } else if (seen == &seen_auth) {
-      int bearer = it->call == NULL && it->val.kind == VAL_IDENT &&
-                   (strcmp(it->val.text, "bearer") == 0 || strcmp(it->val.text, "none") == 0);
-      int header = it->call != NULL && strcmp(it->call, "header") == 0 && it->val.text[0] != '\0';
-      if (!bearer && !header)
-        diag_error(c->d, it->val.at, "'auth' is bearer, none or header(\"Header-Name\")");
-      else if (header && !is_header_name(it->val.text))
-        diag_error(c->d, it->val.at, "\"%s\" is not an HTTP header name", it->val.text);
-      else if (header || strcmp(it->val.text, "bearer") == 0)
-        c->auth_header = header ? it->val.text : "Authorization";
+    } else if (seen != NULL || strcmp(it->key, "scheme") == 0) {
+      check_scheme_item(c, it);
     } else {
-      diag_error(c->d, it->at, "unknown api setting '%s'; expected title, version, base_url or auth", it->key);
+      diag_error(c->d, it->at, "unknown api setting '%s'; expected title, version, base_url, auth or scheme", it->key);
     }
   }
+  c->nschemes = api_schemes(api, c->schemes, &c->def_scheme);
   if (!seen_title)
     diag_warning(c->d, api->at, "api '%s' has no title", api->name);
   if (!seen_version)
@@ -1435,6 +1519,8 @@ int spec_check(spec *s)
     diag_plain(c.d, "out of memory");
     goto out;
   }
+  if (s->api != NULL)
+    check_schemes(&c, s->api);
   decl *by_status[606] = {NULL};
   for (decl *d = s->decls; d != NULL; d = d->next) {
     if (d->kind == D_MODEL || d->kind == D_ENUM || d->kind == D_ERROR || d->kind == D_UNION) {

@@ -119,11 +119,11 @@ static const decl_rule op_fns[] = {
 /* Per API: the client and the error, the same for every spec of one API (a renamed API
  * changes them all: api-renamed). */
 static const decl_rule api_fns[] = {
-    {0, 0, C_MEMBER, "%a_client_options", "base_url", "const char *", ""},
-    {0, 0, C_MEMBER, "%a_client_options", "api_key", "const char *", ""},
     {0, 0, C_MEMBER, "%a_client_options", "default_headers", "const char *const *", ""},
     {0, 0, C_MEMBER, "%a_client_options", "n_default_headers", "size_t", ""},
     {0, 0, C_MEMBER, "%a_client_options", "http", "apic_client_options", ""},
+    {0, 0, C_MEMBER, "%a_client_options", "token_provider", "apic_token_fn", ""},
+    {0, 0, C_MEMBER, "%a_client_options", "token_data", "void *", ""},
     {0, 0, C_FUNCTION, "", "%a_client_new", "int", "const %a_client_options *, %a_client **, %a_error **"},
     {0, 0, C_FUNCTION, "", "%a_client_free", "void", "%a_client *, uint64_t"},
     {0, 0, C_FUNCTION, "", "%a_client_run", "int", "%a_client *"},
@@ -543,6 +543,13 @@ void c_surface(const c_names *c, c_list *l)
   char upper[160];
   vars x;
   base_vars(c, &x, upper, sizeof upper);
+  /* The client's options: the base URL, a credential per auth scheme, then api_fns' members. */
+  const char *options = expand(l, "%a_client_options", &x);
+  add_item(l, C_MEMBER, options, "base_url", "const char *", "", c->s->api, c->s->api);
+  auth_scheme schemes[MAX_SCHEMES];
+  int def, n = api_schemes(c->s->api, schemes, &def);
+  for (int i = 0; i < n; i++)
+    add_item(l, C_MEMBER, options, expand(l, schemes[i].name, &x), "const char *", "", c->s->api, c->s->api);
   add_rules(l, api_fns, sizeof api_fns / sizeof api_fns[0], 0, &x, c->s->api, c->s->api);
   for (const decl *d = c->s->decls; d != NULL; d = d->next) {
     if (d->kind == D_ENUM)

@@ -254,29 +254,44 @@ static void add_fields(dumper *d, const char *k, const field *list, int is_param
   unnest(d, ']');
 }
 
+/* An auth scheme (NULL: none) as member k, or an array item when k is NULL. */
+static void scheme_json(dumper *d, const char *k, const auth_scheme *s)
+{
+  static const char *const kinds[] = {[AUTH_BEARER] = "bearer", [AUTH_BASIC] = "basic", [AUTH_HEADER] = "header",
+                                      [AUTH_QUERY] = "query"};
+  nest(d, k, '{');
+  str(d, "scheme", s != NULL ? kinds[s->kind] : "none");
+  if (s != NULL && s->param != NULL)
+    str(d, kinds[s->kind], s->param);
+  if (s != NULL)
+    str(d, "name", s->name);
+  unnest(d, '}');
+}
+
 static void api_json(dumper *d, const decl *api)
 {
   nest(d, "api", '{');
   str(d, "name", api->name);
   const char *title = "", *version = "", *url = "";
-  const api_item *auth = NULL;
+  int named = 0;
   for (const api_item *it = api->items; it != NULL; it = it->next) {
     if (strcmp(it->key, "title") == 0) title = it->val.text;
     else if (strcmp(it->key, "version") == 0) version = it->val.text;
     else if (strcmp(it->key, "base_url") == 0) url = it->val.text;
-    else if (strcmp(it->key, "auth") == 0) auth = it;
+    named |= strcmp(it->key, "scheme") == 0;
   }
   str(d, "title", title);
   str(d, "version", version);
   str(d, "base_url", url);
-  nest(d, "auth", '{');
-  if (auth != NULL && auth->call != NULL) {
-    str(d, "scheme", "header");
-    str(d, "header", auth->val.text);
-  } else {
-    str(d, "scheme", auth != NULL ? auth->val.text : "none");
+  auth_scheme schemes[MAX_SCHEMES];
+  int def, n = api_schemes(api, schemes, &def);
+  scheme_json(d, "auth", def >= 0 ? &schemes[def] : NULL);
+  if (named) {
+    nest(d, "schemes", '[');
+    for (int i = 0; i < n; i++)
+      scheme_json(d, NULL, &schemes[i]);
+    unnest(d, ']');
   }
-  unnest(d, '}');
   add_doc(d, api->doc);
   add_loc(d, api->at);
   unnest(d, '}');
@@ -491,6 +506,11 @@ static void op_json(dumper *d, const decl *r, const operation *op)
       put_text(d, n->name);
     }
     unnest(d, ']');
+  }
+  if (find_anno(op->annos, "auth") != NULL) {
+    auth_scheme schemes[MAX_SCHEMES];
+    int def, n = api_schemes(d->s->api, schemes, &def), i = op_scheme(op, schemes, n, def);
+    scheme_json(d, "auth", i >= 0 ? &schemes[i] : NULL);
   }
   boolean(d, "idempotent", find_anno(op->annos, "idempotent") != NULL);
   const annotation *a = find_anno(op->annos, "timeout");

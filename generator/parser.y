@@ -299,11 +299,20 @@ api_items
 api_item
   : ident_like '=' value ';'     { $$ = NEW(api_item); OOM_ABORT($$);
                                    $$->key = $1; $$->at = L(ctx, @1); $$->val = *$3; }
-  | ident_like '=' IDENT '(' STRING ')' ';'
+  | ident_like '=' ident_like '(' STRING ')' ';'
                                  { $$ = NEW(api_item); OOM_ABORT($$);
                                    $$->key = $1; $$->at = L(ctx, @1); $$->call = $3;
                                    $$->val.kind = VAL_STRING; $$->val.text = $5;
                                    $$->val.at = L(ctx, @5); }
+  | ident_like ident_like '=' value ';'
+                                 { $$ = NEW(api_item); OOM_ABORT($$);
+                                   $$->key = $1; $$->at = L(ctx, @1); $$->val = *$4;
+                                   $$->name = $2; $$->name_at = L(ctx, @2); }
+  | ident_like ident_like '=' ident_like '(' STRING ')' ';'
+                                 { $$ = NEW(api_item); OOM_ABORT($$);
+                                   $$->key = $1; $$->at = L(ctx, @1); $$->call = $4;
+                                   $$->val.kind = VAL_STRING; $$->val.text = $6; $$->val.at = L(ctx, @6);
+                                   $$->name = $2; $$->name_at = L(ctx, @2); }
   | error ';'                    { $$ = NULL; yyerrok; }
   ;
 

@@ -23,7 +23,7 @@
 #define VIEW_KEYS(X)                                                                                                   \
   X(apic_version) X(spec_file) X(generated_line) X(api) X(enums) X(models) X(errors) X(resources)                      \
   X(models_in_c_order) X(has_operations) X(has_end_callbacks) X(spec_json_c) X(name) X(c_name) X(upper)                \
-  X(title) X(version) X(base_url) X(auth_bearer) X(auth_header) X(auth_none) X(auth_header_name) X(doc) X(has_doc)     \
+  X(title) X(version) X(base_url) X(doc) X(has_doc)     \
   X(is_deprecated) X(deprecated) X(snake_name) X(values) X(wire) X(c_wire) X(first) X(last) X(c_const) X(status)      \
   X(short_name) X(kind_const) X(is_status_class) X(status_class_digit) X(is_error) X(fields) X(has_fields) X(type)     \
   X(is_string) X(is_int) X(is_float) X(is_bool) X(is_datetime) X(is_date) X(is_any) X(is_model) X(is_enum)            \
@@ -36,7 +36,7 @@
   X(c_path_fields) X(c_arg) X(c_sample) X(c_params_struct) X(c_params) X(has_params) X(c_result_kind)                  \
   X(c_result_type) X(c_result_desc) X(result_is_array) X(page_items) X(page_param) X(page_next) X(is_cursor_page)      \
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
-  X(operations) X(c_full_path) X(c_base_url) X(c_auth_header_name) X(c_version) X(version_numeric) X(version_major) \
+  X(operations) X(c_full_path) X(c_base_url) X(c_version) X(version_numeric) X(version_major) \
   X(version_minor) X(version_patch) X(c_out_type) X(c_lent_type) X(c_result_from) X(c_result_var) X(result_by_value)    \
   X(has_map) X(extends) X(has_extends) X(has_result_headers) X(c_result_struct) X(c_result_fields) X(result_headers)  \
   X(has_lro) X(lro_status) X(lro_success) X(lro_failed) X(lro_cancelled) X(lro_poll) X(lro_watch) X(lro_cancel)      \
@@ -46,7 +46,7 @@
   X(c_desc_type) X(has_unions) X(is_integer) \
   X(is_file) X(c_body_struct) X(c_body_fields) X(c_body_param) X(c_body_local) X(c_body_pass) X(c_body_kind)        \
   X(c_content_type) X(body_is_form) X(body_is_multipart) X(body_fields) X(content_type) \
-  X(c_def_items) X(c_def_count)
+  X(c_def_items) X(c_def_count) X(schemes) X(c_param) X(how) X(env) X(is_default) X(has_schemes) X(c_auth) X(auth_note)
 
 enum {
 #define KEY_ENUM(k) K_##k,
@@ -65,6 +65,8 @@ typedef struct vm {
   view_builder *b;
   const spec *s;
   const char *prefix; /* the api's name in snake case: torale */
+  auth_scheme schemes[MAX_SCHEMES]; /* the API's (ast.h), and which operations use unless they say */
+  int nschemes, def_scheme;
   name_table lists, entries, list_entries, maps; /* models and enums that need an X_list, X_entry, X_list_entry,
                                                     X_map (a map result) */
   name_table lro_results; /* models an @lro operation starts: they get X_from_error */
@@ -1151,6 +1153,12 @@ static void op_view(vm *v, const decl *r, const operation *op)
     vb_end(v->b);
   }
   boolean(v, K(has_errors), op->has_errors);
+  int scheme = op_scheme(op, v->schemes, v->nschemes, v->def_scheme);
+  char num[16];
+  snprintf(num, sizeof num, "%d", scheme + 1);
+  copy(v, K(c_auth), num);
+  if (find_anno(op->annos, "auth") != NULL)
+    str(v, K(auth_note), scheme >= 0 ? v->schemes[scheme].name : "none");
   copy(v, K(c_name), c_op);
   add_op_c(v, r, op, path, c_op);
 }
@@ -1190,6 +1198,40 @@ static void add_version_numbers(vm *v, const char *version)
   }
 }
 
+/* The API's auth schemes (ast.h): each one's name (its credential's member in the client's
+ * options), libapic's kind, its header or query parameter, how it is sent (for docs), the
+ * environment variable read when the options give no credential (<API>_<NAME>), and whether
+ * operations use it unless they say. */
+static void add_schemes(vm *v, const char *api_upper)
+{
+  static const char *const kinds[] = {[AUTH_BEARER] = "APIC_AUTH_BEARER", [AUTH_BASIC] = "APIC_AUTH_BASIC",
+                                      [AUTH_HEADER] = "APIC_AUTH_HEADER", [AUTH_QUERY] = "APIC_AUTH_QUERY"};
+  vb_begin(v->b, K(schemes), V_LIST);
+  for (int i = 0; i < v->nschemes; i++) {
+    const auth_scheme *s = &v->schemes[i];
+    char how[400], env[400];
+    if (s->kind == AUTH_BEARER || s->kind == AUTH_BASIC)
+      snprintf(how, sizeof how, "Authorization: %s", s->kind == AUTH_BEARER ? "Bearer CREDENTIAL"
+                                                                            : "Basic base64(CREDENTIAL), as user:password");
+    else
+      snprintf(how, sizeof how, "the %s %s", s->param, s->kind == AUTH_HEADER ? "header" : "query parameter");
+    join(env, sizeof env, api_upper, "_", s->name, (char *)NULL);
+    upper_case(env, env, sizeof env);
+    vb_begin(v->b, 0, V_OBJECT);
+    str(v, K(name), s->name);
+    str(v, K(kind_const), kinds[s->kind]);
+    if (s->param != NULL)
+      c_string(v, K(c_param), s->param, strlen(s->param));
+    comment_text(v, K(how), how, 0);
+    copy(v, K(env), env);
+    boolean(v, K(is_default), i == v->def_scheme);
+    add_ends(v, i, v->nschemes);
+    vb_end(v->b);
+  }
+  vb_end(v->b);
+  boolean(v, K(has_schemes), v->nschemes > 0);
+}
+
 static void api_view(vm *v, const decl *api)
 {
   char upper[256];
@@ -1197,13 +1239,11 @@ static void api_view(vm *v, const decl *api)
   str(v, K(name), api->name);
   str(v, K(c_name), v->prefix);
   copy(v, K(upper), upper);
-  const char *title = "", *version = "", *url = "", *scheme = "none", *header = "";
+  const char *title = "", *version = "", *url = "";
   for (const api_item *it = api->items; it != NULL; it = it->next) {
     if (strcmp(it->key, "title") == 0) title = it->val.text;
     else if (strcmp(it->key, "version") == 0) version = it->val.text;
     else if (strcmp(it->key, "base_url") == 0) url = it->val.text;
-    else if (strcmp(it->key, "auth") == 0 && it->call != NULL) scheme = "header", header = it->val.text;
-    else if (strcmp(it->key, "auth") == 0) scheme = it->val.text;
   }
   comment_text(v, K(title), title, 1);
   comment_text(v, K(version), version, 1);
@@ -1211,11 +1251,7 @@ static void api_view(vm *v, const decl *api)
   add_version_numbers(v, version);
   comment_text(v, K(base_url), url, 1);
   c_string(v, K(c_base_url), url, strlen(url));
-  boolean(v, K(auth_bearer), strcmp(scheme, "bearer") == 0);
-  boolean(v, K(auth_header), strcmp(scheme, "header") == 0);
-  boolean(v, K(auth_none), strcmp(scheme, "none") == 0);
-  comment_text(v, K(auth_header_name), header, 1);
-  c_string(v, K(c_auth_header_name), header, strlen(header));
+  add_schemes(v, upper);
   add_doc(v, api->doc, NULL);
 }
 
@@ -1390,6 +1426,7 @@ static void add_op_flags(vm *v)
 const view *apic_viewmodel_build(view_builder *b, const spec *s, const char *spec_path, int threads, char **out_err)
 {
   vm v = {.b = b, .s = s};
+  v.nschemes = api_schemes(s->api, v.schemes, &v.def_scheme);
   *out_err = NULL;
   if (s->api == NULL || s->api->name == NULL || s->api->name[0] == '\0') {
     *out_err = strdup("the spec has no api block");

@@ -63,15 +63,27 @@ static int sensitive_param(const cJSON *params, const char *wire, int any_case)
   return 0;
 }
 
+/* Whether name is where one of the spec's auth schemes puts its key (kind "header" or "query"). */
+static int scheme_param(const apic_mock *m, const char *kind, const char *name)
+{
+  const cJSON *api = get(m->spec, "api"), *s;
+  const char *own = cJSON_GetStringValue(get(get(api, "auth"), kind));
+  int found = own != NULL && (kind[0] == 'h' ? strcasecmp(own, name) : strcmp(own, name)) == 0;
+  cJSON_ArrayForEach(s, get(api, "schemes"))
+  {
+    const char *p = cJSON_GetStringValue(get(s, kind));
+    found |= p != NULL && (kind[0] == 'h' ? strcasecmp(p, name) : strcmp(p, name)) == 0;
+  }
+  return found;
+}
+
 static int secret_header(const apic_mock *m, const cJSON *op, const char *name)
 {
   static const char *const names[] = {"Authorization", "Proxy-Authorization", "Cookie", MOCK_TOKEN_HEADER};
-  const char *api_key = cJSON_GetStringValue(get(get(get(m->spec, "api"), "auth"), "header"));
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (strcasecmp(name, names[i]) == 0)
       return 1;
-  return (api_key != NULL && strcasecmp(name, api_key) == 0) || names_api_key(name) ||
-         sensitive_param(get(op, "header_params"), name, 1);
+  return scheme_param(m, "header", name) || names_api_key(name) || sensitive_param(get(op, "header_params"), name, 1);
 }
 
 /* "[redacted]", keeping an Authorization scheme ("Bearer [redacted]"). */
@@ -113,8 +125,7 @@ static void redact_members(cJSON *obj, int (*secret)(const apic_mock *, const cJ
 
 static int secret_query(const apic_mock *m, const cJSON *op, const char *name)
 {
-  (void)m;
-  return sensitive_param(get(op, "query_params"), name, 0);
+  return scheme_param(m, "query", name) || sensitive_param(get(op, "query_params"), name, 0);
 }
 
 /* @sensitive fields of j (of the spec type) replaced, through nested models, arrays and maps

@@ -14,19 +14,23 @@ static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectI
 static const char *str(const cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
 static int is(const char *a, const char *b) { return a != NULL && b != NULL && strcmp(a, b) == 0; }
 
-static int authorized(apic_mock *m, struct MHD_Connection *c)
+/* The operation's credential (its @auth, else the API's): present and not empty. */
+static int authorized(apic_mock *m, struct MHD_Connection *c, const cJSON *op)
 {
-  const cJSON *auth = get(get(m->spec, "api"), "auth");
+  const cJSON *auth = get(op, "auth") != NULL ? get(op, "auth") : get(get(m->spec, "api"), "auth");
   const char *scheme = str(auth, "scheme");
   if (m->o.no_auth || scheme == NULL || is(scheme, "none"))
     return 1;
-  if (is(scheme, "bearer")) {
+  if (is(scheme, "bearer") || is(scheme, "basic")) {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    return h != NULL && strncasecmp(h, "Bearer ", 7) == 0 && h[7] != '\0';
+    size_t n = strlen(scheme);
+    return h != NULL && strncasecmp(h, scheme, n) == 0 && h[n] == ' ' && h[n + 1] != '\0';
   }
-  const char *name = str(auth, "header");
-  const char *h = name != NULL ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, name) : NULL;
-  return h != NULL && h[0] != '\0';
+  const char *name = str(auth, scheme); /* "header": "X-Key", or "query": "api_key" */
+  const char *v = name == NULL ? NULL
+                  : is(scheme, "query") ? MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name)
+                                        : MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+  return v != NULL && v[0] != '\0';
 }
 
 typedef struct repeated { /* every value of one query key, as JSON strings */
@@ -411,7 +415,7 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *
   char err[400];
   if (op == NULL)
     apic_mock__reply_error(m, r, known ? 405 : 404, known ? "method not allowed on this path" : "no such path");
-  else if (!authorized(m, c))
+  else if (!authorized(m, c, op))
     apic_mock__reply_error(m, r, 401, "missing or invalid credential");
   else if (check_params(m, c, op, params, err, sizeof err) != 0)
     apic_mock__reply_error(m, r, 422, err);

@@ -533,6 +533,56 @@ static int follow(apic_call *call, char *cause, size_t size, uint64_t took)
   return 0;
 }
 
+/* Whether the header line h is named name (up to its colon, case aside). */
+static int line_named(const char *h, const char *name)
+{
+  size_t n = strcspn(name, ":");
+  return apic__strncasecmp(h, name, n) == 0 && h[n] == ':';
+}
+
+/* The request's header line named like line, replaced by it (or added). */
+static int replace_header(apic_call *call, const char *line)
+{
+  struct curl_slist *kept = NULL, *l;
+  for (struct curl_slist *h = call->headers; h != NULL; h = h->next) {
+    if (line_named(h->data, line))
+      continue;
+    if ((l = curl_slist_append(kept, h->data)) == NULL) {
+      curl_slist_free_all(kept);
+      return APIC_ERR_NOMEM;
+    }
+    kept = l;
+  }
+  if ((l = curl_slist_append(kept, line)) == NULL) {
+    curl_slist_free_all(kept);
+    return APIC_ERR_NOMEM;
+  }
+  curl_slist_free_all(call->headers);
+  call->headers = l;
+  return 0;
+}
+
+/* After a 401: once per call, a fresh credential (apic_request.reauth), and the request sent
+ * again at once, like a redirect's hop (not counted as a retry). 0 when it is. */
+static int refresh_credential(apic_call *call, uint64_t took)
+{
+  if (call->reauth == NULL || call->reauthed || call->streamed || call->left_origin || call->resp->status != 401)
+    return -1;
+  call->reauthed = 1;
+  apic_client *prev = call->sync ? NULL : apic__client_enter_callback(call->client);
+  char *line = call->reauth(call->reauth_ctx);
+  if (!call->sync)
+    apic__client_leave_callback(prev);
+  int rc = line != NULL ? replace_header(call, line) : -1;
+  apic__free(line);
+  if (rc != 0)
+    return -1;
+  log_attempt(call, APIC_LOG_INFO, call->attempts + 1, "status 401, sent again with a fresh credential", took);
+  call->state = CALL_BACKOFF;
+  uv_timer_start(&call->backoff, on_backoff_done, 0, 0);
+  return 0;
+}
+
 void apic__call_attempt_done(apic_call *call, CURLcode rc)
 {
   long status = 0, version = 0, sent = 0;
@@ -548,6 +598,8 @@ void apic__call_attempt_done(apic_call *call, CURLcode rc)
   char cause[CURL_ERROR_SIZE + 600];
   int code = classify(call, rc, sent > 0, cause, sizeof cause);
   if (code == APIC_ERR_REDIRECT && (code = follow(call, cause, sizeof cause, took)) == 0)
+    return;
+  if (code == APIC_ERR_HTTP && refresh_credential(call, took) == 0)
     return;
   call->attempts++;
   log_attempt(call, code == 0 ? APIC_LOG_INFO : APIC_LOG_WARN, call->attempts, cause, took);
@@ -747,6 +799,8 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
   call->body_cap = c->o.max_body;
   call->on_data = req->on_data;
   call->data_user_data = req->data_user_data;
+  call->reauth = req->reauth;
+  call->reauth_ctx = req->reauth_ctx;
   return 0;
 }
 

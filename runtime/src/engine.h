@@ -84,6 +84,10 @@ struct apic_call {
   unsigned hops;                  /* redirects followed */
   int (*on_data)(void *user_data, const char *data, size_t len);
   void *data_user_data;
+  char *(*reauth)(void *ctx);     /* a new credential line after a 401, once (apic_request) */
+  void *reauth_ctx;
+  int reauthed;
+  int left_origin;                /* a redirect went to another origin: no credential follows */
   int streamed;                   /* data went to on_data: never retried */
   int permanent;                  /* the last attempt's failure would recur (TLS refused) */
   int aborted;                    /* on_data asked to stop */

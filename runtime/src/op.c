@@ -36,19 +36,6 @@ static int copy_headers(apic_api *a, const apic_api_options *o, apic_error **err
   a->headers = apic__calloc(o->n_default_headers + 1, sizeof *a->headers);
   if (a->headers == NULL)
     return APIC_ERR_NOMEM;
-  if (o->auth_header != NULL && o->api_key != NULL && o->api_key[0] != '\0') {
-    if (apic_header_check(o->auth_header, o->api_key) != 0) {
-      *err = apic_error_new(APIC_ERR_INVALID_ARG, "the API key holds a control character");
-      return APIC_ERR_INVALID_ARG;
-    }
-    const char *prefix = o->auth_prefix != NULL ? o->auth_prefix : "";
-    size_t len = strlen(o->auth_header) + strlen(prefix) + strlen(o->api_key) + 3;
-    char *line = apic__malloc(len);
-    if (line == NULL)
-      return APIC_ERR_NOMEM;
-    snprintf(line, len, "%s: %s%s", o->auth_header, prefix, o->api_key);
-    a->headers[a->n_headers++] = line;
-  }
   for (size_t i = 0; i < o->n_default_headers; i++) {
     const char *h = o->default_headers[i];
     if (!header_line_ok(h)) {
@@ -58,6 +45,29 @@ static int copy_headers(apic_api *a, const apic_api_options *o, apic_error **err
     if ((a->headers[a->n_headers] = apic__strndup(h, strlen(h))) == NULL)
       return APIC_ERR_NOMEM;
     a->n_headers++;
+  }
+  return 0;
+}
+
+static char *copy_text(const char *s)
+{
+  return s != NULL ? apic__strndup(s, strlen(s)) : NULL;
+}
+
+/* The schemes, copied; a credential only when set (else the token provider is asked). */
+static int copy_schemes(apic_api *a, const apic_api_options *o)
+{
+  if (o->n_schemes == 0)
+    return 0;
+  if (o->schemes == NULL || (a->schemes = apic__calloc(o->n_schemes, sizeof *a->schemes)) == NULL)
+    return o->schemes == NULL ? APIC_ERR_INVALID_ARG : APIC_ERR_NOMEM;
+  for (; a->n_schemes < o->n_schemes; a->n_schemes++) {
+    const apic_auth_scheme *from = &o->schemes[a->n_schemes];
+    apic__scheme *to = &a->schemes[a->n_schemes];
+    const char *cred = from->credential != NULL && from->credential[0] != '\0' ? from->credential : NULL;
+    *to = (apic__scheme){a, copy_text(from->name), copy_text(from->param), from->kind, copy_text(cred)};
+    if (to->name == NULL || (from->param != NULL && to->param == NULL) || (cred != NULL && to->credential == NULL))
+      return APIC_ERR_NOMEM;
   }
   return 0;
 }
@@ -81,12 +91,22 @@ int apic_api_new(const apic_api_options *o, apic_api **out, apic_error **err)
   *err = NULL;
   int rc = o == NULL ? APIC_ERR_INVALID_ARG : check_base(o->base_url, err);
   apic_api *a = rc == 0 ? apic__calloc(1, sizeof *a) : NULL;
+  if (a != NULL && uv_mutex_init(&a->lock) != 0) {
+    apic__free(a);
+    a = NULL;
+  }
   if (rc == 0 && a == NULL)
     rc = APIC_ERR_NOMEM;
+  if (rc == 0) {
+    a->token_fn = o->token_provider;
+    a->token_data = o->token_data;
+  }
   if (rc == 0 && (a->base_url = apic__strndup(o->base_url, strlen(o->base_url))) == NULL)
     rc = APIC_ERR_NOMEM;
   if (rc == 0)
     rc = copy_headers(a, o, err);
+  if (rc == 0)
+    rc = copy_schemes(a, o);
   if (rc == 0)
     rc = apic_client_new(o->http, &a->client, err);
   if (rc != 0) {
@@ -135,7 +155,14 @@ void apic_api_free(apic_api *a, uint64_t drain_ms)
   for (size_t i = 0; i < a->n_headers; i++)
     apic__free(a->headers[i]);
   apic__free(a->headers);
+  for (size_t i = 0; i < a->n_schemes; i++) {
+    apic__free(a->schemes[i].name);
+    apic__free(a->schemes[i].param);
+    apic__free(a->schemes[i].credential);
+  }
+  apic__free(a->schemes);
   apic__free(a->base_url);
+  uv_mutex_destroy(&a->lock);
   apic__free(a);
 }
 
@@ -376,6 +403,92 @@ static int add_param(built *b, const apic_op_desc *op, const apic_field_desc *f,
   return 0;
 }
 
+/* ---- credentials ---------------------------------------------------------------------------- */
+
+#define TOKEN_MAX 16384 /* the most a token provider may hand out */
+
+/* The operation's scheme, or NULL. */
+static apic__scheme *scheme_of(apic_api *a, const apic_op_desc *op)
+{
+  return op->auth > 0 && (size_t)op->auth <= a->n_schemes ? &a->schemes[op->auth - 1] : NULL;
+}
+
+/* A copy of s's credential (the caller's), asking the token provider when there is none or,
+ * with refresh, for a new one; NULL when there is none. */
+static char *credential(apic__scheme *s, int refresh)
+{
+  apic_api *a = s->api;
+  uv_mutex_lock(&a->lock);
+  if ((s->credential == NULL || refresh) && a->token_fn != NULL) {
+    char *buf = apic__calloc(1, TOKEN_MAX);
+    if (buf != NULL && a->token_fn(a->token_data, s->name, refresh, buf, TOKEN_MAX) == 0 &&
+        memchr(buf, '\0', TOKEN_MAX) != NULL && buf[0] != '\0') {
+      char *fresh = copy_text(buf);
+      if (fresh != NULL) {
+        apic__free(s->credential);
+        s->credential = fresh;
+      }
+    }
+    apic__free(buf);
+  }
+  char *out = copy_text(s->credential);
+  uv_mutex_unlock(&a->lock);
+  return out;
+}
+
+/* The header line that carries cred for s ("Authorization: Bearer ..."): the caller's; NULL
+ * when out of memory. Not for a query scheme. */
+static char *credential_line(const apic__scheme *s, const char *cred)
+{
+  const char *name = s->kind == APIC_AUTH_HEADER ? s->param : "Authorization";
+  const char *prefix = s->kind == APIC_AUTH_BEARER ? "Bearer " : s->kind == APIC_AUTH_BASIC ? "Basic " : "";
+  size_t n = strlen(cred), value = s->kind == APIC_AUTH_BASIC ? 4 * ((n + 2) / 3) : n;
+  size_t len = strlen(name) + 2 + strlen(prefix) + value + 1;
+  char *line = apic__malloc(len);
+  if (line == NULL)
+    return NULL;
+  int at = snprintf(line, len, "%s: %s", name, prefix);
+  if (s->kind == APIC_AUTH_BASIC)
+    line[at + apic_base64_encode((const uint8_t *)cred, n, line + at)] = '\0';
+  else
+    memcpy(line + at, cred, n + 1);
+  return line;
+}
+
+/* After a 401: a new credential's line, from the token provider (apic_request.reauth). */
+static char *reauth(void *ctx)
+{
+  apic__scheme *s = ctx;
+  char *cred = s->api->token_fn != NULL ? credential(s, 1) : NULL;
+  char *line = cred != NULL && apic_header_check("X", cred) == 0 ? credential_line(s, cred) : NULL;
+  apic__free(cred);
+  return line;
+}
+
+/* The operation's credential, in the query or as a header line (then to be refreshed after a
+ * 401 when a token provider can). None at all is no error: the server says so. */
+static int add_credential(built *b, apic_api *a, const apic_op_desc *op, apic_error **err)
+{
+  apic__scheme *s = scheme_of(a, op);
+  if (s == NULL)
+    return 0;
+  if (s->kind != APIC_AUTH_QUERY && a->token_fn != NULL) {
+    b->req.reauth = reauth;
+    b->req.reauth_ctx = s;
+  }
+  char *cred = credential(s, 0);
+  if (cred == NULL)
+    return 0;
+  b->credential = cred;
+  if (apic_header_check("X", cred) != 0)
+    return fail(err, APIC_ERR_INVALID_ARG, op, "the credential holds a control character: scheme ", s->name);
+  if (s->kind != APIC_AUTH_QUERY)
+    return push_line(b, credential_line(s, cred));
+  apic_url_add_query(&b->url, s->param, cred);
+  apic_url_add_query(&b->log, s->param, "REDACTED");
+  return 0;
+}
+
 static int build_url(built *b, apic_api *a, const apic_op_desc *op, const apic_op_args *args, apic_error **err)
 {
   apic_url_add_path(&b->url, a->base_url);
@@ -383,6 +496,8 @@ static int build_url(built *b, apic_api *a, const apic_op_desc *op, const apic_o
   int rc = build_path(b, op, args->path, err);
   for (size_t i = 0; rc == 0 && op->params != NULL && args->params != NULL && i < op->params->nfields; i++)
     rc = add_param(b, op, &op->params->fields[i], args->params, err);
+  if (rc == 0)
+    rc = add_credential(b, a, op, err);
   if (rc == 0 && (apic_url_error(&b->url) != 0 || apic_url_error(&b->log) != 0))
     rc = APIC_ERR_NOMEM;
   return rc;
@@ -583,8 +698,6 @@ static int build_from(built *b, apic_api *a, const apic_op_desc *op, const apic_
     rc = build_url(b, a, op, args, err);
   if (rc == 0)
     rc = build_headers(b, a, op, o, err);
-  apic_request init = APIC_REQUEST_INIT;
-  b->req = init;
   if (rc == 0)
     rc = apply_options(&b->req, op, o, err);
   if (rc != 0) {
@@ -609,7 +722,9 @@ int apic__op_build(built *b, apic_api *a, const apic_op_desc *op, const apic_op_
                    const apic_call_options *o, apic_error **err)
 {
   static const apic_op_args none = {NULL, NULL, NULL};
+  static const apic_request init = APIC_REQUEST_INIT;
   memset(b, 0, sizeof *b);
+  b->req = init;
   apic_url_init(&b->url);
   apic_url_init(&b->log);
   return build_from(b, a, op, args != NULL ? args : &none, o, err);
@@ -623,6 +738,7 @@ void apic__op_built_clear(built *b)
     apic__free(b->headers[i]);
   apic__free(b->headers);
   apic__free(b->body);
+  apic__free(b->credential);
   for (size_t i = 0; i < b->n_parts; i++)
     apic__free(b->part_texts[i]);
   apic__free(b->parts);

@@ -2,15 +2,31 @@
 #ifndef APIC_OP_INTERNAL_H
 #define APIC_OP_INTERNAL_H
 
+#include <uv.h>
+
 #include "apic/op.h"
 #include "apic/url.h"
 #include "codec.h"
 
+/* One auth scheme of an API client, with its credential as it stands (refreshed by the token
+ * provider: under the client's lock). */
+typedef struct apic__scheme {
+  apic_api *api;
+  char *name, *param;
+  apic_auth_kind kind;
+  char *credential; /* NULL: none yet */
+} apic__scheme;
+
 struct apic_api {
   apic_client *client;
   char *base_url;
-  char **headers;   /* the credential line first (when set), then the default headers */
+  char **headers;   /* the default headers */
   size_t n_headers;
+  apic__scheme *schemes;
+  size_t n_schemes;
+  apic_token_fn token_fn;
+  void *token_data;
+  uv_mutex_t lock;  /* the schemes' credentials, and calls to token_fn */
   size_t pending;   /* typed async calls, streams, page walks and waits not ended; loop thread only */
   struct apic_lro *lros; /* waits not ended (op_lro.c): cancelled when the client is freed */
 };
@@ -26,6 +42,7 @@ typedef struct built {
   apic_part *parts;   /* a multipart body */
   char **part_texts;  /* parts[i]'s data when made here (a field's text), else NULL */
   size_t n_parts, cap_parts;
+  char *credential;   /* the operation's scheme's, when it has one */
   apic_url *form;     /* while a form body is built: where parameter values go instead */
   int to_parts;       /* while a multipart body is built: values become parts */
   apic_request req;

@@ -194,5 +194,6 @@ int apic__redirect_apply(apic_call *call, apic__redirect *next)
   next->url = next->shown = NULL;
   next->uh = NULL;
   call->hops++;
+  call->left_origin |= !next->same_origin;
   return 0;
 }

@@ -522,6 +522,120 @@ static void raw_bodies(void **state)
   shapes_thing_free(t);
 }
 
+/* Each operation sends its scheme's credential (@auth, else the API's), and only that one;
+ * @auth(none) sends none. A scheme without a credential sends nothing, and the mock says 401. */
+static void schemes_per_operation(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char *text = NULL;
+  shapes_client_options o = {.base_url = e2e_base(f->mock), .api_key = "bearer-key", .login = "ann:s3cret",
+                             .query_key = "q-key", .header_key = "h-key"};
+  e2e_log log = {0};
+  o.http.log = e2e_log_fn;
+  o.http.log_ctx = &log;
+  shapes_client *c = NULL;
+  assert_int_equal(shapes_client_new(&o, &c, NULL), 0);
+  shapes_guarded_query_params qp = {.q = "x"};
+  OK(shapes_guarded_open(c, NULL, &text, &err));
+  apic_free(text);
+  OK(shapes_guarded_basic(c, NULL, &text, &err));
+  apic_free(text);
+  OK(shapes_guarded_query(c, &qp, NULL, &text, &err));
+  apic_free(text);
+  OK(shapes_guarded_header(c, NULL, &text, &err));
+  apic_free(text);
+  OK(shapes_guarded_bearer(c, NULL, &text, &err));
+  apic_free(text);
+  cJSON *reqs = e2e_requests(f->mock);
+  const cJSON *open = cJSON_GetArrayItem(reqs, 0), *basic = cJSON_GetArrayItem(reqs, 1),
+              *query = cJSON_GetArrayItem(reqs, 2), *header = cJSON_GetArrayItem(reqs, 3),
+              *bearer = cJSON_GetArrayItem(reqs, 4);
+  assert_null(e2e_header(open, "Authorization"));
+  assert_null(e2e_header(open, "X-Key"));
+  assert_string_equal(e2e_header(basic, "Authorization"), "Basic YW5uOnMzY3JldA=="); /* base64("ann:s3cret") */
+  assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(query, "query"), "key")), "q-key");
+  assert_null(e2e_header(query, "Authorization"));
+  assert_string_equal(e2e_header(header, "X-Key"), "h-key");
+  assert_null(e2e_header(header, "Authorization"));
+  assert_string_equal(e2e_header(bearer, "Authorization"), "Bearer bearer-key");
+  cJSON_Delete(reqs);
+  assert_null(strstr(log.text, "q-key")); /* the query key is REDACTED in logs */
+  assert_non_null(strstr(log.text, "key=REDACTED"));
+  shapes_client_free(c, 0);
+  /* no credential for a scheme: nothing sent, and the server's 401 stands */
+  assert_int_equal(shapes_guarded_basic(f->c, NULL, &text, &err), APIC_ERR_HTTP);
+  assert_int_equal(shapes_error_status(err), 401);
+  shapes_error_free(err);
+}
+
+typedef struct tokens {
+  int asked, refreshed;
+  char last_scheme[32];
+} tokens;
+
+static int provide(void *data, const char *scheme, int refresh, char *buf, size_t size)
+{
+  tokens *t = data;
+  snprintf(t->last_scheme, sizeof t->last_scheme, "%s", scheme);
+  if (refresh)
+    t->refreshed++;
+  else
+    t->asked++;
+  snprintf(buf, size, "token-%d", t->asked + t->refreshed);
+  return 0;
+}
+
+static void on_bearer(apic_call *call, int status, const char *r, const shapes_error *err, void *ud)
+{
+  (void)call, (void)err, (void)ud, (void)r;
+  done_count++;
+  ok_count += status == 0;
+}
+
+/* A token provider: asked when a scheme has no credential (once: the token is kept), and once
+ * more per call after a 401, whose request is then sent again with the new token; a second 401
+ * for that call stands. Sync and async alike. */
+static void token_provider(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char *text = NULL;
+  tokens t = {0};
+  shapes_client_options o = {.base_url = e2e_base(f->mock), .token_provider = provide, .token_data = &t};
+  o.http.max_retries = APIC_NO_RETRIES;
+  shapes_client *c = NULL;
+  assert_int_equal(shapes_client_new(&o, &c, NULL), 0);
+  OK(shapes_guarded_bearer(c, NULL, &text, &err));
+  apic_free(text);
+  OK(shapes_guarded_bearer(c, NULL, &text, &err));
+  apic_free(text);
+  assert_int_equal(t.asked, 1);
+  assert_int_equal(t.refreshed, 0);
+  assert_string_equal(t.last_scheme, "api_key");
+  fault(f, "{\"path\": \"/guarded/bearer\", \"status\": 401}");
+  OK(shapes_guarded_bearer(c, NULL, &text, &err));
+  apic_free(text);
+  assert_int_equal(t.refreshed, 1);
+  cJSON *reqs = e2e_requests(f->mock);
+  int n = cJSON_GetArraySize(reqs);
+  assert_int_equal(n, 4);
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(reqs, 2), "Authorization"), "Bearer token-1");
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(reqs, 3), "Authorization"), "Bearer token-2");
+  cJSON_Delete(reqs);
+  fault(f, "{\"path\": \"/guarded/bearer\", \"status\": 401, \"times\": 2}");
+  assert_int_equal(shapes_guarded_bearer(c, NULL, &text, &err), APIC_ERR_HTTP);
+  assert_int_equal(t.refreshed, 2);
+  shapes_error_free(err);
+  fault(f, "{\"path\": \"/guarded/bearer\", \"status\": 401}");
+  done_count = ok_count = 0;
+  assert_int_equal(shapes_guarded_bearer_async(c, NULL, on_bearer, NULL, NULL, NULL), 0);
+  assert_int_equal(shapes_client_run(c), 0);
+  assert_int_equal(ok_count, 1);
+  assert_int_equal(t.refreshed, 3);
+  shapes_client_free(c, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -533,6 +647,8 @@ int main(void)
       cmocka_unit_test_setup(form_bodies, reset),
       cmocka_unit_test_setup(multipart_bodies, reset),
       cmocka_unit_test_setup(raw_bodies, reset),
+      cmocka_unit_test_setup(schemes_per_operation, reset),
+      cmocka_unit_test_setup(token_provider, reset),
   };
   apic_allocator tracker = {track_malloc, track_realloc, track_free, NULL};
   apic_set_allocator(&tracker);

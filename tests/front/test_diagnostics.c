@@ -166,9 +166,13 @@ static const golden GOLDENS[] = {
      "t.api:4:42: error: '@accumulate' \"n\": event model 'R' has no string field 'n'"},
     /* header parameters: sent once, under a name the client does not send itself */
     {"api t { title = \"T\"; version = \"1\"; base_url = \"http://h\"; auth = header(\"api_key\"); }\nresource pet \"/pet\" { delete: DELETE \"/{id}\" headers(api_key?: string); }",
-     "t.api:2:54: error: header parameter 'api_key' is sent as 'api_key', the API's auth header, which the client fills from its api_key option; remove the parameter"},
+     "t.api:2:54: error: header parameter 'api_key' is sent as 'api_key', the auth header of the operation's scheme 'api_key', which the client fills from its api_key option; remove the parameter"},
+    /* the pet store's deletePet: its api_key header is no credential there, as it authenticates with another scheme */
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"http://h\"; auth = oauth; scheme oauth = bearer; scheme key = header(\"api_key\"); }\n"
+     "resource pet \"/pet\" { delete: DELETE \"/{id}\" headers(api_key?: string); get: GET \"/{id}\" headers(api_key?: string) @auth(key); }",
+     "t.api:2:98: error: header parameter 'api_key' is sent as 'api_key', the auth header of the operation's scheme 'key', which the client fills from its key option; remove the parameter"},
     {A "resource r \"/r\" { g: GET \"\" headers(token?: string @header(\"authorization\")); }",
-     "t.api:2:37: error: header parameter 'token' is sent as 'authorization', the API's auth header, which the client fills from its api_key option; remove the parameter"},
+     "t.api:2:37: error: header parameter 'token' is sent as 'authorization', the auth header of the operation's scheme 'api_key', which the client fills from its api_key option; remove the parameter"},
     {A "resource r \"/r\" { c: POST \"\" headers(key?: string @header(\"Idempotency-Key\")) @idempotent; }",
      "t.api:2:38: error: header parameter 'key' is sent as 'Idempotency-Key', which the client sends itself on @idempotent POST and PATCH calls and on any call given an idempotency key; remove the parameter (on a POST or PATCH, @idempotent has the client send one)"},
     {A "resource r \"/r\" { g: GET \"\" headers(t?: string @header(\"Accept\")); }",
@@ -179,8 +183,27 @@ static const golden GOLDENS[] = {
      "t.api:2:37: error: header parameter 'a': \"X Id\" is not an HTTP header name"},
     /* api */
     {"model M { a: string; }", "t.api:1:1: error: the spec has no 'api NAME { ... }' block"},
-    {"api t { colour = \"red\"; }", "t.api:1:9: error: unknown api setting 'colour'; expected title, version, base_url or auth"},
-    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; auth = basic; }", "t.api:1:60: error: 'auth' is bearer, none or header(\"Header-Name\")"},
+    {"api t { colour = \"red\"; }", "t.api:1:9: error: unknown api setting 'colour'; expected title, version, base_url, auth or scheme"},
+    /* auth schemes */
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; auth = cookie(\"c\"); }",
+     "t.api:1:67: error: 'auth' is bearer, basic, header(\"Header-Name\") or query(\"name\"), none or the name of a scheme"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; auth = oauth; }",
+     "t.api:1:60: error: 'auth' is bearer, basic, header(\"Header-Name\"), query(\"name\"), none or the name of a scheme; no scheme is named 'oauth'"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; scheme = bearer; }",
+     "t.api:1:53: error: a scheme needs a name: write 'scheme NAME = ...'"},
+    {"api t { title t = \"T\"; }", "t.api:1:15: error: only 'scheme' takes a name: write 'title = ...'"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; scheme k = cookie; }",
+     "t.api:1:64: error: a scheme is bearer, basic, header(\"Header-Name\") or query(\"name\")"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; scheme k = query(\"a&b\"); }",
+     "t.api:1:70: error: \"a&b\" is not a query parameter name (no '&', '=', '#', '?', '%', '+' or spaces)"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; auth = bearer; scheme api_key = basic; }",
+     "t.api:1:75: error: two schemes are named 'api_key' (the one 'auth = ...' declares is api_key)"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; scheme http = basic; }",
+     "t.api:1:60: error: scheme 'http' would collide with member 'http' of the client's options in the generated C; choose another name"},
+    {A "resource r \"/r\" { g: GET \"\" @auth(nope); }", "t.api:2:29: error: '@auth(nope)': no such scheme; expected none or 'api_key'"},
+    {A "resource r \"/r\" { g: GET \"\" @auth(\"api_key\"); }", "t.api:2:29: error: '@auth' takes one name"},
+    {"api t { title = \"T\"; version = \"1\"; base_url = \"u\"; auth = query(\"key\"); }\nresource r \"/r\" { g: GET \"\" query(k?: string @json(\"key\")); }",
+     "t.api:2:35: error: query parameter 'k' is sent as 'key', where the operation's scheme 'api_key' puts its key; remove the parameter"},
 };
 
 static void test_goldens(void **state)

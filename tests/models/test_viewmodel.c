@@ -78,7 +78,11 @@ static void test_names_in_every_case(void **state)
   const cJSON *api = cJSON_GetObjectItemCaseSensitive(vm, "api");
   assert_string_equal(text(api, "c_name"), "torale");
   assert_string_equal(text(api, "upper"), "TORALE");
-  assert_true(flag(api, "auth_bearer"));
+  const cJSON *scheme = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(api, "schemes"), 0);
+  assert_string_equal(text(scheme, "name"), "api_key");
+  assert_string_equal(text(scheme, "kind_const"), "APIC_AUTH_BEARER");
+  assert_string_equal(text(scheme, "env"), "TORALE_API_KEY");
+  assert_true(flag(scheme, "is_default"));
 
   const cJSON *e = named(cJSON_GetObjectItemCaseSensitive(vm, "enums"), "TaskState");
   assert_string_equal(text(e, "c_name"), "torale_task_state");

@@ -38,9 +38,13 @@ int bloomy_client_new(const bloomy_client_options *o, bloomy_client **out, bloom
     http.user_agent = BLOOMY_USER_AGENT;
   apic_api_options ao = {0};
   ao.base_url = o->base_url != NULL ? o->base_url : BLOOMY_DEFAULT_BASE_URL;
-  ao.auth_header = "X-API-Key";
-  ao.auth_prefix = "";
-  ao.api_key = o->api_key != NULL ? o->api_key : getenv(BLOOMY_API_KEY_ENV);
+  const apic_auth_scheme schemes[] = {
+    {"api_key", APIC_AUTH_HEADER, "X-API-Key", o->api_key != NULL ? o->api_key : getenv("BLOOMY_API_KEY")},
+  };
+  ao.schemes = schemes;
+  ao.n_schemes = sizeof schemes / sizeof schemes[0];
+  ao.token_provider = o->token_provider;
+  ao.token_data = o->token_data;
   ao.default_headers = o->default_headers;
   ao.n_default_headers = o->n_default_headers;
   ao.http = &http;
@@ -97,7 +101,7 @@ static const apic_op_desc bloomy_users_details__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &bloomy_user__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_users_details(bloomy_client *c, const apic_call_options *opts, bloomy_user **out, bloomy_error **err)
 {
@@ -143,7 +147,7 @@ static const apic_op_desc bloomy_users_get__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &bloomy_user__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_users_get(bloomy_client *c, int64_t user_id, const apic_call_options *opts, bloomy_user **out, bloomy_error **err)
 {
@@ -188,7 +192,7 @@ static const apic_op_desc bloomy_users_search__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_user_search_result__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_users_search(bloomy_client *c, const bloomy_users_search_params *params, const apic_call_options *opts, bloomy_user_search_result_list **out, bloomy_error **err)
 {
@@ -231,7 +235,7 @@ static const apic_op_desc bloomy_users_all__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_user__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_users_all(bloomy_client *c, const bloomy_users_all_params *params, const apic_call_options *opts, bloomy_user_list **out, bloomy_error **err)
 {
@@ -269,7 +273,7 @@ static const apic_op_desc bloomy_meetings_list__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_meeting__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_meetings_list(bloomy_client *c, const apic_call_options *opts, bloomy_meeting_list **out, bloomy_error **err)
 {
@@ -315,7 +319,7 @@ static const apic_op_desc bloomy_meetings_details__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &bloomy_meeting_details__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 20000, .retries = -1};
+  .idempotent = 0, .timeout_ms = 20000, .retries = -1, .auth = 1};
 
 int bloomy_meetings_details(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_meeting_details **out, bloomy_error **err)
 {
@@ -363,7 +367,7 @@ static const apic_op_desc bloomy_meetings_attendees__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_attendee__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_meetings_attendees(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_attendee_list **out, bloomy_error **err)
 {
@@ -416,7 +420,7 @@ static const apic_op_desc bloomy_meetings_issues__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_issue__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_meetings_issues(bloomy_client *c, int64_t meeting_id, const bloomy_meetings_issues_params *params, const apic_call_options *opts, bloomy_issue_list **out, bloomy_error **err)
 {
@@ -464,7 +468,7 @@ static const apic_op_desc bloomy_meetings_todos__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_meetings_todos(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_todo_list **out, bloomy_error **err)
 {
@@ -512,7 +516,7 @@ static const apic_op_desc bloomy_meetings_metrics__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_metric__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = 5};
+  .idempotent = 0, .timeout_ms = 0, .retries = 5, .auth = 1};
 
 int bloomy_meetings_metrics(bloomy_client *c, int64_t meeting_id, const apic_call_options *opts, bloomy_metric_list **out, bloomy_error **err)
 {
@@ -557,7 +561,7 @@ static const apic_op_desc bloomy_todos_create__op = {
   .body = &bloomy_create_todo__desc.type,
   .result_kind = APIC_RESULT_VALUE, .result = &bloomy_todo__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_todos_create(bloomy_client *c, const bloomy_create_todo *body, const bloomy_todos_create_params *params, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err)
 {
@@ -604,7 +608,7 @@ static const apic_op_desc bloomy_todos_list__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_PAGE, .result = &bloomy_todo_page__desc.type,
   .page_items = "results", .page_next = "next", .page_param = "cursor",
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_todos_list(bloomy_client *c, const bloomy_todos_list_params *params, const apic_call_options *opts, bloomy_todo_page **out, bloomy_error **err)
 {
@@ -712,7 +716,7 @@ static const apic_op_desc bloomy_todos_details__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &bloomy_todo__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_todos_details(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err)
 {
@@ -760,7 +764,7 @@ static const apic_op_desc bloomy_todos_complete__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &bloomy_todo__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_todos_complete(bloomy_client *c, int64_t todo_id, const apic_call_options *opts, bloomy_todo **out, bloomy_error **err)
 {
@@ -800,7 +804,7 @@ static const apic_op_desc bloomy_todos_bulk_upsert__op = {
   .body = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_create_todo__desc.type},
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &bloomy_todo__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int bloomy_todos_bulk_upsert(bloomy_client *c, const bloomy_create_todo_list *body, const apic_call_options *opts, bloomy_todo_list **out, bloomy_error **err)
 {

@@ -38,9 +38,13 @@ int inference_client_new(const inference_client_options *o, inference_client **o
     http.user_agent = INFERENCE_USER_AGENT;
   apic_api_options ao = {0};
   ao.base_url = o->base_url != NULL ? o->base_url : INFERENCE_DEFAULT_BASE_URL;
-  ao.auth_header = "Authorization";
-  ao.auth_prefix = "Bearer ";
-  ao.api_key = o->api_key != NULL ? o->api_key : getenv(INFERENCE_API_KEY_ENV);
+  const apic_auth_scheme schemes[] = {
+    {"api_key", APIC_AUTH_BEARER, NULL, o->api_key != NULL ? o->api_key : getenv("INFERENCE_API_KEY")},
+  };
+  ao.schemes = schemes;
+  ao.n_schemes = sizeof schemes / sizeof schemes[0];
+  ao.token_provider = o->token_provider;
+  ao.token_data = o->token_data;
   ao.default_headers = o->default_headers;
   ao.n_default_headers = o->n_default_headers;
   ao.http = &http;
@@ -104,7 +108,7 @@ static const apic_op_desc inference_apps_list__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_PAGE, .result = &inference_app_page__desc.type,
   .page_items = "items", .page_next = "next_cursor", .page_param = "cursor",
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_apps_list(inference_client *c, const inference_apps_list_params *params, const apic_call_options *opts, inference_app_page **out, inference_error **err)
 {
@@ -212,7 +216,7 @@ static const apic_op_desc inference_apps_get__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_app__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_apps_get(inference_client *c, const char *app_id, const apic_call_options *opts, inference_app **out, inference_error **err)
 {
@@ -252,7 +256,7 @@ static const apic_op_desc inference_runs_run__op = {
   .body = &inference_run_request__desc.type,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_run__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_runs_run(inference_client *c, const inference_run_request *body, const apic_call_options *opts, inference_run **out, inference_error **err)
 {
@@ -298,7 +302,7 @@ static const apic_op_desc inference_runs_get__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_run__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_runs_get(inference_client *c, const char *run_id, const apic_call_options *opts, inference_run **out, inference_error **err)
 {
@@ -347,7 +351,7 @@ static const apic_op_desc inference_runs_list__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_PAGE, .result = &inference_run_page__desc.type,
   .page_items = "items", .page_next = "next_cursor", .page_param = "cursor",
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_runs_list(inference_client *c, const inference_runs_list_params *params, const apic_call_options *opts, inference_run_page **out, inference_error **err)
 {
@@ -455,7 +459,7 @@ static const apic_op_desc inference_runs_events__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_STREAM, .result = &inference_run__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 static int inference_runs_events__event(const void *event, void (*fn)(void), void *user_data)
 {
@@ -500,7 +504,7 @@ static const apic_op_desc inference_runs_cancel__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_run__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 1, .timeout_ms = 0, .retries = -1};
+  .idempotent = 1, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_runs_cancel(inference_client *c, const char *run_id, const apic_call_options *opts, inference_run **out, inference_error **err)
 {
@@ -540,7 +544,7 @@ static const apic_op_desc inference_files_upload__op = {
   .body = &inference_new_file__desc.type,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_file__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_files_upload(inference_client *c, const inference_new_file *body, const apic_call_options *opts, inference_file **out, inference_error **err)
 {
@@ -586,7 +590,7 @@ static const apic_op_desc inference_files_get__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_file__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_files_get(inference_client *c, const char *file_id, const apic_call_options *opts, inference_file **out, inference_error **err)
 {
@@ -634,7 +638,7 @@ static const apic_op_desc inference_agents_send_message__op = {
   .body = &inference_send_message__desc.type,
   .result_kind = APIC_RESULT_VALUE, .result = &inference_message__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int inference_agents_send_message(inference_client *c, const char *agent, const inference_send_message *body, const apic_call_options *opts, inference_message **out, inference_error **err)
 {
@@ -682,7 +686,7 @@ static const apic_op_desc inference_agents_stream_message__op = {
   .body = &inference_send_message__desc.type,
   .result_kind = APIC_RESULT_STREAM, .result = &inference_reply_chunk__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1, .accumulate = "text"};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1, .accumulate = "text"};
 
 static int inference_agents_stream_message__event(const void *event, void (*fn)(void), void *user_data)
 {

@@ -38,9 +38,13 @@ int torale_client_new(const torale_client_options *o, torale_client **out, toral
     http.user_agent = TORALE_USER_AGENT;
   apic_api_options ao = {0};
   ao.base_url = o->base_url != NULL ? o->base_url : TORALE_DEFAULT_BASE_URL;
-  ao.auth_header = "Authorization";
-  ao.auth_prefix = "Bearer ";
-  ao.api_key = o->api_key != NULL ? o->api_key : getenv(TORALE_API_KEY_ENV);
+  const apic_auth_scheme schemes[] = {
+    {"api_key", APIC_AUTH_BEARER, NULL, o->api_key != NULL ? o->api_key : getenv("TORALE_API_KEY")},
+  };
+  ao.schemes = schemes;
+  ao.n_schemes = sizeof schemes / sizeof schemes[0];
+  ao.token_provider = o->token_provider;
+  ao.token_data = o->token_data;
   ao.default_headers = o->default_headers;
   ao.n_default_headers = o->n_default_headers;
   ao.http = &http;
@@ -97,7 +101,7 @@ static const apic_op_desc torale_tasks_create__op = {
   .body = &torale_create_task__desc.type,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_task__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_tasks_create(torale_client *c, const torale_create_task *body, const apic_call_options *opts, torale_task **out, torale_error **err)
 {
@@ -143,7 +147,7 @@ static const apic_op_desc torale_tasks_get__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_task__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_tasks_get(torale_client *c, const char *task_id, const apic_call_options *opts, torale_task **out, torale_error **err)
 {
@@ -196,7 +200,7 @@ static const apic_op_desc torale_tasks_list__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_PAGE, .result = &torale_task_page__desc.type,
   .page_items = "items", .page_next = "next_cursor", .page_param = "cursor",
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_tasks_list(torale_client *c, const torale_tasks_list_params *params, const apic_call_options *opts, torale_task_page **out, torale_error **err)
 {
@@ -304,7 +308,7 @@ static const apic_op_desc torale_tasks_update__op = {
   .body = &torale_update_task__desc.type,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_task__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_tasks_update(torale_client *c, const char *task_id, const torale_update_task *body, const apic_call_options *opts, torale_task **out, torale_error **err)
 {
@@ -352,7 +356,7 @@ static const apic_op_desc torale_tasks_delete__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_NONE, .result = NULL,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_tasks_delete(torale_client *c, const char *task_id, const apic_call_options *opts, torale_error **err)
 {
@@ -403,7 +407,7 @@ static const apic_op_desc torale_tasks_get_executions__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &(const apic_type_desc){APIC_T_ARRAY, .item = &torale_execution__desc.type},
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_tasks_get_executions(torale_client *c, const char *task_id, const torale_tasks_get_executions_params *params, const apic_call_options *opts, torale_execution_list **out, torale_error **err)
 {
@@ -456,7 +460,7 @@ static const apic_op_desc torale_tasks_run__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_execution__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 1, .timeout_ms = 60000, .retries = 3};
+  .idempotent = 1, .timeout_ms = 60000, .retries = 3, .auth = 1};
 
 int torale_tasks_run(torale_client *c, const char *task_id, const torale_tasks_run_params *params, const apic_call_options *opts, torale_execution **out, torale_error **err)
 {
@@ -504,7 +508,7 @@ static const apic_op_desc torale_tasks_watch__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_STREAM, .result = &torale_execution_event__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 static int torale_tasks_watch__event(const void *event, void (*fn)(void), void *user_data)
 {
@@ -549,7 +553,7 @@ static const apic_op_desc torale_executions_get__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_execution__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_executions_get(torale_client *c, const char *execution_id, const apic_call_options *opts, torale_execution **out, torale_error **err)
 {
@@ -598,7 +602,7 @@ static const apic_op_desc torale_notifications_list__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_PAGE, .result = &torale_notification_page__desc.type,
   .page_items = "items", .page_next = NULL, .page_param = "offset",
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_notifications_list(torale_client *c, const torale_notifications_list_params *params, const apic_call_options *opts, torale_notification_page **out, torale_error **err)
 {
@@ -706,7 +710,7 @@ static const apic_op_desc torale_notifications_mark_read__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_notification__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 1, .timeout_ms = 0, .retries = -1};
+  .idempotent = 1, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_notifications_mark_read(torale_client *c, const char *notification_id, const apic_call_options *opts, torale_notification **out, torale_error **err)
 {
@@ -746,7 +750,7 @@ static const apic_op_desc torale_notifications_unread_count__op = {
   .body = NULL,
   .result_kind = APIC_RESULT_VALUE, .result = &torale_notification_page__desc.type,
   .page_items = NULL, .page_next = NULL, .page_param = NULL,
-  .idempotent = 0, .timeout_ms = 0, .retries = -1};
+  .idempotent = 0, .timeout_ms = 0, .retries = -1, .auth = 1};
 
 int torale_notifications_unread_count(torale_client *c, const apic_call_options *opts, torale_notification_page **out, torale_error **err)
 {

@@ -124,9 +124,14 @@ typedef struct apic_request {
    * boundary); each attempt reads the files anew. */
   const apic_part *parts;
   size_t n_parts;
+  /* After a 401 (once per call): a new credential's header line ("Name: value", from
+   * apic_malloc: taken) that replaces the request's line of that name, and the call is sent
+   * again at once (not counted as a retry); NULL: the 401 stands. Runs where the call does. */
+  char *(*reauth)(void *ctx);
+  void *reauth_ctx;
 } apic_request;
 
-#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL, NULL, NULL, 0}
+#define APIC_REQUEST_INIT {NULL, NULL, NULL, 0, NULL, 0, 0, NULL, -1, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL}
 
 /* A response: a 2xx, or a 304 (the answer to a conditional request). Readers borrow from r. */
 APIC_EXPORT int apic_response_status(const apic_response *r);

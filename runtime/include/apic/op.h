@@ -22,11 +22,35 @@ extern "C" {
  *  credential, default headers) and a count of the typed calls still running. */
 typedef struct apic_api apic_api;
 
+/** How a scheme sends its credential (apic_auth_scheme.kind). */
+typedef enum apic_auth_kind {
+  APIC_AUTH_BEARER, /* Authorization: Bearer CREDENTIAL */
+  APIC_AUTH_BASIC,  /* Authorization: Basic base64(CREDENTIAL), the credential "user:password" */
+  APIC_AUTH_HEADER, /* PARAM: CREDENTIAL */
+  APIC_AUTH_QUERY   /* ?PARAM=CREDENTIAL, shown REDACTED in logs and errors */
+} apic_auth_kind;
+
+/** One way an API authenticates (the spec's `auth` and `scheme`s); an operation names one. */
+typedef struct apic_auth_scheme {
+  const char *name;       /* the spec's: what the token provider is asked for */
+  apic_auth_kind kind;
+  const char *param;      /* HEADER: the header's name; QUERY: the query parameter's */
+  const char *credential; /* NULL or "": none yet (the token provider, if any, is asked) */
+} apic_auth_scheme;
+
+/** Hands out a scheme's credential: when the client has none for it, and again (refresh 1)
+ *  once per call after a 401 to a request that carried one (not for QUERY schemes), which is
+ *  then sent again with the new one. Writes it into buf (NUL-terminated, at most size bytes)
+ *  and returns 0, or nonzero for none. Runs on the thread of the call (the loop's for async
+ *  calls: a slow provider holds the loop up), one at a time per client. */
+typedef int (*apic_token_fn)(void *data, const char *scheme, int refresh, char *buf, size_t size);
+
 typedef struct apic_api_options {
   const char *base_url;                /* the spec's, or the caller's */
-  const char *auth_header;             /* "Authorization", "X-API-Key"; NULL: no credential */
-  const char *auth_prefix;             /* "Bearer " or ""; prepended to the key */
-  const char *api_key;                 /* NULL or "": none sent */
+  const apic_auth_scheme *schemes;     /* operations name them (apic_op_desc.auth); copied */
+  size_t n_schemes;
+  apic_token_fn token_provider;        /* NULL: the credentials given are all there is */
+  void *token_data;
   const char *const *default_headers;  /* "Name: value", sent on every request */
   size_t n_default_headers;
   const apic_client_options *http;     /* NULL: the defaults (as {0}) */
@@ -89,6 +113,7 @@ typedef struct apic_op_desc {
   const char *accumulate;               /* STREAM, @accumulate: the event field (C name, a string)
                                            whose text apic_op_stream_text joins; NULL: none */
   apic_body_kind body_kind;             /* JSON (zero) unless said */
+  int auth;                             /* 1 + the index of its scheme in apic_api_options.schemes; 0: none */
   /* JSON and RAW bodies: the Content-Type; NULL: application/json, or for RAW
    * "text/plain; charset=utf-8" (a string) and application/octet-stream (bytes) */
   const char *content_type;

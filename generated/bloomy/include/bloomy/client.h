@@ -42,12 +42,18 @@ typedef struct bloomy_client bloomy_client;
 /** Client settings. Zero (or NULL options) is the default for every field. */
 typedef struct bloomy_client_options {
   const char *base_url;                /**< NULL: BLOOMY_DEFAULT_BASE_URL */
-  const char *api_key;                 /**< NULL: $BLOOMY_API_KEY; sent as "X-API-Key: KEY", never logged */
+  /** Scheme api_key's credential (operations use it unless they say), sent as
+   *  the X-API-Key header. NULL: $BLOOMY_API_KEY, else token_provider. Never logged. */
+  const char *api_key;
   const char *const *default_headers;  /**< "Name: value", on every request */
   size_t n_default_headers;
   /** Timeouts, retries, max_concurrency, queue, loop, log hook, TLS and proxy, user agent
    *  (NULL: BLOOMY_USER_AGENT): apic_client_options in apic/client.h. */
   apic_client_options http;
+  /** Hands out a credential when a scheme has none, and once per call after a 401 (then sent
+   *  again): OAuth2 users refresh their tokens here (apic_token_fn in apic/op.h). NULL: none. */
+  apic_token_fn token_provider;
+  void *token_data;
 } bloomy_client_options;
 
 /** @brief A new client (o NULL: the defaults). Free it with bloomy_client_free(). */
