@@ -206,12 +206,14 @@ static void arm(apic_lro *l, uint64_t ms)
   uv_timer_start(&l->timer, on_timer, ms == 0 ? 0 : ms + 1, 0);
 }
 
-/* The pause before the next poll: the server's Retry-After, else doubling from poll_ms up to
- * max_poll_ms with jitter (between half and all of it), so many waits do not poll in step. */
+/* The pause before the next poll: the server's Retry-After (up to the client's
+ * retry_after_cap_ms), else doubling from poll_ms up to max_poll_ms with jitter (between half
+ * and all of it), so many waits do not poll in step. */
 static uint64_t pause_ms(apic_lro *l)
 {
+  uint64_t cap = l->api->client->o.retry_after_cap_ms;
   if (l->retry_after >= 0)
-    return (uint64_t)l->retry_after;
+    return (uint64_t)l->retry_after < cap ? (uint64_t)l->retry_after : cap;
   uint64_t ceiling = l->w.poll_ms;
   for (unsigned i = 1; i < l->polls && ceiling < l->w.max_poll_ms; i++)
     ceiling *= 2;

@@ -86,11 +86,16 @@ static void options(void **state)
   char *help[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--help", NULL};
   char *bad[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--port", (char *)"99999", NULL};
   char *nospec[] = {(char *)MOCK_DEV, (char *)"/nonexistent.json", NULL};
+  char *no_pace[] = {(char *)MOCK_DEV, (char *)MOCK_SPEC_DIR "/torale.json", (char *)"--lifecycle-ms", (char *)"0", NULL};
   char text[4096];
   mp_spawn(help, &child);
   assert_int_equal(mp_wait(&child, 10000), 0);
   mp_output(&child, text, sizeof text);
   assert_non_null(strstr(text, "--seed"));
+  assert_non_null(strstr(text, "--lifecycle-ms"));
+  mp_kill(&child);
+  mp_spawn(no_pace, &child); /* a lifecycle without steps: refused */
+  assert_int_equal(mp_wait(&child, 10000), 2);
   mp_kill(&child);
   mp_spawn(bad, &child);
   assert_int_equal(mp_wait(&child, 10000), 2);
