@@ -271,14 +271,16 @@ static void end_item(printer *p, const doc *d)
 static void put_api(printer *p, const decl *d)
 {
   sb_printf(&p->out, "api %s {\n", d->name);
-  size_t width = 0;
+  size_t width = 0; /* of "key" or "scheme NAME" */
   for (const api_item *it = d->items; it != NULL; it = it->next)
-    if (strlen(it->key) > width)
-      width = strlen(it->key);
+    if (strlen(it->key) + (it->name != NULL ? strlen(it->name) + 1 : 0) > width)
+      width = strlen(it->key) + (it->name != NULL ? strlen(it->name) + 1 : 0);
   for (const api_item *it = d->items; it != NULL; it = it->next) {
     item_start(p, it->at, 1, it == d->items);
     put_indent(p, 1);
-    sb_printf(&p->out, "%-*s = ", (int)width, it->key);
+    size_t len = strlen(it->key) + (it->name != NULL ? strlen(it->name) + 1 : 0);
+    sb_printf(&p->out, "%s%s%s%*s = ", it->key, it->name != NULL ? " " : "", it->name != NULL ? it->name : "",
+              (int)(width - len), "");
     if (it->call != NULL) {
       sb_printf(&p->out, "%s(", it->call);
       put_value(&p->out, &it->val);

@@ -8,7 +8,7 @@
 
 #include "import_internal.h"
 
-typedef enum auth_kind { AUTH_NONE, AUTH_BEARER, AUTH_HEADER, AUTH_UNSUPPORTED } auth_kind;
+typedef enum imp_auth_kind { IMP_AUTH_NONE, IMP_AUTH_BEARER, IMP_AUTH_HEADER, IMP_AUTH_UNSUPPORTED } imp_auth_kind;
 
 /* An operation's own `security`, and where it is. */
 typedef struct auth_use {
@@ -31,7 +31,7 @@ static struct fy_node *schemes(imp *im)
 
 /* What the scheme called name is; *header gets an API key's header. Notes (once) what the
  * language cannot say. */
-static auth_kind scheme_kind(imp *im, const char *name, const char **header)
+static imp_auth_kind scheme_kind(imp *im, const char *name, const char **header)
 {
   struct fy_node *s = node_get(im, schemes(im), name);
   imp_place saved;
@@ -43,20 +43,20 @@ static auth_kind scheme_kind(imp *im, const char *name, const char **header)
   const char *kind = node_str(node_get(im, s, "type"));
   const char *scheme = node_str(node_get(im, s, "scheme"));
   const char *in = node_str(node_get(im, s, "in"));
-  auth_kind k = AUTH_UNSUPPORTED;
+  imp_auth_kind k = IMP_AUTH_UNSUPPORTED;
   if (s == NULL || kind == NULL) {
     imp_error(im, s, "security scheme '%s' is not defined", name);
   } else if (strcmp(kind, "http") == 0 && scheme != NULL && strcasecmp(scheme, "bearer") == 0) {
-    k = AUTH_BEARER;
+    k = IMP_AUTH_BEARER;
   } else if (strcmp(kind, "oauth2") == 0 || strcmp(kind, "openIdConnect") == 0) {
-    k = AUTH_BEARER;
+    k = IMP_AUTH_BEARER;
     note(im, s, "type", 0, "the client sends the token it is given (or a token provider fetches)",
          "%s as a bearer token", kind);
   } else if (strcmp(kind, "basic") == 0 || (strcmp(kind, "http") == 0 && scheme != NULL && strcasecmp(scheme, "basic") == 0)) {
     note(im, s, NULL, 1, gap_why(GAP_BASIC_AUTH), "HTTP basic auth '%s'", name);
   } else if (strcmp(kind, "apiKey") == 0 && in != NULL && strcmp(in, "header") == 0 &&
              node_string(node_get(im, s, "name")) != NULL) {
-    k = AUTH_HEADER;
+    k = IMP_AUTH_HEADER;
     *header = node_string(node_get(im, s, "name"));
   } else if (strcmp(kind, "apiKey") == 0 && in != NULL && strcmp(in, "query") == 0) {
     note(im, s, NULL, 1, gap_why(GAP_QUERY_AUTH), "API key '%s' in the query", name);
@@ -126,7 +126,7 @@ static const char *most_used(imp *im, struct fy_node *global)
       count += offers(im, sec, key);
     }
     const char *header;
-    if (count > best_count && scheme_kind(im, key, &header) != AUTH_UNSUPPORTED)
+    if (count > best_count && scheme_kind(im, key, &header) != IMP_AUTH_UNSUPPORTED)
       best = key, best_count = count;
   }
   return best;
@@ -136,12 +136,12 @@ void auth_choose(imp *im, const char **out_auth, const char **out_header)
 {
   struct fy_node *global = node_get(im, im->docs[0]->root, "security");
   const char *chosen = NULL, *header = NULL;
-  auth_kind kind = AUTH_NONE;
+  imp_auth_kind kind = IMP_AUTH_NONE;
   void *it = NULL;
-  for (struct fy_node *alt; kind == AUTH_NONE && (alt = seq_next(im, global, &it)) != NULL;) {
+  for (struct fy_node *alt; kind == IMP_AUTH_NONE && (alt = seq_next(im, global, &it)) != NULL;) {
     const char *name = only_scheme(im, alt);
-    auth_kind k = name != NULL ? scheme_kind(im, name, &header) : AUTH_NONE;
-    if (k == AUTH_BEARER || k == AUTH_HEADER)
+    imp_auth_kind k = name != NULL ? scheme_kind(im, name, &header) : IMP_AUTH_NONE;
+    if (k == IMP_AUTH_BEARER || k == IMP_AUTH_HEADER)
       chosen = name, kind = k;
   }
   if (chosen == NULL && (chosen = most_used(im, global)) != NULL)
@@ -166,8 +166,8 @@ void auth_choose(imp *im, const char **out_auth, const char **out_header)
            "this operation's security as the API's (%s)", chosen != NULL ? chosen : "none");
     place_leave(im, &saved);
   }
-  *out_auth = kind == AUTH_BEARER ? "bearer" : kind == AUTH_HEADER ? "header" : "none";
-  *out_header = kind == AUTH_HEADER ? header : NULL;
+  *out_auth = kind == IMP_AUTH_BEARER ? "bearer" : kind == IMP_AUTH_HEADER ? "header" : "none";
+  *out_header = kind == IMP_AUTH_HEADER ? header : NULL;
 }
 
 void auth_free(imp *im)
