@@ -810,8 +810,8 @@ static int has_required(dec *d, const apic_model_desc *m)
   size_t need = 0, have = 0, cursor = 0, len;
   for (size_t i = 0; i < m->nfields; i++)
     need += required(&m->fields[i]);
-  unsigned char *seen = need > 0 ? apic__arena_alloc(d->arena, m->nfields / 8 + 1) : NULL;
-  if (need > 0 && seen == NULL)
+  unsigned char small[32] = {0}, *seen = small;
+  if (m->nfields > sizeof small * 8 && (seen = apic__arena_alloc(d->arena, m->nfields / 8 + 1)) == NULL)
     return nomem(d), -1;
   const char *start = d->p, *key;
   d->p++;

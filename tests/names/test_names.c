@@ -3,8 +3,9 @@
  * is installed). Specs come from a seeded generator that puts random and adversarial names in
  * every place a name can take: C keywords, names the C headers define, names the generated C
  * makes from other names (items_count beside an array items, TaskList beside Task, get_async
- * beside get), the SDK's and the libraries' prefixes, parameters named like the generated
- * functions' own, long names, underscores, case variants, non-ASCII bytes.
+ * beside get, a union's variant called kind), the SDK's and the libraries' prefixes, parameters
+ * named like the generated functions' own, long names, underscores, case variants, non-ASCII
+ * bytes.
  *
  * Three kinds of spec: legal if tricky names only (compiled with both compilers); each hostile
  * name alone, once per place it can take (most are refused, so this is cheap; gcc compiles the
@@ -34,7 +35,8 @@
 
 /* The places a name takes. LATE_TYPE: the page model and the error, named after the others. */
 enum {
-  SLOT_API, SLOT_TYPE, SLOT_LATE_TYPE, SLOT_VALUE, SLOT_FIELD, SLOT_PARAM, SLOT_PATH, SLOT_RESOURCE, SLOT_OP, SLOTS
+  SLOT_API, SLOT_TYPE, SLOT_LATE_TYPE, SLOT_VALUE, SLOT_FIELD, SLOT_PARAM, SLOT_PATH, SLOT_RESOURCE, SLOT_OP,
+  SLOT_VARIANT, SLOTS
 };
 
 /* Legal names, some of them words the generated C uses next to them. */
@@ -44,7 +46,7 @@ static const char *const WORDS[] = {"id",     "name",   "items",  "count",  "val
                                     "a1B2",   "x",      "is_set", "has",    "counts",    "unknowns", "free"};
 
 /* Hostile names. In a template, %s is the name taken last in the same scope and %0 the first
- * one; %M the first model and %E the first enum (%m: in snake case); %C the last name in
+ * one; %M the first model, %E the first enum and %N the first union (%m: in snake case); %C the last name in
  * another case; %P and %U the api's prefix, lower and upper case; %L and digits a name that
  * long. ANYWHERE goes into the places C uses as they are: fields and parameters. */
 static const char *const ANYWHERE[] = {
@@ -56,7 +58,7 @@ static const char *const ANYWHERE[] = {
 static const char *const HOSTILE[SLOTS][HOSTILE_MAX] = {
     [SLOT_API] = {"apic", "Apic", "apic_sdk", "uint", "stdin", "EOF", "cjson", "x", "%L64", "HTTPApi", "a__b", "API"},
     [SLOT_LATE_TYPE] = {"Client", "ClientOptions", "Error", "ErrorKind", "Mock", "EndCb", "%MList", "%MArray",
-                        "%MEntry", "%M_free", "%EEntry", "%C", "HTTPError", "Least8T", "%L64"},
+                        "%MEntry", "%M_free", "%EEntry", "%C", "HTTPError", "Least8T", "%L64", "%NKind", "%NList"},
     [SLOT_VALUE] = {"unknown", "UNKNOWN", "%C", "h", "none", "int", "%L64"},
     [SLOT_FIELD] = {"%0_count", "has_%0", "%s_unknown", "%s_null", "%0_null", "%s_count", "%C", "key", "value"},
     [SLOT_PARAM] = {"%0_count", "has_%0", "%s_unknown", "has_%s", "%C", "limit"},
@@ -65,10 +67,12 @@ static const char *const HOSTILE[SLOTS][HOSTILE_MAX] = {
     [SLOT_RESOURCE] = {"%m", "client", "error", "mock"},
     [SLOT_OP] = {"%s_async", "%s_cb", "%s_pages", "%s_params", "%s_next_page", "%s_pager_free", "copy", "free",
                  "%s_and_wait", "%s_end_cb", "%s__lro"},
+    [SLOT_VARIANT] = {"kind", "unknown_tag", "unknown_json", "%0_count", "%s_unknown", "%C", "%0", "unknown", "int",
+                      "%L65"},
 };
 /* Which occurrence of a place a hostile spec puts its name in: one with a name before it in the
  * same scope, for the templates that refer to one. */
-static const int HOT_AT[SLOTS] = {[SLOT_VALUE] = 1, [SLOT_FIELD] = 2, [SLOT_PARAM] = 3, [SLOT_OP] = 1};
+static const int HOT_AT[SLOTS] = {[SLOT_VALUE] = 1, [SLOT_FIELD] = 2, [SLOT_PARAM] = 3, [SLOT_OP] = 1, [SLOT_VARIANT] = 2};
 
 /* The names taken in one scope (a struct's members, a resource's operations...). */
 typedef struct scope {
@@ -82,7 +86,7 @@ typedef struct gen {
   int hot_slot;      /* heat 1: the place of the hostile name, and its template */
   const char *hot;
   int seen[SLOTS];   /* names drawn so far, per place */
-  char prefix[200], upper[200], model[400], enum_[400];
+  char prefix[200], upper[200], model[400], enum_[400], union_[400];
   scope types;       /* every model, enum and error */
   FILE *out;
 } gen;
@@ -118,6 +122,7 @@ static void expand(gen *g, const char *t, const scope *s, char *out, size_t size
     case '0': piece = first; break;
     case 'M': piece = g->model; break;
     case 'E': piece = g->enum_; break;
+    case 'N': piece = g->union_; break;
     case 'm': snake_case(g->model, snake, sizeof snake), piece = snake; break;
     case 'P': piece = g->prefix; break;
     case 'U': piece = g->upper; break;
@@ -200,6 +205,22 @@ static void write_model(gen *g, const char *model, const scope *models, const sc
   fputs("}\n", g->out);
 }
 
+/* Two unions: one told apart by JSON type (an array, an enum, an int, a bool: the members a
+ * variant can make besides its name), one by a tag over the models. */
+static void write_unions(gen *g, const scope *models, const scope *enums)
+{
+  scope variants = {.n = 0};
+  snprintf(g->union_, sizeof g->union_, "%s", name(g, SLOT_TYPE, &g->types));
+  fprintf(g->out, "union %s { %s: string[]; ", g->union_, name(g, SLOT_VARIANT, &variants));
+  fprintf(g->out, "%s: %s; ", name(g, SLOT_VARIANT, &variants), enums->names[0]);
+  fprintf(g->out, "%s: int; ", name(g, SLOT_VARIANT, &variants));
+  fprintf(g->out, "%s: bool; }\n", name(g, SLOT_VARIANT, &variants));
+  variants.n = 0;
+  fprintf(g->out, "union %s @discriminator(\"t\") { %s: %s; ", name(g, SLOT_TYPE, &g->types),
+          name(g, SLOT_VARIANT, &variants), models->names[0]);
+  fprintf(g->out, "%s: %s @tag(\"x-tag\"); }\n", name(g, SLOT_VARIANT, &variants), models->names[models->n - 1]);
+}
+
 /* A long-running operation over job (a model with a string `state`), the GET that polls it,
  * and a stream whose events' text is joined. */
 static void write_lro(gen *g, scope *ops, const char *job)
@@ -267,13 +288,15 @@ static void write_spec(gen *g, int number, const char *path)
     write_model(g, model, &models, &enums);
     snprintf(models.names[models.n++], sizeof models.names[0], "%s", model);
   }
+  write_unions(g, &models, &enums);
+  const char *tagged = g->types.names[g->types.n - 1];
   char page[400];
   snprintf(page, sizeof page, "%s", name(g, SLOT_LATE_TYPE, &g->types));
   fprintf(g->out, "model %s { items: %s[]; next?: string; }\n", page, models.names[0]);
   fprintf(g->out, "error %s 404 { detail?: string; }\n", name(g, SLOT_LATE_TYPE, &g->types));
   char job[400];
   snprintf(job, sizeof job, "%s", name(g, SLOT_LATE_TYPE, &g->types));
-  fprintf(g->out, "model %s { id: string; state: string; }\n", job);
+  fprintf(g->out, "model %s { id: string; state: string; u?: %s | null; tagged?: %s[]; }\n", job, g->union_, tagged);
   for (unsigned k = 0, n = 1 + roll(g, 2); k < n; k++)
     write_resource(g, &resources, &models, &enums, page, job);
   fclose(g->out);
