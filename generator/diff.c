@@ -865,7 +865,8 @@ static const decl *page_item(const operation *op)
   const char *items = paginate_arg(op, "items");
   const type *page = is_kind(op->ret, R_PAGE) ? op->ret->inner : NULL;
   for (const field *f = page != NULL && page->rk == R_MODEL ? page->target->fields : NULL; f != NULL; f = f->next)
-    if (strcmp(f->name, items) == 0 && f->type->rk == R_ARRAY && f->type->inner->rk == R_MODEL)
+    if (strcmp(f->name, items) == 0 && f->type->rk == R_ARRAY &&
+        (f->type->inner->rk == R_MODEL || f->type->inner->rk == R_UNION))
       return f->type->inner->target;
   return NULL;
 }

@@ -448,7 +448,8 @@ static const type *page_item(const operation *op, const type *page)
     if (g->key != NULL && strcmp(g->key, "items") == 0)
       items = g->val.text;
   for (const field *f = page->rk == R_MODEL ? page->target->fields : NULL; f != NULL && items != NULL; f = f->next)
-    if (strcmp(f->name, items) == 0 && f->type->rk == R_ARRAY && f->type->inner->rk == R_MODEL)
+    if (strcmp(f->name, items) == 0 && f->type->rk == R_ARRAY &&
+        (f->type->inner->rk == R_MODEL || f->type->inner->rk == R_UNION))
       return f->type->inner;
   return NULL;
 }
