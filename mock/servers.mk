@@ -1,6 +1,6 @@
 # The mock servers apic generates (generated/<api>/mock/), built against this tree's libapic-mock:
 # $(BUILD)/<api>-mock, and their objects for in-process use by the tests.
-GEN_MOCKS := torale bloomy inference
+GEN_MOCKS := torale bloomy inference petstore
 GEN_MOCK_OBJS := $(foreach a,$(GEN_MOCKS),$(BUILD)/generated/$(a)/mock/$(a)_mock.o)
 ALL_TARGETS += $(GEN_MOCKS:%=$(BUILD)/%-mock)
 ALL_OBJS    += $(GEN_MOCK_OBJS) $(GEN_MOCKS:%=$(BUILD)/generated/%/mock/main.o)
