@@ -137,10 +137,21 @@ static void release_easy(apic_call *call)
   call->easy = NULL;
 }
 
+/* A running transfer leaves the multi: at once, or, from inside libcurl's write callback (which
+ * may not change the multi), when the end hop or the transfer's own end comes. */
+static void detach(apic_call *call)
+{
+  if (call->easy == NULL || call->eng->in_write > 0)
+    return;
+  apic__engine_remove(call->eng, call);
+  release_easy(call);
+}
+
 static void on_end_hop(uv_timer_t *t)
 {
   apic_call *call = t->data;
   char msg[160];
+  detach(call);
   if (call->end_code == APIC_ERR_TIMEOUT)
     snprintf(msg, sizeof msg, "the call's deadline passed after %u attempts", call->attempts);
   else if (call->end_code == APIC_ERR_QUEUE_FULL)
@@ -160,8 +171,7 @@ void apic__call_end(apic_call *call, int code)
   if (call->state == CALL_QUEUED)
     apic__client_unqueue(call->client, call);
   if (call->state == CALL_RUNNING && call->easy != NULL) {
-    apic__engine_remove(call->eng, call);
-    release_easy(call);
+    detach(call);
     call->attempts++; /* it was sent, and counts */
   }
   apic__client_release(call);
@@ -189,12 +199,18 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
   long status = 0;
   if (call->on_data != NULL)
     curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
+  if (call->state == CALL_ENDING)
+    return 0; /* cancelled from a callback: nothing more reaches the caller */
   if (status >= 200 && status < 300) {
     call->streamed = 1;
     apic_client *prev = call->sync ? NULL : apic__client_enter_callback(call->client);
+    call->eng->in_write++;
     int stop = call->on_data(call->data_user_data, data, len);
+    call->eng->in_write--;
     if (!call->sync)
       apic__client_leave_callback(prev);
+    if (call->state == CALL_ENDING)
+      return 0; /* on_data cancelled it (or its group): the transfer stops here */
     if (stop == 0)
       return len;
     call->aborted = 1;
@@ -326,9 +342,20 @@ static int attach_parts(apic_call *call, CURL *e)
   return curl_easy_setopt(e, CURLOPT_MIMEPOST, call->mime) == CURLE_OK ? 0 : APIC_ERR_NOMEM;
 }
 
-/* Starts one attempt now (it holds a slot: admit.c). */
+static void on_launch_hop(uv_timer_t *t)
+{
+  apic__call_launch(t->data);
+}
+
+/* Starts one attempt now (it holds a slot: admit.c); from inside libcurl's write callback (a
+ * call started or a slot freed by on_data), on the next loop turn. */
 void apic__call_launch(apic_call *call)
 {
+  if (call->eng->in_write > 0) {
+    call->state = CALL_BACKOFF;
+    uv_timer_start(&call->backoff, on_launch_hop, 0, 0);
+    return;
+  }
   apic_response *r = apic__response_new();
   CURL *e = r == NULL ? NULL : apic__client_easy(call->client);
   if (e == NULL) {
@@ -586,6 +613,10 @@ static int refresh_credential(apic_call *call, uint64_t took)
 void apic__call_attempt_done(apic_call *call, CURLcode rc)
 {
   long status = 0, version = 0, sent = 0;
+  if (call->state == CALL_ENDING) { /* cancelled from inside the write callback: the end hop delivers */
+    detach(call);
+    return;
+  }
   curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(call->easy, CURLINFO_HTTP_VERSION, &version);
   curl_easy_getinfo(call->easy, CURLINFO_REQUEST_SIZE, &sent);

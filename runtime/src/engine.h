@@ -21,6 +21,8 @@ typedef struct apic__engine {
   unsigned n_parked;
   struct apic_call *running;      /* calls with a transfer in this multi */
   unsigned open_handles;          /* the timer and the socket polls not yet closed */
+  unsigned in_write;              /* inside libcurl's write callback (a caller's on_data): libcurl
+                                     refuses to add or remove a transfer from there (call.c) */
   void (*on_closed)(struct apic__engine *eng);
   void *owner;
 } apic__engine;

@@ -25,6 +25,8 @@ struct apic_group {
   void *progress_data;
   uv_timer_t *deadline;      /* freed in its close callback */
   int cause;                 /* the first failure to complete (fail-fast: what ended the group) */
+  unsigned in_cb;            /* inside a member's callback or the progress callback */
+  int free_asked;            /* apic_group_free from there: done when the callback returns */
 };
 
 int apic_group_new(apic_client *c, int mode, apic_group **out)
@@ -91,10 +93,14 @@ static void complete(member *m)
     g->progress(g, index, g->done, g->n, g->progress_data);
 }
 
+static void destroy(apic_group *g);
+
 static void on_member_done(apic_call *call, int status, apic_response *resp, apic_error *err, void *ud)
 {
   member *m = ud;
+  apic_group *g = m->group;
   m->status = status;
+  g->in_cb++;
   if (m->cb != NULL) {
     m->cb(call, status, resp, err, m->user_data);
   } else {
@@ -102,6 +108,8 @@ static void on_member_done(apic_call *call, int status, apic_response *resp, api
     m->err = err;
   }
   complete(m);
+  if (--g->in_cb == 0 && g->free_asked)
+    destroy(g);
 }
 
 static member *add_member(apic_group *g)
@@ -226,14 +234,9 @@ static void deadline_closed(uv_handle_t *h)
   apic__free(h);
 }
 
-void apic_group_free(apic_group *g)
+/* Frees the group; members still running finish without it (their results are dropped). */
+static void destroy(apic_group *g)
 {
-  if (g == NULL)
-    return;
-  end_running(g, APIC_ERR_CANCELLED);
-  if (g->client->owns_loop)
-    while (g->done < g->n)
-      uv_run(g->client->eng.loop, UV_RUN_ONCE);
   for (size_t i = 0; i < g->n; i++) {
     member *m = g->members[i];
     if (!m->done) { /* a caller's loop: the late result is dropped with the call */
@@ -248,4 +251,21 @@ void apic_group_free(apic_group *g)
   if (g->deadline != NULL)
     uv_close((uv_handle_t *)g->deadline, deadline_closed);
   apic__free(g);
+}
+
+/* From one of the group's own callbacks the loop cannot be run (it is running them): the rest
+ * are cancelled and the group goes when that callback returns. */
+void apic_group_free(apic_group *g)
+{
+  if (g == NULL || g->free_asked)
+    return;
+  end_running(g, APIC_ERR_CANCELLED);
+  if (g->in_cb > 0) {
+    g->free_asked = 1;
+    return;
+  }
+  if (g->client->owns_loop)
+    while (g->done < g->n)
+      uv_run(g->client->eng.loop, UV_RUN_ONCE);
+  destroy(g);
 }

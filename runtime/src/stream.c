@@ -61,6 +61,10 @@ static void finish(apic_stream *s, int status, apic_error *err)
 static int on_event(void *ud, const apic_sse_event *ev)
 {
   apic_stream *s = ud;
+  if (s->cancelled) { /* cancelled from an earlier event of the same piece of the body */
+    s->reader_stopped = 1;
+    return 1;
+  }
   s->got_event = 1;
   int stop = s->on_event(s->user_data, ev);
   s->reader_stopped = stop != 0;

@@ -442,6 +442,37 @@ static void reply_cancelled_mid_way(void **state)
   assert_true(strlen(r.joined) < strlen(STORY));
 }
 
+static int on_chunk_cancel_inside(const inference_reply_chunk *chunk, void *user_data)
+{
+  reply *r = user_data;
+  (void)chunk;
+  if (++r->chunks == r->stop_after)
+    apic_stream_cancel(r->stream); /* from inside: no chunk after this one */
+  return 0;
+}
+
+/* Cancelled from inside the chunk callback: CANCELLED once, with exactly the words before; the
+ * client is fine after (the reply's connection was let go from outside libcurl's callback). */
+static void reply_cancelled_from_its_chunk_callback(void **state)
+{
+  fixture *f = *state;
+  reply r = {.stop_after = 3};
+  inference_send_message msg = {.text = "Tell me a story"};
+  assert_int_equal(inference_agents_stream_message_async(f->c, "assistant", &msg, NULL, on_chunk_cancel_inside,
+                                                         on_reply_end, &r, &r.stream, NULL),
+                   0);
+  assert_int_equal(inference_client_run(f->c), 0);
+  assert_int_equal(r.ended, 1);
+  assert_int_equal(r.chunks, 3);
+  assert_int_equal(r.status, APIC_ERR_CANCELLED);
+  assert_string_equal(r.joined, "Once upon a ");
+  reply again = {.in_order = 1};
+  char *text = NULL;
+  assert_int_equal(inference_agents_stream_message(f->c, "assistant", &msg, NULL, on_chunk, &again, &text, NULL), 0);
+  assert_string_equal(text, STORY);
+  apic_free(text);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -460,6 +491,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(reply_resumes_after_a_drop, setup, teardown),
     cmocka_unit_test_setup_teardown(reply_stopped_mid_way_by_its_callback, setup, teardown),
     cmocka_unit_test_setup_teardown(reply_cancelled_mid_way, setup, teardown),
+    cmocka_unit_test_setup_teardown(reply_cancelled_from_its_chunk_callback, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

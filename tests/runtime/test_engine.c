@@ -994,6 +994,69 @@ static void test_alloc_failures(void **state)
   assert_true(n > 10 && n < 2000);
 }
 
+typedef struct freer {
+  apic_group *g;
+  int calls;                     /* callbacks run: progress and members' */
+} freer;
+
+static void free_from_progress(apic_group *g, size_t index, size_t done, size_t total, void *ud)
+{
+  freer *k = ud;
+  (void)index;
+  (void)done;
+  (void)total;
+  k->calls++;
+  apic_group_free(g);
+}
+
+static void free_from_member(apic_call *call, int status, apic_response *resp, apic_error *err, void *ud)
+{
+  freer *k = ud;
+  (void)call;
+  (void)status;
+  k->calls++;
+  apic_response_free(resp);
+  apic_error_free(err);
+  apic_group_free(k->g);
+}
+
+/* Runs the owned loop for a few turns: the cancelled members end (and must call nobody). */
+static void settle(fixture *f)
+{
+  for (int i = 0; i < 20; i++)
+    uv_run(apic_client_loop(f->client), UV_RUN_NOWAIT);
+}
+
+/* apic_group_free from the group's own progress callback, and from a member's callback: the
+ * members still running are cancelled, nothing is called back after it, nothing is freed twice. */
+static void test_group_freed_from_its_callbacks(void **state)
+{
+  fixture *f = *state;
+  for (int how = 0; how < 2; how++) {
+    freer k = {NULL, 0};
+    assert_int_equal(apic_group_new(f->client, APIC_GROUP_GATHER, &k.g), 0);
+    if (how == 0)
+      apic_group_set_progress(k.g, free_from_progress, &k);
+    push_for(f, 0, 200, 0, 0);
+    push_for(f, 1, 200, 3000, 0);
+    push_for(f, 2, 200, 3000, 0);
+    for (int i = 0; i < 3; i++) {
+      char url[160];
+      snprintf(url, sizeof url, "%s/%d", f->url, i);
+      apic_request req = APIC_REQUEST_INIT;
+      req.method = "GET";
+      req.url = url;
+      assert_int_equal(how == 0 ? apic_group_add(k.g, &req, NULL)
+                                : apic_group_add_cb(k.g, &req, free_from_member, &k, NULL, NULL, NULL),
+                       0);
+    }
+    for (int guard = 0; k.calls == 0 && guard < 100000; guard++)
+      uv_run(apic_client_loop(f->client), UV_RUN_ONCE);
+    settle(f);
+    assert_int_equal(k.calls, 1);
+  }
+}
+
 int main(void)
 {
   alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
@@ -1028,6 +1091,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_truncated_body, setup, teardown),
       cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
       cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_group_freed_from_its_callbacks, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,6 +192,187 @@ static void test_line_too_large(void **state)
   rt_server_stop(srv);
 }
 
+/* A body long enough that libcurl hands it over in many pieces: two events, 256 comment lines
+ * of 1 KiB, a third event. */
+static const char *long_stream(void)
+{
+  static char body[300 * 1024];
+  if (body[0] != '\0')
+    return body;
+  size_t n = (size_t)snprintf(body, sizeof body, "id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+  for (int i = 0; i < 256; i++) {
+    body[n++] = ':';
+    memset(body + n, 'x', 1022);
+    n += 1022;
+    body[n++] = '\n';
+  }
+  snprintf(body + n, sizeof body - n, "\nid: 3\ndata: c\n\n");
+  return body;
+}
+
+typedef struct inside {
+  apic_client *client;
+  apic_stream *stream;
+  apic_call *call;
+  char url[128];
+  int events, done, status, started;
+  seen second;                   /* the stream the callback starts, when it does */
+} inside;
+
+/* Cancels its own stream from inside the event callback, then returns 0 as if nothing
+ * happened: the cancel alone must end it. */
+static int cancel_own_stream(void *ud, const apic_sse_event *ev)
+{
+  inside *k = ud;
+  (void)ev;
+  k->events++;
+  apic_stream_cancel(k->stream);
+  apic_stream_cancel(k->stream); /* twice: no effect */
+  return 0;
+}
+
+static void inside_done(apic_stream *s, int status, apic_error *err, unsigned reconnects, void *ud)
+{
+  inside *k = ud;
+  (void)s;
+  (void)reconnects;
+  k->done++;
+  k->status = status;
+  apic_error_free(err);
+}
+
+static void stream_on(apic_client *c, const char *url, apic_sse_cb ev, apic_stream_done_cb done, void *ud,
+                      apic_stream **out)
+{
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = url;
+  assert_int_equal(apic_stream_start(c, &req, ev, done, ud, out, NULL), 0);
+}
+
+/* The client still works after: its connection and easy handle were let go properly. */
+static void client_still_works(apic_client *c, rt_server *srv, const char *url)
+{
+  rt_reply again = {200, "Content-Type: text/event-stream\n", "id: 9\ndata: z\n\n", 0, 0, NULL, 0};
+  rt_server_push(srv, &again);
+  seen k;
+  memset(&k, 0, sizeof k);
+  stream_on(c, url, on_event, on_done, &k, NULL);
+  run(c, &k);
+  assert_int_equal(k.status, 0);
+  assert_int_equal(k.n, 1);
+  assert_string_equal(k.events[0], "9:z");
+}
+
+/* apic_stream_cancel from inside the stream's own event callback (libcurl is then inside its
+ * write callback): no event after it, the done callback once with CANCELLED. */
+static void test_cancel_from_event_callback(void **state)
+{
+  (void)state;
+  rt_server *srv = rt_server_start();
+  assert_non_null(srv);
+  rt_reply r = {200, "Content-Type: text/event-stream\n", long_stream(), 0, 0, NULL, 0};
+  rt_server_push(srv, &r);
+  apic_client *c = client();
+  inside k = {.client = c};
+  snprintf(k.url, sizeof k.url, "%s/events", rt_server_url(srv));
+  stream_on(c, k.url, cancel_own_stream, inside_done, &k, &k.stream);
+  for (int guard = 0; !k.done && guard < 100000; guard++)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  assert_int_equal(k.done, 1);
+  assert_int_equal(k.events, 1);
+  assert_int_equal(k.status, APIC_ERR_CANCELLED);
+  client_still_works(c, srv, k.url);
+  apic_client_free(c, 0);
+  rt_server_stop(srv);
+}
+
+static int cancel_own_call(void *ud, const char *data, size_t len)
+{
+  inside *k = ud;
+  (void)data;
+  (void)len;
+  k->events++;
+  apic_call_cancel(k->call);
+  return 0;
+}
+
+static void call_done(apic_call *call, int status, apic_response *resp, apic_error *err, void *ud)
+{
+  inside *k = ud;
+  (void)call;
+  k->done++;
+  k->status = status;
+  apic_response_free(resp);
+  apic_error_free(err);
+}
+
+/* apic_call_cancel from inside the call's own on_data: no data after it, CANCELLED once. */
+static void test_cancel_from_data_callback(void **state)
+{
+  (void)state;
+  rt_server *srv = rt_server_start();
+  assert_non_null(srv);
+  rt_reply r = {200, NULL, long_stream(), 0, 0, NULL, 0};
+  rt_server_push(srv, &r);
+  apic_client *c = client();
+  inside k = {.client = c};
+  snprintf(k.url, sizeof k.url, "%s/data", rt_server_url(srv));
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = k.url;
+  req.on_data = cancel_own_call;
+  req.data_user_data = &k;
+  assert_int_equal(apic_call_start(c, &req, call_done, &k, &k.call, NULL), 0);
+  for (int guard = 0; !k.done && guard < 100000; guard++)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  assert_int_equal(k.done, 1);
+  assert_int_equal(k.events, 1);
+  assert_int_equal(k.status, APIC_ERR_CANCELLED);
+  client_still_works(c, srv, k.url);
+  apic_client_free(c, 0);
+  rt_server_stop(srv);
+}
+
+/* Starts a second stream from inside the first one's event callback, once. */
+static int start_another(void *ud, const apic_sse_event *ev)
+{
+  inside *k = ud;
+  (void)ev;
+  k->events++;
+  if (!k->started++)
+    stream_on(k->client, k->url, on_event, on_done, &k->second, NULL);
+  return 0;
+}
+
+/* A stream (so a request) started from inside an event callback runs like any other. */
+static void test_start_from_event_callback(void **state)
+{
+  (void)state;
+  rt_server *srv = rt_server_start();
+  assert_non_null(srv);
+  rt_reply first = {200, "Content-Type: text/event-stream\n", long_stream(), 0, 0, "/first", 0};
+  rt_reply second = {200, "Content-Type: text/event-stream\n", "id: 7\ndata: y\n\n", 0, 0, "/second", 0};
+  rt_server_push(srv, &first);
+  rt_server_push(srv, &second);
+  apic_client *c = client();
+  inside k = {.client = c};
+  char url[128];
+  snprintf(url, sizeof url, "%s/first", rt_server_url(srv));
+  snprintf(k.url, sizeof k.url, "%s/second", rt_server_url(srv));
+  stream_on(c, url, start_another, inside_done, &k, NULL);
+  for (int guard = 0; (!k.done || !k.second.done) && guard < 100000; guard++)
+    uv_run(apic_client_loop(c), UV_RUN_ONCE);
+  assert_int_equal(k.status, 0);
+  assert_int_equal(k.events, 3);
+  assert_int_equal(k.second.done, 1);
+  assert_int_equal(k.second.status, 0);
+  assert_int_equal(k.second.n, 1);
+  assert_string_equal(k.second.events[0], "7:y");
+  apic_client_free(c, 0);
+  rt_server_stop(srv);
+}
+
 int main(void)
 {
   alarm(60); /* watchdog */
@@ -199,6 +380,9 @@ int main(void)
       cmocka_unit_test(test_reconnect_resumes),
       cmocka_unit_test(test_stop_and_errors),
       cmocka_unit_test(test_line_too_large),
+      cmocka_unit_test(test_cancel_from_event_callback),
+      cmocka_unit_test(test_cancel_from_data_callback),
+      cmocka_unit_test(test_start_from_event_callback),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

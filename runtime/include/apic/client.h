@@ -216,7 +216,9 @@ APIC_EXPORT size_t apic_group_size(const apic_group *g);
 /** Borrowed results of member i: exactly one of *resp / *err is set once it completed. */
 APIC_EXPORT int apic_group_result(const apic_group *g, size_t i, const apic_response **resp,
                                   const apic_error **err);
-/** Frees the group; members still running are cancelled first (owned loop: run to completion). */
+/** Frees the group; members still running are cancelled first (owned loop: run to completion).
+ *  From one of the group's own callbacks (a member's, the progress one) the rest are cancelled
+ *  and the group is freed when that callback returns; nothing of it is called back after. */
 APIC_EXPORT void apic_group_free(apic_group *g);
 
 #ifdef __cplusplus
