@@ -21,7 +21,7 @@ static int op_kind(const cJSON *op)
   int item = apic_mock__item_path(str(op, "full_path")), model_body = is(body, "model");
   if (is(rk, "stream"))
     return OP_STREAM;
-  if (is(method, "POST") && model_body && is(rk, "model") && !item)
+  if (is(method, "POST") && model_body && (is(rk, "model") || is(rk, "none")) && !item) /* none: createUser */
     return OP_CREATE;
   if (item && is(method, "GET") && is(rk, "model"))
     return OP_GET;
@@ -63,6 +63,8 @@ static size_t sightings(const cJSON *spec, const cJSON *op, int kind, const char
   }
   if ((kind == OP_CREATE || kind == OP_LIST || kind == OP_REPLACE) && !apic_mock__item_path(fp)) {
     const cJSON *model = kind == OP_CREATE ? apic_mock__returned_model(spec, op) : NULL;
+    if (kind == OP_CREATE && model == NULL) /* a create that answers nothing: the body's model */
+      model = apic_mock__model(spec, str(get(op, "body"), "name"));
     out[n] = (sighting){fp, strlen(fp), NULL, 0, model, kind == OP_CREATE, seq + n};
     n++;
   }

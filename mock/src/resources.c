@@ -159,11 +159,13 @@ static int check_body(apic_mock *m, struct MHD_Connection *c, const cJSON *op, c
 }
 
 /* Whether an item's value matches a query text: equal (bools as true/false, numbers by value),
- * or, for an array, one of its items is. */
+ * an object by its "name" (the pet store's tags), or, for an array, one of its items is. */
 static int value_matches(const cJSON *have, const char *t)
 {
   const cJSON *h;
   char *end;
+  if (cJSON_IsObject(have))
+    return is(str(have, "name"), t);
   if (cJSON_IsArray(have)) {
     cJSON_ArrayForEach(h, have) if (!cJSON_IsArray(h) && value_matches(h, t)) return 1;
     return 0;
@@ -177,9 +179,9 @@ static int value_matches(const cJSON *have, const char *t)
   return is(cJSON_GetStringValue(have), t);
 }
 
-/* Does item match the query's filters (query parameters named like one of its fields)? A
- * one-valued parameter sent several times means any of the values; an array parameter means
- * every value (?tags=a&tags=b: items holding both). */
+/* Does item match the query's filters (query parameters named like one of its fields; an item
+ * without the field does not)? An array parameter on an array field means every value (?tags=a&tags=b: items holding both);
+ * otherwise several values mean any of them (?status=available&status=sold: either). */
 static int item_matches(const cJSON *op, const cJSON *query, const cJSON *item)
 {
   const cJSON *p, *pag = get(op, "paginate"), *w;
@@ -187,14 +189,16 @@ static int item_matches(const cJSON *op, const cJSON *query, const cJSON *item)
   {
     const char *wire = str(p, "wire");
     const cJSON *want = get(query, wire ? wire : ""), *have = get(item, wire ? wire : "");
-    if (want == NULL || have == NULL || is(wire, str(pag, "param")) || is(wire, "limit"))
+    if (want == NULL || is(wire, str(pag, "param")) || is(wire, "limit"))
       continue;
+    if (have == NULL) /* an untagged pet is not found by a tag */
+      return 0;
     int n = 0, hits = 0;
     if (cJSON_IsArray(want)) {
       cJSON_ArrayForEach(w, want) n++, hits += value_matches(have, w->valuestring);
     } else
       n = 1, hits = value_matches(have, want->valuestring);
-    if (is(str(get(p, "type"), "kind"), "array") ? hits < n : hits == 0)
+    if (is(str(get(p, "type"), "kind"), "array") && cJSON_IsArray(have) ? hits < n : hits == 0)
       return 0;
   }
   return 1;
@@ -278,20 +282,38 @@ static cJSON *page_object(apic_mock *m, const cJSON *op, const cJSON *query, con
   return obj;
 }
 
-/* Lists store[path], filtered, one page as @paginate says (cursor: the cursor is the offset
- * as text, opaque to clients). Called with the lock held. */
+/* The collection a list reads: its own path; or, for a search beside a collection's items that
+ * is no collection itself (the pet store's GET /pet/findByStatus), the collection above it, when
+ * that one is known and holds the model the list answers with. Called with the lock held. */
+static const cJSON *list_source(apic_mock *m, const cJSON *op, const char *path)
+{
+  const char *fp = str(op, "full_path"), *slash = strrchr(path, '/'), *fslash = strrchr(fp ? fp : "", '/');
+  const cJSON *type = get(get(op, "returns"), "type"), *own = get(m->store, path);
+  const mock_coll *here = fp != NULL ? apic_mock__collection(m, fp) : NULL;
+  char pattern[512], parent[512];
+  if (own != NULL || (here != NULL && here->created) || slash == NULL || fslash == NULL || !is(str(type, "kind"), "array"))
+    return own;
+  snprintf(pattern, sizeof pattern, "%.*s", (int)(fslash - fp), fp);
+  snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+  const mock_coll *above = apic_mock__collection(m, pattern);
+  const char *items = str(get(type, "items"), "name"), *held = above != NULL ? str(above->model, "name") : NULL;
+  return is(items, held) ? get(m->store, parent) : NULL;
+}
+
+/* Lists the collection (list_source), filtered, one page as @paginate says (cursor: the cursor
+ * is the offset as text, opaque to clients). Called with the lock held. */
 static void list(apic_mock *m, const cJSON *op, const char *path, const cJSON *query, uint64_t *rng, mock_reply *r)
 {
-  const cJSON *pag = get(op, "paginate");
+  const cJSON *pag = get(op, "paginate"), *coll = list_source(m, op, path);
   cJSON *slice = cJSON_CreateArray(), *it;
   page pg = {0, 0, 0};
-  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(m->store, path)) pg.total += item_matches(op, query, it);
+  cJSON_ArrayForEach(it, coll) pg.total += item_matches(op, query, it);
   pg.limit = query_long(query, "limit", default_limit(op));
   pg.limit = pg.limit < 1 ? 1 : pg.limit > PAGE_MAX ? PAGE_MAX : pg.limit;
   pg.start = pag != NULL ? query_long(query, str(pag, "param"), 0) : 0;
   pg.start = pg.start < 0 ? 0 : pg.start > pg.total ? pg.total : pg.start;
   long at = 0;
-  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(m->store, path))
+  cJSON_ArrayForEach(it, coll)
   {
     if (at >= pg.start + pg.limit)
       break;

@@ -160,14 +160,16 @@ typedef struct build { /* what an item is built from */
   double n; /* the number of a new item (0: none yet) */
 } build;
 
-/* One field of a new or replacing item: the key and id (the old item's, else new ones), the
- * body's value where it fits, the old item's required date-times, the default, the path
- * parameter of that name, now for a required date-time, a synthesized value if required. */
+/* One field of a new or replacing item: the key and id (the old item's, else new ones; a key
+ * other than id that a create's body gives is the body's: a user's username), the body's value
+ * where it fits, the old item's required date-times, the default, the path parameter of that
+ * name, now for a required date-time, a synthesized value if required. */
 static cJSON *field_value(apic_mock *m, build *b, const cJSON *f)
 {
   const char *wire = str(f, "wire"), *kind = str(get(f, "type"), "kind");
   const cJSON *sent = get(b->body, wire), *had = get(b->old, wire);
-  int optional = cJSON_IsTrue(get(f, "optional")), server_owned = is(wire, "id") || is(wire, b->key);
+  int named = !is(wire, "id") && is(wire, b->key) && b->old == NULL && sent != NULL && apic_mock__fits(m->spec, f, sent);
+  int optional = cJSON_IsTrue(get(f, "optional")), server_owned = (is(wire, "id") || is(wire, b->key)) && !named;
   char now[40];
   cJSON *v;
   if (server_owned && had != NULL)
@@ -274,7 +276,7 @@ void apic_mock__crud(apic_mock *m, const mock_route *rt, const char *path, const
     cJSON_AddItemToArray(arr, item);
     if (rt->life != NULL) /* an @lro operation's: it moves on from here */
       apic_mock__life_begin(m, rt->life, coll, item, fault);
-    apic_mock__reply_print(r, 201, item);
+    apic_mock__answer_item(r, op, 201, item);
     return;
   }
   wanted_key(body, c->key, path, item_path, want, sizeof want);

@@ -25,7 +25,7 @@ $(BUILD)/tests/mock/params.json $(BUILD)/tests/mock/shop.json: $(BUILD)/tests/mo
 $(BUILD)/tests/mock/test_mock_%: $(BUILD)/tests/mock/test_mock_%.o $(BUILD)/tests/mock/mock_http.o \
     $(BUILD)/tests/mock/mock_proc.o $(MOCK_LIBS) \
     | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json $(BUILD)/tests/mock/params.json \
-      $(BUILD)/tests/mock/shop.json \
+      $(BUILD)/tests/mock/shop.json $(BUILD)/tests/mock/petstore.json \
       $(BUILD)/apic-mock-dev $(BUILD)/tests/mock/slowloris
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
 

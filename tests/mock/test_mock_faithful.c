@@ -4,7 +4,8 @@
  * body); ids count per collection; answers follow the response model (a request value only
  * where it fits the response's type); an item is found by the field its path parameter names;
  * unknown fields and numbers out of range are refused (422, with a JSON path), and so is an
- * encoded NUL; a one-valued filter sent several times means any of its values. */
+ * encoded NUL; a one-valued filter sent several times means any of its values; the pet store's
+ * searches list the collection above them, and its createUser stores what it answers nothing to. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -237,6 +238,65 @@ static void repeated_one_valued_filter_means_any(void **state)
   apic_mock_stop(m);
 }
 
+/* The pet store's searches (GET /pet/findByStatus, /pet/findByTags) are no collections: they
+ * list the one above them. An array filter on a one-valued field means any of its values; on
+ * an array of objects (tags), each value names one of them (every value, as for arrays). */
+static void searches_list_the_collection_above(void **state)
+{
+  (void)state;
+  apic_mock_options o = apic_mock_options_default();
+  o.no_auth = 1;
+  apic_mock *m = mt_start("petstore", &o);
+  const char *pets[] = {"{\"name\":\"a\",\"photoUrls\":[],\"status\":\"available\",\"tags\":[{\"name\":\"t1\"}]}",
+                        "{\"name\":\"b\",\"photoUrls\":[],\"status\":\"pending\"}",
+                        "{\"name\":\"c\",\"photoUrls\":[],\"status\":\"sold\",\"tags\":[{\"name\":\"t1\"},{\"name\":\"t2\"}]}"};
+  for (int i = 0; i < 3; i++)
+    cJSON_Delete(call(m, "POST", "/pet", pets[i], 201));
+  static const struct {
+    const char *path;
+    int count;
+    const char *first;
+  } cases[] = {{"/pet/findByStatus?status=sold", 1, "c"},          {"/pet/findByStatus?status=available&status=sold", 2, "a"},
+               {"/pet/findByStatus?status=pending", 1, "b"},       {"/pet/findByTags?tags=t2", 1, "c"},
+               {"/pet/findByTags?tags=t1", 2, "a"},                {"/pet/findByTags?tags=t1&tags=t2", 1, "c"},
+               {"/pet/findByTags?tags=none", 0, NULL}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    cJSON *j = call(m, "GET", cases[i].path, NULL, 200);
+    if (cJSON_GetArraySize(j) != cases[i].count)
+      fprintf(stderr, "%s: %d\n", cases[i].path, cJSON_GetArraySize(j));
+    assert_int_equal(cJSON_GetArraySize(j), cases[i].count);
+    if (cases[i].first != NULL)
+      assert_string_equal(text(cJSON_GetArrayItem(j, 0), "name"), cases[i].first);
+    cJSON_Delete(j);
+  }
+  expect_422(m, "GET", "/pet/findByStatus?status=gone", NULL, "query.status[0]: \"gone\" is not a value of PetStatus");
+  apic_mock_stop(m);
+}
+
+/* POST /user answers nothing, yet creates: the user is stored under the username it names (a
+ * key other than id that the body gives), then read, replaced and deleted by it. */
+static void creates_that_answer_nothing_store(void **state)
+{
+  (void)state;
+  apic_mock *m = mt_start("petstore", NULL);
+  cJSON_Delete(call(m, "POST", "/user", "{\"username\":\"ann\",\"firstName\":\"Ann\"}", 204));
+  cJSON_Delete(call(m, "POST", "/user", "{\"username\":\"bo\"}", 204));
+  cJSON *j = call(m, "GET", "/user/ann", NULL, 200);
+  assert_string_equal(text(j, "firstName"), "Ann");
+  assert_int_equal(num(j, "id"), 1);
+  cJSON_Delete(j);
+  cJSON_Delete(call(m, "PUT", "/user/ann", "{\"username\":\"ann\",\"firstName\":\"Anna\"}", 204));
+  j = call(m, "GET", "/user/ann", NULL, 200);
+  assert_string_equal(text(j, "firstName"), "Anna");
+  cJSON_Delete(j);
+  cJSON_Delete(call(m, "DELETE", "/user/ann", NULL, 204));
+  cJSON_Delete(call(m, "GET", "/user/ann", NULL, 404));
+  j = call(m, "GET", "/user/bo", NULL, 200);
+  assert_int_equal(num(j, "id"), 2);
+  cJSON_Delete(j);
+  apic_mock_stop(m);
+}
+
 int main(void)
 {
   curl_global_init(CURL_GLOBAL_ALL);
@@ -250,6 +310,8 @@ int main(void)
     cmocka_unit_test(unknown_fields_and_numbers_out_of_range),
     cmocka_unit_test(encoded_nul_refused),
     cmocka_unit_test(repeated_one_valued_filter_means_any),
+    cmocka_unit_test(searches_list_the_collection_above),
+    cmocka_unit_test(creates_that_answer_nothing_store),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();
