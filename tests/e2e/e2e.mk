@@ -1,17 +1,17 @@
 # End-to-end suites: the generated SDKs (as committed in generated/) against libapic-mock serving
-# the same spec, in-process on an ephemeral port. Both SDKs link into each binary with libapic,
+# the same spec, in-process on an ephemeral port. Every SDK links into each binary with libapic,
 # which is itself a check that they do not clash.
-E2E_TESTS := torale bloomy inference
-E2E_SDK_OBJS := $(foreach s,torale bloomy inference,$(foreach f,models errors client version,$(BUILD)/generated/$(s)/src/$(f).o))
+E2E_TESTS := torale bloomy inference petstore
+E2E_SDK_OBJS := $(foreach s,torale bloomy inference petstore,$(foreach f,models errors client version,$(BUILD)/generated/$(s)/src/$(f).o))
 TEST_BINS += $(E2E_TESTS:%=$(BUILD)/tests/e2e/test_%)
 ALL_OBJS  += $(E2E_TESTS:%=$(BUILD)/tests/e2e/test_%.o) $(BUILD)/tests/e2e/e2e.o
 
 $(BUILD)/tests/e2e/%.o: EXTRA_CFLAGS = -Imock/include -Itests/mock -Igenerated/torale/include -Igenerated/bloomy/include \
-  -Igenerated/inference/include
+  -Igenerated/inference/include -Igenerated/petstore/include
 
 $(BUILD)/tests/e2e/test_%: $(BUILD)/tests/e2e/test_%.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/tests/mock/mock_http.o \
     $(E2E_SDK_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/torale.json $(BUILD)/tests/mock/bloomy.json \
-    $(BUILD)/tests/mock/inference.json
+    $(BUILD)/tests/mock/inference.json $(BUILD)/tests/mock/petstore.json
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
 
 # Two SDKs must never clash: every global symbol of each library carries its prefix.
