@@ -833,6 +833,10 @@ static void check_params(checker *c, operation *op, field *params, const char *p
     if (k == R_BYTES || (k == R_ARRAY && p->type->inner->rk == R_BYTES))
       diag_error(c->d, p->type->at, "%s parameter '%s' of operation '%s' is bytes, which has no text form there; "
                  "send bytes in a body", part, p->name, op->name);
+    else if (k == R_MAP || k == R_MODEL)
+      diag_error(c->d, p->type->at, "%s parameter '%s' of operation '%s' is a %s, which has no one way to be "
+                 "spelt there ('f[k]=v', 'k=v', JSON): declare each key as a parameter of its own, or send it "
+                 "in a body", part, p->name, op->name, k == R_MAP ? "map" : "model");
     else if (!ok)
       diag_error(c->d, p->type->at, "%s parameter '%s' of operation '%s' must be a scalar or enum%s", part,
                  p->name, op->name, allow_arrays ? ", or an array of those" : "");

@@ -99,6 +99,8 @@ static const golden GOLDENS[] = {
      "t.api:3:58: error: '@paginate' next \"n\": page model 'P' has no string field 'n'"},
     {A "model P { items: string[]; }\nresource r \"/r\" { l: GET \"\" -> page<P>; }",
      "t.api:3:32: error: a page<...> result needs '@paginate(...)' on the operation"},
+    {A "resource r \"/r\" { g: GET \"\" query(f?: map<string>); }",
+     "t.api:2:39: error: query parameter 'f' of operation 'g' is a map, which has no one way to be spelt there ('f[k]=v', 'k=v', JSON): declare each key as a parameter of its own, or send it in a body"},
     /* bodies */
     {A "resource r \"/r\" { g: POST \"\" body files(a: int); }",
      "t.api:2:35: error: unknown body 'files(...)'; expected form(...) (application/x-www-form-urlencoded), multipart(...) (multipart/form-data) or a type"},
