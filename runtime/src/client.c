@@ -514,14 +514,27 @@ static void drain(apic_client *c, uint64_t drain_ms)
   uv_run(c->eng.loop, UV_RUN_NOWAIT);
 }
 
-void apic_client_free(apic_client *c, uint64_t drain_ms)
+static void refuse_new_calls(apic_client *c)
 {
-  if (c == NULL)
-    return;
   uv_mutex_lock(&c->lock); /* apic_client_post reads it on other threads */
   c->shutting = 1;
   uv_mutex_unlock(&c->lock);
   apic__client_run_posts(c); /* those not run yet: their calls now fail SHUTDOWN */
+}
+
+void apic__client_shutdown(apic_client *c)
+{
+  refuse_new_calls(c);
+  for (apic_call *k = c->calls; k != NULL; k = k->next)
+    if (!k->delivered)
+      apic__call_end(k, APIC_ERR_CANCELLED);
+}
+
+void apic_client_free(apic_client *c, uint64_t drain_ms)
+{
+  if (c == NULL)
+    return;
+  refuse_new_calls(c);
   if (c->owns_loop && drain_ms > 0 && busy(c))
     drain(c, drain_ms);
   /* Held results nobody will wait for go now; the rest are cancelled. */

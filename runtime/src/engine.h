@@ -183,6 +183,9 @@ void apic__client_log(apic_client *c, int level, const char *fmt, ...)
 #endif
     ;
 void apic__client_call_gone(apic_client *c, apic_call *call);
+/* The first half of apic_client_free: new calls fail SHUTDOWN, the calls running are cancelled
+ * (their callbacks run on a later loop turn); the client stays until apic_client_free. */
+void apic__client_shutdown(apic_client *c);
 
 /* redirect.c */
 typedef struct apic__redirect {

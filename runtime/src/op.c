@@ -144,14 +144,9 @@ static uint64_t drain_waits(apic_api *a, uint64_t drain_ms)
   return spent < drain_ms ? drain_ms - spent : 0;
 }
 
-void apic_api_free(apic_api *a, uint64_t drain_ms)
+static void destroy(apic_api *a)
 {
-  if (a == NULL)
-    return;
-  if (drain_ms > 0 && a->lros != NULL && a->client->owns_loop)
-    drain_ms = drain_waits(a, drain_ms);
-  apic__lro_cancel_all(a); /* those still waiting end now, CANCELLED */
-  apic_client_free(a->client, drain_ms);
+  apic_client_free(a->client, 0); /* NULL when already freed */
   for (size_t i = 0; i < a->n_headers; i++)
     apic__free(a->headers[i]);
   apic__free(a->headers);
@@ -164,6 +159,31 @@ void apic_api_free(apic_api *a, uint64_t drain_ms)
   apic__free(a->base_url);
   uv_mutex_destroy(&a->lock);
   apic__free(a);
+}
+
+void apic__api_done(apic_api *a)
+{
+  if (--a->pending == 0 && a->freeing)
+    destroy(a);
+}
+
+/* On a caller's loop the callbacks of the work still pending run when the caller next runs it,
+ * and they (and the work's own ends) use the API: it is freed after the last of them. */
+void apic_api_free(apic_api *a, uint64_t drain_ms)
+{
+  if (a == NULL || a->freeing)
+    return;
+  if (drain_ms > 0 && a->lros != NULL && a->client->owns_loop)
+    drain_ms = drain_waits(a, drain_ms);
+  apic__lro_cancel_all(a); /* those still waiting end now, CANCELLED */
+  if (a->client == NULL || a->client->owns_loop || a->pending == 0) {
+    apic_client_free(a->client, drain_ms);
+    a->client = NULL;
+    destroy(a);
+    return;
+  }
+  a->freeing = 1;
+  apic__client_shutdown(a->client); /* new calls fail SHUTDOWN, the pending ones are cancelled */
 }
 
 apic_client *apic_api_client(apic_api *a)
@@ -925,9 +945,9 @@ static void on_call_done(apic_call *call, int status, apic_response *resp, apic_
   if (status == 0)
     status = apic__op_decode(c->op, resp, &result, &err);
   apic_response_free(resp);
-  c->api->pending--;
   c->done(call, status, result, err, c->fn, c->user_data);
   apic__op_result_free(c->op, result);
+  apic__api_done(c->api);
   apic__free(c);
 }
 

@@ -29,6 +29,7 @@ struct apic_api {
   uv_mutex_t lock;  /* the schemes' credentials, and calls to token_fn */
   size_t pending;   /* typed async calls, streams, page walks and waits not ended; loop thread only */
   struct apic_lro *lros; /* waits not ended (op_lro.c): cancelled when the client is freed */
+  int freeing;      /* apic_api_free on a caller's loop while work was pending: see apic__api_done */
 };
 
 /* One operation's request, built: it owns every string req points to, but the files and
@@ -63,6 +64,9 @@ void apic__op_result_free(const apic_op_desc *op, void *result);
 /* Decodes a 2xx response into a new value of op->result (*out NULL for NONE and STREAM); a
  * text result is a string (apic__op_text_result). */
 int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err);
+/* One piece of pending work ended, after its callback ran: the last one frees an API freed
+ * meanwhile (apic_api_free on a caller's loop). */
+void apic__api_done(apic_api *a);
 /* Runs the owned loop until *flag is set (NULL: until nothing is pending). */
 int apic__api_run_until(apic_api *a, const int *flag);
 /* Cancels every wait of a (apic_lro_cancel). */

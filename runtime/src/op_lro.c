@@ -98,7 +98,6 @@ static void finish(apic_lro *l, int status, const void *result, apic_error *err)
     l->api->lros = l->next;
   if (l->next != NULL)
     l->next->prev = l->prev;
-  l->api->pending--;
   if (status != 0 && err == NULL)
     err = apic_error_new(status, "%s: %s", l->d->start->name, apic_strerror(status));
   if (l->sync != NULL) {
@@ -111,6 +110,7 @@ static void finish(apic_lro *l, int status, const void *result, apic_error *err)
     l->done(l, status, status == 0 ? result : NULL, err, l->fn, l->user_data);
   }
   uv_close((uv_handle_t *)&l->timer, lro_closed);
+  apic__api_done(l->api);
 }
 
 /* The resource's end as the caller gets it: itself, or an error carrying it. */

@@ -245,11 +245,12 @@ static void end_walk(apic_op_pager *p, int status, apic_error *err)
   apic_op_end_cb end = p->on_end;
   void (*end_fn)(void) = p->end_fn;
   void *user_data = p->user_data;
+  apic_api *a = p->api;
   p->on_item = NULL;
-  p->api->pending--;
   if (p->freed)
     pager_free_now(p);
   end(status, err, end_fn, user_data);
+  apic__api_done(a);
 }
 
 /* Hands out the items of a page from index `from`; APIC_ERR_CANCELLED when on_item stops. */

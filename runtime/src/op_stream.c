@@ -108,7 +108,6 @@ static void on_stream_end(apic_stream *st, int status, apic_error *err, unsigned
     err = NULL;
     status = 0;
   }
-  s->api->pending--;
   const char *text = s->text != NULL ? s->text : "";
   if (s->sync != NULL) {
     *s->sync = (struct sync_end){1, status, err, s->text};
@@ -118,6 +117,7 @@ static void on_stream_end(apic_stream *st, int status, apic_error *err, unsigned
   } else {
     s->on_end(status, err, s->end_fn, s->user_data);
   }
+  apic__api_done(s->api);
   apic__free(s->text);
   apic__free(s);
 }

@@ -805,6 +805,60 @@ static void on_the_callers_loop(void **state)
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Freed with a call and a stream pending on the caller's loop: their callbacks run (CANCELLED)
+ * when the caller next runs the loop, and nothing freed is touched then (ASan, valgrind). */
+static void freed_with_work_pending_on_the_callers_loop(void **state)
+{
+  fixture *f = *state;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  own_loop = &loop;
+  torale_client *c = client_with(f, callers_loop);
+  slot s = {0};
+  events e = {0};
+  assert_int_equal(torale_tasks_get_async(c, "missing", NULL, on_task, &s, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_watch_async(c, "missing", NULL, on_event, on_stream_end, &e, NULL, NULL), 0);
+  torale_client_free(c, 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(s.done, 1);
+  assert_int_equal(s.status, APIC_ERR_CANCELLED);
+  assert_int_equal(e.ended, 1);
+  assert_int_equal(e.status, APIC_ERR_CANCELLED);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+typedef struct freeing {
+  torale_client *c;
+  slot first, second;
+} freeing;
+
+static void free_client_then_note(apic_call *call, int status, const torale_task *result, const torale_error *err,
+                                  void *ud)
+{
+  freeing *k = ud;
+  on_task(call, status, result, err, &k->first);
+  torale_client_free(k->c, 0);
+}
+
+/* Freed from inside one of its callbacks on the caller's loop: the other call still ends once. */
+static void freed_from_a_callback_on_the_callers_loop(void **state)
+{
+  fixture *f = *state;
+  uv_loop_t loop;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  own_loop = &loop;
+  freeing k = {.c = client_with(f, callers_loop)};
+  mt_fault(f->mock, "{\"path\":\"/tasks/slow\",\"delay_ms\":2000}");
+  assert_int_equal(torale_tasks_get_async(k.c, "missing", NULL, free_client_then_note, &k, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_async(k.c, "slow", NULL, on_task, &k.second, NULL, NULL), 0);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(k.first.done, 1);
+  assert_int_equal(k.first.kind, TORALE_ERROR_NOT_FOUND);
+  assert_int_equal(k.second.done, 1);
+  assert_int_equal(k.second.status, APIC_ERR_CANCELLED);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 /* ---- secrets ---- */
 
 static void secrets_stay_out_of_logs_and_errors(void **state)
@@ -904,6 +958,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(max_concurrency_is_respected, setup, teardown),
       cmocka_unit_test_setup_teardown(every_operation_async, setup, teardown),
       cmocka_unit_test_setup_teardown(on_the_callers_loop, setup, teardown),
+      cmocka_unit_test_setup_teardown(freed_with_work_pending_on_the_callers_loop, setup, teardown),
+      cmocka_unit_test_setup_teardown(freed_from_a_callback_on_the_callers_loop, setup, teardown),
       cmocka_unit_test_setup_teardown(secrets_stay_out_of_logs_and_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(api_key_from_the_environment, setup, teardown),
       cmocka_unit_test_setup_teardown(dead_server, setup, teardown),

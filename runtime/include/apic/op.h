@@ -58,7 +58,9 @@ typedef struct apic_api_options {
 
 /** @brief A new API client (strings copied). Bad headers or base URL: APIC_ERR_INVALID_ARG. */
 APIC_EXPORT int apic_api_new(const apic_api_options *o, apic_api **out, apic_error **err);
-/** @brief apic_client_free with drain_ms, then frees the rest. NULL is fine. */
+/** @brief apic_client_free with drain_ms, then frees the rest. NULL is fine. On a caller's loop
+ *  with work pending, that work is cancelled now and the API is freed when the last of it has
+ *  ended (its callback run, as the caller runs the loop). */
 APIC_EXPORT void apic_api_free(apic_api *a, uint64_t drain_ms);
 APIC_EXPORT apic_client *apic_api_client(apic_api *a);
 /** @brief Runs the client's own loop until every typed async call, stream and page walk
