@@ -352,49 +352,50 @@ static void record_error(cnames *n, const decl *d, cn_entity e)
   record(n, e);
 }
 
-static void record_enum(cnames *n, const decl *d, cn_entity e)
+/* A type's lower- and upper-case names (kinds low and up); 0 when the first clashes, as its
+ * constants would then repeat the same clash. upper gets the upper-case base. */
+static int record_type(cnames *n, const decl *d, cn_entity e, unsigned low, unsigned up, char *upper)
 {
-  char base[BASE_MAX], upper[BASE_MAX], constant[BASE_MAX + NAME_MAX_LEN];
+  char base[BASE_MAX];
   base_of(n, d->name, NULL, 0, base);
   e.base = base;
-  e.kind = CN_ENUM;
+  e.kind = low;
   if (record(n, e) == NULL)
-    return; /* its constants would repeat the same clash */
+    return 0;
   base_of(n, d->name, NULL, 1, upper);
   e.base = upper;
-  e.kind = CN_ENUM_UPPER;
+  e.kind = up;
   record(n, e);
-  for (const enum_value *v = d->values; v != NULL; v = v->next) {
-    if (too_long(v->name))
-      continue;
-    join(constant, sizeof constant, upper, "_", v->name, (char *)NULL);
-    upper_case(constant, constant, sizeof constant);
-    record(n, (cn_entity){.base = constant, .kind = CN_ENUM_VALUE, .what = "enum value", .owner = d->name,
-                          .name = v->name, .at = v->at});
-  }
+  return 1;
 }
 
-/* A union makes its struct's names and a kind constant per variant: TORALE_PET_CAT. */
+/* One constant of an enum or union: TORALE_TASK_STATE_ACTIVE, TORALE_PET_CAT. */
+static void record_constant(cnames *n, const decl *d, const char *upper, const char *what, const char *name, loc at)
+{
+  char constant[BASE_MAX + NAME_MAX_LEN];
+  if (too_long(name))
+    return;
+  join(constant, sizeof constant, upper, "_", name, (char *)NULL);
+  upper_case(constant, constant, sizeof constant);
+  record(n, (cn_entity){.base = constant, .kind = CN_ENUM_VALUE, .what = what, .owner = d->name, .name = name,
+                        .at = at});
+}
+
+static void record_enum(cnames *n, const decl *d, cn_entity e)
+{
+  char upper[BASE_MAX];
+  if (record_type(n, d, e, CN_ENUM, CN_ENUM_UPPER, upper))
+    for (const enum_value *v = d->values; v != NULL; v = v->next)
+      record_constant(n, d, upper, "enum value", v->name, v->at);
+}
+
+/* A union makes its struct's names and a kind constant per variant. */
 static void record_union(cnames *n, const decl *d, cn_entity e)
 {
-  char base[BASE_MAX], upper[BASE_MAX], constant[BASE_MAX + NAME_MAX_LEN];
-  base_of(n, d->name, NULL, 0, base);
-  e.base = base;
-  e.kind = CN_UNION;
-  if (record(n, e) == NULL)
-    return; /* its constants would repeat the same clash */
-  base_of(n, d->name, NULL, 1, upper);
-  e.base = upper;
-  e.kind = CN_UNION_UPPER;
-  record(n, e);
-  for (const field *v = d->fields; v != NULL; v = v->next) {
-    if (too_long(v->name))
-      continue;
-    join(constant, sizeof constant, upper, "_", v->name, (char *)NULL);
-    upper_case(constant, constant, sizeof constant);
-    record(n, (cn_entity){.base = constant, .kind = CN_ENUM_VALUE, .what = "variant", .owner = d->name,
-                          .name = v->name, .at = v->at});
-  }
+  char upper[BASE_MAX];
+  if (record_type(n, d, e, CN_UNION, CN_UNION_UPPER, upper))
+    for (const field *v = d->fields; v != NULL; v = v->next)
+      record_constant(n, d, upper, "variant", v->name, v->at);
 }
 
 void cnames_decl(cnames *n, const decl *d)
