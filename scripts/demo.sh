@@ -1,10 +1,11 @@
 #!/bin/sh
-# make demo: regenerate the Torale, Bloomy and inference.sh SDKs from spec/, start their mock
+# make demo: regenerate the Torale, Bloomy, inference.sh and petstore SDKs from spec/, start their mock
 # servers on free ports, run the examples against them (the examples inject the faults they
 # show: rate limits, slow answers, failed runs), print what they print, and stop the servers.
 #   sh scripts/demo.sh BUILD [EXAMPLE...]   (the Makefile passes $(BUILD) and $(EXAMPLES);
 #                                            examples named bloomy_* run against Bloomy,
-#                                            inference_* against inference.sh)
+#                                            inference_* against inference.sh, petstore_* against
+#                                            the Swagger petstore)
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -49,10 +50,17 @@ start=$(date +%s)
 start_mock torale
 start_mock bloomy
 start_mock inference
+start_mock petstore
 export TORALE_API_KEY=demo-key BLOOMY_API_KEY=demo-key INFERENCE_API_KEY=demo-key
+export PETSTORE_API_KEY=special-key PETSTORE_OAUTH=demo-oauth-token
 status=0
 for ex in "$@"; do
-	case $ex in bloomy_*) base=$BASE_bloomy ;; inference_*) base=$BASE_inference ;; *) base=$BASE_torale ;; esac
+	case $ex in
+	bloomy_*) base=$BASE_bloomy ;;
+	inference_*) base=$BASE_inference ;;
+	petstore_*) base=$BASE_petstore ;;
+	*) base=$BASE_torale ;;
+	esac
 	echo
 	echo "== examples/$ex.c"
 	if ! timeout 30 "$BUILD/examples/$ex" "$base"; then

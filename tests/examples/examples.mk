@@ -3,7 +3,7 @@
 TEST_BINS += $(BUILD)/tests/examples/test_examples
 ALL_OBJS  += $(BUILD)/tests/examples/test_examples.o
 $(BUILD)/tests/examples/test_examples.o: EXTRA_CFLAGS = -Imock/include -Igenerated/torale/mock -Igenerated/bloomy/mock \
-  -Igenerated/inference/mock \
+  -Igenerated/inference/mock -Igenerated/petstore/mock \
   -DEXAMPLES_DIR='"$(BUILD)/examples"' -DEXAMPLE_NAMES='"$(EXAMPLES)"' -DEXPECTED_FILE='"$(EXAMPLES_EXPECTED)"'
 $(BUILD)/tests/examples/test_examples: $(BUILD)/tests/examples/test_examples.o $(GEN_MOCK_OBJS) $(MOCK_LIBS) \
     | $$(EXAMPLE_BINS)

@@ -22,6 +22,7 @@
 
 #include "bloomy_mock.h"
 #include "inference_mock.h"
+#include "petstore_mock.h"
 #include "torale_mock.h"
 
 #define MAX_EXAMPLES 64
@@ -30,6 +31,7 @@
 static torale_mock *torale;
 static bloomy_mock *bloomy;
 static inference_mock *inference;
+static petstore_mock *petstore;
 static char *expected; /* examples/expected.txt */
 
 static char *slurp(const char *path)
@@ -117,6 +119,7 @@ static void test_example(void **state)
   const char *name = *state;
   const char *url = strncmp(name, "bloomy_", 7) == 0      ? bloomy_mock_url(bloomy)
                     : strncmp(name, "inference_", 10) == 0 ? inference_mock_url(inference)
+                    : strncmp(name, "petstore_", 9) == 0   ? petstore_mock_url(petstore)
                                                            : torale_mock_url(torale);
   int limit = getenv("APIC_UNDER_VALGRIND") != NULL ? 120000 : 20000;
   static char out[OUT_SIZE];
@@ -148,12 +151,14 @@ static int start(void **state)
   setenv("TORALE_API_KEY", "example-key", 1);
   setenv("BLOOMY_API_KEY", "example-key", 1);
   setenv("INFERENCE_API_KEY", "example-key", 1);
+  setenv("PETSTORE_API_KEY", "example-key", 1);
+  setenv("PETSTORE_OAUTH", "example-oauth-token", 1);
   setenv("APIC_MOCK_TOKEN", "example-admin-token", 1); /* what example.c sends to the admin endpoints */
   torale_mock_options o = torale_mock_options_default();
   o.admin_token = "example-admin-token";
   expected = slurp(EXPECTED_FILE);
   if (expected == NULL || torale_mock_start(&o, &torale, NULL) != 0 || bloomy_mock_start(&o, &bloomy, NULL) != 0 ||
-      inference_mock_start(&o, &inference, NULL) != 0)
+      inference_mock_start(&o, &inference, NULL) != 0 || petstore_mock_start(&o, &petstore, NULL) != 0)
     return -1;
   return 0;
 }
@@ -164,6 +169,7 @@ static int stop(void **state)
   torale_mock_stop(torale);
   bloomy_mock_stop(bloomy);
   inference_mock_stop(inference);
+  petstore_mock_stop(petstore);
   return 0;
 }
 
