@@ -14,6 +14,7 @@
 #include "diff_c.h"
 #include "names.h"
 #include "strbuf.h"
+#include "unions.h"
 
 /* Where a model or enum is used: sent by clients, received by them, or both. */
 enum { USE_REQ = 1, USE_RESP = 2 };
@@ -26,6 +27,8 @@ typedef struct ctx {
   name_table use[2];    /* model and enum names -> USE_* */
   c_names cn[2];        /* both under the old API's prefix */
   loc api_at[2];
+  auth_scheme schemes[2][MAX_SCHEMES]; /* the API's auth schemes */
+  int nschemes[2], def_scheme[2];      /* how many, the default's index (-1: none) */
 } ctx;
 
 /* snprintf, for text that may be cut (names inside names: the compiler cannot tell it is not). */
@@ -202,8 +205,15 @@ static int widens(resolved_kind from, resolved_kind to)
          ((from == R_DATETIME || from == R_DATE || from == R_ENUM || from == R_UUID) && to == R_STRING);
 }
 
-/* How the values new type b accepts compare with old type a's. Models and enums are the
- * same when their names are (their own changes are reported on them). */
+/* The kind of JSON value a type is sent as, for widening: an integer enum's values are ints. */
+static resolved_kind wire_kind(const type *t)
+{
+  return t->rk == R_ENUM && enum_is_integer(t->target) ? R_INT : t->rk;
+}
+
+/* How the values new type b accepts compare with old type a's. Models, enums and unions are
+ * the same when their names are (their own changes are reported on them). An integer enum is
+ * narrower than int (and float), a string enum than string. */
 static relation relate(const type *a, const type *b)
 {
   if (a->rk == b->rk) {
@@ -213,9 +223,10 @@ static relation relate(const type *a, const type *b)
       return strcmp(a->target->name, b->target->name) == 0 ? SAME : OTHER;
     return a->name != NULL && b->name != NULL && strcmp(a->name, b->name) != 0 ? OTHER : SAME;
   }
-  if (b->rk == R_ANY || widens(a->rk, b->rk))
+  resolved_kind ka = wire_kind(a), kb = wire_kind(b);
+  if (b->rk == R_ANY || widens(ka, kb) || (ka == kb && a->rk == R_ENUM))
     return WIDER;
-  if (a->rk == R_ANY || widens(b->rk, a->rk))
+  if (a->rk == R_ANY || widens(kb, ka) || (ka == kb && b->rk == R_ENUM))
     return NARROWER;
   return OTHER;
 }
@@ -278,6 +289,10 @@ static int same_value(const value *a, const value *b)
 
 /* ---- fields and parameters --------------------------------------------------------------- */
 
+/* What pairs a field left over after pairing by name, and is compared on the wire: its wire
+ * name (field_wire), or a variant's tag (union_tag). */
+typedef const char *(*wire_fn)(const field *f);
+
 /* Where a list of fields or parameters lives. */
 typedef struct place {
   const char *subject; /* "model Task", "operation tasks.list query" */
@@ -287,7 +302,13 @@ typedef struct place {
   int param;           /* parameters: no nullable */
   loc old_at, new_at;  /* the enclosing declarations */
   int by_place;        /* path parameters: paired by place; their names are not on the wire */
+  wire_fn wire;        /* NULL: field_wire */
 } place;
+
+static const char *wire_of(const place *p, const field *f)
+{
+  return p->wire != NULL ? p->wire(f) : field_wire(f);
+}
 
 /* Must the sender send it? (A required field with a default may be left out.) */
 static int needed(const field *f)
@@ -344,14 +365,15 @@ static void compare_constraints(ctx *c, const place *p, const field *f, const fi
 /* "model Task field name": what a finding on a field is about. */
 static const char *field_subject(const place *p, const field *f, char *out, size_t size)
 {
-  return join(out, size, p->subject, p->param ? " parameter " : " field ", f->name, (char *)NULL);
+  const char *what = p->param ? " parameter " : p->wire == union_tag ? " variant " : " field ";
+  return join(out, size, p->subject, what, f->name, (char *)NULL);
 }
 
 /* Whether anything the rules look at differs (most fields do not change: a quick look first). */
 static int field_changed(const place *p, const field *f, const field *g)
 {
   static const char *const bounds[] = {"min", "max", "min_len", "max_len", "pattern"};
-  if ((!p->by_place && (strcmp(f->name, g->name) != 0 || strcmp(field_wire(f), field_wire(g)) != 0)) ||
+  if ((!p->by_place && (strcmp(f->name, g->name) != 0 || strcmp(wire_of(p, f), wire_of(p, g)) != 0)) ||
       relate(f->type, g->type) != SAME ||
       f->optional != g->optional || f->nullable != g->nullable || !same_value(f->def, g->def))
     return 1;
@@ -371,10 +393,11 @@ static void compare_field(ctx *c, const place *p, const field *f, const field *g
   const char *name = g->name;
   if (renamed)
     add(c, "c-name-changed", SEV_NONE, f->at, g->at, CLAIM_ORIGIN, f, g, subject,
-        "%s '%s.%s' renamed to '%s' (the JSON name '%s' is kept)", p->noun, p->label, f->name, g->name, field_wire(g));
-  else if (!p->by_place && strcmp(field_wire(f), field_wire(g)) != 0)
+        "%s '%s.%s' renamed to '%s' (the %s '%s' is kept)", p->noun, p->label, f->name, g->name,
+        p->wire != NULL ? "tag" : "JSON name", wire_of(p, g));
+  else if (!p->by_place && strcmp(wire_of(p, f), wire_of(p, g)) != 0)
     add(c, "wire-name-changed", SEV_BREAKING, f->at, g->at, 0, NULL, NULL, subject,
-        "%s '%s.%s' is sent as '%s', no longer as '%s'", p->noun, p->label, name, field_wire(g), field_wire(f));
+        "%s '%s.%s' is sent as '%s', no longer as '%s'", p->noun, p->label, name, wire_of(p, g), wire_of(p, f));
   relation rel = relate(f->type, g->type);
   if (rel != SAME) {
     type_text(f->type, a, sizeof a);
@@ -487,7 +510,8 @@ static size_t count_fields(const field *f)
 }
 
 /* Pairs for both lists of fields, in arrays (o, n) the caller frees with the pairing. */
-static int pair_fields(pairing *p, const field *olds, const field *news, const field ***o, const field ***n)
+static int pair_fields(pairing *p, const field *olds, const field *news, wire_fn wire, const field ***o,
+                       const field ***n)
 {
   size_t no = count_fields(olds), nn = count_fields(news);
   *o = malloc((no + 1) * sizeof **o);
@@ -501,13 +525,13 @@ static int pair_fields(pairing *p, const field *olds, const field *news, const f
   for (const field *f = olds; f != NULL; f = f->next, i++) {
     (*o)[i] = f;
     names[i] = f->name;
-    names[no + i] = field_wire(f);
+    names[no + i] = wire(f);
   }
   i = 0;
   for (const field *f = news; f != NULL; f = f->next, i++) {
     (*n)[i] = f;
     names[2 * no + i] = f->name;
-    names[2 * no + nn + i] = field_wire(f);
+    names[2 * no + nn + i] = wire(f);
   }
   pair_up(p, names, names + no, names + 2 * no, names + 2 * no + nn);
   free(names);
@@ -531,7 +555,7 @@ static void compare_fields(ctx *c, const place *p, const field *olds, const fiel
   }
   pairing pr = {0};
   const field **o = NULL, **n = NULL;
-  if (pair_fields(&pr, olds, news, &o, &n) != 0) {
+  if (pair_fields(&pr, olds, news, p->wire != NULL ? p->wire : field_wire, &o, &n) != 0) {
     c->r->failed = 1;
   } else {
     int last = -1, moved = 0;
@@ -569,7 +593,7 @@ static const decl *find_decl(const ctx *c, int side, const char *name, decl_kind
 
 static const char *kind_word(decl_kind k)
 {
-  return k == D_ENUM ? "enum" : k == D_ERROR ? "error" : "model";
+  return k == D_ENUM ? "enum" : k == D_ERROR ? "error" : k == D_UNION ? "union" : "model";
 }
 
 /* The C items of one element on each side, judged for the findings from first on. */
@@ -594,6 +618,12 @@ static void model_items(const c_names *c, const void *d, const void *extra, c_li
   c_model_items(c, d, out);
 }
 
+static void union_items(const c_names *c, const void *d, const void *extra, c_list *out)
+{
+  (void)extra;
+  c_union_items(c, d, out);
+}
+
 static void enum_items(const c_names *c, const void *d, const void *extra, c_list *out)
 {
   (void)extra;
@@ -603,6 +633,13 @@ static void enum_items(const c_names *c, const void *d, const void *extra, c_lis
 static void op_items(const c_names *c, const void *op, const void *resource, c_list *out)
 {
   c_op_items(c, resource, op, out);
+}
+
+static void api_items(const c_names *c, const void *unused, const void *extra, c_list *out)
+{
+  (void)unused;
+  (void)extra;
+  c_api_items(c, out);
 }
 
 static void error_kind_items(const c_names *c, const void *unused, const void *extra, c_list *out)
@@ -617,13 +654,93 @@ static void compare_model(ctx *c, const decl *a, const decl *b)
   size_t first = c->r->n;
   char subject[600];
   join(subject, sizeof subject, kind_word(a->kind), " ", a->name, (char *)NULL);
-  place p = {subject, a->name, "field", use_of(c, a->name) | (a->kind == D_ERROR ? USE_RESP : 0), 0, a->at, b->at, 0};
+  place p = {subject, a->name, "field", use_of(c, a->name) | (a->kind == D_ERROR ? USE_RESP : 0), 0, a->at, b->at, 0, NULL};
   compare_fields(c, &p, a->fields, b->fields, a, b);
   if (a->kind == D_ERROR && strcmp(a->status, b->status) != 0)
     add(c, "error-status-changed", SEV_BREAKING, a->status_at, b->status_at, 0, NULL, NULL, subject,
         "error '%s' is now answered with %s, no longer %s", a->name, b->status, a->status);
   if (c->r->n > first)
     judge(c, first, model_items, a, NULL, b, NULL, a->at, b->at);
+}
+
+/* ---- unions ------------------------------------------------------------------------------- */
+
+static const char *discriminator_text(const decl *u, char *out, size_t size)
+{
+  const char *d = anno_string(u->annos, "discriminator");
+  if (d == NULL)
+    text(out, size, "none (the JSON type)");
+  else
+    text(out, size, "\"%s\"", d);
+  return out;
+}
+
+/* A variant only one spec has. Readers that meet a variant added: with a discriminator, its
+ * tag is kept as unknown (as an enum's value is); without one, no variant takes the value
+ * and decoding fails. Senders of a variant removed are refused. */
+static void variant_added_or_removed(ctx *c, const place *p, const decl *u, const field *v, int added)
+{
+  char subject[1200];
+  field_subject(p, v, subject, sizeof subject);
+  if (added) {
+    sev s = !(p->use & USE_RESP) ? SEV_INFO : anno_string(u->annos, "discriminator") != NULL ? SEV_WARNING : SEV_BREAKING;
+    add(c, "variant-added", s, p->old_at, v->at, CLAIM_ORIGIN, v, NULL, subject, "variant '%s' added to union '%s' (%s)",
+        v->name, p->label, use_text(p->use));
+  } else {
+    add(c, "variant-removed", (p->use & USE_REQ) ? SEV_BREAKING : SEV_INFO, v->at, p->new_at, CLAIM_ORIGIN, v, NULL,
+        subject, "variant '%s' of union '%s' removed (%s)", v->name, p->label, use_text(p->use));
+  }
+}
+
+/* Variants pair by name, else by tag (renamed in C only). Each is a member of the union's
+ * struct and a constant of its kind enum, numbered in order from 1, as an enum's values are. */
+static void compare_variants(ctx *c, const place *p, const decl *a, const decl *b)
+{
+  pairing pr = {0};
+  const field **o = NULL, **n = NULL;
+  if (pair_fields(&pr, a->fields, b->fields, union_tag, &o, &n) != 0) {
+    c->r->failed = 1;
+  } else {
+    int renumbered = 0;
+    for (size_t i = 0; i < pr.no; i++) {
+      if (pr.pair[i] < 0)
+        variant_added_or_removed(c, p, a, o[i], 0);
+      else
+        compare_field(c, p, o[i], n[pr.pair[i]], pr.renamed[i]);
+      renumbered |= pr.pair[i] >= 0 && (size_t)pr.pair[i] != i;
+    }
+    for (size_t j = 0; j < pr.nn; j++)
+      if (pr.back[j] < 0)
+        variant_added_or_removed(c, p, b, n[j], 1);
+    if (renumbered) {
+      char subject[1200];
+      text(subject, sizeof subject, "%s variants", p->subject);
+      add(c, "variants-renumbered", SEV_NONE, a->at, b->at, CLAIM_VALUES | CLAIM_LAYOUT, a, b, subject,
+          "the variants of union '%s' moved: their kind constants are renumbered, their members moved", a->name);
+    }
+  }
+  free(o);
+  free(n);
+  pairing_free(&pr);
+}
+
+static void compare_union(ctx *c, const decl *a, const decl *b)
+{
+  size_t first = c->r->n;
+  char subject[600], x[600], y[600];
+  join(subject, sizeof subject, "union ", a->name, (char *)NULL);
+  place p = {subject, a->name, "variant", use_of(c, a->name), 0, a->at, b->at, 0, union_tag};
+  discriminator_text(a, x, sizeof x);
+  discriminator_text(b, y, sizeof y);
+  if (strcmp(x, y) != 0) {
+    char subj[700];
+    join(subj, sizeof subj, subject, " discriminator", (char *)NULL);
+    add(c, "discriminator-changed", p.use != 0 ? SEV_BREAKING : SEV_INFO, a->at, b->at, CLAIM_ORIGIN, a, b, subj,
+        "union '%s' tells its variants apart by %s, no longer by %s (%s)", a->name, y, x, use_text(p.use));
+  }
+  compare_variants(c, &p, a, b);
+  if (c->r->n > first)
+    judge(c, first, union_items, a, NULL, b, NULL, a->at, b->at);
 }
 
 static size_t count_values(const enum_value *v)
@@ -656,9 +773,16 @@ static int value_arrays(const decl *e, const enum_value ***out, const char ***na
 static void compare_values(ctx *c, const decl *a, const decl *b, const enum_value **va, const char **na,
                            const char **wa, const enum_value **vb, const char **nb, const char **wb, pairing *pr)
 {
-  int use = use_of(c, a->name), renumbered = 0;
+  int use = use_of(c, a->name), renumbered = 0, ints = enum_is_integer(a), same_kind = ints == enum_is_integer(b);
   char subject[600], moved[512] = "";
+  const char *q = ints ? "" : "\""; /* an integer is written bare */
   pair_up(pr, na, wa, nb, wb);
+  if (!same_kind) { /* "1" is not 1: every value is sent as another kind of JSON value */
+    text(subject, sizeof subject, "enum %s", a->name);
+    add(c, "type-changed", use != 0 ? SEV_BREAKING : SEV_INFO, a->at, b->at, 0, NULL, NULL, subject,
+        "enum '%s' is sent as %s, no longer as %s (%s)", a->name, ints ? "strings" : "integers",
+        ints ? "integers" : "strings", use_text(use));
+  }
   for (size_t i = 0; i < pr->no; i++) {
     const enum_value *v = va[i];
     text(subject, sizeof subject, "enum %s value %s", a->name, v->name);
@@ -672,9 +796,9 @@ static void compare_values(ctx *c, const decl *a, const decl *b, const enum_valu
     if (pr->renamed[i])
       add(c, "enum-value-renamed", SEV_NONE, v->at, w->at, CLAIM_ORIGIN, v, w, subject,
           "value '%s' of enum '%s' renamed to '%s' (the wire text \"%s\" is kept)", v->name, a->name, w->name, wb[j]);
-    else if (strcmp(wa[i], wb[j]) != 0)
+    else if (same_kind && strcmp(wa[i], wb[j]) != 0)
       add(c, "wire-name-changed", SEV_BREAKING, v->at, w->at, 0, NULL, NULL, subject,
-          "value '%s' of enum '%s' is sent as \"%s\", no longer \"%s\"", v->name, a->name, wb[j], wa[i]);
+          "value '%s' of enum '%s' is sent as %s%s%s, no longer %s%s%s", v->name, a->name, q, wb[j], q, q, wa[i], q);
     if (i != j && renumbered++ < 3)
       text(moved + strlen(moved), sizeof moved - strlen(moved), "%s%s %zu -> %zu", renumbered > 1 ? ", " : "",
                w->name, i + 1, j + 1);
@@ -715,7 +839,18 @@ static void compare_enum(ctx *c, const decl *a, const decl *b)
     judge(c, first, enum_items, a, NULL, b, NULL, a->at, b->at);
 }
 
-/* Enums, models and errors: paired by name; the removed and the added. */
+static const char *removed_rule(decl_kind kind)
+{
+  return kind == D_ERROR ? "error-removed" : kind == D_ENUM ? "enum-removed" : kind == D_UNION ? "union-removed"
+                                                                                                : "model-removed";
+}
+
+static items_fn items_of(decl_kind kind)
+{
+  return kind == D_ENUM ? enum_items : kind == D_UNION ? union_items : model_items;
+}
+
+/* Enums, models, unions and errors: paired by name; the removed and the added. */
 static void compare_decls(ctx *c, decl_kind kind)
 {
   char subject[600];
@@ -726,16 +861,17 @@ static void compare_decls(ctx *c, decl_kind kind)
     if (b != NULL) {
       if (kind == D_ENUM)
         compare_enum(c, a, b);
+      else if (kind == D_UNION)
+        compare_union(c, a, b);
       else
         compare_model(c, a, b);
       continue;
     }
     size_t first = c->r->n;
     text(subject, sizeof subject, "%s %s", kind_word(kind), a->name);
-    add(c, kind == D_ERROR ? "error-removed" : kind == D_ENUM ? "enum-removed" : "model-removed", SEV_INFO, a->at,
-        c->api_at[1], CLAIM_ALL | CLAIM_ORIGIN, a, kind == D_ERROR ? &c_error_kinds : NULL, subject, "%s '%s' removed",
-        kind_word(kind), a->name);
-    judge(c, first, kind == D_ENUM ? enum_items : model_items, a, NULL, NULL, NULL, a->at, c->api_at[1]);
+    add(c, removed_rule(kind), SEV_INFO, a->at, c->api_at[1], CLAIM_ALL | CLAIM_ORIGIN, a,
+        kind == D_ERROR ? &c_error_kinds : NULL, subject, "%s '%s' removed", kind_word(kind), a->name);
+    judge(c, first, items_of(kind), a, NULL, NULL, NULL, a->at, c->api_at[1]);
   }
   for (const decl *b = c->s[1]->decls; b != NULL; b = b->next) {
     if (b->kind != kind || find_decl(c, 0, b->name, kind) != NULL)
@@ -746,9 +882,9 @@ static void compare_decls(ctx *c, decl_kind kind)
       add(c, "error-added", SEV_WARNING, c->api_at[0], b->at, CLAIM_ALL | CLAIM_ORIGIN, b, &c_error_kinds, subject,
           "error '%s' added (status %s): clients built before it see another kind", b->name, b->status);
     else
-      add(c, kind == D_ENUM ? "enum-added" : "model-added", SEV_INFO, c->api_at[0], b->at, CLAIM_ALL, b, NULL, subject,
-          "%s '%s' added", kind_word(kind), b->name);
-    judge(c, first, kind == D_ENUM ? enum_items : model_items, NULL, NULL, b, NULL, c->api_at[0], b->at);
+      add(c, kind == D_ENUM ? "enum-added" : kind == D_UNION ? "union-added" : "model-added", SEV_INFO, c->api_at[0],
+          b->at, CLAIM_ALL, b, NULL, subject, "%s '%s' added", kind_word(kind), b->name);
+    judge(c, first, items_of(kind), NULL, NULL, b, NULL, c->api_at[0], b->at);
   }
 }
 
@@ -817,21 +953,85 @@ static size_t path_params(const decl *r, const operation *op, const field **out,
   return n;
 }
 
-/* Body and result. No body before and one now breaks clients that send none; a result gone
- * breaks clients that read one. */
-static void compare_payloads(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+/* What a body is sent as: none, JSON (a model or models), raw (string, bytes), a form or
+ * multipart. */
+static const char *body_kind(const operation *op)
+{
+  if (op->body_form)
+    return op->body_form == BODY_MULTIPART ? "multipart" : "form";
+  if (op->body == NULL)
+    return "none";
+  return op->body->rk == R_STRING || op->body->rk == R_BYTES ? "raw" : "JSON";
+}
+
+/* A form's or multipart body's fields, compared as parameters are (their struct is %o_body). */
+static void compare_form(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+{
+  char what[800];
+  place p = {join(what, sizeof what, subject, " body", (char *)NULL), label,
+             a->body_form == BODY_MULTIPART ? "multipart field" : "form field", USE_REQ, 1, a->body_at, b->body_at, 0,
+             NULL};
+  compare_fields(c, &p, a->body_params, b->body_params, NULL, NULL);
+}
+
+/* The body: its kind (a new body breaks clients that send none), its type, its fields, its
+ * Content-Type (the server reads the body by it). */
+static void compare_body(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
 {
   char x[512], y[512], subj[1200];
+  const char *ka = body_kind(a), *kb = body_kind(b);
   text(subj, sizeof subj, "%s body", subject);
-  if ((a->body == NULL) != (b->body == NULL))
-    add(c, "type-changed", a->body == NULL ? SEV_BREAKING : SEV_WARNING, a->at, b->at, CLAIM_ALL, a, b, subj,
-        "operation '%s' %s a body", label, a->body == NULL ? "now takes" : "no longer takes");
+  if (strcmp(ka, kb) != 0 && (strcmp(ka, "none") == 0 || strcmp(kb, "none") == 0))
+    add(c, "type-changed", a->body == NULL && !a->body_form ? SEV_BREAKING : SEV_WARNING, a->at, b->at, CLAIM_ALL, a, b,
+        subj, "operation '%s' %s a body", label, strcmp(ka, "none") == 0 ? "now takes" : "no longer takes");
+  else if (strcmp(ka, kb) != 0)
+    add(c, "type-changed", SEV_BREAKING, a->body_at, b->body_at, CLAIM_ALL, a, b, subj,
+        "body of operation '%s' is sent as %s, no longer as %s", label, kb, ka);
+  else if (a->body_form)
+    compare_form(c, label, subject, a, b);
   else if (a->body != NULL && relate(a->body, b->body) != SAME) {
     type_text(a->body, x, sizeof x);
     type_text(b->body, y, sizeof y);
     add(c, "type-changed", relation_sev(relate(a->body, b->body), USE_REQ), a->at, b->at, CLAIM_ALL, a, b, subj,
         "body of operation '%s' changed from %s to %s", label, x, y);
   }
+  const char *ca = body_content_type(a), *cb = body_content_type(b);
+  if (strcmp(ka, kb) == 0 && ca != NULL && cb != NULL && strcmp(ca, cb) != 0) {
+    text(subj, sizeof subj, "%s content type", subject);
+    add(c, "content-type-changed", SEV_BREAKING, a->content_type != NULL ? a->content_type_at : a->body_at,
+        b->content_type != NULL ? b->content_type_at : b->body_at, 0, NULL, NULL, subj,
+        "body of operation '%s' is sent as %s, no longer as %s", label, cb, ca);
+  }
+}
+
+/* The response headers a result carries: read as a response's fields are. Headers coming or
+ * going turn the result into a struct of the body and the headers (%o_result) or back: every
+ * function of the operation changes with them. */
+static void compare_resp_headers(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+{
+  char what[800];
+  size_t first = c->r->n;
+  place p = {join(what, sizeof what, subject, " result", (char *)NULL), label, "response header", USE_RESP, 1, a->at,
+             b->at, 0, NULL};
+  compare_fields(c, &p, a->resp_headers, b->resp_headers, NULL, NULL);
+  for (size_t i = first; a->has_resp_headers != b->has_resp_headers && i < c->r->n; i++) {
+    finding *f = &c->r->f[i];
+    f->claims |= CLAIM_ALL;
+    size_t k = 0;
+    while (k < FINDING_NODES - 2 && f->nodes[k] != NULL)
+      k++;
+    f->nodes[k] = a;
+    f->nodes[k + 1] = b;
+  }
+}
+
+/* Body and result. No body before and one now breaks clients that send none; a result gone
+ * breaks clients that read one. */
+static void compare_payloads(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+{
+  char x[512], y[512], subj[1200];
+  compare_body(c, label, subject, a, b);
+  compare_resp_headers(c, label, subject, a, b);
   text(subj, sizeof subj, "%s result", subject);
   const type *ra = a->ret, *rb = b->ret;
   if (is_kind(ra, R_PAGE) != is_kind(rb, R_PAGE) ||
@@ -878,7 +1078,7 @@ static void compare_params(ctx *c, const char *label, const char *subject, const
 {
   static type string_type = {.kind = TYPE_NAMED, .rk = R_STRING};
   char what[800];
-  place p = {join(what, sizeof what, subject, " path", (char *)NULL), label, "path parameter", USE_REQ, 1, a->at, b->at, 1};
+  place p = {join(what, sizeof what, subject, " path", (char *)NULL), label, "path parameter", USE_REQ, 1, a->at, b->at, 1, NULL};
   if (a->path_params != NULL || b->path_params != NULL) {
     size_t first = c->r->n;
     const field *xa[64], *xb[64];
@@ -909,6 +1109,90 @@ static void compare_params(ctx *c, const char *label, const char *subject, const
 }
 
 /* Two operations paired; wire_a and wire_b are their "METHOD /path/{}" keys. */
+/* An annotation as written, "none" when absent: @lro(status: "state", ...). */
+static void anno_text(const annotation *a, char *out, size_t size)
+{
+  if (a == NULL) {
+    text(out, size, "none");
+    return;
+  }
+  size_t n = (size_t)snprintf(out, size, "@%s%s", a->name, a->has_parens ? "(" : "");
+  for (const arg *g = a->args; g != NULL && n < size; g = g->next) {
+    char v[512];
+    value_text(&g->val, v, sizeof v);
+    n += (size_t)snprintf(out + n, size - n, "%s%s%s%s", g->key ? g->key : "", g->key ? ": " : "", v, g->next ? ", " : "");
+  }
+  if (a->has_parens && n < size)
+    snprintf(out + n, size - n, ")");
+}
+
+static void lro_items(const c_names *c, const void *model, const void *extra, c_list *out)
+{
+  (void)extra;
+  c_lro_items(c, model, out);
+}
+
+static const decl *result_model(const operation *op)
+{
+  return op->ret != NULL && op->ret->rk == R_MODEL ? op->ret->target : NULL;
+}
+
+/* @lro and @accumulate: how the SDK waits for, or joins, what the operation answers. Nothing
+ * on the wire changes; the operation's functions do, and with @lro its result model's
+ * X_from_error. */
+static void compare_helpers(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+{
+  static const char *const names[] = {"lro", "accumulate"};
+  for (int i = 0; i < 2; i++) {
+    char x[800], y[800], subj[800];
+    anno_text(find_anno(a->annos, names[i]), x, sizeof x);
+    anno_text(find_anno(b->annos, names[i]), y, sizeof y);
+    if (strcmp(x, y) == 0)
+      continue;
+    size_t first = c->r->n;
+    text(subj, sizeof subj, "%s @%s", subject, names[i]);
+    finding *f = add(c, i == 0 ? "lro-changed" : "accumulate-changed", SEV_NONE, a->at, b->at, CLAIM_ALL, a, b, subj,
+                     "@%s of operation '%s' changed: %s -> %s", names[i], label, x, y);
+    const decl *ma = result_model(a), *mb = result_model(b);
+    if (f != NULL && i == 0 && (ma != NULL || mb != NULL)) {
+      f->nodes[2] = ma != NULL ? ma : mb;
+      f->nodes[3] = mb;
+      judge(c, first, lro_items, ma, NULL, mb, NULL, a->at, b->at);
+    }
+  }
+}
+
+/* "bearer", "basic", "header(X-Key)", "query(key)", or "none" for index -1. */
+static const char *scheme_text(const ctx *c, int side, int i, char *out, size_t size)
+{
+  static const char *const kinds[] = {"bearer", "basic", "header", "query"};
+  if (i < 0)
+    text(out, size, "none");
+  else if (c->schemes[side][i].param != NULL)
+    text(out, size, "%s(%s)", kinds[c->schemes[side][i].kind], c->schemes[side][i].param);
+  else
+    text(out, size, "%s", kinds[c->schemes[side][i].kind]);
+  return out;
+}
+
+/* An operation's own @auth: when it changed, the credential the operation sends may have
+ * (a change of the default or of a scheme is reported on the api block). */
+static void compare_op_auth(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
+{
+  char x[800], y[800], subj[800];
+  anno_text(find_anno(a->annos, "auth"), x, sizeof x);
+  anno_text(find_anno(b->annos, "auth"), y, sizeof y);
+  if (strcmp(x, y) == 0)
+    return;
+  scheme_text(c, 0, op_scheme(a, c->schemes[0], c->nschemes[0], c->def_scheme[0]), x, sizeof x);
+  scheme_text(c, 1, op_scheme(b, c->schemes[1], c->nschemes[1], c->def_scheme[1]), y, sizeof y);
+  if (strcmp(x, y) == 0)
+    return;
+  text(subj, sizeof subj, "%s auth", subject);
+  add(c, "auth-changed", strcmp(y, "none") == 0 ? SEV_INFO : SEV_BREAKING, a->at, b->at, 0, NULL, NULL, subj,
+      "operation '%s' sends %s, no longer %s%s", label, y, x, strcmp(x, "none") == 0 ? ": a credential is now required" : "");
+}
+
 static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *rb, const operation *b, const char *wire_a,
                        const char *wire_b)
 {
@@ -931,13 +1215,12 @@ static void compare_op(ctx *c, const decl *ra, const operation *a, const decl *r
     add(c, "idempotency-changed", ia ? SEV_WARNING : SEV_INFO, a->at, b->at, 0, NULL, NULL, subject,
         "operation '%s' is %s @idempotent: clients %s retry it", label, ia ? "no longer" : "now",
         ia ? "built before may still" : "now");
+  compare_op_auth(c, label, subject, a, b);
   compare_params(c, label, subject, ra, a, rb, b);
   compare_payloads(c, label, subject, a, b);
+  compare_helpers(c, label, subject, a, b);
   const decl *ia_item = page_item(a), *ib_item = page_item(b);
   int item_changed = (ia_item == NULL) != (ib_item == NULL) || (ia_item != NULL && strcmp(ia_item->name, ib_item->name) != 0);
-  /* @lro and @accumulate change the functions, not the wire */
-  item_changed |= (find_anno(a->annos, "lro") == NULL) != (find_anno(b->annos, "lro") == NULL) ||
-                  (anno_string(a->annos, "accumulate") == NULL) != (anno_string(b->annos, "accumulate") == NULL);
   if (c->r->n > first || item_changed)
     judge(c, first, op_items, a, ra, b, rb, a->at, b->at);
 }
@@ -1080,15 +1363,77 @@ static const api_item *api_item_named(const spec *s, const char *key)
   return NULL;
 }
 
-/* "none", "bearer" or "header(X-Key)". */
-static void auth_text(const api_item *it, char *out, size_t size)
+static int scheme_named(const ctx *c, int side, const char *name)
 {
-  if (it == NULL)
-    text(out, size, "none");
-  else if (it->call != NULL)
-    text(out, size, "%s(%s)", it->call, it->val.text);
-  else
-    text(out, size, "%s", it->val.text);
+  for (int i = 0; i < c->nschemes[side]; i++)
+    if (strcmp(c->schemes[side][i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+/* A finding about auth claims the client options' members of the schemes named (NULL: none). */
+static void claim_schemes(ctx *c, finding *f, const char *old_name, const char *new_name)
+{
+  const api_item *x = old_name != NULL ? c_scheme_item(c->s[0]->api, old_name) : NULL;
+  const api_item *y = new_name != NULL ? c_scheme_item(c->s[1]->api, new_name) : NULL;
+  if (f == NULL)
+    return;
+  f->claims = CLAIM_ORIGIN;
+  f->nodes[0] = x != NULL ? (const void *)x : y;
+  f->nodes[1] = x != NULL ? y : NULL;
+}
+
+static loc scheme_at(const ctx *c, int side, int i)
+{
+  return i >= 0 ? c->schemes[side][i].at : c->api_at[side];
+}
+
+/* The schemes, by name: added, removed, or sending another credential. The default's is
+ * reported as the default's change (compare_auth). */
+static void compare_schemes(ctx *c)
+{
+  char x[600], y[600], subject[600];
+  for (int i = 0; i < c->nschemes[0]; i++) {
+    const char *name = c->schemes[0][i].name;
+    int j = scheme_named(c, 1, name);
+    scheme_text(c, 0, i, x, sizeof x);
+    scheme_text(c, 1, j, y, sizeof y);
+    text(subject, sizeof subject, "api scheme %s", name);
+    if (j < 0)
+      claim_schemes(c, add(c, "auth-changed", SEV_INFO, scheme_at(c, 0, i), c->api_at[1], 0, NULL, NULL, subject,
+                           "auth scheme '%s' (%s) removed", name, x), name, NULL);
+    else if (strcmp(x, y) != 0 && !(i == c->def_scheme[0] && j == c->def_scheme[1]))
+      add(c, "auth-changed", SEV_BREAKING, scheme_at(c, 0, i), scheme_at(c, 1, j), 0, NULL, NULL, subject,
+          "auth scheme '%s' changed from %s to %s", name, x, y);
+  }
+  for (int j = 0; j < c->nschemes[1]; j++) {
+    const char *name = c->schemes[1][j].name;
+    if (scheme_named(c, 0, name) >= 0)
+      continue;
+    text(subject, sizeof subject, "api scheme %s", name);
+    claim_schemes(c, add(c, "auth-changed", SEV_INFO, c->api_at[0], scheme_at(c, 1, j), 0, NULL, NULL, subject,
+                         "auth scheme '%s' (%s) added", name, scheme_text(c, 1, j, y, sizeof y)), NULL, name);
+  }
+}
+
+/* The default scheme (what operations without @auth send), then the schemes. */
+static void compare_auth(ctx *c)
+{
+  size_t first = c->r->n;
+  const spec *a = c->s[0], *b = c->s[1];
+  const api_item *x = api_item_named(a, "auth"), *y = api_item_named(b, "auth");
+  int da = c->def_scheme[0], db = c->def_scheme[1];
+  char was[600], now[600];
+  scheme_text(c, 0, da, was, sizeof was);
+  scheme_text(c, 1, db, now, sizeof now);
+  if (strcmp(was, now) != 0)
+    claim_schemes(c,
+                  add(c, "auth-changed", strcmp(now, "none") == 0 ? SEV_INFO : SEV_BREAKING, x ? x->at : a->api->at,
+                      y ? y->at : b->api->at, 0, NULL, NULL, "api auth", "auth changed from %s to %s%s", was, now,
+                      strcmp(was, "none") == 0 ? ": now required" : ""),
+                  da >= 0 ? c->schemes[0][da].name : NULL, db >= 0 ? c->schemes[1][db].name : NULL);
+  compare_schemes(c);
+  judge(c, first, api_items, "", NULL, "", NULL, a->api->at, b->api->at);
 }
 
 static void compare_api(ctx *c)
@@ -1100,16 +1445,8 @@ static void compare_api(ctx *c)
     if (f != NULL)
       f->sev[L_API] = f->sev[L_ABI] = SEV_BREAKING;
   }
-  const api_item *x = api_item_named(a, "auth"), *y = api_item_named(b, "auth");
-  char was[600], now[600];
-  auth_text(x, was, sizeof was);
-  auth_text(y, now, sizeof now);
-  if (strcmp(was, now) != 0)
-    add(c, "auth-changed", strcmp(now, "none") == 0 ? SEV_INFO : SEV_BREAKING, x ? x->at : a->api->at,
-        y ? y->at : b->api->at, 0, NULL, NULL, "api auth", "auth changed from %s to %s%s", was, now,
-        strcmp(was, "none") == 0 ? ": now required" : "");
-  x = api_item_named(a, "base_url");
-  y = api_item_named(b, "base_url");
+  compare_auth(c);
+  const api_item *x = api_item_named(a, "base_url"), *y = api_item_named(b, "base_url");
   if (strcmp(x ? x->val.text : "", y ? y->val.text : "") != 0)
     add(c, "base-url-changed", SEV_WARNING, x ? x->at : a->api->at, y ? y->at : b->api->at, 0, NULL, NULL,
         "api base_url", "base URL changed from \"%s\" to \"%s\"", x ? x->val.text : "", y ? y->val.text : "");
@@ -1127,12 +1464,14 @@ static int index_decls(ctx *c, int side)
       name_table_init_size(&c->use[side], types) != 0)
     return -1;
   for (const decl *d = c->s[side]->decls; d != NULL; d = d->next)
-    if ((d->kind == D_ENUM || d->kind == D_MODEL || d->kind == D_ERROR) && name_table_put(&c->decls[side], d->name, (void *)d) != 0)
+    if ((d->kind == D_ENUM || d->kind == D_MODEL || d->kind == D_ERROR || d->kind == D_UNION) &&
+        name_table_put(&c->decls[side], d->name, (void *)d) != 0)
       return -1;
     else if (d->kind == D_RESOURCE && name_table_put(&c->res[side], d->name, (void *)d) != 0)
       return -1;
   mark_uses(c, side);
   c->api_at[side] = c->s[side]->api->at;
+  c->nschemes[side] = api_schemes(c->s[side]->api, c->schemes[side], &c->def_scheme[side]);
   return 0;
 }
 
@@ -1151,6 +1490,7 @@ int diff_specs(const spec *old, const spec *new, diff_result *r)
     compare_api(&c);
     compare_decls(&c, D_ENUM);
     compare_decls(&c, D_MODEL);
+    compare_decls(&c, D_UNION);
     size_t errors = r->n;
     compare_decls(&c, D_ERROR);
     compare_error_kinds(&c, errors);

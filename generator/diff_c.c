@@ -60,6 +60,9 @@ static const decl_rule model_fns[] = {
     {0, M_ERROR, C_FUNCTION, "", "%m_equal", "int", "const %m *, const %m *"},
     {0, M_ERROR, C_FUNCTION, "", "%m_free", "void", "%m *"},
     {M_ERROR, 0, C_FUNCTION, "", "%a_error_as_%h", "const %m *", "const %a_error *"},
+};
+/* Per model an @lro operation returns (templates/c/partials/model_decl.mustache too). */
+static const decl_rule lro_fns[] = {
     {M_LRO, M_ERROR, C_FUNCTION, "", "%m_from_error", "const %m *", "const %a_error *"},
 };
 static const decl_rule collection_fns[] = {
@@ -359,7 +362,18 @@ void c_model_items(const c_names *c, const decl *m, c_list *l)
     field_items(c, l, f, 0, x.v['m'], m);
   unsigned have = (m->kind == D_ERROR ? M_ERROR : 0) | (name_table_get(&c->lro_results, m->name) ? M_LRO : 0);
   add_rules(l, model_fns, sizeof model_fns / sizeof model_fns[0], have, &x, m, m);
+  add_rules(l, lro_fns, sizeof lro_fns / sizeof lro_fns[0], have, &x, m, m);
   add_rules(l, collection_fns, sizeof collection_fns / sizeof collection_fns[0], collections(c, m->name), &x, m, m);
+}
+
+void c_lro_items(const c_names *c, const decl *m, c_list *l)
+{
+  char name[600], upper[160];
+  vars x;
+  base_vars(c, &x, upper, sizeof upper);
+  x.v['m'] = expand(l, c_name(c, m->name, 0, name, sizeof name), &x);
+  unsigned have = (m->kind == D_ERROR ? M_ERROR : 0) | (name_table_get(&c->lro_results, m->name) ? M_LRO : 0);
+  add_rules(l, lro_fns, sizeof lro_fns / sizeof lro_fns[0], have, &x, m, m);
 }
 
 /* A union (templates/c/partials/union_decl.mustache): its kind's constants, then its struct:
@@ -539,7 +553,17 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
   add_rules(l, op_fns, sizeof op_fns / sizeof op_fns[0], have, &x, op, op);
 }
 
-void c_surface(const c_names *c, c_list *l)
+const api_item *c_scheme_item(const decl *api, const char *name)
+{
+  auth_scheme s;
+  for (const api_item *it = api->items; it != NULL; it = it->next)
+    if ((strcmp(it->key, "auth") == 0 || strcmp(it->key, "scheme") == 0) && auth_scheme_of(it, &s) == 0 &&
+        strcmp(s.name, name) == 0)
+      return it;
+  return NULL;
+}
+
+void c_api_items(const c_names *c, c_list *l)
 {
   char upper[160];
   vars x;
@@ -550,8 +574,14 @@ void c_surface(const c_names *c, c_list *l)
   auth_scheme schemes[MAX_SCHEMES];
   int def, n = api_schemes(c->s->api, schemes, &def);
   for (int i = 0; i < n; i++)
-    add_item(l, C_MEMBER, options, expand(l, schemes[i].name, &x), "const char *", "", c->s->api, c->s->api);
+    add_item(l, C_MEMBER, options, expand(l, schemes[i].name, &x), "const char *", "",
+             c_scheme_item(c->s->api, schemes[i].name), c->s->api);
   add_rules(l, api_fns, sizeof api_fns / sizeof api_fns[0], 0, &x, c->s->api, c->s->api);
+}
+
+void c_surface(const c_names *c, c_list *l)
+{
+  c_api_items(c, l);
   for (const decl *d = c->s->decls; d != NULL; d = d->next) {
     if (d->kind == D_ENUM)
       c_enum_items(c, d, l);

@@ -55,6 +55,13 @@ void c_enum_items(const c_names *c, const decl *e, c_list *out);
 void c_union_items(const c_names *c, const decl *u, c_list *out);
 void c_op_items(const c_names *c, const decl *resource, const operation *op, c_list *out);
 void c_error_kind_items(const c_names *c, c_list *out); /* the <api>_error_kind enum */
+/* What a model declares because an @lro operation returns it (also among c_model_items). */
+void c_lro_items(const c_names *c, const decl *model, c_list *out);
+/* The client's options and the functions every SDK of the API has; a scheme's member derives
+ * from the api item that declares it, the rest from the api block. */
+void c_api_items(const c_names *c, c_list *out);
+/* The api item that declares the auth scheme called name (`auth = KIND` declares api_key). */
+const api_item *c_scheme_item(const decl *api, const char *name);
 /* Every item of the spec's SDK. */
 void c_surface(const c_names *c, c_list *out);
 

@@ -9,7 +9,9 @@
  *  - abidiff finds functions or variables removed or changed between the two libraries if
  *    and only if the C ABI verdict is breaking.
  * The builds run as shell steps, two at a time (the machine's two cores); fixtures with the
- * same old spec share its build. */
+ * same old spec share its build. A pair whose two programs are the same text declares the
+ * same C in both SDKs (the program checks NEW's headers against the tables, layouts and
+ * values included), so its new library is not built: abidiff has nothing to compare. */
 #define _XOPEN_SOURCE 700 /* mkdtemp, scandir */
 #include <dirent.h>
 #include <setjmp.h>
@@ -40,6 +42,7 @@ typedef struct fixture {
   int api_breaks, abi_breaks;
   const char *base;
   char *old_text;
+  int same_c; /* the two programs are the same text */
 } fixture;
 
 static int sh(const char *fmt, ...)
@@ -53,14 +56,17 @@ static int sh(const char *fmt, ...)
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* A file's text (a spec, a program: well under 256 KiB, or the test fails). */
 static char *slurp(const char *path)
 {
   FILE *f = fopen(path, "rb");
   if (f == NULL)
     return NULL;
-  char *buf = calloc(1, 1 << 16);
+  char *buf = calloc(1, 1 << 18);
   assert_non_null(buf);
-  buf[fread(buf, 1, (1 << 16) - 1, f)] = '\0';
+  size_t n = fread(buf, 1, (1 << 18) - 1, f);
+  assert_true(n < (1 << 18) - 1);
+  buf[n] = '\0';
   fclose(f);
   return buf;
 }
@@ -102,6 +108,14 @@ static void prepare(fixture *x)
     assert_int_equal(consumer_write(&s[i], f), 0);
     assert_int_equal(fclose(f), 0);
   }
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s/old.c", tmp, x->rule);
+  char *a = slurp(path);
+  snprintf(path, sizeof path, "%s/%s/new.c", tmp, x->rule);
+  char *b = slurp(path);
+  x->same_c = a != NULL && b != NULL && strcmp(a, b) == 0;
+  free(a);
+  free(b);
   diff_result r;
   assert_int_equal(diff_specs(&s[0], &s[1], &r), 0);
   for (size_t i = 0; i < r.n; i++) {
@@ -139,11 +153,14 @@ static void write_steps(const fixture *x, const char *repo)
   assert_non_null(f = fopen(path, "w"));
   fprintf(f, "cd '%s/%s' || exit 1\n", tmp, x->rule);
   fprintf(f, flags, repo);
-  fprintf(f, "cc $CF -g -O0 -fPIC -shared -Inew/include -o new.so new/src/*.c 2> new.so.log || exit 1\n"
-             "cc $CF -DCHECK_LAYOUT -Inew/include -fsyntax-only new.c 2> new.log; echo $? > new.status\n"
-             "cc $CF -Inew/include -fsyntax-only old.c 2> cross.log; echo $? > cross.status\n"
-             "abidiff ../%s/old.so new.so > abidiff.txt; echo $? > abidiff.status\n",
-          x->base);
+  fprintf(f, "cc $CF -DCHECK_LAYOUT -Inew/include -fsyntax-only new.c 2> new.log; echo $? > new.status\n"
+             "cc $CF -Inew/include -fsyntax-only old.c 2> cross.log; echo $? > cross.status\n");
+  if (x->same_c)
+    fprintf(f, ": > abidiff.txt; echo 0 > abidiff.status\n");
+  else
+    fprintf(f, "cc $CF -g -O0 -fPIC -shared -Inew/include -o new.so new/src/*.c 2> new.so.log || exit 1\n"
+               "abidiff ../%s/old.so new.so > abidiff.txt; echo $? > abidiff.status\n",
+            x->base);
   assert_int_equal(fclose(f), 0);
 }
 
