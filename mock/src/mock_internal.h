@@ -102,6 +102,12 @@ const cJSON *apic_mock__union(const cJSON *spec, const char *name);
 const cJSON *apic_mock__variant(const cJSON *spec, const cJSON *u, const cJSON *v);
 const cJSON *apic_mock__field(const cJSON *model, const char *wire);
 int apic_mock__path_match(const char *pattern, const char *path, cJSON *params);
+/* n bytes of a path segment percent-decoded into out (NUL-terminated, cut to size); escapes of
+ * the bytes in keep stay as they are (upper-cased), as do malformed ones. */
+void apic_mock__unescape(const char *s, size_t n, const char *keep, char *out, size_t size);
+/* A request target's path (up to '?' or '#') in the form the mock works on: every escape
+ * decoded but %2F, %25 and %00, so segments split on '/' as the client sent them. malloc'd. */
+char *apic_mock__canonical_path(const char *target);
 const mock_route *apic_mock__route(const apic_mock *m, const char *method, const char *path, cJSON *params,
                                    int *path_known);
 cJSON *apic_mock__error_payload(const cJSON *spec, int status, const char *detail);

@@ -398,7 +398,9 @@ static void synthesize(apic_mock *m, const cJSON *op, const char *method, const 
     snprintf(pattern, sizeof pattern, "%.*s", (int)(last - fp), fp);
     const char *key = apic_mock__key_field(m, pattern);
     cJSON *asked_for = cJSON_CreateObject();
-    cJSON_AddStringToObject(asked_for, key, strrchr(path, '/') + 1);
+    char id[512];
+    apic_mock__unescape(strrchr(path, '/') + 1, strlen(strrchr(path, '/') + 1), "", id, sizeof id);
+    cJSON_AddStringToObject(asked_for, key, id);
     apic_mock__set_params(m->spec, model, v, asked_for);
     cJSON_Delete(asked_for);
   }

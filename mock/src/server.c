@@ -26,6 +26,7 @@ typedef struct conn { /* one request */
   mock_sock *sock;
   char *body;
   size_t len, cap;
+  char *target;    /* the target's path as sent, escapes decoded but %2F, %25, %00 (canonical) */
   int begun, answering, counted, too_big, nul;
   const mock_route *rt; /* the operation routed to (NULL: none) */
   int known;       /* some operation has the path */
@@ -56,7 +57,7 @@ static void log_line(apic_mock *m, const char *method, const char *path, int sta
 
 /* Requests answered before routing: a body over max_body, an encoded NUL in the target, a path
  * outside the base path. */
-static enum MHD_Result refuse(apic_mock *m, struct MHD_Connection *c, const char *method, const char *url, conn *cn)
+static enum MHD_Result refuse(apic_mock *m, struct MHD_Connection *c, const char *method, conn *cn)
 {
   mock_reply r;
   char detail[400];
@@ -70,7 +71,7 @@ static enum MHD_Result refuse(apic_mock *m, struct MHD_Connection *c, const char
     snprintf(detail, sizeof detail, "no such path: this server serves under %.300s/", m->base);
     apic_mock__reply_error(m, &r, 404, detail);
   }
-  log_line(m, method, url, r.status);
+  log_line(m, method, cn->target, r.status);
   return apic_mock__send(m, c, cn->sock, &r, NULL);
 }
 
@@ -95,10 +96,12 @@ static void count(apic_mock *m, conn *cn)
 }
 
 /* The request is in: routed, logged and given its fault, then (after the wait the latency and the
- * fault ask for, during which the connection is suspended) answered. */
-static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
+ * fault ask for, during which the connection is suspended) answered. Routed on the path as sent
+ * (libmicrohttpd's url has %2F decoded: /pets/a%2Fb would be /pets/a/b), each segment decoded
+ * after the split (apic_mock__path_match). */
+static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char *method, conn *cn)
 {
-  const char *path = relative(m, url);
+  const char *path = relative(m, cn->target);
   if (!cn->answering) {
     cn->answering = 1;
     cn->sock = apic_mock__sock(c);
@@ -106,7 +109,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
     if (path != NULL && !apic_mock__is_admin(path))
       count(m, cn);
     if (cn->too_big || cn->nul || path == NULL)
-      return refuse(m, c, method, url, cn);
+      return refuse(m, c, method, cn);
     if (apic_mock__is_admin(path))
       return admin(m, c, method, path, cn);
     cn->params = cJSON_CreateObject();
@@ -152,12 +155,12 @@ static int append_body(apic_mock *m, conn *cn, const char *data, size_t n)
 }
 
 /* The headers are in: refuse at once what needs no body. */
-static enum MHD_Result begin(apic_mock *m, struct MHD_Connection *c, const char *url, const char *method, conn *cn)
+static enum MHD_Result begin(apic_mock *m, struct MHD_Connection *c, const char *method, conn *cn)
 {
   cn->begun = 1;
   const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
   cn->too_big = cl != NULL && strtoull(cl, NULL, 10) > m->o.max_body;
-  return cn->too_big || cn->nul ? answer(m, c, url, method, cn) : MHD_YES;
+  return cn->too_big || cn->nul ? answer(m, c, method, cn) : MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -165,17 +168,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
   apic_mock *m = cls;
   conn *cn = *con_cls;
-  (void)version;
+  (void)version, (void)url;
   if (cn == NULL)
     return MHD_NO; /* out of memory in on_uri */
   if (!cn->begun)
-    return begin(m, c, url, method, cn);
+    return begin(m, c, method, cn);
   if (*upload_size > 0) {
     int rc = append_body(m, cn, upload, *upload_size);
     *upload_size = 0;
     return rc == 0 ? MHD_YES : MHD_NO;
   }
-  return answer(m, c, url, method, cn);
+  return answer(m, c, method, cn);
 }
 
 /* Called with the request target as sent, before libmicrohttpd decodes it (a decoded %00 would
@@ -185,6 +188,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
   conn *cn = calloc(1, sizeof *cn);
   (void)cls, (void)c;
+  if (cn != NULL && (cn->target = apic_mock__canonical_path(uri)) == NULL) {
+    free(cn);
+    return NULL;
+  }
   if (cn != NULL)
     cn->nul = strstr(uri, "%00") != NULL;
   return cn;
@@ -202,6 +209,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   apic_mock__sock_busy(&m->clock, cn->sock, 0);
   cJSON_Delete(cn->params), cJSON_Delete(cn->fault);
   free(cn->body);
+  free(cn->target);
   free(cn);
   *con_cls = NULL;
 }

@@ -1,5 +1,6 @@
 /* libapic-mock: looking things up in the resolved spec JSON and routing requests to it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mock_internal.h"
@@ -44,8 +45,48 @@ const cJSON *apic_mock__field(const cJSON *model, const char *wire)
   return NULL;
 }
 
-/* Segment by segment: "{name}" matches one non-empty segment (bound into params when given),
- * anything else must be equal. */
+static int hex(char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+void apic_mock__unescape(const char *s, size_t n, const char *keep, char *out, size_t size)
+{
+  static const char digits[] = "0123456789ABCDEF";
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 1 < size; i++) {
+    int hi = s[i] == '%' && i + 2 < n ? hex(s[i + 1]) : -1;
+    int lo = hi >= 0 ? hex(s[i + 2]) : -1;
+    if (lo < 0) { /* not an escape: as it is */
+      out[o++] = s[i];
+      continue;
+    }
+    char c = (char)(hi * 16 + lo);
+    i += 2;
+    if (c != '\0' && strchr(keep, c) == NULL) {
+      out[o++] = c;
+      continue;
+    }
+    if (o + 3 >= size) /* %00 always stays an escape: a NUL would end the text */
+      break;
+    out[o++] = '%';
+    out[o++] = digits[hi];
+    out[o++] = digits[lo];
+  }
+  out[o] = '\0';
+}
+
+char *apic_mock__canonical_path(const char *target)
+{
+  size_t n = strcspn(target, "?#");
+  char *out = malloc(n + 1);
+  if (out != NULL)
+    apic_mock__unescape(target, n, "/%", out, n + 1);
+  return out;
+}
+
+/* Segment by segment (of a canonical path): "{name}" matches one non-empty segment (bound,
+ * decoded, into params when given), anything else must be equal. */
 int apic_mock__path_match(const char *pattern, const char *path, cJSON *params)
 {
   const char *p = pattern, *s = path;
@@ -60,7 +101,7 @@ int apic_mock__path_match(const char *pattern, const char *path, cJSON *params)
       if (params != NULL) {
         char key[128], val[512];
         snprintf(key, sizeof key, "%.*s", (int)(plen - 2 < 127 ? plen - 2 : 127), p + 1);
-        snprintf(val, sizeof val, "%.*s", (int)(slen < 511 ? slen : 511), s);
+        apic_mock__unescape(s, slen, "", val, sizeof val);
         cJSON_AddStringToObject(params, key, val);
       }
     } else if (plen != slen || strncmp(p, s, plen) != 0)

@@ -71,7 +71,7 @@ int apic_mock__missing_item(apic_mock *m, const char *pattern, const char *path,
     if (pattern[pi + 1] == '{') {
       snprintf(pat, sizeof pat, "%.*s", (int)pi, pattern);
       snprintf(con, sizeof con, "%.*s", (int)si, path);
-      snprintf(id, sizeof id, "%.*s", (int)(slen - 1 < 255 ? slen - 1 : 255), path + si + 1);
+      apic_mock__unescape(path + si + 1, slen - 1, "", id, sizeof id);
       if (collection_known(m, pat, con) && find_item(m->store, con, find_coll(m, pat)->key, id, &index) == NULL) {
         snprintf(detail, dsz, "no item %.150s in %.150s", id, con);
         return 1;
@@ -246,8 +246,10 @@ void apic_mock__answer_item(mock_reply *r, const cJSON *op, int status, const cJ
 static void wanted_key(const cJSON *body, const char *key, const char *path, int item_path, char *buf, size_t size)
 {
   const cJSON *k = get(body, key);
-  if (item_path)
-    snprintf(buf, size, "%s", strrchr(path, '/') + 1);
+  if (item_path) {
+    const char *last = strrchr(path, '/') + 1;
+    apic_mock__unescape(last, strlen(last), "", buf, size);
+  }
   else if (cJSON_IsNumber(k))
     snprintf(buf, size, "%.17g", k->valuedouble);
   else
