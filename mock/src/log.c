@@ -1,7 +1,7 @@
 /* libapic-mock: the request log (GET /__mock/requests). Credentials and @sensitive values are
  * redacted as they are logged (unless log_secrets): the credential headers (Authorization,
  * Proxy-Authorization, Cookie, the admin token, the spec's API-key header and any header named
- * like an API key), the operation's @sensitive header and query parameters, and @sensitive
+ * like an API key), the operation's @sensitive header, query and path parameters, and @sensitive
  * fields anywhere in a JSON body. */
 #include <ctype.h>
 #include <stdio.h>
@@ -148,6 +148,27 @@ static void redact_body(const cJSON *spec, const cJSON *type, cJSON *j, int dept
   }
 }
 
+/* path as logged (op's path, relative to the base path): each segment a @sensitive path
+ * parameter of op fills reads [redacted], unless log_secrets. */
+void apic_mock__logged_path(const apic_mock *m, const cJSON *op, const char *path, char *out, size_t size)
+{
+  const char *p = cJSON_GetStringValue(get(op, "full_path")), *s = path;
+  size_t o = 0;
+  snprintf(out, size, "%s", path);
+  if (m->o.log_secrets || p == NULL)
+    return;
+  while (*s != '\0') {
+    size_t slen = strcspn(s + 1, "/") + 1, plen = *p != '\0' ? strcspn(p + 1, "/") + 1 : 0;
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", plen > 3 ? (int)(plen - 3) : 0, p + 2);
+    int secret = plen > 3 && p[1] == '{' && p[plen - 1] == '}' && sensitive_param(get(op, "path_params"), name, 0);
+    int n = secret ? snprintf(out + o, size - o, "/%s", REDACTED) : snprintf(out + o, size - o, "%.*s", (int)slen, s);
+    if (n < 0 || (size_t)n >= size - o)
+      return; /* cut there */
+    o += (size_t)n, s += slen, p += plen;
+  }
+}
+
 /* The body as logged: its JSON, else its text, else null (and null past MOCK_LOG_BODY, so the
  * log stays bounded in bytes too). */
 static cJSON *logged_body(const char *body, size_t len)
@@ -172,8 +193,10 @@ void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *
     redact_members(query, secret_query, m, op);
     redact_body(m->spec, get(op, "body"), b, 0);
   }
+  char shown[1024];
+  apic_mock__logged_path(m, op, path, shown, sizeof shown);
   cJSON_AddStringToObject(e, "method", method);
-  cJSON_AddStringToObject(e, "path", path);
+  cJSON_AddStringToObject(e, "path", shown);
   cJSON_AddItemToObject(e, "query", query);
   cJSON_AddItemToObject(e, "headers", headers);
   cJSON_AddItemToObject(e, "body", b);

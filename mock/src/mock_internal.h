@@ -135,6 +135,7 @@ int apic_mock__is_admin(const char *path);
 void apic_mock__admin(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path, const char *body,
                       int *status, cJSON **out);
 cJSON *apic_mock__take_fault(apic_mock *m, const char *method, const char *path);
+void apic_mock__logged_path(const apic_mock *m, const cJSON *op, const char *path, char *out, size_t size);
 void apic_mock__log_request(apic_mock *m, struct MHD_Connection *c, const char *method, const char *path,
                             const cJSON *op, const char *body, size_t body_len);
 int apic_mock__load_data(apic_mock *m, char **err);

@@ -43,12 +43,15 @@ static const char *relative(const apic_mock *m, const char *url)
   return url[n] != '\0' ? url + n : "/";
 }
 
-static void log_line(apic_mock *m, const char *method, const char *path, int status)
+/* One --log line; op: the operation routed to (its @sensitive path parameters redacted), or NULL. */
+static void log_line(apic_mock *m, const cJSON *op, const char *method, const char *path, int status)
 {
   if (!m->o.log)
     return;
-  char now[40];
+  char now[40], shown[1024];
   apic_mock__now(now, sizeof now);
+  apic_mock__logged_path(m, op, path, shown, sizeof shown);
+  path = shown;
   pthread_mutex_lock(&m->lock); /* one line at a time */
   fprintf(m->o.log_out != NULL ? m->o.log_out : stderr, "%s %s %.300s %d\n", now, method, path, status);
   fflush(m->o.log_out != NULL ? m->o.log_out : stderr);
@@ -71,7 +74,7 @@ static enum MHD_Result refuse(apic_mock *m, struct MHD_Connection *c, const char
     snprintf(detail, sizeof detail, "no such path: this server serves under %.300s/", m->base);
     apic_mock__reply_error(m, &r, 404, detail);
   }
-  log_line(m, method, cn->target, r.status);
+  log_line(m, NULL, method, cn->target, r.status);
   return apic_mock__send(m, c, cn->sock, &r, NULL);
 }
 
@@ -121,7 +124,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
       return MHD_YES; /* libmicrohttpd calls again once the clock resumes the connection */
   }
   if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cn->fault, "drop"))) {
-    log_line(m, method, path, 0);
+    log_line(m, cn->rt != NULL ? cn->rt->op : NULL, method, path, 0);
     return MHD_NO; /* libmicrohttpd closes the connection without an answer */
   }
   mock_reply r;
@@ -131,7 +134,7 @@ static enum MHD_Result answer(apic_mock *m, struct MHD_Connection *c, const char
   else
     apic_mock__serve(m, c, cn->rt, cn->known, method, path, cn->params, cn->body != NULL ? cn->body : "", cn->len,
                      cn->fault, &r);
-  log_line(m, method, path, r.status);
+  log_line(m, cn->rt != NULL ? cn->rt->op : NULL, method, path, r.status);
   return apic_mock__send(m, c, cn->sock, &r, cn->fault);
 }
 

@@ -130,6 +130,36 @@ static void encoded_slash_stays_in_its_segment(void **state)
   apic_mock_stop(m);
 }
 
+/* A @sensitive path parameter reads [redacted] in the request log and in --log lines, as
+ * @sensitive query and header parameters do; log_secrets keeps it. */
+static void sensitive_path_parameter_redacted(void **state)
+{
+  (void)state;
+  char *lines = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&lines, &size);
+  assert_non_null(out);
+  apic_mock_options o = apic_mock_options_default();
+  o.log = 1;
+  o.log_out = out;
+  apic_mock *m = mt_start("params", &o);
+  expect_id(m, "/boxes/k1/vault/s3cret", "s3cret"); /* the answer has it, the log not */
+  expect_logged_path(m, "/boxes/k1/vault/[redacted]");
+  expect_id(m, "/boxes/k1/vault/s3cret%2Fx", "s3cret/x");
+  expect_logged_path(m, "/boxes/k1/vault/[redacted]");
+  apic_mock_stop(m);
+  fclose(out);
+  assert_null(strstr(lines, "s3cret"));
+  assert_non_null(strstr(lines, "GET /boxes/k1/vault/[redacted] 200"));
+  free(lines);
+  o = apic_mock_options_default();
+  o.log_secrets = 1;
+  m = mt_start("params", &o);
+  expect_id(m, "/boxes/k1/vault/s3cret", "s3cret"); /* the answer has it, the log not */
+  expect_logged_path(m, "/boxes/k1/vault/s3cret");
+  apic_mock_stop(m);
+}
+
 int main(void)
 {
   curl_global_init(CURL_GLOBAL_ALL);
@@ -138,6 +168,7 @@ int main(void)
     cmocka_unit_test(headers),
     cmocka_unit_test(bloomy),
     cmocka_unit_test(encoded_slash_stays_in_its_segment),
+    cmocka_unit_test(sensitive_path_parameter_redacted),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();
