@@ -1,20 +1,13 @@
 /* apic diff OLD NEW | apic diff --git REV NEW: what changed, at the wire, the C API and the C
  * ABI (diff.c, diff_c.c), reported as diff_report.c says. */
-#include <errno.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "diff.h"
+#include "diff_git.h"
 #include "diff_report.h"
-#include "strbuf.h"
-
-extern char **environ;
 
 const char cmd_diff_usage[] =
     "usage: apic diff OLD NEW [--format text|json|markdown|github] [--abi]\n"
@@ -27,8 +20,8 @@ const char cmd_diff_usage[] =
     "Each finding has a severity per layer (breaking, warning, info), a rule id, a\n"
     "fingerprint that stays while lines move, and FILE:LINE:COL in both specs. The rules\n"
     "and their severities: docs/diff.md.\n\n"
-    "  --git REV          take OLD from git revision REV, at NEW's path (the revision's\n"
-    "                     *.api files, so imports come from REV too)\n"
+    "  --git REV          take OLD from git revision REV, at NEW's path, with the files\n"
+    "                     it imports as of REV too\n"
     "  --format FORMAT    text (the default), json, markdown (for a pull request comment),\n"
     "                     or github (workflow annotations)\n"
     "  --abi              count C ABI breaks in the exit status too\n"
@@ -39,117 +32,6 @@ const char cmd_diff_usage[] =
     "Exit status: 0 nothing at the --fail-on level on the wire or in the C API (or the C\n"
     "ABI, with --abi); 1 something is, or the version is not bumped enough; 2 usage, I/O\n"
     "or errors in a spec.\n";
-
-/* Runs argv (no shell) in dir; its standard output into *out (caller frees) when out is not
- * NULL. Returns its exit status, or -1 when it could not run. */
-static int run(char *const argv[], char **out)
-{
-  int fds[2] = {-1, -1};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (out != NULL && (pipe(fds) != 0 || posix_spawn_file_actions_adddup2(&fa, fds[1], 1) != 0 ||
-                      posix_spawn_file_actions_addclose(&fa, fds[0]) != 0))
-    return posix_spawn_file_actions_destroy(&fa), -1;
-  pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (out != NULL) {
-    close(fds[1]);
-    strbuf b = {0};
-    char chunk[4096];
-    ssize_t n;
-    while (rc == 0 && (n = read(fds[0], chunk, sizeof chunk)) > 0)
-      sb_append(&b, chunk, (size_t)n);
-    close(fds[0]);
-    sb_append(&b, "", 0);
-    *out = sb_take(&b, NULL);
-  }
-  int status;
-  if (rc != 0 || waitpid(pid, &status, 0) != pid)
-    return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* The output of a git command's first line, or NULL (reported). */
-static char *git_line(const char *dir, const char *what)
-{
-  char *argv[] = {(char *)"git", (char *)"-C", (char *)dir, (char *)"rev-parse", (char *)what, NULL};
-  char *out = NULL;
-  if (run(argv, &out) != 0) {
-    free(out);
-    usage_error("diff --git: '%s' is not in a git work tree (git rev-parse %s failed)", dir, what);
-    return NULL;
-  }
-  out[strcspn(out, "\n")] = '\0';
-  return out;
-}
-
-/* Names the extracted files as git does, REV:path, in diagnostics and in the report. */
-static void name_as_revision(spec *s, const char *tmp, const char *rev)
-{
-  size_t n = strlen(tmp);
-  for (int i = 0; i < s->diag.nfiles; i++) {
-    char *name = s->diag.files[i].name;
-    if (strncmp(name, tmp, n) != 0 || name[n] != '/')
-      continue;
-    strbuf b = {0};
-    sb_printf(&b, "%s:%s", rev, name + n + 1);
-    char *renamed = sb_take(&b, NULL);
-    if (renamed != NULL) {
-      free(name);
-      s->diag.files[i].name = renamed;
-    }
-  }
-}
-
-/* Loads OLD from git: REV's *.api files (and the spec itself, whatever its name) extracted
- * into a temporary directory, the spec at NEW's path read from there. Returns what
- * apic_frontend_open does; s is left as it was when nothing could be read. */
-static int open_from_git(spec *s, const char *rev, const char *new_path)
-{
-  char *slash = strrchr(new_path, '/');
-  char *dir = slash != NULL ? strndup(new_path, (size_t)(slash - new_path) + 1) : strdup(".");
-  const char *base = slash != NULL ? slash + 1 : new_path;
-  char *top = dir != NULL ? git_line(dir, "--show-toplevel") : NULL, *prefix = top ? git_line(dir, "--show-prefix") : NULL;
-  char tmp[] = "/tmp/apic-diff-XXXXXX";
-  int status = EXIT_USAGE, made = 0;
-  strbuf tar = {0}, literal = {0}, path = {0};
-  if (prefix != NULL && (made = mkdtemp(tmp) != NULL) != 0) {
-    sb_printf(&tar, "%s/old.tar", tmp);
-    sb_printf(&literal, ":(literal)%s%s", prefix, base);
-    sb_printf(&path, "%s/%s%s", tmp, prefix, base);
-    char *archive[] = {(char *)"git", (char *)"-C", top, (char *)"archive", (char *)"--format=tar", (char *)"-o",
-                       tar.data, (char *)rev, (char *)"--", (char *)":(glob)**/*.api", literal.data, NULL};
-    char *untar[] = {(char *)"tar", (char *)"-xf", tar.data, (char *)"-C", tmp, NULL};
-    if (tar.failed || literal.failed || path.failed)
-      usage_error("diff: out of memory");
-    else if (run(archive, NULL) != 0 || run(untar, NULL) != 0)
-      usage_error("diff --git: cannot read '%s%s' at revision '%s' (git archive failed)", prefix, base, rev);
-    else {
-      /* Read quietly: diagnostics would name the temporary directory. */
-      status = apic_frontend_open(s, path.data, NULL);
-      name_as_revision(s, tmp, rev);
-      if (status == EXIT_SPEC)
-        usage_error("diff --git: %s:%s%s does not check (%d errors: see apic check at that revision)", rev, prefix,
-                    base, s->diag.errors);
-      else if (status != EXIT_OK)
-        usage_error("diff --git: revision '%s' has no readable %s%s (or an import it names)", rev, prefix, base);
-    }
-  } else if (prefix != NULL) {
-    usage_error("diff --git: cannot make a temporary directory: %s", strerror(errno));
-  }
-  if (made) {
-    char *rm[] = {(char *)"rm", (char *)"-rf", tmp, NULL};
-    run(rm, NULL);
-  }
-  sb_free(&tar);
-  sb_free(&literal);
-  sb_free(&path);
-  free(dir);
-  free(top);
-  free(prefix);
-  return status;
-}
 
 static int parse_format(const char *s, diff_format *out)
 {
@@ -195,7 +77,7 @@ static int compare(const char *old_path, const char *git_rev, const char *new_pa
   if (threaded)
     pthread_join(thread, NULL);
   else if (git_rev != NULL)
-    old.status = open_from_git(&old.s, git_rev, new_path);
+    old.status = diff_open_git(&old.s, git_rev, new_path);
   else
     load_spec(&old);
   spec a = old.s;

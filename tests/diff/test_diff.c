@@ -281,19 +281,23 @@ static char *out_txt(void)
   return slurp(path);
 }
 
-/* --git REV: OLD is the spec at that revision, with its imports from the same revision; a
- * change inside an import is found, and the old locations say REV:path. */
+/* --git REV: OLD is the spec at that revision, with its imports from the same revision (an
+ * import of an import, through "..", named other than *.api); a change inside an import is
+ * found, and the old locations say REV:path. An import from outside the repository has no
+ * revision: that is an error. */
 static void test_git_revision(void **state)
 {
   (void)state;
   char cwd[1024];
   assert_non_null(getcwd(cwd, sizeof cwd));
-  assert_int_equal(sh("cd '%s' && mkdir -p repo/spec/common && cd repo && git init -q && "
+  assert_int_equal(sh("cd '%s' && mkdir -p repo/spec/common repo/shared && cd repo && git init -q && "
                       "printf 'import \"common/types.api\";\\n' > spec/shop.api && "
                       "cat '%s/" FIXTURES "/enum-value-added/old.api' >> spec/shop.api && "
-                      "printf 'model Extra { a: string; }\\n' > spec/common/types.api && git add -A && "
+                      "printf 'import \"../../shared/base.spec\";\\nmodel Extra { a: string; }\\n' > spec/common/types.api && "
+                      "printf 'model Base { c: string; }\\n' > shared/base.spec && git add -A && "
                       "git -c user.name=t -c user.email=t@t commit -q -m old && "
-                      "printf 'model Extra { b: string; }\\n' > spec/common/types.api && "
+                      "printf 'import \"../../shared/base.spec\";\\nmodel Extra { b: string; }\\n' > spec/common/types.api && "
+                      "printf 'model Base { c: int; }\\n' > shared/base.spec && "
                       "printf 'enum Size2 { x; }\\n' >> spec/shop.api",
                       tmp, cwd),
                    0);
@@ -302,7 +306,8 @@ static void test_git_revision(void **state)
   assert_non_null(strstr(out, "[field-removed]"));
   assert_null(strstr(out, "[model-removed]")); /* Extra stays, its field a goes */
   assert_non_null(strstr(out, "[enum-added]"));
-  assert_non_null(strstr(out, "HEAD:spec/common/types.api:1:15: note: in the old spec"));
+  assert_non_null(strstr(out, "HEAD:spec/common/types.api:2:15: note: in the old spec"));
+  assert_non_null(strstr(out, "HEAD:spec/common/../../shared/base.spec:1:14: note: in the old spec")); /* c: string -> int */
   assert_null(strstr(out, "/tmp/apic-diff-"));
   free(out);
   /* From the repository's root, and a revision that does not exist. */
@@ -312,6 +317,16 @@ static void test_git_revision(void **state)
   assert_non_null(strstr(out, "at revision 'nosuchrev'"));
   free(out);
   assert_int_equal(sh("cd /tmp && '%s/" APIC_BUILD "/apic' diff --git HEAD '%s/repo/spec/shop.api' >/dev/null", cwd, tmp), 1);
+  assert_int_equal(sh("cd '%s/repo' && printf 'model Outside { d: string; }\\n' > ../outside.api && "
+                      "printf 'import \"../../outside.api\";\\n' > spec/out.api && "
+                      "cat '%s/" FIXTURES "/enum-added/old.api' >> spec/out.api && git add spec/out.api && "
+                      "git -c user.name=t -c user.email=t@t commit -q -m out",
+                      tmp, cwd),
+                   0);
+  assert_int_equal(sh("cd '%s/repo' && '%s/" APIC_BUILD "/apic' diff --git HEAD spec/out.api", tmp, cwd), 2);
+  out = out_txt();
+  assert_non_null(strstr(out, "spec/out.api imports '../../outside.api', outside the repository"));
+  free(out);
 }
 
 static void test_usage_errors(void **state)
