@@ -3,7 +3,10 @@
  * and the clock resumes it when its time comes. The clock also closes every connection whose
  * request has not arrived whole read_timeout_ms after the connection opened or its previous
  * answer ended: a client trickling a header byte every few seconds (slowloris) or sending
- * nothing holds its connection no longer than that. */
+ * nothing holds its connection no longer than that. And one whose client ended its side while
+ * no request was being answered is shut down on the next pass but one (a second or two):
+ * libmicrohttpd's edge-triggered epoll loop may never read the end of stream that came with the
+ * last data, which would leave the connection open until the read deadline. */
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -12,6 +15,8 @@
 
 #define IDLE_TICK_MS 1000u /* the longest the thread sleeps */
 #define RESUME_BATCH 64    /* connections resumed per pass (the lock is dropped to resume them) */
+#define PROBE_MS 1000u     /* how often a connection not being answered is checked for its client's
+                              end of stream: one recv each, 10,000 a second for 10,000 of them */
 
 struct mock_sock {
   mock_sock *prev, *next;
@@ -20,7 +25,9 @@ struct mock_sock {
   uint64_t since_ms; /* when it began waiting for a request */
   uint64_t wake_ms;  /* suspended until then; 0 = not suspended */
   int busy;          /* a request is being answered: the read deadline does not apply */
-  int cut;           /* shut down for missing the deadline */
+  int cut;           /* shut down for missing the deadline, or for its client's end of stream */
+  int eof;           /* the previous probe saw the client's end of stream */
+  uint64_t probed_ms; /* when it was last probed (gone) */
 };
 
 uint64_t apic_mock__now_ms(void)
@@ -28,6 +35,27 @@ uint64_t apic_mock__now_ms(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Whether the client ended its side: nothing left unread and the end of stream (a peek reads
+ * none of it, and never blocks). */
+static int ended(int fd)
+{
+  char b;
+  return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* A connection's client ended its side, seen by two probes PROBE_MS apart while no request was
+ * being answered: a request that arrived whole just before its end of stream (a client may
+ * half-close once it has sent one) is being answered by the second. */
+static int gone(mock_sock *s, uint64_t now)
+{
+  if (now < s->probed_ms + PROBE_MS)
+    return 0;
+  s->probed_ms = now;
+  int was = s->eof;
+  s->eof = ended(s->fd);
+  return was && s->eof;
 }
 
 /* One pass over the connections, with the lock held: those due to wake go into due (their wake
@@ -45,7 +73,7 @@ static size_t pass(mock_clock *k, uint64_t now, struct MHD_Connection **due)
       k->next_ms = s->wake_ms;
     if (!s->busy && !s->cut && k->read_timeout_ms > 0) {
       uint64_t end = s->since_ms + k->read_timeout_ms;
-      if (end <= now) {
+      if (end <= now || gone(s, now)) {
         shutdown(s->fd, SHUT_RDWR); /* the lock keeps the descriptor from being closed meanwhile */
         s->cut = 1;
       } else if (end < k->next_ms)
@@ -161,6 +189,7 @@ void apic_mock__sock_busy(mock_clock *k, mock_sock *s, int busy)
     return;
   pthread_mutex_lock(&k->lock);
   s->busy = busy;
+  s->eof = 0, s->probed_ms = apic_mock__now_ms();
   if (!busy)
     s->since_ms = apic_mock__now_ms();
   pthread_mutex_unlock(&k->lock);

@@ -140,9 +140,9 @@ static void http_mutations(apic_mock *m)
 }
 
 /* Sends raw bytes on a new connection and reads until the server closes (or 100 ms pass: a
- * request the client cut short with its half-close may stay open until the server's read
- * deadline, as libmicrohttpd's epoll loop can miss an end of stream that came with the last
- * data); how many bytes came back. */
+ * request the client cut short with its half-close may stay open a second or two, until the
+ * mock's clock sees the end of stream that libmicrohttpd's epoll loop can miss: docs/mock.md);
+ * how many bytes came back. */
 static size_t raw(unsigned short port, const char *data, size_t len)
 {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
