@@ -980,7 +980,8 @@ static void compare_body(ctx *c, const char *label, const char *subject, const o
 {
   char x[512], y[512], subj[1200];
   const char *ka = body_kind(a), *kb = body_kind(b);
-  text(subj, sizeof subj, "%s body", subject);
+  if (strcmp(ka, kb) != 0 || (a->body != NULL && relate(a->body, b->body) != SAME))
+    text(subj, sizeof subj, "%s body", subject);
   if (strcmp(ka, kb) != 0 && (strcmp(ka, "none") == 0 || strcmp(kb, "none") == 0))
     add(c, "type-changed", a->body == NULL && !a->body_form ? SEV_BREAKING : SEV_WARNING, a->at, b->at, CLAIM_ALL, a, b,
         subj, "operation '%s' %s a body", label, strcmp(ka, "none") == 0 ? "now takes" : "no longer takes");
@@ -1011,6 +1012,8 @@ static void compare_resp_headers(ctx *c, const char *label, const char *subject,
 {
   char what[800];
   size_t first = c->r->n;
+  if (a->resp_headers == NULL && b->resp_headers == NULL)
+    return;
   place p = {join(what, sizeof what, subject, " result", (char *)NULL), label, "response header", USE_RESP, 1, a->at,
              b->at, 0, NULL};
   compare_fields(c, &p, a->resp_headers, b->resp_headers, NULL, NULL);
@@ -1109,6 +1112,19 @@ static void compare_params(ctx *c, const char *label, const char *subject, const
 }
 
 /* Two operations paired; wire_a and wire_b are their "METHOD /path/{}" keys. */
+/* Whether two annotations (or their absence) say the same. */
+static int same_anno(const annotation *a, const annotation *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  const arg *x = a->args, *y = b->args;
+  for (; x != NULL && y != NULL; x = x->next, y = y->next)
+    if ((x->key == NULL) != (y->key == NULL) || (x->key != NULL && strcmp(x->key, y->key) != 0) ||
+        !same_value(&x->val, &y->val))
+      return 0;
+  return x == y;
+}
+
 /* An annotation as written, "none" when absent: @lro(status: "state", ...). */
 static void anno_text(const annotation *a, char *out, size_t size)
 {
@@ -1145,10 +1161,11 @@ static void compare_helpers(ctx *c, const char *label, const char *subject, cons
   static const char *const names[] = {"lro", "accumulate"};
   for (int i = 0; i < 2; i++) {
     char x[800], y[800], subj[800];
-    anno_text(find_anno(a->annos, names[i]), x, sizeof x);
-    anno_text(find_anno(b->annos, names[i]), y, sizeof y);
-    if (strcmp(x, y) == 0)
+    const annotation *na = find_anno(a->annos, names[i]), *nb = find_anno(b->annos, names[i]);
+    if (same_anno(na, nb))
       continue;
+    anno_text(na, x, sizeof x);
+    anno_text(nb, y, sizeof y);
     size_t first = c->r->n;
     text(subj, sizeof subj, "%s @%s", subject, names[i]);
     finding *f = add(c, i == 0 ? "lro-changed" : "accumulate-changed", SEV_NONE, a->at, b->at, CLAIM_ALL, a, b, subj,
@@ -1180,9 +1197,7 @@ static const char *scheme_text(const ctx *c, int side, int i, char *out, size_t 
 static void compare_op_auth(ctx *c, const char *label, const char *subject, const operation *a, const operation *b)
 {
   char x[800], y[800], subj[800];
-  anno_text(find_anno(a->annos, "auth"), x, sizeof x);
-  anno_text(find_anno(b->annos, "auth"), y, sizeof y);
-  if (strcmp(x, y) == 0)
+  if (same_anno(find_anno(a->annos, "auth"), find_anno(b->annos, "auth")))
     return;
   scheme_text(c, 0, op_scheme(a, c->schemes[0], c->nschemes[0], c->def_scheme[0]), x, sizeof x);
   scheme_text(c, 1, op_scheme(b, c->schemes[1], c->nschemes[1], c->def_scheme[1]), y, sizeof y);
