@@ -19,7 +19,6 @@ static const char *const GAP_WHY[GAP_COUNT] = {
     [GAP_MULTIPART_BODY] = "apic import does not make multipart bodies yet",
     [GAP_BINARY] = "the language has no binary data yet",
     [GAP_SCALAR_BODY] = "apic import makes only bodies of models and arrays of models yet",
-    [GAP_INT_ENUM] = "apic import does not make integer enums yet",
     [GAP_BASIC_AUTH] = "the language has no basic auth yet",
     [GAP_QUERY_AUTH] = "the language has no API keys in the query yet",
     [GAP_QUERY_MAP] = "the language has no maps or objects in the query yet",

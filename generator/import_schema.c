@@ -211,6 +211,40 @@ static int string_enum(imp *im, struct fy_node *n)
   return strings > 0;
 }
 
+/* 1: v is a whole number of 64 bits, 0: null, -1: anything else. */
+static int integer_value(struct fy_node *v)
+{
+  scalar_kind k = node_kind(v);
+  if (k == SC_NULL)
+    return 0;
+  if (k != SC_INT)
+    return -1;
+  errno = 0;
+  (void)strtoll(node_str(v), NULL, 10);
+  return errno == 0 ? 1 : -1;
+}
+
+/* Whether an enum (or const) can be an integer enum declaration: `type: integer` or no type,
+ * every value (nulls aside: they make it nullable) a whole number of 64 bits, at least one. */
+static int integer_enum(imp *im, struct fy_node *n)
+{
+  struct fy_node *c = node_get(im, n, "const");
+  const char *t = node_str(node_get(im, n, "type"));
+  if (t != NULL && strcmp(t, "integer") != 0)
+    return 0;
+  if (c != NULL)
+    return integer_value(c) == 1;
+  int ints = 0;
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, node_get(im, n, "enum"), &it)) != NULL;) {
+    int r = integer_value(v);
+    if (r < 0)
+      return 0;
+    ints += r;
+  }
+  return ints > 0;
+}
+
 static named_kind classify(imp *im, named *nm)
 {
   struct fy_node *n = nm->node;
@@ -225,7 +259,7 @@ static named_kind classify(imp *im, named *nm)
             ? NK_MODEL
             : NK_ALIAS;
   else if (node_get(im, n, "enum") != NULL || node_get(im, n, "const") != NULL)
-    k = string_enum(im, n) ? NK_ENUM : NK_ALIAS;
+    k = string_enum(im, n) || integer_enum(im, n) ? NK_ENUM : NK_ALIAS;
   else if (has_properties(im, n, 0))
     k = NK_MODEL;
   nm->classifying = 0;
@@ -504,13 +538,16 @@ static void map_number(imp *im, struct fy_node *n, mapped *out)
 
 /* ---- enums ----------------------------------------------------------------------------------- */
 
-static void add_enum_value(imp *im, decl *d, name_table *scope, struct fy_node *v, int *nullable)
+/* Adds wire value v to enum d. An integer enum's value is named given (its x-enum-varnames
+ * entry), else v1, v2... (minus_1 for -1); a string's after its text. */
+static void add_enum_value(imp *im, decl *d, name_table *scope, struct fy_node *v, int is_int, const char *given,
+                           int *nullable)
 {
   if (node_kind(v) == SC_NULL) {
     *nullable = 1;
     return;
   }
-  const char *wire = node_str(v);
+  const char *wire = is_int ? imp_printf(im, "%lld", strtoll(node_str(v), NULL, 10)) : node_str(v);
   if (wire == NULL)
     return;
   enum_value **tail = &d->values;
@@ -522,9 +559,21 @@ static void add_enum_value(imp *im, decl *d, name_table *scope, struct fy_node *
     im->rep->failed = 1;
     return;
   }
-  ev->name = name_enum_value(im, scope, wire);
-  ev->wire = ev->name != NULL && strcmp(ev->name, wire) == 0 ? NULL : imp_strdup(im, wire);
+  const char *raw = given != NULL ? given : !is_int ? wire : wire[0] == '-' ? imp_printf(im, "minus_%s", wire + 1) : wire;
+  ev->name = name_enum_value(im, scope, raw);
+  ev->wire = !is_int && ev->name != NULL && strcmp(ev->name, wire) == 0 ? NULL : imp_strdup(im, wire);
+  ev->wire_is_int = is_int;
   *tail = ev;
+}
+
+/* The names an integer enum's values are given (x-enum-varnames and its variants), or NULL. */
+static struct fy_node *enum_names(imp *im, struct fy_node *n)
+{
+  static const char *const keys[] = {"x-enum-varnames", "x-enumNames", "x-enum-names"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (node_is_seq(node_get(im, n, keys[i])))
+      return node_get(im, n, keys[i]);
+  return NULL;
 }
 
 /* The values of n's enum (or its const) as values of d; a null among them sets *nullable. */
@@ -535,22 +584,23 @@ static void fill_enum(imp *im, decl *d, struct fy_node *n, int *nullable)
     im->rep->failed = 1;
     return;
   }
-  struct fy_node *c = node_get(im, n, "const");
+  int is_int = integer_enum(im, n);
+  struct fy_node *c = node_get(im, n, "const"), *names = is_int ? enum_names(im, n) : NULL;
   if (c != NULL) {
-    add_enum_value(im, d, &scope, c, nullable);
+    add_enum_value(im, d, &scope, c, is_int, NULL, nullable);
   } else {
-    void *it = NULL;
+    void *it = NULL, *name_it = NULL;
     for (struct fy_node *v; (v = seq_next(im, node_get(im, n, "enum"), &it)) != NULL;)
-      add_enum_value(im, d, &scope, v, nullable);
+      add_enum_value(im, d, &scope, v, is_int, node_string(seq_next(im, names, &name_it)), nullable);
   }
   name_table_free(&scope);
 }
 
-/* An enum (or const) at a use site: a string enum is declared under place; others keep their
- * base type, noted. */
+/* An enum (or const) at a use site: a string or integer enum is declared under place; others
+ * keep their base type, noted. */
 static void map_enum(imp *im, struct fy_node *n, const char *place, mapped *out)
 {
-  if (string_enum(im, n)) {
+  if (string_enum(im, n) || integer_enum(im, n)) {
     decl *d = decl_new(im, D_ENUM, name_type(im, place));
     if (d == NULL)
       return;
@@ -565,20 +615,16 @@ static void map_enum(imp *im, struct fy_node *n, const char *place, mapped *out)
     first = seq_next(im, node_get(im, n, "enum"), &it);
   }
   scalar_kind k = node_kind(first);
-  if ((t != NULL && strcmp(t, "integer") == 0) || (t == NULL && k == SC_INT)) {
-    map_integer(im, n, out);
-    note(im, n, node_get(im, n, "const") != NULL ? "const" : "enum", 0, gap_why(GAP_INT_ENUM),
-         "an integer enum as an int");
-  } else if ((t != NULL && strcmp(t, "number") == 0) || k == SC_FLOAT || k == SC_INT) {
+  if ((t != NULL && (strcmp(t, "number") == 0 || strcmp(t, "integer") == 0)) || k == SC_FLOAT || k == SC_INT) {
     map_number(im, n, out);
-    note(im, n, "enum", 0, gap_why(GAP_INT_ENUM), "a number enum as a float");
+    note(im, n, node_get(im, n, "const") != NULL ? "const" : "enum", 0, "the language has only string and integer enums",
+         "a number enum as a float");
   } else if ((t != NULL && strcmp(t, "boolean") == 0) || k == SC_BOOL) {
     out->t = type_named(im, "bool");
-    note(im, n, node_get(im, n, "const") != NULL ? "const" : "enum", 0, "the language has only string enums",
-         "a boolean enum as a bool");
+    note(im, n, node_get(im, n, "const") != NULL ? "const" : "enum", 0, "the language has only string and integer enums", "a boolean enum as a bool");
   } else {
     out->t = any_type(im);
-    note(im, n, "enum", 0, "the language has only string enums", "an enum of mixed values as any");
+    note(im, n, "enum", 0, "the language has only string and integer enums", "an enum of mixed values as any");
   }
 }
 

@@ -229,16 +229,25 @@ static void enums(void **state)
   (void)state;
   const char *s = import_doc(HEAD3 "paths: {}\ncomponents:\n  schemas:\n    Size:\n      type: string\n"
                                    "      enum: [in-progress, 1024x1024, '', unknown, A, a, in-progress, null]\n"
-                                   "    Level: {type: integer, enum: [1, 2, 3]}\n"
+                                   "    Level: {type: integer, enum: [1, 2, -3]}\n"
+                                   "    Named: {type: integer, enum: [0, 5], x-enum-varnames: [Off, High]}\n"
                                    "    M:\n      type: object\n      properties:\n"
                                    "        size: {$ref: '#/components/schemas/Size'}\n"
                                    "        level: {$ref: '#/components/schemas/Level'}\n"
-                                   "        kind: {const: thing}\n");
+                                   "        named: {$ref: '#/components/schemas/Named'}\n"
+                                   "        kind: {const: thing}\n"
+                                   "        rate: {type: integer, const: 24000}\n"
+                                   "        ratio: {type: number, enum: [0.5, 1.5]}\n");
   assert_has(s, "enum Size {\n    in_progress = \"in-progress\";\n    v1024x1024 = \"1024x1024\";\n"
                 "    empty = \"\";\n    unknown_value = \"unknown\";\n    a = \"A\";\n    a_2 = \"a\";\n}");
-  assert_has(s, "    level?: int;\n");
-  assert_noted("#/components/schemas/Level/enum", "integer enum", 0);
+  /* Integer enums: named by x-enum-varnames where given, else v1, minus_3... */
+  assert_has(s, "enum Level {\n    v1 = 1;\n    v2 = 2;\n    minus_3 = -3;\n}");
+  assert_has(s, "enum Named {\n    off = 0;\n    high = 5;\n}");
+  assert_has(s, "    level?: Level;\n");
   assert_has(s, "enum MKind {\n    thing;\n}"); /* const: a one-value enum */
+  assert_has(s, "enum MRate {\n    v24000 = 24000;\n}");
+  assert_has(s, "    ratio?: float;\n");
+  assert_noted("#/components/schemas/M/properties/ratio/enum", "number enum", 0);
 }
 
 /* ---- schemas ---------------------------------------------------------------------------- */
