@@ -48,8 +48,6 @@ typedef enum scalar_kind { SC_NONE, SC_STRING, SC_NULL, SC_BOOL, SC_INT, SC_FLOA
 typedef enum imp_gap {
   GAP_UNION,
   GAP_COMPOSITION,
-  GAP_FORM_BODY,
-  GAP_MULTIPART_BODY,
   GAP_BINARY,
   GAP_SCALAR_BODY,
   GAP_BASIC_AUTH,
@@ -269,6 +267,8 @@ void schemas_map_pending(imp *im);
 /* The fields a schema holds, for an error's payload: a model's (copied), or those of an inline
  * object (its inline types named after place). NULL when it is not an object with properties. */
 field *schema_fields(imp *im, struct fy_node *n, const char *place);
+/* The declaration (model, enum, union) a mapped type names, or NULL. */
+decl *mapped_decl(imp *im, const type *t);
 /* The model a mapped type names, or NULL. */
 decl *mapped_model(imp *im, const type *t);
 /* Makes some required fields optional where models would contain themselves by value (a C

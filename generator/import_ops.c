@@ -82,6 +82,10 @@ typedef struct op_ctx {
   struct fy_node *consumes, *produces; /* Swagger 2.0 */
   int has_result;
   type *stream_event; /* the events of a stream it also answers with (add_stream_op) */
+  struct fy_node *json_media; /* the JSON form of a body taken as multipart: the stream twin's */
+  imp_doc *json_doc;
+  const char *json_pointer;
+  name_table form_names; /* the fields of a form or multipart body */
 } op_ctx;
 
 static int grow(void **items, size_t *cap, size_t count, size_t size)
@@ -121,16 +125,14 @@ static int is_sse_media(const char *mt)
   return strncasecmp(mt, "text/event-stream", 17) == 0;
 }
 
-/* Why a body or result of media type mt is not carried. */
-static const char *media_why(const char *mt)
+static int is_form_media(const char *mt)
 {
-  if (strncasecmp(mt, "multipart/", 10) == 0)
-    return gap_why(GAP_MULTIPART_BODY);
-  if (strncasecmp(mt, "application/x-www-form-urlencoded", 33) == 0)
-    return gap_why(GAP_FORM_BODY);
-  if (strncasecmp(mt, "text/", 5) == 0 || strstr(mt, "xml") != NULL)
-    return "apic clients speak JSON";
-  return gap_why(GAP_BINARY);
+  return strncasecmp(mt, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static int is_multipart_media(const char *mt)
+{
+  return strncasecmp(mt, "multipart/form-data", 19) == 0;
 }
 
 /* Whether a Swagger 2.0 consumes/produces list allows JSON (an absent one does). */
@@ -212,11 +214,12 @@ static void settle_resource_path(imp *im, resource_acc *r)
 
 /* ---- parameters ----------------------------------------------------------------------------- */
 
-/* A type with a text form for a parameter: no model, any or bytes. */
+/* A type with a text form for a parameter: a scalar but bytes, or an enum (no model, union or any). */
 static int is_scalar_type(imp *im, const type *t)
 {
+  const decl *d = t != NULL && t->kind == TYPE_NAMED ? mapped_decl(im, t) : NULL;
   return t != NULL && t->kind == TYPE_NAMED && strcmp(t->name, "any") != 0 && strcmp(t->name, "bytes") != 0 &&
-         mapped_model(im, t) == NULL;
+         (d == NULL || d->kind == D_ENUM);
 }
 
 /* The type a parameter's schema maps to, where it is allowed: path and header parameters take
@@ -321,6 +324,7 @@ static int header_again(const operation *op, const char *name)
 }
 
 static void map_body_schema(imp *im, op_ctx *oc, struct fy_node *schema, struct fy_node *at);
+static void map_form_param(imp *im, op_ctx *oc, struct fy_node *p, const char *name);
 
 /* Where a header parameter came from: the API's auth header, known only at the end, is no
  * parameter (ops_drop_auth_header). */
@@ -368,11 +372,7 @@ static void map_param(imp *im, op_ctx *oc, struct fy_node *p)
     return;
   }
   if (strcmp(in, "formData") == 0) {
-    int multipart = 0;
-    void *it = NULL;
-    for (struct fy_node *v; (v = seq_next(im, oc->consumes, &it)) != NULL;)
-      multipart |= node_str(v) != NULL && strncasecmp(node_str(v), "multipart/", 10) == 0;
-    note(im, p, NULL, 1, gap_why(multipart ? GAP_MULTIPART_BODY : GAP_FORM_BODY), "form parameter '%s'", name);
+    map_form_param(im, oc, p, name);
     return;
   }
   if (strcmp(in, "cookie") == 0) {
@@ -533,22 +533,292 @@ static const char *settle_path(imp *im, op_ctx *oc, const char *path)
 
 /* ---- bodies -------------------------------------------------------------------------------- */
 
-/* A JSON body's schema: a model, or an array of models (an inline object is declared as
- * <Operation>Request). */
+/* A JSON body's schema as its type: a model, a union, or an array of those (an inline object
+ * is declared as <Operation>Request). NULL, noted, for other schemas. */
+static type *json_body_type(imp *im, op_ctx *oc, struct fy_node *schema)
+{
+  mapped m;
+  schema_map(im, schema, imp_printf(im, "%sRequest", oc->pascal), &m);
+  const type *item = m.t != NULL && m.t->kind == TYPE_ARRAY ? m.t->inner : m.t;
+  const decl *d = mapped_decl(im, item);
+  if (d != NULL && (d->kind == D_MODEL || d->kind == D_UNION))
+    return m.t;
+  note(im, schema, NULL, 1, gap_why(GAP_SCALAR_BODY), "a JSON body that is not a model or a union");
+  return NULL;
+}
+
 static void map_body_schema(imp *im, op_ctx *oc, struct fy_node *schema, struct fy_node *at)
 {
   if (im->oas == 20 && !allows_json(im, oc->consumes)) {
     note(im, at, NULL, 1, "apic clients speak JSON", "a body the operation consumes only as other media types");
     return;
   }
-  mapped m;
-  schema_map(im, schema, imp_printf(im, "%sRequest", oc->pascal), &m);
-  type *t = m.t;
-  const type *item = t != NULL && t->kind == TYPE_ARRAY ? t->inner : t;
-  if (mapped_model(im, item) != NULL)
-    oc->op->body = t;
-  else
-    note(im, schema, NULL, 1, gap_why(GAP_SCALAR_BODY), "a body that is not a model");
+  if (oc->op->body_form) {
+    note(im, at, NULL, 1, "an operation takes one body", "a JSON body beside form parameters");
+    return;
+  }
+  oc->op->body = json_body_type(im, oc, schema);
+}
+
+/* 1 when a schema is binary data (format: binary; 3.1: contentMediaType without
+ * contentEncoding; 2.0: type file), 2 when it is an array of that or may be one (oneOf, anyOf),
+ * else 0. */
+static int binary_kind(imp *im, struct fy_node *schema, int depth)
+{
+  imp_doc *dc;
+  const char *pointer;
+  im->quiet++;
+  struct fy_node *n = ref_follow(im, schema, &dc, &pointer);
+  im->quiet--;
+  if (!node_is_map(n) || depth > IMP_MAX_ALIAS_DEPTH)
+    return 0;
+  const char *t = node_str(node_get(im, n, "type")), *f = node_str(node_get(im, n, "format"));
+  if ((t == NULL || strcmp(t, "string") == 0) &&
+      ((f != NULL && strcmp(f, "binary") == 0) ||
+       (node_get(im, n, "contentMediaType") != NULL && node_get(im, n, "contentEncoding") == NULL)))
+    return 1;
+  if (t != NULL && strcmp(t, "file") == 0)
+    return 1;
+  if (t != NULL && strcmp(t, "array") == 0)
+    return binary_kind(im, node_get(im, n, "items"), depth + 1) != 0 ? 2 : 0;
+  int kind = 0;
+  static const char *const keys[] = {"oneOf", "anyOf"};
+  for (size_t k = 0; k < 2; k++) {
+    void *it = NULL;
+    for (struct fy_node *v; (v = seq_next(im, node_get(im, n, keys[k]), &it)) != NULL;) {
+      int b = binary_kind(im, v, depth + 1);
+      kind = b > kind ? b : kind;
+    }
+  }
+  return kind;
+}
+
+static int listed(imp *im, struct fy_node *seq, const char *s)
+{
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, seq, &it)) != NULL;)
+    if (node_str(v) != NULL && strcmp(node_str(v), s) == 0)
+      return 1;
+  return 0;
+}
+
+/* A copy of a field's annotations but @json (the field's own list stays as it is). */
+static annotation *annos_without_json(imp *im, const annotation *list)
+{
+  annotation *out = NULL, **tail = &out;
+  for (const annotation *a = list; a != NULL; a = a->next) {
+    annotation *copy = strcmp(a->name, "json") != 0 ? ast_alloc(im->arena, sizeof *copy) : NULL;
+    if (copy == NULL)
+      continue;
+    *copy = *a;
+    copy->next = NULL;
+    *tail = copy;
+    tail = &copy->next;
+  }
+  return out;
+}
+
+/* The field of model with this wire name, or NULL. */
+static const field *model_field(const decl *model, const char *wire)
+{
+  for (const field *f = model != NULL ? model->fields : NULL; f != NULL; f = f->next)
+    if (strcmp(field_wire(f), wire) == 0)
+      return f;
+  return NULL;
+}
+
+/* One field of a form or multipart body, from the schema at the current place: a scalar, an
+ * enum or an array of those; in multipart also binary data as a file part (file, file[]), and
+ * anything else as a string holding its JSON text (noted). */
+static void add_form_field(imp *im, op_ctx *oc, const decl *model, const char *wire, struct fy_node *schema,
+                           int required)
+{
+  int multi = oc->op->body_form == BODY_MULTIPART;
+  int bin = multi ? binary_kind(im, schema, 0) : 0;
+  const field *known = model_field(model, wire);
+  mapped m = {0};
+  type *t;
+  if (known != NULL && bin == 0) { /* the field of the model the body's schema is: its type, mapped once */
+    m = (mapped){known->type, known->nullable, annos_without_json(im, known->annos), known->def, NULL, 0};
+    m.desc = known->doc.count > 0 ? known->doc.lines[0] : NULL;
+  }
+  if (bin != 0) {
+    im->skip_keys = 0;
+    t = bin == 2 ? type_array(im, type_named(im, "file")) : type_named(im, "file");
+    m.desc = node_string(node_get(im, schema, "description"));
+    if (bin == 2 && node_get(im, schema, "type") == NULL)
+      note(im, schema, NULL, 0, "a file part is one file or a list of them", "multipart field '%s', a file or files, as files",
+           wire);
+  } else {
+    char pascal[128];
+    pascal_case(wire, pascal, sizeof pascal);
+    if (known == NULL && node_get(im, schema, "properties") == NULL) /* an inline object would be a model */
+      schema_map(im, schema, imp_printf(im, "%sRequest%s", oc->pascal, pascal), &m);
+    t = m.t;
+    int fits = is_scalar_type(im, t) || (t != NULL && t->kind == TYPE_ARRAY && is_scalar_type(im, t->inner));
+    if (!fits && !multi) {
+      note(im, schema, NULL, 1, "a form field is a scalar, an enum or an array of those", "form field '%s'", wire);
+      return;
+    }
+    if (!fits) {
+      note(im, schema, NULL, 0, "a multipart field is a scalar, an enum, a file or an array of those",
+           "multipart field '%s' as a string holding its JSON text", wire);
+      t = type_named(im, "string");
+      m.annos = NULL;
+      m.def = NULL;
+    }
+    if (m.nullable)
+      note(im, schema, NULL, 0, "the language has no null parameters", "nullable field '%s' as a non-null one", wire);
+  }
+  field *f = field_new(im, name_member(im, &oc->form_names, wire), t);
+  if (f == NULL)
+    return;
+  f->optional = !required;
+  f->def = m.def != NULL && m.def->kind != VAL_NULL ? m.def : NULL;
+  f->annos = m.annos;
+  f->doc = doc_text(im, m.desc);
+  if (strcmp(f->name, wire) != 0)
+    anno_add(im, &f->annos, "json", value_string(im, imp_strdup(im, wire)));
+  if (m.deprecated)
+    anno_add(im, &f->annos, "deprecated", NULL);
+  append_field(&oc->op->body_params, f);
+}
+
+/* The properties of an object schema (through $ref and allOf) as a form's or multipart's
+ * fields. */
+static void add_form_fields(imp *im, op_ctx *oc, struct fy_node *schema, int depth)
+{
+  imp_doc *dc;
+  const char *pointer;
+  const decl *model = NULL;
+  if (ref_of(im, schema) != NULL) { /* a named model: its fields' types are mapped already */
+    mapped m;
+    schema_map(im, schema, "Form", &m);
+    model = mapped_model(im, m.t);
+  }
+  struct fy_node *n = ref_follow(im, schema, &dc, &pointer);
+  if (!node_is_map(n) || depth > IMP_MAX_ALIAS_DEPTH)
+    return;
+  imp_place saved;
+  place_enter(im, &saved, dc, pointer);
+  size_t len = ptr_push(im, "allOf");
+  void *it = NULL;
+  int i = 0;
+  for (struct fy_node *p; (p = seq_next(im, node_get(im, n, "allOf"), &it)) != NULL; i++) {
+    size_t l2 = ptr_push_index(im, i);
+    add_form_fields(im, oc, p, depth + 1);
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+  struct fy_node *required = node_get(im, n, "required");
+  len = ptr_push(im, "properties");
+  const char *key;
+  struct fy_node *prop;
+  it = NULL;
+  while (map_next(im, node_get(im, n, "properties"), &it, &key, &prop)) {
+    size_t l2 = ptr_push(im, key);
+    add_form_field(im, oc, model, key, prop, listed(im, required, key));
+    ptr_pop(im, l2);
+  }
+  ptr_pop(im, len);
+  static const char *const unions[] = {"oneOf", "anyOf", "additionalProperties"};
+  for (size_t k = 0; k < 3; k++)
+    if (node_get(im, n, unions[k]) != NULL && !(node_kind(node_get(im, n, unions[k])) == SC_BOOL))
+      note(im, n, unions[k], 1, "apic import takes a form's fields from its schema's properties", "'%s' of a form body",
+           unions[k]);
+  place_leave(im, &saved);
+}
+
+/* A Swagger 2.0 formData parameter: a field of the operation's form body, multipart when the
+ * operation consumes multipart/form-data or the parameter is a file. */
+static void map_form_param(imp *im, op_ctx *oc, struct fy_node *p, const char *name)
+{
+  if (oc->op->body != NULL) {
+    note(im, p, NULL, 1, "an operation takes one body", "form parameter '%s' beside a JSON body", name);
+    return;
+  }
+  int multi = binary_kind(im, p, 0) != 0;
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, oc->consumes, &it)) != NULL;)
+    multi |= node_str(v) != NULL && is_multipart_media(node_str(v));
+  if (oc->op->body_form != BODY_MULTIPART)
+    oc->op->body_form = multi ? BODY_MULTIPART : BODY_FORM;
+  size_t len;
+  struct fy_node *schema = param_schema(im, p, &len);
+  add_form_field(im, oc, NULL, name, schema, node_bool(node_get(im, p, "required"), 0));
+  ptr_pop(im, len);
+}
+
+/* Whether a media type carries bytes rather than text. */
+static int binary_media(const char *mt, struct fy_node *media, imp *im)
+{
+  if (binary_kind(im, node_get(im, media, "schema"), 0) == 1)
+    return 1;
+  static const char *const kinds[] = {"image/", "audio/", "video/", "application/octet-stream", "application/zip",
+                                      "application/pdf", "application/gzip", NULL};
+  for (const char *const *k = kinds; *k != NULL; k++)
+    if (strncasecmp(mt, *k, strlen(*k)) == 0)
+      return 1;
+  return 0;
+}
+
+/* A body that is neither JSON nor a form: bytes as they are, or text (text/..., XML, a string
+ * schema), with the media type as its content type. */
+static void map_raw_body(imp *im, op_ctx *oc, const char *mt, struct fy_node *media)
+{
+  struct fy_node *schema = node_get(im, media, "schema");
+  const char *t = node_str(node_get(im, schema, "type"));
+  int text = !binary_media(mt, media, im) &&
+             (strncasecmp(mt, "text/", 5) == 0 || strstr(mt, "xml") != NULL || (t != NULL && strcmp(t, "string") == 0));
+  oc->op->body = type_named(im, text ? "string" : "bytes");
+  if (strchr(mt, '*') != NULL) {
+    note(im, media, NULL, 0, "a body is sent with one content type", "a '%s' body sent as %s", mt,
+         text ? "text/plain" : "application/octet-stream");
+    return;
+  }
+  if (strcasecmp(mt, text ? "text/plain" : "application/octet-stream") != 0)
+    oc->op->content_type = imp_strdup(im, mt);
+  if (text && schema != NULL && t != NULL && strcmp(t, "string") != 0)
+    note(im, schema, NULL, 0, "a body that is not JSON is sent as it is", "a '%s' body of type %s as text", mt, t);
+}
+
+/* How much a body's form is preferred (lower first): multipart/form-data (it carries files, which
+ * JSON cannot, and the stream twin takes the JSON form), JSON, a form, raw data; other
+ * multipart kinds are not carried (-1). */
+static int body_rank(const char *mt)
+{
+  if (is_multipart_media(mt))
+    return 0;
+  if (strncasecmp(mt, "multipart/", 10) == 0)
+    return -1;
+  return is_json_media(mt) ? 1 : is_form_media(mt) ? 2 : 3;
+}
+
+/* The form taken: JSON, form(...) or multipart(...) from the schema's properties, or raw. */
+static void map_body_media(imp *im, op_ctx *oc, const char *mt, struct fy_node *media)
+{
+  size_t len = ptr_push(im, mt);
+  note_unknown_keys(im, media, MEDIA_KEYS, "media type keyword");
+  if (node_get(im, media, "encoding") != NULL)
+    note(im, media, "encoding", 1, "the language sends each part with its own type", "the parts' encoding");
+  struct fy_node *schema = node_get(im, media, "schema");
+  ptr_push(im, "schema");
+  if (is_json_media(mt)) {
+    oc->op->body = json_body_type(im, oc, schema);
+  } else if (is_form_media(mt) || is_multipart_media(mt)) {
+    oc->op->body_form = is_form_media(mt) ? BODY_FORM : BODY_MULTIPART;
+    add_form_fields(im, oc, schema, 0);
+    if (oc->op->body_params == NULL) {
+      note(im, schema, NULL, 1, "apic import takes a form's fields from its schema's properties",
+           "a '%s' body without properties", mt);
+      oc->op->body_form = 0;
+    }
+  } else {
+    ptr_pop(im, len);
+    ptr_push(im, mt);
+    map_raw_body(im, oc, mt, media);
+  }
+  ptr_pop(im, len);
 }
 
 static void map_request_body(imp *im, op_ctx *oc, struct fy_node *rb)
@@ -561,29 +831,69 @@ static void map_request_body(imp *im, op_ctx *oc, struct fy_node *rb)
   place_enter(im, &saved, dc, pointer);
   note_unknown_keys(im, body, BODY_KEYS, "request body keyword");
   struct fy_node *content = node_get(im, body, "content");
-  const char *json = NULL, *mt;
-  struct fy_node *media, *json_media = NULL;
+  const char *mt, *best_mt = NULL;
+  struct fy_node *media, *best = NULL;
+  int best_rank = 0;
   void *it = NULL;
-  while (map_next(im, content, &it, &mt, &media))
-    if (json == NULL && is_json_media(mt))
-      json = mt, json_media = media;
+  while (map_next(im, content, &it, &mt, &media)) {
+    int rank = body_rank(mt);
+    if (rank >= 0 && (best == NULL || rank < best_rank))
+      best = media, best_mt = mt, best_rank = rank;
+  }
   size_t l2 = ptr_push(im, "content");
   it = NULL;
-  while (map_next(im, content, &it, &mt, &media))
-    if (media != json_media)
-      note(im, media, mt, 1, media_why(mt), json != NULL ? "the '%s' form of the body" : "a '%s' body", mt);
-  if (json_media != NULL) {
-    size_t l3 = ptr_push(im, json);
-    note_unknown_keys(im, json_media, MEDIA_KEYS, "media type keyword");
-    ptr_push(im, "schema");
-    map_body_schema(im, oc, node_get(im, json_media, "schema"), json_media);
-    ptr_pop(im, l3);
+  while (map_next(im, content, &it, &mt, &media)) {
+    if (media == best)
+      continue;
+    if (best != NULL && is_multipart_media(best_mt) && is_json_media(mt) && oc->json_media == NULL) {
+      size_t l3 = ptr_push(im, mt); /* noted with the operation's streams known (note_json_form) */
+      oc->json_media = media;
+      oc->json_doc = im->doc;
+      oc->json_pointer = imp_strdup(im, im->ptr.data);
+      ptr_pop(im, l3);
+      continue;
+    }
+    note(im, media, mt, 1,
+         best == NULL ? "the language sends multipart/form-data only"
+                      : imp_printf(im, "an operation takes one body: its '%s' form is carried", best_mt),
+         "the '%s' form of the body", mt);
   }
+  if (best != NULL)
+    map_body_media(im, oc, best_mt, best);
   ptr_pop(im, l2);
-  if (oc->op->body != NULL && !node_bool(node_get(im, body, "required"), 0))
+  if ((oc->op->body != NULL || oc->op->body_form) && !node_bool(node_get(im, body, "required"), 0))
     note(im, body, NULL, 0, gap_why(GAP_OPTIONAL_BODY), "an optional body as a required one");
   place_leave(im, &saved);
   ptr_pop(im, len);
+}
+
+/* The JSON form of a body taken as multipart: the stream twin's body (a stream's request is
+ * sent again to resume, which a file part cannot be). NULL when there is none. */
+static type *twin_json_body(imp *im, op_ctx *oc)
+{
+  if (oc->json_media == NULL)
+    return NULL;
+  imp_place saved;
+  place_enter(im, &saved, oc->json_doc, oc->json_pointer);
+  size_t len = ptr_push(im, "schema");
+  type *t = json_body_type(im, oc, node_get(im, oc->json_media, "schema"));
+  ptr_pop(im, len);
+  place_leave(im, &saved);
+  return t;
+}
+
+/* The note on the JSON form of a body taken as multipart, once the stream twin is known. */
+static void note_json_form(imp *im, op_ctx *oc)
+{
+  if (oc->json_media == NULL)
+    return;
+  imp_place saved;
+  place_enter(im, &saved, oc->json_doc, oc->json_pointer);
+  note(im, NULL, NULL, 1,
+       oc->stream_event != NULL ? "an operation takes one body: its multipart form is carried (the JSON one by its stream twin)"
+                                : "an operation takes one body: its multipart form is carried",
+       "the JSON form of the body");
+  place_leave(im, &saved);
 }
 
 /* ---- results --------------------------------------------------------------------------------- */
@@ -615,20 +925,6 @@ static type *result_type(imp *im, op_ctx *oc, struct fy_node *schema, const char
   return NULL;
 }
 
-/* Whether a media type carries bytes rather than text. */
-static int binary_media(const char *mt, struct fy_node *media, imp *im)
-{
-  const char *format = node_str(node_get(im, node_get(im, media, "schema"), "format"));
-  if (format != NULL && strcmp(format, "binary") == 0)
-    return 1;
-  static const char *const kinds[] = {"image/", "audio/", "video/", "application/octet-stream", "application/zip",
-                                      "application/pdf", "application/gzip", NULL};
-  for (const char *const *k = kinds; *k != NULL; k++)
-    if (strncasecmp(mt, *k, strlen(*k)) == 0)
-      return 1;
-  return 0;
-}
-
 /* An operation answering JSON or a stream (say, `stream: true` in the body): the stream is a
  * second operation, <name>_stream, after it. */
 static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
@@ -640,6 +936,17 @@ static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
   }
   *s = *oc->op;
   s->next = NULL;
+  if (s->body_form == BODY_MULTIPART) { /* a stream's request is sent again to resume */
+    s->body_form = 0;
+    s->body_params = NULL;
+    s->body = twin_json_body(im, oc);
+    if (s->body == NULL) {
+      oc->stream_event = NULL;
+      note(im, NULL, NULL, 1, "a stream's request takes no multipart body (it is sent again to resume)",
+           "the event stream of an operation taking a multipart body");
+      return;
+    }
+  }
   s->name = name_op(im, &r->op_names, r->d->name, imp_printf(im, "%s_stream", oc->op->name));
   s->ret = type_generic(im, "stream", oc->stream_event);
   s->resp_headers = NULL;
@@ -1114,7 +1421,8 @@ static void map_operation(imp *im, const char *path, struct fy_node *item, const
   }
   op_ctx oc;
   memset(&oc, 0, sizeof oc);
-  if (name_table_init(&oc.params) != 0) {
+  if (name_table_init(&oc.params) != 0 || name_table_init(&oc.form_names) != 0) {
+    name_table_free(&oc.params);
     im->rep->failed = 1;
     return;
   }
@@ -1142,6 +1450,7 @@ static void map_operation(imp *im, const char *path, struct fy_node *item, const
   if (op->path == NULL) {
     note(im, NULL, NULL, 1, "the language takes at most 32 path parameters", "the operation");
     name_table_free(&oc.params);
+    name_table_free(&oc.form_names);
     return;
   }
   op->has_path = op->path_params != NULL;
@@ -1202,7 +1511,9 @@ static void map_operation(imp *im, const char *path, struct fy_node *item, const
   r->tail = &op->next;
   if (oc.stream_event != NULL)
     add_stream_op(im, &oc, r);
+  note_json_form(im, &oc);
   name_table_free(&oc.params);
+  name_table_free(&oc.form_names);
 }
 
 void ops_map_all(imp *im)

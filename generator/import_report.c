@@ -15,10 +15,8 @@
 static const char *const GAP_WHY[GAP_COUNT] = {
     [GAP_UNION] = "apic import does not make unions yet",
     [GAP_COMPOSITION] = "extends cannot say this allOf yet (a part not a model or an object, or one changing a base's field)",
-    [GAP_FORM_BODY] = "apic import does not make form bodies yet",
-    [GAP_MULTIPART_BODY] = "apic import does not make multipart bodies yet",
     [GAP_BINARY] = "the language has no binary data yet",
-    [GAP_SCALAR_BODY] = "apic import makes only bodies of models and arrays of models yet",
+    [GAP_SCALAR_BODY] = "the language has no JSON bodies but models, unions and arrays of those",
     [GAP_BASIC_AUTH] = "the language has no basic auth yet",
     [GAP_QUERY_AUTH] = "the language has no API keys in the query yet",
     [GAP_QUERY_MAP] = "the language has no maps or objects in the query yet",

@@ -1413,6 +1413,11 @@ field *schema_fields(imp *im, struct fy_node *n, const char *place)
   return tmp.fields;
 }
 
+decl *mapped_decl(imp *im, const type *t)
+{
+  return declared(im, t);
+}
+
 decl *mapped_model(imp *im, const type *t)
 {
   decl *d = declared(im, t);

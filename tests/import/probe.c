@@ -115,8 +115,11 @@ cJSON *probe_value(const cJSON *spec, const cJSON *type, const cJSON *c, int dep
   if (strcmp(kind, "enum") == 0) {
     const cJSON *e = named(spec, "enums", name->valuestring);
     const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "values"), 0);
-    return cJSON_CreateString(cJSON_GetObjectItemCaseSensitive(first, "wire")->valuestring);
+    const cJSON *wire = cJSON_GetObjectItemCaseSensitive(first, "wire");
+    return cJSON_IsNumber(wire) ? cJSON_CreateNumber(wire->valuedouble) : cJSON_CreateString(wire->valuestring);
   }
+  if (strcmp(kind, "uuid") == 0)
+    return cJSON_CreateString("00000000-0000-4000-8000-000000000000");
   if (strcmp(kind, "model") == 0)
     return depth > MAX_DEPTH ? cJSON_CreateObject() : model_value(spec, named(spec, "models", name->valuestring), depth);
   int n = (int)constraint(c, "min_len", 0);
@@ -254,6 +257,44 @@ static size_t keep(char *data, size_t size, size_t n, void *ctx)
   return size * n;
 }
 
+/* A form(...) or multipart(...) body with a value for every field (a small file for a file
+ * part): multipart as a mime (caller frees), a form as urlencoded text in *text. */
+static curl_mime *form_body(probe *pr, const cJSON *body_type, int multipart, char **text)
+{
+  curl_mime *mime = multipart ? curl_mime_init(pr->curl) : NULL;
+  char form[4096] = "";
+  size_t n = 0;
+  const cJSON *f;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(body_type, "fields"))
+  {
+    const char *wire = cJSON_GetObjectItemCaseSensitive(f, "wire")->valuestring;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(f, "type");
+    if (strcmp(cJSON_GetObjectItemCaseSensitive(type, "kind")->valuestring, "array") == 0)
+      type = cJSON_GetObjectItemCaseSensitive(type, "items");
+    char value[256] = "probe";
+    int file = strcmp(cJSON_GetObjectItemCaseSensitive(type, "kind")->valuestring, "file") == 0;
+    if (!file) {
+      cJSON *v = probe_value(pr->spec, type, cJSON_GetObjectItemCaseSensitive(f, "constraints"), 0);
+      scalar_text(v, value, sizeof value);
+      cJSON_Delete(v);
+    }
+    if (mime != NULL) {
+      curl_mimepart *part = curl_mime_addpart(mime);
+      curl_mime_name(part, wire);
+      curl_mime_data(part, value, CURL_ZERO_TERMINATED);
+      if (file)
+        curl_mime_filename(part, "probe.bin");
+    } else if (n < sizeof form) {
+      char *esc = curl_easy_escape(pr->curl, value, 0);
+      n += (size_t)snprintf(form + n, sizeof form - n, "%s%s=%s", n == 0 ? "" : "&", wire, esc != NULL ? esc : "");
+      curl_free(esc);
+    }
+  }
+  free(*text);
+  *text = mime != NULL ? NULL : strdup(form);
+  return mime;
+}
+
 /* One operation; returns its status, or -1 when the request failed. The answer is in pr->body. */
 static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
 {
@@ -262,7 +303,14 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
   build_path(pr, op, path, path_size);
   build_query(pr, op, query, sizeof query);
   snprintf(url, sizeof url, "%s%s%s%s", pr->base, base_path(spec), path, query);
-  struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+  const cJSON *body_type = cJSON_GetObjectItemCaseSensitive(op, "body");
+  const char *body_kind = body_type != NULL ? cJSON_GetObjectItemCaseSensitive(body_type, "kind")->valuestring : "";
+  char content_type[300];
+  snprintf(content_type, sizeof content_type, "Content-Type: %s",
+           cJSON_IsString(cJSON_GetObjectItemCaseSensitive(op, "content_type"))
+               ? cJSON_GetObjectItemCaseSensitive(op, "content_type")->valuestring
+               : "application/json");
+  struct curl_slist *headers = curl_slist_append(NULL, strcmp(body_kind, "multipart") == 0 ? "Accept: */*" : content_type);
   const cJSON *auth = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "api"), "auth");
   const char *scheme = cJSON_GetObjectItemCaseSensitive(auth, "scheme")->valuestring;
   char line[512];
@@ -285,14 +333,15 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
     headers = curl_slist_append(headers, line);
     cJSON_Delete(v);
   }
-  const cJSON *body_type = cJSON_GetObjectItemCaseSensitive(op, "body");
-  cJSON *body = body_type != NULL ? probe_value(spec, body_type, NULL, 0) : NULL;
+  int raw = strcmp(body_kind, "string") == 0 || strcmp(body_kind, "bytes") == 0;
+  int fields = strcmp(body_kind, "form") == 0 || strcmp(body_kind, "multipart") == 0;
+  cJSON *body = body_type != NULL && !raw && !fields ? probe_value(spec, body_type, NULL, 0) : NULL;
   /* A PUT on a collection replaces the item its body names (the pet store's PUT /pet). */
   const cJSON *item = created_item(pr, path, strlen(path));
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
   if (strcmp(cJSON_GetObjectItemCaseSensitive(op, "method")->valuestring, "PUT") == 0 && cJSON_IsObject(body) && id != NULL)
     cJSON_AddItemToObject(body, "id", cJSON_Duplicate(id, 1));
-  char *body_text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
+  char *body_text = body != NULL ? cJSON_PrintUnformatted(body) : raw ? strdup("probe") : NULL;
   const char *method = cJSON_GetObjectItemCaseSensitive(op, "method")->valuestring;
   CURL *curl = pr->curl;
   curl_easy_reset(curl);
@@ -305,12 +354,18 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
   if (body_text != NULL)
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body_text);
+  curl_mime *mime = fields ? form_body(pr, body_type, strcmp(body_kind, "multipart") == 0, &body_text) : NULL;
+  if (mime != NULL)
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
+  else if (fields)
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body_text != NULL ? body_text : "");
   long status = -1;
   pr->body_len = 0;
   if (curl_easy_perform(curl) == CURLE_OK)
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   pr->body[pr->body_len] = '\0';
   curl_slist_free_all(headers);
+  curl_mime_free(mime);
   free(body_text);
   cJSON_Delete(body);
   return status;

@@ -104,6 +104,38 @@ static size_t spec_ops(const cJSON *spec, char **keys, size_t cap, size_t *twins
   return n;
 }
 
+/* How many operations of the spec take a body of this kind ("multipart") or, with kind NULL,
+ * answer with a stream. */
+static int count_ops(const cJSON *spec, const char *kind)
+{
+  int n = 0;
+  const cJSON *res, *op;
+  cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(spec, "resources"))
+  {
+    cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(res, "operations"))
+    {
+      const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
+      const char *ret = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(op, "returns"), "kind")->valuestring;
+      if (kind != NULL ? body != NULL && strcmp(cJSON_GetObjectItemCaseSensitive(body, "kind")->valuestring, kind) == 0
+                       : strcmp(ret, "stream") == 0)
+        n++;
+    }
+  }
+  return n;
+}
+
+/* Whether the report has a note at pointer. */
+static int noted(const cJSON *report, const char *pointer)
+{
+  const cJSON *n;
+  cJSON_ArrayForEach(n, report)
+  {
+    if (strcmp(cJSON_GetObjectItemCaseSensitive(n, "pointer")->valuestring, pointer) == 0)
+      return 1;
+  }
+  return 0;
+}
+
 /* The node a JSON pointer ("#/a/b~1c/0") names in doc, or NULL. */
 static const cJSON *at_pointer(const cJSON *doc, const char *pointer)
 {
@@ -166,6 +198,11 @@ static void test_openai(void **state)
     free(got[i]);
   }
   assert_true(twins >= 1); /* chat completions answer JSON or a stream */
+  /* Its 18 multipart bodies are carried; of its 7 event streams, 6 (the seventh, of
+   * /audio/transcriptions, would send its multipart request again to resume: reported). */
+  assert_int_equal(count_ops(spec, "multipart"), 18);
+  assert_int_equal(count_ops(spec, NULL), 6);
+  assert_true(noted(report, "#/paths/~1audio~1transcriptions/post"));
 
   /* Every note names a place of the document that is there. */
   const cJSON *n;

@@ -471,24 +471,130 @@ static void parameters(void **state)
 static void bodies(void **state)
 {
   (void)state;
-  const char *s = import_doc(HEAD3 "paths:\n  /things:\n"
-                                   "    post:\n      operationId: createThing\n      requestBody:\n        content:\n"
-                                   "          application/json:\n            schema: {type: object, properties: {name: {type: string}}}\n"
-                                   "          multipart/form-data:\n            schema: {type: object}\n"
-                                   "      responses: {'204': {description: ok}}\n"
-                                   "    put:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n"
-                                   "          application/octet-stream: {schema: {type: string, format: binary}}\n"
-                                   "      responses: {'204': {description: ok}}\n"
-                                   "    patch:\n      operationId: form\n      requestBody:\n        required: true\n        content:\n"
-                                   "          application/x-www-form-urlencoded: {schema: {type: object}}\n"
-                                   "      responses: {'204': {description: ok}}\n");
-  assert_has(s, "model CreateThingRequest {\n    name?: string;\n}");
-  assert_has(s, "create_thing: POST \"\" body CreateThingRequest;");
-  assert_noted("#/paths/~1things/post/requestBody/content/multipart~1form-data", "multipart", 1);
+  const char *s = import_doc(
+      HEAD3
+      "paths:\n"
+      "  /things:\n"
+      "    post:\n"
+      "      operationId: createThing\n"
+      "      requestBody:\n"
+      "        content:\n"
+      "          application/json:\n"
+      "            schema: {type: object, properties: {name: {type: string}}}\n"
+      "          multipart/form-data:\n"
+      "            schema: {type: object, properties: {name: {type: string}}}\n"
+      "      responses: {'204': {description: ok}}\n"
+      "    put:\n"
+      "      operationId: upload\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content:\n"
+      "          application/octet-stream: {schema: {type: string, format: binary}}\n"
+      "      responses: {'204': {description: ok}}\n"
+      "    patch:\n"
+      "      operationId: form\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content:\n"
+      "          application/x-www-form-urlencoded:\n"
+      "            schema:\n"
+      "              type: object\n"
+      "              required: [name]\n"
+      "              properties:\n"
+      "                name: {type: string, maxLength: 10}\n"
+      "                tags: {type: array, items: {type: string}}\n"
+      "                meta: {type: object, properties: {a: {type: string}}}\n"
+      "      responses: {'204': {description: ok}}\n"
+      "  /files:\n"
+      "    post:\n"
+      "      operationId: createFile\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content:\n"
+      "          multipart/form-data:\n"
+      "            schema: {$ref: '#/components/schemas/CreateFileRequest'}\n"
+      "      responses: {'204': {description: ok}}\n"
+      "  /photo:\n"
+      "    put:\n"
+      "      operationId: photo\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content: {image/png: {schema: {type: string, format: binary}}}\n"
+      "      responses: {'204': {description: ok}}\n"
+      "  /note:\n"
+      "    put:\n"
+      "      operationId: note\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content: {text/plain: {schema: {type: string}}, application/sdp: {schema: {type: string}}}\n"
+      "      responses: {'204': {description: ok}}\n"
+      "  /edits:\n"
+      "    post:\n"
+      "      operationId: edit\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content:\n"
+      "          multipart/form-data:\n"
+      "            schema: {type: object, properties: {image: {oneOf: [{type: string, format: binary}, {type: array, items: {type: string, format: binary}}]}}}\n"
+      "          application/json:\n"
+      "            schema: {type: object, properties: {image_url: {type: string}}}\n"
+      "      responses:\n"
+      "        '200':\n"
+      "          description: ok\n"
+      "          content:\n"
+      "            application/json: {schema: {$ref: '#/components/schemas/Chunk'}}\n"
+      "            text/event-stream: {schema: {$ref: '#/components/schemas/Chunk'}}\n"
+      "  /transcribe:\n"
+      "    post:\n"
+      "      operationId: transcribe\n"
+      "      requestBody:\n"
+      "        required: true\n"
+      "        content:\n"
+      "          multipart/form-data:\n"
+      "            schema: {type: object, required: [file], properties: {file: {type: string, format: binary}}}\n"
+      "      responses:\n"
+      "        '200':\n"
+      "          description: ok\n"
+      "          content:\n"
+      "            application/json: {schema: {$ref: '#/components/schemas/Chunk'}}\n"
+      "            text/event-stream: {schema: {$ref: '#/components/schemas/Chunk'}}\n"
+      "components:\n"
+      "  schemas:\n"
+      "    Chunk: {type: object, properties: {text: {type: string}}}\n"
+      "    CreateFileRequest:\n"
+      "      type: object\n"
+      "      required: [file, purpose]\n"
+      "      properties:\n"
+      "        file: {type: string, format: binary}\n"
+      "        purpose: {type: string, enum: [assistants, batch]}\n"
+      "        metadata: {type: object, additionalProperties: {type: string}}\n");
+  /* Multipart first (files cannot go in JSON), then JSON; the other forms are reported. */
+  assert_has(s, "create_thing: POST \"\" body multipart(name?: string);");
+  assert_noted("#/paths/~1things/post/requestBody/content/application~1json", "JSON form of the body", 1);
+  assert_null(strstr(s, "CreateThingRequest"));
   assert_noted("#/paths/~1things/post/requestBody", "optional body", 0);
-  assert_has(s, "upload: PUT \"\";");
-  assert_noted("#/paths/~1things/put/requestBody/content/application~1octet-stream", "octet-stream", 1);
-  assert_noted("#/paths/~1things/patch/requestBody/content/application~1x-www-form-urlencoded", "x-www-form", 1);
+  /* Raw bodies: bytes or text, with the media type when it is not the default. */
+  assert_has(s, "upload: PUT \"\" body bytes;");
+  assert_has(s, "photo: PUT \"\" body bytes \"image/png\";");
+  assert_has(s, "note: PUT \"\" body string;");
+  assert_noted("#/paths/~1note/put/requestBody/content/application~1sdp", "form of the body", 1);
+  /* Forms: the properties that are scalars, enums or arrays of those. */
+  assert_has(s, "form: PATCH \"\" body form(name: string @max_len(10), tags?: string[]);");
+  assert_noted("#/paths/~1things/patch/requestBody/content/application~1x-www-form-urlencoded/schema/properties/meta",
+               "form field 'meta'", 1);
+  assert_null(strstr(s, "FormRequestMeta"));
+  /* Multipart: binary data as file parts; a named model's fields keep their types. */
+  assert_has(s, "body multipart(file: file, purpose: CreateFileRequestPurpose, metadata?: string);");
+  assert_noted("#/components/schemas/CreateFileRequest/properties/metadata", "JSON text", 0);
+  assert_null(strstr(s, "CreateFileRequestPurpose2"));
+  /* A stream twin takes the JSON form (a multipart request is not sent again); without one,
+   * the stream is reported. */
+  assert_has(s, "edit: POST \"\" body multipart(image?: file[]) -> Chunk;");
+  assert_has(s, "edit_stream: POST \"\" body EditRequest -> stream<Chunk>;");
+  assert_noted("#/paths/~1edits/post/requestBody/content/application~1json", "JSON form", 1);
+  assert_has(s, "transcribe: POST \"\" body multipart(file: file) -> Chunk;");
+  assert_null(strstr(s, "transcribe_stream"));
+  assert_noted("#/paths/~1transcribe/post", "event stream", 1);
 }
 
 static void results(void **state)
@@ -616,8 +722,7 @@ static void swagger2(void **state)
   assert_has(s, "base_url = \"https://api.example.com/v1\";");
   assert_has(s, "make: POST \"\" query(ids?: int[]) body Thing -> Thing;");
   assert_noted("#/paths/~1things/post/parameters/1/collectionFormat", "csv", 0);
-  assert_noted("#/paths/~1things/put/parameters/0", "form parameter 'f'", 1);
-  assert_true(strstr(find_note("#/paths/~1things/put/parameters/0", NULL)->why, "multipart") != NULL);
+  assert_has(s, "form: PUT \"\" body multipart(f?: file);"); /* formData: a form, multipart with files */
   assert_has(s, "model Thing {\n    id?: int32;\n}");
 }
 
