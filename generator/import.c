@@ -238,6 +238,7 @@ static int run(imp *im, const char *path, const char *text, size_t text_len, cha
   if (api != NULL)
     api_item_add(im, api, "auth", strcmp(auth, "header") == 0 ? "header" : NULL, strcmp(auth, "header") == 0 ? header : auth,
                  strcmp(auth, "header") == 0 ? VAL_STRING : VAL_IDENT);
+  unions_settle(im);
   schemas_break_cycles(im);
   if (im->rep->failed || api == NULL) {
     if (im->diag != NULL)
@@ -284,6 +285,7 @@ static int import(const char *path, const char *text, size_t len, const import_o
   ops_free(&im);
   auth_free(&im);
   schemas_free(&im);
+  unions_free(&im);
   name_table_free(&im.refs);
   name_table_free(&im.c_names);
   name_table_free(&im.decl_names);

@@ -18,7 +18,7 @@
  * an operation), and in an operation a parameter. Indexes, as the printed spec keeps the order
  * of the AST it was printed from. */
 typedef struct place_path {
-  int decl, member, list, param; /* -1: not that deep; list 0 path, 1 query, 2 headers */
+  int decl, member, list, param; /* -1: not that deep; list 0 path, 1 query, 2 headers, 3 body fields */
 } place_path;
 
 static int at(loc a, int line, int col)
@@ -54,8 +54,8 @@ static place_path locate(const decl *decls, int line, int col)
     for (const operation *op = d->ops; op != NULL; op = op->next, j++) {
       if (at(op->at, line, col))
         return (place_path){i, j, -1, -1};
-      const field *lists[3] = {op->path_params, op->query_params, op->header_params};
-      for (int l = 0; l < 3; l++) {
+      const field *lists[4] = {op->path_params, op->query_params, op->header_params, op->body_params};
+      for (int l = 0; l < 4; l++) {
         int k = find_param(lists[l], line, col);
         if (k >= 0)
           return (place_path){i, j, l, k};
@@ -104,6 +104,8 @@ static void rename_decl(imp *im, decl *all, decl *d)
       rename_fields_types(op->path_params, old, new_name);
       rename_fields_types(op->query_params, old, new_name);
       rename_fields_types(op->header_params, old, new_name);
+      rename_fields_types(op->body_params, old, new_name);
+      rename_fields_types(op->resp_headers, old, new_name);
       rename_type_uses(op->body, old, new_name);
       rename_type_uses(op->ret, old, new_name);
       for (name_ref *e = op->errors; e != NULL; e = e->next)
@@ -178,8 +180,8 @@ static void rename_field(imp *im, decl *all, decl *d, field *f)
   const char *new_name = sibling_free(im, bare != NULL ? bare : f->name, field_name, d->fields, 0, bare == NULL);
   if (new_name == NULL)
     return;
-  if (find_anno(f->annos, "json") == NULL && find_anno(f->annos, "header") == NULL)
-    anno_add(im, &f->annos, "json", value_string(im, old));
+  if (!f->variant && find_anno(f->annos, "json") == NULL && find_anno(f->annos, "header") == NULL)
+    anno_add(im, &f->annos, "json", value_string(im, old)); /* a variant's name is not sent */
   f->name = new_name;
   for (decl *x = all; x != NULL; x = x->next) /* the operations that page over d */
     for (operation *op = x->ops; op != NULL; op = op->next)
@@ -188,22 +190,23 @@ static void rename_field(imp *im, decl *all, decl *d, field *f)
         rename_paginate(op, old, new_name);
 }
 
-/* A parameter: renamed, its wire name kept (a path parameter's placeholder follows). */
+/* A parameter or body field: renamed, its wire name kept (a path parameter's placeholder
+ * follows). */
 static void rename_param(imp *im, const char *api, operation *op, int list, field *p)
 {
-  const field *lists[3] = {op->path_params, op->query_params, op->header_params};
+  const field *lists[4] = {op->path_params, op->query_params, op->header_params, op->body_params};
   const char *old = p->name, *new_name = NULL, *bare = without_prefix(im, old, api);
   for (int i = bare != NULL ? 0 : 1; new_name == NULL; i++) {
     const char *cand = i == 0 ? bare : i == 1 ? imp_printf(im, "%s_", old) : imp_printf(im, "%s_%d", old, i);
     if (cand == NULL)
       return;
     int taken = 0;
-    for (int l = 0; l < 3; l++)
+    for (int l = 0; l < 4; l++)
       for (const field *q = lists[l]; q != NULL; q = q->next)
         taken |= strcmp(q->name, cand) == 0;
     new_name = taken ? NULL : cand;
   }
-  if (list == 1 && find_anno(p->annos, "json") == NULL)
+  if ((list == 1 || list == 3) && find_anno(p->annos, "json") == NULL)
     anno_add(im, &p->annos, "json", value_string(im, old));
   p->name = new_name;
   if (list == 0) {
@@ -242,7 +245,7 @@ static int rename_at(imp *im, decl *decls, place_path pp)
     if (op == NULL)
       return 0;
     if (pp.list >= 0) {
-      field *lists[3] = {op->path_params, op->query_params, op->header_params};
+      field *lists[4] = {op->path_params, op->query_params, op->header_params, op->body_params};
       field *p = nth(lists[pp.list], pp.param);
       if (p != NULL)
         rename_param(im, decls->name, op, pp.list, p);

@@ -4,6 +4,7 @@
  *   import_names.c   names: types, fields, operations, enum values; collisions and keywords
  *   import_ast.c     building the spec's AST
  *   import_schema.c  schemas into types, models and enums
+ *   import_union.c   unions held to the language's rule once every schema is mapped
  *   import_ops.c     paths and operations into resources, parameters, bodies, results, errors
  *   import_report.c  notes on what is not carried over, and why */
 #ifndef APIC_IMPORT_INTERNAL_H
@@ -67,6 +68,7 @@ const char *gap_why(imp_gap g);
 /* ---- the importer's state ----------------------------------------------------------- */
 
 typedef struct named named; /* a schema reached by $ref or under components (import_schema.c) */
+typedef struct imp_union imp_union; /* a union made, to be settled (import_union.c) */
 
 /* A declaration made, and where in the output it goes: ordered by the component or operation
  * that made it (owner), then by when. */
@@ -112,6 +114,9 @@ typedef struct imp {
   name_table decl_names;   /* declared name -> decl */
   name_table model_places; /* model name -> where it was declared from (import_schema.c) */
   int owner;
+
+  imp_union *unions; /* the unions made, in order */
+  size_t nunions, unions_cap;
 
   struct imp_ops *ops;   /* import_ops.c's state */
   struct imp_auth *auth; /* import_auth.c's */
@@ -275,6 +280,16 @@ decl *mapped_model(imp *im, const type *t);
  * struct cannot), noting each. */
 void schemas_break_cycles(imp *im);
 void schemas_free(imp *im);
+
+/* ---- import_union.c ---------------------------------------------------------------------- */
+
+/* Records union d, made from the key (oneOf or anyOf) of the schema at the current place. */
+void union_record(imp *im, decl *d, const char *key);
+/* Once every schema is mapped: tagged unions lose their tag from their variant models, or their
+ * discriminator when they cannot have one; a union the language's rule cannot tell apart
+ * becomes any where it is used (noted). */
+void unions_settle(imp *im);
+void unions_free(imp *im);
 
 /* ---- import_ops.c ---------------------------------------------------------------------- */
 

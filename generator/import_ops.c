@@ -1020,12 +1020,11 @@ static type *stream_event(imp *im, op_ctx *oc, struct fy_node *schema)
 {
   mapped m;
   schema_map(im, schema, imp_printf(im, "%sEvent", oc->pascal), &m);
-  if (m.t != NULL && (mapped_model(im, m.t) != NULL || (m.t->kind == TYPE_NAMED && strcmp(m.t->name, "string") == 0)))
+  const decl *d = mapped_decl(im, m.t);
+  if ((d != NULL && (d->kind == D_MODEL || d->kind == D_UNION)) ||
+      (m.t != NULL && m.t->kind == TYPE_NAMED && strcmp(m.t->name, "string") == 0))
     return m.t;
-  if (m.t != NULL && m.t->kind == TYPE_NAMED && strcmp(m.t->name, "any") == 0)
-    note(im, schema, NULL, 0, gap_why(GAP_UNION), "events of several kinds as text (stream<string>)");
-  else
-    note(im, schema, NULL, 0, "a stream's events are a model or text", "events as text (stream<string>)");
+  note(im, schema, NULL, 0, "a stream's events are a model, a union or text", "events as text (stream<string>)");
   return type_named(im, "string");
 }
 

@@ -13,7 +13,7 @@
  * added unions, integer enums, form, multipart and raw bodies while this was written: the
  * importer does not make them yet, and those reasons say so. */
 static const char *const GAP_WHY[GAP_COUNT] = {
-    [GAP_UNION] = "apic import does not make unions yet",
+    [GAP_UNION] = "apic import does not make unions of type lists yet",
     [GAP_COMPOSITION] = "extends cannot say this allOf yet (a part not a model or an object, or one changing a base's field)",
     [GAP_BINARY] = "the language has no binary data yet",
     [GAP_SCALAR_BODY] = "the language has no JSON bodies but models, unions and arrays of those",

@@ -14,6 +14,7 @@
 #include "apic/datetime.h"
 #include "apic/formats.h"
 #include "import_internal.h"
+#include "unions.h"
 
 #define MAX_SCHEMA_DEPTH 48
 #define MAX_PLACE_LEN 120
@@ -646,14 +647,184 @@ static int is_null_schema(imp *im, struct fy_node *v)
   return t != NULL && strcmp(t, "null") == 0;
 }
 
+/* The one string a schema's property prop may hold (its const, or an enum of one value), through
+ * $ref and allOf; NULL when it has none. */
+static const char *single_value(imp *im, struct fy_node *schema, const char *prop, int depth)
+{
+  imp_doc *dc;
+  const char *pointer;
+  im->quiet++;
+  struct fy_node *n = ref_follow(im, schema, &dc, &pointer);
+  struct fy_node *p = ref_follow(im, node_get(im, node_get(im, n, "properties"), prop), &dc, &pointer);
+  im->quiet--;
+  if (!node_is_map(n) || depth > IMP_MAX_ALIAS_DEPTH)
+    return NULL;
+  struct fy_node *values = node_get(im, p, "enum");
+  if (node_string(node_get(im, p, "const")) != NULL)
+    return node_string(node_get(im, p, "const"));
+  if (seq_count(values) == 1 && node_string(fy_node_sequence_get_by_index(values, 0)) != NULL)
+    return node_string(fy_node_sequence_get_by_index(values, 0));
+  void *it = NULL;
+  for (struct fy_node *part; (part = seq_next(im, node_get(im, n, "allOf"), &it)) != NULL;) {
+    const char *v = single_value(im, part, prop, depth + 1);
+    if (v != NULL)
+      return v;
+  }
+  return NULL;
+}
+
+/* The tag of variant v of union n, whose discriminator is the property disc: the key of the
+ * discriminator's mapping that names it, else the one value its property disc holds, else (as
+ * OpenAPI says) its schema's name; NULL for an inline variant without one. */
+static const char *variant_tag(imp *im, struct fy_node *n, struct fy_node *v, const char *disc)
+{
+  const char *ref = ref_of(im, v);
+  void *it = NULL;
+  const char *key;
+  struct fy_node *target;
+  while (ref != NULL && map_next(im, node_get(im, node_get(im, n, "discriminator"), "mapping"), &it, &key, &target)) {
+    const char *t = node_str(target);
+    if (t != NULL && (strcmp(t, ref) == 0 || strcmp(t, last_segment(im, ref)) == 0))
+      return key;
+  }
+  const char *one = single_value(im, v, disc, 0);
+  return one != NULL ? one : ref != NULL ? last_segment(im, ref) : NULL;
+}
+
+/* A discriminator the document does not declare: the property in which every variant (an
+ * object) holds one string of its own (a const, or an enum of one value), "type" tried first,
+ * then the first variant's properties. NULL when there is none. */
+static const char *implied_discriminator(imp *im, struct fy_node *vars)
+{
+  void *it = NULL;
+  struct fy_node *first = NULL;
+  while ((first = seq_next(im, vars, &it)) != NULL && is_null_schema(im, first))
+    ;
+  imp_doc *dc;
+  const char *pointer;
+  im->quiet++;
+  struct fy_node *props = node_get(im, ref_follow(im, first, &dc, &pointer), "properties");
+  im->quiet--;
+  void *pit = NULL;
+  const char *cand = "type";
+  struct fy_node *val;
+  do {
+    name_table seen;
+    if (name_table_init(&seen) != 0)
+      return NULL;
+    int ok = 1;
+    it = NULL;
+    for (struct fy_node *v; ok && (v = seq_next(im, vars, &it)) != NULL;) {
+      const char *tag = is_null_schema(im, v) ? "" : single_value(im, v, cand, 0);
+      ok = tag != NULL && (tag[0] == '\0' || (name_table_get(&seen, tag) == NULL && name_table_put(&seen, tag, &seen) == 0));
+    }
+    name_table_free(&seen);
+    if (ok)
+      return cand;
+  } while (map_next(im, props, &pit, &cand, &val));
+  return NULL;
+}
+
+/* A variant's name when it has no tag: its model's name less the union's ("ChatMessage" in union
+ * "Chat": "Message"), or a word for its type (text, integer, number, boolean, map, X_list). */
+static const char *variant_raw(imp *im, const type *t, const char *union_name)
+{
+  static const char *const words[][2] = {{"string", "text"}, {"int", "integer"}, {"int32", "integer"},
+                                         {"float", "number"}, {"bool", "boolean"}};
+  if (t->kind == TYPE_ARRAY)
+    return imp_printf(im, "%s_list", variant_raw(im, t->inner, union_name));
+  if (t->kind != TYPE_NAMED)
+    return "map";
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strcmp(t->name, words[i][0]) == 0)
+      return words[i][1];
+  size_t n = strlen(union_name);
+  return strncmp(t->name, union_name, n) == 0 && t->name[n] != '\0' ? t->name + n : t->name;
+}
+
+/* Adds a variant to union u (names unique in scope, which holds the union's own members too). A
+ * variant that is itself a union without a discriminator, in one without, gives its variants. */
+static void add_variant(imp *im, decl *u, name_table *scope, const mapped *m, const char *tag)
+{
+  const decl *inner = mapped_decl(im, m->t);
+  int flatten = inner != NULL && inner->kind == D_UNION && tag == NULL &&
+                find_anno(inner->annos, "discriminator") == NULL && find_anno(u->annos, "discriminator") == NULL;
+  field **tail = &u->fields;
+  while (*tail != NULL)
+    tail = &(*tail)->next;
+  for (const field *v = flatten ? inner->fields : NULL; v != NULL; v = v->next) {
+    field *f = field_new(im, name_member(im, scope, v->name), v->type);
+    if (f == NULL)
+      return;
+    f->variant = 1;
+    f->annos = v->annos;
+    f->doc = v->doc;
+    *tail = f;
+    tail = &f->next;
+  }
+  if (flatten)
+    return;
+  field *f = field_new(im, name_member(im, scope, tag != NULL ? tag : variant_raw(im, m->t, u->name)), m->t);
+  if (f == NULL)
+    return;
+  f->variant = 1;
+  f->annos = m->annos;
+  f->doc = doc_text(im, m->desc);
+  if (tag != NULL && strcmp(tag, f->name) != 0)
+    anno_add(im, &f->annos, "tag", value_string(im, imp_strdup(im, tag)));
+  if (m->deprecated)
+    anno_add(im, &f->annos, "deprecated", NULL);
+  *tail = f;
+}
+
+/* oneOf / anyOf of several schemas: a union declared under place, tagged when the schema has a
+ * discriminator. Whether the language's rule tells its variants apart is settled once every
+ * schema is mapped (import_union.c), which makes it `any` when not. */
+static void make_union(imp *im, struct fy_node *n, const char *key, const char *place, mapped *out)
+{
+  decl *u = decl_new(im, D_UNION, name_type(im, place));
+  name_table scope;
+  if (u == NULL || name_table_init(&scope) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  for (size_t i = 0; i < 3; i++)
+    name_table_put(&scope, UNION_MEMBERS[i], (void *)UNION_MEMBERS[i]);
+  const char *disc = node_string(node_get(im, node_get(im, n, "discriminator"), "propertyName"));
+  if (disc == NULL)
+    disc = implied_discriminator(im, node_get(im, n, key));
+  if (disc != NULL)
+    anno_add(im, &u->annos, "discriminator", value_string(im, disc));
+  size_t len = ptr_push(im, key);
+  void *it = NULL;
+  int i = 0;
+  for (struct fy_node *v; (v = seq_next(im, node_get(im, n, key), &it)) != NULL; i++) {
+    if (is_null_schema(im, v))
+      continue;
+    const char *tag = disc != NULL ? variant_tag(im, n, v, disc) : NULL;
+    size_t l2 = ptr_push_index(im, i);
+    mapped m;
+    map_schema_at(im, v, place_join(im, place, tag != NULL ? tag : imp_printf(im, "Variant%d", i + 1)), &m);
+    ptr_pop(im, l2);
+    if (m.t == NULL)
+      m.t = any_type(im);
+    out->nullable |= m.nullable;
+    add_variant(im, u, &scope, &m, tag);
+  }
+  ptr_pop(im, len);
+  u->own_fields = u->fields;
+  name_table_free(&scope);
+  union_record(im, u, key);
+  out->t = type_named(im, u->name);
+}
+
 /* oneOf / anyOf: a null variant makes the rest nullable; one variant left is that variant;
  * strings with or without known values are a string (the values go into the docs); anything
- * else is a union, which the language does not have yet: any. */
+ * else is a union. */
 static void map_union(imp *im, struct fy_node *n, const char *place, mapped *out)
 {
   const char *key = node_get(im, n, "oneOf") != NULL ? "oneOf" : "anyOf";
   struct fy_node *vars = node_get(im, n, key);
-  size_t len = ptr_push(im, key);
   int count = 0, strings = 0, open = 0, index = 0, last = -1;
   void *it = NULL;
   for (struct fy_node *v; (v = seq_next(im, vars, &it)) != NULL; index++) {
@@ -671,23 +842,21 @@ static void map_union(imp *im, struct fy_node *n, const char *place, mapped *out
     struct fy_node *v = NULL;
     for (int i = 0; i <= last; i++)
       v = seq_next(im, vars, &it);
-    size_t l2 = ptr_push_index(im, last);
+    size_t len = ptr_push(im, key);
+    ptr_push_index(im, last);
     mapped m;
     map_schema_at(im, v, place, &m);
-    ptr_pop(im, l2);
+    ptr_pop(im, len);
     int nullable = out->nullable;
     *out = m;
     out->nullable |= nullable;
   } else if (count > 0 && strings == count && open > 0) {
     out->t = type_named(im, "string");
+  } else if (count > 0) {
+    make_union(im, n, key, place, out);
   } else {
     out->t = any_type(im);
-    ptr_pop(im, len);
-    if (count > 0)
-      note(im, n, key, 0, gap_why(GAP_UNION), "%s of %d schemas%s as any", key, count,
-           node_get(im, n, "discriminator") != NULL ? " with a discriminator" : "");
   }
-  ptr_pop(im, len);
 }
 
 /* ---- arrays, maps and objects ---------------------------------------------------------------- */
@@ -1081,7 +1250,8 @@ static void fill_model(imp *im, decl *d, struct fy_node *n)
     note(im, ap, "additionalProperties", 1, "a model holds only its declared properties",
          "additional properties beside the declared ones");
   if (node_get(im, n, "discriminator") != NULL && node_get(im, n, "oneOf") == NULL)
-    note(im, n, "discriminator", 1, gap_why(GAP_UNION), "a discriminator");
+    note(im, n, "discriminator", 1, "apic import makes unions of oneOf and anyOf, whose discriminator it is",
+         "a discriminator beside no oneOf or anyOf");
   if (d->bases != NULL)
     d->own_fields = d->fields; /* as the parser has it: fields are the own ones until checked */
   name_table_free(&mf.names);
@@ -1172,7 +1342,7 @@ static value *default_value(imp *im, struct fy_node *v, const mapped *m)
     const char *name = e != NULL && text != NULL ? enum_value_named(e, text) : NULL;
     out = name != NULL ? value_ident(im, name) : NULL;
     if (e == NULL)
-      why = "a model has no default";
+      why = declared(im, t) != NULL && declared(im, t)->kind == D_UNION ? "a union takes no default" : "a model has no default";
   }
   if (out != NULL && !meets_constraints(out, m->annos)) {
     out = NULL;

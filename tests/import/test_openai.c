@@ -1,5 +1,5 @@
 /* The OpenAI API's published spec (openai/openai-openapi f85dbe22, OpenAPI 3.1), end to end:
- * all 288 operations imported, every note pointing at a real place of the document, the spec
+ * all 288 operations imported (its multipart bodies, streams and unions counted), every note pointing at a real place of the document, the spec
  * checking clean, the SDK compiling at -Werror with gcc and clang (-fsyntax-only: it is 20 MB
  * of C), and the generated mock server routing every operation. */
 #include <setjmp.h>
@@ -203,6 +203,17 @@ static void test_openai(void **state)
   assert_int_equal(count_ops(spec, "multipart"), 18);
   assert_int_equal(count_ops(spec, NULL), 6);
   assert_true(noted(report, "#/paths/~1audio~1transcriptions/post"));
+  /* Its oneOf and anyOf are unions, tagged where a discriminator is declared or implied; the
+   * few the rule cannot tell apart are noted (docs/import.md has the list). */
+  const cJSON *u;
+  int unions = 0, tagged = 0;
+  cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(spec, "unions"))
+  {
+    unions++;
+    tagged += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(u, "discriminator"));
+  }
+  assert_int_equal(unions, 252);
+  assert_int_equal(tagged, 152);
 
   /* Every note names a place of the document that is there. */
   const cJSON *n;
