@@ -209,32 +209,43 @@ static void retype_fields(field *f, const char *name, const char *with)
       f->nullable = 0, f->def = NULL; /* any holds null itself */
 }
 
+static int has_name(const type *t, const char *name)
+{
+  for (; t != NULL; t = t->inner)
+    if (names(t, name))
+      return 1;
+  return 0;
+}
+
 /* What held union u holds with: fields and variants; a result of it too (but any, which is no
  * result: dropped); a body of it is dropped (a scalar body is not JSON), a stream of it is
- * stream<string>. Each operation changed is noted at the union. */
+ * stream<string>. Each operation changed is noted at the union. Type nodes may be shared (a
+ * named schema's type is used wherever it is), so operations are decided before fields change. */
 static void replace_uses(imp *im, const decl *u, const char *with)
 {
-  for (size_t i = 0; i < im->ndecls; i++) {
-    decl *d = im->decls[i].d;
-    retype_fields(d->fields, u->name, with);
-    for (operation *op = d->ops; op != NULL; op = op->next) {
-      if (op->ret != NULL && op->ret->kind == TYPE_GENERIC && strcmp(op->ret->name, "stream") == 0 &&
-          names(op->ret->inner, u->name)) {
-        op->ret->inner->name = "string";
+  int any = strcmp(with, "any") == 0;
+  for (size_t i = 0; i < im->ndecls; i++)
+    for (operation *op = im->decls[i].d->ops; op != NULL; op = op->next) {
+      int in_ret = has_name(op->ret, u->name), in_body = has_name(op->body, u->name);
+      if (in_ret && op->ret->kind == TYPE_GENERIC && strcmp(op->ret->name, "stream") == 0) {
+        op->ret = type_generic(im, "stream", type_named(im, "string"));
         note(im, NULL, NULL, 0, "a stream's events are a model, a union or text", "the events of '%s' as text",
              op->name);
-      } else if (op->ret != NULL && retype(op->ret, u->name, with) && strcmp(with, "any") == 0) {
+      } else if (in_ret && any) {
         op->ret = NULL;
         op->resp_headers = NULL;
         op->has_resp_headers = 0;
         note(im, NULL, NULL, 1, gap_why(GAP_ANY_RESULT), "the result of '%s'", op->name);
+      } else if (in_ret) {
+        retype(op->ret, u->name, with);
       }
-      if (op->body != NULL && retype(op->body, u->name, with)) {
+      if (in_body) {
         op->body = NULL;
         note(im, NULL, NULL, 1, gap_why(GAP_SCALAR_BODY), "the body of '%s'", op->name);
       }
     }
-  }
+  for (size_t i = 0; i < im->ndecls; i++)
+    retype_fields(im->decls[i].d->fields, u->name, with);
 }
 
 static void drop_decl(imp *im, const decl *d)
