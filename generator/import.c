@@ -271,7 +271,7 @@ static int import(const char *path, const char *text, size_t len, const import_o
   *out_spec = NULL;
   memset(report, 0, sizeof *report);
   int status = EXIT_USAGE;
-  if ((im.arena = ast_arena_new()) != NULL && name_table_init(&im.refs) == 0 && name_table_init(&im.c_names) == 0 &&
+  if ((im.arena = ast_arena_new()) != NULL && name_table_init(&im.refs) == 0 && name_table_init(&im.walked) == 0 && name_table_init(&im.c_names) == 0 &&
       name_table_init(&im.decl_names) == 0 && name_table_init(&im.notes_seen) == 0 &&
       name_table_init(&im.model_places) == 0 && name_table_init(&im.named_types) == 0 &&
       name_table_init(&im.name_counts) == 0)
@@ -287,6 +287,7 @@ static int import(const char *path, const char *text, size_t len, const import_o
   schemas_free(&im);
   unions_free(&im);
   name_table_free(&im.refs);
+  name_table_free(&im.walked);
   name_table_free(&im.c_names);
   name_table_free(&im.decl_names);
   name_table_free(&im.model_places);

@@ -84,7 +84,7 @@ static void parse(imp *im, imp_doc *d, size_t len)
     return;
   fy_diag_set_collect_errors(d->diag, true);
   struct fy_parse_cfg cfg = {0};
-  cfg.flags = FYPCF_QUIET | (looks_like_json(d->text, len) ? FYPCF_JSON_FORCE : FYPCF_DEFAULT_VERSION_1_2);
+  cfg.flags = FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS /* checked after: duplicate_keys */ | (looks_like_json(d->text, len) ? FYPCF_JSON_FORCE : FYPCF_DEFAULT_VERSION_1_2);
   cfg.diag = d->diag;
   d->fyd = fy_document_build_from_string(&cfg, d->text, len);
   if (d->fyd == NULL)
@@ -93,6 +93,80 @@ static void parse(imp *im, imp_doc *d, size_t len)
 
 /* Adds the document path, parsed from text (malloc'd, taken over: it lives as long as the
  * document, which points into it). */
+/* The text of a pair's key (NULL when it is not a scalar), its length in *len. */
+static const char *key_text(struct fy_node_pair *p, size_t *len)
+{
+  struct fy_node *k = fy_node_pair_key(p);
+  *len = 0;
+  return k != NULL && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar(k, len) : NULL;
+}
+
+/* A key given twice in mapping n, or NULL. Large mappings (components/schemas) go through a
+ * table: libfyaml's own check compares each key with every other (quadratic), so it is off. */
+static struct fy_node_pair *duplicate_in(struct fy_node *n)
+{
+  int count = fy_node_mapping_item_count(n);
+  struct fy_node_pair *dup = NULL;
+  if (count <= 16) {
+    const char *text[16];
+    size_t len[16];
+    void *it = NULL;
+    for (int i = 0; i < count && dup == NULL; i++) {
+      struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+      text[i] = key_text(p, &len[i]);
+      for (int j = 0; j < i && dup == NULL; j++)
+        if (text[i] != NULL && text[j] != NULL && len[i] == len[j] && memcmp(text[i], text[j], len[i]) == 0)
+          dup = p;
+    }
+    return dup;
+  }
+  name_table seen;
+  if (name_table_init(&seen) != 0)
+    return NULL;
+  void *it = NULL;
+  struct fy_node_pair *p;
+  while (dup == NULL && (p = fy_node_mapping_iterate(n, &it)) != NULL) {
+    struct fy_node *k = fy_node_pair_key(p);
+    const char *text = k != NULL && fy_node_get_type(k) == FYNT_SCALAR ? fy_node_get_scalar0(k) : NULL;
+    if (text != NULL && name_table_get(&seen, text) != NULL)
+      dup = p;
+    else if (text != NULL && name_table_put(&seen, text, p) != 0)
+      break;
+  }
+  name_table_free(&seen);
+  return dup;
+}
+
+/* Reports every key given twice in a mapping under n (aliases not followed: what they name is
+ * checked where it is); libfyaml nests at most 64 deep, which bounds the recursion. */
+static int duplicate_keys(imp *im, const char *path, struct fy_node *n)
+{
+  int found = 0;
+  if (n == NULL || fy_node_is_alias(n))
+    return 0;
+  void *it = NULL;
+  if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+    for (struct fy_node *v; (v = fy_node_sequence_iterate(n, &it)) != NULL;)
+      found += duplicate_keys(im, path, v);
+    return found;
+  }
+  if (fy_node_get_type(n) != FYNT_MAPPING)
+    return 0;
+  struct fy_node_pair *dup = duplicate_in(n);
+  if (dup != NULL) {
+    int line, col;
+    node_at(fy_node_pair_key(dup), &line, &col);
+    if (im->diag != NULL && im->errors < IMP_MAX_ERRORS)
+      fprintf(im->diag, "%s:%d:%d: error: duplicate key '%s'\n", path, line, col, node_str(fy_node_pair_key(dup)));
+    im->errors++;
+    found++;
+  }
+  struct fy_node_pair *p;
+  while ((p = fy_node_mapping_iterate(n, &it)) != NULL)
+    found += duplicate_keys(im, path, fy_node_pair_value(p));
+  return found;
+}
+
 static imp_doc *doc_add(imp *im, const char *path, char *text, size_t len, struct fy_node *at)
 {
   imp_doc *d = calloc(1, sizeof *d);
@@ -108,6 +182,8 @@ static imp_doc *doc_add(imp *im, const char *path, char *text, size_t len, struc
   d->text = text;
   parse(im, d, len);
   d->root = d->fyd != NULL ? fy_document_root(d->fyd) : NULL;
+  if (duplicate_keys(im, d->path, d->root) > 0)
+    d->root = NULL;
   im->docs[im->ndocs++] = d; /* kept even when broken: it is not read twice */
   return d->root != NULL ? d : NULL;
 }

@@ -101,6 +101,7 @@ typedef struct imp {
   int schema_depth; /* schemas within schemas being mapped */
 
   name_table refs;        /* "N#/pointer" (N: document index) -> named */
+  name_table walked;      /* "ROOT/pointer" -> the node there (import_ref.c) */
   name_table named_types; /* the name a named model or enum is declared under -> named */
   named **work;      /* named schemas to map, in the order they were found */
   size_t nwork, work_cap;

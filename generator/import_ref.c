@@ -55,7 +55,31 @@ static const char *segment(const char *p, strbuf *out)
 }
 
 /* The node at pointer ("/a/b/0", after the '#') in root, or NULL. */
+static struct fy_node *walk_pointer_uncached(imp *im, struct fy_node *root, const char *pointer);
+
+/* The node at pointer under root, walked once: each $ref to a schema names it again, and a
+ * walk looks each segment up among its siblings (1,422 of them under components/schemas). */
 struct fy_node *walk_pointer(imp *im, struct fy_node *root, const char *pointer)
+{
+  strbuf key = {0};
+  sb_printf(&key, "%p%s", (void *)root, pointer);
+  struct fy_node **hit = key.failed ? NULL : name_table_get(&im->walked, key.data);
+  if (hit != NULL) {
+    sb_free(&key);
+    return *hit;
+  }
+  struct fy_node *n = walk_pointer_uncached(im, root, pointer);
+  struct fy_node **kept = ast_alloc(im->arena, sizeof *kept);
+  char *k = key.failed ? NULL : imp_strdup(im, key.data);
+  if (kept != NULL && k != NULL) {
+    *kept = n;
+    name_table_put(&im->walked, k, kept);
+  }
+  sb_free(&key);
+  return n;
+}
+
+static struct fy_node *walk_pointer_uncached(imp *im, struct fy_node *root, const char *pointer)
 {
   struct fy_node *n = root;
   strbuf seg = {0};

@@ -127,7 +127,15 @@ static void syntax_errors_located(void **state)
   (void)state;
   assert_has(import_fails("t.yaml", "openapi: 3.0.3\ninfo: [a,\n", 1), "t.yaml:3:");
   assert_has(import_fails("t.json", "{\"openapi\": \"3.0.3\",\n \"info\": }", 1), "t.json:2:");
-  assert_has(import_fails("t.yaml", "openapi: 3.0.3\nopenapi: 3.1.0\n", 1), "t.yaml:2:1: error:");
+  assert_has(import_fails("t.yaml", "openapi: 3.0.3\nopenapi: 3.1.0\n", 1), "t.yaml:2:1: error: duplicate key 'openapi'");
+  /* A large mapping (its keys checked through a table) too. */
+  char big[1024] = "{\"openapi\": \"3.0.3\", \"paths\": {}, \"info\": {\"title\": \"t\", \"version\": \"1\"},\n"
+                   "\"components\": {\"schemas\": {";
+  for (int i = 0; i < 20; i++)
+    snprintf(big + strlen(big), sizeof big - strlen(big), "\"S%d\": {}, ", i == 19 ? 3 : i);
+  strcat(big, "\"Last\": {}}}}");
+  assert_has(import_fails("t.json", big, 1), "t.json:2:");
+  assert_has(diag_text, "duplicate key 'S3'");
   assert_has(import_fails("t.yaml", "", 1), "error");
 }
 
