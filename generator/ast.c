@@ -127,6 +127,27 @@ const char *type_kind_name(const type *t)
   return t->rk > R_UNRESOLVED && t->rk < R_KIND_COUNT ? kinds[t->rk] : "unresolved";
 }
 
+int op_downloads(const operation *op)
+{
+  return op->ret != NULL && op->ret->rk == R_BYTES;
+}
+
+const field *download_content_type(void)
+{
+  static const char *lines[] = {"The media type of the body."};
+  static type text = {.kind = TYPE_NAMED, .name = "string", .rk = R_STRING};
+  static arg name = {.val = {.kind = VAL_STRING, .text = "Content-Type"}};
+  static annotation header = {.name = "header", .args = &name, .has_parens = 1};
+  static const field ct = {.name = "content_type", .doc = {lines, 1, 0}, .type = &text, .optional = 1,
+                           .annos = &header};
+  return &ct;
+}
+
+int op_result_is_struct(const operation *op)
+{
+  return op->has_resp_headers || op_downloads(op);
+}
+
 int next_path_param(const char **p, const operation *op, char *name, size_t size, const field **declared)
 {
   const char *brace = strchr(*p, '{'), *end = brace != NULL ? strchr(brace, '}') : NULL;

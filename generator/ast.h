@@ -250,6 +250,14 @@ int next_path_param(const char **p, const operation *op, char *name, size_t size
 /* A resolved type's kind as the resolved spec names it (docs/spec-json.md): "string", "model"
  * (pages and streams too: their inner type is what is named), "unresolved" before checking. */
 const char *type_kind_name(const type *t);
+/* Whether a checked operation downloads (`-> bytes`: the body as it came, into memory or a sink). */
+int op_downloads(const operation *op);
+/* A download's `content_type` member: `content_type?: string @header("Content-Type")`, a
+ * response header every `-> bytes` result struct has before the declared ones (static). */
+const field *download_content_type(void);
+/* Whether its result is a struct of its own, <op>_result (docs/clients.md): it declares response
+ * headers, or it downloads (body, body_len and content_type). */
+int op_result_is_struct(const operation *op);
 /* Whether an enum's values are integers on the wire (`= 10`): its first value says. */
 int enum_is_integer(const struct decl *e);
 /* The Content-Type a checked operation's body is sent with: the one the spec gives, else

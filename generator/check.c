@@ -217,6 +217,11 @@ static int resolve_type(checker *c, type *t, int where)
       diag_error(c->d, t->inner->at, "page<...> takes a model");
       return 0;
     }
+    if (k == R_STREAM && t->inner->rk == R_BYTES) {
+      diag_error(c->d, t->inner->at, "an event's data is text, never bytes: write stream<string> (or a model "
+                 "with a bytes field, base64 in JSON); a binary download is '-> bytes'");
+      return 0;
+    }
     if (k == R_STREAM && t->inner->rk != R_MODEL && t->inner->rk != R_UNION && t->inner->rk != R_STRING) {
       diag_error(c->d, t->inner->at, "stream<...> takes a model or a union (each event's data is JSON) or string "
                  "(the data as it comes)");
@@ -1012,12 +1017,15 @@ static int result_value_ok(const type *t)
  * page or a stream (whose own checks ask for their element). Else the error, with what to write. */
 static void check_result(checker *c, const type *t)
 {
-  if (t->rk == R_PAGE || t->rk == R_STREAM || result_value_ok(t))
+  if (t->rk == R_PAGE || t->rk == R_STREAM || t->rk == R_BYTES || result_value_ok(t))
     return;
   const type *inner = t->rk == R_ARRAY || t->rk == R_MAP ? t->inner : t;
   if (inner != t && result_value_ok(inner))
     return;
-  if (inner->rk == R_ANY)
+  if (inner->rk == R_BYTES)
+    diag_error(c->d, inner->at, "a result's %s of bytes has no form on the wire; a body of bytes is '-> bytes', "
+               "and bytes inside JSON are a model's bytes field (base64)", t->rk == R_MAP ? "map" : "array");
+  else if (inner->rk == R_ANY)
     diag_error(c->d, inner->at, "a result of type any has no typed C form; declare a model for it");
   else
     diag_error(c->d, inner->at, "a result's %s holds a model or a scalar; declare a model for the inner %s",
@@ -1082,6 +1090,18 @@ static void check_body(checker *c, operation *op)
                "as they are), form(...) or multipart(...)");
 }
 
+/* A response header of a download (`-> bytes`), whose result struct has `body`, `body_len`
+ * and `content_type` (the Content-Type header) already. */
+static void check_download_header(checker *c, const field *h)
+{
+  if (strcmp(h->name, "body_len") == 0 || strcmp(h->name, "content_type") == 0)
+    diag_error(c->d, h->at, "response header '%s' would collide with member '%s' of a bytes result in the "
+               "generated C; rename it (use @header for the wire name)", h->name, h->name);
+  else if (strcasecmp(field_wire(h), "Content-Type") == 0)
+    diag_error(c->d, h->at, "a bytes result has the Content-Type already (member 'content_type'); remove '%s'",
+               h->name);
+}
+
 /* Response headers (`-> T headers(...)`), members of the result's struct beside its body
  * (`body`): scalars, each read from its own HTTP header, present or absent (no default). */
 static void check_resp_headers(checker *c, const operation *op)
@@ -1110,6 +1130,8 @@ static void check_resp_headers(checker *c, const operation *op)
     else if (op->ret != NULL && strcmp(h->name, "body") == 0)
       diag_error(c->d, h->at, "response header 'body' would collide with member 'body', the result's body, in the "
                  "generated C; rename it (use @header for the wire name)");
+    else if (op->ret != NULL && op->ret->rk == R_BYTES)
+      check_download_header(c, h);
   }
   seen_free(&lower);
   cn_fields members = {op->resp_headers, "response header", rename_hint("response header")};

@@ -54,6 +54,7 @@ static const derived DERIVED[] = {
      NULL},
     {CN_API_UPPER, "", "_ERROR_REDIRECT", NULL},
     {CN_API_UPPER, "", "_ERROR_OPERATION_FAILED _ERROR_OPERATION_CANCELLED", NULL}, /* long-running operations */
+    {CN_API_UPPER, "", "_ERROR_SINK", NULL}, /* a download's sink stopped it */
     {CN_API_UPPER, "", "_H _MODELS_H _ERRORS_H _CLIENT_H _MOCK_H _DEFAULT_BASE_URL _API_KEY_ENV _USER_AGENT "
                        "_API_VERSION _GENERATED_BY _ERROR_NONE _ERROR_CONNECTION _ERROR_TIMEOUT _ERROR_CANCELLED "
                        "_ERROR_DECODE _ERROR_INVALID_ARGUMENT _ERROR_UNKNOWN_STATUS _ERROR_OTHER",
@@ -79,6 +80,7 @@ static const derived DERIVED[] = {
                        "__text_end",
      NULL},
     {CN_OPERATION, "", "_body _body__desc _body__fields", NULL}, /* body form(...), multipart(...) */
+    {CN_OPERATION, "", "_to _to_async", NULL}, /* -> bytes: the download into a sink */
     /* Members: a field x is x, and per its type and presence: */
     {CN_FIELD, "", "", NULL},
     {CN_ARRAY | CN_MAP, "", "_count", "the count of"},

@@ -35,6 +35,7 @@ enum {
   M_LRO = 1 << 13,       /* the model is what an @lro operation returns (X_from_error) */
   M_UNION = 1 << 14,     /* a union, not a model */
   O_FORM = 1 << 15,      /* its body is a form or multipart: %o_body */
+  O_DOWNLOAD = 1 << 16,  /* it returns bytes: also into a sink, %o_to */
 };
 
 /* One declaration of an element. In the patterns: %m the model's or enum's C name, %a the
@@ -105,6 +106,9 @@ static const decl_rule op_fns[] = {
     {O_STREAM | O_ACCUM, 0, C_CALLBACK, "", "%o_end_cb", "void", "int, const char *, const %a_error *, void *"},
     {O_STREAM | O_ACCUM, 0, C_FUNCTION, "", "%o_async", "int",
      "%a_client *, %P, %o_event_cb, %o_end_cb, void *, apic_stream **, %a_error **"},
+    {O_DOWNLOAD, 0, C_FUNCTION, "", "%o_to", "int", "%a_client *, %P, const apic_sink *, %O%a_error **"},
+    {O_DOWNLOAD, 0, C_FUNCTION, "", "%o_to_async", "int",
+     "%a_client *, %P, const apic_sink *, %o_cb, void *, apic_call **, %a_error **"},
     {O_LRO, 0, C_CALLBACK, "", "%o_and_wait_cb", "void", "apic_lro *, int, const %r *, const %a_error *, void *"},
     {O_LRO, 0, C_FUNCTION, "", "%o_and_wait", "int", "%a_client *, %P, const apic_lro_options *, %r **, %a_error **"},
     {O_LRO, 0, C_FUNCTION, "", "%o_and_wait_async", "int",
@@ -163,11 +167,11 @@ static const char *path_arg_type(const type *t)
   }
 }
 
-/* The constants every <api>_error_kind has, 1 to 10 (the spec's errors come from 100). */
+/* The constants every <api>_error_kind has, 1 to 11 (the spec's errors come from 100). */
 static const char *const transport_kinds[] = {"CONNECTION",     "TIMEOUT",          "CANCELLED",
                                               "DECODE",         "INVALID_ARGUMENT", "UNKNOWN_STATUS",
                                               "OTHER",          "REDIRECT",         "OPERATION_FAILED",
-                                              "OPERATION_CANCELLED"};
+                                              "OPERATION_CANCELLED", "SINK"};
 
 /* ---- lists and their strings ------------------------------------------------------------ */
 
@@ -489,9 +493,12 @@ static const char *op_params(const c_names *c, c_list *l, const decl *r, const o
   return expand(l, buf, x);
 }
 
-/* The members of an operation's result struct (<op>_result): its body, then each header. */
+/* The members of an operation's result struct (<op>_result): its body, then each header (a
+ * download's Content-Type first). */
 static void result_items(const c_names *c, c_list *l, const operation *op, const char *owner)
 {
+  field content_type = *download_content_type();
+  content_type.next = op->resp_headers;
   if (op->ret != NULL) {
     field body = {.name = "body", .type = op->ret};
     c_member m[C_MAX_MEMBERS];
@@ -500,7 +507,7 @@ static void result_items(const c_names *c, c_list *l, const operation *op, const
     for (int i = 0; i < n; i++)
       add_item(l, C_MEMBER, owner, expand(l, m[i].name, &x), expand(l, m[i].type, &x), "", op, op);
   }
-  for (const field *f = op->resp_headers; f != NULL; f = f->next)
+  for (const field *f = op_downloads(op) ? &content_type : op->resp_headers; f != NULL; f = f->next)
     field_items(c, l, f, 1, owner, op);
 }
 
@@ -526,8 +533,8 @@ void c_op_items(const c_names *c, const decl *r, const operation *op, c_list *l)
       have |= O_ITEMS;
     }
   }
-  if (op->has_resp_headers) { /* the result is a struct of the body and the headers */
-    have |= O_HEADERS;
+  if (op_result_is_struct(op)) { /* the result is a struct of the body and the headers */
+    have |= O_HEADERS | (op_downloads(op) ? O_DOWNLOAD : 0);
     join(res.type, sizeof res.type, x.v['o'], "_result", (char *)NULL);
     join(result_arg, sizeof result_arg, "const ", res.type, " *, ", (char *)NULL);
     join(out_arg, sizeof out_arg, res.type, " **, ", (char *)NULL);

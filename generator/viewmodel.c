@@ -38,7 +38,8 @@
   X(page_item_c_name) X(c_body_type) X(c_body_desc) X(body_is_array) X(c_timeout) X(c_retries) X(path)                \
   X(operations) X(c_full_path) X(c_base_url) X(c_version) X(version_numeric) X(version_major) \
   X(version_minor) X(version_patch) X(c_out_type) X(c_lent_type) X(c_result_from) X(c_result_var) X(result_by_value)    \
-  X(has_map) X(extends) X(has_extends) X(has_result_headers) X(c_result_struct) X(c_result_fields) X(result_headers)  \
+  X(has_map) X(extends) X(has_extends) X(has_result_headers) X(is_download) X(c_result_struct) X(c_result_fields)      \
+  X(result_headers) \
   X(has_lro) X(lro_status) X(lro_success) X(lro_failed) X(lro_cancelled) X(lro_poll) X(lro_watch) X(lro_cancel)      \
   X(lro_poll_name) X(lro_watch_name) X(lro_cancel_name) X(lro_error) X(has_accumulate) X(accumulate)                \
   X(is_lro_result) X(has_lro_results) \
@@ -966,9 +967,10 @@ static void add_paging(vm *v, const operation *op, const type *page_t)
  * sync out parameter's and the callback's types (`{{c_out_type}}out`, `{{c_lent_type}}result`:
  * each ends in '*' or a space), what frees one, and the expression that takes it from
  * libapic's `result` pointer. */
-/* A result with response headers (`-> T headers(...)`) is a struct of its own, <op>_result:
- * `body` (the body, as a required field of type T; none for `-> headers(...)`) beside a member
- * per header. libapic decodes the body into the APIC_F_BODY field (op.c). */
+/* A result with response headers (`-> T headers(...)`), or of bytes (a download), is a struct
+ * of its own, <op>_result: `body` (the body, as a required field of type T; none for
+ * `-> headers(...)`) beside a member per header (a download's Content-Type first). libapic
+ * decodes the body into the APIC_F_BODY field (op.c). */
 static void add_result_struct(vm *v, const operation *op, const char *c_op)
 {
   char name[700], buf[1600];
@@ -983,7 +985,10 @@ static void add_result_struct(vm *v, const operation *op, const char *c_op)
   copy(v, K(c_result_free), join(buf, sizeof buf, owner, "_free", (char *)NULL));
   copy(v, K(c_result_desc), join(buf, sizeof buf, "&", owner, "__desc.type", (char *)NULL));
   field body = {.name = "body", .type = op->ret};
-  field_lists fields = {{op->ret != NULL ? &body : NULL, op->resp_headers}, {"APIC_F_BODY", NULL}, 1, owner, 0, 1};
+  field content_type = *download_content_type(); /* a download's, before the declared headers */
+  content_type.next = op->resp_headers;
+  const field *headers = op_downloads(op) ? &content_type : op->resp_headers;
+  field_lists fields = {{op->ret != NULL ? &body : NULL, headers}, {"APIC_F_BODY", NULL}, 1, owner, 0, 1};
   add_fields(v, K(c_result_fields), &fields);
 }
 
@@ -994,8 +999,9 @@ static void add_result_c(vm *v, const operation *op, const char *c_op)
                      : t->rk == R_PAGE ? "APIC_RESULT_PAGE" : t->rk == R_STREAM ? "APIC_RESULT_STREAM"
                                                                 : "APIC_RESULT_VALUE";
   str(v, K(c_result_kind), kind);
-  flag(v, K(has_result_headers), op->has_resp_headers);
-  if (op->has_resp_headers) {
+  flag(v, K(has_result_headers), op_result_is_struct(op));
+  flag(v, K(is_download), op_downloads(op));
+  if (op_result_is_struct(op)) {
     add_result_struct(v, op, c_op);
     return;
   }

@@ -128,6 +128,7 @@ static void reset(apic_mock *m)
   cJSON_Delete(m->states);
   m->store = cJSON_CreateObject(), m->ids = cJSON_CreateObject(), m->states = cJSON_CreateObject();
   m->faults = cJSON_CreateArray(), m->requests = cJSON_CreateArray();
+  apic_mock__blobs_clear(m);
   m->order = 0, m->nrequests = 0;
   atomic_store(&m->nfaults, 0);
   atomic_store(&m->peak, atomic_load(&m->active));

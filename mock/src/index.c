@@ -21,6 +21,10 @@ static int op_kind(const cJSON *op)
   int item = apic_mock__item_path(str(op, "full_path")), model_body = is(body, "model");
   if (is(rk, "stream"))
     return OP_STREAM;
+  if (is(rk, "bytes"))
+    return OP_DOWNLOAD;
+  if (is(body, "bytes"))
+    return OP_UPLOAD;
   if (is(method, "POST") && model_body && (is(rk, "model") || is(rk, "none")) && !item) /* none: createUser */
     return OP_CREATE;
   if (item && is(method, "GET") && is(rk, "model"))

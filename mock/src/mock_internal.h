@@ -19,6 +19,7 @@
 #define MOCK_MAX_CUTS 64       /* events per answer sent piece by piece (an agent's reply: a word each) */
 #define MOCK_MAX_WAIT_MS 60000u /* longest delay or stall a fault may ask for */
 #define MOCK_TOKEN_HEADER "X-Mock-Token"
+#define MOCK_MAX_BLOBS 64      /* raw bytes bodies kept for downloads (the oldest goes) */
 
 /* clock.c: connections that wait without holding a thread, and the read deadline */
 typedef struct mock_sock mock_sock; /* one open connection */
@@ -86,6 +87,8 @@ struct apic_mock {
   cJSON *faults;        /* [fault] with a live "times" count */
   cJSON *requests;      /* [logged request] */
   cJSON *states;        /* {"/runs/r1": where the item is in its lifecycle} (lifecycle.c) */
+  struct mock_blob *blobs; /* raw bytes bodies by path, MOCK_MAX_BLOBS of them (blobs.c) */
+  size_t nblobs;
   int nrequests;        /* its length (cJSON counts by walking the list) */
   unsigned long order;
   atomic_int nfaults;        /* faults' length, read without the lock to skip them when none */
@@ -155,6 +158,7 @@ typedef struct mock_reply {
   ssize_t (*reader)(void *cls, uint64_t pos, char *buf, size_t max);
   void (*reader_free)(void *cls);
   void *reader_cls;
+  int made; /* a download's len bytes, made as they are sent (apic_mock__byte_at); body NULL */
 } mock_reply;
 void apic_mock__reply_json(mock_reply *r, int status, cJSON *j); /* takes j */
 void apic_mock__reply_print(mock_reply *r, int status, const cJSON *j);
@@ -182,7 +186,11 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *
                       mock_reply *r);
 
 /* index.c: the spec's routes and collections, worked out at start */
-enum mock_op { OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER, OP_WATCH, OP_CANCEL };
+enum mock_op {
+  OP_CREATE, OP_GET, OP_UPDATE, OP_REPLACE, OP_DELETE, OP_LIST, OP_STREAM, OP_OTHER, OP_WATCH, OP_CANCEL,
+  OP_DOWNLOAD, /* returns bytes (blobs.c) */
+  OP_UPLOAD    /* takes a bytes body: kept for downloads of its path, then answered as OP_OTHER */
+};
 int apic_mock__index(apic_mock *m);
 void apic_mock__index_free(apic_mock *m);
 const mock_coll *apic_mock__collection(const apic_mock *m, const char *pattern); /* NULL: not one */
@@ -196,6 +204,14 @@ void apic_mock__crud(apic_mock *m, const mock_route *rt, const char *path, const
 void apic_mock__set_params(const cJSON *spec, const cJSON *model, cJSON *obj, const cJSON *params);
 cJSON *apic_mock__find(apic_mock *m, const char *pattern, const char *coll, const char *key);
 void apic_mock__answer_item(mock_reply *r, const cJSON *op, int status, const cJSON *item);
+
+/* blobs.c: downloads, and the raw bytes bodies they serve; called with the lock held */
+int apic_mock__blobs_init(apic_mock *m);
+void apic_mock__blobs_clear(apic_mock *m);
+void apic_mock__blobs_free(apic_mock *m);
+int apic_mock__blob_put(apic_mock *m, const char *path, const char *data, size_t len);
+void apic_mock__download(apic_mock *m, const char *path, const cJSON *query, mock_reply *r);
+uint8_t apic_mock__byte_at(uint64_t i); /* byte i of a download the mock makes */
 
 /* lifecycle.c: resources with a lifecycle (@lro); called with the lock held, but for the
  * stream's reader, which takes it */

@@ -98,7 +98,11 @@ static ssize_t flow_read(void *cls, uint64_t pos, char *buf, size_t max)
       break;
     }
   size_t n = end - (size_t)pos < max ? end - (size_t)pos : max;
-  memcpy(buf, f->r.body + pos, n);
+  if (f->r.made)
+    for (size_t i = 0; i < n; i++)
+      buf[i] = (char)apic_mock__byte_at(pos + i);
+  else
+    memcpy(buf, f->r.body + pos, n);
   return (ssize_t)n;
 }
 
@@ -130,7 +134,7 @@ static struct MHD_Response *make_response(apic_mock *m, struct MHD_Connection *c
 {
   if (cJSON_GetObjectItemCaseSensitive(fault, "truncate") == NULL &&
       cJSON_GetObjectItemCaseSensitive(fault, "sse_drop_after") == NULL && apic_mock__num(fault, "stall_ms") == 0 &&
-      r->ncuts == 0)
+      r->ncuts == 0 && !r->made)
     return MHD_create_response_from_buffer(r->len, r->body != NULL ? r->body : (char *)"",
                                            r->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
   flow *f = calloc(1, sizeof *f);

@@ -461,6 +461,10 @@ void apic_mock__serve(apic_mock *m, struct MHD_Connection *c, const mock_route *
       apic_mock__life_watch(m, c, rt, path, fault, r);
     else if (kind == OP_CANCEL)
       apic_mock__life_cancel(m, rt, path, r);
+    else if (kind == OP_DOWNLOAD)
+      apic_mock__download(m, path, query, r);
+    else if (kind == OP_UPLOAD && apic_mock__blob_put(m, path, body, len) != 0)
+      apic_mock__reply_error(m, r, 500, "out of memory");
     else if (!apic_mock__stored(m, op, kind, path))
       synthesize(m, op, method, path, body, params, r);
     else

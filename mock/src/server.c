@@ -313,7 +313,7 @@ int apic_mock_start(const char *spec_json, const apic_mock_options *o, apic_mock
   m->spec = spec_json != NULL ? cJSON_Parse(spec_json) : NULL;
   if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m->spec, "resources")))
     return fail(m, out_err, "the spec is not the JSON `apic dump` prints (no \"resources\" array)");
-  if (apic_mock__index(m) != 0 || apic_mock__lives_index(m) != 0)
+  if (apic_mock__index(m) != 0 || apic_mock__lives_index(m) != 0 || apic_mock__blobs_init(m) != 0)
     return fail(m, out_err, "out of memory");
   if (apic_mock__base_path(m->spec, m->base, sizeof m->base) != 0)
     return fail(m, out_err, "the path of the spec's base_url is too long (255 characters at most)");
@@ -381,6 +381,7 @@ void apic_mock_stop(apic_mock *m)
   apic_mock__lives_free(m);
   cJSON_Delete(m->spec), cJSON_Delete(m->store), cJSON_Delete(m->ids), cJSON_Delete(m->faults);
   cJSON_Delete(m->requests), cJSON_Delete(m->states);
+  apic_mock__blobs_free(m);
   pthread_mutex_destroy(&m->lock);
   free(m);
 }

@@ -192,16 +192,22 @@ static void on_deadline(uv_timer_t *t)
   apic__call_end(t->data, APIC_ERR_TIMEOUT);
 }
 
+/* Whether the body goes to on_data, not into memory (a 2xx with on_data): then uncapped. */
+static int streams_body(apic_call *call)
+{
+  long status = 0;
+  if (call->on_data != NULL)
+    curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
   apic_call *call = ud;
   size_t len = size * n;
-  long status = 0;
-  if (call->on_data != NULL)
-    curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   if (call->state == CALL_ENDING)
     return 0; /* cancelled from a callback: nothing more reaches the caller */
-  if (status >= 200 && status < 300) {
+  if (streams_body(call)) {
     call->streamed = 1;
     apic_client *prev = call->sync ? NULL : apic__client_enter_callback(call->client);
     call->eng->in_write++;
@@ -254,7 +260,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
   if (apic__response_add_header(call->resp, line, nlen, v, (size_t)(end - v)) != 0)
     return 0;
   if (apic__strcasecmp(call->resp->headers[call->resp->n_headers - 1].name, "content-length") == 0 &&
-      strtoull(call->resp->headers[call->resp->n_headers - 1].value, NULL, 10) > call->body_cap) {
+      strtoull(call->resp->headers[call->resp->n_headers - 1].value, NULL, 10) > call->body_cap && !streams_body(call)) {
     call->too_large = TOO_BODY; /* refuse before reading a byte of it */
     return 0;
   }
@@ -470,7 +476,7 @@ static int transfer_code(CURLcode rc)
 static int classify(apic_call *call, CURLcode rc, int sent, char *cause, size_t size)
 {
   if (call->aborted) {
-    snprintf(cause, size, "the stream's reader stopped it");
+    snprintf(cause, size, "the body's reader stopped it");
     return APIC_ERR_CANCELLED;
   }
   if (call->too_large == TOO_BODY) {

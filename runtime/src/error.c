@@ -165,6 +165,11 @@ int apic__error_set_value(apic_error *e, const apic_type_desc *t, void *value)
   return 0;
 }
 
+void apic__error_set_code(apic_error *e, int code)
+{
+  e->code = code;
+}
+
 int apic_error_set_status(apic_error *e, int status)
 {
   e->status = status;

@@ -19,5 +19,7 @@ void apic__json_hooks(void);
 struct apic_error;
 struct apic_type_desc;
 int apic__error_set_value(struct apic_error *e, const struct apic_type_desc *t, void *value);
+/* Gives e another code (a layer above the engine knows better what ended the call). */
+void apic__error_set_code(struct apic_error *e, int code);
 
 #endif

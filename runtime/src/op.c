@@ -552,11 +552,14 @@ static const char *content_type(const apic_op_desc *op)
   return op->body->type == APIC_T_STRING ? "text/plain; charset=utf-8" : "application/octet-stream";
 }
 
-/* What the operation takes back: JSON, or for a text result JSON or plain text. A stream's
+/* What the operation takes back: JSON, for a text result JSON or plain text, for bytes (a
+ * download) anything. A stream's
  * Accept (text/event-stream) is apic_stream's to send. */
 static const char *accepted(const apic_op_desc *op)
 {
-  return is_text(body_type(op)) ? "application/json, text/plain" : "application/json";
+  const apic_type_desc *t = body_type(op);
+  return t != NULL && t->type == APIC_T_BYTES ? "*/*" : is_text(t) ? "application/json, text/plain"
+                                                                   : "application/json";
 }
 
 static int build_headers(built *b, apic_api *a, const apic_op_desc *op, const apic_call_options *o, apic_error **err)
@@ -832,13 +835,22 @@ static const char *response_header(const char *name, void *r)
   return apic_response_header(r, name);
 }
 
-/* The body into field f (APIC_F_BODY) of the result struct obj, in arena a: text by its
- * Content-Type (decode_text), anything else as JSON. */
+/* The body into field f (APIC_F_BODY) of the result struct obj, in arena a: bytes as they
+ * came, text by its Content-Type (decode_text), anything else as JSON. */
 static int decode_body_field(const apic_op_desc *op, const apic_field_desc *f, const apic_response *r, void *obj,
                              apic__arena *a, apic_error **e)
 {
   size_t len;
   const char *body = apic_response_body(r, &len);
+  if (f->type->type == APIC_T_BYTES) {
+    uint8_t *copy = apic__arena_alloc(a, len + 1); /* never NULL for an empty body */
+    if (copy == NULL)
+      return APIC_ERR_NOMEM;
+    memcpy(copy, body, len);
+    *(const uint8_t **)((char *)obj + f->offset) = copy;
+    *(size_t *)((char *)obj + f->count_offset) = len;
+    return 0;
+  }
   if (!is_text(f->type))
     return apic__decode_field(a, f, obj, body, len, e);
   apic_op_desc text_op = *op; /* the body's type as the operation's, for decode_text */
@@ -851,20 +863,41 @@ static int decode_body_field(const apic_op_desc *op, const apic_field_desc *f, c
   return rc;
 }
 
+/* The body into the result struct's APIC_F_BODY field f: decoded, or for a download into a
+ * sink (sunk not NULL) none, its length the bytes the sink took. An empty body is no result,
+ * but for bytes, which may be none. */
+static int decode_into_body(const apic_op_desc *op, const apic_field_desc *f, const apic_response *r,
+                            const uint64_t *sunk, void *obj, apic__arena *a, apic_error **e)
+{
+  size_t len;
+  apic_response_body(r, &len);
+  if (sunk != NULL) {
+    *(const uint8_t **)((char *)obj + f->offset) = NULL;
+    *(size_t *)((char *)obj + f->count_offset) = (size_t)*sunk;
+    return 0;
+  }
+  if (len == 0 && f->type->type != APIC_T_BYTES) {
+    *e = apic_error_new(APIC_ERR_NO_BODY, "no body, where the operation returns one");
+    return APIC_ERR_NO_BODY;
+  }
+  return decode_body_field(op, f, r, obj, a, e);
+}
+
 /* A result with response headers: the struct op->result, the body in its APIC_F_BODY field. */
-static int decode_with_headers(const apic_op_desc *op, const apic_response *r, size_t len, void **out, apic_error **e)
+static int decode_with_headers(const apic_op_desc *op, const apic_response *r, const uint64_t *sunk, void **out,
+                               apic_error **e)
 {
   const apic_model_desc *m = op->result->model;
   apic__arena *a = NULL;
+  size_t len;
+  apic_response_body(r, &len);
   void *obj = apic__arena_new(m->size, len + 256, &a);
   if (obj == NULL)
     return APIC_ERR_NOMEM;
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < m->nfields; i++)
     if (m->fields[i].flags & APIC_F_BODY)
-      rc = len == 0 ? (*e = apic_error_new(APIC_ERR_NO_BODY, "no body, where the operation returns one"),
-                       APIC_ERR_NO_BODY)
-                    : decode_body_field(op, &m->fields[i], r, obj, a, e);
+      rc = decode_into_body(op, &m->fields[i], r, sunk, obj, a, e);
   if (rc == 0)
     rc = apic__set_headers(m, obj, response_header, (void *)r, e);
   if (rc != 0) {
@@ -875,7 +908,9 @@ static int decode_with_headers(const apic_op_desc *op, const apic_response *r, s
   return 0;
 }
 
-int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err)
+/* apic__op_decode; sunk: a download's body went to a sink, this many bytes of it. */
+static int decode_response(const apic_op_desc *op, const apic_response *r, const uint64_t *sunk, void **out,
+                           apic_error **err)
 {
   *out = NULL;
   if (op->result_kind == APIC_RESULT_NONE || op->result_kind == APIC_RESULT_STREAM)
@@ -885,7 +920,7 @@ int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, 
   apic_error *e = NULL;
   int rc = APIC_ERR_NO_BODY;
   if (op->with_headers)
-    rc = decode_with_headers(op, r, len, out, &e);
+    rc = decode_with_headers(op, r, sunk, out, &e);
   else if (len == 0) /* a 204, or any 2xx without the result the operation returns */
     e = apic_error_new(rc, "no body, where the operation returns a result");
   else if (op->result_kind == APIC_RESULT_VALUE && apic__op_text_result(op))
@@ -905,7 +940,96 @@ int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, 
   return rc;
 }
 
+int apic__op_decode(const apic_op_desc *op, const apic_response *r, void **out, apic_error **err)
+{
+  return decode_response(op, r, NULL, out, err);
+}
+
+/* ---- downloads into a sink -------------------------------------------------------------- */
+
+/* A download going to a caller's sink: what it took, and whether it refused a piece. */
+typedef struct sunk {
+  apic_sink sink;
+  uint64_t written;
+  int refused;
+  int err_no; /* a FILE's errno when it refused */
+} sunk;
+
+/* apic_request.on_data: a piece of the body to the sink; nonzero stops the call. */
+static int sink_data(void *user_data, const char *data, size_t len)
+{
+  sunk *s = user_data;
+  errno = 0;
+  size_t took = s->sink.write != NULL ? s->sink.write((const uint8_t *)data, len, s->sink.user_data)
+                                      : fwrite(data, 1, len, s->sink.file);
+  s->written += took < len ? took : len;
+  if (took >= len)
+    return 0;
+  s->refused = 1;
+  s->err_no = s->sink.write == NULL ? errno : 0;
+  return 1;
+}
+
+/* Whether op downloads (its result's body is bytes) into a usable sink; else *err. */
+static int sink_ok(const apic_op_desc *op, const apic_sink *sink, apic_error **err)
+{
+  const apic_type_desc *t = op->with_headers ? body_type(op) : NULL;
+  if (t == NULL || t->type != APIC_T_BYTES)
+    return fail(err, APIC_ERR_INVALID_ARG, op, "returns no bytes to write to a sink", NULL);
+  if (sink == NULL || (sink->write == NULL && sink->file == NULL))
+    return fail(err, APIC_ERR_INVALID_ARG, op, "the sink has neither a write callback nor a FILE", NULL);
+  return 0;
+}
+
+/* The request of a download into s: the body to the sink, and no attempt timeout unless the
+ * call sets one (a large body takes as long as it takes; the call's total timeout holds). */
+static void to_sink(built *b, sunk *s, const apic_call_options *o)
+{
+  b->req.on_data = sink_data;
+  b->req.data_user_data = s;
+  if (o == NULL || o->attempt_timeout_ms == 0)
+    b->req.attempt_timeout_ms = APIC_NO_TIMEOUT;
+}
+
+/* How a download ended: the engine's CANCELLED after the sink refused a piece is SINK. */
+static int sunk_status(const apic_op_desc *op, const sunk *s, int rc, apic_error *e)
+{
+  if (rc != APIC_ERR_CANCELLED || !s->refused)
+    return rc;
+  if (e != NULL) {
+    char why[300];
+    snprintf(why, sizeof why, "%s: the sink stopped the download after %llu bytes%s%s", op->name,
+             (unsigned long long)s->written, s->err_no != 0 ? ": " : "", s->err_no != 0 ? strerror(s->err_no) : "");
+    apic__error_set_code(e, APIC_ERR_SINK);
+    apic_error_prefix(e, why);
+  }
+  return APIC_ERR_SINK;
+}
+
 /* ---- sync and async calls ----------------------------------------------------------------- */
+
+/* A sync call; s: a download into a sink (NULL: the body kept and decoded). */
+static int call_sync(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
+                     sunk *s, void **out, apic_error **err)
+{
+  built b;
+  int rc = apic__op_build(&b, a, op, args, o, err);
+  if (rc != 0)
+    return rc;
+  if (s != NULL)
+    to_sink(&b, s, o);
+  apic_response *resp = NULL;
+  rc = apic_client_send(a->client, &b.req, &resp, err);
+  apic__op_built_clear(&b);
+  if (s != NULL)
+    rc = sunk_status(op, s, rc, err != NULL ? *err : NULL);
+  void *ignored = NULL;
+  if (rc == 0)
+    rc = decode_response(op, resp, s != NULL ? &s->written : NULL, out != NULL ? out : &ignored, err);
+  apic__op_result_free(op, ignored);
+  apic_response_free(resp);
+  return rc;
+}
 
 int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
                  void **out, apic_error **err)
@@ -916,18 +1040,23 @@ int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args, 
     *out = NULL;
   if (a == NULL || op == NULL || (out == NULL && op->result_kind != APIC_RESULT_NONE))
     return APIC_ERR_INVALID_ARG;
-  built b;
-  int rc = apic__op_build(&b, a, op, args, o, err);
-  if (rc != 0)
-    return rc;
-  apic_response *resp = NULL;
-  rc = apic_client_send(a->client, &b.req, &resp, err);
-  apic__op_built_clear(&b);
-  void *ignored;
+  return call_sync(a, op, args, o, NULL, out, err);
+}
+
+int apic_op_call_to(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
+                    const apic_sink *sink, void **out, apic_error **err)
+{
+  if (err != NULL)
+    *err = NULL;
+  if (out != NULL)
+    *out = NULL;
+  if (a == NULL || op == NULL)
+    return APIC_ERR_INVALID_ARG;
+  int rc = sink_ok(op, sink, err);
+  sunk s = {0};
   if (rc == 0)
-    rc = apic__op_decode(op, resp, out != NULL ? out : &ignored, err);
-  apic_response_free(resp);
-  return rc;
+    s.sink = *sink;
+  return rc != 0 ? rc : call_sync(a, op, args, o, &s, out, err);
 }
 
 typedef struct op_call {
@@ -936,14 +1065,18 @@ typedef struct op_call {
   apic_op_cb done;
   void (*fn)(void);
   void *user_data;
+  int to_sink;
+  sunk sink; /* to_sink: where the body goes */
 } op_call;
 
 static void on_call_done(apic_call *call, int status, apic_response *resp, apic_error *err, void *ud)
 {
   op_call *c = ud;
   void *result = NULL;
+  if (c->to_sink)
+    status = sunk_status(c->op, &c->sink, status, err);
   if (status == 0)
-    status = apic__op_decode(c->op, resp, &result, &err);
+    status = decode_response(c->op, resp, c->to_sink ? &c->sink.written : NULL, &result, &err);
   apic_response_free(resp);
   c->done(call, status, result, err, c->fn, c->user_data);
   apic__op_result_free(c->op, result);
@@ -951,22 +1084,15 @@ static void on_call_done(apic_call *call, int status, apic_response *resp, apic_
   apic__free(c);
 }
 
-int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
-                  apic_op_cb done, void (*fn)(void), void *user_data, apic_call **out, apic_error **err)
+/* An async call; c->to_sink: a download into c->sink. */
+static int start_call(apic_api *a, op_call *c, const apic_op_args *args, const apic_call_options *o, apic_call **out,
+                      apic_error **err)
 {
-  if (out != NULL)
-    *out = NULL;
-  if (err != NULL)
-    *err = NULL;
-  if (a == NULL || op == NULL || done == NULL)
-    return APIC_ERR_INVALID_ARG;
-  op_call *c = apic__calloc(1, sizeof *c);
-  if (c == NULL)
-    return fail(err, APIC_ERR_NOMEM, op, "out of memory", NULL);
-  *c = (op_call){a, op, done, fn, user_data};
   built b;
-  int rc = apic__op_build(&b, a, op, args, o, err);
+  int rc = apic__op_build(&b, a, c->op, args, o, err);
   if (rc == 0) {
+    if (c->to_sink)
+      to_sink(&b, &c->sink, o);
     if (o != NULL && o->group != NULL)
       rc = apic_group_add_cb(o->group, &b.req, on_call_done, c, NULL, out, err);
     else
@@ -979,4 +1105,48 @@ int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
   }
   a->pending++;
   return 0;
+}
+
+/* The state of an async call of op, or NULL (*err: NOMEM, or INVALID_ARG without done). */
+static op_call *new_call(apic_api *a, const apic_op_desc *op, apic_op_cb done, void (*fn)(void), void *user_data,
+                         apic_call **out, apic_error **err)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (err != NULL)
+    *err = NULL;
+  if (a == NULL || op == NULL || done == NULL)
+    return NULL;
+  op_call *c = apic__calloc(1, sizeof *c);
+  if (c == NULL)
+    fail(err, APIC_ERR_NOMEM, op, "out of memory", NULL);
+  else
+    *c = (op_call){.api = a, .op = op, .done = done, .fn = fn, .user_data = user_data};
+  return c;
+}
+
+int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
+                  apic_op_cb done, void (*fn)(void), void *user_data, apic_call **out, apic_error **err)
+{
+  op_call *c = new_call(a, op, done, fn, user_data, out, err);
+  if (c == NULL)
+    return err != NULL && *err != NULL ? APIC_ERR_NOMEM : APIC_ERR_INVALID_ARG;
+  return start_call(a, c, args, o, out, err);
+}
+
+int apic_op_start_to(apic_api *a, const apic_op_desc *op, const apic_op_args *args, const apic_call_options *o,
+                     const apic_sink *sink, apic_op_cb done, void (*fn)(void), void *user_data, apic_call **out,
+                     apic_error **err)
+{
+  op_call *c = new_call(a, op, done, fn, user_data, out, err);
+  if (c == NULL)
+    return err != NULL && *err != NULL ? APIC_ERR_NOMEM : APIC_ERR_INVALID_ARG;
+  int rc = sink_ok(op, sink, err);
+  if (rc != 0) {
+    apic__free(c);
+    return rc;
+  }
+  c->to_sink = 1;
+  c->sink.sink = *sink;
+  return start_call(a, c, args, o, out, err);
 }

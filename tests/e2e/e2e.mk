@@ -70,3 +70,11 @@ $(BUILD)/tests/e2e/test_shapes.o: $(SHAPES_DIR)/stamp
 $(BUILD)/tests/e2e/test_shapes: $(BUILD)/tests/e2e/test_shapes.o $(BUILD)/tests/e2e/e2e.o $(BUILD)/tests/mock/mock_http.o \
     $(SHAPES_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/shapes.json
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)
+# Downloads (-> bytes) on the same SDK and mock: into memory, into a sink, faults mid-way.
+TEST_BINS   += $(BUILD)/tests/e2e/test_downloads
+ALL_OBJS    += $(BUILD)/tests/e2e/test_downloads.o
+$(BUILD)/tests/e2e/test_downloads.o: EXTRA_CFLAGS = -Imock/include -Itests/mock -I$(SHAPES_DIR)/sdk/include
+$(BUILD)/tests/e2e/test_downloads.o: $(SHAPES_DIR)/stamp
+$(BUILD)/tests/e2e/test_downloads: $(BUILD)/tests/e2e/test_downloads.o $(BUILD)/tests/e2e/e2e.o \
+    $(BUILD)/tests/mock/mock_http.o $(SHAPES_OBJS) $(MOCK_LIBS) | $(BUILD)/tests/mock/shapes.json
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MOCK_LDLIBS) $(TEST_LIBS)

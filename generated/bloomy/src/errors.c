@@ -77,6 +77,7 @@ static bloomy_error_kind kind_for_code(int code, int status)
   case APIC_ERR_INVALID_ARG: return BLOOMY_ERROR_INVALID_ARGUMENT;
   case APIC_ERR_OPERATION_FAILED: return BLOOMY_ERROR_OPERATION_FAILED;
   case APIC_ERR_OPERATION_CANCELLED: return BLOOMY_ERROR_OPERATION_CANCELLED;
+  case APIC_ERR_SINK: return BLOOMY_ERROR_SINK;
   default: return BLOOMY_ERROR_OTHER;
   }
 }
@@ -201,6 +202,7 @@ const char *bloomy_error_kind_name(bloomy_error_kind k)
   case BLOOMY_ERROR_REDIRECT: return "REDIRECT";
   case BLOOMY_ERROR_OPERATION_FAILED: return "OPERATION_FAILED";
   case BLOOMY_ERROR_OPERATION_CANCELLED: return "OPERATION_CANCELLED";
+  case BLOOMY_ERROR_SINK: return "SINK";
   case BLOOMY_ERROR_OTHER: return "OTHER";
   }
   return "OTHER";

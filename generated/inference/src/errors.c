@@ -68,6 +68,7 @@ static inference_error_kind kind_for_code(int code, int status)
   case APIC_ERR_INVALID_ARG: return INFERENCE_ERROR_INVALID_ARGUMENT;
   case APIC_ERR_OPERATION_FAILED: return INFERENCE_ERROR_OPERATION_FAILED;
   case APIC_ERR_OPERATION_CANCELLED: return INFERENCE_ERROR_OPERATION_CANCELLED;
+  case APIC_ERR_SINK: return INFERENCE_ERROR_SINK;
   default: return INFERENCE_ERROR_OTHER;
   }
 }
@@ -185,6 +186,7 @@ const char *inference_error_kind_name(inference_error_kind k)
   case INFERENCE_ERROR_REDIRECT: return "REDIRECT";
   case INFERENCE_ERROR_OPERATION_FAILED: return "OPERATION_FAILED";
   case INFERENCE_ERROR_OPERATION_CANCELLED: return "OPERATION_CANCELLED";
+  case INFERENCE_ERROR_SINK: return "SINK";
   case INFERENCE_ERROR_OTHER: return "OTHER";
   }
   return "OTHER";

@@ -65,6 +65,7 @@ static petstore_error_kind kind_for_code(int code, int status)
   case APIC_ERR_INVALID_ARG: return PETSTORE_ERROR_INVALID_ARGUMENT;
   case APIC_ERR_OPERATION_FAILED: return PETSTORE_ERROR_OPERATION_FAILED;
   case APIC_ERR_OPERATION_CANCELLED: return PETSTORE_ERROR_OPERATION_CANCELLED;
+  case APIC_ERR_SINK: return PETSTORE_ERROR_SINK;
   default: return PETSTORE_ERROR_OTHER;
   }
 }
@@ -168,6 +169,7 @@ const char *petstore_error_kind_name(petstore_error_kind k)
   case PETSTORE_ERROR_REDIRECT: return "REDIRECT";
   case PETSTORE_ERROR_OPERATION_FAILED: return "OPERATION_FAILED";
   case PETSTORE_ERROR_OPERATION_CANCELLED: return "OPERATION_CANCELLED";
+  case PETSTORE_ERROR_SINK: return "SINK";
   case PETSTORE_ERROR_OTHER: return "OTHER";
   }
   return "OTHER";

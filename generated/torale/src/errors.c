@@ -68,6 +68,7 @@ static torale_error_kind kind_for_code(int code, int status)
   case APIC_ERR_INVALID_ARG: return TORALE_ERROR_INVALID_ARGUMENT;
   case APIC_ERR_OPERATION_FAILED: return TORALE_ERROR_OPERATION_FAILED;
   case APIC_ERR_OPERATION_CANCELLED: return TORALE_ERROR_OPERATION_CANCELLED;
+  case APIC_ERR_SINK: return TORALE_ERROR_SINK;
   default: return TORALE_ERROR_OTHER;
   }
 }
@@ -185,6 +186,7 @@ const char *torale_error_kind_name(torale_error_kind k)
   case TORALE_ERROR_REDIRECT: return "REDIRECT";
   case TORALE_ERROR_OPERATION_FAILED: return "OPERATION_FAILED";
   case TORALE_ERROR_OPERATION_CANCELLED: return "OPERATION_CANCELLED";
+  case TORALE_ERROR_SINK: return "SINK";
   case TORALE_ERROR_OTHER: return "OTHER";
   }
   return "OTHER";

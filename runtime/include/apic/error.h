@@ -38,7 +38,8 @@ extern "C" {
   XX(CONNECTION_LOST, -14, "connection lost")                              \
   XX(NO_BODY, -15, "the response has no body")                            \
   XX(OPERATION_FAILED, -16, "the operation failed")                        \
-  XX(OPERATION_CANCELLED, -17, "the operation was cancelled")
+  XX(OPERATION_CANCELLED, -17, "the operation was cancelled")             \
+  XX(SINK, -18, "the download's sink stopped it")
 
 typedef enum apic_err {
   APIC_OK = 0,

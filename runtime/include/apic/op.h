@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "apic/client.h"
 #include "apic/model.h"
@@ -151,6 +152,27 @@ typedef struct apic_op_args {
 APIC_EXPORT int apic_op_call(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                              const apic_call_options *o, void **out, apic_error **err);
 
+/** Where a download goes as it arrives (apic_op_call_to, apic_op_start_to): a write callback,
+ *  or, with write NULL, a FILE. Borrowed until the call ends. */
+typedef size_t (*apic_write_fn)(const uint8_t *data, size_t len, void *user_data);
+typedef struct apic_sink {
+  apic_write_fn write; /* each piece of the body as it arrives (on the loop thread for async
+                          calls); returns len to go on, anything less stops the download:
+                          APIC_ERR_SINK */
+  void *user_data;
+  FILE *file;          /* write NULL: each piece fwrite(3) into it; a short write is APIC_ERR_SINK */
+} apic_sink;
+
+/** @brief A sync call of a download (an operation whose result's body is bytes, with_headers):
+ *  the body goes to sink as it arrives, with no size cap (max_body is for bodies kept in
+ *  memory), and no attempt timeout unless o sets one. Not retried once a byte reached the sink
+ *  (a retry would repeat bytes), so a connection lost mid-way is APIC_ERR_CONNECTION_LOST with
+ *  what arrived written. @return 0 with *out (NULL is fine: nothing handed out), the result
+ *  struct with the response headers, its body NULL and the body's length the bytes written;
+ *  or a code with *err (APIC_ERR_SINK: the sink took less than it was given). */
+APIC_EXPORT int apic_op_call_to(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                                const apic_call_options *o, const apic_sink *sink, void **out, apic_error **err);
+
 /** A generic completion. result is borrowed for the callback (NULL on failure or for NONE:
  *  apic_value_copy keeps it); err is handed over (the callee frees it). fn and user_data are
  *  what the start call was given: generated code passes its typed callback as fn and calls it
@@ -163,6 +185,12 @@ typedef void (*apic_op_cb)(apic_call *call, int status, const void *result, apic
 APIC_EXPORT int apic_op_start(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
                               const apic_call_options *o, apic_op_cb done, void (*fn)(void), void *user_data,
                               apic_call **out, apic_error **err);
+
+/** @brief apic_op_start of a download into sink, as apic_op_call_to does it: done gets the
+ *  result struct with the body's length the bytes written (its body NULL). */
+APIC_EXPORT int apic_op_start_to(apic_api *a, const apic_op_desc *op, const apic_op_args *args,
+                                 const apic_call_options *o, const apic_sink *sink, apic_op_cb done,
+                                 void (*fn)(void), void *user_data, apic_call **out, apic_error **err);
 
 /* Streams. on_event gets each decoded event, borrowed for the callback; nonzero stops the
  * stream, which then ends with status 0 (the caller's choice, like leaving a loop). on_end runs

@@ -40,6 +40,7 @@ typedef enum bloomy_error_kind {
   BLOOMY_ERROR_REDIRECT = 8,         /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
   BLOOMY_ERROR_OPERATION_FAILED = 9,    /**< a long-running operation ended failed (X_and_wait; X_from_error gives it) */
   BLOOMY_ERROR_OPERATION_CANCELLED = 10, /**< a long-running operation ended cancelled (X_and_wait; X_from_error gives it) */
+  BLOOMY_ERROR_SINK = 11,            /**< a download's sink (X_to) took less than it was given: it stopped, or the FILE's write failed */
   BLOOMY_ERROR_BAD_REQUEST = 100, /**< BadRequestError: status 400 — Something the server refused; `message` says why. */
   BLOOMY_ERROR_UNAUTHORIZED, /**< UnauthorizedError: status 401 — The API key is missing or not valid. */
   BLOOMY_ERROR_NOT_FOUND, /**< NotFoundError: status 404 — Not found. */

@@ -40,6 +40,7 @@ typedef enum petstore_error_kind {
   PETSTORE_ERROR_REDIRECT = 8,         /**< a redirect not followed (apic_client_options.max_redirects): status and Location kept */
   PETSTORE_ERROR_OPERATION_FAILED = 9,    /**< a long-running operation ended failed (X_and_wait; X_from_error gives it) */
   PETSTORE_ERROR_OPERATION_CANCELLED = 10, /**< a long-running operation ended cancelled (X_and_wait; X_from_error gives it) */
+  PETSTORE_ERROR_SINK = 11,            /**< a download's sink (X_to) took less than it was given: it stopped, or the FILE's write failed */
   PETSTORE_ERROR_BAD_REQUEST = 100, /**< BadRequest: status 400 — Invalid ID supplied (or status, tag, order, user, username/password). */
   PETSTORE_ERROR_NOT_FOUND, /**< NotFound: status 404 — Pet, order or user not found. */
   PETSTORE_ERROR_INVALID_INPUT, /**< InvalidInput: status 405 — Invalid input, or a validation exception. */
