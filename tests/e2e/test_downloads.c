@@ -385,6 +385,72 @@ static void async_downloads(void **state)
   assert_int_equal(t.n, 65536);
 }
 
+/* An error status is not the download: its body stays in the error (typed by the spec), and
+ * the sink gets nothing. */
+static void error_statuses_skip_the_sink(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  fault(f, "{\"path\": \"/files/gone/content\", \"status\": 404, \"body\": {\"detail\": \"no such file\"}}");
+  seen s = {14695981039346656037u, 0, 0, 0, 0};
+  assert_int_equal(shapes_files_download_to(f->c, "gone", NULL, NULL, &(apic_sink){.write = on_bytes, .user_data = &s},
+                                            NULL, &err),
+                   APIC_ERR_HTTP);
+  assert_int_equal(s.calls, 0);
+  assert_non_null(shapes_error_as_not_found(err));
+  assert_string_equal(shapes_error_as_not_found(err)->detail, "no such file");
+  shapes_error_free(err);
+}
+
+typedef struct canceller { /* a sink that cancels its own call after some bytes */
+  apic_call *call;
+  uint64_t n, after;
+} canceller;
+
+static size_t cancel_after(const uint8_t *data, size_t len, void *user_data)
+{
+  canceller *k = user_data;
+  (void)data;
+  k->n += len;
+  if (k->n >= k->after)
+    apic_call_cancel(k->call);
+  return len; /* it took every byte: the end is CANCELLED, not SINK */
+}
+
+/* Cancelled mid-way is CANCELLED (the sink took all it was given); as group members, each
+ * download's status is kept in order. */
+static void cancel_and_groups(void **state)
+{
+  fixture *f = *state;
+  shapes_files_download_params big = sized(APIC_INT(8 << 20)), small = sized(APIC_INT(4096));
+  canceller k = {NULL, 0, 200000};
+  async_end ended = {0};
+  assert_int_equal(shapes_files_download_to_async(f->c, "x", &big, NULL, &(apic_sink){.write = cancel_after, .user_data = &k},
+                                                  on_download, &ended, &k.call, NULL),
+                   0);
+  assert_int_equal(shapes_client_run(f->c), 0);
+  assert_int_equal(ended.calls, 1);
+  assert_int_equal(ended.status, APIC_ERR_CANCELLED);
+  assert_int_equal(ended.kind, SHAPES_ERROR_CANCELLED);
+  assert_true(k.n >= 200000 && k.n < (8u << 20));
+  apic_group *g = NULL;
+  assert_int_equal(shapes_group_new(f->c, APIC_GROUP_GATHER, &g), 0);
+  apic_call_options o = {.group = g};
+  async_end ends[2] = {{0}};
+  seen s = {14695981039346656037u, 0, 0, 0, 0};
+  assert_int_equal(shapes_files_download_to_async(f->c, "y", &big, &o, &(apic_sink){.write = on_bytes, .user_data = &s},
+                                                  on_download, &ends[0], NULL, NULL),
+                   0);
+  assert_int_equal(shapes_files_download_async(f->c, "z", &small, &o, on_download, &ends[1], NULL, NULL), 0);
+  assert_int_equal(apic_group_wait(g), 0);
+  assert_int_equal(apic_group_status(g, 0), 0);
+  assert_int_equal(apic_group_status(g, 1), 0);
+  assert_int_equal(ends[0].body_len, 8 << 20);
+  assert_int_equal(ends[1].body_len, 4096);
+  assert_true(s.hash == made_hash(8 << 20));
+  apic_group_free(g);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -396,6 +462,8 @@ int main(void)
       cmocka_unit_test_setup(connection_lost_mid_way, reset),
       cmocka_unit_test_setup(retries_before_the_first_byte, reset),
       cmocka_unit_test_setup(async_downloads, reset),
+      cmocka_unit_test_setup(error_statuses_skip_the_sink, reset),
+      cmocka_unit_test_setup(cancel_and_groups, reset),
   };
   apic_allocator tracker = {track_malloc, track_realloc, track_free, NULL};
   apic_set_allocator(&tracker);
