@@ -20,7 +20,7 @@ typedef struct import_note {
   int line, col; /* 1-based; 0 when not known */
   char *pointer; /* JSON pointer into that document, "#/paths/~1pets/get" */
   char *what;    /* the construct: "a multipart body", "oneOf" */
-  char *why;     /* "the language has no multipart bodies yet" */
+  char *why;     /* "the language has no optional bodies yet" */
 } import_note;
 
 typedef struct import_report {

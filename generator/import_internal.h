@@ -47,7 +47,6 @@ typedef enum scalar_kind { SC_NONE, SC_STRING, SC_NULL, SC_BOOL, SC_INT, SC_FLOA
  * issue 15 adds them). Each has one reason, shared by every note about it: when the language
  * grows one, its mapping function starts carrying it and its notes stop. */
 typedef enum imp_gap {
-  GAP_UNION,
   GAP_COMPOSITION,
   GAP_BINARY,
   GAP_SCALAR_BODY,

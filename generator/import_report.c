@@ -9,11 +9,8 @@
 
 #include "import_internal.h"
 
-/* docs/import.md, "What the language cannot say yet", uses these words (a test checks). Issue 15
- * added unions, integer enums, form, multipart and raw bodies while this was written: the
- * importer does not make them yet, and those reasons say so. */
+/* docs/import.md, "What the language cannot say yet", uses these words (a test checks). */
 static const char *const GAP_WHY[GAP_COUNT] = {
-    [GAP_UNION] = "apic import does not make unions of type lists yet",
     [GAP_COMPOSITION] = "extends cannot say this allOf yet (a part not a model or an object, or one changing a base's field)",
     [GAP_BINARY] = "the language has no binary data yet",
     [GAP_SCALAR_BODY] = "the language has no JSON bodies but models, unions and arrays of those",

@@ -1387,31 +1387,10 @@ static void map_ref(imp *im, struct fy_node *n, mapped *out)
   out->deprecated |= deprecated;
 }
 
-/* A schema by its type keyword (a string, or in 3.1 a list: "null" in it makes it nullable). */
-static void map_by_type(imp *im, struct fy_node *n, const char *place, mapped *out)
+/* A schema as the one type t says ("" for none). */
+static void map_one_type(imp *im, struct fy_node *n, const char *t, const char *place, mapped *out)
 {
   struct fy_node *tn = node_get(im, n, "type");
-  const char *t = node_str(tn);
-  if (node_is_seq(tn)) {
-    int count = 0;
-    void *it = NULL;
-    for (struct fy_node *v; (v = seq_next(im, tn, &it)) != NULL;) {
-      const char *s = node_str(v);
-      if (s != NULL && strcmp(s, "null") == 0)
-        out->nullable = 1;
-      else if (s != NULL)
-        t = s, count++;
-    }
-    if (count > 1) {
-      out->t = any_type(im);
-      note(im, tn, "type", 0, gap_why(GAP_UNION), "a list of %d types as any", count);
-      return;
-    }
-  }
-  if (t == NULL)
-    t = node_get(im, n, "properties") != NULL || node_get(im, n, "additionalProperties") != NULL ? "object"
-        : node_get(im, n, "items") != NULL                                                     ? "array"
-                                                                                                 : "";
   if (strcmp(t, "string") == 0)
     map_string(im, n, out);
   else if (strcmp(t, "integer") == 0)
@@ -1432,6 +1411,63 @@ static void map_by_type(imp *im, struct fy_node *n, const char *place, mapped *o
     out->t = any_type(im), note(im, tn, "type", 0, "it is not a JSON Schema type", "type '%s' as any", t);
   else
     out->t = any_type(im);
+}
+
+
+/* A list of several types (`type: [string, integer]`): a union of the schema read as each,
+ * settled as oneOf's are (import_union.c). */
+static void map_type_list(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  decl *u = decl_new(im, D_UNION, name_type(im, place));
+  name_table scope;
+  if (u == NULL || name_table_init(&scope) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  for (size_t i = 0; i < 3; i++)
+    name_table_put(&scope, UNION_MEMBERS[i], (void *)UNION_MEMBERS[i]);
+  void *it = NULL;
+  for (struct fy_node *v; (v = seq_next(im, node_get(im, n, "type"), &it)) != NULL;) {
+    const char *t = node_str(v);
+    if (t == NULL || strcmp(t, "null") == 0)
+      continue;
+    mapped m = {0};
+    map_one_type(im, n, t, place_join(im, place, t), &m);
+    if (m.t == NULL)
+      m.t = any_type(im);
+    add_variant(im, u, &scope, &m, NULL);
+  }
+  u->own_fields = u->fields;
+  name_table_free(&scope);
+  union_record(im, u, "type");
+  out->t = type_named(im, u->name);
+}
+
+/* A schema by its type keyword (a string, or in 3.1 a list: "null" in it makes it nullable). */
+static void map_by_type(imp *im, struct fy_node *n, const char *place, mapped *out)
+{
+  struct fy_node *tn = node_get(im, n, "type");
+  const char *t = node_str(tn);
+  if (node_is_seq(tn)) {
+    int count = 0;
+    void *it = NULL;
+    for (struct fy_node *v; (v = seq_next(im, tn, &it)) != NULL;) {
+      const char *s = node_str(v);
+      if (s != NULL && strcmp(s, "null") == 0)
+        out->nullable = 1;
+      else if (s != NULL)
+        t = s, count++;
+    }
+    if (count > 1) {
+      map_type_list(im, n, place, out);
+      return;
+    }
+  }
+  if (t == NULL)
+    t = node_get(im, n, "properties") != NULL || node_get(im, n, "additionalProperties") != NULL ? "object"
+        : node_get(im, n, "items") != NULL                                                     ? "array"
+                                                                                                 : "";
+  map_one_type(im, n, t, place, out);
 }
 
 static void map_schema_at(imp *im, struct fy_node *n, const char *place, mapped *out)

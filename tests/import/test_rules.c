@@ -355,6 +355,8 @@ static void unions(void **state)
       "        shape: {$ref: '#/components/schemas/Shape'}\n"
       "        twins: {$ref: '#/components/schemas/Twins'}\n"
       "        pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}\n"
+      "        either: {type: [string, integer, 'null'], maxLength: 5}\n"
+      "        count: {type: [integer, number]}\n"
       "    Tool:\n"
       "      oneOf:\n"
       "        - {type: object, required: [type], properties: {type: {type: string, const: code}, code: {type: string}}}\n"
@@ -383,6 +385,10 @@ static void unions(void **state)
   assert_has(s, "union Shape {\n    variant2: ShapeVariant2;\n    variant1: ShapeVariant1;\n}");
   /* What the rule cannot tell apart: what the variants have in common (text, numbers), else any. */
   assert_has(s, "twins?: float;");
+  /* A list of types is a union of the schema read as each. */
+  assert_has(s, "union MEither {\n    text: string @max_len(5);\n    integer: int;\n}");
+  assert_has(s, "either?: MEither | null;");
+  assert_has(s, "count?: float;");
   assert_noted("#/components/schemas/Twins/oneOf", "'Twins' as float", 0);
   assert_has(s, "model?: string;");
   assert_null(strstr(s, "union Twins"));
