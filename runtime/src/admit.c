@@ -23,6 +23,11 @@ void apic__client_leave_callback(apic_client *prev)
   in_callback = prev;
 }
 
+int apic__client_in_callback(const apic_client *c)
+{
+  return in_callback == c;
+}
+
 static void on_rate_timer(uv_timer_t *t)
 {
   apic__client_pump(t->data);

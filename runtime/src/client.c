@@ -388,14 +388,15 @@ int apic_call_wait(apic_call *call, apic_response **resp, apic_error **err)
   if (call == NULL || !call->held)
     return APIC_ERR_INVALID_ARG;
   apic_client *c = call->client;
-  if (!c->owns_loop)
+  if (!c->owns_loop || apic__client_loop_busy(c))
     return APIC_ERR_BUSY;
   while (!call->delivered || call->open_timers > 0)
-    uv_run(c->eng.loop, UV_RUN_ONCE);
+    apic__client_run(c, UV_RUN_ONCE);
   hand_out(call, resp, err);
   int rc = call->status;
   unlink_call(c, call);
   apic__call_free(call);
+  apic__client_ran(c);
   return rc;
 }
 
@@ -509,9 +510,45 @@ static void drain(apic_client *c, uint64_t drain_ms)
   uv_timer_init(c->eng.loop, &t);
   uv_timer_start(&t, on_drain_timer, drain_ms, 0);
   while (busy(c) && uv_timer_get_due_in(&t) > 0 && uv_is_active((uv_handle_t *)&t))
-    uv_run(c->eng.loop, UV_RUN_ONCE);
+    apic__client_run(c, UV_RUN_ONCE);
   uv_close((uv_handle_t *)&t, NULL);
-  uv_run(c->eng.loop, UV_RUN_NOWAIT);
+  apic__client_run(c, UV_RUN_NOWAIT);
+}
+
+int apic__client_run(apic_client *c, uv_run_mode mode)
+{
+  c->loop_depth++;
+  int alive = uv_run(c->eng.loop, mode);
+  c->loop_depth--;
+  return alive;
+}
+
+int apic__client_loop_busy(const apic_client *c)
+{
+  return c->loop_depth > 0 || apic__client_in_callback(c);
+}
+
+void apic__client_ran(apic_client *c)
+{
+  if (c->free_state == FREE_ASKED && c->loop_depth == 0) {
+    c->free_state = FREE_NONE;
+    apic_client_free(c, 0);
+  }
+}
+
+/* apic_client_free from inside the owned loop, which cannot be run again from there: the work
+ * is cancelled now, and the client freed when libapic's function running the loop is done with
+ * it; a loop the caller runs itself (uv_run on apic_client_loop) gives libapic no such moment:
+ * then it is not freed, and says so. */
+static void free_later(apic_client *c)
+{
+  apic__client_shutdown(c);
+  if (c->loop_depth > 0) {
+    c->free_state = FREE_ASKED;
+    return;
+  }
+  apic__client_log(c, APIC_LOG_ERROR, "apic_client_free from inside one of the client's callbacks, on its own loop "
+                                      "run by the caller: not freed (free it once uv_run has returned)");
 }
 
 static void refuse_new_calls(apic_client *c)
@@ -532,8 +569,13 @@ void apic__client_shutdown(apic_client *c)
 
 void apic_client_free(apic_client *c, uint64_t drain_ms)
 {
-  if (c == NULL)
+  if (c == NULL || c->free_state != FREE_NONE)
     return;
+  if (c->owns_loop && apic__client_loop_busy(c)) {
+    free_later(c);
+    return;
+  }
+  c->free_state = FREE_BEGUN;
   refuse_new_calls(c);
   if (c->owns_loop && drain_ms > 0 && busy(c))
     drain(c, drain_ms);

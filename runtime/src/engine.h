@@ -135,7 +135,11 @@ struct apic_client {
   uv_timer_t *rate_timer;         /* wakes the queue when the rate allows (in eng) */
   int shutting;
   int freeing;
+  unsigned loop_depth;            /* libapic is running the owned loop (apic__client_run) */
+  int free_state;                 /* FREE_NONE, FREE_ASKED (from inside the loop), FREE_BEGUN */
 };
+
+enum { FREE_NONE, FREE_ASKED, FREE_BEGUN }; /* apic_client.free_state */
 
 /* transport.c */
 void apic__engine_add(apic__engine *eng, apic_call *call);
@@ -169,6 +173,7 @@ void apic__client_on_wakeup(uv_async_t *a);
 /* Marks this thread as running a callback of c's loop (returns the previous mark). */
 apic_client *apic__client_enter_callback(apic_client *c);
 void apic__client_leave_callback(apic_client *prev);
+int apic__client_in_callback(const apic_client *c);
 
 /* client.c */
 CURL *apic__client_easy(apic_client *c);
@@ -186,6 +191,13 @@ void apic__client_call_gone(apic_client *c, apic_call *call);
 /* The first half of apic_client_free: new calls fail SHUTDOWN, the calls running are cancelled
  * (their callbacks run on a later loop turn); the client stays until apic_client_free. */
 void apic__client_shutdown(apic_client *c);
+/* Runs c's own loop (uv_run with mode), marked as running: from inside it, the wait functions
+ * fail BUSY and apic_client_free is put off until the function that ran it calls
+ * apic__client_ran, after its last use of c. */
+int apic__client_run(apic_client *c, uv_run_mode mode);
+/* Whether c's own loop is running on this thread (libapic's run, or one of c's callbacks). */
+int apic__client_loop_busy(const apic_client *c);
+void apic__client_ran(apic_client *c);
 
 /* redirect.c */
 typedef struct apic__redirect {

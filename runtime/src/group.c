@@ -206,10 +206,12 @@ int apic_group_wait(apic_group *g)
 {
   if (g == NULL)
     return APIC_ERR_INVALID_ARG;
-  if (!g->client->owns_loop)
+  apic_client *c = g->client;
+  if (!c->owns_loop || apic__client_loop_busy(c))
     return APIC_ERR_BUSY;
   while (g->done < g->n)
-    uv_run(g->client->eng.loop, UV_RUN_ONCE);
+    apic__client_run(c, UV_RUN_ONCE);
+  apic__client_ran(c);
   if (g->mode == APIC_GROUP_FAIL_FAST) /* the failure that cancelled the rest, as TaskGroup raises */
     return g->cause;
   for (size_t i = 0; i < g->n; i++)
@@ -264,8 +266,10 @@ void apic_group_free(apic_group *g)
     g->free_asked = 1;
     return;
   }
-  if (g->client->owns_loop)
+  apic_client *c = g->client;
+  if (c->owns_loop && !apic__client_loop_busy(c)) /* else the members left end without the group */
     while (g->done < g->n)
-      uv_run(g->client->eng.loop, UV_RUN_ONCE);
+      apic__client_run(c, UV_RUN_ONCE);
   destroy(g);
+  apic__client_ran(c);
 }

@@ -137,9 +137,9 @@ static uint64_t drain_waits(apic_api *a, uint64_t drain_ms)
   t.data = &over;
   uv_timer_start(&t, on_drained, drain_ms, 0);
   while (a->lros != NULL && !over)
-    uv_run(loop, UV_RUN_ONCE);
+    apic__client_run(a->client, UV_RUN_ONCE);
   uv_close((uv_handle_t *)&t, NULL);
-  uv_run(loop, UV_RUN_NOWAIT);
+  apic__client_run(a->client, UV_RUN_NOWAIT);
   uint64_t spent = apic_now_ms() - start;
   return spent < drain_ms ? drain_ms - spent : 0;
 }
@@ -163,27 +163,30 @@ static void destroy(apic_api *a)
 
 void apic__api_done(apic_api *a)
 {
-  if (--a->pending == 0 && a->freeing)
+  if (--a->pending == 0 && a->freeing && a->running == 0)
     destroy(a);
 }
 
 /* On a caller's loop the callbacks of the work still pending run when the caller next runs it,
- * and they (and the work's own ends) use the API: it is freed after the last of them. */
+ * and they (and the work's own ends) use the API: it is freed after the last of them, or when
+ * libapic's run of the owned loop that this was called from is done with it. */
 void apic_api_free(apic_api *a, uint64_t drain_ms)
 {
   if (a == NULL || a->freeing)
     return;
-  if (drain_ms > 0 && a->lros != NULL && a->client->owns_loop)
+  apic_client *c = a->client;
+  int inside = c != NULL && c->owns_loop && apic__client_loop_busy(c); /* the loop cannot be run from here */
+  if (drain_ms > 0 && a->lros != NULL && c->owns_loop && !inside)
     drain_ms = drain_waits(a, drain_ms);
   apic__lro_cancel_all(a); /* those still waiting end now, CANCELLED */
-  if (a->client == NULL || a->client->owns_loop || a->pending == 0) {
-    apic_client_free(a->client, drain_ms);
+  if (c == NULL || (c->owns_loop && !inside) || (a->pending == 0 && a->running == 0)) {
+    apic_client_free(c, drain_ms); /* from inside the loop, put off by the client itself */
     a->client = NULL;
     destroy(a);
     return;
   }
   a->freeing = 1;
-  apic__client_shutdown(a->client); /* new calls fail SHUTDOWN, the pending ones are cancelled */
+  apic__client_shutdown(c); /* new calls fail SHUTDOWN, the pending ones are cancelled */
 }
 
 apic_client *apic_api_client(apic_api *a)
@@ -200,15 +203,19 @@ int apic__api_run_until(apic_api *a, const int *flag)
 {
   if (a == NULL)
     return APIC_ERR_INVALID_ARG;
-  if (!a->client->owns_loop)
+  if (!a->client->owns_loop || apic__client_loop_busy(a->client))
     return APIC_ERR_BUSY;
-  uv_loop_t *loop = apic_client_loop(a->client);
   /* Work in progress always holds a handle (a transfer, a timer), so the loop stays alive
    * while anything is pending; the check on uv_run's result only guards against a bug. */
-  while (flag != NULL ? !*flag : a->pending > 0)
-    if (uv_run(loop, UV_RUN_ONCE) == 0 && (flag != NULL ? !*flag : a->pending > 0))
-      return APIC_ERR_BUSY;
-  return 0;
+  int rc = 0;
+  a->running++;
+  while (rc == 0 && (flag != NULL ? !*flag : a->pending > 0))
+    if (apic__client_run(a->client, UV_RUN_ONCE) == 0 && (flag != NULL ? !*flag : a->pending > 0))
+      rc = APIC_ERR_BUSY;
+  a->running--;
+  if (a->freeing && a->pending == 0 && a->running == 0) /* freed from a callback meanwhile */
+    destroy(a);
+  return rc;
 }
 
 int apic_api_run(apic_api *a)

@@ -30,6 +30,7 @@ struct apic_api {
   size_t pending;   /* typed async calls, streams, page walks and waits not ended; loop thread only */
   struct apic_lro *lros; /* waits not ended (op_lro.c): cancelled when the client is freed */
   int freeing;      /* apic_api_free on a caller's loop while work was pending: see apic__api_done */
+  unsigned running; /* apic__api_run_until is running the owned loop: it frees a freed API after */
 };
 
 /* One operation's request, built: it owns every string req points to, but the files and

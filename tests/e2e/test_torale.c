@@ -860,6 +860,21 @@ static void freed_from_a_callback_on_the_callers_loop(void **state)
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Freed from inside one of its callbacks on its own loop, while torale_client_run runs it: the
+ * other call ends CANCELLED, and the client is freed once the run is done with it. */
+static void freed_from_a_callback_on_its_own_loop(void **state)
+{
+  fixture *f = *state;
+  freeing k = {.c = client_with(f, NULL)};
+  mt_fault(f->mock, "{\"path\":\"/tasks/slow\",\"delay_ms\":2000}");
+  assert_int_equal(torale_tasks_get_async(k.c, "missing", NULL, free_client_then_note, &k, NULL, NULL), 0);
+  assert_int_equal(torale_tasks_get_async(k.c, "slow", NULL, on_task, &k.second, NULL, NULL), 0);
+  assert_int_equal(torale_client_run(k.c), 0);
+  assert_int_equal(k.first.done, 1);
+  assert_int_equal(k.second.done, 1);
+  assert_int_equal(k.second.status, APIC_ERR_CANCELLED);
+}
+
 /* ---- secrets ---- */
 
 static void secrets_stay_out_of_logs_and_errors(void **state)
@@ -961,6 +976,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(on_the_callers_loop, setup, teardown),
       cmocka_unit_test_setup_teardown(freed_with_work_pending_on_the_callers_loop, setup, teardown),
       cmocka_unit_test_setup_teardown(freed_from_a_callback_on_the_callers_loop, setup, teardown),
+      cmocka_unit_test_setup_teardown(freed_from_a_callback_on_its_own_loop, setup, teardown),
       cmocka_unit_test_setup_teardown(secrets_stay_out_of_logs_and_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(api_key_from_the_environment, setup, teardown),
       cmocka_unit_test_setup_teardown(dead_server, setup, teardown),

@@ -1057,6 +1057,91 @@ static void test_group_freed_from_its_callbacks(void **state)
   }
 }
 
+typedef struct inner {
+  apic_client *client;
+  apic_group *empty;
+  int calls, wait_rc;
+  char logged[512];
+} inner;
+
+/* A call's callback that waits (BUSY: the loop is running it) and then frees the client. */
+static void wait_then_free(apic_call *call, int status, apic_response *resp, apic_error *err, void *ud)
+{
+  inner *k = ud;
+  (void)call;
+  (void)status;
+  k->calls++;
+  apic_response_free(resp);
+  apic_error_free(err);
+  k->wait_rc = apic_group_wait(k->empty);
+  apic_group_free(k->empty);
+  apic_client_free(k->client, 0);
+}
+
+static void keep_error_lines(void *ctx, int level, const char *line)
+{
+  inner *k = ctx;
+  if (level == APIC_LOG_ERROR)
+    snprintf(k->logged, sizeof k->logged, "%s", line);
+}
+
+static apic_call *start_get(apic_client *c, const char *url, apic_call_cb cb, void *ud)
+{
+  apic_request req = APIC_REQUEST_INIT;
+  req.method = "GET";
+  req.url = url;
+  apic_call *call = NULL;
+  assert_int_equal(apic_call_start(c, &req, cb, ud, &call, NULL), 0);
+  return call;
+}
+
+/* apic_client_free from a callback on the client's own loop, which cannot be run again from
+ * there: inside apic_call_wait the rest is cancelled and the client freed when the wait is done
+ * with it; the wait functions called there fail BUSY. */
+static void test_client_freed_from_a_callback(void **state)
+{
+  fixture *f = *state;
+  inner k = {.client = f->client};
+  f->client = NULL; /* the callback frees it */
+  assert_int_equal(apic_group_new(k.client, APIC_GROUP_GATHER, &k.empty), 0);
+  push_for(f, 0, 200, 0, 0);
+  push_for(f, 1, 200, 3000, 0);
+  char url[160];
+  snprintf(url, sizeof url, "%s/0", f->url);
+  start_get(k.client, url, wait_then_free, &k);
+  snprintf(url, sizeof url, "%s/1", f->url);
+  apic_call *held = start_get(k.client, url, NULL, NULL);
+  apic_response *r = NULL;
+  apic_error *e = NULL;
+  assert_int_equal(apic_call_wait(held, &r, &e), APIC_ERR_CANCELLED);
+  apic_error_free(e);
+  assert_null(r);
+  assert_int_equal(k.calls, 1);
+  assert_int_equal(k.wait_rc, APIC_ERR_BUSY);
+}
+
+/* On its own loop run by the caller (uv_run on apic_client_loop), libapic has no moment to free
+ * it after the callback: not freed, an error logged; freed once uv_run has returned. */
+static void test_client_free_refused_inside_callers_run(void **state)
+{
+  fixture *f = *state;
+  inner k = {0};
+  apic_client_options o = {0};
+  o.log = keep_error_lines;
+  o.log_ctx = &k;
+  assert_int_equal(apic_client_new(&o, &k.client, NULL), 0);
+  assert_int_equal(apic_group_new(k.client, APIC_GROUP_GATHER, &k.empty), 0);
+  push_for(f, 0, 200, 0, 0);
+  char url[160];
+  snprintf(url, sizeof url, "%s/0", f->url);
+  start_get(k.client, url, wait_then_free, &k);
+  for (int guard = 0; k.calls == 0 && guard < 100000; guard++)
+    uv_run(apic_client_loop(k.client), UV_RUN_ONCE);
+  assert_int_equal(k.wait_rc, APIC_ERR_BUSY);
+  assert_non_null(strstr(k.logged, "not freed"));
+  apic_client_free(k.client, 0);
+}
+
 int main(void)
 {
   alarm(60); /* watchdog: a hang fails the suite instead of blocking it */
@@ -1092,6 +1177,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
       cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
       cmocka_unit_test_setup_teardown(test_group_freed_from_its_callbacks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_client_freed_from_a_callback, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_client_free_refused_inside_callers_run, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

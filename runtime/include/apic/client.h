@@ -81,7 +81,10 @@ APIC_EXPORT int apic_client_new(const apic_client_options *o, apic_client **out,
 /** @brief Ends a client. With an owned loop, runs it up to drain_ms for calls in flight to
  *  finish, then cancels the rest (their callbacks run with APIC_ERR_CANCELLED) and frees
  *  everything. With a caller's loop, cancels at once; the caller runs its loop afterwards so the
- *  client's handles close (then uv_loop_close succeeds). Not from inside a callback. NULL ok. */
+ *  client's handles close (then uv_loop_close succeeds). From inside a callback: everything is
+ *  cancelled at once, and the client is freed once that callback has returned (an owned loop:
+ *  when the libapic function running it returns; run by the caller's own uv_run, not at all,
+ *  with an error logged: docs/runtime.md, "Shutdown"). NULL ok. */
 APIC_EXPORT void apic_client_free(apic_client *c, uint64_t drain_ms);
 /** The loop async calls run on (owned or the caller's). */
 APIC_EXPORT uv_loop_t *apic_client_loop(apic_client *c);
