@@ -924,7 +924,7 @@ static const char *result_problem(const type *t)
   if (strcmp(v->name, "any") == 0)
     return gap_why(GAP_ANY_RESULT);
   if (strcmp(v->name, "bytes") == 0)
-    return gap_why(GAP_BINARY);
+    return "a bytes result is a download, the body as it came, not base64 in JSON";
   return NULL;
 }
 
@@ -985,8 +985,10 @@ static void map_response_headers(imp *im, op_ctx *oc, struct fy_node *resp)
     im->rep->failed = 1;
     return;
   }
-  static char body[] = "body"; /* the result's member beside them */
+  static char body[] = "body", body_len[] = "body_len", content_type[] = "content_type"; /* the result's members */
   name_table_put(&scope, body, body);
+  name_table_put(&scope, body_len, body_len);
+  name_table_put(&scope, content_type, content_type);
   void *it = NULL;
   const char *name;
   struct fy_node *h;
@@ -1055,6 +1057,8 @@ static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
     struct fy_node *schema = node_get(im, resp, "schema");
     if (schema != NULL && !allows_json(im, oc->produces))
       note(im, schema, NULL, 1, "apic clients speak JSON", "a result the operation produces only as other media types");
+    else if (schema != NULL && binary_kind(im, schema, 0) == 1)
+      oc->op->ret = type_named(im, "bytes"); /* type: file, a download */
     else if (schema != NULL) {
       size_t len = ptr_push(im, "schema");
       oc->op->ret = result_type(im, oc, schema, "Response");
@@ -1064,25 +1068,38 @@ static void map_success(imp *im, op_ctx *oc, struct fy_node *resp)
     map_response_headers(im, oc, resp);
     return;
   }
-  struct fy_node *content = node_get(im, resp, "content"), *media, *body = NULL, *sse = NULL;
+  struct fy_node *content = node_get(im, resp, "content"), *media, *body = NULL, *sse = NULL, *bin = NULL;
   const char *mt, *body_mt = NULL, *sse_mt = NULL;
   void *it = NULL;
-  while (map_next(im, content, &it, &mt, &media)) { /* JSON first, else text */
+  while (map_next(im, content, &it, &mt, &media)) { /* JSON first, else text, else bytes */
     if (is_sse_media(mt) && sse == NULL)
       sse = media, sse_mt = mt;
     else if (is_json_media(mt) && (body == NULL || !is_json_media(body_mt)))
       body = media, body_mt = mt;
     else if (body == NULL && !binary_media(mt, media, im))
       body = media, body_mt = mt;
+    else if (bin == NULL && binary_media(mt, media, im))
+      bin = media;
   }
+  /* A JSON string beside binary forms (a download described twice): the download. */
+  struct fy_node *bs = node_get(im, body, "schema");
+  if (bin != NULL && body != NULL && node_str(node_get(im, bs, "type")) != NULL &&
+      strcmp(node_str(node_get(im, bs, "type")), "string") == 0 && node_get(im, bs, "format") == NULL &&
+      node_get(im, bs, "enum") == NULL)
+    body = NULL;
+  if (body != NULL)
+    bin = NULL;
   size_t len = ptr_push(im, "content");
   it = NULL;
   while (map_next(im, content, &it, &mt, &media))
-    if (media != body && media != sse)
-      note(im, media, mt, 1, binary_media(mt, media, im) ? gap_why(GAP_BINARY) : "an operation has one result",
-           "a '%s' result", mt);
+    if (media != body && media != sse && media != bin && !(bin != NULL && binary_media(mt, media, im)))
+      note(im, media, mt, 1, "an operation has one result", "a '%s' result", mt); /* a download takes any type */
+  if (bin != NULL) { /* a download: the body as it came, whatever its Content-Type */
+    oc->op->ret = type_named(im, "bytes");
+    body = bin; /* a stream beside it is a second operation */
+  }
   oc->has_result = content != NULL && fy_node_mapping_item_count(content) > 0;
-  if (body != NULL) {
+  if (body != NULL && bin == NULL) {
     size_t l2 = ptr_push(im, body_mt);
     note_unknown_keys(im, body, MEDIA_KEYS, "media type keyword");
     ptr_push(im, "schema");

@@ -12,7 +12,7 @@
 /* docs/import.md, "What the language cannot say yet", uses these words (a test checks). */
 static const char *const GAP_WHY[GAP_COUNT] = {
     [GAP_COMPOSITION] = "extends cannot say this allOf yet (a part not a model or an object, or one changing a base's field)",
-    [GAP_BINARY] = "the language has no binary data yet",
+    [GAP_BINARY] = "JSON holds binary data only as base64 text (bytes)",
     [GAP_SCALAR_BODY] = "the language has no JSON bodies but models, unions and arrays of those",
     [GAP_BASIC_AUTH] = "the language has no basic auth yet",
     [GAP_QUERY_AUTH] = "the language has no API keys in the query yet",

@@ -124,6 +124,22 @@ static int count_ops(const cJSON *spec, const char *kind)
   return n;
 }
 
+/* How many operations of the spec return a result of this kind ("bytes"). */
+static int count_results(const cJSON *spec, const char *kind)
+{
+  int n = 0;
+  const cJSON *res, *op;
+  cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(spec, "resources"))
+  {
+    cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(res, "operations"))
+    {
+      n += strcmp(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(op, "returns"), "kind")->valuestring,
+                  kind) == 0;
+    }
+  }
+  return n;
+}
+
 /* Whether the report has a note at pointer. */
 static int noted(const cJSON *report, const char *pointer)
 {
@@ -202,6 +218,8 @@ static void test_openai(void **state)
    * /audio/transcriptions, would send its multipart request again to resume: reported). */
   assert_int_equal(count_ops(spec, "multipart"), 18);
   assert_int_equal(count_ops(spec, NULL), 6);
+  assert_int_equal(count_ops(spec, "bytes"), 0); /* no raw body... */
+  assert_int_equal(count_results(spec, "bytes"), 4); /* ...but 4 downloads: speech, a video, skills */
   assert_true(noted(report, "#/paths/~1audio~1transcriptions/post"));
   /* Its oneOf and anyOf are unions, tagged where a discriminator is declared or implied; the
    * few the rule cannot tell apart are noted (docs/import.md has the list). */

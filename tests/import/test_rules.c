@@ -733,6 +733,13 @@ static void results(void **state)
             "  /pairs:\n    get:\n      operationId: pairs\n      responses:\n        '200':\n          description: ok\n"
             "          content: {application/json: {schema: {type: array, items: {type: array, items: {type: string}}}}}\n"
             "  /gone:\n    delete:\n      operationId: gone\n      responses: {'204': {description: gone}}\n"
+            "  /photo:\n    get:\n      operationId: photo\n      responses:\n        '200':\n          description: ok\n"
+            "          content:\n            image/png: {schema: {type: string, format: binary}}\n"
+            "            image/webp: {schema: {type: string, format: binary}}\n"
+            "            application/json: {schema: {type: string}}\n"
+            "  /speech:\n    post:\n      operationId: speech\n      responses:\n        '200':\n          description: ok\n"
+            "          content:\n            application/octet-stream: {schema: {type: string, format: binary}}\n"
+            "            text/event-stream: {schema: {$ref: '#/components/schemas/Chunk'}}\n"
             "components:\n  schemas:\n    Chunk: {type: object, properties: {delta: {type: string}}}\n");
   assert_has(s, "chat: POST \"\" -> ChatResponse;\n    /// chat, as server-sent events.\n"
                 "    chat_stream: POST \"\" -> stream<Chunk>;");
@@ -740,11 +747,16 @@ static void results(void **state)
   assert_has(s, "count: GET \"\" -> int headers(x_total?: int @header(\"X-Total\"));");
   assert_has(s, "log: GET \"\" -> stream<LogEvent>;"); /* events of several kinds: a union */
   assert_has(s, "union LogEvent {\n    text: string;\n    chunk: Chunk;\n}");
-  assert_has(s, "file: GET \"\" -> string;"); /* the text form of the body */
-  assert_noted("#/paths/~1file/get/responses/200/content/application~1octet-stream", "octet-stream", 1);
+  assert_has(s, "file: GET \"\" -> bytes;"); /* a download takes the text form too */
+  assert_noted("#/paths/~1file/get/responses/200/content/text~1plain", "text/plain", 1);
   assert_has(s, "pairs: GET \"\";");
   assert_noted("#/paths/~1pairs/get/responses/200/content/application~1json/schema", "the result", 1);
   assert_has(s, "gone: DELETE \"\";");
+  /* Binary results: a download (any of the binary types; a JSON string beside them says no more). */
+  assert_has(s, "photo: GET \"\" -> bytes;");
+  assert_null(find_note("#/paths/~1photo/get/responses/200/content/image~1webp", NULL));
+  assert_noted("#/paths/~1photo/get/responses/200/content/application~1json", "result", 1);
+  assert_has(s, "speech: POST \"\" -> bytes;\n    /// speech, as server-sent events.\n    speech_stream: POST \"\" -> stream<Chunk>;");
 }
 
 static void errors_by_status(void **state)
