@@ -17,7 +17,8 @@ $(BUILD)/tests/e2e/test_%: $(BUILD)/tests/e2e/test_%.o $(BUILD)/tests/e2e/e2e.o 
 # Two SDKs must never clash: every global symbol of each library carries its prefix.
 TEST_BINS += $(BUILD)/tests/e2e/test_symbols
 ALL_OBJS  += $(BUILD)/tests/e2e/test_symbols.o
-E2E_LIBS := $(BUILD)/tests/e2e/libtorale.a $(BUILD)/tests/e2e/libbloomy.a $(BUILD)/libapic.a $(BUILD)/libapic-mock.a
+E2E_LIBS := $(BUILD)/tests/e2e/libtorale.a $(BUILD)/tests/e2e/libbloomy.a $(BUILD)/tests/e2e/libpetstore.a \
+            $(BUILD)/libapic.a $(BUILD)/libapic-mock.a
 $(BUILD)/tests/e2e/lib%.a: $$(foreach f,models errors client version,$(BUILD)/generated/$$*/src/$$(f).o) \
     $(BUILD)/generated/$$*/mock/$$*_mock.o
 	rm -f $@ && ar rcs $@ $^

@@ -27,6 +27,7 @@ typedef struct probe {
   int nmade;
   char body[65536]; /* the last answer (its start) */
   size_t body_len;
+  char *sent; /* the last request's JSON body (NULL: none) */
 } probe;
 
 static const cJSON *named(const cJSON *spec, const char *list, const char *name)
@@ -298,6 +299,36 @@ static curl_mime *form_body(probe *pr, const cJSON *body_type, int multipart, ch
   return mime;
 }
 
+/* A create: POST on a collection (no placeholder last) with a model body, returning a model or
+ * nothing (the mock stores both: the pet store's createUser answers nothing). */
+static int is_create(const cJSON *op)
+{
+  const char *path = cJSON_GetObjectItemCaseSensitive(op, "full_path")->valuestring;
+  const char *ret = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(op, "returns"), "kind")->valuestring;
+  size_t len = strlen(path);
+  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
+  return strcmp(cJSON_GetObjectItemCaseSensitive(op, "method")->valuestring, "POST") == 0 && body != NULL &&
+         strcmp(cJSON_GetObjectItemCaseSensitive(body, "kind")->valuestring, "model") == 0 &&
+         (strcmp(ret, "model") == 0 || strcmp(ret, "none") == 0) && (len == 0 || path[len - 1] != '}');
+}
+
+/* A create that answers nothing cannot say its item's key, so the body names it: every optional
+ * text field set as a path parameter's text would be ("a"), so /user/{username} finds the user
+ * the mock keyed by the username sent. */
+static void name_item(const cJSON *spec, const cJSON *type, cJSON *body)
+{
+  const cJSON *f;
+  const cJSON *model = named(spec, "models", cJSON_GetObjectItemCaseSensitive(type, "name")->valuestring);
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(model, "fields"))
+  {
+    const cJSON *ft = cJSON_GetObjectItemCaseSensitive(f, "type");
+    const char *wire = cJSON_GetObjectItemCaseSensitive(f, "wire")->valuestring;
+    if (strcmp(cJSON_GetObjectItemCaseSensitive(ft, "kind")->valuestring, "string") == 0 &&
+        cJSON_GetObjectItemCaseSensitive(body, wire) == NULL)
+      cJSON_AddItemToObject(body, wire, probe_value(spec, ft, cJSON_GetObjectItemCaseSensitive(f, "constraints"), 0));
+  }
+}
+
 /* One operation; returns its status, or -1 when the request failed. The answer is in pr->body. */
 static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
 {
@@ -339,6 +370,9 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
   int raw = strcmp(body_kind, "string") == 0 || strcmp(body_kind, "bytes") == 0;
   int fields = strcmp(body_kind, "form") == 0 || strcmp(body_kind, "multipart") == 0;
   cJSON *body = body_type != NULL && !raw && !fields ? probe_value(spec, body_type, NULL, 0) : NULL;
+  if (is_create(op) && strcmp(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(op, "returns"), "kind")
+                                  ->valuestring, "none") == 0)
+    name_item(spec, body_type, body);
   /* A PUT on a collection replaces the item its body names (the pet store's PUT /pet). */
   const cJSON *item = created_item(pr, path, strlen(path));
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
@@ -369,28 +403,19 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
   pr->body[pr->body_len] = '\0';
   curl_slist_free_all(headers);
   curl_mime_free(mime);
-  free(body_text);
+  free(pr->sent);
+  pr->sent = body != NULL ? body_text : NULL;
+  if (body == NULL)
+    free(body_text);
   cJSON_Delete(body);
   return status;
 }
 
-/* A create: POST on a collection (no placeholder last) with a model body, returning a model. */
-static int is_create(const cJSON *op)
-{
-  const char *path = cJSON_GetObjectItemCaseSensitive(op, "full_path")->valuestring;
-  const cJSON *ret = cJSON_GetObjectItemCaseSensitive(op, "returns");
-  size_t len = strlen(path);
-  const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
-  return strcmp(cJSON_GetObjectItemCaseSensitive(op, "method")->valuestring, "POST") == 0 && body != NULL &&
-         strcmp(cJSON_GetObjectItemCaseSensitive(body, "kind")->valuestring, "model") == 0 &&
-         strcmp(cJSON_GetObjectItemCaseSensitive(ret, "kind")->valuestring, "model") == 0 &&
-         (len == 0 || path[len - 1] != '}');
-}
-
-/* Remembers the item a create answered with, under the collection's concrete path. */
+/* Remembers the item a create answered with (or, answering nothing, the body it sent), under
+ * the collection's concrete path. */
 static void remember(probe *pr, const char *path)
 {
-  cJSON *answer = cJSON_Parse(pr->body);
+  cJSON *answer = cJSON_Parse(pr->body_len > 0 || pr->sent == NULL ? pr->body : pr->sent);
   if (cJSON_IsObject(answer) && pr->nmade < MAX_CREATED) {
     created *c = &pr->made[pr->nmade++];
     snprintf(c->path, sizeof c->path, "%s", path);
@@ -489,6 +514,7 @@ int probe_all(const char *base, const cJSON *spec, probe_result *out)
       count(pr, steps[i].res, steps[i].op, status, out);
   }
   curl_easy_cleanup(pr->curl);
+  free(pr->sent);
   for (int i = 0; i < pr->nmade; i++)
     cJSON_Delete(pr->made[i].item);
   free(steps);
