@@ -38,12 +38,12 @@ static int version(imp *im, struct fy_node *root)
   return 0;
 }
 
-static void api_item_add(imp *im, decl *api, const char *key, const char *call, const char *text, value_kind k)
+api_item *api_item_add(imp *im, decl *api, const char *key, const char *call, const char *text, value_kind k)
 {
   api_item *it = ast_alloc(im->arena, sizeof *it);
   if (it == NULL) {
     im->rep->failed = 1;
-    return;
+    return NULL;
   }
   it->key = key;
   it->call = call;
@@ -53,6 +53,7 @@ static void api_item_add(imp *im, decl *api, const char *key, const char *call, 
   while (*link != NULL)
     link = &(*link)->next;
   *link = it;
+  return it;
 }
 
 /* servers[0]'s URL with its variables' defaults; 2.0: scheme, host and basePath. NULL when the
@@ -231,13 +232,8 @@ static int run(imp *im, const char *path, const char *text, size_t text_len, cha
   decl *api = api_decl(im, root->root);
   schemas_map_all(im);
   ops_map_all(im);
-  const char *auth, *header;
-  auth_choose(im, &auth, &header);
-  if (strcmp(auth, "header") == 0)
-    ops_drop_auth_header(im, header);
   if (api != NULL)
-    api_item_add(im, api, "auth", strcmp(auth, "header") == 0 ? "header" : NULL, strcmp(auth, "header") == 0 ? header : auth,
-                 strcmp(auth, "header") == 0 ? VAL_STRING : VAL_IDENT);
+    auth_apply(im, api);
   unions_settle(im);
   schemas_break_cycles(im);
   if (im->rep->failed || api == NULL) {

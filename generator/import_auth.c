@@ -1,17 +1,28 @@
-/* Security schemes into the api's one auth setting (docs/import.md, "Auth"): bearer (HTTP
- * bearer, and OAuth2 or OpenID Connect, whose token the client is given), or an API key in a
- * header. The API's scheme is the first one the top-level `security` names that the language
- * can say, else the one most operations use; operations that want another are noted. */
+/* Security schemes into the api's auth (docs/import.md, "Auth"): HTTP bearer (and OAuth2 or
+ * OpenID Connect, whose token the client is given), HTTP basic, an API key in a header or in the
+ * query. The API's default is the first scheme the top-level `security` names that the language
+ * can say, else the one most operations use; an operation that wants another, or none, says so
+ * with @auth. One scheme in use is `auth = KIND;`; several are declared, `scheme NAME = KIND;`. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "import_internal.h"
 
-typedef enum imp_auth_kind { IMP_AUTH_NONE, IMP_AUTH_BEARER, IMP_AUTH_HEADER, IMP_AUTH_UNSUPPORTED } imp_auth_kind;
+typedef enum imp_auth_kind { IMP_AUTH_BEARER, IMP_AUTH_BASIC, IMP_AUTH_HEADER, IMP_AUTH_QUERY, IMP_AUTH_UNSUPPORTED } imp_auth_kind;
 
-/* An operation's own `security`, and where it is. */
+/* A scheme of the document the language can say. */
+typedef struct scheme {
+  const char *key;   /* its name in the document */
+  const char *name;  /* its name in the spec */
+  imp_auth_kind kind;
+  const char *param; /* a key's header or query parameter */
+  int used;
+} scheme;
+
+/* An operation, its own `security`, and where it is. */
 typedef struct auth_use {
+  operation *op;
   imp_doc *doc;
   const char *pointer;
   struct fy_node *security; /* NULL: the top-level one applies */
@@ -20,55 +31,90 @@ typedef struct auth_use {
 struct imp_auth {
   auth_use *uses;
   size_t count, cap;
+  scheme *schemes;
+  size_t nschemes;
 };
 
-static struct fy_node *schemes(imp *im)
+static struct fy_node *schemes_node(imp *im)
 {
   struct fy_node *root = im->docs[0]->root;
   return im->oas == 20 ? node_get(im, root, "securityDefinitions")
                        : node_get(im, node_get(im, root, "components"), "securitySchemes");
 }
 
-/* What the scheme called name is; *header gets an API key's header. Notes (once) what the
- * language cannot say. */
-static imp_auth_kind scheme_kind(imp *im, const char *name, const char **header)
+/* What the scheme s (called key) is; *param gets an API key's header or parameter. Notes what
+ * the language cannot say. */
+static imp_auth_kind scheme_kind(imp *im, const char *key, struct fy_node *s, const char **param)
 {
-  struct fy_node *s = node_get(im, schemes(im), name);
-  imp_place saved;
-  place_enter(im, &saved, im->docs[0], im->oas == 20 ? "#/securityDefinitions" : "#/components/securitySchemes");
-  ptr_push(im, name);
-  imp_doc *dc;
-  const char *pointer;
-  s = s != NULL ? ref_follow(im, s, &dc, &pointer) : NULL;
   const char *kind = node_str(node_get(im, s, "type"));
-  const char *scheme = node_str(node_get(im, s, "scheme"));
+  const char *how = node_str(node_get(im, s, "scheme"));
   const char *in = node_str(node_get(im, s, "in"));
-  imp_auth_kind k = IMP_AUTH_UNSUPPORTED;
-  if (s == NULL || kind == NULL) {
-    imp_error(im, s, "security scheme '%s' is not defined", name);
-  } else if (strcmp(kind, "http") == 0 && scheme != NULL && strcasecmp(scheme, "bearer") == 0) {
-    k = IMP_AUTH_BEARER;
-  } else if (strcmp(kind, "oauth2") == 0 || strcmp(kind, "openIdConnect") == 0) {
-    k = IMP_AUTH_BEARER;
+  *param = node_string(node_get(im, s, "name"));
+  if (kind == NULL) {
+    imp_error(im, s, "security scheme '%s' has no type", key);
+    return IMP_AUTH_UNSUPPORTED;
+  }
+  if (strcmp(kind, "http") == 0 && how != NULL && strcasecmp(how, "bearer") == 0)
+    return IMP_AUTH_BEARER;
+  if (strcmp(kind, "oauth2") == 0 || strcmp(kind, "openIdConnect") == 0) {
     note(im, s, "type", 0, "the client sends the token it is given (or a token provider fetches)",
          "%s as a bearer token", kind);
-  } else if (strcmp(kind, "basic") == 0 || (strcmp(kind, "http") == 0 && scheme != NULL && strcasecmp(scheme, "basic") == 0)) {
-    note(im, s, NULL, 1, gap_why(GAP_BASIC_AUTH), "HTTP basic auth '%s'", name);
-  } else if (strcmp(kind, "apiKey") == 0 && in != NULL && strcmp(in, "header") == 0 &&
-             node_string(node_get(im, s, "name")) != NULL) {
-    k = IMP_AUTH_HEADER;
-    *header = node_string(node_get(im, s, "name"));
-  } else if (strcmp(kind, "apiKey") == 0 && in != NULL && strcmp(in, "query") == 0) {
-    note(im, s, NULL, 1, gap_why(GAP_QUERY_AUTH), "API key '%s' in the query", name);
-  } else {
-    note(im, s, NULL, 1, "the language has no such auth scheme", "security scheme '%s' (%s%s%s)", name, kind,
-         in != NULL ? " in " : "", in != NULL ? in : "");
+    return IMP_AUTH_BEARER;
   }
-  place_leave(im, &saved);
-  return k;
+  if (strcmp(kind, "basic") == 0 || (strcmp(kind, "http") == 0 && how != NULL && strcasecmp(how, "basic") == 0))
+    return IMP_AUTH_BASIC;
+  if (strcmp(kind, "apiKey") == 0 && in != NULL && *param != NULL && (strcmp(in, "header") == 0 || strcmp(in, "query") == 0))
+    return strcmp(in, "header") == 0 ? IMP_AUTH_HEADER : IMP_AUTH_QUERY;
+  note(im, s, NULL, 1, "the language has no such auth scheme", "security scheme '%s' (%s%s%s)", key, kind,
+       in != NULL ? " in " : "", in != NULL ? in : "");
+  return IMP_AUTH_UNSUPPORTED;
 }
 
-void auth_record(imp *im, struct fy_node *op_security)
+/* The schemes the language can say, named as the options' members they become: snake case,
+ * not the api's prefix, none of the options' other members. */
+static void read_schemes(imp *im, const char *api)
+{
+  struct imp_auth *a = im->auth;
+  struct fy_node *set = schemes_node(im);
+  int n = fy_node_mapping_item_count(set);
+  a->schemes = calloc(n > 0 ? (size_t)n : 1, sizeof *a->schemes);
+  name_table taken;
+  if (a->schemes == NULL || name_table_init(&taken) != 0) {
+    im->rep->failed = 1;
+    return;
+  }
+  static const char *const members[] = {"none", "base_url", "default_headers", "n_default_headers", "http",
+                                        "token_provider", "token_data"};
+  for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+    name_table_put(&taken, members[i], (void *)members[i]);
+  char prefix[128];
+  snake_case(api, prefix, sizeof prefix);
+  size_t plen = strlen(prefix);
+  imp_place saved;
+  place_enter(im, &saved, im->docs[0], im->oas == 20 ? "#/securityDefinitions" : "#/components/securitySchemes");
+  void *it = NULL;
+  const char *key;
+  struct fy_node *s;
+  while (map_next(im, set, &it, &key, &s)) {
+    size_t len = ptr_push(im, key);
+    imp_doc *dc;
+    const char *pointer;
+    struct fy_node *target = ref_follow(im, s, &dc, &pointer);
+    scheme sc = {key, NULL, IMP_AUTH_UNSUPPORTED, NULL, 0};
+    if (target != NULL)
+      sc.kind = scheme_kind(im, key, target, &sc.param);
+    char snake[128];
+    snake_case(key, snake, sizeof snake);
+    const char *raw = strncmp(snake, prefix, plen) == 0 && snake[plen] == '_' && snake[plen + 1] != '\0' ? key + plen + 1 : key;
+    if (sc.kind != IMP_AUTH_UNSUPPORTED && (sc.name = name_member(im, &taken, raw)) != NULL)
+      a->schemes[a->nschemes++] = sc;
+    ptr_pop(im, len);
+  }
+  place_leave(im, &saved);
+  name_table_free(&taken);
+}
+
+void auth_record(imp *im, operation *op, struct fy_node *op_security)
 {
   if (im->auth == NULL && (im->auth = calloc(1, sizeof *im->auth)) == NULL) {
     im->rep->failed = 1;
@@ -85,95 +131,147 @@ void auth_record(imp *im, struct fy_node *op_security)
     a->uses = grown;
     a->cap = cap;
   }
-  a->uses[a->count++] = (auth_use){im->doc, imp_strdup(im, im->ptr.data != NULL ? im->ptr.data : "#"), op_security};
+  a->uses[a->count++] = (auth_use){op, im->doc, imp_strdup(im, im->ptr.data != NULL ? im->ptr.data : "#"), op_security};
 }
 
-/* The single scheme an alternative of a requirement list names, or NULL (none, or several
- * that must all be given). */
-static const char *only_scheme(imp *im, struct fy_node *alternative)
+static scheme *find_scheme(imp *im, const char *key)
 {
-  const char *name = NULL, *key;
-  struct fy_node *v;
-  void *it = NULL;
-  int n = 0;
-  while (map_next(im, alternative, &it, &key, &v))
-    name = key, n++;
-  return n == 1 ? name : NULL;
+  for (size_t i = 0; key != NULL && i < im->auth->nschemes; i++)
+    if (strcmp(im->auth->schemes[i].key, key) == 0)
+      return &im->auth->schemes[i];
+  return NULL;
 }
 
-/* Whether the requirement list names scheme as one of its alternatives. */
-static int offers(imp *im, struct fy_node *security, const char *scheme)
+/* The scheme a requirement list asks for: its first alternative the language can say (a
+ * requirement of several schemes at once: its first one, noted). NULL for none: an empty list, or
+ * `{}` among the alternatives before any scheme. *said: whether any alternative could be said. */
+static scheme *wanted(imp *im, struct fy_node *security, int note_it, int *said)
 {
   void *it = NULL;
-  for (struct fy_node *alt; (alt = seq_next(im, security, &it)) != NULL;)
-    if (node_get(im, alt, scheme) != NULL)
-      return 1;
-  return 0;
-}
-
-/* The scheme most operations offer that the language can say (first among equals in the
- * document's order of schemes). */
-static const char *most_used(imp *im, struct fy_node *global)
-{
-  const char *best = NULL, *key;
-  size_t best_count = 0;
-  struct fy_node *v;
-  void *it = NULL;
-  while (map_next(im, schemes(im), &it, &key, &v)) {
-    size_t count = 0;
-    for (size_t i = 0; im->auth != NULL && i < im->auth->count; i++) {
-      struct fy_node *sec = im->auth->uses[i].security != NULL ? im->auth->uses[i].security : global;
-      count += offers(im, sec, key);
+  *said = seq_count(security) == 0;
+  for (struct fy_node *alt; (alt = seq_next(im, security, &it)) != NULL;) {
+    if (node_is_map(alt) && fy_node_mapping_item_count(alt) == 0) {
+      *said = 1;
+      return NULL; /* anonymous access allowed */
     }
-    const char *header;
-    if (count > best_count && scheme_kind(im, key, &header) != IMP_AUTH_UNSUPPORTED)
-      best = key, best_count = count;
+    void *kit = NULL;
+    const char *key;
+    struct fy_node *v;
+    scheme *first = NULL;
+    int count = 0;
+    while (map_next(im, alt, &kit, &key, &v))
+      count++, first = first != NULL ? first : find_scheme(im, key);
+    if (first != NULL && count > 1 && note_it)
+      note(im, NULL, "security", 0, "the language sends one credential a call",
+           "a requirement of %d schemes at once as '%s' alone", count, first->name);
+    if (first != NULL) {
+      *said = 1;
+      return first;
+    }
   }
-  return best;
+  return NULL;
 }
 
-void auth_choose(imp *im, const char **out_auth, const char **out_header)
+/* The default: the top-level security's scheme, else the one most operations ask for. */
+static scheme *default_scheme(imp *im, struct fy_node *global)
 {
-  struct fy_node *global = node_get(im, im->docs[0]->root, "security");
-  const char *chosen = NULL, *header = NULL;
-  imp_auth_kind kind = IMP_AUTH_NONE;
-  void *it = NULL;
-  for (struct fy_node *alt; kind == IMP_AUTH_NONE && (alt = seq_next(im, global, &it)) != NULL;) {
-    const char *name = only_scheme(im, alt);
-    imp_auth_kind k = name != NULL ? scheme_kind(im, name, &header) : IMP_AUTH_NONE;
-    if (k == IMP_AUTH_BEARER || k == IMP_AUTH_HEADER)
-      chosen = name, kind = k;
+  int said;
+  scheme *def = wanted(im, global, 0, &said);
+  if (def != NULL || (said && seq_count(global) > 0))
+    return def;
+  size_t best = 0;
+  for (size_t s = 0; s < im->auth->nschemes; s++) {
+    size_t count = 0;
+    for (size_t i = 0; i < im->auth->count; i++) {
+      const auth_use *u = &im->auth->uses[i];
+      count += wanted(im, u->security != NULL ? u->security : global, 0, &said) == &im->auth->schemes[s];
+    }
+    if (count > best)
+      best = count, def = &im->auth->schemes[s];
   }
-  if (chosen == NULL && (chosen = most_used(im, global)) != NULL)
-    kind = scheme_kind(im, chosen, &header);
-  /* Every scheme the language cannot say is noted, used or not. */
-  const char *key, *h;
-  struct fy_node *v;
-  it = NULL;
-  while (map_next(im, schemes(im), &it, &key, &v))
-    scheme_kind(im, key, &h);
-  for (size_t i = 0; im->auth != NULL && i < im->auth->count; i++) {
-    const auth_use *u = &im->auth->uses[i];
-    struct fy_node *sec = u->security != NULL ? u->security : global;
+  return def;
+}
+
+static const char *const KIND_WORDS[] = {"bearer", "basic", "header", "query"};
+
+/* `auth = KIND;` (one scheme in use), or `scheme NAME = KIND;` for each and `auth = NAME;`. */
+static void write_api(imp *im, decl *api, const scheme *def, int several)
+{
+  imp_place saved;
+  place_enter(im, &saved, im->docs[0], im->oas == 20 ? "#/securityDefinitions" : "#/components/securitySchemes");
+  for (size_t i = 0; i < im->auth->nschemes; i++) {
+    if (im->auth->schemes[i].used)
+      continue;
+    size_t len = ptr_push(im, im->auth->schemes[i].key);
+    note(im, node_get(im, schemes_node(im), im->auth->schemes[i].key), NULL, 1, "no operation uses it",
+         "security scheme '%s'", im->auth->schemes[i].key);
+    ptr_pop(im, len);
+  }
+  place_leave(im, &saved);
+  for (size_t i = 0; several && i < im->auth->nschemes; i++) {
+    const scheme *s = &im->auth->schemes[i];
+    if (!s->used)
+      continue;
+    int call = s->kind == IMP_AUTH_HEADER || s->kind == IMP_AUTH_QUERY;
+    api_item *it = api_item_add(im, api, "scheme", call ? KIND_WORDS[s->kind] : NULL, call ? s->param : KIND_WORDS[s->kind],
+                                call ? VAL_STRING : VAL_IDENT);
+    if (it != NULL)
+      it->name = s->name;
+  }
+  if (def == NULL)
+    api_item_add(im, api, "auth", NULL, "none", VAL_IDENT);
+  else if (several)
+    api_item_add(im, api, "auth", NULL, def->name, VAL_IDENT);
+  else if (def->kind == IMP_AUTH_HEADER || def->kind == IMP_AUTH_QUERY)
+    api_item_add(im, api, "auth", KIND_WORDS[def->kind], def->param, VAL_STRING);
+  else
+    api_item_add(im, api, "auth", NULL, KIND_WORDS[def->kind], VAL_IDENT);
+}
+
+void auth_apply(imp *im, decl *api)
+{
+  if (im->auth == NULL && (im->auth = calloc(1, sizeof *im->auth)) == NULL) {
+    im->rep->failed = 1;
+    return;
+  }
+  read_schemes(im, api->name);
+  struct imp_auth *a = im->auth;
+  struct fy_node *global = node_get(im, im->docs[0]->root, "security");
+  scheme *def = default_scheme(im, global);
+  if (def != NULL)
+    def->used = 1;
+  size_t in_use = def != NULL;
+  for (size_t i = 0; i < a->count; i++) { /* each operation's, @auth where it is not the default */
+    auth_use *u = &a->uses[i];
     imp_place saved;
     place_enter(im, &saved, u->doc, u->pointer);
-    /* At the operation (found by its pointer): its security, or itself when it has none. */
-    if (sec != NULL && seq_count(sec) == 0 && chosen != NULL)
-      note(im, NULL, "security", 0, gap_why(GAP_OP_SECURITY),
-           "no auth for this operation (the client sends the API's credentials anyway)");
-    else if (sec != NULL && seq_count(sec) > 0 && (chosen == NULL || !offers(im, sec, chosen)))
-      note(im, NULL, u->security != NULL ? "security" : NULL, 0, gap_why(GAP_OP_SECURITY),
-           "this operation's security as the API's (%s)", chosen != NULL ? chosen : "none");
+    int said;
+    scheme *s = wanted(im, u->security != NULL ? u->security : global, 1, &said);
+    if (!said) {
+      s = def;
+      note(im, NULL, u->security != NULL ? "security" : NULL, 0, "the language has no such auth scheme",
+           "this operation's security as the API's (%s)", def != NULL ? def->name : "none");
+    }
+    if (s != def && s != NULL)
+      anno_add(im, &u->op->annos, "auth", value_ident(im, s->name));
+    else if (s != def)
+      anno_add(im, &u->op->annos, "auth", value_ident(im, "none"));
+    if (s != NULL && !s->used)
+      s->used = 1, in_use++;
+    if (s != NULL)
+      ops_drop_auth_params(im, u->op, s->kind == IMP_AUTH_HEADER ? s->param : NULL,
+                           s->kind == IMP_AUTH_QUERY ? s->param : NULL);
     place_leave(im, &saved);
   }
-  *out_auth = kind == IMP_AUTH_BEARER ? "bearer" : kind == IMP_AUTH_HEADER ? "header" : "none";
-  *out_header = kind == IMP_AUTH_HEADER ? header : NULL;
+  write_api(im, api, def, in_use > 1 || (in_use > 0 && def == NULL));
 }
 
 void auth_free(imp *im)
 {
-  if (im->auth != NULL)
+  if (im->auth != NULL) {
     free(im->auth->uses);
+    free(im->auth->schemes);
+  }
   free(im->auth);
   im->auth = NULL;
 }

@@ -50,10 +50,7 @@ typedef enum imp_gap {
   GAP_COMPOSITION,
   GAP_BINARY,
   GAP_SCALAR_BODY,
-  GAP_BASIC_AUTH,
-  GAP_QUERY_AUTH,
   GAP_QUERY_MAP,
-  GAP_OP_SECURITY,
   GAP_NULLABLE_ITEMS,
   GAP_FIXED_QUERY,
   GAP_OPTIONAL_BODY,
@@ -295,8 +292,9 @@ void unions_free(imp *im);
 
 /* Maps every path's operations into resources, and their error responses into errors. */
 void ops_map_all(imp *im);
-/* Drops the header parameters named header (the API's auth header), noting each. */
-void ops_drop_auth_header(imp *im, const char *header);
+/* Drops op's header parameter named header and query parameter named query (where its auth
+ * scheme puts the credential), noting each at the current place; either may be NULL. */
+void ops_drop_auth_params(imp *im, operation *op, const char *header, const char *query);
 /* A comment the output carries before node (an operation: why paging was not inferred). */
 const char *ops_comment(const imp *im, const void *node);
 void ops_free(imp *im);
@@ -310,11 +308,13 @@ char *import_check(imp *im, decl *decls, const char *(*comment_for)(const void *
 
 /* ---- import_auth.c --------------------------------------------------------------------- */
 
-/* Records the operation at the current place and its own `security` (NULL: the top level's). */
-void auth_record(imp *im, struct fy_node *op_security);
-/* The API's auth: *auth is "bearer", "header" (*header: its name) or "none"; notes what does not
- * fit (schemes the language cannot say, operations that want another). */
-void auth_choose(imp *im, const char **auth, const char **header);
+/* Records operation op at the current place and its own `security` (NULL: the top level's). */
+void auth_record(imp *im, operation *op, struct fy_node *op_security);
+/* The api's auth (`auth = ...`, `scheme NAME = ...`) and each operation's @auth; notes what does
+ * not fit (schemes the language cannot say, requirements of several schemes at once). */
+void auth_apply(imp *im, decl *api);
+/* An api block item (import.c): key = text, or key = call(text); NULL when out of memory. */
+api_item *api_item_add(imp *im, decl *api, const char *key, const char *call, const char *text, value_kind k);
 void auth_free(imp *im);
 
 #endif

@@ -338,23 +338,32 @@ static void record_header(imp *im, operation *op, field *f)
   o->headers[o->nheaders++] = (header_use){op, f, im->doc, imp_strdup(im, im->ptr.data != NULL ? im->ptr.data : "#")};
 }
 
-void ops_drop_auth_header(imp *im, const char *header)
+void ops_drop_auth_params(imp *im, operation *op, const char *header, const char *query)
 {
+  const char *why = "it is where the operation's auth scheme puts the credential, which the client fills from its options";
   for (size_t i = 0; im->ops != NULL && header != NULL && i < im->ops->nheaders; i++) {
     header_use *u = &im->ops->headers[i];
-    if (strcasecmp(field_wire(u->f), header) != 0)
+    if (u->op != op || strcasecmp(field_wire(u->f), header) != 0)
       continue;
-    for (field **link = &u->op->header_params; *link != NULL; link = &(*link)->next)
+    for (field **link = &op->header_params; *link != NULL; link = &(*link)->next)
       if (*link == u->f) {
         *link = u->f->next;
         break;
       }
-    u->op->has_headers = u->op->header_params != NULL;
+    op->has_headers = op->header_params != NULL;
     imp_place saved;
     place_enter(im, &saved, u->doc, u->pointer);
-    note(im, NULL, NULL, 1, "it is the API's auth header, which the client fills from its api_key option",
-         "header parameter '%s'", header);
+    note(im, NULL, NULL, 1, why, "header parameter '%s'", header);
     place_leave(im, &saved);
+  }
+  for (field **link = &op->query_params; query != NULL && *link != NULL;) {
+    if (strcmp(field_wire(*link), query) != 0) {
+      link = &(*link)->next;
+      continue;
+    }
+    *link = (*link)->next;
+    op->has_query = op->query_params != NULL;
+    note(im, NULL, "parameters", 1, why, "query parameter '%s'", query);
   }
 }
 
@@ -1536,7 +1545,7 @@ static void map_operation(imp *im, const char *path, struct fy_node *item, const
     note(im, n, "callbacks", 1, "the language has no callbacks", "callbacks");
   if (node_get(im, n, "servers") != NULL)
     note(im, n, "servers", 1, "the language has one base URL for the whole API", "the operation's servers");
-  auth_record(im, node_get(im, n, "security"));
+  auth_record(im, op, node_get(im, n, "security"));
   infer_paging(im, op);
   merge_paginate(op);
   *r->tail = op;

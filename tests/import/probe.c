@@ -345,14 +345,23 @@ static long call(probe *pr, const cJSON *op, char *path, size_t path_size)
                ? cJSON_GetObjectItemCaseSensitive(op, "content_type")->valuestring
                : "application/json");
   struct curl_slist *headers = curl_slist_append(NULL, strcmp(body_kind, "multipart") == 0 ? "Accept: */*" : content_type);
-  const cJSON *auth = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "api"), "auth");
+  /* The operation's scheme (@auth), else the API's: its credential where it goes. */
+  const cJSON *auth = cJSON_GetObjectItemCaseSensitive(op, "auth");
+  if (auth == NULL)
+    auth = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "api"), "auth");
   const char *scheme = cJSON_GetObjectItemCaseSensitive(auth, "scheme")->valuestring;
   char line[512];
   if (strcmp(scheme, "bearer") == 0)
     headers = curl_slist_append(headers, "Authorization: Bearer k");
+  else if (strcmp(scheme, "basic") == 0)
+    headers = curl_slist_append(headers, "Authorization: Basic dTpw"); /* u:p */
   else if (strcmp(scheme, "header") == 0) {
     snprintf(line, sizeof line, "%s: k", cJSON_GetObjectItemCaseSensitive(auth, "header")->valuestring);
     headers = curl_slist_append(headers, line);
+  } else if (strcmp(scheme, "query") == 0) {
+    size_t n = strlen(url);
+    snprintf(url + n, sizeof url - n, "%c%s=k", strchr(url, '?') != NULL ? '&' : '?',
+             cJSON_GetObjectItemCaseSensitive(auth, "query")->valuestring);
   }
   const cJSON *param;
   cJSON_ArrayForEach(param, cJSON_GetObjectItemCaseSensitive(op, "header_params"))

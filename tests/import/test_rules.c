@@ -788,25 +788,48 @@ static void errors_by_status(void **state)
 static void auth_schemes(void **state)
 {
   (void)state;
-  const char *ops = "paths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n"
-                    "  /b:\n    get:\n      security: []\n      responses: {'204': {description: ok}}\n";
-  char text[2048];
-  snprintf(text, sizeof text, HEAD3 "%ssecurity: [{key: []}]\ncomponents:\n  securitySchemes:\n"
-                                  "    key: {type: apiKey, in: header, name: X-Key}\n    basic: {type: http, scheme: basic}\n",
-           ops);
-  const char *s = import_doc(text);
-  assert_has(s, "auth    = header(\"X-Key\");");
-  assert_noted("#/components/securitySchemes/basic", "basic", 1);
-  assert_noted("#/paths/~1b/get/security", "no auth", 0);
-  snprintf(text, sizeof text, HEAD3 "%ssecurity: [{q: []}]\ncomponents:\n  securitySchemes:\n"
-                                  "    q: {type: apiKey, in: query, name: key}\n",
-           ops);
-  assert_has(import_doc(text), "auth    = none;");
-  assert_noted("#/components/securitySchemes/q", "in the query", 1);
-  snprintf(text, sizeof text, HEAD3 "%ssecurity: [{oauth: [read]}]\ncomponents:\n  securitySchemes:\n"
-                                  "    oauth: {type: oauth2, flows: {}}\n",
-           ops);
-  assert_has(import_doc(text), "auth    = bearer;");
+  const char *s = import_doc(
+      HEAD3
+      "security: [{key: []}]\n"
+      "paths:\n"
+      "  /a:\n"
+      "    get: {operationId: a, parameters: [{name: X-Key, in: header, schema: {type: string}}], responses: {'204': {description: ok}}}\n"
+      "  /b:\n"
+      "    get: {operationId: b, security: [], responses: {'204': {description: ok}}}\n"
+      "  /c:\n"
+      "    get: {operationId: c, security: [{basic: []}], responses: {'204': {description: ok}}}\n"
+      "  /d:\n"
+      "    get: {operationId: d, security: [{q: []}], parameters: [{name: key, in: query, schema: {type: string}}], responses: {'204': {description: ok}}}\n"
+      "  /e:\n"
+      "    get: {operationId: e, security: [{key: [], basic: []}], responses: {'204': {description: ok}}}\n"
+      "  /f:\n"
+      "    get: {operationId: f, security: [{cookie: []}], responses: {'204': {description: ok}}}\n"
+      "components:\n"
+      "  securitySchemes:\n"
+      "    key: {type: apiKey, in: header, name: X-Key}\n"
+      "    basic: {type: http, scheme: basic}\n"
+      "    q: {type: apiKey, in: query, name: key}\n"
+      "    cookie: {type: apiKey, in: cookie, name: sid}\n"
+      "    oauth: {type: oauth2, flows: {}}\n");
+  /* Several schemes in use: each declared, the top-level one the default, @auth where an
+   * operation wants another or none. */
+  assert_has(s, "    scheme key   = header(\"X-Key\");\n    scheme basic = basic;\n    scheme q     = query(\"key\");\n"
+                "    auth         = key;\n");
+  assert_has(s, "a: GET \"\";");
+  assert_noted("#/paths/~1a/get/parameters/0", "header parameter 'X-Key'", 1); /* where the key goes */
+  assert_has(s, "b: GET \"\" @auth(none);");
+  assert_has(s, "c: GET \"\" @auth(basic);");
+  assert_has(s, "d: GET \"\" @auth(q);");
+  assert_noted("#/paths/~1d/get/parameters", "query parameter 'key'", 1);
+  assert_has(s, "e: GET \"\";");
+  assert_noted("#/paths/~1e/get/security", "2 schemes at once", 0);
+  assert_noted("#/paths/~1f/get/security", "as the API's (key)", 0);
+  assert_noted("#/components/securitySchemes/cookie", "in cookie", 1);
+  assert_noted("#/components/securitySchemes/oauth", "security scheme 'oauth'", 1); /* unused */
+  /* One scheme in use: the api's own. */
+  s = import_doc(HEAD3 "security: [{oauth: [read]}]\npaths:\n  /a:\n    get: {responses: {'204': {description: ok}}}\n"
+                       "components:\n  securitySchemes:\n    oauth: {type: oauth2, flows: {}}\n");
+  assert_has(s, "auth    = bearer;");
 }
 
 static void pagination(void **state)
