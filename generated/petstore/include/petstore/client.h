@@ -321,9 +321,9 @@ extern const apic_model_desc petstore_user_login_params__desc;
 typedef struct petstore_user_login_result {
   /** The body. */
   const char *body;
-  /** Calls per hour allowed by the user. The X-Rate-Limit response header. */
+  /** The X-Rate-Limit response header. Calls per hour allowed by the user. */
   int32_t rate_limit;
-  /** Date in UTC when token expires. The X-Expires-After response header. */
+  /** The X-Expires-After response header. Date in UTC when token expires. */
   const char *expires_after;
 } petstore_user_login_result;
 extern const apic_model_desc petstore_user_login_result__desc;
