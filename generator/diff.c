@@ -712,10 +712,11 @@ static void compare_variants(ctx *c, const place *p, const decl *a, const decl *
     for (size_t j = 0; j < pr.nn; j++)
       if (pr.back[j] < 0)
         variant_added_or_removed(c, p, b, n[j], 1);
-    if (renumbered) {
+    if (renumbered) { /* without a discriminator, an object may now be read as another model variant */
       char subject[1200];
+      sev s = anno_string(b->annos, "discriminator") == NULL && p->use != 0 ? SEV_WARNING : SEV_NONE;
       text(subject, sizeof subject, "%s variants", p->subject);
-      add(c, "variants-renumbered", SEV_NONE, a->at, b->at, CLAIM_VALUES | CLAIM_LAYOUT, a, b, subject,
+      add(c, "variants-renumbered", s, a->at, b->at, CLAIM_VALUES | CLAIM_LAYOUT, a, b, subject,
           "the variants of union '%s' moved: their kind constants are renumbered, their members moved", a->name);
     }
   }
