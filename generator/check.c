@@ -1072,9 +1072,6 @@ static void check_form_fields(checker *c, const operation *op)
  * fields of a form(...) or multipart(...) body. A content type is a media type. */
 static void check_body(checker *c, operation *op)
 {
-  if (op->body_form == BODY_MULTIPART && op->ret != NULL && op->ret->kind == TYPE_GENERIC &&
-      strcmp(op->ret->name, "stream") == 0)
-    diag_error(c->d, op->body_at, "a stream's request takes no multipart body (it is sent again to resume)");
   if (op->body_form) {
     check_form_fields(c, op);
     return;

@@ -34,17 +34,22 @@ static void free_causes(char **causes, unsigned n)
   apic__free(causes);
 }
 
-void apic__call_drop_parts(apic_call *call)
+void apic__parts_free(apic_part *parts, size_t n)
 {
-  for (size_t i = 0; i < call->n_parts; i++) {
-    apic_part *p = &call->parts[i];
+  for (size_t i = 0; i < n; i++) {
+    apic_part *p = &parts[i];
     apic__free((char *)p->name);
     apic__free((char *)p->data);
     apic__free((char *)p->path);
     apic__free((char *)p->filename);
     apic__free((char *)p->content_type);
   }
-  apic__free(call->parts);
+  apic__free(parts);
+}
+
+void apic__call_drop_parts(apic_call *call)
+{
+  apic__parts_free(call->parts, call->n_parts);
   call->parts = NULL;
   call->n_parts = 0;
 }
@@ -766,24 +771,23 @@ static int parts_ok(const apic_request *req)
   return 1;
 }
 
-/* Copies the request's parts into the call. */
-static int copy_parts(apic_call *call, const apic_request *req)
+int apic__parts_copy(const apic_part *from, size_t n, apic_part **out, size_t *n_out)
 {
-  if (req->n_parts == 0)
+  if (n == 0 || from == NULL) /* NULL: the request is refused when sent (parts_ok) */
     return 0;
-  if ((call->parts = apic__calloc(req->n_parts, sizeof *call->parts)) == NULL)
+  if ((*out = apic__calloc(n, sizeof **out)) == NULL)
     return APIC_ERR_NOMEM;
-  for (size_t i = 0; i < req->n_parts; i++, call->n_parts++) {
-    const apic_part *from = &req->parts[i];
-    apic_part *to = &call->parts[i];
+  for (size_t i = 0; i < n; i++, (*n_out)++) {
+    const apic_part *f = &from[i];
+    apic_part *to = &(*out)[i];
     const char **texts[] = {&to->name, &to->path, &to->filename, &to->content_type};
-    const char *froms[] = {from->name, from->path, from->filename, from->content_type};
+    const char *froms[] = {f->name, f->path, f->filename, f->content_type};
     for (int k = 0; k < 4; k++)
       if (froms[k] != NULL && (*texts[k] = apic__strdup(froms[k])) == NULL)
         return APIC_ERR_NOMEM;
-    if (from->data != NULL && (to->data = apic__strndup(from->data, from->len)) == NULL)
+    if (f->data != NULL && (to->data = apic__strndup(f->data, f->len)) == NULL)
       return APIC_ERR_NOMEM;
-    to->len = from->len;
+    to->len = f->len;
   }
   return 0;
 }
@@ -818,7 +822,7 @@ static int fill_call(apic_call *call, const apic_request *req, apic_error **err)
       return APIC_ERR_NOMEM;
     call->body_len = req->body_len;
   }
-  if ((rc = copy_parts(call, req)) != 0)
+  if ((rc = apic__parts_copy(req->parts, req->n_parts, &call->parts, &call->n_parts)) != 0)
     return rc;
   int keyed = req->idempotency_key != NULL ||
               (req->idempotent && !apic__method_idempotent(req->method));

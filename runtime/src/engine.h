@@ -156,6 +156,10 @@ void apic__call_end(apic_call *call, int code);
 void apic__call_free(apic_call *call);
 /* The call's multipart body, dropped (a redirect to a GET). */
 void apic__call_drop_parts(apic_call *call);
+/* Deep copies of n parts (strings and data) into *out, counted in *n_out as they are made, so
+ * that apic__parts_free(*out, *n_out) frees a copy that ran out of memory half-way too. */
+int apic__parts_copy(const apic_part *from, size_t n, apic_part **out, size_t *n_out);
+void apic__parts_free(apic_part *parts, size_t n);
 
 /* admit.c */
 void apic__client_pump(apic_client *c);

@@ -14,6 +14,8 @@ struct apic_stream {
   apic_client *client;
   apic_request req;              /* borrowed strings copied below */
   char *method, *url, *log_url, *body;
+  apic_part *parts;              /* the multipart body, sent again on each connection */
+  size_t n_parts;
   char **headers;
   size_t n_headers;
   apic_sse_parser *parser;       /* one per connection: a drop discards a half-received event */
@@ -43,6 +45,7 @@ static void stream_free(apic_stream *s)
   apic__free(s->url);
   apic__free(s->log_url);
   apic__free(s->body);
+  apic__parts_free(s->parts, s->n_parts);
   apic__free(s);
 }
 
@@ -202,8 +205,6 @@ void apic_stream_cancel(apic_stream *s)
 
 static int copy_request(apic_stream *s, const apic_request *req)
 {
-  if (req->n_parts > 0)
-    return APIC_ERR_INVALID_ARG; /* a stream's request has no multipart body */
   s->req = *req;
   s->method = apic__strdup(req->method);
   s->url = apic__strdup(req->url);
@@ -212,7 +213,8 @@ static int copy_request(apic_stream *s, const apic_request *req)
     return APIC_ERR_NOMEM;
   s->body = req->body ? apic__strndup(req->body, req->body_len) : NULL;
   s->headers = apic__calloc(req->n_headers + 1, sizeof *s->headers);
-  if (s->method == NULL || s->url == NULL || (req->body && s->body == NULL) || s->headers == NULL)
+  if (s->method == NULL || s->url == NULL || (req->body && s->body == NULL) || s->headers == NULL ||
+      apic__parts_copy(req->parts, req->n_parts, &s->parts, &s->n_parts) != 0)
     return APIC_ERR_NOMEM;
   for (; s->n_headers < req->n_headers; s->n_headers++) {
     s->headers[s->n_headers] = apic__strdup(req->headers[s->n_headers]);
@@ -223,6 +225,7 @@ static int copy_request(apic_stream *s, const apic_request *req)
   s->req.url = s->url;
   s->req.log_url = s->log_url;
   s->req.body = s->body;
+  s->req.parts = s->parts; /* a file part is read anew from its path on each connection */
   s->req.headers = NULL;
   s->req.n_headers = 0;
   s->req.on_data = on_bytes;

@@ -1,6 +1,6 @@
 /* The shapes the shipped specs do not have (tests/e2e/shapes.api), generated at build time and
  * run against the mock serving the same spec: results that are text, numbers, bools, enums,
- * arrays and maps of those, and streams of text; sync and async. */
+ * arrays and maps of those, streams of text (one whose request is multipart); sync and async. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -496,6 +496,69 @@ static void multipart_bodies(void **state)
   shapes_thing_free(t);
 }
 
+/* The events of a multipart stream; the second rewrites the file before the drop after it. */
+struct transcript {
+  const char *file;
+  int lines;
+};
+
+static int on_transcript(const char *event, void *user_data)
+{
+  struct transcript *t = user_data;
+  assert_non_null(strstr(event, "sample-"));
+  if (++t->lines == 2) {
+    FILE *fp = fopen(t->file, "wb");
+    assert_non_null(fp);
+    fputs("AUDIO-TWO", fp);
+    fclose(fp);
+  }
+  return 0;
+}
+
+/* A stream whose request is multipart (a text field, a file from a path): the events arrive,
+ * the mock got the parts, and a connection dropped mid-way resumes after the last event with
+ * the body sent again, the file read anew. */
+static void multipart_stream(void **state)
+{
+  fixture *f = *state;
+  shapes_error *err = NULL;
+  char file[] = "/tmp/apic-shapes-XXXXXX";
+  int fd = mkstemp(file);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, "AUDIO-ONE", 9), 9);
+  close(fd);
+  shapes_thing *t = new_thing(f, "spoken");
+  char fault_json[128];
+  snprintf(fault_json, sizeof fault_json, "{\"path\": \"/things/%lld/transcript\", \"sse_drop_after\": 2}",
+           (long long)t->id);
+  fault(f, fault_json);
+  int before = e2e_request_count(f->mock);
+  shapes_things_transcribe_body body = {.language = "en", .audio = {.path = file}};
+  struct transcript got = {file, 0};
+  OK(shapes_things_transcribe(f->c, t->id, &body, NULL, on_transcript, &got, &err));
+  assert_int_equal(got.lines, 5); /* 2, then the other 3 after the reconnection */
+  cJSON *log = e2e_requests(f->mock);
+  assert_int_equal(cJSON_GetArraySize(log), before + 2);
+  const char *contents[] = {"AUDIO-ONE", "AUDIO-TWO"};
+  char part[128];
+  for (int i = 0; i < 2; i++) {
+    const cJSON *req = cJSON_GetArrayItem(log, before + i);
+    assert_int_equal(strncmp(e2e_header(req, "Content-Type"), "multipart/form-data; boundary=", 30), 0);
+    const char *sent = cJSON_GetStringValue(cJSON_GetObjectItem(req, "body"));
+    assert_non_null(sent);
+    assert_non_null(strstr(sent, "name=\"language\"\r\n\r\nen\r\n"));
+    snprintf(part, sizeof part, "name=\"audio\"; filename=\"%s\"\r\n", strrchr(file, '/') + 1);
+    assert_non_null(strstr(sent, part));
+    snprintf(part, sizeof part, "\r\n\r\n%s\r\n", contents[i]);
+    assert_non_null(strstr(sent, part));
+  }
+  assert_null(e2e_header(cJSON_GetArrayItem(log, before), "Last-Event-ID"));
+  assert_string_equal(e2e_header(cJSON_GetArrayItem(log, before + 1), "Last-Event-ID"), "2");
+  cJSON_Delete(log);
+  unlink(file);
+  shapes_thing_free(t);
+}
+
 /* Raw bodies: text and bytes as they are, with their content types. */
 static void raw_bodies(void **state)
 {
@@ -646,6 +709,7 @@ int main(void)
       cmocka_unit_test_setup(response_headers_async, reset),
       cmocka_unit_test_setup(form_bodies, reset),
       cmocka_unit_test_setup(multipart_bodies, reset),
+      cmocka_unit_test_setup(multipart_stream, reset),
       cmocka_unit_test_setup(raw_bodies, reset),
       cmocka_unit_test_setup(schemes_per_operation, reset),
       cmocka_unit_test_setup(token_provider, reset),

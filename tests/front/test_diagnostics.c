@@ -116,8 +116,6 @@ static const golden GOLDENS[] = {
      "t.api:2:35: error: a body is a model, a union or an array of those (JSON), string or bytes (sent as they are), form(...) or multipart(...)"},
     {A "resource r \"/r\" { g: POST \"\" body bytes \"png\"; }",
      "t.api:2:41: error: \"png\" is not a media type (type/subtype, as \"image/png\")"},
-    {A "model E { a: int; }\nresource r \"/r\" { g: POST \"\" body multipart(f: file) -> stream<E>; }",
-     "t.api:3:30: error: a stream's request takes no multipart body (it is sent again to resume)"},
     /* results */
     {A "resource r \"/r\" { g: GET \"\" -> any; }", "t.api:2:32: error: a result of type any has no typed C form; declare a model for it"},
     {A "resource r \"/r\" { g: GET \"\" -> string[][]; }",
@@ -336,6 +334,20 @@ static void test_warnings_do_not_fail(void **state)
   assert_int_equal(warnings, 3);
 }
 
+/* A stream's request may be multipart: the stream keeps its parts and sends them again on each
+ * connection (a file read anew from its path). */
+static void test_stream_takes_multipart(void **state)
+{
+  (void)state;
+  spec s;
+  int errors = check_text(&s, "t.api",
+                          A "model E { a: int; }\nresource r \"/r\" { g: POST \"\" body multipart(note: string, "
+                            "f: file) -> stream<E>; t: POST \"/t\" body multipart(f: file) -> stream<string>; }",
+                          NULL);
+  spec_free(&s);
+  assert_int_equal(errors, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -345,6 +357,7 @@ int main(void)
       cmocka_unit_test(test_long_names),
       cmocka_unit_test(test_long_message_cut),
       cmocka_unit_test(test_warnings_do_not_fail),
+      cmocka_unit_test(test_stream_takes_multipart),
   };
   return cmocka_run_group_tests_name("front: diagnostics", tests, NULL, NULL);
 }
