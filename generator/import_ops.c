@@ -892,8 +892,8 @@ static void map_request_body(imp *im, op_ctx *oc, struct fy_node *rb)
   ptr_pop(im, len);
 }
 
-/* The JSON form of a body taken as multipart: the stream twin's body (a stream's request is
- * sent again to resume, which a file part cannot be). NULL when there is none. */
+/* The JSON form of a body taken as multipart: the stream twin's body, so that it is carried
+ * too. NULL when there is none (the twin takes the multipart body). */
 static type *twin_json_body(imp *im, op_ctx *oc)
 {
   if (oc->json_media == NULL)
@@ -951,7 +951,8 @@ static type *result_type(imp *im, op_ctx *oc, struct fy_node *schema, const char
 }
 
 /* An operation answering JSON or a stream (say, `stream: true` in the body): the stream is a
- * second operation, <name>_stream, after it. */
+ * second operation, <name>_stream, after it, with the same request, but for a multipart body
+ * that has a JSON form too: the twin takes that one, so that neither form is lost. */
 static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
 {
   operation *s = ast_alloc(im->arena, sizeof *s);
@@ -961,16 +962,11 @@ static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
   }
   *s = *oc->op;
   s->next = NULL;
-  if (s->body_form == BODY_MULTIPART) { /* a stream's request is sent again to resume */
+  type *json = s->body_form == BODY_MULTIPART ? twin_json_body(im, oc) : NULL;
+  if (json != NULL) { /* the body's JSON form, which the operation itself does not take */
     s->body_form = 0;
     s->body_params = NULL;
-    s->body = twin_json_body(im, oc);
-    if (s->body == NULL) {
-      oc->stream_event = NULL;
-      note(im, NULL, NULL, 1, "a stream's request takes no multipart body (it is sent again to resume)",
-           "the event stream of an operation taking a multipart body");
-      return;
-    }
+    s->body = json;
   }
   s->name = name_op(im, &r->op_names, r->d->name, imp_printf(im, "%s_stream", oc->op->name));
   s->ret = type_generic(im, "stream", oc->stream_event);
