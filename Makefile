@@ -55,12 +55,11 @@ include $(sort $(wildcard generator/*.mk runtime/*.mk mock/*.mk tests/*/*.mk exa
 
 all: $(ALL_TARGETS)
 
-# Runs every suite even when one fails, then fails if any did.
+# Runs every suite, TEST_JOBS at a time, even when one fails, then fails if any did.
 TEST_TIMEOUT ?= 600
+TEST_JOBS ?= 2
 test: all $(TEST_BINS)
-	@fail=0; for t in $(TEST_BINS); do \
-	  echo "== $$t"; timeout $(TEST_TIMEOUT) $(TEST_WRAP) $$t || { echo "FAILED: $$t"; fail=1; }; \
-	done; exit $$fail
+	@sh scripts/run-tests.sh $(TEST_JOBS) $(TEST_TIMEOUT) $(BUILD)/test-logs '$(TEST_WRAP)' $(TEST_BINS)
 
 sanitize:
 	$(MAKE) BUILD=build/san OPT="$(SAN_OPT)" LDSAN="$(SAN_LD)" test
