@@ -39,7 +39,7 @@ typedef struct err_use {
   struct fy_node *schema, *response;
   imp_doc *doc;
   const char *pointer; /* of the response */
-  operation *op;
+  operation *op, *twin; /* twin: op's stream twin, which answers with the same errors */
   size_t seq; /* the order found: ties keep it */
 } err_use;
 
@@ -979,6 +979,9 @@ static void add_stream_op(imp *im, op_ctx *oc, resource_acc *r)
   doc_append(im, &s->doc, imp_printf(im, "%s, as server-sent events.", oc->op->name));
   *r->tail = s;
   r->tail = &s->next;
+  for (size_t i = 0; i < im->ops->nerrs; i++) /* its errors, recorded before it was made */
+    if (im->ops->errs[i].op == oc->op)
+      im->ops->errs[i].twin = s;
 }
 
 /* The headers of a success response: scalars and enums the result carries beside its body
@@ -1321,8 +1324,11 @@ static void build_errors(imp *im)
       else if (strcmp(u->identity, win->identity) != 0)
         note(im, u->response, NULL, 1, "the language binds one error type per status",
              "a second payload for status %s (%s has another)", u->status, e->name);
-      else
+      else {
         add_op_error(im, u->op, e->name);
+        if (u->twin != NULL)
+          add_op_error(im, u->twin, e->name);
+      }
       place_leave(im, &saved);
     }
     i = end;

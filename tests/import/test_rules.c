@@ -740,6 +740,8 @@ static void results(void **state)
             "  /speech:\n    post:\n      operationId: speech\n      responses:\n        '200':\n          description: ok\n"
             "          content:\n            application/octet-stream: {schema: {type: string, format: binary}}\n"
             "            text/event-stream: {schema: {$ref: '#/components/schemas/Chunk'}}\n"
+            "        '429':\n          description: slow down\n"
+            "          content: {application/json: {schema: {type: object, properties: {detail: {type: string}}}}}\n"
             "components:\n  schemas:\n    Chunk: {type: object, properties: {delta: {type: string}}}\n");
   assert_has(s, "chat: POST \"\" -> ChatResponse;\n    /// chat, as server-sent events.\n"
                 "    chat_stream: POST \"\" -> stream<Chunk>;");
@@ -756,7 +758,8 @@ static void results(void **state)
   assert_has(s, "photo: GET \"\" -> bytes;");
   assert_null(find_note("#/paths/~1photo/get/responses/200/content/image~1webp", NULL));
   assert_noted("#/paths/~1photo/get/responses/200/content/application~1json", "result", 1);
-  assert_has(s, "speech: POST \"\" -> bytes;\n    /// speech, as server-sent events.\n    speech_stream: POST \"\" -> stream<Chunk>;");
+  assert_has(s, "speech: POST \"\" errors(TooManyRequestsError) -> bytes;\n    /// speech, as server-sent events.\n"
+                "    speech_stream: POST \"\" errors(TooManyRequestsError) -> stream<Chunk>;"); /* the twin's errors too */
 }
 
 static void errors_by_status(void **state)
