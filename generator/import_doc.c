@@ -73,10 +73,51 @@ static void report_parse_errors(imp *im, struct fy_diag *d, const char *path)
   }
 }
 
+/* The length of the UTF-8 sequence at s (at most n bytes), 0 when it is none: overlong forms,
+ * surrogates and code points past U+10FFFF are none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+  size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+             : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+  if (len == 0 || len > n)
+    return 0;
+  for (size_t i = 1; i < len; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) || (s[0] == 0xf0 && s[1] < 0x90) ||
+      (s[0] == 0xf4 && s[1] > 0x8f))
+    return 0;
+  return len;
+}
+
+/* 1 after reporting the first byte of text that is not UTF-8, which JSON and YAML 1.2 are
+ * (and libfyaml 0.7.12 loops for ever on one in a directive line: a '%' and a lone 0xA0). */
+static int not_utf8(imp *im, const char *path, const char *text, size_t len)
+{
+  const unsigned char *s = (const unsigned char *)text;
+  unsigned line = 1, col = 1;
+  for (size_t i = 0; i < len; col++) {
+    size_t n = utf8_seq(s + i, len - i);
+    if (n == 0) {
+      if (im->diag != NULL)
+        fprintf(im->diag, "%s:%u:%u: error: byte 0x%02X is not UTF-8, which a JSON or YAML document is\n", path,
+                line, col, s[i]);
+      im->errors++;
+      return 1;
+    }
+    if (s[i] == '\n')
+      line++, col = 0;
+    i += n;
+  }
+  return 0;
+}
+
 /* Parses d->text into d->fyd (NULL after reporting why). The document keeps its diagnostic
  * object, destroyed after it (fy_diag_unref would leave the collected errors behind). */
 static void parse(imp *im, imp_doc *d, size_t len)
 {
+  if (not_utf8(im, d->path, d->text, len))
+    return;
   struct fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = NULL;
@@ -91,8 +132,6 @@ static void parse(imp *im, imp_doc *d, size_t len)
     report_parse_errors(im, d->diag, d->path);
 }
 
-/* Adds the document path, parsed from text (malloc'd, taken over: it lives as long as the
- * document, which points into it). */
 /* The text of a pair's key (NULL when it is not a scalar), its length in *len. */
 static const char *key_text(struct fy_node_pair *p, size_t *len)
 {
@@ -167,6 +206,8 @@ static int duplicate_keys(imp *im, const char *path, struct fy_node *n)
   return found;
 }
 
+/* Adds the document path, parsed from text (malloc'd, taken over: it lives as long as the
+ * document, which points into it). */
 static imp_doc *doc_add(imp *im, const char *path, char *text, size_t len, struct fy_node *at)
 {
   imp_doc *d = calloc(1, sizeof *d);

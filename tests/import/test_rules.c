@@ -137,6 +137,9 @@ static void syntax_errors_located(void **state)
   assert_has(import_fails("t.json", big, 1), "t.json:2:");
   assert_has(diag_text, "duplicate key 'S3'");
   assert_has(import_fails("t.yaml", "", 1), "error");
+  /* Not UTF-8: refused before libfyaml, which loops for ever on this directive line. */
+  assert_has(import_fails("t.yaml", "openapi: 3.0.3\n%\xa0 x\n", 1), "t.yaml:2:2: error: byte 0xA0 is not UTF-8");
+  assert_has(import_fails("t.json", "{\"a\": \"\xed\xa0\x80\"}", 1), "t.json:1:8: error: byte 0xED is not UTF-8");
 }
 
 static void refs_that_do_not_resolve(void **state)
