@@ -228,3 +228,17 @@ int op_scheme(const operation *op, const auth_scheme *schemes, int n, int def)
       return i;
   return -1;
 }
+
+int is_media_type(const char *s)
+{
+  static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  size_t main_len = strspn(s, token);
+  size_t sub_len = s[main_len] == '/' ? strspn(s + main_len + 1, token) : 0;
+  const char *rest = s + main_len + 1 + sub_len;
+  if (main_len == 0 || sub_len == 0 || (*rest != '\0' && *rest != ';' && *rest != ' '))
+    return 0;
+  for (const char *p = rest; *p != '\0'; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+      return 0;
+  return 1;
+}

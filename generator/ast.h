@@ -260,6 +260,9 @@ const field *download_content_type(void);
 int op_result_is_struct(const operation *op);
 /* Whether an enum's values are integers on the wire (`= 10`): its first value says. */
 int enum_is_integer(const struct decl *e);
+/* Whether s is a media type as a body's content type: type "/" subtype (RFC 9110 tokens), then
+ * parameters in printable ASCII. */
+int is_media_type(const char *s);
 /* The Content-Type a checked operation's body is sent with: the one the spec gives, else
  * application/json, text/plain; charset=utf-8 (string), application/octet-stream (bytes),
  * application/x-www-form-urlencoded, multipart/form-data; NULL without a body. */

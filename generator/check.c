@@ -1032,21 +1032,6 @@ static void check_result(checker *c, const type *t)
                t->rk == R_MAP ? "map" : "array", inner->rk == R_MAP ? "map" : "array");
 }
 
-/* Whether s is a media type: type "/" subtype (RFC 9110 tokens), then parameters if any. */
-static int is_media_type(const char *s)
-{
-  static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  size_t main_len = strspn(s, token);
-  size_t sub_len = s[main_len] == '/' ? strspn(s + main_len + 1, token) : 0;
-  const char *rest = s + main_len + 1 + sub_len;
-  if (main_len == 0 || sub_len == 0 || (*rest != '\0' && *rest != ';' && *rest != ' '))
-    return 0;
-  for (const char *p = rest; *p != '\0'; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-      return 0;
-  return 1;
-}
-
 /* A form(...) or multipart(...) body's fields: scalars, enums (and for multipart files), or
  * arrays of those, sent as form fields or parts under their wire names. */
 static void check_form_fields(checker *c, const operation *op)

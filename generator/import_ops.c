@@ -771,22 +771,6 @@ static int binary_media(const char *mt, struct fy_node *media, imp *im)
   return 0;
 }
 
-/* Whether mt is a media type as the checker takes one: type/subtype (HTTP tokens), then
- * parameters in printable ASCII. */
-static int media_type_ok(const char *mt)
-{
-  static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  size_t main_len = strspn(mt, token);
-  size_t sub_len = mt[main_len] == '/' ? strspn(mt + main_len + 1, token) : 0;
-  const char *rest = mt + main_len + 1 + sub_len;
-  if (main_len == 0 || sub_len == 0 || (*rest != '\0' && *rest != ';' && *rest != ' '))
-    return 0;
-  for (const char *p = rest; *p != '\0'; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-      return 0;
-  return 1;
-}
-
 /* A body that is neither JSON nor a form: bytes as they are, or text (text/..., XML, a string
  * schema), with the media type as its content type. */
 static void map_raw_body(imp *im, op_ctx *oc, const char *mt, struct fy_node *media)
@@ -796,7 +780,7 @@ static void map_raw_body(imp *im, op_ctx *oc, const char *mt, struct fy_node *me
   int text = !binary_media(mt, media, im) &&
              (strncasecmp(mt, "text/", 5) == 0 || strstr(mt, "xml") != NULL || (t != NULL && strcmp(t, "string") == 0));
   oc->op->body = type_named(im, text ? "string" : "bytes");
-  if (strchr(mt, '*') != NULL || !media_type_ok(mt)) {
+  if (strchr(mt, '*') != NULL || !is_media_type(mt)) {
     note(im, media, NULL, 0, "a body is sent with one content type, a media type (type/subtype)",
          "a '%s' body sent as %s", mt, text ? "text/plain" : "application/octet-stream");
     return;
