@@ -132,7 +132,8 @@ static void waits_by_polling_with_retry_after(void **state)
   assert_int_equal(inference_files_upload_and_wait(f->c, &body, &o, &w, &file, &err), 0);
   assert_null(err);
   assert_int_equal(file->status, INFERENCE_FILE_STATUS_READY);
-  assert_string_equal(f->statuses, "uploading,processing,ready");
+  /* a poll can miss a 10 ms status under load; each one seen is seen once, in order */
+  assert_true(strcmp(f->statuses, "uploading,processing,ready") == 0 || strcmp(f->statuses, "uploading,ready") == 0);
   assert_true(count_requests(f, "GET", "/files/", file->id, NULL) >= 2);
   inference_file_free(file);
 }
