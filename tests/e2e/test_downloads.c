@@ -78,14 +78,6 @@ static int reset(void **state)
   return 0;
 }
 
-static void fault(fixture *f, const char *json)
-{
-  mt_resp r;
-  mt_req(f->mock, "POST", "/__mock/faults", json, NULL, &r);
-  assert_int_equal(r.status, 201);
-  mt_free(&r);
-}
-
 #define OK(call)                                                                                     \
   do {                                                                                               \
     int rc_ = (call);                                                                                \
@@ -295,7 +287,7 @@ static void connection_lost_mid_way(void **state)
   fixture *f = *state;
   shapes_error *err = NULL;
   shapes_files_download_params p = sized(APIC_INT(2 << 20));
-  fault(f, "{\"path\": \"/files/cut/content\", \"truncate\": 300000}");
+  mt_fault(f->mock, "{\"path\": \"/files/cut/content\", \"truncate\": 300000}");
   seen s = {14695981039346656037u, 0, 0, 0, 0};
   assert_int_equal(shapes_files_download_to(f->c, "cut", &p, NULL, &(apic_sink){.write = on_bytes, .user_data = &s},
                                             NULL, &err),
@@ -307,7 +299,7 @@ static void connection_lost_mid_way(void **state)
   assert_false(s.mismatch);
   assert_int_equal(e2e_request_count(f->mock), 1);
   p = sized(APIC_INT(500000));
-  fault(f, "{\"path\": \"/files/cut/content\", \"truncate\": 200000}");
+  mt_fault(f->mock, "{\"path\": \"/files/cut/content\", \"truncate\": 200000}");
   shapes_files_download_result *r = NULL;
   OK(shapes_files_download(f->c, "cut", &p, NULL, &r, &err));
   assert_int_equal(r->body_len, 500000);
@@ -324,7 +316,7 @@ static void retries_before_the_first_byte(void **state)
   shapes_error *err = NULL;
   const uint64_t n = 1500000;
   shapes_files_download_params p = sized(APIC_INT((int64_t)n));
-  fault(f, "[{\"path\": \"/files/again/content\", \"status\": 503}, {\"path\": \"/files/again/content\", \"drop\": true}]");
+  mt_fault(f->mock, "[{\"path\": \"/files/again/content\", \"status\": 503}, {\"path\": \"/files/again/content\", \"drop\": true}]");
   seen s = {14695981039346656037u, 0, 0, 0, 0};
   shapes_files_download_result *r = NULL;
   OK(shapes_files_download_to(f->c, "again", &p, NULL, &(apic_sink){.write = on_bytes, .user_data = &s}, &r, &err));
@@ -391,7 +383,7 @@ static void error_statuses_skip_the_sink(void **state)
 {
   fixture *f = *state;
   shapes_error *err = NULL;
-  fault(f, "{\"path\": \"/files/gone/content\", \"status\": 404, \"body\": {\"detail\": \"no such file\"}}");
+  mt_fault(f->mock, "{\"path\": \"/files/gone/content\", \"status\": 404, \"body\": {\"detail\": \"no such file\"}}");
   seen s = {14695981039346656037u, 0, 0, 0, 0};
   assert_int_equal(shapes_files_download_to(f->c, "gone", NULL, NULL, &(apic_sink){.write = on_bytes, .user_data = &s},
                                             NULL, &err),

@@ -56,14 +56,6 @@ static int reset(void **state)
   return 0;
 }
 
-static void fault(fixture *f, const char *json)
-{
-  mt_resp r;
-  mt_req(f->mock, "POST", "/__mock/faults", json, NULL, &r);
-  assert_int_equal(r.status, 201);
-  mt_free(&r);
-}
-
 #define OK(call)                                                                                     \
   do {                                                                                               \
     int rc_ = (call);                                                                                \
@@ -251,22 +243,22 @@ static void text_results_take_plain_bodies(void **state)
   fixture *f = *state;
   shapes_error *err = NULL;
   char *text = NULL;
-  fault(f, "{\"path\": \"/values/text\", \"status\": 200, \"headers\": {\"Content-Type\": \"text/plain; charset=utf-8\"},"
+  mt_fault(f->mock, "{\"path\": \"/values/text\", \"status\": 200, \"headers\": {\"Content-Type\": \"text/plain; charset=utf-8\"},"
            " \"body\": \"plain \\\"words\\\"\"}");
   OK(shapes_values_text(f->c, NULL, &text, &err));
   assert_string_equal(text, "plain \"words\"");
   apic_free(text);
-  fault(f, "{\"path\": \"/values/text\", \"status\": 200, \"body\": \"12\"}"); /* JSON, not a string */
+  mt_fault(f->mock, "{\"path\": \"/values/text\", \"status\": 200, \"body\": \"12\"}"); /* JSON, not a string */
   assert_int_equal(shapes_values_text(f->c, NULL, &text, &err), APIC_ERR_DECODE);
   assert_null(text);
   assert_int_equal(shapes_error_kind_of(err), SHAPES_ERROR_DECODE);
   shapes_error_free(err);
-  fault(f, "{\"path\": \"/values/when\", \"status\": 200, \"headers\": {\"Content-Type\": \"text/plain\"},"
+  mt_fault(f->mock, "{\"path\": \"/values/when\", \"status\": 200, \"headers\": {\"Content-Type\": \"text/plain\"},"
            " \"body\": \"yesterday\"}");
   assert_int_equal(shapes_values_when(f->c, NULL, &text, &err), APIC_ERR_DECODE);
   assert_non_null(strstr(shapes_error_message(err), "date-time"));
   shapes_error_free(err);
-  fault(f, "{\"path\": \"/values/count\", \"status\": 200, \"body\": \"\\\"seven\\\"\"}");
+  mt_fault(f->mock, "{\"path\": \"/values/count\", \"status\": 200, \"body\": \"\\\"seven\\\"\"}");
   int64_t n = 99;
   assert_int_equal(shapes_values_count(f->c, NULL, &n, &err), APIC_ERR_DECODE);
   assert_int_equal(n, 0); /* a value out: zero on failure */
@@ -308,7 +300,7 @@ static void response_headers(void **state)
   assert_int_equal(apic_datetime_parse(ping->server_time, NULL, NULL), 0);
   shapes_session_ping_result_free(ping);
 
-  fault(f, "{\"path\": \"/session/login\", \"status\": 200, \"body\": \"\\\"tok\\\"\","
+  mt_fault(f->mock, "{\"path\": \"/session/login\", \"status\": 200, \"body\": \"\\\"tok\\\"\","
            " \"headers\": {\"X-Rate-Limit\": 7, \"X-Expires-After\": \"tomorrow\", \"X-Color\": \"mauve\"}}");
   OK(shapes_session_login(f->c, &lp, NULL, &login, &err));
   assert_string_equal(login->body, "tok");
@@ -317,7 +309,7 @@ static void response_headers(void **state)
   assert_int_equal(*login->color, SHAPES_COLOR_UNKNOWN);
   assert_string_equal(login->color_unknown, "mauve");
   shapes_session_login_result_free(login);
-  fault(f, "{\"path\": \"/session/login\", \"status\": 200, \"body\": \"\\\"tok\\\"\"}");
+  mt_fault(f->mock, "{\"path\": \"/session/login\", \"status\": 200, \"body\": \"\\\"tok\\\"\"}");
   assert_int_equal(shapes_session_login(f->c, &lp, NULL, &login, &err), APIC_ERR_DECODE);
   assert_null(login);
   assert_non_null(strstr(shapes_error_message(err), "the response has no X-Rate-Limit header"));
@@ -531,7 +523,7 @@ static void multipart_stream(void **state)
   char fault_json[128];
   snprintf(fault_json, sizeof fault_json, "{\"path\": \"/things/%lld/transcript\", \"sse_drop_after\": 2}",
            (long long)t->id);
-  fault(f, fault_json);
+  mt_fault(f->mock, fault_json);
   int before = e2e_request_count(f->mock);
   shapes_things_transcribe_body body = {.language = "en", .audio = {.path = file}};
   struct transcript got = {file, 0};
@@ -676,7 +668,7 @@ static void token_provider(void **state)
   assert_int_equal(t.asked, 1);
   assert_int_equal(t.refreshed, 0);
   assert_string_equal(t.last_scheme, "api_key");
-  fault(f, "{\"path\": \"/guarded/bearer\", \"status\": 401}");
+  mt_fault(f->mock, "{\"path\": \"/guarded/bearer\", \"status\": 401}");
   OK(shapes_guarded_bearer(c, NULL, &text, &err));
   apic_free(text);
   assert_int_equal(t.refreshed, 1);
@@ -686,11 +678,11 @@ static void token_provider(void **state)
   assert_string_equal(e2e_header(cJSON_GetArrayItem(reqs, 2), "Authorization"), "Bearer token-1");
   assert_string_equal(e2e_header(cJSON_GetArrayItem(reqs, 3), "Authorization"), "Bearer token-2");
   cJSON_Delete(reqs);
-  fault(f, "{\"path\": \"/guarded/bearer\", \"status\": 401, \"times\": 2}");
+  mt_fault(f->mock, "{\"path\": \"/guarded/bearer\", \"status\": 401, \"times\": 2}");
   assert_int_equal(shapes_guarded_bearer(c, NULL, &text, &err), APIC_ERR_HTTP);
   assert_int_equal(t.refreshed, 2);
   shapes_error_free(err);
-  fault(f, "{\"path\": \"/guarded/bearer\", \"status\": 401}");
+  mt_fault(f->mock, "{\"path\": \"/guarded/bearer\", \"status\": 401}");
   done_count = ok_count = 0;
   assert_int_equal(shapes_guarded_bearer_async(c, NULL, on_bearer, NULL, NULL, NULL), 0);
   assert_int_equal(shapes_client_run(c), 0);
