@@ -777,19 +777,29 @@ static void add_variant(imp *im, decl *u, name_table *scope, const mapped *m, co
   *tail = f;
 }
 
+/* A union declared under place, and the scope of its variants' names (the union's own members
+ * taken); NULL, failed, when out of memory. */
+static decl *union_new(imp *im, const char *place, name_table *scope)
+{
+  decl *u = decl_new(im, D_UNION, name_type(im, place));
+  if (u == NULL || name_table_init(scope) != 0) {
+    im->rep->failed = 1;
+    return NULL;
+  }
+  for (size_t i = 0; i < 3; i++)
+    name_table_put(scope, UNION_MEMBERS[i], (void *)UNION_MEMBERS[i]);
+  return u;
+}
+
 /* oneOf / anyOf of several schemas: a union declared under place, tagged when the schema has a
  * discriminator. Whether the language's rule tells its variants apart is settled once every
  * schema is mapped (import_union.c), which makes it `any` when not. */
 static void make_union(imp *im, struct fy_node *n, const char *key, const char *place, mapped *out)
 {
-  decl *u = decl_new(im, D_UNION, name_type(im, place));
   name_table scope;
-  if (u == NULL || name_table_init(&scope) != 0) {
-    im->rep->failed = 1;
+  decl *u = union_new(im, place, &scope);
+  if (u == NULL)
     return;
-  }
-  for (size_t i = 0; i < 3; i++)
-    name_table_put(&scope, UNION_MEMBERS[i], (void *)UNION_MEMBERS[i]);
   const char *disc = node_string(node_get(im, node_get(im, n, "discriminator"), "propertyName"));
   if (disc == NULL)
     disc = implied_discriminator(im, node_get(im, n, key));
@@ -1418,14 +1428,10 @@ static void map_one_type(imp *im, struct fy_node *n, const char *t, const char *
  * settled as oneOf's are (import_union.c). */
 static void map_type_list(imp *im, struct fy_node *n, const char *place, mapped *out)
 {
-  decl *u = decl_new(im, D_UNION, name_type(im, place));
   name_table scope;
-  if (u == NULL || name_table_init(&scope) != 0) {
-    im->rep->failed = 1;
+  decl *u = union_new(im, place, &scope);
+  if (u == NULL)
     return;
-  }
-  for (size_t i = 0; i < 3; i++)
-    name_table_put(&scope, UNION_MEMBERS[i], (void *)UNION_MEMBERS[i]);
   void *it = NULL;
   for (struct fy_node *v; (v = seq_next(im, node_get(im, n, "type"), &it)) != NULL;) {
     const char *t = node_str(v);
